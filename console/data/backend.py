@@ -1,0 +1,180 @@
+"""The `Backend` protocol: every query and action rwc performs, as async methods.
+
+Screens talk to this and nothing else, so the demo simulator and the live APIs are interchangeable.
+Queries return domain objects; actions return the changed object (or None when it is gone) or raise
+a `console.data.errors.BackendError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from console.model import (
+    Alert,
+    ClusterInfo,
+    Department,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemGroup,
+    FilesystemSpec,
+    GpuDevice,
+    Identity,
+    Node,
+    NodePool,
+    ObjectStoreBucket,
+    PoolQuota,
+    Project,
+    Snapshot,
+    SnapshotSpec,
+    WekaCluster,
+    WekaMetricsSample,
+    Workload,
+    WorkloadFilter,
+    WorkloadSpec,
+)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Everything the console can ask or do; implemented by the demo and the live backend."""
+
+    # -- who and where -------------------------------------------------------------------------
+    @property
+    def profile_name(self) -> str:
+        """The profile shown in the header (`demo` for the simulator)."""
+        ...
+
+    def now(self) -> datetime:
+        """The backend's notion of now (wall time live; the simulator's clock in the demo)."""
+        ...
+
+    async def identity(self) -> Identity: ...
+
+    async def cluster(self) -> ClusterInfo: ...
+
+    # -- Run:ai queries --------------------------------------------------------------------------
+    async def departments(self) -> Sequence[Department]: ...
+
+    async def projects(self) -> Sequence[Project]: ...
+
+    async def node_pools(self) -> Sequence[NodePool]: ...
+
+    async def nodes(self) -> Sequence[Node]: ...
+
+    async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]: ...
+
+    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]: ...
+
+    async def workload(self, workload_id: str) -> Workload:
+        """One workload with its pods and events filled in (the detail view)."""
+        ...
+
+    def workload_logs(self, workload_id: str, *, follow: bool = False, tail_lines: int = 500) -> AsyncIterator[str]:
+        """Log lines of the workload's first pod; with `follow`, keeps yielding as lines arrive."""
+        ...
+
+    async def describe_workload(self, workload_id: str) -> dict[str, object]:
+        """The workload as the API returns it (for the describe view)."""
+        ...
+
+    # -- WEKA queries -----------------------------------------------------------------------------
+    async def weka_cluster(self) -> WekaCluster: ...
+
+    async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]: ...
+
+    async def filesystem_groups(self) -> Sequence[FilesystemGroup]: ...
+
+    async def filesystems(self) -> Sequence[Filesystem]: ...
+
+    async def snapshots(self, filesystem_uid: str | None = None) -> Sequence[Snapshot]: ...
+
+    async def buckets(self) -> Sequence[ObjectStoreBucket]: ...
+
+    async def alerts(self) -> Sequence[Alert]: ...
+
+    # -- Run:ai actions ---------------------------------------------------------------------------
+    async def create_project(
+        self, name: str, department_id: str, quotas: Sequence[PoolQuota]
+    ) -> Project: ...
+
+    async def update_project_quotas(self, project_id: str, quotas: Sequence[PoolQuota]) -> Project: ...
+
+    async def delete_project(self, project_id: str) -> None: ...
+
+    async def update_department_quotas(
+        self, department_id: str, quotas: Sequence[PoolQuota]
+    ) -> Department: ...
+
+    async def submit_workload(self, spec: WorkloadSpec) -> Workload: ...
+
+    async def suspend_workload(self, workload_id: str) -> Workload: ...
+
+    async def resume_workload(self, workload_id: str) -> Workload: ...
+
+    async def delete_workload(self, workload_id: str) -> None: ...
+
+    async def cordon_node(self, node_name: str) -> Node: ...
+
+    async def uncordon_node(self, node_name: str) -> Node: ...
+
+    async def drain_node(self, node_name: str) -> Node:
+        """Add the Run:ai maintenance taint `runai=drain:NoExecute`; preemptible work moves off."""
+        ...
+
+    async def undrain_node(self, node_name: str) -> Node: ...
+
+    # -- WEKA actions -----------------------------------------------------------------------------
+    async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem: ...
+
+    async def resize_filesystem(
+        self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
+    ) -> Filesystem: ...
+
+    async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
+        """Attach `obs_bucket` as the WRITABLE (tiering) bucket, or detach tiering with None."""
+        ...
+
+    async def delete_filesystem(self, filesystem_uid: str) -> None: ...
+
+    async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot: ...
+
+    async def delete_snapshot(self, snapshot_uid: str) -> None: ...
+
+    async def restore_snapshot(self, snapshot_uid: str) -> Filesystem: ...
+
+    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot: ...
+
+    async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem: ...
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    async def aclose(self) -> None: ...
+
+
+ACTION_NAMES: frozenset[str] = frozenset(
+    {
+        "create_project",
+        "update_project_quotas",
+        "delete_project",
+        "update_department_quotas",
+        "submit_workload",
+        "suspend_workload",
+        "resume_workload",
+        "delete_workload",
+        "cordon_node",
+        "uncordon_node",
+        "drain_node",
+        "undrain_node",
+        "create_filesystem",
+        "resize_filesystem",
+        "set_filesystem_tiering",
+        "delete_filesystem",
+        "create_snapshot",
+        "delete_snapshot",
+        "restore_snapshot",
+        "upload_snapshot",
+        "create_filesystem_from_snapshot",
+    }
+)
+"""Every method of `Backend` that changes something: the wrappers refuse or audit exactly these."""

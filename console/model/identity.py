@@ -1,0 +1,26 @@
+"""Who is using the console, which decides what they may see and change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The two roles rwc distinguishes; Run:ai has finer ones, these are what the console acts on."""
+
+    ADMIN = "admin"
+    RESEARCHER = "researcher"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The signed-in user: admins see everything, researchers see their projects only."""
+
+    user: str
+    role: Role
+    project_names: tuple[str, ...] = ()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN

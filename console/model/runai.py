@@ -1,0 +1,384 @@
+"""Run:ai and Kubernetes side of the domain: org units, quotas, nodes, GPUs and workloads.
+
+Enum values are the real API's strings (reference/runai.md §3-5), so a value read off the wire is
+the value shown and the value the simulator produces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+UNLIMITED = -1.0
+"""Quota `limit` meaning "no cap" (the API's -1)."""
+
+
+class WorkloadPhase(StrEnum):
+    """The `Phase` enum of `/api/v1/workloads` (identical in the 2.18 and latest specs)."""
+
+    CREATING = "Creating"
+    INITIALIZING = "Initializing"
+    RESUMING = "Resuming"
+    PENDING = "Pending"
+    DELETING = "Deleting"
+    RUNNING = "Running"
+    UPDATING = "Updating"
+    STOPPED = "Stopped"
+    STOPPING = "Stopping"
+    DEGRADED = "Degraded"
+    FAILED = "Failed"
+    COMPLETED = "Completed"
+    TERMINATING = "Terminating"
+    UNKNOWN = "Unknown"
+
+
+TERMINAL_PHASES = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED})
+"""Phases a workload never leaves (except by deletion)."""
+
+
+class PhaseReason(StrEnum):
+    """`phaseReason` values the API documents for a pending workload."""
+
+    NON_PREEMPTIBLE_OVER_QUOTA = "NonPreemptibleOverQuota"
+    OVER_LIMIT = "OverLimit"
+
+
+class WorkloadType(StrEnum):
+    """Native Run:ai workload types (`WorkloadType` in the templates API)."""
+
+    TRAINING = "Training"
+    WORKSPACE = "Workspace"
+    DISTRIBUTED = "Distributed"
+    INFERENCE = "Inference"
+
+
+class ProjectPhase(StrEnum):
+    """`ProjectPhase` enum of the org-unit API."""
+
+    CREATING = "Creating"
+    UPDATING = "Updating"
+    DELETING = "Deleting"
+    DELETED = "Deleted"
+    INITIALIZING = "Initializing"
+    READY = "Ready"
+    NOT_READY = "NotReady"
+    UNKNOWN = "Unknown"
+
+
+class NodeStatus(StrEnum):
+    """Computed node `status` of `/api/v1/nodes`."""
+
+    READY = "Ready"
+    NOT_READY = "NotReady"
+    UNKNOWN = "Unknown"
+
+
+class NodeRole(StrEnum):
+    """What a node is for; Run:ai labels nodes as GPU workers, CPU workers or system nodes."""
+
+    GPU_WORKER = "gpu-worker"
+    CPU_WORKER = "cpu-worker"
+    SYSTEM = "system"
+
+
+class GpuRequestKind(StrEnum):
+    """How a workload asks for GPUs: whole devices, a portion of one (`portion`) or GPU memory."""
+
+    DEVICES = "devices"
+    PORTION = "portion"
+    MEMORY = "memory"
+
+
+@dataclass(frozen=True, slots=True)
+class Taint:
+    key: str
+    value: str
+    effect: str  # NoSchedule | PreferNoSchedule | NoExecute
+
+
+DRAIN_TAINT = Taint(key="runai", value="drain", effect="NoExecute")
+"""The Run:ai maintenance taint: nodes carrying it are drained of preemptible work."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterInfo:
+    """The Run:ai cluster this console is looking at (`DisplayedCluster`)."""
+
+    uuid: str
+    name: str
+    version: str
+    state: str  # WaitingToConnect | Connected | Disconnected | ...
+
+
+@dataclass(frozen=True, slots=True)
+class PoolQuota:
+    """GPU quota of one org unit in one node pool; `limit_gpus` of -1 means unlimited."""
+
+    node_pool: str
+    deserved_gpus: float
+    limit_gpus: float = UNLIMITED
+    over_quota_weight: float = 2.0
+    allocated_gpus: float = 0.0
+    allocated_non_preemptible_gpus: float = 0.0
+    requested_gpus: float = 0.0
+
+    @property
+    def is_unlimited(self) -> bool:
+        return self.limit_gpus < 0
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: str
+    name: str
+    quotas: tuple[PoolQuota, ...]
+    project_ids: tuple[str, ...] = ()
+
+    @property
+    def deserved_gpus(self) -> float:
+        return sum(q.deserved_gpus for q in self.quotas)
+
+    @property
+    def allocated_gpus(self) -> float:
+        return sum(q.allocated_gpus for q in self.quotas)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: str
+    name: str
+    department_id: str
+    department_name: str
+    namespace: str
+    phase: ProjectPhase
+    quotas: tuple[PoolQuota, ...]
+    created_at: datetime
+    running_workloads: int = 0
+    pending_workloads: int = 0
+
+    @property
+    def deserved_gpus(self) -> float:
+        return sum(q.deserved_gpus for q in self.quotas)
+
+    @property
+    def allocated_gpus(self) -> float:
+        return sum(q.allocated_gpus for q in self.quotas)
+
+    def quota_for(self, node_pool: str) -> PoolQuota | None:
+        return next((q for q in self.quotas if q.node_pool == node_pool), None)
+
+
+@dataclass(frozen=True, slots=True)
+class NodePool:
+    id: str
+    name: str
+    label_key: str
+    label_value: str
+    phase: str  # Creating | Updating | Deleting | Empty | Unschedulable | Ready | Deleted
+    gpu_model: str | None
+    node_names: tuple[str, ...]
+    total_gpus: int
+    allocated_gpus: float
+    placement_strategy: str = "binpack"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeCondition:
+    type: str
+    status: str  # "True" | "False" | "Unknown"
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GpuAllocation:
+    """One workload's share of one GPU: a fraction, an amount of memory, or a MIG slice."""
+
+    workload_id: str
+    workload_name: str
+    project_name: str
+    fraction: float
+    memory_mib: int | None = None
+    mig_profile: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GpuDevice:
+    """One physical GPU; `None` for a reading the device does not report (shown as N/A, not 0)."""
+
+    node_name: str
+    index: int
+    uuid: str
+    model: str
+    memory_total_mib: int
+    memory_used_mib: int | None
+    utilization_percent: float | None
+    temperature_celsius: float | None
+    power_watts: float | None
+    allocations: tuple[GpuAllocation, ...] = ()
+    mig_enabled: bool = False
+
+    @property
+    def allocated_fraction(self) -> float:
+        return min(1.0, sum(a.fraction for a in self.allocations))
+
+    @property
+    def free_fraction(self) -> float:
+        return max(0.0, 1.0 - self.allocated_fraction)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    name: str
+    node_pool: str
+    role: NodeRole
+    status: NodeStatus
+    conditions: tuple[NodeCondition, ...]
+    taints: tuple[Taint, ...]
+    unschedulable: bool
+    gpu_model: str | None
+    gpu_count: int
+    allocated_gpus: float
+    cpu_millicores: int
+    allocated_cpu_millicores: int
+    memory_bytes: int
+    allocated_memory_bytes: int
+    created_at: datetime
+
+    @property
+    def cordoned(self) -> bool:
+        return self.unschedulable
+
+    @property
+    def draining(self) -> bool:
+        return DRAIN_TAINT in self.taints
+
+
+@dataclass(frozen=True, slots=True)
+class GpuRequest:
+    """What a workload asks per pod: whole devices, a portion of one GPU, or GPU memory."""
+
+    kind: GpuRequestKind
+    devices: int = 0
+    portion: float = 0.0
+    memory_mib: int = 0
+
+    @classmethod
+    def whole(cls, devices: int) -> GpuRequest:
+        return cls(GpuRequestKind.DEVICES, devices=devices)
+
+    @classmethod
+    def fraction(cls, portion: float) -> GpuRequest:
+        return cls(GpuRequestKind.PORTION, portion=portion)
+
+    @classmethod
+    def memory(cls, memory_mib: int) -> GpuRequest:
+        return cls(GpuRequestKind.MEMORY, memory_mib=memory_mib)
+
+    @property
+    def is_fractional(self) -> bool:
+        return self.kind is not GpuRequestKind.DEVICES
+
+    def describe(self) -> str:
+        """A compact human form: `2`, `0.5`, `8192MiB`."""
+        if self.kind is GpuRequestKind.DEVICES:
+            return str(self.devices)
+        if self.kind is GpuRequestKind.PORTION:
+            return f"{self.portion:g}"
+        return f"{self.memory_mib}MiB"
+
+
+@dataclass(frozen=True, slots=True)
+class Pod:
+    name: str
+    workload_id: str
+    node_name: str | None
+    k8s_phase: str  # Pending | Running | Succeeded | Failed | Unknown
+    allocated_gpus: float
+    gpu_indexes: tuple[int, ...] = ()
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadEvent:
+    """A Kubernetes event or phase change attached to a workload (`/workloads/{id}/events`)."""
+
+    created_at: datetime
+    type: str  # Normal | Warning
+    reason: str
+    message: str
+    source: str = "runai-scheduler"
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    id: str
+    name: str
+    type: WorkloadType
+    project_id: str
+    project_name: str
+    department_name: str
+    submitted_by: str
+    phase: WorkloadPhase
+    phase_message: str
+    phase_reason: PhaseReason | None
+    phase_updated_at: datetime
+    created_at: datetime
+    completed_at: datetime | None
+    preemptible: bool
+    priority_class: str
+    image: str
+    command: str
+    arguments: str
+    requested_node_pools: tuple[str, ...]
+    current_node_pool: str | None
+    gpu_request: GpuRequest
+    requested_pods: int
+    running_pods: int
+    allocated_gpus: float
+    node_names: tuple[str, ...] = ()
+    pods: tuple[Pod, ...] = ()
+    events: tuple[WorkloadEvent, ...] = ()
+
+    @property
+    def requested_gpus(self) -> float:
+        """Total GPUs over all pods; memory requests count as unknown share (0) until placed."""
+        per_pod = {
+            GpuRequestKind.DEVICES: float(self.gpu_request.devices),
+            GpuRequestKind.PORTION: self.gpu_request.portion,
+            GpuRequestKind.MEMORY: 0.0,
+        }[self.gpu_request.kind]
+        return per_pod * self.requested_pods
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.phase in TERMINAL_PHASES
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadFilter:
+    """Server-side filter for workload lists (`filterBy` on the real API); empty means all."""
+
+    project_name: str | None = None
+    phase: WorkloadPhase | None = None
+    node_pool: str | None = None
+    submitted_by: str | None = None
+    name_contains: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadSpec:
+    """What a user submits; `workers` > 1 only for distributed workloads."""
+
+    name: str
+    project_name: str
+    type: WorkloadType
+    image: str
+    gpu_request: GpuRequest
+    command: str = ""
+    arguments: str = ""
+    node_pools: tuple[str, ...] = ()
+    preemptible: bool | None = None  # None: the type's default (training yes, workspace no)
+    workers: int = 1
+    duration_seconds: float | None = None  # simulator only: how long a training runs

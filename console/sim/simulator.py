@@ -1,0 +1,43 @@
+"""The whole simulated stack: one clock, one seeded RNG, a Run:ai cluster and a WEKA cluster.
+
+Time advances in fixed ticks so that the same seed and the same total advance give the same state,
+however the advance is split up (the demo advances in uneven real-time steps, tests in round ones).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from console.sim.clock import DEFAULT_START, Clock
+from console.sim.runai import RunaiSim
+from console.sim.weka import WekaSim
+
+TICK_SECONDS = 1.0
+
+
+class Simulator:
+    """Owns the state of both halves and steps them together."""
+
+    def __init__(self, seed: int = 7, start: datetime = DEFAULT_START) -> None:
+        self.seed = seed
+        self.clock = Clock(start)
+        self.rng = random.Random(seed)
+        self.runai = RunaiSim(self.clock, random.Random(f"{seed}-runai"))
+        self.weka = WekaSim(self.clock, random.Random(f"{seed}-weka"))
+        self._pending_seconds = 0.0
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward, stepping both clusters once per whole tick."""
+        if seconds < 0:
+            raise ValueError("cannot advance by a negative time")
+        self._pending_seconds += seconds
+        while self._pending_seconds >= TICK_SECONDS - 1e-9:
+            self._pending_seconds -= TICK_SECONDS
+            self.clock.advance(TICK_SECONDS)
+            self.runai.step(TICK_SECONDS)
+            self.weka.step(TICK_SECONDS)
+
+    def settle(self) -> None:
+        """Run the scheduler without moving time (after an action, so its effect shows at once)."""
+        self.runai.schedule()
