@@ -1,0 +1,73 @@
+# rwc — two commands: `make demo` and `make test`.
+# Everything installs into $(VENV); a stamp file makes the second run skip the install.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# Prefer python3.11 (the project's floor); fall back to whatever python3 is.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+
+# The editable install maps only the top-level packages that exist when it runs, so the stamp's name
+# lists them: when screens/, widgets/ or themes/ appears, the name changes and the install runs again.
+TOP_LEVEL_PACKAGES := $(wildcard console screens widgets themes)
+STAMP := $(subst $(eval) ,-,$(strip $(TOP_LEVEL_PACKAGES)))
+INSTALLED := $(VENV)/.installed-test-$(STAMP)
+INSTALLED_BENCH := $(VENV)/.installed-bench-$(STAMP)
+
+PYTEST_ARGS ?=
+RWC_ARGS ?=
+
+.PHONY: all install demo test lint fmt bench clean help
+
+all: test
+
+help:
+	@echo "make demo    run rwc against the built-in simulator (no cluster needed)"
+	@echo "make test    ruff check, then pytest (PYTEST_ARGS='-k name' to narrow)"
+	@echo "make lint    ruff check only"
+	@echo "make fmt     ruff format and ruff check --fix"
+	@echo "make bench   run the benchmarks (installs the bench extra)"
+	@echo "make clean   remove the venv, caches and build output"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "error: python3.11 or python3 not found on PATH" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(PY)
+	@rm -f $(VENV)/.installed-*
+	$(PIP) install -q -e '.[test]'
+	@touch $@
+
+$(INSTALLED_BENCH): pyproject.toml $(INSTALLED)
+	$(PIP) install -q -e '.[test,bench]'
+	@touch $@
+
+install: $(INSTALLED)
+
+demo: $(INSTALLED)
+	$(VENV)/bin/rwc --demo $(RWC_ARGS)
+
+test: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+
+fmt: $(INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(INSTALLED_BENCH)
+	@if [ -f benchmarks/run.py ]; then \
+		$(PY) benchmarks/run.py; \
+	elif [ -f benchmarks/__main__.py ]; then \
+		$(PY) -m benchmarks; \
+	else \
+		echo "no benchmarks yet (benchmarks/run.py does not exist)"; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache snapshot_report.html
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
