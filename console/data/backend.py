@@ -71,7 +71,9 @@ class Backend(Protocol):
         """One workload with its pods and events filled in (the detail view)."""
         ...
 
-    def workload_logs(self, workload_id: str, *, follow: bool = False, tail_lines: int = 500) -> AsyncIterator[str]:
+    def workload_logs(
+        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+    ) -> AsyncIterator[str]:
         """Log lines of the workload's first pod; with `follow`, keeps yielding as lines arrive."""
         ...
 

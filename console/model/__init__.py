@@ -5,6 +5,8 @@ No I/O and no UI here, so the simulator, the live clients and the screens agree 
 
 from console.model.identity import Identity, Role
 from console.model.runai import (
+    DRAIN_TAINT,
+    TERMINAL_PHASES,
     ClusterInfo,
     Department,
     GpuAllocation,
@@ -28,19 +30,17 @@ from console.model.runai import (
     WorkloadPhase,
     WorkloadSpec,
     WorkloadType,
-    DRAIN_TAINT,
-    TERMINAL_PHASES,
 )
 from console.model.weka import (
     Alert,
     AlertSeverity,
-    Filesystem,
-    FilesystemGroup,
-    FilesystemSpec,
-    FilesystemFromSnapshotSpec,
-    ObjectStoreBucket,
     AttachedBucket,
     BucketMode,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemGroup,
+    FilesystemSpec,
+    ObjectStoreBucket,
     Snapshot,
     SnapshotSpec,
     StowStatus,
