@@ -1,0 +1,239 @@
+"""Backend wrappers: `ForwardingBackend` (the base) and `ReadOnlyBackend` (`--read-only`).
+
+Every method of the `Backend` protocol is written out here once, so type checkers and the
+runtime-checkable `isinstance(x, Backend)` both see a complete backend (a `__getattr__` forwarder
+would satisfy neither on Python 3.12+, where protocol checks use `getattr_static`). Queries go
+straight to the inner backend; every action goes through one hook, `_act`, which is all a wrapper
+overrides: `ReadOnlyBackend` refuses there, `console.data.audit.AuditedBackend` records there.
+
+Wrapping order (what `cli.py` builds): `AuditedBackend(ReadOnlyBackend(backend))` — audit outside, so
+a refused action is still written to the audit log with outcome "refused".
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import ParamSpec, TypeVar
+
+from console.data.backend import Backend
+from console.data.errors import ReadOnlyError
+from console.model import (
+    Alert,
+    ClusterInfo,
+    Department,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemGroup,
+    FilesystemSpec,
+    GpuDevice,
+    Identity,
+    Node,
+    NodePool,
+    ObjectStoreBucket,
+    PoolQuota,
+    Project,
+    Snapshot,
+    SnapshotSpec,
+    WekaCluster,
+    WekaMetricsSample,
+    Workload,
+    WorkloadFilter,
+    WorkloadSpec,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def action_in_words(action: str) -> str:
+    """`delete_project` -> `delete project`: how an action is named to the user."""
+    return action.replace("_", " ")
+
+
+class ForwardingBackend:
+    """A `Backend` that passes everything to `inner`; subclasses change what actions do via `_act`.
+
+    Queries, `profile_name`, `now()`, `identity()`, `workload_logs()` and `aclose()` are forwarded
+    unchanged. Each action calls `self._act(name, bound_inner_method, *args)`; the default awaits it.
+    """
+
+    def __init__(self, inner: Backend) -> None:
+        if not isinstance(inner, Backend):
+            raise TypeError(f"{type(inner).__name__} does not implement the Backend protocol")
+        self._inner: Backend = inner
+
+    @property
+    def inner(self) -> Backend:
+        """The wrapped backend (for diagnostics; screens never reach through a wrapper)."""
+        return self._inner
+
+    async def _act(
+        self, action: str, call: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run one action; the single point where wrappers refuse, audit or otherwise intervene."""
+        return await call(*args, **kwargs)
+
+    # -- who and where -------------------------------------------------------------------------
+    @property
+    def profile_name(self) -> str:
+        return self._inner.profile_name
+
+    def now(self) -> datetime:
+        return self._inner.now()
+
+    async def identity(self) -> Identity:
+        return await self._inner.identity()
+
+    async def cluster(self) -> ClusterInfo:
+        return await self._inner.cluster()
+
+    # -- Run:ai queries --------------------------------------------------------------------------
+    async def departments(self) -> Sequence[Department]:
+        return await self._inner.departments()
+
+    async def projects(self) -> Sequence[Project]:
+        return await self._inner.projects()
+
+    async def node_pools(self) -> Sequence[NodePool]:
+        return await self._inner.node_pools()
+
+    async def nodes(self) -> Sequence[Node]:
+        return await self._inner.nodes()
+
+    async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
+        return await self._inner.gpus(node_name)
+
+    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+        return await self._inner.workloads(workload_filter)
+
+    async def workload(self, workload_id: str) -> Workload:
+        return await self._inner.workload(workload_id)
+
+    def workload_logs(
+        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+    ) -> AsyncIterator[str]:
+        return self._inner.workload_logs(workload_id, follow=follow, tail_lines=tail_lines)
+
+    async def describe_workload(self, workload_id: str) -> dict[str, object]:
+        return await self._inner.describe_workload(workload_id)
+
+    # -- WEKA queries -----------------------------------------------------------------------------
+    async def weka_cluster(self) -> WekaCluster:
+        return await self._inner.weka_cluster()
+
+    async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
+        return await self._inner.weka_metrics(window_seconds)
+
+    async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
+        return await self._inner.filesystem_groups()
+
+    async def filesystems(self) -> Sequence[Filesystem]:
+        return await self._inner.filesystems()
+
+    async def snapshots(self, filesystem_uid: str | None = None) -> Sequence[Snapshot]:
+        return await self._inner.snapshots(filesystem_uid)
+
+    async def buckets(self) -> Sequence[ObjectStoreBucket]:
+        return await self._inner.buckets()
+
+    async def alerts(self) -> Sequence[Alert]:
+        return await self._inner.alerts()
+
+    # -- Run:ai actions ---------------------------------------------------------------------------
+    async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
+        return await self._act("create_project", self._inner.create_project, name, department_id, quotas)
+
+    async def update_project_quotas(self, project_id: str, quotas: Sequence[PoolQuota]) -> Project:
+        return await self._act("update_project_quotas", self._inner.update_project_quotas, project_id, quotas)
+
+    async def delete_project(self, project_id: str) -> None:
+        return await self._act("delete_project", self._inner.delete_project, project_id)
+
+    async def update_department_quotas(self, department_id: str, quotas: Sequence[PoolQuota]) -> Department:
+        return await self._act(
+            "update_department_quotas", self._inner.update_department_quotas, department_id, quotas
+        )
+
+    async def submit_workload(self, spec: WorkloadSpec) -> Workload:
+        return await self._act("submit_workload", self._inner.submit_workload, spec)
+
+    async def suspend_workload(self, workload_id: str) -> Workload:
+        return await self._act("suspend_workload", self._inner.suspend_workload, workload_id)
+
+    async def resume_workload(self, workload_id: str) -> Workload:
+        return await self._act("resume_workload", self._inner.resume_workload, workload_id)
+
+    async def delete_workload(self, workload_id: str) -> None:
+        return await self._act("delete_workload", self._inner.delete_workload, workload_id)
+
+    async def cordon_node(self, node_name: str) -> Node:
+        return await self._act("cordon_node", self._inner.cordon_node, node_name)
+
+    async def uncordon_node(self, node_name: str) -> Node:
+        return await self._act("uncordon_node", self._inner.uncordon_node, node_name)
+
+    async def drain_node(self, node_name: str) -> Node:
+        return await self._act("drain_node", self._inner.drain_node, node_name)
+
+    async def undrain_node(self, node_name: str) -> Node:
+        return await self._act("undrain_node", self._inner.undrain_node, node_name)
+
+    # -- WEKA actions -----------------------------------------------------------------------------
+    async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:
+        return await self._act("create_filesystem", self._inner.create_filesystem, spec)
+
+    async def resize_filesystem(
+        self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
+    ) -> Filesystem:
+        return await self._act(
+            "resize_filesystem",
+            self._inner.resize_filesystem,
+            filesystem_uid,
+            total_capacity_bytes,
+            ssd_capacity_bytes,
+        )
+
+    async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
+        return await self._act(
+            "set_filesystem_tiering", self._inner.set_filesystem_tiering, filesystem_uid, obs_bucket
+        )
+
+    async def delete_filesystem(self, filesystem_uid: str) -> None:
+        return await self._act("delete_filesystem", self._inner.delete_filesystem, filesystem_uid)
+
+    async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot:
+        return await self._act("create_snapshot", self._inner.create_snapshot, spec)
+
+    async def delete_snapshot(self, snapshot_uid: str) -> None:
+        return await self._act("delete_snapshot", self._inner.delete_snapshot, snapshot_uid)
+
+    async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
+        return await self._act("restore_snapshot", self._inner.restore_snapshot, snapshot_uid)
+
+    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+        return await self._act("upload_snapshot", self._inner.upload_snapshot, snapshot_uid, site)
+
+    async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
+        return await self._act(
+            "create_filesystem_from_snapshot", self._inner.create_filesystem_from_snapshot, spec
+        )
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class ReadOnlyBackend(ForwardingBackend):
+    """Answers every query and refuses every action with `ReadOnlyError`, never touching `inner`.
+
+    This is where `--read-only` is enforced; screens also dim the keys, but a key they forget still
+    ends here.
+    """
+
+    async def _act(
+        self, action: str, call: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        raise ReadOnlyError(
+            f"Read-only mode: {action_in_words(action)!r} is disabled (started with --read-only)"
+        )
