@@ -1,0 +1,338 @@
+"""The `rwc` command: flags -> `Config` -> `Backend` -> `RwcApp`.
+
+This is the one place that picks a backend (DESIGN.md), and the one place where failures become exit
+codes: usage and configuration problems print one line and exit 2, anything unexpected prints one line
+and exits 1 with the traceback in the log file, never on the terminal. Textual, the simulator and the
+live clients are imported lazily so `rwc --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from console import __version__
+from console.config import (
+    DEFAULT_SCENARIO,
+    DEFAULT_SEED,
+    SCENARIO_NAMES,
+    Config,
+    ConfigError,
+    load_config_file,
+)
+from console.data import paths
+from console.model import Role
+
+if TYPE_CHECKING:
+    from console.app import RwcApp
+    from console.data.backend import Backend
+
+PROG = "rwc"
+LOG_FILE_NAME = "rwc.log"
+
+EXIT_OK = 0
+EXIT_INTERNAL_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+LIVE_BACKEND_UNSUPPORTED = "live profiles are not supported yet in this build; run with --demo"
+"""Said when a profile would select the live backend; replaced when console.backends.live lands."""
+
+HELP_HINT = f"try '{PROG} --help'"
+
+DESCRIPTION = """\
+One keyboard-driven console for a Run:ai + WEKA GPU cluster: projects and
+quotas, workloads, nodes, GPUs, WEKA filesystems and snapshots, on one screen
+that works over SSH at 80x24.
+
+With no profile configured, rwc opens a built-in simulated cluster (the demo),
+so every screen and action can be tried without touching a real cluster."""
+
+EPILOG = """\
+examples:
+  rwc                             the default profile, or the demo if none
+  rwc --demo                      the simulated cluster, in real time
+  rwc --demo --scenario large     thousands of nodes, tens of thousands of jobs
+  rwc --demo --clock-speed 0      freeze the simulated clock (screenshots)
+  rwc --demo --clock-speed 60     one simulated minute per second
+  rwc --demo --role researcher    see the cluster as a researcher does
+  rwc --profile prod --read-only  look at production, unable to change it
+
+configuration:
+  Profiles are read from {config_path}
+  (--config overrides it; XDG_CONFIG_HOME is honoured). Secrets come only from
+  the environment variable or file a profile names, never from flags.
+  A non-empty NO_COLOR in the environment acts like --no-color.
+  The log and the audit trail of actions are under {state_dir}"""
+
+
+class UsageError(Exception):
+    """The command line cannot be honoured; the message is one line and the exit code is 2."""
+
+
+class _OneLineArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake raises `UsageError` instead of printing the usage block and exiting.
+
+    A user who mistypes a flag gets one line that says what is wrong and how to get help; `main` turns
+    it into exit code 2, and `parse_args` stays testable without catching SystemExit.
+    """
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} ({HELP_HINT})")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def _clock_speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 1, 10 or 0.5, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0 (0 freezes the clock), got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `rwc` argument parser; its help names the real config and state paths for this user."""
+    parser = _OneLineArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG.format(config_path=paths.config_file_path(), state_dir=paths.state_dir()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    source = parser.add_argument_group("which cluster")
+    source.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the built-in simulated cluster even if profiles are configured "
+        "(the config file is not read)",
+    )
+    source.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="connect with the profile NAME from the config file (default: default_profile, or the only one)",
+    )
+    source.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        help="read profiles from PATH instead of the default config file (see below)",
+    )
+    source.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify TLS certificates of the live APIs (shown in the header; prefer ca_bundle)",
+    )
+
+    sim = parser.add_argument_group("the demo cluster")
+    sim.add_argument(
+        "--scenario",
+        choices=SCENARIO_NAMES,
+        default=None,
+        help=f"which simulated cluster: 'demo' (small and believable) or 'large' (for scale) "
+        f"(default: {DEFAULT_SCENARIO})",
+    )
+    sim.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        default=None,
+        help="seed of the simulator: the same seed gives the same cluster and history "
+        f"(default: {DEFAULT_SEED})",
+    )
+    sim.add_argument(
+        "--clock-speed",
+        type=_clock_speed,
+        metavar="X",
+        default=None,
+        help="simulated seconds per real second; 10 fast-forwards, 0 freezes the clock (default: 1)",
+    )
+    sim.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=None,
+        help="act with this role: admins see and change everything, researchers only their projects "
+        "and their own workloads (default: admin)",
+    )
+    sim.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None,
+        help="act as this user (default: the scenario's user for the role)",
+    )
+
+    display = parser.add_argument_group("behaviour and display")
+    display.add_argument(
+        "--read-only",
+        action="store_true",
+        help="refuse every change (cordon, delete, submit, ...); safe for looking at production",
+    )
+    display.add_argument(
+        "--no-color",
+        action="store_true",
+        help="monochrome theme that shows state by words and symbols (also when NO_COLOR is set)",
+    )
+    display.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Config:
+    """Turn the command line (and NO_COLOR, XDG_CONFIG_HOME, the config file) into one `Config`.
+
+    Raises `UsageError` or `ConfigError` (one-line messages) for anything the user must fix; `--help`
+    and `--version` raise SystemExit(0) as argparse does.
+    """
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    no_color = args.no_color or bool(os.environ.get("NO_COLOR", ""))
+    config_path: Path = args.config.expanduser() if args.config is not None else paths.config_file_path()
+    demo_options = {
+        "--scenario": args.scenario,
+        "--seed": args.seed,
+        "--clock-speed": args.clock_speed,
+        "--role": args.role,
+        "--user": args.user,
+    }
+    if args.demo:
+        if args.profile is not None:
+            raise UsageError("--profile selects a live cluster; it cannot be combined with --demo")
+        profile = None
+    else:
+        # --config or --profile name a file the user expects to exist; the default one may be absent.
+        config_file = load_config_file(
+            config_path, must_exist=args.config is not None or args.profile is not None
+        )
+        profile = config_file.select(args.profile)
+        if profile is not None:
+            given = [flag for flag, value in demo_options.items() if value is not None]
+            if given:
+                raise UsageError(
+                    f"{', '.join(given)} only apply to the demo cluster; add --demo "
+                    f"(profile {profile.name!r} from {config_path} would be used otherwise)"
+                )
+    return Config(
+        demo=profile is None,
+        scenario=args.scenario or DEFAULT_SCENARIO,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        clock_speed=1.0 if args.clock_speed is None else args.clock_speed,
+        read_only=args.read_only,
+        no_color=no_color,
+        user=args.user,
+        role=Role(args.role) if args.role else Role.ADMIN,
+        profile_name=profile.name if profile else None,
+        config_path=config_path,
+        insecure=args.insecure or (profile.insecure if profile else False),
+        profile=profile,
+    )
+
+
+def build_backend(config: Config) -> Backend:
+    """The one place that picks a backend, then wraps it: read-only refusal inside, the audit outside.
+
+    The audit is outermost so refused attempts are recorded too. Imports are local so `rwc --help`
+    never loads the simulator, and the demo never loads httpx, kubernetes or pynvml.
+    """
+    if not config.demo:
+        raise UsageError(LIVE_BACKEND_UNSUPPORTED)
+
+    from console.backends.demo import DemoBackend
+    from console.data.audit import AuditedBackend
+    from console.data.readonly import ReadOnlyBackend
+    from console.sim.scenarios import build_simulator
+
+    start = config.sim_start or datetime.now(UTC).replace(microsecond=0)
+    simulator = build_simulator(config.scenario, config.seed, start=start)
+    backend: Backend = DemoBackend(
+        simulator, user=config.user, role=config.role, clock_speed=config.clock_speed
+    )
+    if config.read_only:
+        backend = ReadOnlyBackend(backend)
+    return AuditedBackend(backend)
+
+
+def make_app(config: Config) -> RwcApp:
+    """The app exactly as `rwc` runs it: the one factory for the CLI, the UI tests and the snapshot apps."""
+    backend = build_backend(config)
+    from console.app import RwcApp
+
+    return RwcApp(backend=backend, config=config)
+
+
+# -- running ------------------------------------------------------------------------------------------
+
+
+class _LazyFileHandler(logging.FileHandler):
+    """A log file created (with its folder) on the first record, so a clean run leaves no trace."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        paths.ensure_private_dir(Path(self.baseFilename).parent)
+        return super()._open()
+
+
+def _one_line(text: object) -> str:
+    """Messages go to a terminal that may hold a TUI: keep each on one line."""
+    return " ".join(str(text).split())
+
+
+def _print_error(message: str) -> None:
+    print(f"{PROG}: {_one_line(message)}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run rwc and return the exit code: 0 fine, 1 internal error, 2 usage or configuration, 130 ^C."""
+    handler = _LazyFileHandler(paths.app_log_path())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    log = logging.getLogger("console.cli")
+    try:
+        config = parse_args(argv)
+        app = make_app(config)
+        log.info(
+            "starting rwc %s (%s)", __version__, "demo" if config.demo else f"profile {config.profile_name}"
+        )
+        app.run()
+        return_code = app.return_code
+        return EXIT_OK if return_code is None else return_code
+    except SystemExit as exit_request:  # --help and --version
+        code = exit_request.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_INTERNAL_ERROR)
+    except (UsageError, ConfigError) as error:
+        _print_error(f"error: {error}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        log.exception("internal error")
+        _print_error(f"internal error: {type(error).__name__}: {error} (details in {handler.baseFilename})")
+        return EXIT_INTERNAL_ERROR
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+        handler.close()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m console` goes through console.__main__
+    sys.exit(main())
