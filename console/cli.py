@@ -278,7 +278,8 @@ def make_app(config: Config) -> RwcApp:
 
 
 class _LazyFileHandler(logging.FileHandler):
-    """A log file created (with its folder) on the first record, so a clean run leaves no trace."""
+    """A log file created (with its private folder) on the first record: `--help` and usage errors leave
+    no files behind."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, encoding="utf-8", delay=True)
