@@ -213,8 +213,11 @@ class NvmlGpuReader:
             return [self._read_device(nvml, node_name, i, handle) for i, handle in self._handles(nvml)]
 
     def processes(self) -> list[GpuProcess]:
-        """Compute processes on every GPU (nvmlDeviceGetComputeRunningProcesses); GPUs that cannot say are
-        skipped, since "no processes" and "unknown" must not look alike per GPU in a later view."""
+        """Compute processes on every GPU (nvmlDeviceGetComputeRunningProcesses), in the host PID namespace.
+
+        A GPU that cannot report its processes (NotSupported, or bindings newer than the driver) adds none
+        rather than failing the whole list; the GPU readings from `read()` stay the source of truth.
+        """
         with self._lock:
             nvml = self._require()
             found: list[GpuProcess] = []
