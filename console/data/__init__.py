@@ -3,6 +3,7 @@
 Nothing here imports Textual; the app adapts Store notifications into Textual messages.
 """
 
+from console.data.audit import AuditedBackend
 from console.data.backend import ACTION_NAMES, Backend
 from console.data.errors import (
     RETRYABLE_ERRORS,
@@ -18,6 +19,8 @@ from console.data.errors import (
     Unauthorized,
     Unavailable,
 )
+from console.data.readonly import ForwardingBackend, ReadOnlyBackend
+from console.data.store import ResourceState, Store, StoreCallback
 
 __all__ = [
     "ACTION_NAMES",
@@ -34,4 +37,10 @@ __all__ = [
     "Timeout",
     "Unauthorized",
     "Unavailable",
+    "AuditedBackend",
+    "ForwardingBackend",
+    "ReadOnlyBackend",
+    "ResourceState",
+    "Store",
+    "StoreCallback",
 ]
