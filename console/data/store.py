@@ -332,7 +332,10 @@ class Store:
             else:
                 value = await asyncio.wait_for(resource.fetch(), resource.timeout_seconds)
         except asyncio.CancelledError:
-            raise
+            if _being_cancelled():
+                raise
+            # A library cancelled something of its own and let it escape; that is a failed fetch.
+            error = BadResponse(f"Fetching {resource.name} was cancelled unexpectedly.")
         except BackendError as backend_error:
             error = backend_error
         except TimeoutError:
@@ -406,6 +409,12 @@ class Store:
                 callback(resource.name, state)
             except Exception:  # one broken subscriber must not starve the others or kill polling
                 logger.exception("Store subscriber %r failed on %r", callback, resource.name)
+
+
+def _being_cancelled() -> bool:
+    """Whether the current task was asked to stop (as opposed to a stray CancelledError from below)."""
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
 
 
 async def _cancel_and_wait(tasks: Iterable[asyncio.Future[Any] | None]) -> None:

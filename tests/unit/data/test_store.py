@@ -299,6 +299,22 @@ async def test_an_unexpected_exception_becomes_a_bad_response_and_polling_goes_o
     assert errors[1] is None and store.snapshot("gpus").value == ["a"]
 
 
+async def test_a_stray_cancelled_error_from_a_fetch_does_not_kill_polling(
+    recording_backend: Any, cleanup: Any
+) -> None:
+    fetch = Script(asyncio.CancelledError(), ["a"])
+    store = make_store(recording_backend, ManualTime(instant=True))
+    cleanup(store)
+    errors: list[BackendError | None] = []
+    store.subscribe(lambda _, state: errors.append(state.error))
+    store.register("nodes", fetch, interval_seconds=1)
+
+    store.start()
+    await asyncio.wait_for(fetch.exhausted.wait(), 2)
+
+    assert isinstance(errors[0], BadResponse) and errors[1] is None
+
+
 async def test_a_fetch_past_its_timeout_fails_with_timeout(recording_backend: Any, cleanup: Any) -> None:
     fetch = Script()  # parks at once: never answers
     time_source = ManualTime()
