@@ -272,7 +272,7 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
             raise ValueError("ResourceTable column keys must be unique")
         self._columns: tuple[Column, ...] = tuple(columns)
         self._column_index: dict[str, int] = {column.key: i for i, column in enumerate(self._columns)}
-        self.empty_message = empty_message
+        self._empty_message = empty_message
         self._rows: dict[str, Row] = {}
         self._input_order: list[str] = []
         """Keys in the order `update_rows` gave them: the display order when no sort is set."""
@@ -288,6 +288,8 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._sort_reverse = False
         self._cursor_key: str | None = None
         self._cursor_index = 0
+        self._anchor_key: str | None = None
+        """The row the user last put the cursor on; the cursor returns to it when a filter lets it back."""
         self._layout: _Layout | None = None
         self._line_cache: LRUCache[tuple[str, bool, bool], tuple[Row, Strip]] = LRUCache(_LINE_CACHE_SIZE)
         self._header_strip: Strip | None = None
@@ -304,6 +306,18 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         """The columns shown at the current width."""
         layout = self._ensure_layout()
         return tuple(self._columns[i] for i in layout.indices)
+
+    @property
+    def empty_message(self) -> str:
+        """Shown when there are no rows at all (e.g. "Loading…" or "No workloads")."""
+        return self._empty_message
+
+    @empty_message.setter
+    def empty_message(self, message: str) -> None:
+        if message != self._empty_message:
+            self._empty_message = message
+            if not self._visible and self.is_mounted:
+                self.refresh()
 
     @property
     def sort_column(self) -> str | None:
@@ -478,12 +492,16 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         new_key: str | None = None
         new_index = 0
-        if old_cursor_key is not None and self._is_visible(old_cursor_key):
-            new_key = old_cursor_key
-            if old_cursor_index < len(visible) and visible[old_cursor_index] == old_cursor_key:
+        kept_key = next(
+            (key for key in (self._anchor_key, old_cursor_key) if key is not None and self._is_visible(key)),
+            None,
+        )
+        if kept_key is not None:
+            new_key = kept_key
+            if old_cursor_index < len(visible) and visible[old_cursor_index] == kept_key:
                 new_index = old_cursor_index
             else:
-                new_index = visible.index(old_cursor_key)
+                new_index = visible.index(kept_key)
         elif visible:
             neighbour = self._surviving_neighbour(old_visible, old_cursor_index)
             if neighbour is None:
@@ -559,14 +577,14 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=line, animate=False, force=True)
 
     def _set_cursor(self, index: int) -> None:
-        """Move the cursor to visible `index`, scroll it into view and tell the parent."""
+        """Move the cursor to visible `index` (a deliberate move), scroll it into view and tell the parent."""
         visible = self._visible
         if not visible:
             return
         index = max(0, min(index, len(visible) - 1))
         old_index, old_key = self._cursor_index, self._cursor_key
         self._cursor_index = index
-        self._cursor_key = visible[index]
+        self._cursor_key = self._anchor_key = visible[index]
         self._scroll_cursor_into_view()
         if self.is_mounted:
             self.refresh_line(old_index + 1)
@@ -747,7 +765,7 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self._rows and self._needle:
             message = f"No rows match '/{self.filter_text.strip()}'"
         else:
-            message = self.empty_message
+            message = self._empty_message
         style = self.get_component_rich_style("resource-table--empty")
         text = Text(message, no_wrap=True, end="")
         if text.cell_len > width:

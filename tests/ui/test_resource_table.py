@@ -227,6 +227,11 @@ async def test_filter_keeps_cursor_and_shows_message_when_nothing_matches() -> N
         assert table.visible_count == 0 and table.cursor_key is None
         assert "No rows match '/foo'" in screen_lines(table)[1]
 
+        table.filter_text = ""  # the row the user chose comes back under the cursor
+        await pilot.pause()
+        assert table.cursor_key == "wl-21"
+        assert "job-00021" in cursor_line(table)
+
 
 async def test_sort_hotkey_sorts_then_reverses_with_indicator() -> None:
     app = TableApp()
@@ -465,3 +470,34 @@ async def test_twenty_thousand_rows_update_quickly() -> None:
         assert table.visible_count == 1000
         assert table.cell_text("wl-100", "status") == "Failed"
         assert initial < 0.5 and one_percent < 0.5 and filtering < 0.5
+
+
+async def test_mouse_click_on_header_sorts_and_on_rows_moves_then_opens() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        table.update_rows([make_row(i, name=name) for i, name in enumerate(["bravo", "alpha", "charlie"])])
+        await pilot.pause()
+        await pilot.click(ResourceTable, offset=(1, 0))
+        assert (table.sort_column, table.sort_reverse) == ("name", False)
+        assert table.visible_keys() == ["wl-1", "wl-0", "wl-2"]
+        assert table.cursor_key == "wl-0"
+        await pilot.click(ResourceTable, offset=(1, 1))
+        assert table.cursor_key == "wl-1"
+        assert not [m for m in app.table_messages if isinstance(m, ResourceTable.RowChosen)]
+        await pilot.click(ResourceTable, offset=(1, 1))
+        await pilot.pause()
+        assert [m.key for m in app.table_messages if isinstance(m, ResourceTable.RowChosen)] == ["wl-1"]
+
+
+async def test_theme_change_restyles_cached_lines() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        table.update_rows([make_row(i) for i in range(3)])
+        await pilot.pause()
+        before = {segment.style for segment in table.render_line(1)}
+        app.theme = "textual-light"
+        await pilot.pause()
+        after = {segment.style for segment in table.render_line(1)}
+        assert before != after
