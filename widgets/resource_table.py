@@ -142,8 +142,11 @@ def _fit_cell(cell: Cell, width: int, align: Literal["left", "right"]) -> Text:
 
 def _sort_keys(keys: list[str], values: dict[str, object], reverse: bool) -> list[str]:
     """Stable sort of `keys` by `values`, None last in both directions; mixed types do not raise."""
-    present = [key for key in keys if values[key] is not None]
-    missing = [key for key in keys if values[key] is None]
+    if None in values.values():
+        present = [key for key in keys if values[key] is not None]
+        missing = [key for key in keys if values[key] is None]
+    else:
+        present, missing = list(keys), []
     try:
         present.sort(key=values.__getitem__, reverse=reverse)
     except TypeError:
@@ -476,7 +479,10 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
             return keys
         column = self._column_index[self._sort_column]
         rows = self._rows
-        values = {key: _sort_value(rows[key], column) for key in keys}
+        try:
+            values = {key: rows[key].sort_values[column] for key in keys}
+        except IndexError:  # a row with too few sort values sorts as None
+            values = {key: _sort_value(rows[key], column) for key in keys}
         return _sort_keys(keys, values, self._sort_reverse)
 
     def _rebuild_visible(self, *, changed_keys: Sequence[str] = (), center_cursor: bool = False) -> None:
@@ -490,6 +496,8 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._visible = list(self._order) if matched is None else [k for k in self._order if k in matched]
         visible = self._visible
 
+        if self._anchor_key is not None and self._anchor_key not in self._rows:
+            self._anchor_key = None  # the user's row is gone for good, not just filtered out
         new_key: str | None = None
         new_index = 0
         kept_key = next(

@@ -10,7 +10,6 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from widgets import Column, ResourceTable, Row, RowCache
-from widgets.cells import bar, human_bytes, human_duration, ratio_bar
 from widgets.resource_table import compute_layout
 
 COLUMNS = [
@@ -429,14 +428,6 @@ def test_row_cache_reuses_rows_of_unchanged_items() -> None:
     second = cache.rows([(1, "a"), (2, "B")])
     assert built == [1, 2, 2]
     assert second[0] is first[0] and second[1] is not first[1]
-
-
-def test_cell_helpers_read_without_colour() -> None:
-    assert human_bytes(1536) == "1.5 KiB"
-    assert human_bytes(None) == "N/A"
-    assert human_duration(3 * 86400 + 4 * 3600 + 5) == "3d4h"
-    assert bar(0.5, 8).plain == "████░░░░"
-    assert ratio_bar(2, 4, 8).plain == "██░░ 2/4"
 
 
 @pytest.mark.slow
