@@ -38,6 +38,8 @@ _MIN_GROW_WIDTH = 8
 """The grow column shrinks to this (or its preferred width) before priority-0 columns are cropped."""
 _SORT_ASCENDING = "▲"
 _SORT_DESCENDING = "▼"
+_NAVIGATION_KEYS = frozenset({"up", "down", "k", "j", "pageup", "pagedown", "home", "end", "g", "G", "enter"})
+"""Keys a column's `sort_hotkey` may not take: the table's own bindings."""
 _LINE_CACHE_SIZE = 1024
 """Rendered lines kept; a few screens' worth, so scrolling back and forth never re-renders."""
 
@@ -54,7 +56,10 @@ class Column:
     """0 = always shown; columns with higher numbers are dropped first when the table is narrow."""
     align: Literal["left", "right"] = "left"
     sort_hotkey: str | None = None
-    """A key such as ``"N"`` (shift+n) that sorts by this column; pressing it again reverses."""
+    """A key such as ``"N"`` (shift+n) that sorts by this column; pressing it again reverses.
+
+    It is handled before bindings while the table has focus, so it may not be a navigation key.
+    """
     grow: bool = False
     """Takes the leftover width (e.g. a name column)."""
 
@@ -164,8 +169,9 @@ def _sort_keys(keys: list[str], values: dict[str, object], reverse: bool) -> lis
 class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A keyed table that updates in place and keeps its filter, sort and cursor across refreshes.
 
-    Call `update_rows` with the full current set on every refresh; the table diffs it by key and
-    repaints only lines that changed on screen.
+    Call `update_rows` with the full current set on every refresh (from the event loop: workers post
+    a message and the screen calls it); the table diffs it by key and repaints only lines that changed
+    on screen.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -273,6 +279,11 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes)
         if len({column.key for column in columns}) != len(columns):
             raise ValueError("ResourceTable column keys must be unique")
+        for column in columns:
+            if column.sort_hotkey in _NAVIGATION_KEYS:
+                raise ValueError(
+                    f"column {column.key!r}: sort hotkey {column.sort_hotkey!r} is a navigation key"
+                )
         self._columns: tuple[Column, ...] = tuple(columns)
         self._column_index: dict[str, int] = {column.key: i for i, column in enumerate(self._columns)}
         self._empty_message = empty_message

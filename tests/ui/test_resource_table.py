@@ -492,3 +492,10 @@ async def test_theme_change_restyles_cached_lines() -> None:
         await pilot.pause()
         after = {segment.style for segment in table.render_line(1)}
         assert before != after
+
+
+def test_sort_hotkey_may_not_shadow_navigation() -> None:
+    with pytest.raises(ValueError, match="navigation key"):
+        ResourceTable([Column("name", "NAME", 10, sort_hotkey="G")])
+    with pytest.raises(ValueError, match="unique"):
+        ResourceTable([Column("name", "NAME", 10), Column("name", "NAME", 10)])
