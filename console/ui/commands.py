@@ -1,0 +1,67 @@
+"""The ctrl+p command palette's rwc provider: screens and the current screen's actions.
+
+It reads the same registry as the bindings and the help screen (`console.ui.keymap`), and each entry
+runs the very action its key runs, so the palette is a searchable index of the keys, nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+from console.ui.keymap import APP_KEYS, SCREENS, KeyAction
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteEntry:
+    text: str
+    help: str
+    run: Callable[[], Awaitable[None]]
+
+
+class RwcCommands(Provider):
+    """Offers "Go to <screen>" for every screen and every palette-worthy key of the current one."""
+
+    def _entries(self) -> list[PaletteEntry]:
+        app = self.app
+        screen = self.screen
+        entries = [
+            PaletteEntry(
+                f"Go to {entry.title}",
+                f"{entry.description}  [{entry.number_key}  :{entry.aliases[0]}]",
+                partial(self._run, f"show_screen('{entry.name}')", app),
+            )
+            for entry in SCREENS
+        ]
+        screen_keys: tuple[KeyAction, ...] = ()
+        key_actions = getattr(screen, "key_actions", None)
+        if callable(key_actions):
+            screen_keys = key_actions()
+        for key in (*APP_KEYS, *screen_keys):
+            if not key.palette or key.group == "Screens":
+                continue
+            target: DOMNode = app if key.scope == "app" else screen
+            entries.append(
+                PaletteEntry(
+                    key.description, f"key {key.display_key}", partial(self._run, key.action, target)
+                )
+            )
+        return entries
+
+    async def _run(self, action: str, target: DOMNode) -> None:
+        await self.app.run_action(action, target)
+
+    async def discover(self) -> Hits:
+        for entry in self._entries():
+            yield DiscoveryHit(entry.text, entry.run, help=entry.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for entry in self._entries():
+            score = matcher.match(entry.text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(entry.text), entry.run, help=entry.help)

@@ -1,0 +1,24 @@
+"""What every screen needs from the app, handed over explicitly instead of reached for via `self.app`.
+
+Screens get one `ConsoleContext` at construction: the backend (the `Backend` protocol only), the
+Store bridge, and the flags the header and the keys depend on. Tests can build one without an App.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.data.backend import Backend
+from console.ui.store_bridge import StoreBridge
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleContext:
+    backend: Backend
+    bridge: StoreBridge
+    profile_name: str
+    demo: bool
+    read_only: bool
+    insecure: bool = False
+    config_location: str = "~/.config/rwc/config.toml"
+    """Where profiles go, as the demo hint shows it (home shortened to ~)."""

@@ -1,0 +1,239 @@
+"""The one registry of screens, keys and actions (Harlequin's `HARLEQUIN_ACTIONS`, rwc-sized).
+
+Every key rwc answers to is a `KeyAction` here. The App's and the screens' `BINDINGS`, the footer,
+the `?` help screen, the `:` command line's completion and the command palette are all derived from
+these tuples, so a key cannot exist in one place and be missing from another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenEntry:
+    """A top-level screen: its registry name, title, number key and `:` aliases."""
+
+    name: str
+    title: str
+    number_key: str
+    aliases: tuple[str, ...]
+    description: str
+
+    @property
+    def command_names(self) -> tuple[str, ...]:
+        """Everything `:` accepts for this screen, shortest first (the first alias is the k9s one)."""
+        return (*self.aliases, self.name)
+
+
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry("projects", "Projects", "1", ("proj", "pj", "project"), "Projects and departments: quotas"),
+    ScreenEntry("workloads", "Workloads", "2", ("wl", "workload", "jobs"), "Workloads: phase, GPUs, node"),
+    ScreenEntry("nodes", "Nodes", "3", ("no", "node"), "Nodes: readiness, cordon/drain, GPUs"),
+    ScreenEntry("gpus", "GPU fractions", "4", ("gpu", "fractions", "frac"), "Each GPU and who holds it"),
+    ScreenEntry("filesystems", "Filesystems", "5", ("fs", "filesystem"), "WEKA filesystems: SSD, tiering"),
+    ScreenEntry("snapshots", "Snapshots", "6", ("snap", "snapshot", "snaps"), "WEKA snapshots and uploads"),
+)
+SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
+DEFAULT_SCREEN = "workloads"
+"""Where rwc opens: the view an operator checks first, as k9s opens on pods."""
+
+QUIT_COMMANDS: tuple[str, ...] = ("q", "quit", "q!", "exit")
+HELP_COMMANDS: tuple[str, ...] = ("help", "?")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAction:
+    """One key, the action it runs and how it is described in the footer, help and palette.
+
+    `scope` is "app" (everywhere), "table" (every resource table screen) or a screen name
+    (`workload_detail`). `show` puts it in the footer; `palette` offers it in ctrl+p.
+    """
+
+    key: str
+    action: str
+    description: str
+    scope: str = "app"
+    key_display: str | None = None
+    show: bool = True
+    palette: bool = True
+    priority: bool = False
+    group: str = "General"
+
+    @property
+    def display_key(self) -> str:
+        return self.key_display or self.key.split(",")[0]
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            key_display=self.key_display,
+            priority=self.priority,
+        )
+
+
+SCREEN_KEYS: tuple[KeyAction, ...] = tuple(
+    KeyAction(
+        entry.number_key,
+        f"show_screen('{entry.name}')",
+        entry.title,
+        key_display=entry.number_key,
+        show=False,
+        group="Screens",
+    )
+    for entry in SCREENS
+)
+
+APP_KEYS: tuple[KeyAction, ...] = (
+    *SCREEN_KEYS,
+    KeyAction("colon", "screen.open_command_line", "Command", key_display=":", group="Screens"),
+    KeyAction("question_mark", "show_help", "Help", key_display="?"),
+    KeyAction("ctrl+p", "command_palette", "Command palette", key_display="^p", show=False, palette=False),
+    KeyAction("q", "quit", "Quit"),
+)
+"""Keys that work on every screen (not while typing in an input: none of them is a priority key)."""
+
+TABLE_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("slash", "start_filter", "Filter", scope="table", key_display="/", group="Table"),
+    KeyAction("enter", "open_detail", "Detail", scope="table", key_display="⏎", palette=False, group="Table"),
+    KeyAction(
+        "escape",
+        "back",
+        "Back / clear filter",
+        scope="table",
+        key_display="esc",
+        show=False,
+        palette=False,
+        group="Table",
+    ),
+    KeyAction("ctrl+r", "refresh", "Refresh now", scope="table", key_display="^r", show=False, group="Table"),
+)
+"""Keys of every resource table screen; sort keys come from the table's columns (shift+letter)."""
+
+TABLE_NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
+    ("↑ ↓ pgup pgdn", "Move the cursor"),
+    ("home end", "First / last row"),
+)
+"""Keys the table widget itself owns, listed in help so `?` shows every key a user can press."""
+
+WORKLOAD_DETAIL_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("escape", "back", "Back", scope="workload_detail", key_display="esc", group="Detail"),
+    KeyAction(
+        "ctrl+r",
+        "refresh",
+        "Refresh now",
+        scope="workload_detail",
+        key_display="^r",
+        show=False,
+        group="Detail",
+    ),
+)
+
+HELP_KEYS: tuple[KeyAction, ...] = (
+    KeyAction(
+        "escape,question_mark,q",
+        "close_help",
+        "Close",
+        scope="help",
+        key_display="esc",
+        palette=False,
+        group="Help",
+    ),
+)
+
+FILTER_KEYS: tuple[KeyAction, ...] = (
+    KeyAction(
+        "enter",
+        "keep_filter",
+        "Keep filter",
+        scope="filter",
+        key_display="⏎",
+        palette=False,
+        group="Filter (/)",
+    ),
+    KeyAction(
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        scope="filter",
+        key_display="esc",
+        palette=False,
+        group="Filter (/)",
+    ),
+)
+
+COMMAND_LINE_KEYS: tuple[KeyAction, ...] = (
+    KeyAction(
+        "tab",
+        "complete",
+        "Complete",
+        scope="command_line",
+        key_display="tab",
+        palette=False,
+        group="Command line (:)",
+    ),
+    KeyAction(
+        "enter",
+        "run_command",
+        "Go",
+        scope="command_line",
+        key_display="⏎",
+        palette=False,
+        group="Command line (:)",
+    ),
+    KeyAction(
+        "escape",
+        "close_command_line",
+        "Cancel",
+        scope="command_line",
+        key_display="esc",
+        palette=False,
+        group="Command line (:)",
+    ),
+)
+
+ALL_KEYS: tuple[KeyAction, ...] = (
+    *APP_KEYS,
+    *TABLE_KEYS,
+    *WORKLOAD_DETAIL_KEYS,
+    *FILTER_KEYS,
+    *COMMAND_LINE_KEYS,
+    *HELP_KEYS,
+)
+
+
+def bindings_for(keys: Iterable[KeyAction]) -> list[Binding]:
+    """`BINDINGS` for a class, from registry entries."""
+    return [key.binding() for key in keys]
+
+
+def command_completions() -> list[str]:
+    """Every word `:` understands, for the suggester; each screen's k9s alias comes first, so `:f`
+    completes to `fs` and `:n` to `no` before any longer name."""
+    words: list[str] = [entry.aliases[0] for entry in SCREENS]
+    for entry in SCREENS:
+        words.extend(entry.command_names[1:])
+    words.extend(HELP_COMMANDS[:1])
+    words.extend(QUIT_COMMANDS[1:2])
+    return words
+
+
+def resolve_command(text: str) -> str | None:
+    """The screen name (or "quit"/"help") a `:` command means; None when it means nothing."""
+    word = text.strip().lstrip(":").strip().lower()
+    if not word:
+        return None
+    if word in QUIT_COMMANDS:
+        return "quit"
+    if word in HELP_COMMANDS:
+        return "help"
+    for entry in SCREENS:
+        if word in entry.command_names or word == entry.title.lower():
+            return entry.name
+    return None

@@ -1,0 +1,337 @@
+"""What every rwc screen shares: header, stale banner, `:` command line, footer, and Store wiring.
+
+`RwcScreen` attaches to the Store bridge while it is visible (so only its resources poll) and keeps
+the header's summary and STALE badge current. `ResourceScreen` adds the `ResourceTable`, the `/`
+filter, `esc` and `enter`; a concrete screen supplies columns and `build_rows`, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from console.data.store import ResourceState
+from console.ui.context import ConsoleContext
+from console.ui.keymap import TABLE_KEYS, KeyAction, bindings_for, resolve_command
+from console.ui.palette import CellPalette
+from console.ui.prompts import CommandLine, FilterLine, PromptBar
+from console.ui.resources import SUMMARY, HeaderSummary
+from console.ui.store_bridge import StoreUpdated
+from widgets.header import RwcHeader
+from widgets.resource_table import Column, ResourceTable, Row
+from widgets.stale_banner import StaleBanner
+
+
+class RwcScreen(Screen[None]):
+    """A screen with the rwc chrome; subclasses yield their body from `compose_body`."""
+
+    SCREEN_NAME: ClassVar[str] = ""
+    """Registry name (`console.ui.keymap.SCREENS`); also the key-scope of this screen's `KEYS`."""
+    TITLE: ClassVar[str] = ""
+    RESOURCES: ClassVar[tuple[str, ...]] = ()
+    """Store resources this screen shows; they poll only while it is visible."""
+    KEYS: ClassVar[tuple[KeyAction, ...]] = ()
+    """This screen's entries of the key registry; `BINDINGS` is derived from them."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "KEYS" in cls.__dict__:
+            cls.BINDINGS: list[BindingType] = bindings_for(cls.KEYS)  # type: ignore[misc]
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__()
+        self.context = context
+        self._palette: CellPalette | None = None
+
+    # -- composition -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        context = self.context
+        yield RwcHeader(
+            profile_name=context.profile_name,
+            demo=context.demo,
+            read_only=context.read_only,
+            insecure=context.insecure,
+            config_location=context.config_location,
+        )
+        yield StaleBanner()
+        yield from self.compose_body()
+        yield PromptBar(":", CommandLine(id="command-line"), id="command-bar")
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.header.title = self.screen_title
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.is_current:
+            self._activate()
+
+    @property
+    def screen_title(self) -> str:
+        return self.TITLE
+
+    @property
+    def header(self) -> RwcHeader:
+        return self.query_one(RwcHeader)
+
+    @property
+    def palette(self) -> CellPalette:
+        """Cell styles from the theme; rebuilt when the theme changes (see `_theme_changed`)."""
+        if self._palette is None:
+            self._palette = CellPalette.from_app(self.app)
+        return self._palette
+
+    def key_actions(self) -> tuple[KeyAction, ...]:
+        """This screen's keys as registry entries (for help and the command palette)."""
+        keys: list[KeyAction] = []
+        for cls in reversed(type(self).__mro__):
+            keys.extend(cls.__dict__.get("KEYS", ()))
+        return tuple(keys)
+
+    # -- Store wiring ------------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._activate()
+
+    def _activate(self) -> None:
+        """Visible: poll this screen's resources and draw what the Store already has."""
+        self.context.bridge.attach(self, (*self.resource_names, SUMMARY))
+        self._show_summary()
+        self.resources_changed()
+
+    def on_screen_suspend(self) -> None:
+        self.context.bridge.detach(self)
+
+    def on_unmount(self) -> None:
+        self.context.bridge.detach(self)
+        self.app.theme_changed_signal.unsubscribe(self)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._palette = None
+        self.palette_changed()
+        if self.is_current:
+            self.resources_changed()
+
+    def palette_changed(self) -> None:
+        """The theme changed: drop anything built with the old cell styles."""
+
+    @on(StoreUpdated)
+    def _store_updated(self, message: StoreUpdated) -> None:
+        message.stop()
+        if message.name == SUMMARY:
+            self._show_summary()
+        else:
+            self.resources_changed()
+
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        """The Store resources this screen shows (`RESOURCES`, or per instance for a detail screen)."""
+        return self.RESOURCES
+
+    def states(self) -> list[ResourceState[Any]]:
+        return [self.context.bridge.snapshot(name) for name in self.resource_names]
+
+    def values(self) -> dict[str, Any]:
+        """The latest value of each resource (None until first loaded)."""
+        return {name: self.context.bridge.snapshot(name).value for name in self.resource_names}
+
+    def _show_summary(self) -> None:
+        summary_state = self.context.bridge.snapshot(SUMMARY)
+        if isinstance(summary_state.value, HeaderSummary):
+            self.header.summary = summary_state.value
+        self._show_staleness()
+
+    def _show_staleness(self) -> None:
+        states = self.states()
+        self.query_one(StaleBanner).show_states(states)
+        summary_state = self.context.bridge.snapshot(SUMMARY)
+        self.header.stale = any(state.failed for state in states) or summary_state.stale
+
+    def resources_changed(self) -> None:
+        """Called when any of `RESOURCES` changed (or the screen came back): redraw from snapshots."""
+        self._show_staleness()
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_open_command_line(self) -> None:
+        self.query_one("#command-bar", PromptBar).open()
+
+    def _close_command_line(self) -> None:
+        self.query_one("#command-bar", PromptBar).close()
+        self.focus_body()
+
+    def focus_body(self) -> None:
+        """Give focus back to the screen's main widget after a prompt closes."""
+        self.set_focus(None)
+
+    @on(CommandLine.Closed)
+    def _command_line_closed(self, message: CommandLine.Closed) -> None:
+        message.stop()
+        self._close_command_line()
+
+    @on(CommandLine.Entered)
+    def _command_entered(self, message: CommandLine.Entered) -> None:
+        message.stop()
+        target = resolve_command(message.value)
+        self._close_command_line()
+        if target is None:
+            if message.value.strip():
+                self.notify(f"unknown command ':{message.value.strip()}' — try :help", severity="warning")
+            return
+        if target == "quit":
+            self.app.exit()
+        elif target == "help":
+            self.app.action_show_help()  # type: ignore[attr-defined]
+        else:
+            self.app.action_show_screen(target)  # type: ignore[attr-defined]
+
+    def action_refresh(self) -> None:
+        self.context.bridge.refresh((*self.resource_names, SUMMARY))
+
+    def action_back(self) -> None:
+        """Esc: leave a pushed screen (detail, or a list scoped to one project/node/filesystem)."""
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
+
+
+class ResourceScreen(RwcScreen):
+    """A screen that is one `ResourceTable` over one or more Store resources."""
+
+    KEYS = TABLE_KEYS
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    EMPTY_MESSAGE: ClassVar[str] = "Nothing to show"
+    DEFAULT_SORT: ClassVar[tuple[str, bool] | None] = None
+    """(column key, reverse) applied when the screen opens; None keeps the backend's order."""
+
+    DEFAULT_CSS = """
+    ResourceScreen ResourceTable {
+        height: 1fr;
+    }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        yield ResourceTable(self.COLUMNS, empty_message="Loading…", id="table")
+        yield PromptBar("/", FilterLine(id="filter"), id="filter-bar")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.DEFAULT_SORT is not None:
+            column_key, reverse = self.DEFAULT_SORT
+            self.table.sort_by(column_key, reverse=reverse)
+        self.table.focus()
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(ResourceTable)
+
+    def focus_body(self) -> None:
+        self.table.focus()
+
+    def sort_key_actions(self) -> tuple[KeyAction, ...]:
+        """The table's sort keys (shift+letter per column), as registry entries for help and palette."""
+        return tuple(
+            KeyAction(
+                column.sort_hotkey,
+                f"sort('{column.key}')",
+                f"Sort by {column.label or column.key}",
+                scope=self.SCREEN_NAME,
+                key_display=f"⇧{column.sort_hotkey.lower()}" if column.sort_hotkey.isupper() else None,
+                show=False,
+                group="Sort (again: reverse)",
+            )
+            for column in self.COLUMNS
+            if column.sort_hotkey
+        )
+
+    def key_actions(self) -> tuple[KeyAction, ...]:
+        return (*super().key_actions(), *self.sort_key_actions())
+
+    # -- data ---------------------------------------------------------------------------------------
+    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        """Rows for the current values; called only when every resource has loaded once."""
+        raise NotImplementedError
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        values = self.values()
+        table = self.table
+        if any(value is None for value in values.values()):
+            failed = [state for state in self.states() if state.failed and not state.loaded]
+            table.empty_message = f"Cannot load: {failed[0].error}" if failed else "Loading…"
+            table.refresh()
+            return
+        table.empty_message = self.EMPTY_MESSAGE
+        table.update_rows(self.build_rows(values))
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        table = self.table
+        total, shown = table.row_count, table.visible_count
+        counts = f"[{shown}/{total}]" if table.filter_text else f"[{total}]"
+        filter_text = table.filter_text.strip()
+        self.header.detail = f"{counts} /{filter_text}" if filter_text else counts
+
+    # -- filter ---------------------------------------------------------------------------------------
+    @property
+    def filter_bar(self) -> PromptBar:
+        return self.query_one("#filter-bar", PromptBar)
+
+    def action_start_filter(self) -> None:
+        self.filter_bar.open(self.table.filter_text)
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, message: Input.Changed) -> None:
+        message.stop()
+        if self.filter_bar.is_open:
+            self.table.filter_text = message.value
+            self._show_counts()
+
+    @on(FilterLine.Kept)
+    def _filter_kept(self, message: FilterLine.Kept) -> None:
+        message.stop()
+        self.filter_bar.close()
+        self.table.filter_text = message.value
+        self._show_counts()
+        self.table.focus()
+
+    @on(FilterLine.Cleared)
+    def _filter_cleared(self, message: FilterLine.Cleared) -> None:
+        message.stop()
+        self.clear_filter()
+
+    def clear_filter(self) -> None:
+        self.filter_bar.close()
+        self.table.filter_text = ""
+        self._show_counts()
+        self.table.focus()
+
+    def action_back(self) -> None:
+        """Esc clears a kept filter first (as in k9s), then leaves a pushed screen."""
+        if self.table.filter_text:
+            self.clear_filter()
+        else:
+            super().action_back()
+
+    def action_sort(self, column_key: str) -> None:
+        self.table.sort_by(column_key)
+
+    # -- detail ---------------------------------------------------------------------------------------
+    def action_open_detail(self) -> None:
+        key = self.table.cursor_key
+        if key is not None:
+            self.open_detail(key)
+
+    @on(ResourceTable.RowChosen)
+    def _row_chosen(self, message: ResourceTable.RowChosen) -> None:
+        message.stop()
+        self.open_detail(message.key)
+
+    def open_detail(self, key: str) -> None:
+        """What enter does on the row `key`; by default nothing (a screen without a detail view)."""
+        self.notify("No detail view here.", timeout=2)

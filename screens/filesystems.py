@@ -1,0 +1,109 @@
+"""WEKA filesystems: group, capacity, SSD used/budget as a bar, bytes on the object tier, tiering
+bucket, snapshot count and the age of the last uploaded snapshot (how old the off-site copy is).
+Enter on a filesystem shows its snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+
+from console.model import BucketMode, Filesystem
+from console.ui.format import format_age, format_bytes, format_bytes_pair
+from screens.base import ResourceScreen
+from screens.snapshots import SnapshotsScreen
+from widgets.bars import capacity_bar
+from widgets.resource_table import Column, Row
+
+SSD_WARNING_FRACTION = 0.85
+SSD_CRITICAL_FRACTION = 0.95
+
+
+def tiering_bucket(filesystem: Filesystem) -> str:
+    """The WRITABLE (tiering) bucket, or `—` for an SSD-only filesystem."""
+    writable = [b.bucket_name for b in filesystem.buckets if b.mode is BucketMode.WRITABLE]
+    return ",".join(writable) or "—"
+
+
+class FilesystemsScreen(ResourceScreen):
+    """Where the data lives and how full the fast tier is."""
+
+    SCREEN_NAME = "filesystems"
+    TITLE = "Filesystems"
+    RESOURCES = ("filesystems",)
+    EMPTY_MESSAGE = "No filesystems."
+    COLUMNS = (
+        Column("name", "NAME", 14, sort_hotkey="N", grow=True),
+        Column("group", "GROUP", 8, priority=4, sort_hotkey="O"),
+        Column("total", "TOTAL", 7, align="right", priority=1, sort_hotkey="T"),
+        Column("ssd", "SSD USED/BUDGET", 16, sort_hotkey="S"),
+        Column("object", "OBJECT", 7, align="right", priority=2, sort_hotkey="J"),
+        Column("tiering", "TIER BUCKET", 11, priority=3, sort_hotkey="B"),
+        Column("snapshots", "SNAPS", 5, align="right", priority=2, sort_hotkey="C"),
+        Column("uploaded", "UPLOAD", 6, align="right", priority=1, sort_hotkey="U"),
+        Column("status", "STATUS", 8, priority=5, sort_hotkey="A"),
+    )
+
+    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        filesystems: Sequence[Filesystem] = values["filesystems"]
+        now = self.context.backend.now()
+        palette = self.palette
+        for filesystem in filesystems:
+            fraction = filesystem.ssd_used_fraction
+            ssd_style = (
+                palette.error
+                if fraction >= SSD_CRITICAL_FRACTION
+                else palette.warning
+                if fraction >= SSD_WARNING_FRACTION
+                else palette.ok
+            )
+            ssd = capacity_bar(
+                filesystem.used_ssd_bytes,
+                filesystem.ssd_budget_bytes,
+                width=5,
+                label=format_bytes_pair(filesystem.used_ssd_bytes, filesystem.ssd_budget_bytes),
+                fill_style=ssd_style,
+                free_style=palette.muted,
+            )
+            bucket = tiering_bucket(filesystem)
+            uploaded = filesystem.last_uploaded_snapshot_at
+            status = Text(filesystem.status, palette.ok if filesystem.is_ready else palette.warning, end="")
+            if filesystem.is_encrypted:
+                status.append(" enc", palette.muted)
+            yield Row(
+                key=filesystem.uid,
+                cells=(
+                    filesystem.name,
+                    filesystem.group_name,
+                    format_bytes(filesystem.total_budget_bytes),
+                    ssd,
+                    format_bytes(filesystem.used_object_bytes) if filesystem.is_tiered else "—",
+                    bucket,
+                    str(filesystem.snapshot_count),
+                    format_age(now, uploaded) if uploaded else Text("never", palette.muted, end=""),
+                    status,
+                ),
+                sort_values=(
+                    filesystem.name,
+                    filesystem.group_name,
+                    filesystem.total_budget_bytes,
+                    fraction,
+                    filesystem.used_object_bytes,
+                    bucket,
+                    filesystem.snapshot_count,
+                    -uploaded.timestamp() if uploaded else None,
+                    filesystem.status,
+                ),
+                search_text=f"{filesystem.name} {filesystem.group_name} {bucket} {filesystem.status}",
+            )
+
+    def open_detail(self, key: str) -> None:
+        """Enter on a filesystem: its snapshots."""
+        filesystems: Sequence[Filesystem] = self.values()["filesystems"] or ()
+        filesystem = next((f for f in filesystems if f.uid == key), None)
+        if filesystem is not None:
+            self.app.push_screen(
+                SnapshotsScreen(self.context, filesystem_uid=filesystem.uid, filesystem_name=filesystem.name)
+            )

@@ -1,0 +1,146 @@
+"""GPU fractions, nvitop-style: one row per GPU, its bar split by the workloads that hold it
+(`████▓▓░░` for 0.5 + 0.25 with a quarter free), MIG slices, utilisation, memory and temperature.
+
+The holders column repeats each share's glyph before its workload, so the bar reads without colour.
+Readings a GPU does not report show as `—`, never as a misleading 0. Enter opens the detail of the
+workload holding the largest share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+
+from console.model import GpuAllocation, GpuDevice
+from console.ui.context import ConsoleContext
+from console.ui.format import NOT_AVAILABLE, format_bytes_pair, format_gpus, format_mib, format_percent
+from screens.base import ResourceScreen
+from screens.workload_detail import WorkloadDetailScreen
+from widgets.bars import SEGMENT_GLYPHS, segmented_bar
+from widgets.resource_table import Column, Row
+
+HOT_CELSIUS = 80.0
+MIB = 1024 * 1024
+
+
+def gpu_key(gpu: GpuDevice) -> str:
+    """GPUs are keyed by UUID (stable across reboots and re-listing); index as fallback."""
+    return gpu.uuid or f"{gpu.node_name}/{gpu.index}"
+
+
+def describe_share(allocation: GpuAllocation) -> str:
+    """`train-a .5`, `nb 20GiB`, `infer 1g.10gb`: who holds the share and how much."""
+    if allocation.mig_profile:
+        amount = allocation.mig_profile
+    elif allocation.memory_mib:
+        amount = format_mib(allocation.memory_mib)
+    else:
+        amount = format_gpus(allocation.fraction)
+    return f"{allocation.workload_name} {amount}"
+
+
+class GpusScreen(ResourceScreen):
+    """Every GPU and its shares; opened from a node (enter on Nodes), only that node's GPUs."""
+
+    SCREEN_NAME = "gpus"
+    TITLE = "GPU fractions"
+    RESOURCES = ("gpus",)
+    EMPTY_MESSAGE = "No GPUs."
+    COLUMNS = (
+        Column("node", "NODE", 13, sort_hotkey="N"),
+        Column("index", "#", 2, align="right", sort_hotkey="I"),
+        Column("model", "MODEL", 6, priority=4, sort_hotkey="M"),
+        Column("share", "ALLOCATION", 13, sort_hotkey="L"),
+        Column("holders", "HELD BY", 18, priority=1, grow=True, sort_hotkey="H"),
+        Column("free", "FREE", 4, align="right", priority=2, sort_hotkey="F"),
+        Column("util", "UTIL", 4, align="right", priority=2, sort_hotkey="U"),
+        Column("memory", "MEM", 10, align="right", priority=3, sort_hotkey="E"),
+        Column("temperature", "TEMP", 4, align="right", priority=3, sort_hotkey="T"),
+        Column("power", "POWER", 5, align="right", priority=5, sort_hotkey="W"),
+    )
+
+    def __init__(self, context: ConsoleContext, *, node_name: str | None = None) -> None:
+        super().__init__(context)
+        self.node_name = node_name
+        self._gpus_by_key: dict[str, GpuDevice] = {}
+
+    @property
+    def screen_title(self) -> str:
+        return f"GPUs of {self.node_name}" if self.node_name else self.TITLE
+
+    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        gpus: Sequence[GpuDevice] = values["gpus"]
+        if self.node_name is not None:
+            gpus = [gpu for gpu in gpus if gpu.node_name == self.node_name]
+        self._gpus_by_key = {gpu_key(gpu): gpu for gpu in gpus}
+        return [self._gpu_row(gpu) for gpu in gpus]
+
+    def _gpu_row(self, gpu: GpuDevice) -> Row:
+        palette = self.palette
+        allocations = gpu.allocations
+        shares = [allocation.fraction for allocation in allocations]
+        share = segmented_bar(shares, width=8, styles=palette.segments, free_style=palette.muted)
+        share.append(f" {format_gpus(gpu.allocated_fraction)}")
+        holders = Text(no_wrap=True, end="")
+        if gpu.mig_enabled:
+            holders.append("MIG ", palette.accent)
+        for position, allocation in enumerate(allocations):
+            if position:
+                holders.append(" ")
+            glyph = SEGMENT_GLYPHS[position % len(SEGMENT_GLYPHS)]
+            holders.append(glyph, palette.segments[position % len(palette.segments)])
+            holders.append(describe_share(allocation))
+        if not allocations:
+            holders.append("idle", palette.muted)
+        used_bytes = None if gpu.memory_used_mib is None else gpu.memory_used_mib * MIB
+        memory = format_bytes_pair(used_bytes, gpu.memory_total_mib * MIB)
+        temperature = gpu.temperature_celsius
+        temperature_cell = Text(
+            NOT_AVAILABLE if temperature is None else f"{temperature:.0f}°",
+            palette.error if temperature is not None and temperature >= HOT_CELSIUS else "",
+            end="",
+        )
+        power = NOT_AVAILABLE if gpu.power_watts is None else f"{gpu.power_watts:.0f}W"
+        return Row(
+            key=gpu_key(gpu),
+            cells=(
+                gpu.node_name,
+                str(gpu.index),
+                gpu.model,
+                share,
+                holders,
+                format_gpus(gpu.free_fraction),
+                format_percent(gpu.utilization_percent),
+                memory,
+                temperature_cell,
+                power,
+            ),
+            sort_values=(
+                gpu.node_name,
+                gpu.index,
+                gpu.model,
+                gpu.allocated_fraction,
+                ",".join(allocation.workload_name for allocation in allocations),
+                gpu.free_fraction,
+                gpu.utilization_percent,
+                gpu.memory_used_mib,
+                gpu.temperature_celsius,
+                gpu.power_watts,
+            ),
+            search_text=(
+                f"{gpu.node_name} {gpu.model} "
+                + " ".join(f"{a.workload_name} {a.project_name}" for a in allocations)
+                + (" mig" if gpu.mig_enabled else "")
+            ),
+        )
+
+    def open_detail(self, key: str) -> None:
+        """Enter on a GPU: the workload holding its largest share."""
+        gpu = self._gpus_by_key.get(key)
+        if gpu is None or not gpu.allocations:
+            self.notify("Nobody holds this GPU.", timeout=2)
+            return
+        largest = max(gpu.allocations, key=lambda allocation: allocation.fraction)
+        self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=largest.workload_id))

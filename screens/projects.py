@@ -1,0 +1,155 @@
+"""Projects and departments: GPU quota per node pool (deserved/limit/over-quota weight) and usage.
+
+Each department is a row followed by its projects, so the org tree reads top-down in the default
+order; every project also names its department, so sorting or filtering keeps the context. Enter on a
+project opens its workloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+
+from console.model import Department, PoolQuota, Project, ProjectPhase
+from console.ui.format import format_gpus, format_quota_limit
+from screens.base import ResourceScreen
+from screens.workloads import WorkloadsScreen
+from widgets.bars import capacity_bar
+from widgets.resource_table import Column, Row
+
+DEPARTMENT_KEY_PREFIX = "department:"
+
+
+def short_pool_name(pool: str) -> str:
+    """`a100-pool` -> `a100`: pool names repeat on every row, so drop the obvious suffix."""
+    for suffix in ("-pool", "_pool", "-nodepool"):
+        if pool.endswith(suffix) and len(pool) > len(suffix):
+            return pool[: -len(suffix)]
+    return pool
+
+
+def describe_quotas(quotas: Sequence[PoolQuota]) -> str:
+    """`a100 8/∞/2 h100 4/8/1`: deserved/limit/over-quota weight per pool, pools without quota left out."""
+    parts = [
+        f"{short_pool_name(q.node_pool)} {format_gpus(q.deserved_gpus)}/{format_quota_limit(q.limit_gpus)}"
+        f"/{format_gpus(q.over_quota_weight)}"
+        for q in quotas
+        if q.deserved_gpus or q.limit_gpus >= 0 or q.allocated_gpus
+    ]
+    return " ".join(parts) or "—"
+
+
+class ProjectsScreen(ResourceScreen):
+    """Who is entitled to which GPUs, and who is over quota right now."""
+
+    SCREEN_NAME = "projects"
+    TITLE = "Projects"
+    RESOURCES = ("projects", "departments")
+    EMPTY_MESSAGE = "No projects you can see."
+    COLUMNS = (
+        Column("name", "NAME", 16, sort_hotkey="N", grow=True),
+        Column("department", "DEPT", 11, priority=3, sort_hotkey="D"),
+        Column("quota", "QUOTA pool dsv/lim/wt", 22, priority=2),
+        Column("deserved", "DSV", 4, priority=5, align="right", sort_hotkey="E"),
+        Column("allocated", "ALLOCATED", 13, sort_hotkey="A"),
+        Column("running", "RUN", 3, align="right", sort_hotkey="R"),
+        Column("pending", "PND", 3, align="right", sort_hotkey="P"),
+        Column("phase", "PHASE", 8, priority=4, sort_hotkey="S"),
+    )
+
+    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        projects: Sequence[Project] = values["projects"]
+        departments: Sequence[Department] = values["departments"]
+        by_department: dict[str, list[Project]] = {}
+        for project in projects:
+            by_department.setdefault(project.department_id, []).append(project)
+        known_department_ids = {department.id for department in departments}
+        for department in sorted(departments, key=lambda d: d.name):
+            members = sorted(by_department.get(department.id, ()), key=lambda p: p.name)
+            yield self._department_row(department, members)
+            for project in members:
+                yield self._project_row(project)
+        orphans = [p for p in projects if p.department_id not in known_department_ids]
+        for project in sorted(orphans, key=lambda p: p.name):
+            yield self._project_row(project)
+
+    def _allocation_bar(self, allocated: float, deserved: float) -> Text:
+        over = allocated > deserved
+        return capacity_bar(
+            allocated,
+            deserved,
+            width=5,
+            label=f"{format_gpus(allocated)}/{format_gpus(deserved)}",
+            fill_style=self.palette.warning if over else self.palette.ok,
+            free_style=self.palette.muted,
+        )
+
+    def _department_row(self, department: Department, members: Sequence[Project]) -> Row:
+        running = sum(project.running_workloads for project in members)
+        pending = sum(project.pending_workloads for project in members)
+        name = Text.assemble(("▾ ", self.palette.muted), (department.name, self.palette.accent), end="")
+        return Row(
+            key=f"{DEPARTMENT_KEY_PREFIX}{department.id}",
+            cells=(
+                name,
+                Text("department", self.palette.muted, end=""),
+                describe_quotas(department.quotas),
+                format_gpus(department.deserved_gpus),
+                self._allocation_bar(department.allocated_gpus, department.deserved_gpus),
+                str(running),
+                str(pending),
+                "",
+            ),
+            sort_values=(
+                department.name,
+                department.name,
+                None,
+                department.deserved_gpus,
+                department.allocated_gpus,
+                running,
+                pending,
+                None,
+            ),
+            search_text=f"{department.name} department",
+        )
+
+    def _project_row(self, project: Project) -> Row:
+        phase_style = self.palette.ok if project.phase is ProjectPhase.READY else self.palette.warning
+        pending_style = self.palette.warning if project.pending_workloads else self.palette.muted
+        return Row(
+            key=project.id,
+            cells=(
+                Text.assemble("  ", project.name, end=""),
+                project.department_name,
+                describe_quotas(project.quotas),
+                format_gpus(project.deserved_gpus),
+                self._allocation_bar(project.allocated_gpus, project.deserved_gpus),
+                str(project.running_workloads),
+                Text(str(project.pending_workloads), pending_style, end=""),
+                Text(project.phase.value, phase_style, end=""),
+            ),
+            sort_values=(
+                project.name,
+                project.department_name,
+                None,
+                project.deserved_gpus,
+                project.allocated_gpus,
+                project.running_workloads,
+                project.pending_workloads,
+                project.phase.value,
+            ),
+            search_text=f"{project.name} {project.department_name} {project.phase.value}",
+        )
+
+    def open_detail(self, key: str) -> None:
+        """Enter on a project shows its workloads; on a department, a hint."""
+        if key.startswith(DEPARTMENT_KEY_PREFIX):
+            self.notify("Departments group projects; choose a project to see its workloads.", timeout=3)
+            return
+        projects: Sequence[Project] = self.values()["projects"] or ()
+        project = next((p for p in projects if p.id == key), None)
+        if project is None:
+            return
+        self.app.push_screen(WorkloadsScreen(self.context, project_name=project.name))

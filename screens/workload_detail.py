@@ -1,0 +1,230 @@
+"""One workload in full: what it asked for, where it runs, its pods, its events, and why it is in
+its phase — "why is my job pending?" and "who preempted it?" are the questions this screen answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.model import PhaseReason, Pod, Workload, WorkloadEvent, WorkloadPhase
+from console.ui.context import ConsoleContext
+from console.ui.format import format_age, format_clock_time, format_gpu_request, format_gpus
+from console.ui.keymap import WORKLOAD_DETAIL_KEYS
+from console.ui.palette import CellPalette, phase_style
+from screens.base import RwcScreen
+
+DETAIL_REFRESH_SECONDS = 2.0
+MAX_EVENTS_SHOWN = 50
+"""Events are bounded: the newest this many, so a chatty workload cannot grow the screen forever."""
+PREEMPTION_WORDS = ("preempt", "evict", "reclaim")
+
+
+def explain_phase(workload: Workload) -> str:
+    """A sentence on why the workload is in its phase, from the reason, the message and the events."""
+    project = workload.project_name
+    if workload.phase_reason is PhaseReason.NON_PREEMPTIBLE_OVER_QUOTA:
+        return (
+            f"Non-preemptible ({workload.type.value.lower()}) workloads run only within deserved quota, "
+            f"and {project} has no deserved GPUs left in its node pools; it starts when the project's "
+            f"own work frees GPUs or its quota grows."
+        )
+    if workload.phase_reason is PhaseReason.OVER_LIMIT:
+        return f"Starting it would take {project} over its GPU limit; it waits until the project uses less."
+    preemption = latest_preemption(workload.events)
+    if preemption is not None and workload.phase in (WorkloadPhase.PENDING, WorkloadPhase.CREATING):
+        cause = preemption.message or preemption.reason
+        return (
+            f"Preempted at {format_clock_time(preemption.created_at)}: {cause}"
+            " — it is back in the queue and restarts when GPUs free up."
+        )
+    if workload.phase_message:
+        return workload.phase_message
+    if workload.phase is WorkloadPhase.PENDING:
+        return "Waiting for the scheduler to find GPUs in its node pools."
+    return ""
+
+
+def latest_preemption(events: Sequence[WorkloadEvent]) -> WorkloadEvent | None:
+    for event in reversed(events):
+        words = f"{event.reason} {event.message}".lower()
+        if any(word in words for word in PREEMPTION_WORDS):
+            return event
+    return None
+
+
+class WorkloadDetailScreen(RwcScreen):
+    """Pushed over the workloads list by enter; esc returns to the same row."""
+
+    SCREEN_NAME = "workload_detail"
+    TITLE = "Workload"
+    KEYS = WORKLOAD_DETAIL_KEYS
+
+    DEFAULT_CSS = """
+    WorkloadDetailScreen VerticalScroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    WorkloadDetailScreen .detail-section {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, context: ConsoleContext, *, workload_id: str) -> None:
+        super().__init__(context)
+        self.workload_id = workload_id
+        self.resource_name = f"workload:{workload_id}"
+        backend = context.backend
+        context.bridge.add_resource(
+            self.resource_name, lambda: backend.workload(workload_id), DETAIL_REFRESH_SECONDS
+        )
+        self._shown: Workload | None = None
+
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        return (self.resource_name,)
+
+    @property
+    def screen_title(self) -> str:
+        return f"Workload {self._shown.name}" if self._shown else self.TITLE
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static("Loading…", id="summary")
+            yield Static("", id="pods", classes="detail-section")
+            yield Static("", id="events", classes="detail-section")
+
+    def focus_body(self) -> None:
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus_body()
+
+    async def on_unmount(self) -> None:
+        super().on_unmount()
+        await self.context.bridge.remove_resource(self.resource_name)
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        state = self.context.bridge.snapshot(self.resource_name)
+        workload: Workload | None = state.value
+        if workload is None:
+            if state.failed:
+                self.query_one("#summary", Static).update(Text(f"Cannot load the workload: {state.error}"))
+            return
+        if workload == self._shown:
+            return
+        self._shown = workload
+        self.header.title = self.screen_title
+        palette = self.palette
+        now = self.context.backend.now()
+        self.query_one("#summary", Static).update(self._summary(workload, palette, now))
+        self.query_one("#pods", Static).update(self._pods(workload.pods, palette, now))
+        self.query_one("#events", Static).update(self._events(workload.events, palette))
+
+    def palette_changed(self) -> None:
+        self._shown = None
+
+    # -- rendering ---------------------------------------------------------------------------------
+    def _summary(self, workload: Workload, palette: CellPalette, now: datetime) -> Table:
+        """Label/value pairs in a grid, so long values (the reason, the command) wrap under themselves."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style=palette.muted, no_wrap=True)
+        grid.add_column(overflow="fold")
+
+        def field(label: str, value: str | Text) -> None:
+            grid.add_row(label, value if isinstance(value, Text) else Text(value))
+
+        field("Name", Text(workload.name, style=palette.accent))
+        field("Project", f"{workload.project_name} ({workload.department_name})")
+        preemptible = "preemptible" if workload.preemptible else "non-preemptible"
+        field("Type", f"{workload.type.value}, {preemptible}, priority {workload.priority_class}")
+        phase = Text(workload.phase.value, phase_style(workload.phase, palette))
+        phase.append(f" for {format_age(now, workload.phase_updated_at)}", palette.muted)
+        if workload.phase_reason is not None:
+            phase.append(f" ({workload.phase_reason.value})", palette.warning)
+        field("Phase", phase)
+        why = explain_phase(workload)
+        if why:
+            field("Why", Text(why, palette.warning))
+        field(
+            "GPUs",
+            f"requested {format_gpu_request(workload.gpu_request, workload.requested_pods)}"
+            f" · allocated {format_gpus(workload.allocated_gpus)}"
+            f" · pods {workload.running_pods}/{workload.requested_pods} running",
+        )
+        pools = ", ".join(workload.requested_node_pools) or "any"
+        field("Node pool", f"{workload.current_node_pool or '—'} (asked: {pools})")
+        field("Nodes", ", ".join(workload.node_names) or "—")
+        field("Submitter", workload.submitted_by)
+        field("Image", workload.image)
+        command = " ".join(part for part in (workload.command, workload.arguments) if part)
+        if command:
+            field("Command", command)
+        created = f"{format_age(now, workload.created_at)} ago"
+        if workload.completed_at is not None:
+            created += f", finished {format_age(now, workload.completed_at)} ago"
+        field("Created", created)
+        return grid
+
+    def _pods(self, pods: Sequence[Pod], palette: CellPalette, now: datetime) -> Table | Text:
+        title = f"Pods ({len(pods)})"
+        if not pods:
+            return Text.assemble((title, "bold"), ("  none yet", palette.muted))
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            padding=(0, 1, 0, 0),
+            header_style=palette.muted,
+            show_edge=False,
+        )
+        table.add_column("NAME", overflow="ellipsis", no_wrap=True, ratio=1)
+        table.add_column("PHASE", no_wrap=True)
+        table.add_column("NODE", overflow="ellipsis", no_wrap=True)
+        table.add_column("GPUS", justify="right", no_wrap=True)
+        table.add_column("GPU#", no_wrap=True)
+        table.add_column("AGE", justify="right", no_wrap=True)
+        for pod in pods:
+            table.add_row(
+                Text(pod.name),
+                Text(pod.k8s_phase, palette.ok if pod.k8s_phase == "Running" else palette.warning),
+                Text(pod.node_name or "—"),
+                format_gpus(pod.allocated_gpus),
+                ",".join(str(index) for index in pod.gpu_indexes) or "—",
+                format_age(now, pod.created_at),
+            )
+        return table
+
+    def _events(self, events: Sequence[WorkloadEvent], palette: CellPalette) -> Table | Text:
+        shown = list(events)[-MAX_EVENTS_SHOWN:]
+        title = f"Events ({len(events)}, newest last)"
+        if not shown:
+            return Text.assemble((title, "bold"), ("  none", palette.muted))
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            padding=(0, 1, 0, 0),
+            show_header=False,
+            show_edge=False,
+        )
+        table.add_column(style=palette.muted, no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold", ratio=1)
+        for event in shown:
+            table.add_row(
+                format_clock_time(event.created_at),
+                Text(event.reason, palette.warning if event.type == "Warning" else palette.muted),
+                Text(event.message),
+            )
+        return table

@@ -1,0 +1,66 @@
+"""One line above a table saying the data is old and why: "stale since 09:12:03 — <reason>".
+
+A failed fetch never blanks a screen (the Store keeps the last value); this banner is how the user
+learns that what they see stopped moving. It takes no room while everything is fresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from console.data.store import ResourceState
+from console.ui.format import format_clock_time
+
+
+def describe_problem(states: Iterable[ResourceState[Any]]) -> str:
+    """The banner's text for these resource states; empty when all are fresh.
+
+    Data that was never loaded is worse than stale data, so it is reported first.
+    """
+    failing = [state for state in states if state.error is not None]
+    if not failing:
+        return ""
+    never_loaded = [state for state in failing if not state.loaded]
+    if never_loaded:
+        state = never_loaded[0]
+        return f"cannot load {state.name} — {state.error}; retrying"
+    state = min(failing, key=lambda failed: failed.error_since or failed.fetched_at)  # type: ignore[arg-type,return-value]
+    since = state.error_since or state.fetched_at
+    since_text = format_clock_time(since) if since else "?"
+    zone = f" {since.tzname()}" if since is not None and since.tzname() == "UTC" else ""
+    return f"stale since {since_text}{zone} — {state.error}"
+
+
+class StaleBanner(Widget):
+    """Shows `message` on one line with a warning glyph, hidden (no height) when it is empty."""
+
+    DEFAULT_CSS = """
+    StaleBanner {
+        height: 1;
+        display: none;
+        background: $warning-muted;
+        color: $text;
+        text-style: bold;
+        padding: 0 1;
+    }
+    StaleBanner.-visible {
+        display: block;
+    }
+    """
+
+    message: reactive[str] = reactive("", layout=True)
+
+    def show_states(self, states: Iterable[ResourceState[Any]]) -> None:
+        """Set the message from the resources this screen shows."""
+        self.message = describe_problem(states)
+
+    def watch_message(self, message: str) -> None:
+        self.set_class(bool(message), "-visible")
+
+    def render(self) -> Text:
+        return Text.assemble("⚠ ", self.message, no_wrap=True, overflow="ellipsis", end="")
