@@ -4,9 +4,11 @@ its phase — "why is my job pending?" and "who preempted it?" are the questions
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -85,6 +87,7 @@ class WorkloadDetailScreen(RwcScreen):
             self.resource_name, lambda: backend.workload(workload_id), DETAIL_REFRESH_SECONDS
         )
         self._shown: Workload | None = None
+        self._sections: tuple[RenderableType, ...] = ()
 
     @property
     def resource_names(self) -> tuple[str, ...]:
@@ -125,9 +128,21 @@ class WorkloadDetailScreen(RwcScreen):
         self.header.title = self.screen_title
         palette = self.palette
         now = self.context.backend.now()
-        self.query_one("#summary", Static).update(self._summary(workload, palette, now))
-        self.query_one("#pods", Static).update(self._pods(workload.pods, palette, now))
-        self.query_one("#events", Static).update(self._events(workload.events, palette))
+        self._sections = (
+            self._summary(workload, palette, now),
+            self._pods(workload.pods, palette, now),
+            self._events(workload.events, palette),
+        )
+        for section_id, renderable in zip(("#summary", "#pods", "#events"), self._sections, strict=True):
+            self.query_one(section_id, Static).update(renderable)
+
+    def rendered_text(self, width: int = 78) -> str:
+        """The detail as plain text (what the screen shows, without styles): for tests and copying."""
+        console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
+        with console.capture() as capture:
+            for renderable in self._sections:
+                console.print(renderable)
+        return capture.get()
 
     def palette_changed(self) -> None:
         self._shown = None

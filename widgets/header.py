@@ -22,7 +22,7 @@ HEALTHY_WEKA = frozenset({WekaClusterStatus.OK})
 
 
 def demo_hint(config_location: str) -> str:
-    return f"DEMO — simulated; add a profile to {config_location} to connect"
+    return f"DEMO: simulated. To connect, add a profile to {config_location}"
 
 
 class RwcHeader(Widget):

@@ -1,0 +1,262 @@
+"""The app shell at 80x24 against the real demo backend: header, badges, help, command line, command
+palette, themes, polling only what is visible, and stale data kept on screen when a fetch fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+
+from console.app import RwcApp
+from console.cli import build_backend, make_app
+from console.config import Config
+from console.data.errors import Unavailable
+from console.data.readonly import ForwardingBackend
+from console.model import Workload, WorkloadFilter
+from console.sim.clock import DEFAULT_START
+from console.ui.format import format_gpus
+from console.ui.keymap import ALL_KEYS, SCREENS
+from console.ui.store_bridge import StoreUpdated
+from screens.base import RwcScreen
+from screens.help import HelpScreen
+from screens.nodes import NodesScreen
+from screens.projects import ProjectsScreen
+from screens.workloads import WorkloadsScreen
+from widgets.header import RwcHeader
+from widgets.resource_table import ResourceTable
+from widgets.stale_banner import StaleBanner
+
+SIZE = (80, 24)
+MARKUP_LOOKING_NAME = "team[a] x[/] [bold]y"
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def demo_config(**overrides: object) -> Config:
+    return Config(clock_speed=0, sim_start=DEFAULT_START, **overrides)  # type: ignore[arg-type]
+
+
+async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def header_text(app: RwcApp) -> str:
+    return app.screen.query_one(RwcHeader).render().plain
+
+
+async def workloads_loaded(pilot: Pilot) -> ResourceTable:
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, WorkloadsScreen), "the workloads screen")
+    table = app.screen.query_one(ResourceTable)
+    await wait_until(pilot, lambda: table.row_count > 0, "workload rows")
+    return table
+
+
+# -- header ------------------------------------------------------------------------------------------
+
+
+async def test_header_shows_demo_hint_user_role_and_gpu_totals() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await wait_until(pilot, lambda: app.screen.header.summary is not None, "the header summary")
+        pools = await app.backend.node_pools()
+        identity = await app.backend.identity()
+        text = header_text(app)
+        assert "DEMO" in text
+        assert "DEMO: simulated. To connect, add a profile to" in text
+        assert f"{identity.user} ({identity.role.value})" in text
+        allocated = format_gpus(sum(pool.allocated_gpus for pool in pools))
+        total = sum(pool.total_gpus for pool in pools)
+        assert f"{allocated}/{total}" in text
+        assert "WEKA " in text and "alerts " in text
+        assert "READ-ONLY" not in text
+        assert "STALE" not in text
+        assert all(len(line) <= SIZE[0] for line in text.splitlines())
+
+
+async def test_read_only_badge_with_read_only_config() -> None:
+    app = make_app(demo_config(read_only=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        assert "READ-ONLY" in header_text(app)
+
+
+# -- keys: help, command line, palette, quit --------------------------------------------------------
+
+
+async def test_question_mark_shows_help_listing_every_key() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        text = help_screen.render_sections().plain
+        for key in ALL_KEYS:
+            if key.scope in ("app", "table", "filter", "command_line"):
+                assert key.description in text, f"help lacks {key.description!r}"
+        for entry in SCREENS:
+            assert f":{entry.aliases[0]}" in text and entry.title in text
+        assert "Sort by NAME" in text  # the table's sort keys, from its columns
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkloadsScreen), "help to close")
+
+
+async def test_command_line_tab_completes_and_unknown_command_is_reported() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await pilot.press("colon", "n")
+        command_line = app.screen.query_one("#command-line")
+        await wait_until(pilot, lambda: command_line._suggestion == "no", "a suggestion")  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        assert command_line.value == "no"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NodesScreen), "the nodes screen")
+
+        await pilot.press("colon", *"bogus", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NodesScreen)
+        assert any("bogus" in str(notification.message) for notification in app._notifications)
+
+
+async def test_escape_closes_the_command_line_without_moving() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        table = await workloads_loaded(pilot)
+        await pilot.press("colon", "p", "r", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkloadsScreen)
+        assert table.has_focus
+
+
+async def test_command_palette_lists_screens_and_goes_there() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"go to projects")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProjectsScreen), "the projects screen")
+
+
+async def test_q_and_colon_q_quit() -> None:
+    for keys in (("q",), ("colon", "q", "enter")):
+        app = make_app(demo_config())
+        async with app.run_test(size=SIZE) as pilot:
+            await workloads_loaded(pilot)
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app._exit, f"{keys} did not quit"
+
+
+async def test_no_color_uses_the_monochrome_theme() -> None:
+    app = make_app(demo_config(no_color=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        assert app.theme == "rwc-mono"
+        assert isinstance(app.screen, RwcScreen)
+        assert app.screen.palette.ok.color is None  # cells carry no colour, only weight
+
+
+# -- data: polling, staleness, literal cells ---------------------------------------------------------
+
+
+async def test_only_the_visible_screens_resources_poll() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        store = app.store
+        assert not store.is_paused("workloads")
+        assert not store.is_paused("summary")
+        assert all(
+            store.is_paused(name) for name in ("nodes", "gpus", "projects", "filesystems", "snapshots")
+        )
+        await pilot.press("3")
+        await wait_until(pilot, lambda: isinstance(app.screen, NodesScreen), "the nodes screen")
+        assert not store.is_paused("nodes")
+        assert store.is_paused("workloads")
+
+
+async def test_unchanged_data_sends_no_updates() -> None:
+    """With the clock frozen nothing changes, so refreshing re-fetches but notifies nobody."""
+    messages: list[object] = []
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await workloads_loaded(pilot)
+        await pilot.pause(0.2)
+        before = sum(1 for message in messages if isinstance(message, StoreUpdated))
+        for _ in range(3):
+            await pilot.press("ctrl+r")
+            await pilot.pause(0.1)
+        after = sum(1 for message in messages if isinstance(message, StoreUpdated))
+        assert after == before
+
+
+class FailsAfterFirstWorkloads(ForwardingBackend):
+    """The demo backend, except that `workloads()` fails after its first answer (a network drop)."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(inner)
+        self.workload_calls = 0
+
+    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+        self.workload_calls += 1
+        if self.workload_calls > 1:
+            raise Unavailable("connection reset by peer", service="runai", status=503)
+        return await super().workloads(workload_filter)
+
+
+async def test_failed_fetch_keeps_rows_and_says_stale_since() -> None:
+    config = demo_config()
+    backend = FailsAfterFirstWorkloads(build_backend(config))
+    app = RwcApp(backend=backend, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await workloads_loaded(pilot)
+        rows_before = table.visible_keys()
+        banner = app.screen.query_one(StaleBanner)
+        assert banner.message == ""
+
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: banner.message != "", "the stale banner")
+        assert "stale since" in banner.message
+        assert "09:00:00" in banner.message  # the frozen simulator clock
+        assert "connection reset by peer" in banner.message
+        assert table.visible_keys() == rows_before
+        assert "STALE" in header_text(app)
+
+
+class MarkupNamedWorkload(ForwardingBackend):
+    """Renames the first workload to something Rich would parse as markup if it were a str cell."""
+
+    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+        workloads = list(await super().workloads(workload_filter))
+        workloads[0] = dataclasses.replace(workloads[0], name=MARKUP_LOOKING_NAME)
+        return workloads
+
+
+async def test_names_that_look_like_markup_show_literally() -> None:
+    config = demo_config()
+    app = RwcApp(backend=MarkupNamedWorkload(build_backend(config)), config=config)
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = await workloads_loaded(pilot)
+        names = [table.cell_text(key, "name") for key in table.visible_keys()]
+        assert MARKUP_LOOKING_NAME in names
