@@ -322,6 +322,12 @@ class ResourceScreen(RwcScreen):
         self.table.sort_by(column_key)
 
     # -- detail ---------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter opens a detail only from the table; anywhere else (a prompt) it falls through."""
+        if action == "open_detail":
+            return self.is_mounted and self.focused is self.table
+        return True
+
     def action_open_detail(self) -> None:
         key = self.table.cursor_key
         if key is not None:

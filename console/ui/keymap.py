@@ -101,7 +101,18 @@ APP_KEYS: tuple[KeyAction, ...] = (
 
 TABLE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("slash", "start_filter", "Filter", scope="table", key_display="/", group="Table"),
-    KeyAction("enter", "open_detail", "Detail", scope="table", key_display="⏎", palette=False, group="Table"),
+    # Priority only so the footer shows it over the table's own (hidden) enter; the screen's
+    # `check_action` lets it through to inputs, so enter still submits a prompt.
+    KeyAction(
+        "enter",
+        "open_detail",
+        "Detail",
+        scope="table",
+        key_display="⏎",
+        palette=False,
+        priority=True,
+        group="Table",
+    ),
     KeyAction(
         "escape",
         "back",
