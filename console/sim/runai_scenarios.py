@@ -1,0 +1,527 @@
+"""Run:ai scenarios: `demo` (a believable small cluster that lives on screen) and `large` (scale).
+
+Both are deterministic from `sim.rng`. The demo is laid out by hand so every phase, every pending
+reason and every kind of GPU sharing is on screen at start, and a few things happen in the first
+minutes (trainings finish, a degraded job recovers, a project reclaims its quota by preempting a
+borrower). After that simulated users keep submitting work so the cluster never goes quiet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from console.model.identity import Identity, Role
+from console.model.runai import (
+    GpuRequest,
+    GpuRequestKind,
+    NodeStatus,
+    PoolQuota,
+    WorkloadPhase,
+    WorkloadSpec,
+    WorkloadType,
+)
+from console.sim.runai import RunaiSim
+from console.sim.runai_placement import place_pinned
+from console.sim.runai_state import NodeState
+
+PYTORCH = "nvcr.io/nvidia/pytorch:24.08-py3"
+PYTORCH_OLD = "nvcr.io/nvidia/pytorch:24.03-py3"
+NEMO = "nvcr.io/nvidia/nemo:24.07"
+TRITON = "nvcr.io/nvidia/tritonserver:24.08-py3"
+VLLM = "vllm/vllm-openai:v0.6.1"
+JUPYTER = "jupyter/pytorch-notebook:cuda12-python-3.11"
+RAPIDS = "nvcr.io/nvidia/rapidsai/base:24.08-cuda12.5-py3.11"
+PYTHON = "python:3.11-slim"
+
+A100 = "NVIDIA A100-SXM4-80GB"
+H100 = "NVIDIA H100 80GB HBM3"
+H200 = "NVIDIA H200"
+L40S = "NVIDIA L40S"
+MIB_80GB = 81920
+
+ALICE, BOB, CAROL, DAVE = "alice@acme.ai", "bob@acme.ai", "carol@acme.ai", "dave@acme.ai"
+ERIN, FRANK, GINA = "erin@acme.ai", "frank@acme.ai", "gina@acme.ai"
+
+MINUTE = 60.0
+HOUR = 3600.0
+
+
+def _quota(pool: str, deserved: float, limit: float = -1.0, weight: float = 2.0) -> PoolQuota:
+    return PoolQuota(node_pool=pool, deserved_gpus=deserved, limit_gpus=limit, over_quota_weight=weight)
+
+
+# ====================================================================================================
+# demo
+# ====================================================================================================
+def populate_demo(sim: RunaiSim) -> None:
+    """Three departments, seven projects, A100/H100/CPU pools and ~45 workloads in every phase."""
+    sim.set_cluster("acme-gpu-prod", "2.20.0")
+    _demo_topology(sim)
+    _demo_org(sim)
+    _demo_workloads(sim)
+    sim.activity = DemoActivity(
+        scripted=[
+            # Two minutes in, llm-pretrain claims its quota back from vision's borrowed H100s.
+            (
+                90.0,
+                ALICE,
+                WorkloadSpec(
+                    name="llama3-8b-dpo",
+                    project_name="llm-pretrain",
+                    type=WorkloadType.TRAINING,
+                    image=NEMO,
+                    gpu_request=GpuRequest.whole(4),
+                    node_pools=("h100",),
+                    command="python -m nemo_aligner.dpo --config dpo_llama3_8b.yaml",
+                    duration_seconds=25 * MINUTE,
+                ),
+            ),
+        ]
+    )
+
+
+def _demo_topology(sim: RunaiSim) -> None:
+    for pool in ("default", "a100", "h100"):
+        sim.add_node_pool(pool)
+    for index in range(1, 4):
+        sim.add_node(f"cpu-{index:02d}", "default")
+    for index in range(1, 5):
+        sim.add_node(
+            f"dgx-a100-{index:02d}",
+            "a100",
+            A100,
+            8,
+            MIB_80GB,
+            mig=index == 4,
+            cordoned=index == 2,
+        )
+    for index in range(1, 5):
+        status = NodeStatus.NOT_READY if index == 4 else NodeStatus.READY
+        sim.add_node(f"dgx-h100-{index:02d}", "h100", H100, 8, MIB_80GB, status=status)
+
+
+def _demo_org(sim: RunaiSim) -> None:
+    research = sim.add_department("research", [_quota("a100", 16), _quota("h100", 14)])
+    product = sim.add_department("product", [_quota("a100", 10), _quota("h100", 6)])
+    platform = sim.add_department("platform", [_quota("a100", 4, 8), _quota("h100", 2, 6)])
+    sim.add_project(
+        "llm-pretrain", research, [_quota("a100", 4), _quota("h100", 12, weight=3)], members=[ALICE, BOB]
+    )
+    sim.add_project("vision", research, [_quota("a100", 8), _quota("h100", 0)], members=[CAROL, ALICE])
+    sim.add_project("speech", research, [_quota("a100", 4), _quota("h100", 2)], members=[DAVE])
+    sim.add_project("recsys", product, [_quota("a100", 6), _quota("h100", 2)], members=[ERIN, FRANK])
+    sim.add_project("search-ranking", product, [_quota("a100", 4), _quota("h100", 4)], members=[FRANK])
+    sim.add_project("mlops", platform, [_quota("a100", 2), _quota("h100", 0)], members=[GINA])
+    sim.add_project(
+        "sandbox",
+        platform,
+        [_quota("a100", 0, limit=4, weight=1), _quota("h100", 0, limit=4, weight=1)],
+        members=[ALICE, BOB, CAROL, DAVE, ERIN, FRANK, GINA],
+    )
+
+
+def _demo_workloads(sim: RunaiSim) -> None:
+    # fmt: off
+    add = sim.add_workload
+    running, pending = WorkloadPhase.RUNNING, WorkloadPhase.PENDING
+    workspace = WorkloadType.WORKSPACE
+    inference, distributed = WorkloadType.INFERENCE, WorkloadType.DISTRIBUTED
+
+    # -- dgx-a100-01: a 4-GPU and a 2-GPU training, then GPU sharing on GPUs 6 and 7 -----------------
+    add("vit-large-pretrain", "vision", gpu=4, phase=running, submitted_by=CAROL, image=PYTORCH,
+        node_pools=("a100",), run_seconds=5 * HOUR, duration_seconds=9 * HOUR, nodes=["dgx-a100-01"],
+        command="torchrun --nproc-per-node 4 train_vit.py --model vit_large_patch16_224")
+    add("yolov8-detect", "vision", gpu=2, phase=running, submitted_by=ALICE, image=PYTORCH,
+        node_pools=("a100",), run_seconds=52 * MINUTE, duration_seconds=55 * MINUTE, nodes=["dgx-a100-01"],
+        command="yolo detect train data=coco.yaml model=yolov8x.pt epochs=12")
+    add("jupyter-alice", "vision", workload_type=workspace, gpu=0.5, phase=running, submitted_by=ALICE,
+        image=JUPYTER, node_pools=("a100",), run_seconds=3 * HOUR, nodes=["dgx-a100-01"],
+        command="start-notebook.sh")
+    add("jupyter-carol", "vision", workload_type=workspace, gpu=0.25, phase=running, submitted_by=CAROL,
+        image=JUPYTER, node_pools=("a100",), run_seconds=95 * MINUTE, nodes=["dgx-a100-01"],
+        command="start-notebook.sh")
+    add("notebook-erin", "recsys", workload_type=workspace, gpu=0.25, phase=running, submitted_by=ERIN,
+        image=RAPIDS, node_pools=("a100",), run_seconds=40 * MINUTE, nodes=["dgx-a100-01"],
+        command="jupyter lab --ip 0.0.0.0")
+    add("bert-embed-serve", "search-ranking", workload_type=inference, gpu=0.5, phase=running,
+        submitted_by=FRANK, image=TRITON, node_pools=("a100",), run_seconds=6 * HOUR, nodes=["dgx-a100-01"],
+        command="tritonserver --model-repository /mnt/weka/models/bert-embed")
+    add("mistral-eval", "sandbox", gpu=0.5, phase=running, submitted_by=BOB, image=VLLM,
+        node_pools=("a100",), run_seconds=20 * MINUTE, duration_seconds=70 * MINUTE, nodes=["dgx-a100-01"],
+        command="python eval_harness.py --model mistralai/Mistral-7B-v0.3 --tasks mmlu")
+
+    # -- dgx-a100-02 (cordoned): running work stays, nothing new lands --------------------------------
+    add("recsys-dlrm-train", "recsys", workload_type=distributed, gpu=2, workers=2,
+        phase=WorkloadPhase.DEGRADED, submitted_by=ERIN, image=PYTORCH, node_pools=("a100",),
+        run_seconds=2 * HOUR, duration_seconds=5 * HOUR, nodes=["dgx-a100-02"], recover_after_s=4 * MINUTE,
+        command="torchrun --nnodes 2 dlrm_s_pytorch.py --arch-sparse-feature-size 128")
+    add("whisper-finetune", "speech", gpu=2, phase=running, submitted_by=DAVE, image=NEMO,
+        node_pools=("a100",), run_seconds=80 * MINUTE, duration_seconds=87 * MINUTE, nodes=["dgx-a100-02"],
+        command="python speech_to_text_finetune.py model=whisper-large-v3")
+
+    # -- dgx-a100-03: full ------------------------------------------------------------------------
+    add("sdxl-finetune", "vision", gpu=2, phase=running, submitted_by=CAROL, image=PYTORCH,
+        node_pools=("a100",), run_seconds=30 * MINUTE, duration_seconds=4 * HOUR, nodes=["dgx-a100-03"],
+        command="accelerate launch train_text_to_image_sdxl.py --mixed_precision bf16")
+    add("two-tower-train", "recsys", gpu=2, phase=running, submitted_by=FRANK, image=PYTORCH,
+        node_pools=("a100",), run_seconds=65 * MINUTE, duration_seconds=3 * HOUR, nodes=["dgx-a100-03"],
+        command="python train_two_tower.py --embedding-dim 256")
+    add("ltr-xgboost-gpu", "search-ranking", gpu=1, phase=running, submitted_by=FRANK, image=RAPIDS,
+        node_pools=("a100",), run_seconds=12 * MINUTE, duration_seconds=40 * MINUTE, nodes=["dgx-a100-03"],
+        command="python train_ltr.py --tree-method gpu_hist")
+    add("triton-canary", "mlops", workload_type=inference, gpu=1, phase=running, submitted_by=GINA,
+        image=TRITON, node_pools=("a100",), run_seconds=26 * HOUR, nodes=["dgx-a100-03"],
+        command="tritonserver --model-repository /mnt/weka/models/canary")
+    add("bert-mlm-sweep-2", "sandbox", gpu=2, phase=running, submitted_by=DAVE, image=PYTORCH_OLD,
+        node_pools=("a100",), run_seconds=25 * MINUTE, duration_seconds=2 * HOUR, fail_after_s=33 * MINUTE,
+        nodes=["dgx-a100-03"], command="python run_mlm.py --model_name_or_path bert-large-uncased --lr 3e-4")
+
+    # -- dgx-a100-04 (MIG): slices by memory on GPU 0, whole GPUs on 1-4, 5-7 free ----------------------
+    add("wav2vec-asr", "speech", workload_type=workspace, gpu=GpuRequest.memory(10240), phase=running,
+        submitted_by=DAVE, image=JUPYTER, node_pools=("a100",), run_seconds=50 * MINUTE,
+        nodes=["dgx-a100-04"],
+        command="start-notebook.sh")
+    add("feature-drift-monitor", "mlops", workload_type=inference, gpu=GpuRequest.memory(20480),
+        phase=running, submitted_by=GINA, image=TRITON, node_pools=("a100",), run_seconds=3 * 86400.0,
+        nodes=["dgx-a100-04"], command="python drift_monitor.py --window 1h")
+    add("clip-retrieval-demo", "vision", workload_type=workspace, gpu=GpuRequest.memory(40960),
+        phase=running, submitted_by=CAROL, image=JUPYTER, node_pools=("a100",), run_seconds=2 * HOUR,
+        nodes=["dgx-a100-04"], command="start-notebook.sh")
+    add("query-encoder-train", "search-ranking", gpu=4, phase=running, submitted_by=FRANK, image=PYTORCH,
+        node_pools=("a100",), run_seconds=3 * HOUR, duration_seconds=7 * HOUR, nodes=["dgx-a100-04"],
+        command="torchrun --nproc-per-node 4 train_dual_encoder.py")
+    add("llm-gateway", "mlops", workload_type=inference, gpu=1, phase=WorkloadPhase.INITIALIZING,
+        submitted_by=GINA, image=VLLM, node_pools=("a100",), nodes=["dgx-a100-04"],
+        command="python -m vllm.entrypoints.openai.api_server --model meta-llama/Meta-Llama-3-8B-Instruct")
+
+    # -- H100s: an 8-GPU SFT, vision's borrowed 4-worker DDP job, a mixed node ------------------------
+    add("llama3-8b-sft", "llm-pretrain", gpu=8, phase=running, submitted_by=ALICE, image=NEMO,
+        node_pools=("h100",), run_seconds=2 * HOUR, duration_seconds=6 * HOUR, nodes=["dgx-h100-01"],
+        command="python -m nemo.collections.llm.finetune --model llama3_8b --peft none")
+    add("resnet50-ddp", "vision", workload_type=distributed, gpu=2, workers=4, phase=running,
+        submitted_by=CAROL, image=PYTORCH, node_pools=("h100",), run_seconds=75 * MINUTE,
+        duration_seconds=5 * HOUR, nodes=["dgx-h100-02"],
+        command="torchrun --nnodes 4 --nproc-per-node 2 train_resnet50.py --amp")
+    add("gpt-neox-eval", "llm-pretrain", gpu=2, phase=running, submitted_by=BOB, image=PYTORCH,
+        node_pools=("h100",), run_seconds=35 * MINUTE, duration_seconds=44 * MINUTE, nodes=["dgx-h100-03"],
+        command="python eval.py --model EleutherAI/gpt-neox-1.3b --tasks hellaswag,arc")
+    add("dlrm-h100-bench", "recsys", gpu=2, phase=running, submitted_by=ERIN, image=PYTORCH,
+        node_pools=("h100",), run_seconds=15 * MINUTE, duration_seconds=50 * MINUTE, nodes=["dgx-h100-03"],
+        command="python dlrm_benchmark.py --precision fp8")
+    add("reranker-serve", "search-ranking", workload_type=inference, gpu=1, phase=running,
+        submitted_by=FRANK, image=TRITON, node_pools=("h100",), run_seconds=4 * 86400.0,
+        nodes=["dgx-h100-03"],
+        command="tritonserver --model-repository /mnt/weka/models/reranker")
+    add("whisper-large-v3-serve", "speech", workload_type=inference, gpu=1, phase=running,
+        submitted_by=DAVE, image=VLLM, node_pools=("h100",), run_seconds=9 * HOUR, nodes=["dgx-h100-03"],
+        command="python -m vllm.entrypoints.openai.api_server --model openai/whisper-large-v3")
+
+    # -- CPU pool ----------------------------------------------------------------------------------
+    add("data-prep-tokenize", "llm-pretrain", gpu=0, phase=running, submitted_by=BOB, image=PYTHON,
+        node_pools=("default",), run_seconds=18 * MINUTE, duration_seconds=45 * MINUTE, nodes=["cpu-01"],
+        command="python tokenize_corpus.py --shards 512")
+    add("label-studio-sync", "vision", workload_type=workspace, gpu=0, phase=running, submitted_by=CAROL,
+        image=PYTHON, node_pools=("default",), run_seconds=7 * HOUR, nodes=["cpu-02"],
+        command="label-studio start --port 8080")
+
+    # -- Pending, each for a different reason -----------------------------------------------------
+    add("vit-huge-pretrain", "vision", gpu=8, phase=pending, submitted_by=CAROL, image=PYTORCH,
+        node_pools=("a100",), duration_seconds=12 * HOUR, created_ago_s=25 * MINUTE,
+        command="torchrun --nproc-per-node 8 train_vit.py --model vit_huge_patch14_224")
+    add("sandbox-llm-distill", "sandbox", gpu=2, phase=pending, submitted_by=ALICE, image=PYTORCH,
+        node_pools=("a100",), duration_seconds=90 * MINUTE, created_ago_s=8 * MINUTE,
+        command="python distill.py --teacher llama3-8b --student llama3-1b")
+    add("whisper-distill", "speech", workload_type=workspace, gpu=2, phase=pending, submitted_by=DAVE,
+        image=JUPYTER, node_pools=("h100",), created_ago_s=14 * MINUTE, command="start-notebook.sh")
+    requeued = add("bert4rec-train", "sandbox", gpu=4, phase=pending, submitted_by=ERIN, image=PYTORCH,
+        node_pools=("h100",), duration_seconds=2 * HOUR, run_seconds=38 * MINUTE, created_ago_s=55 * MINUTE,
+        command="python train_bert4rec.py --max-seq-len 200")
+    sim.add_event(
+        requeued,
+        "Warning",
+        "Preempted",
+        "Preempted to reclaim GPUs for project llm-pretrain (workload llama3-8b-sft) in node pool h100; "
+        "requeued as Pending",
+        ago_s=2 * HOUR,
+    )
+    sim.add_event(requeued, "Normal", "Requeued", "Pods terminated; waiting to be scheduled again",
+                  ago_s=2 * HOUR - 2)
+    add("ctr-model-train", "search-ranking", gpu=1, phase=WorkloadPhase.CREATING, submitted_by=FRANK,
+        image=PYTORCH, node_pools=("a100",), duration_seconds=6 * MINUTE, command="python train_ctr.py")
+
+    # -- history: completed, failed, stopped -------------------------------------------------------
+    completed = WorkloadPhase.COMPLETED
+    for name, project, user, gpus, hours_ago, minutes in (
+        ("resnet50-baseline", "vision", CAROL, 4, 30, 95),
+        ("llama3-8b-tokenizer-check", "llm-pretrain", BOB, 1, 20, 12),
+        ("bert-base-finetune", "search-ranking", FRANK, 1, 9, 40),
+        ("whisper-small-ft", "speech", DAVE, 2, 7, 75),
+        ("dlrm-hparam-sweep-1", "recsys", ERIN, 1, 5, 33),
+        ("sdxl-lora-sweep-1", "vision", ALICE, 1, 4, 48),
+        ("sdxl-lora-sweep-2", "vision", ALICE, 1, 3, 51),
+        ("llama3-8b-eval-mmlu", "llm-pretrain", ALICE, 2, 2, 26),
+    ):
+        pool = "h100" if project == "llm-pretrain" else "a100"
+        add(name, project, gpu=gpus, phase=completed, submitted_by=user, image=PYTORCH, node_pools=(pool,),
+            duration_seconds=minutes * MINUTE, run_seconds=minutes * MINUTE,
+            created_ago_s=hours_ago * HOUR)
+    add("recsys-feature-backfill", "recsys", gpu=0, phase=completed, submitted_by=FRANK, image=PYTHON,
+        node_pools=("default",), duration_seconds=22 * MINUTE, run_seconds=22 * MINUTE,
+        created_ago_s=11 * HOUR)
+    add("sdxl-lora-sweep-3", "vision", gpu=1, phase=WorkloadPhase.FAILED, submitted_by=ALICE, image=PYTORCH,
+        node_pools=("a100",), duration_seconds=50 * MINUTE, run_seconds=7 * MINUTE, created_ago_s=3 * HOUR)
+    add("dlrm-oom-repro", "recsys", gpu=1, phase=WorkloadPhase.FAILED, submitted_by=ERIN, image=PYTORCH_OLD,
+        node_pools=("a100",), duration_seconds=HOUR, run_seconds=2 * MINUTE, created_ago_s=6 * HOUR)
+    add("jupyter-bob", "llm-pretrain", workload_type=workspace, gpu=1, phase=WorkloadPhase.STOPPED,
+        submitted_by=BOB, image=JUPYTER, node_pools=("h100",), run_seconds=4 * HOUR, created_ago_s=28 * HOUR)
+    add("tensorboard-frank", "search-ranking", workload_type=workspace, gpu=0, phase=WorkloadPhase.STOPPED,
+        submitted_by=FRANK, image=PYTHON, node_pools=("default",), run_seconds=2 * HOUR,
+        created_ago_s=10 * HOUR)
+    add("gpt-neox-pretrain-v0", "llm-pretrain", gpu=8, phase=WorkloadPhase.STOPPED, submitted_by=ALICE,
+        image=NEMO, node_pools=("h100",), duration_seconds=30 * HOUR, run_seconds=11 * HOUR,
+        created_ago_s=40 * HOUR)
+    # fmt: on
+
+
+# -- simulated users --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Template:
+    base: str
+    workload_type: WorkloadType
+    image: str
+    gpu: GpuRequest
+    minutes: tuple[int, int]
+    command: str
+
+
+_TEMPLATES: tuple[_Template, ...] = (
+    _Template(
+        "bert-sweep", WorkloadType.TRAINING, PYTORCH, GpuRequest.whole(1), (3, 10), "python run_glue.py"
+    ),
+    _Template(
+        "resnet-ablation", WorkloadType.TRAINING, PYTORCH, GpuRequest.whole(2), (4, 12), "python train.py"
+    ),
+    _Template(
+        "llama3-lora", WorkloadType.TRAINING, NEMO, GpuRequest.whole(4), (6, 15), "python finetune_lora.py"
+    ),
+    _Template(
+        "vit-probe", WorkloadType.TRAINING, PYTORCH, GpuRequest.fraction(0.5), (3, 8), "python probe.py"
+    ),
+    _Template("whisper-eval", WorkloadType.TRAINING, NEMO, GpuRequest.whole(1), (2, 6), "python eval_wer.py"),
+    _Template(
+        "notebook", WorkloadType.WORKSPACE, JUPYTER, GpuRequest.fraction(0.25), (10, 30), "start-notebook.sh"
+    ),
+    _Template(
+        "embed-batch", WorkloadType.TRAINING, RAPIDS, GpuRequest.memory(20480), (3, 9), "python embed.py"
+    ),
+)
+
+
+@dataclass(slots=True)
+class DemoActivity:
+    """Simulated researchers: scripted moments, then random submissions; old finished work expires.
+
+    Everything random comes from `sim.rng` inside `step`, so the history is a function of the seed.
+    """
+
+    scripted: list[tuple[float, str, WorkloadSpec]] = field(default_factory=list)
+    submit_every_seconds: float = 75.0
+    max_active: int = 60
+    finished_ttl_seconds: float = 2 * HOUR
+    _counter: int = 0
+    _submitted: dict[str, float] = field(default_factory=dict)
+
+    def __call__(self, sim: RunaiSim, dt_seconds: float) -> None:
+        now = sim.clock.elapsed_seconds
+        while self.scripted and self.scripted[0][0] <= now:
+            _, user, spec = self.scripted.pop(0)
+            self._submit(sim, user, spec)
+        if sim.rng.random() < dt_seconds / self.submit_every_seconds:
+            self._random_submission(sim)
+        self._expire(sim)
+
+    def _submit(self, sim: RunaiSim, user: str, spec: WorkloadSpec) -> None:
+        actor = sim.identity_for(user, Role.RESEARCHER)
+        try:
+            workload_id = sim.submit_workload(actor, spec)
+        except Exception:  # noqa: BLE001 - a simulated user shrugs off a refused submission
+            return
+        self._submitted[workload_id] = sim.clock.elapsed_seconds
+
+    def _random_submission(self, sim: RunaiSim) -> None:
+        active = sum(1 for workload in sim.state.workloads.values() if workload.completed_at is None)
+        if active >= self.max_active:
+            return
+        projects = [project for project in sim.state.projects.values() if project.members]
+        if not projects:
+            return
+        rng = sim.rng
+        project = rng.choice(projects)
+        user = rng.choice(project.members)
+        template = rng.choice(_TEMPLATES)
+        self._counter += 1
+        pools = [name for name, quota in project.quotas.items() if quota.deserved > 0 or quota.limit != 0]
+        gpu_pools = [name for name in pools if sim.state.pools[name].gpu_model is not None]
+        node_pools = (rng.choice(gpu_pools),) if gpu_pools else ()
+        low, high = template.minutes
+        spec = WorkloadSpec(
+            name=f"{template.base}-{user.split('@')[0]}-{self._counter}",
+            project_name=project.name,
+            type=template.workload_type,
+            image=template.image,
+            gpu_request=template.gpu,
+            command=template.command,
+            node_pools=node_pools,
+            duration_seconds=rng.randint(low, high) * MINUTE,
+        )
+        self._submit(sim, user, spec)
+
+    def _expire(self, sim: RunaiSim) -> None:
+        """Delete what simulated users submitted once it finished long enough ago (a TTL, like the API's)."""
+        if not self._submitted:
+            return
+        admin = Identity(user="ttl-controller@acme.ai", role=Role.ADMIN)
+        for workload_id in list(self._submitted):
+            workload = sim.state.workloads.get(workload_id)
+            if workload is None:
+                del self._submitted[workload_id]
+                continue
+            if workload.completed_at is None:
+                continue
+            finished = (sim.clock.now() - workload.completed_at).total_seconds()
+            if finished >= self.finished_ttl_seconds:
+                sim.delete_workload(admin, workload_id)
+                del self._submitted[workload_id]
+
+
+# ====================================================================================================
+# large
+# ====================================================================================================
+LARGE_POOLS: tuple[tuple[str, str, int], ...] = (
+    ("a100", A100, 350),
+    ("h100", H100, 350),
+    ("h200", H200, 100),
+    ("l40s", L40S, 200),
+)
+LARGE_DEPARTMENTS = 20
+LARGE_PROJECTS_PER_DEPARTMENT = 10
+LARGE_WORKLOADS = 20_000
+
+_LARGE_MIX: tuple[tuple[WorkloadPhase, int], ...] = (
+    (WorkloadPhase.RUNNING, 5_000),
+    (WorkloadPhase.DEGRADED, 40),
+    (WorkloadPhase.INITIALIZING, 100),
+    (WorkloadPhase.CREATING, 60),
+    (WorkloadPhase.PENDING, 1_500),
+    (WorkloadPhase.STOPPED, 1_200),
+    (WorkloadPhase.FAILED, 1_800),
+)
+"""The rest of the 20,000 are Completed."""
+
+_LARGE_NAMES = ("llama3-sft", "resnet50", "bert-ft", "vit-b16", "whisper-ft", "sdxl-lora", "dlrm", "yolov8",
+                "mistral-eval", "gpt-neox", "t5-base", "clip-ft", "jupyter", "triton-serve")  # fmt: skip
+
+_LARGE_SHAPES: tuple[tuple[GpuRequest, int], ...] = (
+    (GpuRequest.whole(1), 50),
+    (GpuRequest.whole(2), 14),
+    (GpuRequest.whole(4), 6),
+    (GpuRequest.whole(8), 3),
+    (GpuRequest.fraction(0.5), 15),
+    (GpuRequest.fraction(0.25), 12),
+)
+
+
+def populate_large(sim: RunaiSim) -> None:
+    """1,000 DGX-class nodes (8,000 GPUs) in four pools, 200 projects, 20,000 workloads.
+
+    Built for speed: running work is packed node by node with pinned placement instead of asking the
+    bin-packer 5,000 times, and names/shapes come from small shared tables.
+    """
+    rng = sim.rng
+    sim.set_cluster("acme-gpu-global", "2.20.0")
+    for pool, model, count in LARGE_POOLS:
+        sim.add_node_pool(pool)
+        for index in range(1, count + 1):
+            status = NodeStatus.NOT_READY if index in (17, 211) else NodeStatus.READY
+            sim.add_node(f"{pool}-node-{index:04d}", pool, model, 8, MIB_80GB if model != L40S else 46068,
+                         status=status, cordoned=index % 97 == 0)  # fmt: skip
+    pool_gpus = {pool: count * 8 for pool, _, count in LARGE_POOLS}
+    project_names: list[str] = []
+    projects_total = LARGE_DEPARTMENTS * LARGE_PROJECTS_PER_DEPARTMENT
+    for d in range(LARGE_DEPARTMENTS):
+        dept_quotas = [
+            _quota(pool, round(gpus * 0.9 / LARGE_DEPARTMENTS)) for pool, gpus in pool_gpus.items()
+        ]
+        department = sim.add_department(f"dept-{d:02d}", dept_quotas)
+        for p in range(LARGE_PROJECTS_PER_DEPARTMENT):
+            name = f"team-{d:02d}-{p:02d}"
+            quotas = []
+            for pool, gpus in pool_gpus.items():
+                mean = gpus * 0.85 / projects_total
+                deserved = float(int(mean * (0.4 + 1.2 * rng.random())))
+                quotas.append(_quota(pool, deserved, weight=float(rng.randint(1, 3))))
+            members = [f"user{d:02d}{p:02d}{m}@acme.ai" for m in range(3)]
+            sim.add_project(name, department, quotas, members=members)
+            project_names.append(name)
+
+    shapes = [shape for shape, weight in _LARGE_SHAPES for _ in range(weight)]
+    pools = [pool for pool, _, _ in LARGE_POOLS]
+    cursors = {pool: _NodeCursor(sim, pool) for pool in pools}
+    phases = [phase for phase, count in _LARGE_MIX for _ in range(count)]
+    phases += [WorkloadPhase.COMPLETED] * (LARGE_WORKLOADS - len(phases))
+    rng.shuffle(phases)
+    for index, phase in enumerate(phases):
+        project = project_names[rng.randrange(len(project_names))]
+        pool = pools[rng.randrange(len(pools))]
+        shape = shapes[rng.randrange(len(shapes))]
+        fractional = shape.kind is GpuRequestKind.PORTION
+        workload_type = WorkloadType.WORKSPACE if fractional and index % 3 == 0 else WorkloadType.TRAINING
+        base = _LARGE_NAMES[index % len(_LARGE_NAMES)]
+        nodes = None
+        if phase in (WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.INITIALIZING):
+            node = cursors[pool].fit(shape)
+            if node is None:
+                phase = WorkloadPhase.PENDING
+            else:
+                nodes = [node.name]
+        if phase is WorkloadPhase.DEGRADED:
+            phase = WorkloadPhase.RUNNING  # one pod cannot degrade; keep Degraded for gangs in the demo
+        duration = float(rng.randint(20, 48 * 60)) * MINUTE
+        run = duration * rng.random() if phase is not WorkloadPhase.COMPLETED else duration
+        if phase in (WorkloadPhase.PENDING, WorkloadPhase.CREATING, WorkloadPhase.INITIALIZING):
+            run = 0.0
+        sim.add_workload(
+            f"{base}-{index:05d}",
+            project,
+            workload_type=workload_type,
+            gpu=shape,
+            phase=phase,
+            image=PYTORCH,
+            node_pools=(pool,),
+            duration_seconds=duration if workload_type is WorkloadType.TRAINING else None,
+            run_seconds=run,
+            created_ago_s=run + float(rng.randint(60, 7 * 86400)),
+            nodes=nodes,
+        )
+    sim.activity = DemoActivity(submit_every_seconds=5.0, max_active=25_000, finished_ttl_seconds=HOUR)
+
+
+class _NodeCursor:
+    """Walks a pool's nodes filling each before moving on, so 5,000 placements stay linear."""
+
+    LOOKAHEAD = 4
+
+    def __init__(self, sim: RunaiSim, pool: str) -> None:
+        self.nodes: list[NodeState] = sim.state.pool_nodes(pool)
+        self.index = 0
+
+    def fit(self, request: GpuRequest) -> NodeState | None:
+        nodes = self.nodes
+        while self.index < len(nodes) and (
+            nodes[self.index].status is not NodeStatus.READY or nodes[self.index].free_whole == 0
+        ):
+            self.index += 1  # full (fraction leftovers are not worth a scan) or not reporting
+        for node in nodes[self.index : self.index + self.LOOKAHEAD]:
+            if node.status is NodeStatus.READY and place_pinned([node], request) is not None:
+                return node
+        return None

@@ -1,0 +1,133 @@
+"""GPU readings (utilisation, memory, temperature, power) that drift believably with simulated time.
+
+Readings are a pure function of (GPU, what runs on it, time): smooth value noise keyed by the GPU's
+seed. That keeps them deterministic for a seed however time was stepped, costs nothing per tick
+(8,000 GPUs in the large scenario are only computed when a screen asks), and still changes between
+refreshes like nvidia-smi does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.model.runai import WorkloadPhase, WorkloadType
+
+_MASK64 = (1 << 64) - 1
+
+NOISE_PERIOD_SECONDS = 20.0
+"""How quickly readings wander; nvitop-like plots look alive without flickering at this pace."""
+
+
+def mix64(*values: int) -> int:
+    """SplitMix64 over a few integers: a stable hash (Python's `hash` is salted per process)."""
+    state = 0x9E3779B97F4A7C15
+    for value in values:
+        state = (state ^ (value & _MASK64)) * 0xBF58476D1CE4E5B9 & _MASK64
+        state ^= state >> 31
+        state = state * 0x94D049BB133111EB & _MASK64
+        state ^= state >> 29
+    return state
+
+
+def unit(*values: int) -> float:
+    """A deterministic number in [0, 1) for the given integers."""
+    return mix64(*values) / 2.0**64
+
+
+def stable_seed(text: str) -> int:
+    """A process-independent integer for a string (ids, names)."""
+    state = 1469598103934665603
+    for byte in text.encode():
+        state = ((state ^ byte) * 1099511628211) & _MASK64
+    return state
+
+
+def smooth_noise(seed: int, t: float, period: float = NOISE_PERIOD_SECONDS) -> float:
+    """Value noise in [-1, 1]: random knots every `period` seconds, eased between them."""
+    position = t / period
+    knot = int(position // 1)
+    blend = position - knot
+    blend = blend * blend * (3.0 - 2.0 * blend)
+    a = unit(seed, knot) * 2.0 - 1.0
+    b = unit(seed, knot + 1) * 2.0 - 1.0
+    return a + (b - a) * blend
+
+
+@dataclass(frozen=True, slots=True)
+class GpuProfile:
+    """Electrical and thermal envelope of a GPU model (datasheet TDP, a typical idle draw)."""
+
+    tdp_watts: float
+    idle_watts: float
+    idle_celsius: float
+
+
+_PROFILES: dict[str, GpuProfile] = {
+    "H100": GpuProfile(700.0, 72.0, 33.0),
+    "H200": GpuProfile(700.0, 75.0, 33.0),
+    "A100": GpuProfile(400.0, 58.0, 31.0),
+    "L40S": GpuProfile(350.0, 36.0, 30.0),
+}
+_DEFAULT_PROFILE = GpuProfile(300.0, 40.0, 31.0)
+
+
+def profile_for(model: str) -> GpuProfile:
+    for key, profile in _PROFILES.items():
+        if key in model:
+            return profile
+    return _DEFAULT_PROFILE
+
+
+def load_of(kind: WorkloadType, phase: WorkloadPhase, seed: int, t: float) -> float:
+    """How busy a workload keeps its GPU share, 0..1: trainings near flat out, notebooks mostly idle."""
+    if phase not in (WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED):
+        return 0.02 if phase is WorkloadPhase.INITIALIZING else 0.0
+    wobble = smooth_noise(seed, t)
+    if kind in (WorkloadType.TRAINING, WorkloadType.DISTRIBUTED):
+        base = 0.90 if kind is WorkloadType.TRAINING else 0.84
+        return min(1.0, max(0.0, base + 0.07 * wobble))
+    if kind is WorkloadType.INFERENCE:
+        return min(1.0, max(0.0, 0.45 + 0.3 * wobble))
+    # A notebook: idle most of the time, with the odd cell that runs the GPU hard.
+    burst = smooth_noise(seed ^ 0x5A5A, t, period=90.0)
+    return 0.85 if burst > 0.55 else max(0.0, 0.04 + 0.04 * wobble)
+
+
+def memory_use_of(kind: WorkloadType, phase: WorkloadPhase) -> float:
+    """Share of its GPU memory a workload fills once running (frameworks grab most of it up front)."""
+    if phase not in (WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED):
+        return 0.0
+    return {
+        WorkloadType.TRAINING: 0.88,
+        WorkloadType.DISTRIBUTED: 0.91,
+        WorkloadType.INFERENCE: 0.9,  # vLLM reserves its KV cache up front
+        WorkloadType.WORKSPACE: 0.35,
+    }[kind]
+
+
+@dataclass(frozen=True, slots=True)
+class GpuReading:
+    utilization_percent: float
+    memory_used_mib: int
+    temperature_celsius: float
+    power_watts: float
+
+
+def reading(
+    model: str, seed: int, t: float, loads: list[tuple[float, float]], memory_used_mib: int
+) -> GpuReading:
+    """One GPU's reading; `loads` is (share of the GPU, load of its workload) per allocation."""
+    profile = profile_for(model)
+    busy = 1.0
+    for share, load in loads:
+        # Sharers time-slice the GPU: each keeps it busy for its load, overlapping at random.
+        busy *= 1.0 - min(1.0, load * max(share, 0.5))
+    utilization = (1.0 - busy) * 100.0
+    if utilization > 0.5:
+        utilization = min(100.0, max(0.0, utilization + 2.5 * smooth_noise(seed ^ 0x1234, t, 7.0)))
+    temperature = profile.idle_celsius + 0.42 * utilization + 1.5 * smooth_noise(seed ^ 0x77, t, 60.0)
+    power = profile.idle_watts + (profile.tdp_watts - profile.idle_watts) * (utilization / 100.0) * 0.92
+    power += 4.0 * smooth_noise(seed ^ 0x99, t, 5.0)
+    return GpuReading(
+        round(utilization, 1), memory_used_mib, round(temperature, 1), round(max(0.0, power), 1)
+    )

@@ -1,0 +1,388 @@
+"""Frozen domain objects and API-shaped dicts built from the simulator's mutable records.
+
+Kept apart from the state machine so "what the outside sees" lives in one place: the demo backend
+gets `console.model` objects, `describe_workload` gets the real `/api/v1/workloads/{id}` JSON shape.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from console.model.runai import (
+    GpuAllocation,
+    GpuRequestKind,
+    Node,
+    NodeCondition,
+    NodePool,
+    NodeStatus,
+    Pod,
+    PoolQuota,
+    Workload,
+    WorkloadEvent,
+    WorkloadPhase,
+    WorkloadType,
+)
+from console.sim.runai_state import (
+    AllocState,
+    DepartmentState,
+    NodeState,
+    PoolState,
+    ProjectState,
+    QuotaState,
+    WorkloadState,
+)
+
+TENANT_ID = 1001
+
+_K8S_PHASE: dict[WorkloadPhase, str] = {
+    WorkloadPhase.CREATING: "Pending",
+    WorkloadPhase.PENDING: "Pending",
+    WorkloadPhase.RESUMING: "Pending",
+    WorkloadPhase.INITIALIZING: "Pending",
+    WorkloadPhase.RUNNING: "Running",
+    WorkloadPhase.DEGRADED: "Running",
+    WorkloadPhase.UPDATING: "Running",
+    WorkloadPhase.STOPPING: "Running",
+    WorkloadPhase.DELETING: "Running",
+    WorkloadPhase.TERMINATING: "Running",
+    WorkloadPhase.STOPPED: "Pending",
+    WorkloadPhase.COMPLETED: "Succeeded",
+    WorkloadPhase.FAILED: "Failed",
+    WorkloadPhase.UNKNOWN: "Unknown",
+}
+"""The raw Kubernetes phase behind each Run:ai phase (Stopped workloads have no pods at all)."""
+
+_CATEGORY: dict[WorkloadType, str] = {
+    WorkloadType.TRAINING: "Train",
+    WorkloadType.DISTRIBUTED: "Train",
+    WorkloadType.WORKSPACE: "Build",
+    WorkloadType.INFERENCE: "Deploy",
+}
+
+
+def iso(at: datetime | None) -> str | None:
+    """RFC 3339 with a Z, as the Run:ai API writes timestamps."""
+    if at is None:
+        return None
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def running_pods(workload: WorkloadState) -> int:
+    if workload.phase is WorkloadPhase.RUNNING:
+        return workload.workers
+    if workload.phase is WorkloadPhase.DEGRADED:
+        return sum(1 for pod in workload.pods if not pod.failed)
+    return 0
+
+
+def pod_views(workload: WorkloadState) -> tuple[Pod, ...]:
+    if workload.phase is WorkloadPhase.STOPPED:
+        return ()
+    phase = _K8S_PHASE[workload.phase]
+    return tuple(
+        Pod(
+            name=pod.name,
+            workload_id=workload.id,
+            node_name=pod.node_name,
+            k8s_phase="Failed" if pod.failed else phase,
+            allocated_gpus=pod.allocated_gpus,
+            gpu_indexes=tuple(gpu.index for gpu, _ in pod.allocs),
+            created_at=pod.created_at,
+        )
+        for pod in workload.pods
+    )
+
+
+def event_views(workload: WorkloadState) -> tuple[WorkloadEvent, ...]:
+    return tuple(
+        WorkloadEvent(at, kind, reason, message, source)
+        for at, kind, reason, message, source in workload.events
+    )
+
+
+def workload_view(
+    workload: WorkloadState, project: ProjectState, department_name: str, *, detail: bool
+) -> Workload:
+    """The domain object; list views leave pods and events out like the real list endpoint."""
+    node_names: dict[str, None] = {}
+    for pod in workload.pods:
+        if pod.node_name:
+            node_names[pod.node_name] = None
+    return Workload(
+        id=workload.id,
+        name=workload.name,
+        type=workload.type,
+        project_id=project.id,
+        project_name=project.name,
+        department_name=department_name,
+        submitted_by=workload.submitted_by,
+        phase=workload.phase,
+        phase_message=workload.phase_message,
+        phase_reason=workload.phase_reason,
+        phase_updated_at=workload.phase_updated_at,
+        created_at=workload.created_at,
+        completed_at=workload.completed_at,
+        preemptible=workload.preemptible,
+        priority_class=workload.priority_class,
+        image=workload.image,
+        command=workload.command,
+        arguments=workload.arguments,
+        requested_node_pools=workload.node_pools,
+        current_node_pool=workload.current_pool,
+        gpu_request=workload.gpu_request,
+        requested_pods=workload.workers,
+        running_pods=running_pods(workload),
+        allocated_gpus=round(workload.allocated_gpus, 6),
+        node_names=tuple(node_names),
+        pods=pod_views(workload) if detail else (),
+        events=event_views(workload) if detail else (),
+    )
+
+
+def pool_quotas(
+    quotas: dict[str, QuotaState],
+    pools: dict[str, PoolState],
+    allocated: dict[str, float],
+    allocated_non_preemptible: dict[str, float],
+    requested: dict[str, float],
+) -> tuple[PoolQuota, ...]:
+    """One entry per node pool: every pool is attached to every org unit (zero quota unless set)."""
+    result = []
+    for name in pools:
+        quota = quotas.get(name) or QuotaState()
+        result.append(
+            PoolQuota(
+                node_pool=name,
+                deserved_gpus=quota.deserved,
+                limit_gpus=quota.limit,
+                over_quota_weight=quota.weight,
+                allocated_gpus=round(allocated.get(name, 0.0), 6),
+                allocated_non_preemptible_gpus=round(allocated_non_preemptible.get(name, 0.0), 6),
+                requested_gpus=round(requested.get(name, 0.0), 6),
+            )
+        )
+    return tuple(result)
+
+
+def department_sums(
+    department: DepartmentState, projects: dict[str, ProjectState]
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    allocated: dict[str, float] = {}
+    non_preemptible: dict[str, float] = {}
+    requested: dict[str, float] = {}
+    for project_id in department.project_ids:
+        project = projects[project_id]
+        for target, source in (
+            (allocated, project.allocated),
+            (non_preemptible, project.allocated_non_preemptible),
+            (requested, project.requested),
+        ):
+            for pool, value in source.items():
+                target[pool] = target.get(pool, 0.0) + value
+    return allocated, non_preemptible, requested
+
+
+def node_view(node: NodeState) -> Node:
+    if node.status is NodeStatus.READY:
+        ready = NodeCondition("Ready", "True", "KubeletReady", "kubelet is posting ready status")
+    else:
+        ready = NodeCondition("Ready", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+    conditions = (
+        ready,
+        NodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory"),
+        NodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure"),
+        NodeCondition("PIDPressure", "False", "KubeletHasSufficientPID"),
+    )
+    return Node(
+        name=node.name,
+        node_pool=node.pool,
+        role=node.role,
+        status=node.status,
+        conditions=conditions,
+        taints=tuple(node.taints),
+        unschedulable=node.unschedulable,
+        gpu_model=node.gpu_model,
+        gpu_count=len(node.gpus),
+        allocated_gpus=round(sum(gpu.used for gpu in node.gpus), 6),
+        cpu_millicores=node.cpu_millicores,
+        allocated_cpu_millicores=node.allocated_cpu_millicores,
+        memory_bytes=node.memory_bytes,
+        allocated_memory_bytes=node.allocated_memory_bytes,
+        created_at=node.created_at,
+    )
+
+
+def pool_view(pool: PoolState, nodes: list[NodeState]) -> NodePool:
+    if not nodes:
+        phase = "Empty"
+    elif not any(node.schedulable for node in nodes):
+        phase = "Unschedulable"
+    else:
+        phase = "Ready"
+    return NodePool(
+        id=pool.id,
+        name=pool.name,
+        label_key=pool.label_key,
+        label_value=pool.label_value,
+        phase=phase,
+        gpu_model=pool.gpu_model,
+        node_names=tuple(node.name for node in nodes),
+        total_gpus=sum(len(node.gpus) for node in nodes),
+        allocated_gpus=round(sum(gpu.used for node in nodes for gpu in node.gpus), 6),
+        placement_strategy=pool.placement_strategy,
+    )
+
+
+def gpu_allocation_view(
+    alloc_workload: WorkloadState | None, project_name: str, alloc: AllocState
+) -> GpuAllocation:
+    return GpuAllocation(
+        workload_id=alloc.workload_id,
+        workload_name=alloc_workload.name if alloc_workload else "",
+        project_name=project_name,
+        fraction=alloc.fraction,
+        memory_mib=alloc.memory_mib,
+        mig_profile=alloc.mig_profile,
+    )
+
+
+def _memory_quantity(mib: float | None) -> str | None:
+    return None if mib is None else f"{int(mib)}Mi"
+
+
+def describe(
+    workload: WorkloadState,
+    project: ProjectState,
+    department: DepartmentState | None,
+    cluster_id: str,
+    run_seconds: float,
+    pending_seconds: float,
+) -> dict[str, object]:
+    """`GET /api/v1/workloads/{id}` (WorkloadDetailed, reference/runai.md §4.3), camelCase as on the wire."""
+    request = workload.gpu_request
+    if request.kind is GpuRequestKind.DEVICES:
+        gpu_request_type = None
+        gpu_per_pod: float | None = float(request.devices)
+        gpu_memory = None
+    elif request.kind is GpuRequestKind.PORTION:
+        gpu_request_type = "portion"
+        gpu_per_pod = request.portion
+        gpu_memory = None
+    else:
+        gpu_request_type = "memory"
+        gpu_per_pod = None
+        gpu_memory = {
+            "request": _memory_quantity(request.memory_mib),
+            "limit": _memory_quantity(request.memory_mib),
+        }
+    workers = workload.workers
+    allocated = workload.allocated_gpus
+    allocated_memory = sum(alloc.memory_mib or 0 for pod in workload.pods for _, alloc in pod.allocs)
+    cpu_cores = sum(pod.cpu_millicores for pod in workload.pods) / 1000.0
+    phase = workload.phase
+    k8s_phase = _K8S_PHASE[phase]
+    terminal = phase in (WorkloadPhase.COMPLETED, WorkloadPhase.FAILED)
+    pending_messages = None
+    if phase is WorkloadPhase.PENDING and workload.phase_message:
+        pending_messages = [
+            {
+                "nodePool": pool,
+                "phaseReason": workload.phase_reason.value if workload.phase_reason else "Pending",
+                "reason": workload.phase_message,
+                "orgType": "PROJECT",
+                "userMessage": workload.phase_message,
+            }
+            for pool in workload.node_pools[:1]
+        ]
+    conditions = [
+        {
+            "type": "Ready" if phase is WorkloadPhase.RUNNING else phase.value,
+            "status": "True",
+            "message": workload.phase_message,
+            "reason": workload.phase_reason.value if workload.phase_reason else phase.value,
+            "lastTransitionTime": iso(workload.phase_updated_at),
+        }
+    ]
+    body: dict[str, object] = {
+        "id": workload.id,
+        "name": workload.name,
+        # [UNSURE] reference §4.3: the spec's example type is "runai-job"; native types are named
+        # Training/Workspace/Distributed/Inference in WorkloadType, which is what we send.
+        "type": workload.type.value,
+        "tenantId": TENANT_ID,
+        "clusterId": cluster_id,
+        "projectId": project.id,
+        "projectName": project.name,
+        "departmentId": project.department_id,
+        "departmentName": department.name if department else "",
+        "namespace": project.namespace,
+        "submittedBy": workload.submitted_by,
+        "source": "Control-plane",
+        "sourceApi": "WorkloadsV2",
+        "category": _CATEGORY[workload.type],
+        "priority": workload.priority,
+        "priorityClassName": workload.priority_class,
+        "preemptible": workload.preemptible,
+        "phase": phase.value,
+        "phaseMessage": workload.phase_message,
+        "phaseReason": workload.phase_reason.value if workload.phase_reason else None,
+        "phaseUpdatedAt": iso(workload.phase_updated_at),
+        "k8sPhase": k8s_phase,
+        "k8sPhaseUpdatedAt": iso(workload.phase_updated_at),
+        "createdAt": iso(workload.created_at),
+        "updatedAt": iso(workload.updated_at or workload.phase_updated_at),
+        "deletedAt": None,
+        "completedAt": iso(workload.completed_at),
+        "conditions": conditions,
+        "runningPods": running_pods(workload),
+        "requestedPods": {
+            "number": workers,
+            "min": workers if workload.type is WorkloadType.DISTRIBUTED else None,
+            "max": workers if workload.type is WorkloadType.DISTRIBUTED else None,
+            "parallelism": None,
+            "completions": None,
+        },
+        "workloadRequestedResources": {
+            "gpuRequestType": gpu_request_type,
+            "gpu": {"request": gpu_per_pod, "limit": gpu_per_pod},
+            "gpuMemory": gpu_memory,
+            "cpu": {"request": 0.1, "limit": None},
+            "cpuMemory": {"request": "100M", "limit": None},
+            "extendedResources": [],
+        },
+        "podsRequestedResources": {
+            "gpuRequestType": gpu_request_type,
+            "gpu": {
+                "request": None if gpu_per_pod is None else gpu_per_pod * workers,
+                "limit": None if gpu_per_pod is None else gpu_per_pod * workers,
+            },
+            "gpuMemory": gpu_memory,
+        },
+        "allocatedResources": {
+            "gpu": round(allocated, 6),
+            "gpuMemory": f"{int(allocated_memory)}Mi" if allocated_memory else None,
+            "cpu": cpu_cores,
+            "cpuMemory": f"{sum(pod.memory_bytes for pod in workload.pods) // (1024 * 1024)}Mi",
+            "extendedResources": [],
+        },
+        "idleAllocatedGpus": 0,
+        "requestedNodePools": list(workload.node_pools),
+        "currentNodePools": [workload.current_pool] if workload.current_pool else [],
+        "images": [workload.image],
+        "command": workload.command,
+        "arguments": workload.arguments,
+        "environmentVariables": {},
+        "childrenIds": [{"id": f"{workload.id}-pod-{pod.index}", "type": "Pod"} for pod in workload.pods],
+        "urls": [],
+        "datasources": [],
+        "distributedFramework": "PyTorch" if workload.type is WorkloadType.DISTRIBUTED else None,
+        "actionsSupport": {
+            "delete": phase is not WorkloadPhase.DELETING,
+            "suspend": not terminal and phase is not WorkloadPhase.DELETING,
+        },
+        "totalPendingTimeSeconds": int(pending_seconds),
+        "totalRunningTimeSeconds": int(run_seconds),
+        "guaranteedRuntimeEndsAt": None,
+        "pendingSchedulingMessages": pending_messages,
+    }
+    return body
