@@ -176,7 +176,8 @@ class RwcScreen(Screen[None]):
         self._close_command_line()
 
     @on(CommandLine.Entered)
-    def _command_entered(self, message: CommandLine.Entered) -> None:
+    async def _command_entered(self, message: CommandLine.Entered) -> None:
+        """Run a `:` command through the same actions as the keys (`:no` is exactly `3`)."""
         message.stop()
         target = resolve_command(message.value)
         self._close_command_line()
@@ -185,11 +186,11 @@ class RwcScreen(Screen[None]):
                 self.notify(f"unknown command ':{message.value.strip()}' — try :help", severity="warning")
             return
         if target == "quit":
-            self.app.exit()
+            await self.run_action("app.quit")
         elif target == "help":
-            self.app.action_show_help()  # type: ignore[attr-defined]
+            await self.run_action("app.show_help")
         else:
-            self.app.action_show_screen(target)  # type: ignore[attr-defined]
+            await self.run_action(f"app.show_screen('{target}')")
 
     def action_refresh(self) -> None:
         self.context.bridge.refresh((*self.resource_names, SUMMARY))

@@ -12,7 +12,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
-from console.app import RwcApp
+from console.app import SCREEN_CLASSES, RwcApp
 from console.cli import build_backend, make_app
 from console.config import Config
 from console.data.errors import Unavailable
@@ -97,6 +97,13 @@ async def test_read_only_badge_with_read_only_config() -> None:
 
 
 # -- keys: help, command line, palette, quit --------------------------------------------------------
+
+
+def test_every_registry_screen_has_a_screen_class_and_number_key() -> None:
+    assert set(SCREEN_CLASSES) == {entry.name for entry in SCREENS}
+    assert [entry.number_key for entry in SCREENS] == ["1", "2", "3", "4", "5", "6"]
+    for entry in SCREENS:
+        assert entry.name == SCREEN_CLASSES[entry.name].SCREEN_NAME
 
 
 async def test_question_mark_shows_help_listing_every_key() -> None:
