@@ -33,39 +33,12 @@ class FsState:
     """One filesystem, mutable; `cache` holds its last domain object until something changes."""
 
     __slots__ = (
-        "uid",
-        "id",
-        "number",
-        "name",
-        "group_name",
-        "status",
-        "is_encrypted",
-        "total_budget",
-        "ssd_budget",
-        "writable_bucket",
-        "remote_bucket",
-        "fetch_bucket",
-        "fetch_total",
-        "write_rate",
-        "read_back_rate",
-        "ssd_only",
-        "young",
-        "young_bytes",
-        "warm",
-        "warm_bytes",
-        "cold",
-        "written_total",
-        "content_version",
-        "snapshot_uids",
-        "snapshot_names",
-        "access_points",
-        "removing_snapshots",
-        "uploads",
-        "last_uploaded_at",
-        "ready_at",
-        "created_from_locator",
-        "cache",
-    )
+        "uid", "id", "number", "name", "group_name", "status", "is_encrypted", "total_budget",
+        "ssd_budget", "writable_bucket", "remote_bucket", "fetch_bucket", "fetch_total", "write_rate",
+        "read_back_rate", "ssd_only", "young", "young_bytes", "warm", "warm_bytes", "cold",
+        "written_total", "content_version", "snapshot_uids", "snapshot_names", "access_points",
+        "removing_snapshots", "uploads", "last_uploaded_at", "created_from_locator", "cache",
+    )  # fmt: skip
 
     def __init__(
         self, uid: str, fs_id: str, number: int, name: str, group_name: str, total: int, ssd: int
@@ -99,7 +72,6 @@ class FsState:
         self.removing_snapshots = 0
         self.uploads: dict[str, UploadJob] = {}  # site -> the upload in flight
         self.last_uploaded_at: datetime | None = None
-        self.ready_at = 0.0
         self.created_from_locator = ""
         self.cache: Filesystem | None = None
 
@@ -326,21 +298,9 @@ class SnapState:
     """One snapshot, mutable; `cache` holds its last domain object until something changes."""
 
     __slots__ = (
-        "uid",
-        "id",
-        "name",
-        "fs_uid",
-        "fs_name",
-        "access_point",
-        "is_writable",
-        "is_removing",
-        "created_at",
-        "used_bytes",
-        "written_mark",
-        "content_version",
-        "stow",
-        "cache",
-    )
+        "uid", "id", "name", "fs_uid", "fs_name", "access_point", "is_writable", "is_removing",
+        "created_at", "used_bytes", "written_mark", "content_version", "stow", "cache",
+    )  # fmt: skip
 
     def __init__(
         self,

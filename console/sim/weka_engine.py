@@ -1,0 +1,176 @@
+"""One simulated second of the WEKA cluster: what happens when nobody does anything.
+
+In order: background state changes come due, scheduled snapshots are taken, filesystems write and
+tier (release expired SSD copies, write, read back, age new data past the tiering cue), buckets share
+their bandwidth between uploads and demotion, alerts follow the new state, and a metrics sample is kept.
+The work per tick is proportional to filesystems and uploads in flight, never to snapshots.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+from datetime import datetime
+
+from console.data.errors import BackendError
+from console.sim.weka_state import FsState, SnapshotSchedule, UploadJob
+from console.sim.weka_store import WekaStore
+from console.sim.weka_uploads import begin_upload, finish_upload
+
+
+def tick(store: WekaStore, at: datetime) -> None:
+    """Advance the cluster by one second ending at `at`."""
+    store.elapsed += 1.0
+    run_due(store)
+    run_schedules(store, at)
+    written = tick_filesystems(store)
+    sent = tick_buckets(store)
+    store.alerts.expire_mutes(at)
+    store.evaluate_alerts(at)
+    store.metrics.record(at, written, sent)
+
+
+def run_due(store: WekaStore) -> None:
+    """Finish background state changes whose time has come."""
+    while store.due and store.due[0][0] <= store.elapsed + 1e-9:
+        _, _, kind, uid = heapq.heappop(store.due)
+        if kind == "fs_ready":
+            fs = store.fs.get(uid)
+            if fs is not None and fs.status == "CREATING":
+                fs.status = "READY"
+                fs.cache = None
+                store.downloads.pop(uid, None)
+        elif kind == "fs_gone":
+            store.drop_filesystem(uid)
+        elif kind == "snap_gone":
+            store.drop_snapshot(uid)
+
+
+def run_schedules(store: WekaStore, at: datetime) -> None:
+    for schedule in store.schedules:
+        fs = store.fs.get(schedule.fs_uid)
+        if fs is None:
+            continue
+        trim_schedule(store, schedule)
+        if store.elapsed + 1e-9 < schedule.next_due_elapsed:
+            continue
+        while schedule.next_due_elapsed <= store.elapsed + 1e-9:
+            schedule.next_due_elapsed += schedule.every_seconds
+        if not fs.is_ready:
+            continue
+        try:
+            snap = store.take_snapshot(fs, f"{schedule.prefix}-{at:%Y%m%d-%H%M}", None, False)
+        except BackendError:
+            continue
+        schedule.taken.append(snap.uid)
+        if schedule.upload_site:
+            # Refused when another upload of this filesystem still runs: snaptool waits too.
+            with contextlib.suppress(BackendError):
+                begin_upload(store, snap, schedule.upload_site)
+
+
+def trim_schedule(store: WekaStore, schedule: SnapshotSchedule) -> None:
+    """Delete the schedule's oldest snapshots beyond `keep` once nothing in the filesystem blocks it."""
+    while len(schedule.taken) > schedule.keep:
+        oldest = store.snaps.get(schedule.taken[0])
+        if oldest is not None and not oldest.is_removing:
+            try:
+                store.begin_snapshot_delete(oldest)
+            except BackendError:
+                return
+        schedule.taken.pop(0)
+
+
+def tick_filesystems(store: WekaStore) -> float:
+    """Release expired SSD copies, write, read back and age new data; returns the bytes written."""
+    now, written = store.elapsed, 0.0
+    for fs in store.fs.values():
+        if fs.status != "READY":
+            continue
+        group = store.groups[fs.group_name] if fs.is_tiered else None
+        if group is not None:
+            fs.release_expired(now, group.target_ssd_retention_seconds)
+            fs.release_early(fs.write_rate)
+        if fs.write_rate > 0:
+            written += fs.write(fs.write_rate, now)
+        if group is not None:
+            if fs.read_back_rate > 0:
+                fs.read_back(fs.read_back_rate, now, group.target_ssd_retention_seconds)
+            fs.age_young(now, group.start_demote_seconds)
+    return written
+
+
+def share_evenly(budget: float, demands: list[float]) -> list[float]:
+    """Split `budget` fairly (water-filling): small demands are met, the rest share what is left."""
+    grants = [0.0] * len(demands)
+    left = budget
+    order = sorted(range(len(demands)), key=lambda index: demands[index])
+    for position, index in enumerate(order):
+        grant = min(demands[index], left / (len(demands) - position))
+        grants[index] = grant
+        left -= grant
+    return grants
+
+
+def tick_buckets(store: WekaStore) -> float:
+    """Share each bucket's bandwidth for one second: uploads first, then tiering; detaches read back.
+
+    Returns the bytes sent to object stores. [I] WEKA runs one upload per bucket at a time; the
+    simulator lets uploads share the bandwidth instead, so two admins' uploads both make progress.
+    """
+    uploads: dict[str, list[UploadJob]] = {}
+    for job in store.uploads.values():
+        uploads.setdefault(job.bucket_name, []).append(job)
+    demoting: dict[str, list[FsState]] = {}
+    fetching: dict[str, list[FsState]] = {}
+    for fs in store.fs.values():
+        if fs.status != "READY":
+            continue
+        if fs.writable_bucket is not None and fs.eligible_bytes > 0:
+            demoting.setdefault(fs.writable_bucket, []).append(fs)
+        if fs.fetch_bucket is not None:
+            fetching.setdefault(fs.fetch_bucket, []).append(fs)
+    sent = 0.0
+    for name, bucket in store.buckets.items():
+        if bucket.status != "UP":
+            continue
+        budget = float(bucket.bandwidth_bytes_per_second)
+        jobs = uploads.get(name, [])
+        for job, grant in zip(jobs, share_evenly(budget, [j.remaining_bytes for j in jobs]), strict=True):
+            job.done_bytes += grant
+            budget -= grant
+            sent += grant
+        movers = demoting.get(name, [])
+        wanted = sum(fs.eligible_bytes for fs in movers)
+        if wanted > 0 and budget > 0:
+            ratio = min(1.0, budget / wanted)
+            for fs in movers:
+                retention = store.groups[fs.group_name].target_ssd_retention_seconds
+                sent += fs.demote(fs.eligible_bytes * ratio, store.elapsed, retention)
+        readers = fetching.get(name, [])
+        for fs in readers:
+            fs.fetch_back(bucket.bandwidth_bytes_per_second / len(readers))
+            finish_detach_if_done(store, fs)
+    for job in list(store.uploads.values()):
+        if job.remaining_bytes <= 0.5:
+            finish_upload(store, job)
+        else:
+            snap = store.snaps[job.snapshot_uid]
+            info = snap.stow[job.site]
+            if info.progress != job.progress_percent:
+                info.progress = job.progress_percent
+                store.touch_snap(snap)
+    return sent
+
+
+def finish_detach_if_done(store: WekaStore, fs: FsState) -> None:
+    if fs.fetch_bucket is not None and fs.cold <= 0:
+        store.emit(
+            "ObjectStoreFinishedDetachingFromFilesystem",
+            "ObjectStorage",
+            f"Object store {fs.fetch_bucket} detached from filesystem {fs.name}",
+            fs.name,
+        )
+        fs.fetch_bucket = None
+        fs.fetch_total = 0.0
+        fs.cache = None
