@@ -90,7 +90,7 @@ def tick_filesystems(store: WekaStore) -> float:
         group = store.groups[fs.group_name] if fs.is_tiered else None
         if group is not None:
             fs.release_expired(now, group.target_ssd_retention_seconds)
-            fs.release_early(fs.write_rate)
+            fs.release_early(min(fs.write_rate, fs.total_budget - fs.used_total))
         if fs.write_rate > 0:
             written += fs.write(fs.write_rate, now)
         if group is not None:

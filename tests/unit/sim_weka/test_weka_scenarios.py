@@ -165,3 +165,21 @@ def test_large_scenario_builds_fast_and_a_tick_stays_cheap():
         sim.snapshots()
         sim.filesystems()
     assert (time.perf_counter() - started) / 20 < 0.01
+
+
+def test_the_simulator_steps_the_weka_half_however_time_is_split():
+    scenarios = pytest.importorskip("console.sim.scenarios")  # needs the Run:ai half too
+
+    whole = scenarios.build_simulator("demo", seed=3)
+    pieces = scenarios.build_simulator("demo", seed=3)
+    [uploading] = [s for s in whole.weka.snapshots() if s.stow_status is StowStatus.UPLOADING]
+
+    whole.advance(300)
+    for _ in range(600):
+        pieces.advance(0.5)
+
+    assert whole.weka.snapshot(uploading.uid).stow_status is StowStatus.SYNCHRONIZED
+    assert whole.weka.filesystems() == pieces.weka.filesystems()
+    assert whole.weka.snapshots() == pieces.weka.snapshots()
+    assert whole.weka.metrics(600) == pieces.weka.metrics(600)
+    assert whole.weka.cluster() == pieces.weka.cluster()
