@@ -5,39 +5,15 @@ Tests drive `WekaSim` directly (not through `Simulator`) so they depend on the W
 
 from __future__ import annotations
 
-import pathlib
 import random
-import sys
-import types
 from collections.abc import Callable
 
 import pytest
 
-
-def _load_sim_package() -> None:
-    """Import `console.sim` even while the Run:ai half it imports is still being written.
-
-    `console/sim/__init__.py` pulls in the whole simulator; if `console.sim.runai` is not there yet,
-    register the package without running its `__init__` so the WEKA modules import on their own.
-    """
-    try:
-        import console.sim  # noqa: F401
-    except ImportError:
-        import console
-
-        for name in [n for n in sys.modules if n == "console.sim" or n.startswith("console.sim.")]:
-            del sys.modules[name]
-        package = types.ModuleType("console.sim")
-        package.__path__ = [str(pathlib.Path(console.__file__).parent / "sim")]
-        sys.modules["console.sim"] = package
-
-
-_load_sim_package()
-
-from console.model import Identity, Role  # noqa: E402
-from console.sim.clock import Clock  # noqa: E402
-from console.sim.weka import WekaSim  # noqa: E402
-from console.sim.weka_units import MIB, TIB  # noqa: E402
+from console.model import Identity, Role
+from console.sim.clock import Clock
+from console.sim.weka import WekaSim
+from console.sim.weka_units import MIB, TIB
 
 TOTAL_SSD = 100 * TIB
 

@@ -10,6 +10,7 @@ import pytest
 
 from console.model import SnapshotSpec, StowStatus, WekaClusterStatus
 from console.sim.clock import Clock
+from console.sim.scenarios import build_simulator
 from console.sim.weka import WekaSim
 from console.sim.weka_metrics import HISTORY_SECONDS
 from console.sim.weka_scenarios import populate_demo, populate_large
@@ -168,10 +169,8 @@ def test_large_scenario_builds_fast_and_a_tick_stays_cheap():
 
 
 def test_the_simulator_steps_the_weka_half_however_time_is_split():
-    scenarios = pytest.importorskip("console.sim.scenarios")  # needs the Run:ai half too
-
-    whole = scenarios.build_simulator("demo", seed=3)
-    pieces = scenarios.build_simulator("demo", seed=3)
+    whole = build_simulator("demo", seed=3)
+    pieces = build_simulator("demo", seed=3)
     [uploading] = [s for s in whole.weka.snapshots() if s.stow_status is StowStatus.UPLOADING]
 
     whole.advance(300)
