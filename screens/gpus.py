@@ -15,7 +15,7 @@ from rich.text import Text
 
 from console.model import GpuAllocation, GpuDevice
 from console.ui.context import ConsoleContext
-from console.ui.format import NOT_AVAILABLE, format_bytes_pair, format_gpus, format_mib, format_percent
+from console.ui.format import NOT_AVAILABLE, format_bytes_pair, format_gpus, format_percent
 from screens.base import ResourceScreen
 from screens.workload_detail import WorkloadDetailScreen
 from widgets.bars import SEGMENT_GLYPHS, segmented_bar
@@ -31,14 +31,12 @@ def gpu_key(gpu: GpuDevice) -> str:
 
 
 def describe_share(allocation: GpuAllocation) -> str:
-    """`train-a .5`, `nb 20GiB`, `infer 1g.10gb`: who holds the share and how much."""
+    """`train-a 0.5`, `infer 1g.10gb`, or just the name for a whole GPU: who holds how much of it."""
     if allocation.mig_profile:
-        amount = allocation.mig_profile
-    elif allocation.memory_mib:
-        amount = format_mib(allocation.memory_mib)
-    else:
-        amount = format_gpus(allocation.fraction)
-    return f"{allocation.workload_name} {amount}"
+        return f"{allocation.workload_name} {allocation.mig_profile}"
+    if allocation.fraction >= 1:
+        return allocation.workload_name
+    return f"{allocation.workload_name} {format_gpus(allocation.fraction)}"
 
 
 class GpusScreen(ResourceScreen):
@@ -49,7 +47,7 @@ class GpusScreen(ResourceScreen):
     RESOURCES = ("gpus",)
     EMPTY_MESSAGE = "No GPUs."
     COLUMNS = (
-        Column("node", "NODE", 13, sort_hotkey="N"),
+        Column("node", "NODE", 12, sort_hotkey="N"),
         Column("index", "#", 2, align="right", sort_hotkey="I"),
         Column("model", "MODEL", 6, priority=4, sort_hotkey="M"),
         Column("share", "ALLOCATION", 13, sort_hotkey="L"),

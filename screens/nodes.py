@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 
 from console.model import Node, NodeRole, NodeStatus
-from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
+from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpu_sum
 from screens.base import ResourceScreen
 from screens.gpus import GpusScreen
 from widgets.bars import capacity_bar
@@ -78,7 +78,7 @@ class NodesScreen(ResourceScreen):
                     node.allocated_gpus,
                     node.gpu_count,
                     width=5,
-                    label=f"{format_gpus(node.allocated_gpus)}/{node.gpu_count}",
+                    label=f"{format_gpu_sum(node.allocated_gpus)}/{node.gpu_count}",
                     fill_style=palette.accent,
                     free_style=palette.muted,
                 )
@@ -123,4 +123,9 @@ class NodesScreen(ResourceScreen):
 
     def open_detail(self, key: str) -> None:
         """Enter on a node: its GPUs, split by the workloads that hold them."""
+        nodes: Sequence[Node] = self.values()["nodes"] or ()
+        node = next((n for n in nodes if n.name == key), None)
+        if node is not None and not node.gpu_count:
+            self.notify(f"{key} has no GPUs.", timeout=2)
+            return
         self.app.push_screen(GpusScreen(self.context, node_name=key))

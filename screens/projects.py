@@ -13,7 +13,7 @@ from typing import Any
 from rich.text import Text
 
 from console.model import Department, PoolQuota, Project, ProjectPhase
-from console.ui.format import format_gpus, format_quota_limit
+from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from screens.base import ResourceScreen
 from screens.workloads import WorkloadsScreen
 from widgets.bars import capacity_bar
@@ -51,9 +51,9 @@ class ProjectsScreen(ResourceScreen):
     COLUMNS = (
         Column("name", "NAME", 16, sort_hotkey="N", grow=True),
         Column("department", "DEPT", 11, priority=3, sort_hotkey="D"),
-        Column("quota", "QUOTA pool dsv/lim/wt", 22, priority=2),
+        Column("quota", "QUOTA pool dsv/lim/wt", 23, priority=2),
         Column("deserved", "DSV", 4, priority=5, align="right", sort_hotkey="E"),
-        Column("allocated", "ALLOCATED", 13, sort_hotkey="A"),
+        Column("allocated", "ALLOCATED", 14, sort_hotkey="A"),
         Column("running", "RUN", 3, align="right", sort_hotkey="R"),
         Column("pending", "PND", 3, align="right", sort_hotkey="P"),
         Column("phase", "PHASE", 8, priority=4, sort_hotkey="S"),
@@ -81,7 +81,7 @@ class ProjectsScreen(ResourceScreen):
             allocated,
             deserved,
             width=5,
-            label=f"{format_gpus(allocated)}/{format_gpus(deserved)}",
+            label=f"{format_gpu_sum(allocated)}/{format_gpu_sum(deserved)}",
             fill_style=self.palette.warning if over else self.palette.ok,
             free_style=self.palette.muted,
         )

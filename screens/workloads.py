@@ -41,7 +41,7 @@ class WorkloadsScreen(ResourceScreen):
         Column("name", "NAME", 18, sort_hotkey="N", grow=True),
         Column("project", "PROJECT", 11, priority=2, sort_hotkey="P"),
         Column("type", "TYPE", 5, priority=4, sort_hotkey="T"),
-        Column("phase", "PHASE", 11, sort_hotkey="S"),
+        Column("phase", "PHASE", 12, sort_hotkey="S"),
         Column("requested", "REQ", 6, align="right", priority=1, sort_hotkey="R"),
         Column("allocated", "ALLOC", 5, align="right", sort_hotkey="L"),
         Column("node", "NODE", 12, priority=3, sort_hotkey="O"),

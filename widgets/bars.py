@@ -40,7 +40,8 @@ def capacity_bar(
     free_style: Style | None = None,
 ) -> Text:
     """`█████░░░ 5/8`: `used` of `total`; past `total` the last cell becomes `+` (over quota)."""
-    fraction = used / total if total > 0 else (1.0 if used > 0 else 0.0)
+    # Anything used of nothing (a project with no deserved quota) is all overflow.
+    fraction = used / total if total > 0 else (float("inf") if used > 0 else 0.0)
     filled = _filled_cells(fraction, width)
     bar = Text(no_wrap=True, end="")
     if fraction > 1:

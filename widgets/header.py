@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from console.model import WekaClusterStatus
-from console.ui.format import format_gpus
+from console.ui.format import format_gpu_sum
 from console.ui.resources import HeaderSummary
 from widgets.bars import capacity_bar
 
@@ -132,7 +132,7 @@ class RwcHeader(Widget):
                 summary.gpus_allocated,
                 summary.gpus_total,
                 width=6,
-                label=f"{format_gpus(summary.gpus_allocated)}/{summary.gpus_total}",
+                label=f"{format_gpu_sum(summary.gpus_allocated)}/{summary.gpus_total}",
             )
         )
         status.append("  WEKA ", muted)

@@ -52,6 +52,15 @@ def format_gpus(amount: float) -> str:
     return f"{rounded:g}"
 
 
+def format_gpu_sum(amount: float) -> str:
+    """A sum of GPUs for a bar label, shorter than exact: `0.25`, `2.3`, `14.8`, `50` (sums of fractions
+    such as 14.75 need not be exact in a label next to a bar)."""
+    if abs(amount) < 1:
+        return format_gpus(amount)
+    rounded = round(amount, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
 def format_quota_limit(limit_gpus: float) -> str:
     """A quota limit, with the API's -1 shown as ∞."""
     return UNLIMITED_SYMBOL if limit_gpus < 0 else format_gpus(limit_gpus)

@@ -19,7 +19,7 @@ from console.data.errors import Unavailable
 from console.data.readonly import ForwardingBackend
 from console.model import Workload, WorkloadFilter
 from console.sim.clock import DEFAULT_START
-from console.ui.format import format_gpus
+from console.ui.format import format_gpu_sum
 from console.ui.keymap import ALL_KEYS, SCREENS
 from console.ui.store_bridge import StoreUpdated
 from screens.base import RwcScreen
@@ -80,7 +80,7 @@ async def test_header_shows_demo_hint_user_role_and_gpu_totals() -> None:
         assert "DEMO" in text
         assert "DEMO: simulated. To connect, add a profile to" in text
         assert f"{identity.user} ({identity.role.value})" in text
-        allocated = format_gpus(sum(pool.allocated_gpus for pool in pools))
+        allocated = format_gpu_sum(sum(pool.allocated_gpus for pool in pools))
         total = sum(pool.total_gpus for pool in pools)
         assert f"{allocated}/{total}" in text
         assert "WEKA " in text and "alerts " in text

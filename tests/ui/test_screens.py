@@ -78,6 +78,10 @@ def first_project_row(table: ResourceTable) -> str:
     return next(key for key in table.visible_keys() if not key.startswith(DEPARTMENT_KEY_PREFIX))
 
 
+def first_gpu_node(table: ResourceTable) -> str:
+    return next(key for key in table.visible_keys() if table.cell_text(key, "gpus").strip() != "—")
+
+
 def first_held_gpu(table: ResourceTable) -> str:
     return next(key for key in table.visible_keys() if table.cell_text(key, "holders").strip() != "idle")
 
@@ -87,7 +91,7 @@ CASES = [
         "projects", "1", "proj", ProjectsScreen, "name", "R", "running", WorkloadsScreen, first_project_row
     ),
     ScreenCase("workloads", "2", "wl", WorkloadsScreen, "name", "N", "name", WorkloadDetailScreen),
-    ScreenCase("nodes", "3", "no", NodesScreen, "name", "N", "name", GpusScreen),
+    ScreenCase("nodes", "3", "no", NodesScreen, "name", "N", "name", GpusScreen, first_gpu_node),
     ScreenCase("gpus", "4", "gpu", GpusScreen, "node", "U", "util", WorkloadDetailScreen, first_held_gpu),
     ScreenCase("filesystems", "5", "fs", FilesystemsScreen, "name", "N", "name", SnapshotsScreen),
     ScreenCase("snapshots", "6", "snap", SnapshotsScreen, "name", "N", "name", None),
