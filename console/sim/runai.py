@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -68,6 +67,7 @@ from console.sim.runai_state import (
     ProjectState,
     QuotaState,
     WorkloadState,
+    uuid4_text,
 )
 from console.sim.runai_telemetry import load_of, memory_use_of, reading
 from console.sim.runai_views import (
@@ -91,6 +91,9 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 TELEMETRY_BUCKET_SECONDS = 2.0
 """GPU readings are recomputed at most this often per node (nvidia-smi-like refresh)."""
+
+RETRY_SECONDS = 5.0
+"""When a scheduling pass hit its preemption budget, the next pass comes this much later."""
 
 GIB = 1024**3
 
@@ -143,6 +146,7 @@ class RunaiSim:
         self.life = Lifecycle(self.state, clock, rng)
         self.cluster = ClusterInfo(uuid=self._uuid(), name="runai-sim", version="2.20.0", state="Connected")
         self.activity: Activity | None = None
+        self._retry_at: float | None = None
         self._org_ids = 1
         self._pool_ids = 100579
         self._node_order = 0
@@ -157,7 +161,7 @@ class RunaiSim:
     # builders (scenarios and tests)
     # ================================================================================================
     def _uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return uuid4_text(self.rng.getrandbits(128))
 
     def _next_org_id(self) -> str:
         self._org_ids += 1
@@ -198,6 +202,7 @@ class RunaiSim:
             created_at=self.clock.now() - timedelta(seconds=created_ago_s),
         )
         self.state.projects[project.id] = project
+        self.state.project_names[name] = project.id
         department_state.project_ids.append(project.id)
         self.state.generation += 1
         return project.id
@@ -243,7 +248,7 @@ class RunaiSim:
                 GpuState(
                     node_name=name,
                     index=index,
-                    uuid=f"GPU-{uuid.UUID(int=bits, version=4)}",
+                    uuid=f"GPU-{uuid4_text(bits)}",
                     memory_total_mib=gpu_memory_mib,
                     mig=mig,
                     seed=bits & 0xFFFFFFFFFFFF,
@@ -321,15 +326,17 @@ class RunaiSim:
             duration_seconds=duration_seconds,
         )
         user = submitted_by or (project_state.members[0] if project_state.members else DEFAULT_ADMIN)
+        if phase is WorkloadPhase.COMPLETED and not run_seconds:
+            run_seconds = duration_seconds or DEFAULT_TRAINING_SECONDS
         if run_seconds:
             created_ago_s = max(created_ago_s, run_seconds + 30.0)
         workload = self._new_workload(spec, project_state, user, created_ago_s)
-        if fail_after_s is not None:
-            workload.fail_at = fail_after_s
-        life = self.life
-        life.event(
-            workload, "Normal", "Created", f"Workload submitted by {user}", CONTROLLER, workload.created_at
+        workload.fail_at = fail_after_s
+        # Past events are appended directly: one cache invalidation per workload, not one per event.
+        workload.events.append(
+            (workload.created_at, "Normal", "Created", f"Workload submitted by {user}", CONTROLLER)
         )
+        life = self.life
         if phase is WorkloadPhase.CREATING:
             life.set_phase(workload, WorkloadPhase.CREATING)
             life.submit(workload)
@@ -339,75 +346,74 @@ class RunaiSim:
             life.set_phase(workload, WorkloadPhase.PENDING, phase_message)
         elif phase in (WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED):
             self._bind_for_scenario(workload, nodes)
-            if phase is WorkloadPhase.INITIALIZING:
-                workload.bound_at = life.elapsed()
-                life.event(workload, "Normal", "Pulling", f'Pulling image "{workload.image}"', KUBELET)
-                life.set_phase(workload, WorkloadPhase.INITIALIZING, phase_message)
-                life.timer(workload, float(self.rng.randint(5, 20)), "started")
-            else:
-                started = life.elapsed() - run_seconds
-                workload.bound_at = started - 10.0
-                self._started_events(workload, life.at_elapsed(started))
-                life.set_phase(workload, WorkloadPhase.RUNNING)
-                if recover_after_s is not None:
-                    workload.recover_at = life.elapsed() + recover_after_s
-                life.open_segment(workload, started)
-                if phase is WorkloadPhase.DEGRADED:
-                    failed = workload.pods[-1]
-                    failed.failed = True
-                    message = (
-                        phase_message
-                        or f"Pod {failed.name} is in CrashLoopBackOff; {workload.workers - 1} of "
-                        f"{workload.workers} pods running"
-                    )
-                    life.event(
-                        workload,
-                        "Warning",
-                        "BackOff",
-                        f"Back-off restarting failed container in pod {failed.name}",
-                        KUBELET,
-                    )
-                    life.set_phase(workload, WorkloadPhase.DEGRADED, message)
+            self._add_bound(workload, phase, run_seconds, recover_after_s, phase_message)
         elif phase in (WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPhase.STOPPED):
-            kind = {WorkloadPhase.COMPLETED: "completed", WorkloadPhase.FAILED: "failed"}.get(
-                phase, "stopped"
-            )
-            if phase is WorkloadPhase.COMPLETED and not run_seconds:
-                run_seconds = workload.duration or DEFAULT_TRAINING_SECONDS
-                created_ago_s = max(created_ago_s, run_seconds + 60.0)
-                workload.created_at = self.clock.now() - timedelta(seconds=created_ago_s)
-            end = self._history_segment(workload, run_seconds, kind)
-            message = phase_message
-            if phase is WorkloadPhase.COMPLETED:
-                message = message or "All pods completed successfully"
-                life.event(workload, "Normal", "Completed", message, CONTROLLER, end)
-                workload.completed_at = end
-            elif phase is WorkloadPhase.FAILED:
-                message = (
-                    message
-                    or f"Pod {workload.pods[0].name} failed: container exited with code 1 "
-                    "(CUDA out of memory)"
-                )
-                life.event(workload, "Warning", "BackOff", message, KUBELET, end)
-                workload.completed_at = end
-            else:
-                message = message or f"Suspended by {user}"
-                life.event(
-                    workload,
-                    "Normal",
-                    "Suspending",
-                    f"Suspended by {user}; stopping its pods",
-                    CONTROLLER,
-                    end,
-                )
-                life.event(
-                    workload, "Normal", "Stopped", "All pods terminated; GPUs released", CONTROLLER, end
-                )
-            life.set_phase(workload, phase, message)
-            workload.phase_updated_at = end
+            self._add_finished(workload, phase, run_seconds, phase_message)
         else:
             raise ValueError(f"add_workload cannot start a workload in phase {phase}")
         return workload.id
+
+    def _add_bound(
+        self,
+        workload: WorkloadState,
+        phase: WorkloadPhase,
+        run_seconds: float,
+        recover_after_s: float | None,
+        phase_message: str,
+    ) -> None:
+        """A placed workload: Initializing (starts soon), Running for `run_seconds`, or Degraded."""
+        life = self.life
+        if phase is WorkloadPhase.INITIALIZING:
+            workload.bound_at = life.elapsed()
+            workload.events.append(
+                (self.clock.now(), "Normal", "Pulling", f'Pulling image "{workload.image}"', KUBELET)
+            )
+            life.set_phase(workload, WorkloadPhase.INITIALIZING, phase_message)
+            life.timer(workload, float(self.rng.randint(5, 20)), "started")
+            return
+        started = life.elapsed() - run_seconds
+        workload.bound_at = started - 10.0
+        self._started_events(workload, life.at_elapsed(started))
+        life.set_phase(workload, WorkloadPhase.RUNNING)
+        if recover_after_s is not None:
+            workload.recover_at = life.elapsed() + recover_after_s
+        life.open_segment(workload, started)
+        if phase is WorkloadPhase.DEGRADED:
+            failed = workload.pods[-1]
+            failed.failed = True
+            running = workload.workers - 1
+            message = phase_message or (
+                f"Pod {failed.name} is in CrashLoopBackOff; {running} of {workload.workers} pods running"
+            )
+            backoff = f"Back-off restarting failed container in pod {failed.name}"
+            workload.events.append((self.clock.now(), "Warning", "BackOff", backoff, KUBELET))
+            life.set_phase(workload, WorkloadPhase.DEGRADED, message)
+
+    def _add_finished(
+        self, workload: WorkloadState, phase: WorkloadPhase, run_seconds: float, phase_message: str
+    ) -> None:
+        """Completed, Failed or Stopped, with the run that led there."""
+        kind = {WorkloadPhase.COMPLETED: "completed", WorkloadPhase.FAILED: "failed"}.get(phase, "stopped")
+        end = self._history_segment(workload, run_seconds, kind)
+        events = workload.events
+        user = workload.submitted_by
+        if phase is WorkloadPhase.COMPLETED:
+            message = phase_message or "All pods completed successfully"
+            events.append((end, "Normal", "Completed", message, CONTROLLER))
+            workload.completed_at = end
+        elif phase is WorkloadPhase.FAILED:
+            pod = workload.pods[0].name
+            message = phase_message or f"Pod {pod} failed: container exited with code 1 (CUDA out of memory)"
+            events.append((end, "Warning", "BackOff", message, KUBELET))
+            workload.completed_at = end
+        else:
+            message = phase_message or f"Suspended by {user}"
+            events.append(
+                (end, "Normal", "Suspending", f"Suspended by {user}; stopping its pods", CONTROLLER)
+            )
+            events.append((end, "Normal", "Stopped", "All pods terminated; GPUs released", CONTROLLER))
+        self.life.set_phase(workload, phase, message)
+        workload.phase_updated_at = end
 
     def add_event(self, workload_id: str, kind: str, reason: str, message: str, ago_s: float = 0.0) -> None:
         """Attach a past event (a scenario's preemption story, for instance)."""
@@ -436,16 +442,14 @@ class RunaiSim:
 
     def _started_events(self, workload: WorkloadState, start: datetime) -> None:
         """Scheduled / Pulled / Started events of a start that happened before the simulation began."""
-        life = self.life
         namespace = self.state.projects[workload.project_id].namespace
         pod = workload.pods[0]
-        node = pod.node_name or "a node"
-        message = f"Successfully assigned {namespace}/{pod.name} to {node}"
-        life.event(workload, "Normal", "Scheduled", message, "runai-scheduler", start - timedelta(seconds=9))
-        life.event(
-            workload, "Normal", "Pulled", f'Successfully pulled image "{workload.image}"', KUBELET, start
-        )
-        life.event(workload, "Normal", "Started", f"Started container {workload.name}", KUBELET, start)
+        assigned = f"Successfully assigned {namespace}/{pod.name} to {pod.node_name or 'a node'}"
+        workload.events += [
+            (start - timedelta(seconds=9), "Normal", "Scheduled", assigned, "runai-scheduler"),
+            (start, "Normal", "Pulled", f'Successfully pulled image "{workload.image}"', KUBELET),
+            (start, "Normal", "Started", f"Started container {workload.name}", KUBELET),
+        ]
 
     def _bind_for_scenario(self, workload: WorkloadState, nodes: Sequence[str] | None) -> None:
         found: list[PodPlan] | None = None
@@ -904,7 +908,7 @@ class RunaiSim:
         bits = self.rng.getrandbits(128)
         created_at = self.clock.now() - timedelta(seconds=created_ago_s)
         workload = WorkloadState(
-            id=str(uuid.UUID(int=bits, version=4)),
+            id=uuid4_text(bits),
             name=spec.name,
             type=spec.type,
             project_id=project.id,
@@ -1045,16 +1049,22 @@ class RunaiSim:
         if self.activity is not None:
             self.activity(self, dt_seconds)
             self.life.run_due()
-        if self.life.dirty:
+        retry_due = self._retry_at is not None and self.clock.elapsed_seconds >= self._retry_at
+        if self.life.dirty or retry_due:
             self.schedule()
 
     def schedule(self) -> None:
-        """One scheduling pass now, without moving time (after an action, so its effect shows at once)."""
+        """One scheduling pass now, without moving time (after an action, so its effect shows at once).
+
+        `step` calls this only when something changed that could let pending work start; a pass that
+        ran out of its preemption budget asks for another a few seconds later rather than every tick.
+        """
         self.life.dirty = False
+        self._retry_at = None
         scheduling = SchedulingPass(self.state, self.life)
         scheduling.run()
         if scheduling.incomplete:
-            self.life.dirty = True
+            self._retry_at = self.clock.elapsed_seconds + RETRY_SECONDS
 
     # ================================================================================================
     # lookups
@@ -1072,7 +1082,8 @@ class RunaiSim:
         return project
 
     def _project_by_name(self, name: str) -> ProjectState | None:
-        return next((project for project in self.state.projects.values() if project.name == name), None)
+        project_id = self.state.project_names.get(name)
+        return self.state.projects.get(project_id) if project_id is not None else None
 
     def _department_by_id_or_name(self, key: str) -> DepartmentState:
         departments = self.state.departments

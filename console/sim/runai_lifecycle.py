@@ -384,6 +384,7 @@ class Lifecycle:
     def _drop_project(self, project: ProjectState) -> None:
         state = self.state
         state.projects.pop(project.id, None)
+        state.project_names.pop(project.name, None)
         department = state.departments.get(project.department_id)
         if department is not None and project.id in department.project_ids:
             department.project_ids.remove(project.id)

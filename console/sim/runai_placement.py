@@ -7,6 +7,7 @@ can ask "would it fit if these victims left?" by releasing victims, asking, and 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -60,6 +61,7 @@ class PodPlan:
     memory_bytes: int
 
 
+@functools.lru_cache(maxsize=256)
 def mig_profile_for(memory_mib: float, total_mib: int) -> MigProfile | None:
     """The smallest MIG profile with at least `memory_mib`, named as nvidia-smi names them."""
     total_gb = round(total_mib / 1024)
@@ -170,37 +172,56 @@ def _place_fraction(
     overlay: _Overlay,
     pinned: bool = False,
 ) -> PodPlan | None:
-    """Best fit: the GPU left with the least room after this share (so halves pair up, quarters fill in)."""
-    best: GpuShare | None = None
+    """Best fit: the GPU left with the least room after this share (so halves pair up, quarters fill in).
+
+    Hot path of a scheduling pass on a big pool, so it compares numbers and builds one share at the end;
+    a GPU that this share fills exactly on a plain node cannot be beaten and ends the search.
+    """
+    portion = request.portion if request.kind is GpuRequestKind.PORTION else None
+    taken_fraction = overlay.gpu_fraction
+    taken_slices = overlay.gpu_slices
+    best_gpu: GpuState | None = None
     best_node: NodeState | None = None
     best_key: tuple[int, float, int, int] | None = None
     for node in nodes:
-        if not (pinned or node.schedulable) or not node.gpus or not _cpu_fits(node, cpu, memory, overlay):
+        gpus = node.gpus
+        if not gpus or not (pinned or node.schedulable):
             continue
-        if node.free_whole == 0 and all(gpu.used >= 1.0 - EPSILON for gpu in node.gpus):
+        total = gpus[0].memory_total_mib
+        need_mib = portion * total if portion is not None else float(request.memory_mib)
+        if need_mib > total + EPSILON:
             continue
-        for gpu in node.gpus:
-            share = _share_for(gpu, request)
-            if share is None:
+        node_best: GpuState | None = None
+        node_left = 2.0
+        if node.mig:
+            profile = mig_profile_for(need_mib, total)
+            if profile is None:
                 continue
-            key_id = id(gpu)
-            if gpu.mig:
-                used = gpu.used_slices + overlay.gpu_slices.get(key_id, 0)
-                left = float(MIG_COMPUTE_SLICES - used - share.slices)
-                if any(alloc.mig_profile is None for alloc in gpu.allocs):
-                    continue
-            else:
-                if any(alloc.fraction >= 1.0 - EPSILON for alloc in gpu.allocs):
-                    continue  # held whole by another workload
-                left = 1.0 - gpu.used - overlay.gpu_fraction.get(key_id, 0.0) - share.fraction
-            if left < -EPSILON:
-                continue
-            key = (int(node.mig), left, node.order, gpu.index)
-            if best_key is None or key < best_key:
-                best, best_node, best_key = share, node, key
-    if best is None or best_node is None:
+            for gpu in gpus:
+                used = gpu.used_slices + (taken_slices.get(id(gpu), 0) if taken_slices else 0)
+                left = (MIG_COMPUTE_SLICES - used - profile.slices) / MIG_COMPUTE_SLICES
+                if -EPSILON <= left < node_left:
+                    node_best, node_left = gpu, left
+        else:
+            fraction = need_mib / total if portion is None else portion
+            for gpu in gpus:
+                used = gpu.used + (taken_fraction.get(id(gpu), 0.0) if taken_fraction else 0.0)
+                left = 1.0 - used - fraction
+                if -EPSILON <= left < node_left:
+                    node_best, node_left = gpu, left
+        if node_best is None:
+            continue
+        key = (int(node.mig), node_left, node.order, node_best.index)
+        if (best_key is None or key < best_key) and _cpu_fits(node, cpu, memory, overlay):
+            best_gpu, best_node, best_key = node_best, node, key
+            if not node.mig and node_left <= EPSILON:
+                break
+    if best_gpu is None or best_node is None:
         return None
-    return PodPlan(best_node, [best], cpu, memory)
+    share = _share_for(best_gpu, request)
+    if share is None:  # pragma: no cover - the loop above already checked the same sizes
+        return None
+    return PodPlan(best_node, [share], cpu, memory)
 
 
 def _place_cpu_only(nodes: Iterable[NodeState], cpu: int, memory: int, overlay: _Overlay) -> PodPlan | None:

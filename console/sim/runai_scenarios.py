@@ -8,6 +8,7 @@ borrower). After that simulated users keep submitting work so the cluster never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from console.model.identity import Identity, Role
@@ -21,7 +22,6 @@ from console.model.runai import (
     WorkloadType,
 )
 from console.sim.runai import RunaiSim
-from console.sim.runai_placement import place_pinned
 from console.sim.runai_state import NodeState
 
 PYTORCH = "nvcr.io/nvidia/pytorch:24.08-py3"
@@ -408,7 +408,7 @@ LARGE_PROJECTS_PER_DEPARTMENT = 10
 LARGE_WORKLOADS = 20_000
 
 _LARGE_MIX: tuple[tuple[WorkloadPhase, int], ...] = (
-    (WorkloadPhase.RUNNING, 5_000),
+    (WorkloadPhase.RUNNING, 5_400),
     (WorkloadPhase.DEGRADED, 40),
     (WorkloadPhase.INITIALIZING, 100),
     (WorkloadPhase.CREATING, 60),
@@ -465,33 +465,39 @@ def populate_large(sim: RunaiSim) -> None:
             project_names.append(name)
 
     shapes = [shape for shape, weight in _LARGE_SHAPES for _ in range(weight)]
-    pools = [pool for pool, _, _ in LARGE_POOLS]
-    cursors = {pool: _NodeCursor(sim, pool) for pool in pools}
+    pools = [pool for pool, _, count in LARGE_POOLS for _ in range(count // 10)]  # weighted by size
+    cursors = {pool: _NodeCursor(sim, pool) for pool, _, _ in LARGE_POOLS}
     phases = [phase for phase, count in _LARGE_MIX for _ in range(count)]
     phases += [WorkloadPhase.COMPLETED] * (LARGE_WORKLOADS - len(phases))
     rng.shuffle(phases)
+    pick = rng.random  # random() and int() beat randrange() 3x, and this loop runs 20,000 times
+    bound_phases = (WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.INITIALIZING)
     for index, phase in enumerate(phases):
-        project = project_names[rng.randrange(len(project_names))]
-        pool = pools[rng.randrange(len(pools))]
-        shape = shapes[rng.randrange(len(shapes))]
+        pool = pools[int(pick() * len(pools))]
+        shape = shapes[int(pick() * len(shapes))]
         fractional = shape.kind is GpuRequestKind.PORTION
         workload_type = WorkloadType.WORKSPACE if fractional and index % 3 == 0 else WorkloadType.TRAINING
-        base = _LARGE_NAMES[index % len(_LARGE_NAMES)]
         nodes = None
-        if phase in (WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.INITIALIZING):
+        if phase in bound_phases:
             node = cursors[pool].fit(shape)
             if node is None:
                 phase = WorkloadPhase.PENDING
             else:
                 nodes = [node.name]
+        # Running work goes where there is deserved quota left, pending work where there is not: the
+        # cluster starts near the scheduler's equilibrium instead of reclaiming GPUs for a minute.
+        project = _project_for(sim, project_names, pool, shape, pick, with_room=nodes is not None)
         if phase is WorkloadPhase.DEGRADED:
             phase = WorkloadPhase.RUNNING  # one pod cannot degrade; keep Degraded for gangs in the demo
-        duration = float(rng.randint(20, 48 * 60)) * MINUTE
-        run = duration * rng.random() if phase is not WorkloadPhase.COMPLETED else duration
-        if phase in (WorkloadPhase.PENDING, WorkloadPhase.CREATING, WorkloadPhase.INITIALIZING):
+        duration = float(20 + int(pick() * 48 * 60)) * MINUTE
+        if phase is WorkloadPhase.COMPLETED:
+            run = duration
+        elif phase in (WorkloadPhase.PENDING, WorkloadPhase.CREATING, WorkloadPhase.INITIALIZING):
             run = 0.0
+        else:
+            run = duration * pick()
         sim.add_workload(
-            f"{base}-{index:05d}",
+            f"{_LARGE_NAMES[index % len(_LARGE_NAMES)]}-{index:05d}",
             project,
             workload_type=workload_type,
             gpu=shape,
@@ -500,10 +506,34 @@ def populate_large(sim: RunaiSim) -> None:
             node_pools=(pool,),
             duration_seconds=duration if workload_type is WorkloadType.TRAINING else None,
             run_seconds=run,
-            created_ago_s=run + float(rng.randint(60, 7 * 86400)),
+            created_ago_s=run + 60.0 + pick() * 7 * 86400,
             nodes=nodes,
         )
     sim.activity = DemoActivity(submit_every_seconds=5.0, max_active=25_000, finished_ttl_seconds=HOUR)
+
+
+def _project_for(
+    sim: RunaiSim,
+    names: list[str],
+    pool: str,
+    shape: GpuRequest,
+    pick: Callable[[], float],
+    *,
+    with_room: bool,
+) -> str:
+    """A random project that has deserved quota left in `pool` for `shape` (`with_room` False: has not).
+
+    A few tries, then whatever was drawn last.
+    """
+    gpus = shape.portion if shape.kind is GpuRequestKind.PORTION else float(shape.devices)
+    name = names[0]
+    for _ in range(6):
+        name = names[int(pick() * len(names))]
+        project = sim.state.projects[sim.project_id(name)]
+        has_room = project.allocated.get(pool, 0.0) + gpus <= project.quota(pool).deserved
+        if has_room is with_room:
+            break
+    return name
 
 
 class _NodeCursor:
@@ -516,12 +546,23 @@ class _NodeCursor:
         self.index = 0
 
     def fit(self, request: GpuRequest) -> NodeState | None:
+        """A node near the cursor with room for one pod of `request` (a quick check; binding places it)."""
         nodes = self.nodes
         while self.index < len(nodes) and (
             nodes[self.index].status is not NodeStatus.READY or nodes[self.index].free_whole == 0
         ):
             self.index += 1  # full (fraction leftovers are not worth a scan) or not reporting
         for node in nodes[self.index : self.index + self.LOOKAHEAD]:
-            if node.status is NodeStatus.READY and place_pinned([node], request) is not None:
+            if node.status is NodeStatus.READY and _has_room(node, request):
                 return node
         return None
+
+
+def _has_room(node: NodeState, request: GpuRequest) -> bool:
+    if request.kind is GpuRequestKind.DEVICES:
+        return node.free_whole >= request.devices
+    if request.kind is GpuRequestKind.PORTION:
+        share = request.portion
+    else:
+        share = request.memory_mib / node.gpu_memory_mib
+    return any(gpu.used + share <= 1.0 + 1e-9 for gpu in node.gpus)

@@ -27,18 +27,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.model.runai import GpuRequest, GpuRequestKind, NodeStatus, PhaseReason, WorkloadPhase
-from console.sim.runai_placement import PodPlan, find_placement, release, restore
+from console.sim.runai_placement import PodPlan, find_placement
+from console.sim.runai_preemption import Preemptor
 from console.sim.runai_state import EPSILON, ClusterState, ProjectState, WorkloadState
 
 if TYPE_CHECKING:
     from console.sim.runai_lifecycle import Lifecycle
 
-MAX_PREEMPTION_ATTEMPTS_PER_PASS = 24
-"""Bounds the work of one pass on a huge cluster; what did not get a turn is tried on the next pass."""
-
-MAX_VICTIMS_PER_ATTEMPT = 64
-
-_VICTIM_PHASES = frozenset({WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED})
+MAX_PREEMPTION_ATTEMPTS_PER_PASS = 8
+"""Bounds the work of one pass on a huge cluster; what did not get a turn is tried a little later."""
 
 
 def describe_request(request: GpuRequest, workers: int) -> str:
@@ -81,6 +78,9 @@ class SchedulingPass:
         self._no_fit: set[tuple[str, GpuRequest, int]] = set()
         self._no_preempt: set[tuple[str, str, GpuRequest, int]] = set()
         self._preemption_attempts = 0
+        self._preemptor = Preemptor(state, self.share_of)
+        self._department_used: dict[tuple[str, str], float] = {}
+        """Per-pass cache of departments' allocated GPUs per pool; cleared whenever something starts."""
         self.incomplete = False
         """Set when the pass ran out of preemption attempts: run another pass on the next tick."""
 
@@ -150,7 +150,10 @@ class SchedulingPass:
         if department is not None:
             dept_quota = department.quotas.get(pool)
             if dept_quota is not None and dept_quota.limit >= 0:
-                used = sum(state.projects[pid].allocated.get(pool, 0.0) for pid in department.project_ids)
+                used = self._department_used.get((department.id, pool))
+                if used is None:
+                    used = sum(state.projects[pid].allocated.get(pool, 0.0) for pid in department.project_ids)
+                    self._department_used[(department.id, pool)] = used
                 if used + gpus > dept_quota.limit + EPSILON:
                     return (
                         f"Requesting {gpus:g} GPUs would put department {department.name} over its limit of "
@@ -186,19 +189,26 @@ class SchedulingPass:
             allocated = project.allocated.get(pool_name, 0.0)
             in_share = allocated + gpus <= max(quota.deserved, self.share_of(project, pool_name)) + EPSILON
             if not in_share and workload.preemptible:
-                over_share.append(pool_name)
+                if (pool_name, workload.gpu_request, workload.workers) in self._no_fit:
+                    outcome.add(_over_share_message(project, pool_name))  # nothing idle to borrow
+                else:
+                    over_share.append(pool_name)
                 continue
             plans = self._fit(workload, pool_name)
             if plans is None:
                 plans = self._preempt_for(workload, project, pool_name, allow_reclaim=in_share)
             if plans is not None:
-                self.life.start_workload(workload, plans)
+                self._start(workload, plans)
                 return None
             outcome.add(
                 f"Not enough resources in node pool {pool_name}: no schedulable node has "
                 f"{describe_request(workload.gpu_request, workload.workers)} free"
             )
         return over_share
+
+    def _start(self, workload: WorkloadState, plans: list[PodPlan]) -> None:
+        self.life.start_workload(workload, plans)
+        self._department_used.clear()
 
     def _fit(self, workload: WorkloadState, pool: str) -> list[PodPlan] | None:
         key = (pool, workload.gpu_request, workload.workers)
@@ -221,69 +231,17 @@ class SchedulingPass:
             self.incomplete = True
             return None
         self._preemption_attempts += 1
-        state = self.state
-        nodes = state.pool_nodes(pool)
-        candidates = self._victims(workload, project, pool, allow_reclaim)
-        chosen: list[WorkloadState] = []
-        plans: list[PodPlan] | None = None
-        for victim in candidates[:MAX_VICTIMS_PER_ATTEMPT]:
-            victim_project = state.projects[victim.project_id]
-            if victim.project_id != project.id and (
-                victim_project.allocated.get(pool, 0.0) <= self.share_of(victim_project, pool) + EPSILON
-            ):
-                continue  # taking more would push that project under its own fair share
-            release(victim, victim_project, state.nodes, keep=True)
-            chosen.append(victim)
-            plans = find_placement(nodes, workload.gpu_request, workload.workers)
-            if plans is not None:
-                break
-        if plans is None:
-            for victim in reversed(chosen):
-                restore(victim, state.projects[victim.project_id], state.nodes)
+        candidates = self._preemptor.candidates(workload, project, pool, allow_reclaim)
+        found = self._preemptor.find(workload, project, pool, candidates) if candidates else None
+        if found is None:
             self._no_preempt.add(key)
             return None
-        # Keep everyone whose GPUs turned out not to be needed.
-        for victim in reversed(chosen[:]):
-            victim_project = state.projects[victim.project_id]
-            restore(victim, victim_project, state.nodes)
-            if find_placement(nodes, workload.gpu_request, workload.workers) is None:
-                release(victim, victim_project, state.nodes, keep=True)
-            else:
-                chosen.remove(victim)
-        plans = find_placement(nodes, workload.gpu_request, workload.workers)
-        assert plans is not None, "placement vanished after choosing victims"
-        for victim in chosen:
+        plans, victims = found
+        for victim in victims:
             self.life.evict_released(victim, reclaimer=workload, reclaiming_project=project, pool=pool)
         self._no_fit.clear()  # capacity moved; shapes that failed before may fit now
+        self._department_used.clear()
         return plans
-
-    def _victims(
-        self, workload: WorkloadState, project: ProjectState, pool: str, allow_reclaim: bool
-    ) -> list[WorkloadState]:
-        """Eligible victims, best first: other projects most over their fair share, low priority, newest."""
-        state = self.state
-        over: dict[str, float] = {}
-        if allow_reclaim:
-            for other in state.projects.values():
-                if other.id == project.id:
-                    continue
-                excess = other.allocated.get(pool, 0.0) - self.share_of(other, pool)
-                if excess > EPSILON:
-                    over[other.id] = excess
-        ranked: list[tuple[int, float, int, float, str, WorkloadState]] = []
-        for victim in state.bound_in_pool(pool):
-            if not victim.preemptible or victim.phase not in _VICTIM_PHASES:
-                continue
-            if victim.project_id == project.id:
-                if victim.priority >= workload.priority:
-                    continue
-                ranked.append((1, 0.0, victim.priority, -victim.bound_at, victim.id, victim))
-            elif victim.project_id in over:
-                ranked.append(
-                    (0, -over[victim.project_id], victim.priority, -victim.bound_at, victim.id, victim)
-                )
-        ranked.sort(key=lambda entry: entry[:5])
-        return [entry[5] for entry in ranked]
 
     # -- pass 2: borrowing -------------------------------------------------------------------------
     def _borrow(self, deferred: list[tuple[WorkloadState, list[str], _Outcome]]) -> None:
@@ -329,13 +287,15 @@ class SchedulingPass:
                 continue
             plans = self._fit(workload, pool_name)
             if plans is not None:
-                self.life.start_workload(workload, plans)
+                self._start(workload, plans)
                 return
-            outcome.add(
-                f"Project {project.name} is over its fair share of node pool {pool_name} and no idle GPUs "
-                f"are left to borrow"
-            )
+            outcome.add(_over_share_message(project, pool_name))
         self.life.mark_unschedulable(workload, *outcome.summary())
+
+
+def _over_share_message(project: ProjectState, pool: str) -> str:
+    name = project.name
+    return f"Project {name} is over its fair share of node pool {pool} and no idle GPUs are left to borrow"
 
 
 def _water_fill(
