@@ -258,12 +258,19 @@ def build_backend(config: Config) -> Backend:
 
     start = config.sim_start or datetime.now(UTC).replace(microsecond=0)
     simulator = build_simulator(config.scenario, config.seed, start=start)
-    backend: Backend = DemoBackend(
-        simulator, user=config.user, role=config.role, clock_speed=config.clock_speed
+    acting = simulator.runai.identity_for(config.user, config.role)
+    if config.user is not None and not acting.is_admin and not acting.project_names:
+        # Almost always a typo (users are e-mail addresses); an empty console would not say so.
+        example = simulator.runai.identity_for(None, Role.RESEARCHER).user
+        raise UsageError(
+            f"--user {config.user}: not a member of any project in the {config.scenario!r} scenario "
+            f"(try --user {example})"
+        )
+    demo = DemoBackend(simulator, user=config.user, role=config.role, clock_speed=config.clock_speed)
+    backend: Backend = ReadOnlyBackend(demo) if config.read_only else demo
+    return AuditedBackend(
+        backend, audit_path=paths.audit_log_path(), user=acting.user, profile=demo.profile_name
     )
-    if config.read_only:
-        backend = ReadOnlyBackend(backend)
-    return AuditedBackend(backend)
 
 
 def make_app(config: Config) -> RwcApp:

@@ -399,3 +399,11 @@ def test_demo_backend_imports_no_live_client_or_textual(isolated_env: dict[str, 
     modules = imported_modules_after(code, isolated_env)
     for heavy in (*HEAVY_MODULES, "textual"):
         assert heavy not in modules, heavy
+
+
+async def test_researcher_who_is_in_no_project_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"--user nobody: not a member of any project .* \(try --user "):
+        build_backend(demo_config(role=Role.RESEARCHER, user="nobody"))
+    backend = build_backend(demo_config(role=Role.ADMIN, user="ops@example.com"))
+    assert (await backend.identity()).user == "ops@example.com"
+    await backend.aclose()
