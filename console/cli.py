@@ -223,7 +223,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
             given = [flag for flag, value in demo_options.items() if value is not None]
             if given:
                 raise UsageError(
-                    f"{', '.join(given)} only apply to the demo cluster; add --demo "
+                    f"{', '.join(given)} only {'applies' if len(given) == 1 else 'apply'} "
+                    "to the demo cluster; add --demo "
                     f"(profile {profile.name!r} from {config_path} would be used otherwise)"
                 )
     return Config(

@@ -295,6 +295,8 @@ def test_demo_only_flags_with_a_live_profile_are_refused(config_file: Path) -> N
     write_config(config_file, LIVE_PROFILE)
     with pytest.raises(UsageError, match="--scenario, --user only apply to the demo cluster; add --demo"):
         parse_args(["--scenario", "large", "--user", "bob"])
+    with pytest.raises(UsageError, match="--seed only applies to the demo cluster"):
+        parse_args(["--seed", "3"])
 
 
 # -- the backend it builds -----------------------------------------------------------------------------
