@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from console.data.backend import Backend
 
 PROG = "rwc"
-LOG_FILE_NAME = "rwc.log"
 
 EXIT_OK = 0
 EXIT_INTERNAL_ERROR = 1
