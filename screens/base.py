@@ -7,8 +7,9 @@ filter, `esc` and `enter`; a concrete screen supplies columns and `build_rows`, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,8 +25,10 @@ from console.ui.prompts import CommandLine, FilterLine, PromptBar
 from console.ui.resources import SUMMARY, HeaderSummary
 from console.ui.store_bridge import StoreUpdated
 from widgets.header import RwcHeader
-from widgets.resource_table import Column, ResourceTable, Row
+from widgets.resource_table import Column, ResourceTable, Row, RowCache
 from widgets.stale_banner import StaleBanner
+
+T = TypeVar("T")
 
 
 class RwcScreen(Screen[None]):
@@ -216,6 +219,27 @@ class ResourceScreen(RwcScreen):
     }
     """
 
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__(context)
+        self.now: datetime = context.backend.now()
+        """The backend's time of the rows being built (for ages); frozen in tests."""
+        self._row_caches: list[RowCache[Any]] = []
+        self._rows_minute: datetime | None = None
+        self._rendered_inputs: tuple[object, ...] = ()
+
+    def row_cache(self, build: Callable[[T], Row], key: Callable[[T], str]) -> RowCache[T]:
+        """A `RowCache` that this screen empties when the theme changes or ages move to a new minute."""
+        cache: RowCache[T] = RowCache(build, key)
+        self._row_caches.append(cache)
+        return cache
+
+    def palette_changed(self) -> None:
+        self._clear_row_caches()
+
+    def _clear_row_caches(self) -> None:
+        for cache in self._row_caches:
+            cache.clear()
+
     def compose_body(self) -> ComposeResult:
         yield ResourceTable(self.COLUMNS, empty_message="Loading…", id="table")
         yield PromptBar("/", FilterLine(id="filter"), id="filter-bar")
@@ -268,7 +292,20 @@ class ResourceScreen(RwcScreen):
             table.refresh()
             return
         table.empty_message = self.EMPTY_MESSAGE
-        table.update_rows(self.build_rows(values))
+        self.now = self.context.backend.now()
+        minute = self.now.replace(second=0, microsecond=0)
+        if minute != self._rows_minute:
+            # Ages move with time even when an item does not: rebuild cached rows once a minute.
+            self._clear_row_caches()
+            self._rows_minute = minute
+        # The Store hands back the very same objects while nothing changed (and a screen coming back
+        # into view asks again): skip the rebuild unless a value, the minute or the theme is new.
+        inputs = (*values.values(), minute, self.palette)
+        if len(inputs) != len(self._rendered_inputs) or any(
+            new is not old for new, old in zip(inputs, self._rendered_inputs, strict=True)
+        ):
+            self._rendered_inputs = inputs
+            table.update_rows(self.build_rows(values))
         self._show_counts()
 
     def _show_counts(self) -> None:

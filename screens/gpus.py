@@ -63,6 +63,7 @@ class GpusScreen(ResourceScreen):
         super().__init__(context)
         self.node_name = node_name
         self._gpus_by_key: dict[str, GpuDevice] = {}
+        self._rows = self.row_cache(self._gpu_row, key=gpu_key)
 
     @property
     def screen_title(self) -> str:
@@ -73,14 +74,15 @@ class GpusScreen(ResourceScreen):
         if self.node_name is not None:
             gpus = [gpu for gpu in gpus if gpu.node_name == self.node_name]
         self._gpus_by_key = {gpu_key(gpu): gpu for gpu in gpus}
-        return [self._gpu_row(gpu) for gpu in gpus]
+        return self._rows.rows(gpus)
 
     def _gpu_row(self, gpu: GpuDevice) -> Row:
         palette = self.palette
         allocations = gpu.allocations
         shares = [allocation.fraction for allocation in allocations]
+        allocated_fraction = gpu.allocated_fraction
         share = segmented_bar(shares, width=8, styles=palette.segments, free_style=palette.muted)
-        share.append(f" {format_gpus(gpu.allocated_fraction)}")
+        share.append(f" {format_gpus(allocated_fraction)}")
         holders = Text(no_wrap=True, end="")
         if gpu.mig_enabled:
             holders.append("MIG ", palette.accent)
@@ -109,7 +111,7 @@ class GpusScreen(ResourceScreen):
                 gpu.model,
                 share,
                 holders,
-                format_gpus(gpu.free_fraction),
+                format_gpus(max(0.0, 1.0 - allocated_fraction)),
                 format_percent(gpu.utilization_percent),
                 memory,
                 temperature_cell,
@@ -119,9 +121,9 @@ class GpusScreen(ResourceScreen):
                 gpu.node_name,
                 gpu.index,
                 gpu.model,
-                gpu.allocated_fraction,
+                allocated_fraction,
                 ",".join(allocation.workload_name for allocation in allocations),
-                gpu.free_fraction,
+                1.0 - allocated_fraction,
                 gpu.utilization_percent,
                 gpu.memory_used_mib,
                 gpu.temperature_celsius,

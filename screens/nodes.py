@@ -10,6 +10,7 @@ from typing import Any
 from rich.text import Text
 
 from console.model import Node, NodeRole, NodeStatus
+from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpu_sum
 from screens.base import ResourceScreen
 from screens.gpus import GpusScreen
@@ -61,65 +62,70 @@ class NodesScreen(ResourceScreen):
         Column("age", "AGE", 5, align="right", priority=6, sort_hotkey="A"),
     )
 
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__(context)
+        self._rows = self.row_cache(self._node_row, key=lambda node: node.name)
+
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         nodes: Sequence[Node] = values["nodes"]
-        now = self.context.backend.now()
+        return self._rows.rows(nodes)
+
+    def _node_row(self, node: Node) -> Row:
         palette = self.palette
-        for node in nodes:
-            ready = node.status is NodeStatus.READY
-            problems = problem_conditions(node)
-            status = Text(node.status.value, palette.ok if ready else palette.error, end="")
-            if problems:
-                status.append("!", palette.warning)
-            scheduling = scheduling_state(node)
-            gpu_fraction = node.allocated_gpus / node.gpu_count if node.gpu_count else -1.0
-            gpus_cell = (
-                capacity_bar(
-                    node.allocated_gpus,
-                    node.gpu_count,
-                    width=5,
-                    label=f"{format_gpu_sum(node.allocated_gpus)}/{node.gpu_count}",
-                    fill_style=palette.accent,
-                    free_style=palette.muted,
-                )
-                if node.gpu_count
-                else Text("—", palette.muted, end="")
+        ready = node.status is NodeStatus.READY
+        problems = problem_conditions(node)
+        status = Text(node.status.value, palette.ok if ready else palette.error, end="")
+        if problems:
+            status.append("!", palette.warning)
+        scheduling = scheduling_state(node)
+        gpu_fraction = node.allocated_gpus / node.gpu_count if node.gpu_count else -1.0
+        gpus_cell = (
+            capacity_bar(
+                node.allocated_gpus,
+                node.gpu_count,
+                width=5,
+                label=f"{format_gpu_sum(node.allocated_gpus)}/{node.gpu_count}",
+                fill_style=palette.accent,
+                free_style=palette.muted,
             )
-            cpu = f"{format_cores(node.allocated_cpu_millicores)}/{format_cores(node.cpu_millicores)}"
-            memory = format_bytes_pair(node.allocated_memory_bytes, node.memory_bytes)
-            yield Row(
-                key=node.name,
-                cells=(
-                    node.name,
-                    node.node_pool,
-                    ROLE_ABBREVIATIONS.get(node.role, node.role.value),
-                    status,
-                    Text(",".join(problems), palette.warning, end="") if problems else "",
-                    Text(scheduling, palette.warning, end="") if scheduling != "—" else scheduling,
-                    node.gpu_model or "—",
-                    gpus_cell,
-                    cpu,
-                    memory,
-                    format_age(now, node.created_at),
-                ),
-                sort_values=(
-                    node.name,
-                    node.node_pool,
-                    node.role.value,
-                    node.status.value,
-                    ",".join(problems),
-                    scheduling,
-                    node.gpu_model,
-                    gpu_fraction,
-                    node.allocated_cpu_millicores / node.cpu_millicores if node.cpu_millicores else 0.0,
-                    node.allocated_memory_bytes / node.memory_bytes if node.memory_bytes else 0.0,
-                    -node.created_at.timestamp(),
-                ),
-                search_text=(
-                    f"{node.name} {node.node_pool} {node.role.value} {node.status.value} "
-                    f"{' '.join(problems)} {scheduling} {node.gpu_model or ''}"
-                ),
-            )
+            if node.gpu_count
+            else Text("—", palette.muted, end="")
+        )
+        cpu = f"{format_cores(node.allocated_cpu_millicores)}/{format_cores(node.cpu_millicores)}"
+        memory = format_bytes_pair(node.allocated_memory_bytes, node.memory_bytes)
+        return Row(
+            key=node.name,
+            cells=(
+                node.name,
+                node.node_pool,
+                ROLE_ABBREVIATIONS.get(node.role, node.role.value),
+                status,
+                Text(",".join(problems), palette.warning, end="") if problems else "",
+                Text(scheduling, palette.warning, end="") if scheduling != "—" else scheduling,
+                node.gpu_model or "—",
+                gpus_cell,
+                cpu,
+                memory,
+                format_age(self.now, node.created_at),
+            ),
+            sort_values=(
+                node.name,
+                node.node_pool,
+                node.role.value,
+                node.status.value,
+                ",".join(problems),
+                scheduling,
+                node.gpu_model,
+                gpu_fraction,
+                node.allocated_cpu_millicores / node.cpu_millicores if node.cpu_millicores else 0.0,
+                node.allocated_memory_bytes / node.memory_bytes if node.memory_bytes else 0.0,
+                -node.created_at.timestamp(),
+            ),
+            search_text=(
+                f"{node.name} {node.node_pool} {node.role.value} {node.status.value} "
+                f"{' '.join(problems)} {scheduling} {node.gpu_model or ''}"
+            ),
+        )
 
     def open_detail(self, key: str) -> None:
         """Enter on a node: its GPUs, split by the workloads that hold them."""

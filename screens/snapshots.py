@@ -14,7 +14,7 @@ from console.ui.context import ConsoleContext
 from console.ui.format import format_age
 from screens.base import ResourceScreen
 from widgets.bars import progress_bar
-from widgets.resource_table import Column, Row, RowCache
+from widgets.resource_table import Column, Row
 
 UPLOAD_WORDS = {
     StowStatus.NONE: "local",
@@ -50,25 +50,17 @@ class SnapshotsScreen(ResourceScreen):
         super().__init__(context)
         self.filesystem_uid = filesystem_uid
         self.filesystem_name = filesystem_name
-        self._row_cache: RowCache[Snapshot] = RowCache(self._snapshot_row, key=lambda snapshot: snapshot.uid)
-        self._now = context.backend.now()
+        self._rows = self.row_cache(self._snapshot_row, key=lambda snapshot: snapshot.uid)
 
     @property
     def screen_title(self) -> str:
         return f"Snapshots of {self.filesystem_name}" if self.filesystem_name else self.TITLE
 
-    def palette_changed(self) -> None:
-        self._row_cache.clear()
-
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         snapshots: Sequence[Snapshot] = values["snapshots"]
-        now = self.context.backend.now()
-        if now.replace(second=0, microsecond=0) != self._now.replace(second=0, microsecond=0):
-            self._row_cache.clear()  # ages moved on
-        self._now = now
         if self.filesystem_uid is not None:
             snapshots = [s for s in snapshots if s.filesystem_uid == self.filesystem_uid]
-        return self._row_cache.rows(snapshots)
+        return self._rows.rows(snapshots)
 
     def _upload_cell(self, snapshot: Snapshot) -> Text:
         palette = self.palette
@@ -99,7 +91,7 @@ class SnapshotsScreen(ResourceScreen):
             cells=(
                 snapshot.filesystem_name,
                 name,
-                format_age(self._now, snapshot.created_at),
+                format_age(self.now, snapshot.created_at),
                 snapshot.access_point,
                 Text("rw", palette.warning, end="") if snapshot.is_writable else "ro",
                 self._upload_cell(snapshot),

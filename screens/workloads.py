@@ -8,7 +8,6 @@ Opened from a project (enter on the Projects screen), it lists only that project
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from rich.style import Style
@@ -20,7 +19,7 @@ from console.ui.format import format_age, format_gpu_request, format_gpus
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
 from screens.workload_detail import WorkloadDetailScreen
-from widgets.resource_table import Column, Row, RowCache
+from widgets.resource_table import Column, Row
 
 TYPE_ABBREVIATIONS = {
     WorkloadType.TRAINING: "train",
@@ -52,28 +51,17 @@ class WorkloadsScreen(ResourceScreen):
     def __init__(self, context: ConsoleContext, *, project_name: str | None = None) -> None:
         super().__init__(context)
         self.project_name = project_name
-        self._row_cache: RowCache[Workload] = RowCache(self._workload_row, key=lambda workload: workload.id)
-        self._now: datetime = context.backend.now()
-        self._cache_minute: datetime | None = None
+        self._rows = self.row_cache(self._workload_row, key=lambda workload: workload.id)
 
     @property
     def screen_title(self) -> str:
         return f"Workloads of {self.project_name}" if self.project_name else self.TITLE
 
-    def palette_changed(self) -> None:
-        self._row_cache.clear()
-
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         workloads: Sequence[Workload] = values["workloads"]
-        self._now = self.context.backend.now()
-        minute = self._now.replace(second=0, microsecond=0)
-        if minute != self._cache_minute:
-            # Ages move with time even when a workload does not; rebuild cached rows once a minute.
-            self._row_cache.clear()
-            self._cache_minute = minute
         if self.project_name is not None:
             workloads = [w for w in workloads if w.project_name == self.project_name]
-        return self._row_cache.rows(workloads)
+        return self._rows.rows(workloads)
 
     def _workload_row(self, workload: Workload) -> Row:
         palette = self.palette
@@ -94,7 +82,7 @@ class WorkloadsScreen(ResourceScreen):
                 format_gpu_request(workload.gpu_request, workload.requested_pods),
                 Text(format_gpus(allocated), palette.muted if not allocated else Style(), end=""),
                 nodes,
-                format_age(self._now, workload.created_at),
+                format_age(self.now, workload.created_at),
                 workload.submitted_by,
             ),
             sort_values=(
