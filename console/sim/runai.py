@@ -49,6 +49,7 @@ from console.model.runai import (
 )
 from console.model.weka import Alert, AlertSeverity
 from console.sim.clock import Clock
+from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
 from console.sim.runai_logs import LogRenderer
 from console.sim.runai_placement import PodPlan, find_placement, place_pinned
@@ -69,12 +70,10 @@ from console.sim.runai_state import (
     WorkloadState,
     uuid4_text,
 )
-from console.sim.runai_telemetry import load_of, memory_use_of, reading
 from console.sim.runai_views import (
     department_sums,
     describe,
     event_views,
-    gpu_allocation_view,
     node_view,
     pool_quotas,
     pool_view,
@@ -88,9 +87,6 @@ DEFAULT_IMAGE = "nvcr.io/nvidia/pytorch:24.08-py3"
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 """RFC 1123 label: what Kubernetes (and so Run:ai) accepts as a project or workload name."""
-
-TELEMETRY_BUCKET_SECONDS = 2.0
-"""GPU readings are recomputed at most this often per node (nvidia-smi-like refresh)."""
 
 RETRY_SECONDS = 5.0
 """When a scheduling pass hit its preemption budget, the next pass comes this much later."""
@@ -155,7 +151,7 @@ class RunaiSim:
         self._project_cache: tuple[int, tuple[Project, ...]] = (-1, ())
         self._department_cache: tuple[int, tuple[Department, ...]] = (-1, ())
         self._node_cache: dict[str, tuple[int, Node]] = {}
-        self._gpu_cache: dict[str, tuple[int, int, tuple[GpuDevice, ...]]] = {}
+        self._gpus = GpuViews(self.state, clock)
 
     # ================================================================================================
     # builders (scenarios and tests)
@@ -586,54 +582,10 @@ class RunaiSim:
         return cached[1]
 
     def gpus(self, node_name: str | None = None) -> list[GpuDevice]:
+        """Every GPU (or one node's) with its allocations and a current reading (None where N/A)."""
         if node_name is not None:
-            return list(self._gpu_views(self._node_state(node_name)))
-        return [gpu for node in self.state.nodes.values() if node.gpus for gpu in self._gpu_views(node)]
-
-    def _gpu_views(self, node: NodeState) -> tuple[GpuDevice, ...]:
-        bucket = int(self.clock.elapsed_seconds // TELEMETRY_BUCKET_SECONDS)
-        cached = self._gpu_cache.get(node.name)
-        if cached is not None and cached[0] == node.version and cached[1] == bucket:
-            return cached[2]
-        devices = tuple(self._gpu_view(node, gpu, bucket * TELEMETRY_BUCKET_SECONDS) for gpu in node.gpus)
-        self._gpu_cache[node.name] = (node.version, bucket, devices)
-        return devices
-
-    def _gpu_view(self, node: NodeState, gpu: GpuState, t: float) -> GpuDevice:
-        workloads = self.state.workloads
-        projects = self.state.projects
-        allocations = []
-        loads: list[tuple[float, float]] = []
-        memory_used = 0.0
-        for alloc in gpu.allocs:
-            workload = workloads.get(alloc.workload_id)
-            project = projects.get(workload.project_id) if workload else None
-            allocations.append(gpu_allocation_view(workload, project.name if project else "", alloc))
-            if workload is not None:
-                loads.append((alloc.fraction, load_of(workload.type, workload.phase, workload.seed, t)))
-                memory_used += (alloc.memory_mib or 0) * memory_use_of(workload.type, workload.phase)
-        model = node.gpu_model or "GPU"
-        if node.status is NodeStatus.READY:
-            measured = reading(model, gpu.seed, t, loads, int(memory_used))
-            utilization: float | None = measured.utilization_percent
-            memory: int | None = measured.memory_used_mib
-            temperature: float | None = measured.temperature_celsius
-            power: float | None = measured.power_watts
-        else:
-            utilization = memory = temperature = power = None  # the node's exporter is not answering
-        return GpuDevice(
-            node_name=node.name,
-            index=gpu.index,
-            uuid=gpu.uuid,
-            model=model,
-            memory_total_mib=gpu.memory_total_mib,
-            memory_used_mib=memory,
-            utilization_percent=utilization,
-            temperature_celsius=temperature,
-            power_watts=power,
-            allocations=tuple(allocations),
-            mig_enabled=gpu.mig,
-        )
+            return list(self._gpus.of_node(self._node_state(node_name)))
+        return [gpu for node in self.state.nodes.values() if node.gpus for gpu in self._gpus.of_node(node)]
 
     def workloads(self, actor: Identity, workload_filter: WorkloadFilter | None = None) -> list[Workload]:
         items = self._workload_list()
@@ -1044,14 +996,18 @@ class RunaiSim:
     # time
     # ================================================================================================
     def step(self, dt_seconds: float) -> None:
-        """Advance by one tick (the clock has already moved): due transitions, simulated users, scheduler."""
-        self.life.run_due()
-        if self.activity is not None:
-            self.activity(self, dt_seconds)
-            self.life.run_due()
+        """Advance by one tick (the clock has already moved): scheduler, due transitions, simulated users.
+
+        The scheduler runs first, on what the previous tick left pending, so a workload that enters
+        Pending is seen Pending for at least one tick before it is placed — as on a real cluster,
+        where the phase is reported before the scheduler's next session binds the pods.
+        """
         retry_due = self._retry_at is not None and self.clock.elapsed_seconds >= self._retry_at
         if self.life.dirty or retry_due:
             self.schedule()
+        self.life.run_due()
+        if self.activity is not None:
+            self.activity(self, dt_seconds)
 
     def schedule(self) -> None:
         """One scheduling pass now, without moving time (after an action, so its effect shows at once).

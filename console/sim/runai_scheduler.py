@@ -190,7 +190,7 @@ class SchedulingPass:
             in_share = allocated + gpus <= max(quota.deserved, self.share_of(project, pool_name)) + EPSILON
             if not in_share and workload.preemptible:
                 if (pool_name, workload.gpu_request, workload.workers) in self._no_fit:
-                    outcome.add(_over_share_message(project, pool_name))  # nothing idle to borrow
+                    outcome.add(_over_share_message(project, pool_name, workload))  # nothing idle to borrow
                 else:
                     over_share.append(pool_name)
                 continue
@@ -289,13 +289,16 @@ class SchedulingPass:
             if plans is not None:
                 self._start(workload, plans)
                 return
-            outcome.add(_over_share_message(project, pool_name))
+            outcome.add(_over_share_message(project, pool_name, workload))
         self.life.mark_unschedulable(workload, *outcome.summary())
 
 
-def _over_share_message(project: ProjectState, pool: str) -> str:
-    name = project.name
-    return f"Project {name} is over its fair share of node pool {pool} and no idle GPUs are left to borrow"
+def _over_share_message(project: ProjectState, pool: str, workload: WorkloadState) -> str:
+    shape = describe_request(workload.gpu_request, workload.workers)
+    return (
+        f"Not enough idle GPUs in node pool {pool} for {shape}; project {project.name} is over its fair "
+        "share there, so it can only borrow idle GPUs"
+    )
 
 
 def _water_fill(

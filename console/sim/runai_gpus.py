@@ -1,0 +1,105 @@
+"""Per-GPU views (`GpuDevice`) with their allocations and live readings, cached for big clusters.
+
+Two caches with two lifetimes: a node's allocation views change only when something is bound to or
+released from it (its `version`), while readings change with time. Nodes refresh their readings at
+staggered moments, so one `gpus()` call on the 8,000-GPU scenario recomputes a fraction of them.
+"""
+
+from __future__ import annotations
+
+from console.model.runai import GpuAllocation, GpuDevice, NodeStatus
+from console.sim.clock import Clock
+from console.sim.runai_state import ClusterState, GpuState, NodeState
+from console.sim.runai_telemetry import load_of, memory_use_of, reading
+from console.sim.runai_views import gpu_allocation_view
+
+TELEMETRY_BUCKET_SECONDS = 3.0
+"""GPU readings are recomputed at most this often per node (a DCGM exporter scrapes every few seconds)."""
+
+LARGE_CLUSTER_GPUS = 1024
+LARGE_CLUSTER_BUCKET_SECONDS = 15.0
+"""Big clusters are scraped less often (Prometheus' usual 15 s), which keeps listing 8,000 GPUs cheap."""
+
+_STAGGER = 16
+
+
+class GpuViews:
+    def __init__(self, state: ClusterState, clock: Clock) -> None:
+        self.state = state
+        self.clock = clock
+        self._allocations: dict[str, tuple[int, list[tuple[GpuAllocation, ...]]]] = {}
+        self._devices: dict[str, tuple[int, int, tuple[GpuDevice, ...]]] = {}
+        self._counted_nodes = -1
+        self._gpu_total = 0
+
+    def _bucket_seconds(self) -> float:
+        nodes = self.state.nodes
+        if self._counted_nodes != len(nodes):
+            self._counted_nodes = len(nodes)
+            self._gpu_total = sum(len(node.gpus) for node in nodes.values())
+        return (
+            LARGE_CLUSTER_BUCKET_SECONDS if self._gpu_total > LARGE_CLUSTER_GPUS else TELEMETRY_BUCKET_SECONDS
+        )
+
+    def of_node(self, node: NodeState) -> tuple[GpuDevice, ...]:
+        period = self._bucket_seconds()
+        offset = (node.order % _STAGGER) * period / _STAGGER
+        bucket = int((self.clock.elapsed_seconds + offset) // period)
+        cached = self._devices.get(node.name)
+        if cached is not None and cached[0] == node.version and cached[1] == bucket:
+            return cached[2]
+        allocations = self._allocation_views(node)
+        t = bucket * period
+        devices = tuple(
+            self._device(node, gpu, views, t) for gpu, views in zip(node.gpus, allocations, strict=True)
+        )
+        self._devices[node.name] = (node.version, bucket, devices)
+        return devices
+
+    def _allocation_views(self, node: NodeState) -> list[tuple[GpuAllocation, ...]]:
+        cached = self._allocations.get(node.name)
+        if cached is not None and cached[0] == node.version:
+            return cached[1]
+        workloads, projects = self.state.workloads, self.state.projects
+        views = []
+        for gpu in node.gpus:
+            shares = []
+            for alloc in gpu.allocs:
+                workload = workloads.get(alloc.workload_id)
+                project = projects.get(workload.project_id) if workload else None
+                shares.append(gpu_allocation_view(workload, project.name if project else "", alloc))
+            views.append(tuple(shares))
+        self._allocations[node.name] = (node.version, views)
+        return views
+
+    def _device(
+        self, node: NodeState, gpu: GpuState, allocations: tuple[GpuAllocation, ...], t: float
+    ) -> GpuDevice:
+        model = node.gpu_model or "GPU"
+        utilization: float | None = None
+        memory: int | None = None
+        temperature: float | None = None
+        power: float | None = None
+        if node.status is NodeStatus.READY:  # otherwise the node's exporter is not answering: N/A
+            workloads = self.state.workloads
+            loads: list[tuple[float, float]] = []
+            memory_used = 0.0
+            for alloc in gpu.allocs:
+                workload = workloads.get(alloc.workload_id)
+                if workload is not None:
+                    loads.append((alloc.fraction, load_of(workload.type, workload.phase, workload.seed, t)))
+                    memory_used += (alloc.memory_mib or 0) * memory_use_of(workload.type, workload.phase)
+            utilization, memory, temperature, power = reading(model, gpu.seed, t, loads, int(memory_used))
+        return GpuDevice(
+            node_name=node.name,
+            index=gpu.index,
+            uuid=gpu.uuid,
+            model=model,
+            memory_total_mib=gpu.memory_total_mib,
+            memory_used_mib=memory,
+            utilization_percent=utilization,
+            temperature_celsius=temperature,
+            power_watts=power,
+            allocations=allocations,
+            mig_enabled=gpu.mig,
+        )
