@@ -85,8 +85,10 @@ class RwcApp(App[None]):
         self.store.start()
 
     async def on_unmount(self) -> None:
+        """Stop polling, then close the backend's connections (the app runs the loop they live on)."""
         self.bridge.close()
         await self.store.stop()
+        await self.backend.aclose()
 
     # -- global actions ---------------------------------------------------------------------------
     def action_show_screen(self, name: str) -> None:

@@ -4,7 +4,6 @@ palette, themes, polling only what is visible, and stale data kept on screen whe
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 
@@ -32,7 +31,6 @@ from widgets.resource_table import ResourceTable
 from widgets.stale_banner import StaleBanner
 
 SIZE = (80, 24)
-MARKUP_LOOKING_NAME = "team[a] x[/] [bold]y"
 
 
 @pytest.fixture(autouse=True)
@@ -249,21 +247,3 @@ async def test_failed_fetch_keeps_rows_and_says_stale_since() -> None:
         assert "connection reset by peer" in banner.message
         assert table.visible_keys() == rows_before
         assert "STALE" in header_text(app)
-
-
-class MarkupNamedWorkload(ForwardingBackend):
-    """Renames the first workload to something Rich would parse as markup if it were a str cell."""
-
-    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
-        workloads = list(await super().workloads(workload_filter))
-        workloads[0] = dataclasses.replace(workloads[0], name=MARKUP_LOOKING_NAME)
-        return workloads
-
-
-async def test_names_that_look_like_markup_show_literally() -> None:
-    config = demo_config()
-    app = RwcApp(backend=MarkupNamedWorkload(build_backend(config)), config=config)
-    async with app.run_test(size=(120, 30)) as pilot:
-        table = await workloads_loaded(pilot)
-        names = [table.cell_text(key, "name") for key in table.visible_keys()]
-        assert MARKUP_LOOKING_NAME in names

@@ -5,6 +5,7 @@ esc. The simulator's clock is frozen (`clock_speed=0`) and seeded, so every run 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +14,9 @@ import pytest
 from textual.pilot import Pilot
 
 from console.app import RwcApp
-from console.cli import make_app
+from console.cli import build_backend, make_app
 from console.config import Config
+from console.data.readonly import ForwardingBackend
 from console.sim.clock import DEFAULT_START
 from screens.base import ResourceScreen
 from screens.filesystems import FilesystemsScreen
@@ -215,6 +217,53 @@ async def test_enter_opens_the_detail_and_escape_comes_back(case: ScreenCase) ->
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is list_screen, "the list again")
         assert table.cursor_key == row_key
+
+
+MARKUP_LOOKING_NAME = "team[a] x[/] [bold]y"
+
+
+class MarkupNames(ForwardingBackend):
+    """The demo backend with the first item of every list renamed to something Rich would parse as
+    markup (and choke on: `[/]` closes nothing) if a screen passed it as a markup string."""
+
+    async def projects(self):  # type: ignore[no-untyped-def]
+        return self._renamed(await super().projects(), "name")
+
+    async def workloads(self, workload_filter=None):  # type: ignore[no-untyped-def]
+        return self._renamed(await super().workloads(workload_filter), "name")
+
+    async def nodes(self):  # type: ignore[no-untyped-def]
+        return self._renamed(await super().nodes(), "name")
+
+    async def gpus(self, node_name=None):  # type: ignore[no-untyped-def]
+        return self._renamed(await super().gpus(node_name), "node_name")
+
+    async def filesystems(self):  # type: ignore[no-untyped-def]
+        return self._renamed(await super().filesystems(), "name")
+
+    async def snapshots(self, filesystem_uid=None):  # type: ignore[no-untyped-def]
+        return self._renamed(await super().snapshots(filesystem_uid), "name")
+
+    @staticmethod
+    def _renamed(items, field: str) -> list:  # type: ignore[no-untyped-def]
+        items = list(items)
+        items[0] = dataclasses.replace(items[0], **{field: MARKUP_LOOKING_NAME})
+        return items
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+async def test_names_that_look_like_markup_show_literally(case: ScreenCase) -> None:
+    config = Config(clock_speed=0, sim_start=DEFAULT_START)
+    app = RwcApp(backend=MarkupNames(build_backend(config)), config=config)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press(case.number_key)
+        table = await loaded_table(pilot, case.screen_class)
+        column = "node" if case.name == "gpus" else "name"
+        cells = [table.cell_text(key, column).strip() for key in table.visible_keys()]
+        assert MARKUP_LOOKING_NAME in cells
+        await pilot.press("slash", *"x[/]", "enter")
+        await pilot.pause()
+        assert table.visible_count >= 1
 
 
 async def test_workload_detail_shows_pods_events_and_why_it_is_pending() -> None:
