@@ -51,7 +51,7 @@ from console.model.weka import Alert, AlertSeverity
 from console.sim.clock import Clock
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
-from console.sim.runai_logs import LogRenderer
+from console.sim.runai_logs import LINE_INTERVAL_SECONDS, LogRenderer
 from console.sim.runai_placement import PodPlan, find_placement, place_pinned
 from console.sim.runai_scheduler import SchedulingPass
 from console.sim.runai_state import (
@@ -87,6 +87,9 @@ DEFAULT_IMAGE = "nvcr.io/nvidia/pytorch:24.08-py3"
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 """RFC 1123 label: what Kubernetes (and so Run:ai) accepts as a project or workload name."""
+
+LOG_CACHE_ENTRIES = 64
+"""Log tails kept between calls (a follower polls every second; a new line comes every few seconds)."""
 
 RETRY_SECONDS = 5.0
 """When a scheduling pass hit its preemption budget, the next pass comes this much later."""
@@ -152,6 +155,7 @@ class RunaiSim:
         self._department_cache: tuple[int, tuple[Department, ...]] = (-1, ())
         self._node_cache: dict[str, tuple[int, Node]] = {}
         self._gpus = GpuViews(self.state, clock)
+        self._log_cache: dict[str, tuple[tuple[object, ...], int, tuple[str, ...]]] = {}
 
     # ================================================================================================
     # builders (scenarios and tests)
@@ -635,14 +639,40 @@ class RunaiSim:
         """The container log tail (last 5,000 lines); empty until a pod has started."""
         workload = self._workload_state(workload_id)
         self._require_visible(actor, workload)
+        return list(self._log_tail(workload)[1])
+
+    def workload_logs_after(self, actor: Identity, workload_id: str, seen: int) -> tuple[list[str], int]:
+        """Lines written after the first `seen` ones, and how many there are now, for `--follow`.
+
+        The tail keeps only the last 5,000 lines, so once a job has written more, a follower cannot
+        find its place by counting `workload_logs`; it passes back the total this returns instead.
+        """
+        workload = self._workload_state(workload_id)
+        self._require_visible(actor, workload)
+        total, lines = self._log_tail(workload)
+        fresh = max(0, total - seen)
+        return (list(lines[-fresh:]) if fresh else []), total
+
+    def _log_tail(self, workload: WorkloadState) -> tuple[int, tuple[str, ...]]:
+        """(lines written in all, the tail), cached until the workload writes its next line."""
         if not workload.log_segments:
-            return []
+            return 0, ()
+        run_now = self.life.run_seconds(workload)
+        renderer_pool = workload.current_pool or (workload.node_pools[0] if workload.node_pools else "")
+        last = workload.log_segments[-1]
+        interval = LINE_INTERVAL_SECONDS[workload.type]
+        key = (len(workload.log_segments), last[2], last[3], int(run_now // interval), renderer_pool)
+        cached = self._log_cache.get(workload.id)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
         project = self.state.projects[workload.project_id]
-        pool = self.state.pools.get(
-            workload.current_pool or (workload.node_pools[0] if workload.node_pools else "")
-        )
+        pool = self.state.pools.get(renderer_pool)
         renderer = LogRenderer(workload, pool.gpu_model if pool else None, project.namespace)
-        return renderer.tail(self.life.run_seconds(workload))
+        entry = (key, renderer.count(run_now), tuple(renderer.tail(run_now)))
+        if len(self._log_cache) >= LOG_CACHE_ENTRIES:
+            self._log_cache.clear()
+        self._log_cache[workload.id] = entry
+        return entry[1], entry[2]
 
     def describe_workload(self, actor: Identity, workload_id: str) -> dict[str, object]:
         workload = self._workload_state(workload_id)

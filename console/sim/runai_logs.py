@@ -96,23 +96,12 @@ class LogRenderer:
         self.curve = _TrainingCurve(workload)
         self.model = _model_for(workload.name)
 
-    # -- the one public entry point ------------------------------------------------------------
+    # -- public ---------------------------------------------------------------------------------
     def tail(self, run_now: float, limit: int = MAX_LOG_LINES) -> list[str]:
         """The last `limit` lines, oldest first; `run_now` is the run time reached by an open segment."""
-        chunks: list[list[str] | tuple[int, int, datetime, float]] = []
-        for index, segment in enumerate(self.workload.log_segments):
-            start, run_start, run_end, end_kind = segment
-            end = run_now if run_end is None else run_end
-            chunks.append(self._header(index, start, run_start))
-            first = int(run_start // self.interval) + 1
-            last = int(end // self.interval)
-            if last >= first:
-                chunks.append((first, last, start, run_start))
-            if end_kind is not None:
-                chunks.append(self._footer(end_kind, start + timedelta(seconds=end - run_start), end))
         picked: list[list[str]] = []
         remaining = limit
-        for chunk in reversed(chunks):
+        for chunk in reversed(self._chunks(run_now)):
             if remaining <= 0:
                 break
             if isinstance(chunk, list):
@@ -124,6 +113,28 @@ class LogRenderer:
             picked.append(lines)
             remaining -= len(lines)
         return [line for lines in reversed(picked) for line in lines]
+
+    def count(self, run_now: float) -> int:
+        """How many lines the workload has written in all (more than `tail` keeps, for a long job)."""
+        return sum(
+            len(chunk) if isinstance(chunk, list) else chunk[1] - chunk[0] + 1
+            for chunk in self._chunks(run_now)
+        )
+
+    def _chunks(self, run_now: float) -> list[list[str] | tuple[int, int, datetime, float]]:
+        """Headers and footers as lines; the body of each segment as a range of line numbers."""
+        chunks: list[list[str] | tuple[int, int, datetime, float]] = []
+        for index, segment in enumerate(self.workload.log_segments):
+            start, run_start, run_end, end_kind = segment
+            end = run_now if run_end is None else run_end
+            chunks.append(self._header(index, start, run_start))
+            first = int(run_start // self.interval) + 1
+            last = int(end // self.interval)
+            if last >= first:
+                chunks.append((first, last, start, run_start))
+            if end_kind is not None:
+                chunks.append(self._footer(end_kind, start + timedelta(seconds=end - run_start), end))
+        return chunks
 
     # -- per type -----------------------------------------------------------------------------
     def _header(self, index: int, start: datetime, run_start: float) -> list[str]:

@@ -164,3 +164,21 @@ def test_workspace_and_inference_logs_look_like_their_servers(team: Tiny) -> Non
 
     assert any("Jupyter Server" in line for line in team.sim.workload_logs(ADMIN, notebook))
     assert any("tokens/s" in line for line in team.sim.workload_logs(ADMIN, server))
+
+
+def test_a_follower_gets_new_lines_even_after_the_tail_is_full(tiny: Tiny) -> None:
+    tiny.pool("h100", nodes=1, gpus=1)
+    tiny.project("team-a", quota("h100", 1))
+    tiny.sim.add_workload(
+        "marathon", "team-a", gpu=1, phase=WorkloadPhase.RUNNING, run_seconds=86400.0,
+        duration_seconds=4 * 86400.0,
+    )  # fmt: skip
+    workload_id = tiny.workload("marathon", "team-a").id
+    _, seen = tiny.sim.workload_logs_after(ADMIN, workload_id, 0)
+    assert seen > 5000
+
+    tiny.advance(10)
+    fresh, total = tiny.sim.workload_logs_after(ADMIN, workload_id, seen)
+
+    assert total == seen + 2 and len(fresh) == 2  # one training line every 5 s
+    assert fresh == tiny.sim.workload_logs(ADMIN, workload_id)[-2:]

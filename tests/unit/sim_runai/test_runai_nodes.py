@@ -27,7 +27,11 @@ def test_a_workload_for_the_h100_pool_never_lands_on_an_a100_node(tiny: Tiny) ->
     waiting = tiny.workload("wants-h100", "team-a")
     assert waiting.phase is WorkloadPhase.PENDING  # 8 A100s idle, and still it waits for an H100
     assert waiting.requested_node_pools == ("h100",)
-    assert all(allocation.workload_name != "wants-h100" for gpu in tiny.sim.gpus("a100-1") for allocation in gpu.allocations)
+    assert all(
+        allocation.workload_name != "wants-h100"
+        for gpu in tiny.sim.gpus("a100-1")
+        for allocation in gpu.allocations
+    )
 
 
 def test_a_workload_naming_no_pool_goes_where_its_project_has_quota(tiny: Tiny) -> None:

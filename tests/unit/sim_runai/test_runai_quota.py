@@ -93,4 +93,3 @@ def test_raising_a_quota_lets_pending_work_start_without_waiting_for_a_tick(tiny
     assert tiny.phase("second", "team-a") is WorkloadPhase.INITIALIZING
     project = next(p for p in tiny.sim.projects(ADMIN) if p.name == "team-a")
     assert project.quota_for("h100").deserved_gpus == 2
-

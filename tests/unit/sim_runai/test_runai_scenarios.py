@@ -57,7 +57,9 @@ def test_the_demo_changes_within_minutes() -> None:
     simulator.advance(600)
 
     after = {w.name: w for w in simulator.runai.workloads(admin)}
-    finished = [name for name, phase in before.items() if phase is WorkloadPhase.RUNNING and after[name].is_terminal]
+    finished = [
+        name for name, phase in before.items() if phase is WorkloadPhase.RUNNING and after[name].is_terminal
+    ]
     assert finished, "some trainings end in the first ten minutes"
     assert set(after) - set(before), "simulated users submit new work"
     reclaimer = after["llama3-8b-dpo"]
@@ -67,35 +69,39 @@ def test_the_demo_changes_within_minutes() -> None:
 
 
 @pytest.fixture(scope="module")
-def large() -> tuple[Simulator, float]:
-    started = time.perf_counter()
+def large() -> tuple[Simulator, float, float]:
+    """The large scenario with its build time: CPU seconds (what the build costs, whatever else runs on
+    this 2-core machine at the same time) and wall-clock seconds (reported)."""
+    cpu, wall = time.process_time(), time.perf_counter()
     simulator = build_simulator("large")
-    return simulator, time.perf_counter() - started
+    return simulator, time.process_time() - cpu, time.perf_counter() - wall
 
 
-def test_the_large_scenario_builds_in_under_three_seconds(large: tuple[Simulator, float]) -> None:
-    simulator, seconds = large
-    assert seconds < 3.0, f"build_simulator('large') took {seconds:.2f}s"
+def test_the_large_scenario_builds_in_under_three_seconds(large: tuple[Simulator, float, float]) -> None:
+    simulator, cpu_seconds, wall_seconds = large
+    assert cpu_seconds < 3.0, (
+        f"build_simulator('large') took {cpu_seconds:.2f}s CPU ({wall_seconds:.2f}s wall)"
+    )
     runai = simulator.runai
     assert len(runai.nodes()) == 1000
     assert sum(node.gpu_count for node in runai.nodes()) == 8000
     assert len(runai.workloads(runai.identity_for(None, Role.ADMIN))) == 20_000
 
 
-def test_the_large_scenario_lists_from_cache_and_steps_cheaply(large: tuple[Simulator, float]) -> None:
-    simulator, _ = large
+def test_the_large_scenario_lists_from_cache_and_steps_cheaply(large: tuple[Simulator, float, float]) -> None:
+    simulator, _, _ = large
     runai = simulator.runai
     admin = runai.identity_for(None, Role.ADMIN)
     first = runai.workloads(admin)
     simulator.advance(30)  # past the first passes that settle the initial reclaims
 
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(20):
         simulator.advance(1.0)
-    per_step = (time.perf_counter() - started) / 20
-    started = time.perf_counter()
+    per_step = (time.process_time() - started) / 20
+    started = time.process_time()
     again = runai.workloads(admin)
-    listing = time.perf_counter() - started
+    listing = time.process_time() - started
 
     assert per_step < 0.05, f"one simulated second of the large cluster took {per_step * 1000:.0f} ms"
     assert listing < 0.05, f"listing 20,000 workloads took {listing * 1000:.0f} ms"
