@@ -30,6 +30,9 @@ from widgets.stale_banner import StaleBanner
 
 T = TypeVar("T")
 
+AGE_REFRESH_SECONDS = 60.0
+"""How often a visible table re-renders for ages alone (rows rebuild only if the minute changed)."""
+
 
 class RwcScreen(Screen[None]):
     """A screen with the rwc chrome; subclasses yield their body from `compose_body`."""
@@ -246,6 +249,8 @@ class ResourceScreen(RwcScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # Ages ("5m") move on even when nothing else does; once a minute is all they need.
+        self.set_interval(AGE_REFRESH_SECONDS, self._refresh_ages)
         if self.DEFAULT_SORT is not None:
             column_key, reverse = self.DEFAULT_SORT
             self.table.sort_by(column_key, reverse=reverse)
@@ -276,6 +281,10 @@ class ResourceScreen(RwcScreen):
 
     def key_actions(self) -> tuple[KeyAction, ...]:
         return (*super().key_actions(), *self.sort_key_actions())
+
+    def _refresh_ages(self) -> None:
+        if self.is_current:
+            self.resources_changed()
 
     # -- data ---------------------------------------------------------------------------------------
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:

@@ -100,7 +100,6 @@ class RwcHeader(Widget):
         if left.cell_len > room:
             left = left.copy()
             left.truncate(max(0, room - 1), overflow="ellipsis", pad=False)
-            left.append("…")
         gap = max(0, width - left.cell_len - right.cell_len)
         return Text.assemble(left, " " * gap, right, no_wrap=True, end="")
 
