@@ -213,8 +213,6 @@ class ResourceScreen(RwcScreen):
     KEYS = TABLE_KEYS
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     EMPTY_MESSAGE: ClassVar[str] = "Nothing to show"
-    DEFAULT_SORT: ClassVar[tuple[str, bool] | None] = None
-    """(column key, reverse) applied when the screen opens; None keeps the backend's order."""
 
     DEFAULT_CSS = """
     ResourceScreen ResourceTable {
@@ -251,9 +249,6 @@ class ResourceScreen(RwcScreen):
         super().on_mount()
         # Ages ("5m") move on even when nothing else does; once a minute is all they need.
         self.set_interval(AGE_REFRESH_SECONDS, self._refresh_ages)
-        if self.DEFAULT_SORT is not None:
-            column_key, reverse = self.DEFAULT_SORT
-            self.table.sort_by(column_key, reverse=reverse)
         self.table.focus()
 
     @property

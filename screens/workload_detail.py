@@ -81,7 +81,9 @@ class WorkloadDetailScreen(RwcScreen):
     def __init__(self, context: ConsoleContext, *, workload_id: str) -> None:
         super().__init__(context)
         self.workload_id = workload_id
-        self.resource_name = f"workload:{workload_id}"
+        # One Store resource per open detail screen: two screens on one workload (from two modes)
+        # must not unregister each other's resource when one of them closes.
+        self.resource_name = f"workload:{workload_id}:{id(self):x}"
         backend = context.backend
         context.bridge.add_resource(
             self.resource_name, lambda: backend.workload(workload_id), DETAIL_REFRESH_SECONDS
