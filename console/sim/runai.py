@@ -7,8 +7,10 @@ exactly where the real control plane answers 400/403/404/409. The work is split 
 * runai_state.py      mutable records and indexes
 * runai_lifecycle.py  phase transitions, timers, events
 * runai_scheduler.py  fair share, reclaim, over-quota borrowing
+* runai_preemption.py choosing the fewest victims, node by node
 * runai_placement.py  bin-packing whole GPUs, fractions, GPU memory and MIG slices
 * runai_views.py      frozen domain objects and the API-shaped `describe` dict
+* runai_gpus.py       per-GPU views with cached allocations and staggered readings
 * runai_logs.py / runai_telemetry.py  believable logs and GPU readings
 
 Views are cached: a workload's frozen view is rebuilt only after the workload changed, so listing
@@ -39,7 +41,6 @@ from console.model.runai import (
     PoolQuota,
     Project,
     ProjectPhase,
-    Taint,
     Workload,
     WorkloadEvent,
     WorkloadFilter,
@@ -58,7 +59,6 @@ from console.sim.runai_state import (
     BOUND_PHASES,
     DEFAULT_TRAINING_SECONDS,
     PRIORITY_CLASS_VALUES,
-    RUNNING_PHASES,
     ClusterState,
     DepartmentState,
     GpuState,
@@ -1012,11 +1012,6 @@ class RunaiSim:
             node.taints.remove(DRAIN_TAINT)
             self._node_changed(node)
 
-    def set_node_taints(self, name: str, taints: Sequence[Taint]) -> None:
-        node = self._node_state(name)
-        node.taints = list(taints)
-        self._node_changed(node)
-
     def _node_changed(self, node: NodeState) -> None:
         node.version += 1
         self.state.generation += 1
@@ -1090,9 +1085,6 @@ class RunaiSim:
         if project is None:
             raise _not_found(f"Project {name} not found.")
         return project.id
-
-    def running_phase_count(self) -> int:
-        return sum(1 for workload in self.state.workloads.values() if workload.phase in RUNNING_PHASES)
 
 
 def _quota_state(quota: PoolQuota) -> QuotaState:

@@ -12,6 +12,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from console.data.errors import BackendError
 from console.model.identity import Identity, Role
 from console.model.runai import (
     GpuRequest,
@@ -345,7 +346,7 @@ class DemoActivity:
         actor = sim.identity_for(user, Role.RESEARCHER)
         try:
             workload_id = sim.submit_workload(actor, spec)
-        except Exception:  # noqa: BLE001 - a simulated user shrugs off a refused submission
+        except BackendError:  # a simulated user shrugs off a refused submission (quota, name clash)
             return
         self._submitted[workload_id] = sim.clock.elapsed_seconds
 

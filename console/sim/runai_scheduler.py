@@ -195,7 +195,7 @@ class SchedulingPass:
                     over_share.append(pool_name)
                 continue
             plans = self._fit(workload, pool_name)
-            if plans is None:
+            if plans is None and workload.needs_gpu:  # nobody is evicted to make room for CPU-only pods
                 plans = self._preempt_for(workload, project, pool_name, allow_reclaim=in_share)
             if plans is not None:
                 self._start(workload, plans)

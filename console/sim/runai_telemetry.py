@@ -1,7 +1,7 @@
 """GPU readings (utilisation, memory, temperature, power) that drift believably with simulated time.
 
-Readings are a pure function of (GPU, what runs on it, time): smooth value noise keyed by the GPU's
-seed. That keeps them deterministic for a seed however time was stepped, costs nothing per tick
+Readings are a pure function of (GPU, what runs on it, time): hashed noise keyed by the GPU's seed
+and the time bucket. That keeps them deterministic for a seed however time was stepped, costs nothing per tick
 (8,000 GPUs in the large scenario are only computed when a screen asks), and still changes between
 refreshes like nvidia-smi does.
 """
@@ -44,25 +44,6 @@ def mix2(a: int, b: int) -> int:
 def unit(*values: int) -> float:
     """A deterministic number in [0, 1) for the given integers."""
     return mix64(*values) / 2.0**64
-
-
-def stable_seed(text: str) -> int:
-    """A process-independent integer for a string (ids, names)."""
-    state = 1469598103934665603
-    for byte in text.encode():
-        state = ((state ^ byte) * 1099511628211) & _MASK64
-    return state
-
-
-def smooth_noise(seed: int, t: float, period: float = NOISE_PERIOD_SECONDS) -> float:
-    """Value noise in [-1, 1]: random knots every `period` seconds, eased between them."""
-    position = t / period
-    knot = int(position // 1)
-    blend = position - knot
-    blend = blend * blend * (3.0 - 2.0 * blend)
-    a = unit(seed, knot) * 2.0 - 1.0
-    b = unit(seed, knot + 1) * 2.0 - 1.0
-    return a + (b - a) * blend
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,3 +122,16 @@ def test_node_actions_need_an_administrator_and_an_existing_node(tiny: Tiny) -> 
             action(RESEARCHER, "h100-1")
     with pytest.raises(NotFound):
         tiny.sim.cordon_node(ADMIN, "no-such-node")
+
+
+def test_a_cpu_only_workload_runs_on_a_cpu_node_and_evicts_nobody(tiny: Tiny) -> None:
+    tiny.pool("default", nodes=1, gpus=0)
+    tiny.pool("h100", nodes=1, gpus=2)
+    tiny.project("team-a", quota("h100", 2))
+    tiny.submit("tokenize", "team-a", 0)
+    tiny.advance(3)
+
+    tokenize = tiny.workload("tokenize", "team-a")
+    assert tokenize.requested_node_pools[0] == "default"
+    assert tokenize.node_names == ("default-1",) and tokenize.allocated_gpus == 0
+    assert tiny.sim.node("default-1").allocated_cpu_millicores > 0
