@@ -85,7 +85,7 @@ DEFAULT_RESEARCHER = "alice@acme.ai"
 SERVICE = "runai"
 DEFAULT_IMAGE = "nvcr.io/nvidia/pytorch:24.08-py3"
 
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 """RFC 1123 label: what Kubernetes (and so Run:ai) accepts as a project or workload name."""
 
 LOG_CACHE_ENTRIES = 64
@@ -118,7 +118,7 @@ def _invalid(message: str, field: str) -> Invalid:
 
 def check_name(name: str, what: str) -> None:
     """Refuse names Kubernetes would refuse, saying what is allowed (field `name`)."""
-    if not name or len(name) > 63 or not DNS_LABEL.match(name):
+    if not name or len(name) > 63 or not DNS_LABEL.fullmatch(name):
         raise _invalid(
             f"{what} name {name!r} is not valid: use at most 63 lower-case letters, digits and '-', "
             "starting and ending with a letter or digit",

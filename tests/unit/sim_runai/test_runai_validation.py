@@ -16,7 +16,9 @@ def team(tiny: Tiny) -> Tiny:
     return tiny
 
 
-@pytest.mark.parametrize("name", ["Upper", "under_score", "-leading", "trailing-", "", "x" * 64, "dots.here"])
+@pytest.mark.parametrize(
+    "name", ["Upper", "under_score", "-leading", "trailing-", "", "x" * 64, "dots.here", "newline\n"]
+)
 def test_names_must_be_dns_labels(team: Tiny, name: str) -> None:
     with pytest.raises(Invalid) as refused:
         team.submit(name, "team-a", 1)
