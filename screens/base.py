@@ -155,10 +155,10 @@ class RwcScreen(Screen[None]):
         self._show_staleness()
 
     def _show_staleness(self) -> None:
-        states = self.states()
+        """Banner and STALE badge from this screen's resources and the header's own summary."""
+        states = [*self.states(), self.context.bridge.snapshot(SUMMARY)]
         self.query_one(StaleBanner).show_states(states)
-        summary_state = self.context.bridge.snapshot(SUMMARY)
-        self.header.stale = any(state.failed for state in states) or summary_state.stale
+        self.header.stale = any(state.failed for state in states)
 
     def resources_changed(self) -> None:
         """Called when any of `RESOURCES` changed (or the screen came back): redraw from snapshots."""

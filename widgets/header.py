@@ -123,7 +123,7 @@ class RwcHeader(Widget):
         status = Text(no_wrap=True, end="")
         summary = self.summary
         if summary is None:
-            status.append("loading…", muted)
+            status.append("cluster summary unavailable" if self.stale else "loading…", muted)
             return status
         status.append("GPU ", muted)
         status.append_text(

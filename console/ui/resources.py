@@ -18,7 +18,7 @@ FAST_INTERVAL_SECONDS = 2.0
 SLOW_INTERVAL_SECONDS = 5.0
 """Things that change by the minute: projects, departments, filesystems, snapshots, the header."""
 
-SUMMARY = "summary"
+SUMMARY = "cluster summary"
 """The header's resource: identity, cluster, GPU totals, WEKA status, open alerts."""
 
 

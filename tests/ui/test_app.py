@@ -14,12 +14,13 @@ from textual.pilot import Pilot
 from console.app import SCREEN_CLASSES, RwcApp
 from console.cli import build_backend, make_app
 from console.config import Config
-from console.data.errors import Unavailable
+from console.data.errors import Unauthorized, Unavailable
 from console.data.readonly import ForwardingBackend
-from console.model import Workload, WorkloadFilter
+from console.model import Identity, Workload, WorkloadFilter
 from console.sim.clock import DEFAULT_START
 from console.ui.format import format_gpu_sum
 from console.ui.keymap import ALL_KEYS, SCREENS
+from console.ui.resources import SUMMARY
 from console.ui.store_bridge import StoreUpdated
 from screens.base import RwcScreen
 from screens.help import HelpScreen
@@ -191,7 +192,7 @@ async def test_only_the_visible_screens_resources_poll() -> None:
         await workloads_loaded(pilot)
         store = app.store
         assert not store.is_paused("workloads")
-        assert not store.is_paused("summary")
+        assert not store.is_paused(SUMMARY)
         assert all(
             store.is_paused(name) for name in ("nodes", "gpus", "projects", "filesystems", "snapshots")
         )
@@ -247,3 +248,27 @@ async def test_failed_fetch_keeps_rows_and_says_stale_since() -> None:
         assert "connection reset by peer" in banner.message
         assert table.visible_keys() == rows_before
         assert "STALE" in header_text(app)
+
+
+class RefusesEverything(ForwardingBackend):
+    """Credentials rejected from the first call: nothing ever loads."""
+
+    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+        raise Unauthorized(service="runai", status=401)
+
+    async def identity(self) -> Identity:
+        raise Unauthorized(service="runai", status=401)
+
+
+async def test_data_that_never_loads_says_why_instead_of_a_blank_screen() -> None:
+    config = demo_config()
+    app = RwcApp(backend=RefusesEverything(build_backend(config)), config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkloadsScreen), "the workloads screen")
+        banner = app.screen.query_one(StaleBanner)
+        await wait_until(pilot, lambda: "cannot load workloads" in banner.message, "the banner")
+        assert "credentials were rejected" in banner.message
+        table = app.screen.query_one(ResourceTable)
+        assert table.empty_message.startswith("Cannot load:")
+        assert "STALE" in header_text(app)
+        assert "cluster summary unavailable" in header_text(app)
