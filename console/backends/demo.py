@@ -119,17 +119,15 @@ class DemoBackend:
         self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
     ) -> AsyncIterator[str]:
         self._sync()
-        lines = self.simulator.runai.workload_logs(self._identity, workload_id)
+        lines, seen = self.simulator.runai.workload_logs_after(self._identity, workload_id, 0)
         for line in lines[-tail_lines:] if tail_lines else lines:
             yield line
-        seen = len(lines)
         while follow:
             await asyncio.sleep(LOG_POLL_SECONDS)
             self._sync()
-            lines = self.simulator.runai.workload_logs(self._identity, workload_id)
-            for line in lines[seen:]:
+            fresh, seen = self.simulator.runai.workload_logs_after(self._identity, workload_id, seen)
+            for line in fresh:
                 yield line
-            seen = len(lines)
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         self._sync()
