@@ -94,7 +94,9 @@ def populate_demo(sim: WekaSim) -> None:
     )
     sim.add_filesystem("inference-cache", "default", 10 * TIB, used_total_bytes=6.1 * TIB)
 
-    day = datetime(2026, 11, 23, tzinfo=sim.now().tzinfo)
+    # Times are laid out as if the scenario starts at 09:00 of its day, whatever the clock's start is:
+    # with the default start that day is 2026-11-23; a demo started at the wall clock gets "today".
+    day = sim.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=9)
 
     def at(days_before: int, hour: int, minute: int = 0) -> datetime:
         return day - timedelta(days=days_before) + timedelta(hours=hour, minutes=minute)
@@ -132,12 +134,16 @@ def populate_demo(sim: WekaSim) -> None:
     )
     sim.add_snapshot("inference-cache", "before-rollout", created_at=at(2, 10))
     sim.add_snapshot("inference-cache", "after-rollout", created_at=at(1, 18))
-    sim.add_snapshot("scratch", "hourly-20261123-0700", created_at=at(0, 7))
+    sim.add_snapshot("scratch", f"hourly-{at(0, 7):%Y%m%d-%H%M}", created_at=at(0, 7))
     for name, site in (("datasets", "LOCAL"), ("checkpoints", "LOCAL"), ("home", "REMOTE")):
         sim.add_snapshot(
-            name, "hourly-20261123-0800", created_at=at(0, 8), stow_status=StowStatus.SYNCHRONIZED, site=site
+            name,
+            f"hourly-{at(0, 8):%Y%m%d-%H%M}",
+            created_at=at(0, 8),
+            stow_status=StowStatus.SYNCHRONIZED,
+            site=site,
         )
-    sim.add_snapshot("scratch", "hourly-20261123-0800", created_at=at(0, 8))
+    sim.add_snapshot("scratch", f"hourly-{at(0, 8):%Y%m%d-%H%M}", created_at=at(0, 8))
     # The upload in flight: 40 % of 150 GB sent; the rest takes about three minutes at 500 MB/s.
     sim.add_snapshot(
         "checkpoints",
