@@ -1,0 +1,307 @@
+"""Plumbing shared by the simulator's HTTP faces: routing, JSON, fault injection, a threaded server.
+
+The standard library's `ThreadingHTTPServer` is enough for a local test server and keeps the
+simulator free of web frameworks; the simulator itself is not thread-safe, so every request runs
+under the `SimulatorHost` lock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from enum import StrEnum
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from console.sim.simulator import Simulator
+
+MAX_CATCH_UP_SECONDS = 300.0
+
+
+class SimulatorHost:
+    """One simulator shared by every server: a lock, and real time mapped onto the sim clock.
+
+    `clock_speed` 0 freezes the clock (tests advance it by hand through `simulator.advance`).
+    """
+
+    def __init__(self, simulator: Simulator, *, clock_speed: float = 1.0) -> None:
+        self.simulator = simulator
+        self.clock_speed = clock_speed
+        self.lock = threading.RLock()
+        self._last_sync = time.monotonic()
+
+    @contextmanager
+    def session(self) -> Iterator[Simulator]:
+        """The simulator, locked and brought up to real time, for the length of one request."""
+        with self.lock:
+            wall = time.monotonic()
+            elapsed, self._last_sync = wall - self._last_sync, wall
+            if self.clock_speed > 0:
+                self.simulator.advance(min(elapsed * self.clock_speed, MAX_CATCH_UP_SECONDS))
+            yield self.simulator
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: Mapping[str, str]
+    body: bytes
+    path_params: dict[str, str] = field(default_factory=dict)
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+    def json(self) -> Any:
+        """The body as JSON; a body that is not JSON is the client's error (400), as on the real APIs."""
+        if not self.body:
+            return {}
+        try:
+            return json.loads(self.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise HttpError(400, f"Request body is not valid JSON: {error}") from None
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
+        return cls(status, json.dumps(payload, separators=(",", ":")).encode(), headers=headers or {})
+
+    @classmethod
+    def text(cls, status: int, text: str) -> Response:
+        return cls(status, text.encode(), content_type="text/plain; charset=utf-8")
+
+
+class HttpError(Exception):
+    """Raised by handlers; the server turns it into the service's own error body."""
+
+    def __init__(self, status: int, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra or {}
+
+
+Handler = Callable[[Request], Response]
+ErrorBody = Callable[[int, str, dict[str, Any]], Any]
+
+
+class Router:
+    """Method + path template (`/api/v1/workloads/{workload_id}`) to handler."""
+
+    def __init__(self) -> None:
+        self._routes: list[tuple[str, re.Pattern[str], str, Handler]] = []
+
+    def add(self, method: str, template: str, handler: Handler) -> None:
+        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+        self._routes.append((method.upper(), re.compile(f"^{pattern}$"), template, handler))
+
+    def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.add(method, template, handler)
+            return handler
+
+        return register
+
+    @property
+    def templates(self) -> list[tuple[str, str]]:
+        return [(method, template) for method, _, template, _ in self._routes]
+
+    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        allowed = False
+        for route_method, pattern, _, handler in self._routes:
+            found = pattern.match(path)
+            if found:
+                if route_method == method.upper():
+                    return handler, found.groupdict()
+                allowed = True
+        if allowed:
+            raise HttpError(405, f"Method {method} is not allowed on {path}")
+        raise HttpError(404, f"No such path: {path}")
+
+
+class FaultKind(StrEnum):
+    """What an injected fault does to a matching request."""
+
+    LATENCY = "latency"  # answer normally after `delay_seconds`
+    STATUS = "status"  # answer `status` with the service's error body
+    TIMEOUT = "timeout"  # hold the request for `delay_seconds` (longer than the client waits)
+    DROP = "drop"  # close the connection without answering
+    MALFORMED = "malformed"  # answer 200 with a body that is not JSON
+
+
+@dataclass
+class Fault:
+    """A rule: requests whose method and path match get `kind`, `times` times (None: until cleared)."""
+
+    kind: FaultKind
+    path_pattern: str = ".*"
+    method: str = "*"
+    status: int = 500
+    delay_seconds: float = 0.0
+    times: int | None = None
+    message: str = "Injected fault"
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method == "*" or self.method.upper() == method.upper()) and bool(
+            re.search(self.path_pattern, path)
+        )
+
+
+class FaultInjector:
+    """The fault rules of one server; the first matching rule applies."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, method: str, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+
+class SimHttpServer:
+    """Serves one `Router` on 127.0.0.1 (an ephemeral port unless given) in a daemon thread."""
+
+    def __init__(
+        self,
+        name: str,
+        router: Router,
+        error_body: ErrorBody,
+        *,
+        port: int = 0,
+        before_request: Callable[[Request], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.router = router
+        self.error_body = error_body
+        self.faults = FaultInjector()
+        self.before_request = before_request
+        self.requests_seen: list[tuple[str, str]] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> SimHttpServer:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=f"sim-{self.name}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> SimHttpServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def dispatch(self, request: Request) -> Response:
+        """Route one request, turning `HttpError` into the service's error body."""
+        try:
+            if self.before_request:
+                self.before_request(request)
+            handler, request.path_params = self.router.match(request.method, request.path)
+            return handler(request)
+        except HttpError as error:
+            return Response.json(error.status, self.error_body(error.status, error.message, error.extra))
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+                return None  # never print: the simulator may run beside a TUI
+
+            def _handle(self) -> None:
+                split = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(
+                    method=self.command,
+                    path=split.path,
+                    query=parse_qs(split.query, keep_blank_values=True),
+                    headers={key.lower(): value for key, value in self.headers.items()},
+                    body=body,
+                )
+                server.requests_seen.append((request.method, request.path))
+                fault = server.faults.take(request.method, request.path)
+                if fault and fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
+                    time.sleep(fault.delay_seconds or 30.0)
+                if fault and fault.kind is FaultKind.DROP:
+                    self.close_connection = True
+                    with suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if fault and fault.kind is FaultKind.STATUS:
+                    response = Response.json(fault.status, server.error_body(fault.status, fault.message, {}))
+                    if fault.status == 429:
+                        response.headers["Retry-After"] = "1"
+                elif fault and fault.kind is FaultKind.MALFORMED:
+                    response = Response(200, b'{"data": [ {"uid": "trunc')
+                else:
+                    response = server.dispatch(request)
+                self._write(response)
+
+            def _write(self, response: Response) -> None:
+                try:
+                    self.send_response(response.status)
+                    self.send_header("Content-Type", response.content_type)
+                    self.send_header("Content-Length", str(len(response.body)))
+                    for key, value in response.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(response.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
+
+        return Handler
