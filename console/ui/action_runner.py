@@ -1,0 +1,97 @@
+"""`run_action`: the one way a screen runs a backend action — in a worker, with a toast and a refresh.
+
+Every action ends the same way: success says so and refreshes the Store resources it changed at once
+(no waiting for the next poll); a `BackendError` shows its message as written (read-only and
+permission refusals included) and hands the error to `on_error`, so a form stays open with what the
+user typed. Nothing ever surfaces as a traceback: an unexpected exception is logged and shown as a
+one-line error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+
+from textual.dom import DOMNode
+from textual.worker import Worker
+
+from console.data.errors import BackendError
+from console.ui.context import ConsoleContext
+from console.ui.resources import SUMMARY
+from console.ui.store_bridge import StoreBridge
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+ACTION_WORKER_GROUP = "action"
+"""Workers of user actions, so tests can wait for them and nothing else cancels them."""
+
+
+def _find_bridge(node: DOMNode, context: ConsoleContext | None) -> StoreBridge | None:
+    """The Store bridge: the given context's, the screen's (`RwcScreen.context`) or the app's."""
+    for candidate in (context, getattr(node, "context", None), getattr(node.app, "context", None)):
+        if isinstance(candidate, ConsoleContext):
+            return candidate.bridge
+    return None
+
+
+def refresh_resources(bridge: StoreBridge | None, names: Iterable[str]) -> None:
+    """Ask the Store to fetch `names` now, plus the header summary (GPU totals move with most actions).
+
+    Unknown names are skipped rather than raised: a refresh is a courtesy, never a reason to fail.
+    """
+    if bridge is None:
+        return
+    known = bridge.store.names
+    bridge.refresh(name for name in dict.fromkeys((*names, SUMMARY)) if name in known)
+
+
+def run_action(
+    screen: DOMNode,
+    label: str,
+    call: Callable[[], Awaitable[T]],
+    *,
+    refresh: Iterable[str] = (),
+    success: str | Callable[[T], str] | None = None,
+    on_error: Callable[[BackendError], None] | None = None,
+    on_success: Callable[[T], None] | None = None,
+    context: ConsoleContext | None = None,
+) -> Worker[T | None]:
+    """Run `call()` in a worker of `screen`; `label` names the action to the user ("Cordon gpu-01").
+
+    On success: notify `success` (a string, or built from the result; default "<label>: done"),
+    refresh `refresh` (Store resource names) and the header at once, then `on_success(result)`.
+    On a `BackendError`: notify `str(error)` as an error titled `label`, then `on_error(error)`.
+    The worker never raises (`exit_on_error=False` and every exception is caught), so the app keeps
+    running whatever the backend does.
+    """
+    refresh_names = tuple(refresh)
+    bridge = _find_bridge(screen, context)
+
+    async def perform() -> T | None:
+        try:
+            result = await call()
+        except BackendError as error:
+            screen.app.notify(str(error), title=label, severity="error", timeout=8)
+            if on_error is not None:
+                on_error(error)
+            return None
+        except Exception as error:  # noqa: BLE001 - a backend bug must not take the console down
+            logger.exception("%s failed unexpectedly", label)
+            failure = BackendError(f"{label} failed unexpectedly: {type(error).__name__}: {error}")
+            screen.app.notify(str(failure), title=label, severity="error", timeout=8)
+            if on_error is not None:
+                on_error(failure)
+            return None
+        message = success(result) if callable(success) else (success or f"{label}: done")
+        screen.app.notify(message, severity="information")
+        refresh_resources(bridge, refresh_names)
+        if on_success is not None:
+            on_success(result)
+        return result
+
+    return screen.run_worker(
+        perform, name=label, group=ACTION_WORKER_GROUP, exit_on_error=False, exclusive=False
+    )

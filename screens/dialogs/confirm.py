@@ -1,0 +1,91 @@
+"""`ConfirmDialog`: a y/n question over the current screen, with an optional list of what it affects.
+
+Cheap actions (cordon) and costly ones (drain, delete) ask the same way; the body lists what will
+change (the workloads a drain moves) so the user answers knowing the blast radius.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from console.ui.keymap import CONFIRM_KEYS, bindings_for
+
+BodyLine = str | Text
+"""A line of the body; plain strings are shown literally (never parsed as markup)."""
+
+
+def as_text(line: BodyLine) -> Text:
+    """Plain strings become `Text` as-is, so a name with `[` from an API cannot break the markup."""
+    return line if isinstance(line, Text) else Text(line, end="")
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Dismisses with True on y/enter and False on n/esc."""
+
+    BINDINGS = bindings_for(CONFIRM_KEYS)
+
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+    }
+    ConfirmDialog > Vertical {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }
+    ConfirmDialog.-danger > Vertical {
+        border: round $error;
+    }
+    ConfirmDialog VerticalScroll {
+        height: auto;
+        max-height: 16;
+    }
+    ConfirmDialog #confirm-keys {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        body_lines: Sequence[BodyLine],
+        confirm_label: str = "Yes",
+        danger: bool = False,
+    ) -> None:
+        super().__init__(classes="-danger" if danger else None)
+        self.dialog_title = title
+        self.body_lines = tuple(body_lines)
+        self.confirm_label = confirm_label
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        frame = Vertical()
+        frame.border_title = self.dialog_title
+        with frame:
+            with VerticalScroll(id="confirm-body"):
+                yield Static(Text("\n", end="").join(as_text(line) for line in self.body_lines))
+            yield Static(self.keys_line(), id="confirm-keys")
+
+    def keys_line(self) -> Text:
+        """`y/⏎ Drain   n/esc Cancel`: the keys with the dialog's own words for the answer."""
+        return Text.assemble(
+            ("y/⏎", "bold"), f" {self.confirm_label}   ", ("n/esc", "bold"), " Cancel", end=""
+        )
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,395 @@
+"""`FormScreen`: a small modal form — labelled fields, inline errors under each, ctrl+s to save.
+
+Every create/edit dialog (project, quota, workload, filesystem, snapshot) is a subclass that lists its
+`FormField`s, checks cross-field rules in `validate`, and runs the backend call in `submit` through
+`run_submit`. The form is only closed by success or esc: a refusal — local validation or the backend's
+`Invalid`/`Conflict` — is shown next to the field it concerns, and everything typed stays, because
+retyping a whole form to fix one value is what makes people stop using forms.
+
+Fields are one line each (compact inputs, label on the left) so a dozen fit on an 80x24 terminal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets.select import NoSelection
+from textual.worker import Worker
+
+from console.data.errors import BackendError, Conflict, Invalid
+from console.ui.action_runner import run_action
+from console.ui.context import ConsoleContext
+from console.ui.keymap import FORM_KEYS, bindings_for
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+FieldKind = Literal["text", "number", "select", "switch"]
+FieldValue = Any
+"""What `FormScreen.values()` holds per field: `str` (text, number — stripped, parse it yourself or
+with `parse_number`), the chosen option's value or None (select), `bool` (switch: a yes/no checkbox)."""
+
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+DNS_LABEL_MAX = 63
+
+
+# -- validators: value -> error message or None ---------------------------------------------------------
+def parse_number(text: str) -> float:
+    """`"2"`, `"0.5"`, `" 1e1 "` -> float; ValueError for anything else (including nan and inf)."""
+    number = float(text.strip())
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def validate_dns1123_label(value: FieldValue) -> str | None:
+    """Kubernetes names (projects, namespaces, workloads): lower-case letters, digits, '-', ≤ 63."""
+    name = str(value or "")
+    if not name:
+        return "A name is required."
+    if len(name) > DNS_LABEL_MAX:
+        return f"At most {DNS_LABEL_MAX} characters (this is {len(name)})."
+    if not DNS_LABEL.fullmatch(name):
+        return "Use lower-case letters, digits and '-', starting and ending with a letter or digit."
+    return None
+
+
+def validate_required(value: FieldValue) -> str | None:
+    return "Required." if value is None or value == "" else None
+
+
+def validate_non_negative(value: FieldValue) -> str | None:
+    """A number ≥ 0 (GPUs, weights); blank is refused — use a default value in the field instead."""
+    try:
+        number = parse_number(str(value))
+    except ValueError:
+        return "Enter a number, e.g. 0, 2 or 0.5."
+    return "Cannot be negative." if number < 0 else None
+
+
+def validate_limit(value: FieldValue) -> str | None:
+    """A limit: blank or -1 means unlimited, otherwise a number ≥ 0."""
+    text = str(value or "").strip()
+    if text in ("", "-1"):
+        return None
+    error = validate_non_negative(text)
+    return f"{error} Blank or -1 means unlimited." if error else None
+
+
+def parse_limit(value: FieldValue) -> float:
+    """A validated limit field as the API wants it: -1 for unlimited."""
+    text = str(value or "").strip()
+    return -1.0 if text in ("", "-1") else parse_number(text)
+
+
+def switch_label(on: bool) -> str:
+    return "yes" if on else "no"
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One labelled field. `value` is the initial value (text, the option's value, or a bool)."""
+
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    value: FieldValue = None
+    options: Sequence[tuple[str, object]] = ()
+    """For a select: (label, value) pairs, shown in this order."""
+    placeholder: str = ""
+    validate: Callable[[FieldValue], str | None] | None = None
+    """Checked on save; returns the message shown under the field, or None when the value is fine."""
+    disabled: bool = False
+
+
+class FormScreen(ModalScreen[R | None], Generic[R]):
+    """A modal form that dismisses with the backend's result on success and None on esc.
+
+    Subclasses implement `submit(values)` (usually one `run_submit(...)`) and may add cross-field
+    checks in `validate(values)`. Map backend field names onto form fields with `FIELD_ALIASES`, and
+    name the field a `Conflict` ("already exists") points at with `CONFLICT_FIELD`.
+    """
+
+    BINDINGS = bindings_for(FORM_KEYS)
+    FIELD_ALIASES: ClassVar[Mapping[str, str]] = {}
+    CONFLICT_FIELD: ClassVar[str | None] = None
+    LABEL_WIDTH: ClassVar[int] = 24
+
+    DEFAULT_CSS = """
+    FormScreen {
+        align: center middle;
+    }
+    FormScreen > Vertical {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }
+    FormScreen #form-fields {
+        height: auto;
+        max-height: 18;
+    }
+    FormScreen .form-row {
+        height: 1;
+    }
+    FormScreen .form-label {
+        width: 24;
+        color: $text-muted;
+    }
+    FormScreen .form-row Input, FormScreen .form-row Select {
+        width: 1fr;
+    }
+    FormScreen .form-field-error {
+        color: $error;
+        margin-left: 24;
+        height: auto;
+    }
+    FormScreen .form-field-error.-empty, FormScreen #form-error.-empty {
+        display: none;
+    }
+    FormScreen #form-error {
+        color: $error;
+        height: auto;
+        margin-top: 1;
+    }
+    FormScreen #form-status {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        *,
+        submit_label: str = "Save",
+        context: ConsoleContext | None = None,
+    ) -> None:
+        super().__init__()
+        names = [field.name for field in fields]
+        if len(set(names)) != len(names):
+            raise ValueError(f"form field names must be unique: {names}")
+        self.form_title = title
+        self.fields: tuple[FormField, ...] = tuple(fields)
+        self.submit_label = submit_label
+        self.context = context
+        self.busy = False
+        """True while a save runs; another ctrl+s waits for its answer instead of saving twice."""
+        self._widgets: dict[str, Widget] = {}
+        self._errors: dict[str, Static] = {}
+
+    # -- composition ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        frame = Vertical()
+        frame.border_title = self.form_title
+        with frame:
+            with VerticalScroll(id="form-fields", can_focus=False):
+                for index, field in enumerate(self.fields):
+                    widget = self._make_widget(field, f"form-field-{index}")
+                    self._widgets[field.name] = widget
+                    error = Static("", classes="form-field-error -empty")
+                    self._errors[field.name] = error
+                    with Horizontal(classes="form-row"):
+                        yield Label(Text(field.label, end=""), classes="form-label")
+                        yield widget
+                    yield error
+            yield Static("", id="form-error", classes="-empty")
+            yield Static(self._status_text(), id="form-status")
+
+    def _make_widget(self, field: FormField, widget_id: str) -> Widget:
+        if field.kind == "select":
+            options = [(Text(label, end=""), value) for label, value in field.options]
+            initial = field.value if any(value == field.value for _, value in field.options) else Select.NULL
+            return Select(options, value=initial, id=widget_id, compact=True, disabled=field.disabled)
+        if field.kind == "switch":
+            # A checkbox labelled yes/no rather than a Switch: a Switch shows its state by colour only,
+            # which a monochrome terminal (NO_COLOR) cannot show.
+            on = bool(field.value)
+            return Checkbox(switch_label(on), on, id=widget_id, compact=True, disabled=field.disabled)
+        value = "" if field.value is None else str(field.value)
+        return Input(
+            value,
+            placeholder=field.placeholder,
+            id=widget_id,
+            compact=True,
+            disabled=field.disabled,
+            select_on_focus=False,
+        )
+
+    def _status_text(self, busy: bool = False) -> Text:
+        if busy:
+            return Text(f"{self.submit_label}…", end="")
+        return Text.assemble(
+            ("^s", "bold"),
+            f" {self.submit_label}   ",
+            ("esc", "bold"),
+            " Cancel   ",
+            ("tab", "bold"),
+            " Next",
+            end="",
+        )
+
+    def on_mount(self) -> None:
+        first = next((widget for widget in self._widgets.values() if not widget.disabled), None)
+        if first is not None:
+            first.focus()
+
+    # -- values -----------------------------------------------------------------------------------
+    def widget_for(self, name: str) -> Widget:
+        return self._widgets[name]
+
+    def value_of(self, name: str) -> FieldValue:
+        widget = self._widgets[name]
+        if isinstance(widget, Select):
+            value = widget.value
+            return None if isinstance(value, NoSelection) else value
+        if isinstance(widget, Checkbox):
+            return widget.value
+        assert isinstance(widget, Input)
+        return widget.value.strip()
+
+    def values(self) -> dict[str, FieldValue]:
+        """Every field's current value by name (see `FieldValue`)."""
+        return {field.name: self.value_of(field.name) for field in self.fields}
+
+    def validate(self, values: Mapping[str, FieldValue]) -> dict[str, str]:
+        """Cross-field rules (a limit below the deserved share); field -> message. Per-field checks
+        belong in `FormField.validate`."""
+        return {}
+
+    def submit(self, values: dict[str, FieldValue]) -> None:
+        """Run the backend call for valid `values`; usually `self.run_submit(...)`."""
+        raise NotImplementedError
+
+    def run_submit(
+        self,
+        label: str,
+        call: Callable[[], Awaitable[T]],
+        *,
+        refresh: Iterable[str] = (),
+        success: str | Callable[[T], str] | None = None,
+    ) -> Worker[T | None]:
+        """`run_action` wired to the form: a refusal shows here with the values kept; success closes
+        the form with the result."""
+        self._set_busy(True)
+
+        def succeeded(result: T) -> None:
+            self._set_busy(False)
+            self.dismiss(result)  # type: ignore[arg-type]
+
+        return run_action(
+            self,
+            label,
+            call,
+            refresh=refresh,
+            success=success,
+            on_error=self.show_backend_error,
+            on_success=succeeded,
+            context=self.context,
+        )
+
+    # -- errors -----------------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        for name in self._errors:
+            self._set_field_error(name, "")
+        self._set_form_error("")
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Show `message` under `field` (a form field or a backend name in `FIELD_ALIASES`) and put the
+        cursor there; without a known field, under the form. Nothing typed is touched."""
+        name = self.FIELD_ALIASES.get(field, field) if field is not None else None
+        if name is not None and name in self._widgets:
+            self._set_field_error(name, message)
+            widget = self._widgets[name]
+            if not widget.disabled:
+                widget.focus()
+                self.query_one("#form-fields", VerticalScroll).scroll_to_widget(widget, animate=False)
+        else:
+            self._set_form_error(message)
+
+    def show_backend_error(self, error: BackendError) -> None:
+        """`on_error` of `run_submit`: point an `Invalid` at its field, a `Conflict` at `CONFLICT_FIELD`."""
+        self._set_busy(False)
+        field: str | None = None
+        if isinstance(error, Invalid):
+            field = error.field
+        elif isinstance(error, Conflict):
+            field = self.CONFLICT_FIELD
+        self.show_error(str(error), field)
+
+    def _set_field_error(self, name: str, message: str) -> None:
+        error = self._errors[name]
+        error.update(Text(message, end=""))
+        error.set_class(not message, "-empty")
+
+    def _set_form_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(Text(message, end=""))
+        error.set_class(not message, "-empty")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        if self.is_mounted:
+            self.query_one("#form-status", Static).update(self._status_text(busy))
+
+    # -- keys -------------------------------------------------------------------------------------
+    def action_submit(self) -> None:
+        """Validate every field, show all problems at once (cursor on the first), save if none."""
+        if self.busy:
+            return
+        values = self.values()
+        self.clear_errors()
+        errors: dict[str, str] = {}
+        for field in self.fields:
+            if field.validate is not None and not field.disabled:
+                message = field.validate(values[field.name])
+                if message:
+                    errors[field.name] = message
+        for name, message in self.validate(values).items():
+            errors.setdefault(name, message)
+        if errors:
+            for name, message in reversed(list(errors.items())):
+                self.show_error(message, name)  # reversed: the cursor ends on the first problem
+            return
+        self.submit(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _enter_pressed(self, message: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last text field it saves."""
+        message.stop()
+        inputs = [widget for widget in self._widgets.values() if isinstance(widget, Input)]
+        if inputs and message.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _value_changed(self, message: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        """A field the user is fixing loses its stale error message."""
+        message.stop()
+        if isinstance(message, Checkbox.Changed):
+            message.checkbox.label = switch_label(message.value)
+        for name, widget in self._widgets.items():
+            if widget is message.control:
+                self._set_field_error(name, "")

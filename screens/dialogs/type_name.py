@@ -1,0 +1,110 @@
+"""`TypeNameDialog`: confirm an irreversible action by typing the exact name of what it destroys.
+
+A y/n is too easy to answer by reflex; typing `team-a` proves the user read which one (GitHub's
+delete-repository dialog). A mismatch says so inline and does nothing; esc cancels.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from console.ui.keymap import TYPE_NAME_KEYS, bindings_for
+
+
+class TypeNameDialog(ModalScreen[bool]):
+    """Dismisses with True only when the typed text equals `expected_name`; False on esc."""
+
+    BINDINGS = bindings_for(TYPE_NAME_KEYS)
+
+    DEFAULT_CSS = """
+    TypeNameDialog {
+        align: center middle;
+    }
+    TypeNameDialog > Vertical {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $error;
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }
+    TypeNameDialog #type-name-input {
+        margin-top: 1;
+    }
+    TypeNameDialog #type-name-error {
+        color: $error;
+        height: auto;
+    }
+    TypeNameDialog #type-name-error.-empty {
+        display: none;
+    }
+    TypeNameDialog #type-name-keys {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, title: str, explanation: str | Text, expected_name: str) -> None:
+        super().__init__()
+        self.dialog_title = title
+        self.explanation = explanation
+        self.expected_name = expected_name
+
+    def compose(self) -> ComposeResult:
+        frame = Vertical()
+        frame.border_title = self.dialog_title
+        with frame:
+            explanation = (
+                self.explanation if isinstance(self.explanation, Text) else Text(self.explanation, end="")
+            )
+            yield Static(explanation, id="type-name-explanation")
+            yield Static(
+                Text.assemble("Type ", (self.expected_name, "bold"), " to confirm:", end=""),
+                id="type-name-prompt",
+            )
+            yield Input(placeholder=self.expected_name, id="type-name-input", compact=True)
+            yield Static("", id="type-name-error", classes="-empty")
+            yield Static(
+                Text.assemble(("⏎", "bold"), " Confirm   ", ("esc", "bold"), " Cancel", end=""),
+                id="type-name-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#type-name-input", Input).focus()
+
+    @property
+    def typed(self) -> str:
+        return self.query_one("#type-name-input", Input).value
+
+    @on(Input.Submitted, "#type-name-input")
+    def _submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        self.action_confirm()
+
+    @on(Input.Changed, "#type-name-input")
+    def _typed(self, message: Input.Changed) -> None:
+        message.stop()
+        self._show_error("")
+
+    def action_confirm(self) -> None:
+        """Exact match only: no trimming or case folding, since names differ by exactly those."""
+        if self.typed == self.expected_name:
+            self.dismiss(True)
+        elif not self.typed:
+            self._show_error(f"Type {self.expected_name} to confirm, or esc to cancel.")
+        else:
+            self._show_error(f"That is not {self.expected_name!r}; nothing was changed.")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#type-name-error", Static)
+        error.update(Text(message, end=""))
+        error.set_class(not message, "-empty")
