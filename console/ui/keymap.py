@@ -158,6 +158,63 @@ HELP_KEYS: tuple[KeyAction, ...] = (
     ),
 )
 
+PROJECT_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("c", "create_project", "Create project", scope="projects", group="Projects"),
+    KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
+    KeyAction("D", "delete_project", "Delete project", scope="projects", key_display="⇧d", group="Projects"),
+)
+"""Project and department actions; `e` on a department row edits the department's quota."""
+
+NODE_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("c", "cordon_node", "Cordon", scope="nodes", group="Nodes"),
+    KeyAction("u", "uncordon_node", "Uncordon", scope="nodes", group="Nodes"),
+    KeyAction("d", "drain_node", "Drain", scope="nodes", group="Nodes"),
+    KeyAction("U", "undrain_node", "Undrain", scope="nodes", key_display="⇧u", group="Nodes"),
+)
+
+CONFIRM_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("y,enter", "confirm", "Yes", scope="confirm", key_display="y", palette=False, group="Confirm"),
+    KeyAction(
+        "n,escape", "cancel", "No", scope="confirm", key_display="n/esc", palette=False, group="Confirm"
+    ),
+)
+
+TYPE_NAME_KEYS: tuple[KeyAction, ...] = (
+    KeyAction(
+        "enter", "confirm", "Confirm", scope="type_name", key_display="⏎", palette=False, group="Confirm"
+    ),
+    KeyAction(
+        "escape", "cancel", "Cancel", scope="type_name", key_display="esc", palette=False, group="Confirm"
+    ),
+)
+"""Enter is also the input's own submit; both end in the same exact-name check."""
+
+FORM_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("ctrl+s", "submit", "Save", scope="form", key_display="^s", palette=False, group="Form"),
+    KeyAction("escape", "cancel", "Cancel", scope="form", key_display="esc", palette=False, group="Form"),
+    KeyAction(
+        "tab",
+        "app.focus_next",
+        "Next field",
+        scope="form",
+        key_display="tab",
+        show=False,
+        palette=False,
+        group="Form",
+    ),
+    KeyAction(
+        "shift+tab",
+        "app.focus_previous",
+        "Previous field",
+        scope="form",
+        key_display="⇧tab",
+        show=False,
+        palette=False,
+        group="Form",
+    ),
+)
+"""In a form, enter in a text field moves to the next one, and on the last field saves."""
+
 FILTER_KEYS: tuple[KeyAction, ...] = (
     KeyAction(
         "enter",
@@ -216,6 +273,11 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *FILTER_KEYS,
     *COMMAND_LINE_KEYS,
     *HELP_KEYS,
+    *PROJECT_KEYS,
+    *NODE_KEYS,
+    *CONFIRM_KEYS,
+    *TYPE_NAME_KEYS,
+    *FORM_KEYS,
 )
 
 
