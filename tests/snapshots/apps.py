@@ -22,7 +22,7 @@ from textual.pilot import Pilot
 from console.app import RwcApp
 from console.cli import make_app
 from console.config import Config
-from screens.base import ResourceScreen
+from screens.base import ResourceScreen, RwcScreen
 from widgets.header import RwcHeader
 from widgets.resource_table import ResourceTable
 
@@ -91,12 +91,34 @@ async def wait_for_header(pilot: Pilot[Any]) -> None:
     await wait_until(pilot, loaded, f"the header summary of {type(screen).__name__}")
 
 
-async def wait_for_table(pilot: Pilot[Any], screen_class: type[ResourceScreen]) -> ResourceTable:
-    """`screen_class` is on top, its table has rows and its header is filled in; returns the table."""
+async def wait_for_screen(pilot: Pilot[Any], screen_class: type[RwcScreen]) -> RwcScreen:
+    """`screen_class` is on top with all its data drawn and its header filled in; returns the screen.
+
+    A table screen has built its rows (or said it is empty) from every resource it shows; any other
+    screen has a value for each of its resources.
+    """
     app = pilot.app
     await wait_until(pilot, lambda: type(app.screen) is screen_class, f"{screen_class.__name__} on top")
-    table = app.screen.query_one(ResourceTable)
-    await wait_until(pilot, lambda: table.row_count > 0, f"rows in {screen_class.__name__}")
+    screen = app.screen
+    assert isinstance(screen, RwcScreen)
+
+    def drawn() -> bool:
+        if any(value is None for value in screen.values()):
+            return False
+        if isinstance(screen, ResourceScreen):
+            table = screen.query_one(ResourceTable)
+            return table.row_count > 0 or table.empty_message == screen.EMPTY_MESSAGE
+        return True
+
+    await wait_until(pilot, drawn, f"the data of {screen_class.__name__}")
     await wait_for_header(pilot)
     await settle(pilot)
+    return screen
+
+
+async def wait_for_table(pilot: Pilot[Any], screen_class: type[ResourceScreen]) -> ResourceTable:
+    """`screen_class` is on top, its table has rows and its header is filled in; returns the table."""
+    screen = await wait_for_screen(pilot, screen_class)
+    table = screen.query_one(ResourceTable)
+    await wait_until(pilot, lambda: table.row_count > 0, f"rows in {screen_class.__name__}")
     return table

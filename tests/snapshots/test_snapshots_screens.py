@@ -10,21 +10,16 @@ half-loaded screen would differ from run to run. Update the baselines with
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from apps import SIZES, demo_app, settle, wait_for_header, wait_for_table, wait_until
+from apps import SIZES, demo_app, settle, wait_for_header, wait_for_screen, wait_for_table, wait_until
 from textual.pilot import Pilot
 
+from console.app import SCREEN_CLASSES
 from console.model import WorkloadPhase
-from screens.base import ResourceScreen
-from screens.filesystems import FilesystemsScreen
-from screens.gpus import GpusScreen
+from console.ui import keymap
 from screens.help import HelpScreen
-from screens.nodes import NodesScreen
-from screens.projects import ProjectsScreen
-from screens.snapshots import SnapshotsScreen
 from screens.workload_detail import WorkloadDetailScreen
 from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
@@ -33,21 +28,9 @@ SnapCompare = Callable[..., bool]
 SIZE_IDS = [f"{columns}x{rows}" for columns, rows in SIZES]
 
 
-@dataclass(frozen=True)
-class ScreenShot:
-    name: str
-    number_key: str
-    screen_class: type[ResourceScreen]
-
-
-SCREENS = [
-    ScreenShot("projects", "1", ProjectsScreen),
-    ScreenShot("workloads", "2", WorkloadsScreen),
-    ScreenShot("nodes", "3", NodesScreen),
-    ScreenShot("gpus", "4", GpusScreen),
-    ScreenShot("filesystems", "5", FilesystemsScreen),
-    ScreenShot("snapshots", "6", SnapshotsScreen),
-]
+SCREEN_NAMES = [entry.name for entry in keymap.SCREENS]
+"""Every top-level screen in the registry, so a new screen gets its snapshots (and a missing baseline
+fails until someone looks at it)."""
 
 
 @pytest.fixture(params=SIZES, ids=SIZE_IDS)
@@ -55,13 +38,15 @@ def terminal_size(request: pytest.FixtureRequest) -> tuple[int, int]:
     return request.param
 
 
-@pytest.mark.parametrize("shot", SCREENS, ids=[shot.name for shot in SCREENS])
-def test_screen(snap_compare: SnapCompare, shot: ScreenShot, terminal_size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("name", SCREEN_NAMES)
+def test_screen(snap_compare: SnapCompare, name: str, terminal_size: tuple[int, int]) -> None:
+    entry = keymap.SCREENS_BY_NAME[name]
+
     async def run_before(pilot: Pilot[Any]) -> None:
-        if shot.number_key != "2":  # rwc opens on the workloads; load them first, as a user would see
-            await wait_for_table(pilot, WorkloadsScreen)
-        await pilot.press(shot.number_key)
-        await wait_for_table(pilot, shot.screen_class)
+        if name != keymap.DEFAULT_SCREEN:  # load the screen rwc opens on first, as a user would see it
+            await wait_for_screen(pilot, SCREEN_CLASSES[keymap.DEFAULT_SCREEN])
+        await pilot.press(entry.number_key)
+        await wait_for_screen(pilot, SCREEN_CLASSES[name])
 
     assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
 
@@ -103,3 +88,16 @@ def test_help(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None
         await settle(pilot)
 
     assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
+
+
+def test_filter_prompt(snap_compare: SnapCompare) -> None:
+    """`/` open with text typed: the prompt, its cursor and the narrowed rows (80x24 only)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        table = await wait_for_table(pilot, WorkloadsScreen)
+        await pilot.press("slash", *"jupyter")
+        await wait_until(pilot, lambda: table.filter_text == "jupyter", "the filter to apply")
+        await pilot.pause(0.6)  # past one blink period: the cursor must still be drawn
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=run_before)
