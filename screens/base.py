@@ -44,6 +44,8 @@ class RwcScreen(Screen[None]):
     """Store resources this screen shows; they poll only while it is visible."""
     KEYS: ClassVar[tuple[KeyAction, ...]] = ()
     """This screen's entries of the key registry; `BINDINGS` is derived from them."""
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    """Actions of `KEYS` that change something: dimmed in read-only mode (the backend refuses anyway)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "KEYS" in cls.__dict__:
@@ -165,6 +167,12 @@ class RwcScreen(Screen[None]):
         self._show_staleness()
 
     # -- actions -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None (shown dimmed, not run) for `WRITE_ACTIONS` in read-only mode."""
+        if action in self.WRITE_ACTIONS and self.context.read_only:
+            return None
+        return True
+
     def action_open_command_line(self) -> None:
         self.query_one("#command-bar", PromptBar).open()
 
@@ -368,7 +376,7 @@ class ResourceScreen(RwcScreen):
         """Enter opens a detail only from the table; anywhere else (a prompt) it falls through."""
         if action == "open_detail":
             return self.is_mounted and self.focused is self.table
-        return True
+        return super().check_action(action, parameters)
 
     def action_open_detail(self) -> None:
         key = self.table.cursor_key
