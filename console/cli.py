@@ -33,6 +33,7 @@ from console.model import Role
 if TYPE_CHECKING:
     from console.app import RwcApp
     from console.data.backend import Backend
+    from console.sim.simulator import Simulator
 
 PROG = "rwc"
 
@@ -254,22 +255,33 @@ def build_backend(config: Config) -> Backend:
     from console.backends.demo import DemoBackend
     from console.data.audit import AuditedBackend
     from console.data.readonly import ReadOnlyBackend
-    from console.sim.scenarios import build_simulator
 
     start = config.sim_start or datetime.now(UTC).replace(microsecond=0)
-    simulator = build_simulator(config.scenario, config.seed, start=start)
-    acting = simulator.runai.identity_for(config.user, config.role)
-    if config.user is not None and not acting.is_admin and not acting.project_names:
-        # Almost always a typo (users are e-mail addresses); an empty console would not say so.
-        example = simulator.runai.identity_for(None, Role.RESEARCHER).user
-        raise UsageError(
-            f"--user {config.user}: not a member of any project in the {config.scenario!r} scenario "
-            f"(try --user {example})"
-        )
-    demo = DemoBackend(simulator, user=config.user, role=config.role, clock_speed=config.clock_speed)
+
+    def simulator_factory() -> Simulator:
+        # Imported here, in the worker thread that builds it, so the first frame does not wait for it.
+        from console.sim.scenarios import build_simulator
+
+        return build_simulator(config.scenario, config.seed, start=start)
+
+    demo = DemoBackend(
+        simulator_factory, user=config.user, role=config.role, clock_speed=config.clock_speed, start=start
+    )
+    audit_user: str | None = None  # the demo's default user, known once the simulator is built
+    if config.user is not None:
+        # Checked before the screen opens (so the simulator is built now, not lazily): a --user in
+        # no project is almost always a typo (users are e-mail addresses); an empty console won't say.
+        acting = demo.identity_now
+        if not acting.is_admin and not acting.project_names:
+            example = demo.simulator.runai.identity_for(None, Role.RESEARCHER).user
+            raise UsageError(
+                f"--user {config.user}: not a member of any project in the {config.scenario!r} scenario "
+                f"(try --user {example})"
+            )
+        audit_user = acting.user
     backend: Backend = ReadOnlyBackend(demo) if config.read_only else demo
     return AuditedBackend(
-        backend, audit_path=paths.audit_log_path(), user=acting.user, profile=demo.profile_name
+        backend, audit_path=paths.audit_log_path(), user=audit_user, profile=demo.profile_name
     )
 
 

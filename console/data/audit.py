@@ -146,7 +146,7 @@ class AuditedBackend(ForwardingBackend):
         inner: Backend,
         *,
         audit_path: Path,
-        user: str,
+        user: str | None,
         profile: str,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -160,6 +160,9 @@ class AuditedBackend(ForwardingBackend):
         self, action: str, call: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
     ) -> R:
         arguments = action_arguments(action, args, kwargs)
+        if self.user is None:
+            # Not known when the backend is built lazily (the demo): the backend says who is acting.
+            self.user = (await self.identity()).user
         record: dict[str, object] = {
             "time": format_time(self._clock()),
             "user": self.user,
