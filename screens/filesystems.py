@@ -1,6 +1,7 @@
 """WEKA filesystems: group, capacity, SSD used/budget as a bar, bytes on the object tier, tiering
 bucket, snapshot count and the age of the last uploaded snapshot (how old the off-site copy is).
-Enter on a filesystem shows its snapshots.
+Enter on a filesystem shows its snapshots; `c` creates one, `r` resizes, `t` changes its tiering
+bucket and `D` deletes it after its name is typed.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from typing import Any
 
 from rich.text import Text
 
+from console.data.errors import BackendError
 from console.model import BucketMode, Filesystem
+from console.ui.action_runner import run_action
 from console.ui.format import format_age, format_bytes, format_bytes_pair
-from screens.base import ResourceScreen
+from console.ui.keymap import FILESYSTEM_KEYS
+from screens.dialogs import TypeNameDialog
+from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
 from screens.snapshots import SnapshotsScreen
+from screens.weka_actions import WekaActionScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
 
@@ -27,12 +33,14 @@ def tiering_bucket(filesystem: Filesystem) -> str:
     return ",".join(writable) or "—"
 
 
-class FilesystemsScreen(ResourceScreen):
+class FilesystemsScreen(WekaActionScreen):
     """Where the data lives and how full the fast tier is."""
 
     SCREEN_NAME = "filesystems"
     TITLE = "Filesystems"
     RESOURCES = ("filesystems",)
+    KEYS = FILESYSTEM_KEYS
+    WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS)
     EMPTY_MESSAGE = "No filesystems."
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True),
@@ -99,11 +107,92 @@ class FilesystemsScreen(ResourceScreen):
                 search_text=f"{filesystem.name} {filesystem.group_name} {bucket} {filesystem.status}",
             )
 
+    def filesystem_for(self, key: str | None) -> Filesystem | None:
+        filesystems: Sequence[Filesystem] = self.values()["filesystems"] or ()
+        return next((f for f in filesystems if f.uid == key), None)
+
     def open_detail(self, key: str) -> None:
         """Enter on a filesystem: its snapshots."""
-        filesystems: Sequence[Filesystem] = self.values()["filesystems"] or ()
-        filesystem = next((f for f in filesystems if f.uid == key), None)
+        filesystem = self.filesystem_for(key)
         if filesystem is not None:
             self.app.push_screen(
                 SnapshotsScreen(self.context, filesystem_uid=filesystem.uid, filesystem_name=filesystem.name)
             )
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def _chosen_filesystem(self) -> Filesystem | None:
+        filesystem = self.filesystem_for(self.table.cursor_key)
+        if filesystem is None:
+            self.notify("Choose a filesystem first.", severity="warning", timeout=3)
+        return filesystem
+
+    def action_create_filesystem(self) -> None:
+        if not self.refused_read_only():
+            self.run_worker(self._open_create_form(), group="form-data", exclusive=True, exit_on_error=False)
+
+    async def _open_create_form(self) -> None:
+        """Groups and buckets are fetched when the form opens, so its choices are today's."""
+        backend = self.context.backend
+        try:
+            groups = await backend.filesystem_groups()
+            buckets = await backend.buckets()
+        except BackendError as error:
+            self.notify(str(error), title="Create filesystem", severity="error")
+            return
+        self.app.push_screen(CreateFilesystemForm(self.context, groups, buckets))
+
+    def action_resize_filesystem(self) -> None:
+        if self.refused_read_only():
+            return
+        filesystem = self._chosen_filesystem()
+        if filesystem is not None:
+            self.app.push_screen(ResizeFilesystemForm(self.context, filesystem))
+
+    def action_set_tiering(self) -> None:
+        if self.refused_read_only():
+            return
+        filesystem = self._chosen_filesystem()
+        if filesystem is not None:
+            self.run_worker(
+                self._open_tiering_form(filesystem), group="form-data", exclusive=True, exit_on_error=False
+            )
+
+    async def _open_tiering_form(self, filesystem: Filesystem) -> None:
+        try:
+            buckets = await self.context.backend.buckets()
+        except BackendError as error:
+            self.notify(str(error), title=f"Tiering of {filesystem.name}", severity="error")
+            return
+        self.app.push_screen(TieringForm(self.context, filesystem, buckets))
+
+    def action_delete_filesystem(self) -> None:
+        """Type the name to delete: all its data goes (reference §10.6), so a y/n is not enough."""
+        if self.refused_read_only():
+            return
+        filesystem = self._chosen_filesystem()
+        if filesystem is None:
+            return
+        explanation = Text.assemble(
+            "Delete filesystem ",
+            (filesystem.name, "bold"),
+            f" and all {format_bytes(filesystem.used_total_bytes)} of data in it. This cannot be undone.",
+            end="",
+        )
+        if filesystem.snapshot_count:
+            plural = "snapshot" if filesystem.snapshot_count == 1 else "snapshots"
+            explanation.append(f"\nIt still has {filesystem.snapshot_count} {plural}.")
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                backend = self.context.backend
+                run_action(
+                    self,
+                    f"Delete filesystem {filesystem.name}",
+                    lambda: backend.delete_filesystem(filesystem.uid),
+                    refresh=("filesystems", "snapshots"),
+                    success=f"Filesystem {filesystem.name} is being deleted.",
+                )
+
+        self.app.push_screen(
+            TypeNameDialog(f"Delete {filesystem.name}", explanation, filesystem.name), answered
+        )

@@ -1,5 +1,9 @@
 """WEKA snapshots: filesystem, name, age, access point, writable, upload state with a progress bar
 (snap-to-object), and the locator a second cluster needs to bring the snapshot online.
+
+Keys: `c` take a snapshot, `d` delete one (y/n), `R` restore its filesystem from it (type the
+filesystem's name: the live content is replaced), `u` upload it to the object store (the row's bar
+then moves, polled every second while any upload runs), `F` create a filesystem from an uploaded one.
 """
 
 from __future__ import annotations
@@ -8,11 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
+from textual.timer import Timer
 
-from console.model import Snapshot, StowStatus
+from console.data.errors import BackendError
+from console.model import Filesystem, Snapshot, StowStatus
+from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age
-from screens.base import ResourceScreen
+from console.ui.keymap import SNAPSHOT_KEYS
+from screens.dialogs import ConfirmDialog, TypeNameDialog
+from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm
+from screens.weka_actions import WekaActionScreen
 from widgets.bars import progress_bar
 from widgets.resource_table import Column, Row
 
@@ -22,16 +32,22 @@ UPLOAD_WORDS = {
     StowStatus.SYNCHRONIZED: "uploaded",
 }
 
+UPLOAD_POLL_SECONDS = 1.0
+"""While an upload runs its row's bar moves; the snapshots resource is fetched this often until done."""
 
-class SnapshotsScreen(ResourceScreen):
+
+class SnapshotsScreen(WekaActionScreen):
     """All snapshots; opened from a filesystem (enter on Filesystems), only that filesystem's."""
 
     SCREEN_NAME = "snapshots"
     TITLE = "Snapshots"
     RESOURCES = ("snapshots",)
+    KEYS = SNAPSHOT_KEYS
+    WRITE_ACTIONS = frozenset(key.action for key in SNAPSHOT_KEYS)
     EMPTY_MESSAGE = "No snapshots."
     COLUMNS = (
-        Column("filesystem", "FILESYSTEM", 12, priority=1, sort_hotkey="F"),
+        # ⇧s, not ⇧f: ⇧f creates a filesystem from the snapshot under the cursor.
+        Column("filesystem", "FILESYSTEM", 12, priority=1, sort_hotkey="S"),
         Column("name", "NAME", 16, sort_hotkey="N", grow=True),
         Column("created", "AGE", 5, align="right", sort_hotkey="A"),
         Column("access_point", "ACCESS POINT", 14, priority=3, sort_hotkey="P"),
@@ -51,6 +67,7 @@ class SnapshotsScreen(ResourceScreen):
         self.filesystem_uid = filesystem_uid
         self.filesystem_name = filesystem_name
         self._rows = self.row_cache(self._snapshot_row, key=lambda snapshot: snapshot.uid)
+        self._upload_timer: Timer | None = None
 
     @property
     def screen_title(self) -> str:
@@ -60,7 +77,20 @@ class SnapshotsScreen(ResourceScreen):
         snapshots: Sequence[Snapshot] = values["snapshots"]
         if self.filesystem_uid is not None:
             snapshots = [s for s in snapshots if s.filesystem_uid == self.filesystem_uid]
+        self._follow_uploads(any(s.stow_status is StowStatus.UPLOADING for s in snapshots))
         return self._rows.rows(snapshots)
+
+    def _follow_uploads(self, uploading: bool) -> None:
+        """Poll every second while an upload runs (the bar should move), back to the normal rate after."""
+        if uploading and self._upload_timer is None:
+            self._upload_timer = self.set_interval(UPLOAD_POLL_SECONDS, self._poll_uploads)
+        elif not uploading and self._upload_timer is not None:
+            self._upload_timer.stop()
+            self._upload_timer = None
+
+    def _poll_uploads(self) -> None:
+        if self.is_current:
+            self.context.bridge.refresh(("snapshots",))
 
     def _upload_cell(self, snapshot: Snapshot) -> Text:
         palette = self.palette
@@ -111,3 +141,149 @@ class SnapshotsScreen(ResourceScreen):
                 f"{UPLOAD_WORDS[snapshot.stow_status]} {snapshot.stow_status.value} {snapshot.locator}"
             ),
         )
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def snapshot_for(self, key: str | None) -> Snapshot | None:
+        snapshots: Sequence[Snapshot] = self.values()["snapshots"] or ()
+        return next((s for s in snapshots if s.uid == key), None)
+
+    def _chosen_snapshot(self) -> Snapshot | None:
+        snapshot = self.snapshot_for(self.table.cursor_key)
+        if snapshot is None:
+            self.notify("Choose a snapshot first.", severity="warning", timeout=3)
+        return snapshot
+
+    def action_create_snapshot(self) -> None:
+        if self.refused_read_only():
+            return
+        cursor = self.snapshot_for(self.table.cursor_key)
+        filesystem_uid = self.filesystem_uid or (cursor.filesystem_uid if cursor is not None else None)
+        self.run_worker(
+            self._open_create_form(filesystem_uid), group="form-data", exclusive=True, exit_on_error=False
+        )
+
+    async def _open_create_form(self, filesystem_uid: str | None) -> None:
+        try:
+            filesystems = await self.context.backend.filesystems()
+        except BackendError as error:
+            self.notify(str(error), title="Create snapshot", severity="error")
+            return
+        self.app.push_screen(CreateSnapshotForm(self.context, filesystems, filesystem_uid=filesystem_uid))
+
+    def action_delete_snapshot(self) -> None:
+        if self.refused_read_only():
+            return
+        snapshot = self._chosen_snapshot()
+        if snapshot is None:
+            return
+        lines: list[str | Text] = [
+            Text.assemble(
+                "Delete snapshot ",
+                (snapshot.name, "bold"),
+                " of ",
+                (snapshot.filesystem_name, "bold"),
+                "?",
+                end="",
+            ),
+            f"Access point {snapshot.access_point} disappears; the filesystem itself is not touched.",
+        ]
+        if snapshot.stow_status is StowStatus.SYNCHRONIZED:
+            lines.append("Its upload in a local bucket is deleted too; a remote bucket keeps its copy.")
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                backend = self.context.backend
+                run_action(
+                    self,
+                    f"Delete snapshot {snapshot.name}",
+                    lambda: backend.delete_snapshot(snapshot.uid),
+                    refresh=("snapshots", "filesystems"),
+                    success=f"Snapshot {snapshot.name} of {snapshot.filesystem_name} is being deleted.",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(f"Delete {snapshot.name}", lines, confirm_label="Delete", danger=True), answered
+        )
+
+    def action_restore_snapshot(self) -> None:
+        """Restore replaces the live filesystem (reference §12.3): type the filesystem's name, not the
+        snapshot's, because the filesystem is what loses data."""
+        if self.refused_read_only():
+            return
+        snapshot = self._chosen_snapshot()
+        if snapshot is None:
+            return
+        fs_name = snapshot.filesystem_name
+        explanation = Text.assemble(
+            "Restore filesystem ",
+            (fs_name, "bold"),
+            " to snapshot ",
+            (snapshot.name, "bold"),
+            f" ({snapshot.created_at:%Y-%m-%d %H:%M} UTC). Everything written to ",
+            (fs_name, "bold"),
+            " since then is lost; stop IO to it first.",
+            end="",
+        )
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                backend = self.context.backend
+                run_action(
+                    self,
+                    f"Restore {fs_name} from {snapshot.name}",
+                    lambda: backend.restore_snapshot(snapshot.uid),
+                    refresh=("filesystems", "snapshots"),
+                    success=f"Filesystem {fs_name} restored from snapshot {snapshot.name}.",
+                )
+
+        self.app.push_screen(TypeNameDialog(f"Restore {fs_name}", explanation, fs_name), answered)
+
+    def action_upload_snapshot(self) -> None:
+        """Start a snap-to-object upload; the API refuses what cannot upload (writable, untiered, busy)."""
+        if self.refused_read_only():
+            return
+        snapshot = self._chosen_snapshot()
+        if snapshot is None:
+            return
+        backend = self.context.backend
+        run_action(
+            self,
+            f"Upload {snapshot.name}",
+            lambda: backend.upload_snapshot(snapshot.uid),
+            refresh=("snapshots",),
+            success=f"Upload of {snapshot.name} of {snapshot.filesystem_name} to the object store started.",
+        )
+
+    def action_create_filesystem_from_snapshot(self) -> None:
+        if self.refused_read_only():
+            return
+        snapshot = self._chosen_snapshot()
+        if snapshot is None:
+            return
+        if snapshot.stow_status is not StowStatus.SYNCHRONIZED or not snapshot.locator:
+            state = UPLOAD_WORDS[snapshot.stow_status]
+            if snapshot.stow_status is StowStatus.UPLOADING and snapshot.upload_progress_percent is not None:
+                state = f"{state}, {snapshot.upload_progress_percent:.0f}%"
+            self.notify(
+                f"Snapshot {snapshot.name} is not uploaded ({state}): only a SYNCHRONIZED snapshot has a "
+                "locator to create a filesystem from. Upload it first (u).",
+                title="Filesystem from snapshot",
+                severity="error",
+                timeout=8,
+            )
+            return
+        self.run_worker(
+            self._open_from_snapshot_form(snapshot), group="form-data", exclusive=True, exit_on_error=False
+        )
+
+    async def _open_from_snapshot_form(self, snapshot: Snapshot) -> None:
+        backend = self.context.backend
+        try:
+            filesystems = await backend.filesystems()
+            groups = await backend.filesystem_groups()
+            buckets = await backend.buckets()
+        except BackendError as error:
+            self.notify(str(error), title="Filesystem from snapshot", severity="error")
+            return
+        source: Filesystem | None = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
+        self.app.push_screen(FilesystemFromSnapshotForm(self.context, snapshot, source, groups, buckets))

@@ -100,7 +100,7 @@ async def test_read_only_badge_with_read_only_config() -> None:
 
 def test_every_registry_screen_has_a_screen_class_and_number_key() -> None:
     assert set(SCREEN_CLASSES) == {entry.name for entry in SCREENS}
-    assert [entry.number_key for entry in SCREENS] == ["1", "2", "3", "4", "5", "6"]
+    assert [entry.number_key for entry in SCREENS] == ["1", "2", "3", "4", "5", "6", "7"]
     for entry in SCREENS:
         assert entry.name == SCREEN_CLASSES[entry.name].SCREEN_NAME
 

@@ -1,0 +1,339 @@
+"""The WEKA cluster at a glance: protection state, capacity, IO over the last minutes, hardware, alerts.
+
+It answers "is the storage healthy and is it keeping up?" before anyone opens a filesystem: the
+protection state in a word (not only a colour), SSD used against provisioned and total, the object
+tier, read/write throughput, IOPS and latency as sparklines of the last five minutes, drives /
+backends / clients active of total, and the open alerts in a table keyed by alert type (enter shows
+an alert's full text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Sparkline, Static
+
+from console.model import Alert, AlertSeverity, WekaCluster, WekaClusterStatus, WekaMetricsSample
+from console.ui.context import ConsoleContext
+from console.ui.format import format_age, format_bytes, format_bytes_pair
+from console.ui.palette import CellPalette
+from screens.base import ResourceScreen
+from widgets.bars import capacity_bar
+from widgets.resource_table import Column, Row
+
+WEKA_CLUSTER = "weka cluster"
+WEKA_METRICS = "weka metrics"
+ALERTS = "alerts"
+"""Store resources of this screen (registered by the screen; they poll only while it is visible)."""
+
+OVERVIEW_REFRESH_SECONDS = 2.0
+"""IO activity moves by the second; a two-second poll keeps the sparklines alive without flooding."""
+METRICS_WINDOW_SECONDS = 300.0
+"""The sparklines' span: long enough to see a trend, short enough to fit 80 columns at a glance."""
+
+CAPACITY_BAR_WIDTH = 20
+LABEL_WIDTH = 12
+VALUE_WIDTH = 11
+
+STATUS_SYMBOLS: dict[WekaClusterStatus, str] = {
+    WekaClusterStatus.OK: "✓",
+    WekaClusterStatus.REBUILDING: "◐",
+    WekaClusterStatus.REDISTRIBUTING: "◐",
+    WekaClusterStatus.PARTIALLY_PROTECTED: "!",
+    WekaClusterStatus.UNPROTECTED: "✗",
+    WekaClusterStatus.UNAVAILABLE: "✗",
+    WekaClusterStatus.UNINITIALIZED: "?",
+    WekaClusterStatus.UNKNOWN: "?",
+}
+STATUS_WORDS: dict[WekaClusterStatus, str] = {
+    WekaClusterStatus.OK: "fully protected",
+    WekaClusterStatus.REBUILDING: "rebuilding after a failure",
+    WekaClusterStatus.REDISTRIBUTING: "redistributing data",
+    WekaClusterStatus.PARTIALLY_PROTECTED: "partially protected",
+    WekaClusterStatus.UNPROTECTED: "NOT protected",
+    WekaClusterStatus.UNAVAILABLE: "unavailable",
+    WekaClusterStatus.UNINITIALIZED: "not initialised",
+    WekaClusterStatus.UNKNOWN: "state unknown",
+}
+"""Each protection state in words (reference/weka.md §5), so the state reads without colour."""
+
+SEVERITY_ORDER: dict[AlertSeverity, int] = {severity: rank for rank, severity in enumerate(AlertSeverity)}
+SEVERITY_SYMBOLS: dict[AlertSeverity, str] = {
+    AlertSeverity.CRITICAL: "✗✗",
+    AlertSeverity.MAJOR: "✗",
+    AlertSeverity.MINOR: "!",
+    AlertSeverity.WARNING: "!",
+    AlertSeverity.INFO: "i",
+}
+
+
+def status_style(status: WekaClusterStatus, palette: CellPalette) -> Style:
+    """Green only for OK, amber while WEKA repairs itself, red when data is at risk or unreachable."""
+    if status is WekaClusterStatus.OK:
+        return palette.ok
+    if status in (WekaClusterStatus.REBUILDING, WekaClusterStatus.REDISTRIBUTING):
+        return palette.warning
+    return palette.error
+
+
+def severity_style(severity: AlertSeverity, palette: CellPalette) -> Style:
+    if severity in (AlertSeverity.CRITICAL, AlertSeverity.MAJOR):
+        return palette.error
+    if severity in (AlertSeverity.MINOR, AlertSeverity.WARNING):
+        return palette.warning
+    return palette.muted
+
+
+def format_rate(bytes_per_second: float) -> str:
+    return f"{format_bytes(bytes_per_second)}/s"
+
+
+def format_iops(iops: float) -> str:
+    """`950`, `12.3k`, `114k`, `1.2M`: IOPS as dashboards print them."""
+    for limit, suffix in ((1e6, "M"), (1e3, "k")):
+        if iops >= limit:
+            scaled = iops / limit
+            return f"{scaled:.0f}{suffix}" if scaled >= 100 else f"{scaled:.1f}{suffix}"
+    return f"{iops:.0f}"
+
+
+def format_latency(microseconds: float) -> str:
+    """`234µs`, `1.2ms`: WEKA reports latency in µs (reference §9)."""
+    if microseconds >= 1000:
+        return f"{microseconds / 1000:.1f}ms"
+    return f"{microseconds:.0f}µs"
+
+
+def alert_key(alert: Alert) -> str:
+    """Row key: the alert type (one row per standing condition), prefixed by its source so a Run:ai
+    and a WEKA alert of the same name cannot collide."""
+    return f"{alert.source}:{alert.type}"
+
+
+class MetricLine(Horizontal):
+    """`Read  13.2GiB/s  ▂▃▅▇█▆▅…`: a label with the latest value, then the sparkline of the window."""
+
+    DEFAULT_CSS = """
+    MetricLine {
+        height: 1;
+    }
+    MetricLine > .metric-label {
+        width: auto;
+        min-width: 24;
+    }
+    MetricLine > Sparkline {
+        width: 1fr;
+        margin: 0 1 0 0;
+    }
+    """
+
+    def __init__(self, label: str, *, id: str) -> None:  # noqa: A002 - Textual's name for it
+        super().__init__(id=id)
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.label), classes="metric-label")
+        yield Sparkline([], summary_function=max)
+
+    def show(self, value: Text, data: Sequence[float]) -> None:
+        """Latest value beside the label; the window as the sparkline (one bar per time slice)."""
+        label = Text(f" {self.label:<8}", end="")
+        label.append_text(value)
+        label.append(" ")
+        self.query_one(".metric-label", Static).update(label)
+        self.query_one(Sparkline).data = list(data)
+
+
+class WekaOverviewScreen(ResourceScreen):
+    """Cluster health, capacity and activity on top; the open alerts as the table below."""
+
+    SCREEN_NAME = "weka"
+    TITLE = "WEKA"
+    RESOURCES = (WEKA_CLUSTER, WEKA_METRICS, ALERTS)
+    EMPTY_MESSAGE = "No open alerts."
+    COLUMNS = (
+        Column("severity", "SEVERITY", 10, sort_hotkey="S"),
+        Column("type", "TYPE", 22, priority=2, sort_hotkey="T"),
+        Column("title", "TITLE", 30, grow=True, sort_hotkey="N"),
+        Column("source", "FROM", 5, priority=3, sort_hotkey="F"),
+        Column("age", "AGE", 5, align="right", priority=1, sort_hotkey="A"),
+    )
+
+    DEFAULT_CSS = """
+    WekaOverviewScreen #weka-summary {
+        height: auto;
+        padding: 0 1;
+    }
+    WekaOverviewScreen #weka-activity-title {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__(context)
+        backend = context.backend
+        context.bridge.add_resource(WEKA_CLUSTER, backend.weka_cluster, OVERVIEW_REFRESH_SECONDS)
+        context.bridge.add_resource(
+            WEKA_METRICS, lambda: backend.weka_metrics(METRICS_WINDOW_SECONDS), OVERVIEW_REFRESH_SECONDS
+        )
+        context.bridge.add_resource(ALERTS, backend.alerts, OVERVIEW_REFRESH_SECONDS)
+        self._rows = self.row_cache(self._alert_row, key=alert_key)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text("Loading…"), id="weka-summary")
+        yield Static(
+            Text(f"Activity, last {METRICS_WINDOW_SECONDS / 60:.0f} minutes"), id="weka-activity-title"
+        )
+        yield MetricLine("Read", id="metric-read")
+        yield MetricLine("Write", id="metric-write")
+        yield MetricLine("IOPS", id="metric-iops")
+        yield MetricLine("Latency", id="metric-latency")
+        yield from super().compose_body()
+
+    # -- data ---------------------------------------------------------------------------------------
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        if not self.is_mounted:
+            return
+        values = self.values()
+        cluster: WekaCluster | None = values[WEKA_CLUSTER]
+        if cluster is not None:
+            self.query_one("#weka-summary", Static).update(self.summary_text(cluster))
+        samples: Sequence[WekaMetricsSample] | None = values[WEKA_METRICS]
+        if samples is not None:
+            self._show_metrics(samples, cluster)
+
+    def summary_text(self, cluster: WekaCluster) -> Text:
+        """Health and hardware on one line, then capacity: SSD used of provisioned, provisioned of the
+        cluster's SSD, and what sits in the object tier."""
+        palette = self.palette
+        muted = palette.muted
+        status = cluster.status
+        line = Text(no_wrap=True, end="")
+        line.append(cluster.name, palette.accent)
+        line.append(f" {cluster.release}", muted)
+        line.append("  ")
+        line.append(f"{STATUS_SYMBOLS[status]} {status.value}", status_style(status, palette))
+        line.append(f" {STATUS_WORDS[status]}", muted)
+        line.append("  IO ", muted)
+        line.append(cluster.io_status, palette.ok if cluster.io_status == "STARTED" else palette.error)
+
+        hardware = Text(no_wrap=True, end="")
+        for label, active, total in (
+            ("drives", cluster.drives_active, cluster.drives_total),
+            ("backends", cluster.backends_active, cluster.backends_total),
+            ("clients", cluster.clients_active, cluster.clients_total),
+        ):
+            hardware.append(f"{label} ", muted)
+            hardware.append(f"{active}/{total}", palette.ok if active >= total else palette.warning)
+            if active < total:
+                hardware.append(f" ({total - active} down)", palette.warning)
+            hardware.append("   ")
+        hardware.append("alerts ", muted)
+        hardware.append(
+            str(cluster.active_alerts_count), palette.error if cluster.active_alerts_count else palette.ok
+        )
+
+        ssd_used = self._bar_line(
+            "SSD used",
+            cluster.ssd_used_bytes,
+            cluster.ssd_provisioned_bytes,
+            "of provisioned",
+        )
+        provisioned = self._bar_line(
+            "Provisioned",
+            cluster.ssd_provisioned_bytes,
+            cluster.total_capacity_bytes,
+            f"of SSD, {format_bytes(cluster.unprovisioned_capacity_bytes)} free",
+        )
+        object_tier = Text(no_wrap=True, end="")
+        object_tier.append(f"{'Object tier':<{LABEL_WIDTH}}", muted)
+        object_tier.append(format_bytes(cluster.object_tier_used_bytes))
+        object_tier.append(" in object-store buckets", muted)
+        if cluster.latest is not None and cluster.latest.obs_upload_bytes_per_second > 0:
+            object_tier.append("  uploading ", muted)
+            object_tier.append(format_rate(cluster.latest.obs_upload_bytes_per_second), palette.accent)
+        return Text("\n", end="").join([line, hardware, ssd_used, provisioned, object_tier])
+
+    def _bar_line(self, label: str, used: int, total: int, words: str) -> Text:
+        palette = self.palette
+        fraction = used / total if total else 0.0
+        style = palette.error if fraction >= 0.95 else palette.warning if fraction >= 0.85 else palette.ok
+        line = Text(no_wrap=True, end="")
+        line.append(f"{label:<{LABEL_WIDTH}}", palette.muted)
+        line.append_text(
+            capacity_bar(used, total, width=CAPACITY_BAR_WIDTH, fill_style=style, free_style=palette.muted)
+        )
+        line.append(f" {format_bytes_pair(used, total)} ")
+        line.append(f"{fraction:.0%} ", style)
+        line.append(words, palette.muted)
+        return line
+
+    def _show_metrics(self, samples: Sequence[WekaMetricsSample], cluster: WekaCluster | None) -> None:
+        latest = samples[-1] if samples else (cluster.latest if cluster is not None else None)
+
+        def value(text: str) -> Text:
+            return Text(f"{text:>{VALUE_WIDTH}}", end="")
+
+        reads = [sample.read_bytes_per_second for sample in samples]
+        writes = [sample.write_bytes_per_second for sample in samples]
+        iops = [sample.iops for sample in samples]
+        latency = [sample.latency_microseconds for sample in samples]
+        if latest is None:
+            for line in self.query(MetricLine):
+                line.show(value("—"), ())
+            return
+        self.query_one("#metric-read", MetricLine).show(
+            value(format_rate(latest.read_bytes_per_second)), reads
+        )
+        self.query_one("#metric-write", MetricLine).show(
+            value(format_rate(latest.write_bytes_per_second)), writes
+        )
+        self.query_one("#metric-iops", MetricLine).show(value(format_iops(latest.iops)), iops)
+        self.query_one("#metric-latency", MetricLine).show(
+            value(format_latency(latest.latency_microseconds)), latency
+        )
+
+    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        alerts: Sequence[Alert] = values[ALERTS]
+        return self._rows.rows(alerts)
+
+    def _alert_row(self, alert: Alert) -> Row:
+        palette = self.palette
+        style = palette.muted if alert.muted else severity_style(alert.severity, palette)
+        severity = Text(f"{SEVERITY_SYMBOLS[alert.severity]} {alert.severity.value}", style, end="")
+        if alert.muted:
+            severity.append(" muted", palette.muted)
+        return Row(
+            key=alert_key(alert),
+            cells=(
+                severity,
+                Text(alert.type, end=""),
+                Text(alert.title, end=""),
+                Text(alert.source, palette.muted, end=""),
+                format_age(self.now, alert.raised_at),
+            ),
+            sort_values=(
+                (alert.muted, SEVERITY_ORDER[alert.severity]),
+                alert.type,
+                alert.title,
+                alert.source,
+                -alert.raised_at.timestamp(),
+            ),
+            search_text=(
+                f"{alert.severity.value} {alert.type} {alert.title} {alert.source} {alert.description}"
+            ),
+        )
+
+    def open_detail(self, key: str) -> None:
+        """Enter on an alert: its full description (what to do about it), which the table crops."""
+        alerts: Sequence[Alert] = self.values()[ALERTS] or ()
+        alert = next((a for a in alerts if alert_key(a) == key), None)
+        if alert is not None:
+            self.notify(alert.description or alert.title, title=alert.title, timeout=10)
