@@ -29,6 +29,7 @@ from screens.help import HelpScreen, sections_for
 from screens.nodes import NodesScreen
 from screens.projects import ProjectsScreen
 from screens.snapshots import SnapshotsScreen
+from screens.weka_overview import WekaOverviewScreen
 from screens.workloads import WorkloadsScreen
 from themes import STYLESHEET_PATH, THEMES, theme_name
 
@@ -39,6 +40,7 @@ SCREEN_CLASSES: dict[str, type[RwcScreen]] = {  # keyed like console.ui.keymap.S
     "gpus": GpusScreen,
     "filesystems": FilesystemsScreen,
     "snapshots": SnapshotsScreen,
+    "weka": WekaOverviewScreen,
 }
 
 

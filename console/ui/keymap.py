@@ -36,6 +36,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("gpus", "GPU fractions", "4", ("gpu", "fractions", "frac"), "Each GPU and who holds it"),
     ScreenEntry("filesystems", "Filesystems", "5", ("fs", "filesystem"), "WEKA filesystems: SSD, tiering"),
     ScreenEntry("snapshots", "Snapshots", "6", ("snap", "snapshot", "snaps"), "WEKA snapshots and uploads"),
+    ScreenEntry("weka", "WEKA", "7", ("wk",), "WEKA cluster: health, capacity, IO, alerts"),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"
@@ -172,6 +173,36 @@ NODE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("U", "undrain_node", "Undrain", scope="nodes", key_display="⇧u", group="Nodes"),
 )
 
+FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("c", "create_filesystem", "Create filesystem", scope="filesystems", group="Filesystems"),
+    KeyAction("r", "resize_filesystem", "Resize", scope="filesystems", group="Filesystems"),
+    KeyAction("t", "set_tiering", "Tiering", scope="filesystems", group="Filesystems"),
+    KeyAction(
+        "D",
+        "delete_filesystem",
+        "Delete filesystem",
+        scope="filesystems",
+        key_display="⇧d",
+        group="Filesystems",
+    ),
+)
+
+SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("c", "create_snapshot", "Create snapshot", scope="snapshots", group="Snapshots"),
+    KeyAction("d", "delete_snapshot", "Delete snapshot", scope="snapshots", group="Snapshots"),
+    KeyAction("R", "restore_snapshot", "Restore", scope="snapshots", key_display="⇧r", group="Snapshots"),
+    KeyAction("u", "upload_snapshot", "Upload", scope="snapshots", group="Snapshots"),
+    KeyAction(
+        "F",
+        "create_filesystem_from_snapshot",
+        "Filesystem from snapshot",
+        scope="snapshots",
+        key_display="⇧f",
+        group="Snapshots",
+    ),
+)
+"""WEKA actions; uppercase keys are the ones that destroy or replace data (shift to reach them)."""
+
 CONFIRM_KEYS: tuple[KeyAction, ...] = (
     KeyAction("y,enter", "confirm", "Yes", scope="confirm", key_display="y", palette=False, group="Confirm"),
     KeyAction(
@@ -275,6 +306,8 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *HELP_KEYS,
     *PROJECT_KEYS,
     *NODE_KEYS,
+    *FILESYSTEM_KEYS,
+    *SNAPSHOT_KEYS,
     *CONFIRM_KEYS,
     *TYPE_NAME_KEYS,
     *FORM_KEYS,
