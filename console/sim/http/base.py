@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import socket
 import threading
 import time
@@ -77,6 +78,13 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    stream: Iterator[bytes] | None = None
+    """When set, the body is sent chunked from this iterator (a follow stream); `body` is ignored.
+
+    An empty chunk is a heartbeat: nothing is written, but the server checks whether the client has
+    gone or the server is stopping, and ends the stream if so. Iterators should yield one every
+    fraction of a second while idle, so an abandoned stream ends promptly.
+    """
 
     @classmethod
     def json(cls, status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
@@ -209,6 +217,8 @@ class SimHttpServer:
         self.faults = FaultInjector()
         self.before_request = before_request
         self.requests_seen: list[tuple[str, str]] = []
+        self.closing = threading.Event()
+        """Set by `stop`; streaming responses end at their next chunk or heartbeat."""
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -229,6 +239,7 @@ class SimHttpServer:
         return self
 
     def stop(self) -> None:
+        self.closing.set()
         self._server.shutdown()
         self._server.server_close()
         if self._thread:
@@ -290,6 +301,9 @@ class SimHttpServer:
                 self._write(response)
 
             def _write(self, response: Response) -> None:
+                if response.stream is not None:
+                    self._write_stream(response)
+                    return
                 try:
                     self.send_response(response.status)
                     self.send_header("Content-Type", response.content_type)
@@ -302,6 +316,46 @@ class SimHttpServer:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
+            def _write_stream(self, response: Response) -> None:
+                """Send `response.stream` chunked until it ends, the client leaves or the server stops."""
+                stream = response.stream
+                assert stream is not None
+                self.close_connection = True  # one stream per connection keeps the bookkeeping trivial
+                try:
+                    self.send_response(response.status)
+                    self.send_header("Content-Type", response.content_type)
+                    self.send_header("Transfer-Encoding", "chunked")
+                    for key, value in response.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    for chunk in stream:
+                        if server.closing.is_set():
+                            break
+                        if not chunk:
+                            if _client_gone(self.connection):
+                                break
+                            continue
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    else:
+                        self.wfile.write(b"0\r\n\r\n")
+                except OSError:  # BrokenPipeError, ConnectionResetError: the client went away
+                    pass
+                finally:
+                    close = getattr(stream, "close", None)
+                    if close is not None:
+                        close()
+
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
         return Handler
+
+
+def _client_gone(connection: socket.socket) -> bool:
+    """Whether the peer closed its end (readable with nothing to read), without consuming any bytes."""
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        if not readable:
+            return False
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
