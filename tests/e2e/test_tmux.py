@@ -1,19 +1,23 @@
-"""The real `rwc` process in a real terminal (tmux at 80x24): it starts, draws, and quits on `q`.
+"""The real `rwc` process in a real terminal (tmux at 80x24): it starts, draws, goes through every
+screen by number key and by `:`, filters with `/`, shows help on `?`, and quits on `q` with exit 0.
 
-Pilot tests drive the app in-process; this one proves the installed entry point, the terminal driver
-and the exit path work together, the way a user over SSH meets them.
+Pilot tests drive the app in-process; these prove the installed entry point, the terminal driver, the
+key decoding and the exit path work together, the way a user over SSH meets them. They read only what
+`tmux capture-pane` shows, and no screen may ever show a Python traceback.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,7 @@ pytestmark = [
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 20.0
+STEP_TIMEOUT_SECONDS = 5.0
 QUIT_TIMEOUT_SECONDS = 10.0
 
 
@@ -36,6 +41,8 @@ class TmuxSession:
         self.session_name = session_name
         self.status_file = status_file
         self.log_file = log_file
+        self.tracebacks: list[str] = []
+        """Every captured screen that showed a traceback (there must be none)."""
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -47,21 +54,36 @@ class TmuxSession:
 
     def capture(self) -> str:
         result = self.tmux("capture-pane", "-p", "-t", self.session_name, check=False)
-        return result.stdout if result.returncode == 0 else ""
+        screen = result.stdout if result.returncode == 0 else ""
+        if "Traceback" in screen:
+            self.tracebacks.append(screen)
+        return screen
 
-    def wait_for_text(self, text: str, timeout: float) -> str:
-        """Poll the pane until `text` shows; fail with the last screen if it never does."""
+    def send_keys(self, *keys: str) -> None:
+        """tmux key names, one key each: `1`, `Enter`, `Escape`, `?`."""
+        self.tmux("send-keys", "-t", self.session_name, *keys)
+
+    def type_text(self, text: str) -> None:
+        """`text` literally, character by character (so `wl` is not read as a key name)."""
+        self.tmux("send-keys", "-t", self.session_name, "-l", text)
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float) -> str:
+        """Poll the pane until `predicate(screen)` holds; fail with the last screen if it never does."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             finished = self.status_file.exists() or not self.is_alive()
             screen = self.capture()
             if finished:
-                pytest.fail(f"rwc exited before showing {text!r}; {self.diagnostics(screen)}")
-            if text in screen:
+                pytest.fail(f"rwc exited before showing {what}; {self.diagnostics(screen)}")
+            if predicate(screen):
                 return screen
-            time.sleep(0.2)
-        pytest.fail(f"{text!r} did not appear within {timeout:.0f}s; {self.diagnostics(screen)}")
+            time.sleep(0.1)
+        pytest.fail(f"{what} did not appear within {timeout:.0f}s; {self.diagnostics(screen)}")
+
+    def wait_for_text(self, text: str, timeout: float) -> str:
+        """Poll the pane until `text` shows; fail with the last screen if it never does."""
+        return self.wait_for(lambda screen: text in screen, repr(text), timeout)
 
     def diagnostics(self, screen: str) -> str:
         """The last screen, rwc's exit status and its log: what a failed run leaves to explain itself."""
@@ -78,9 +100,17 @@ class TmuxSession:
         return False
 
 
+def rwc_command() -> str:
+    """The `rwc` console script installed next to this Python, else `python -m console` (a checkout)."""
+    script = shutil.which("rwc", path=str(Path(sys.executable).parent))
+    if script is not None:
+        return shlex.quote(script)
+    return f"{shlex.quote(sys.executable)} -m console"
+
+
 @pytest.fixture
 def rwc_in_tmux(tmp_path: Path) -> Iterator[TmuxSession]:
-    """`python -m console --demo --clock-speed 0` in an 80x24 tmux pane with private XDG dirs.
+    """`rwc --demo --clock-speed 0` in an 80x24 tmux pane with private XDG dirs.
 
     The wrapper shell writes rwc's exit status to `session.status_file`.
     """
@@ -94,7 +124,7 @@ def rwc_in_tmux(tmp_path: Path) -> Iterator[TmuxSession]:
         "TEXTUAL_ANIMATIONS": "none",
     }
     assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    rwc = f"{shlex.quote(sys.executable)} -m console --demo --clock-speed 0"
+    rwc = f"{rwc_command()} --demo --clock-speed 0"
     # The wrapper records the exit status; after a failure it keeps the pane (and rwc's one-line error)
     # on screen so the test can show it, while a clean exit ends the session at once.
     command = (
@@ -113,8 +143,125 @@ def test_demo_starts_draws_and_quits(rwc_in_tmux: TmuxSession) -> None:
     session = rwc_in_tmux
     screen = session.wait_for_text("DEMO", START_TIMEOUT_SECONDS)
     assert "Traceback" not in screen
-    session.tmux("send-keys", "-t", session.session_name, "q")
+    session.send_keys("q")
     assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), (
         f"rwc did not quit on q; screen:\n{session.capture()}"
     )
     assert session.status_file.read_text().strip() == "0"
+
+
+# -- the tour -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One screen of the tour: its number key, its title in the header and a row the seeded demo has."""
+
+    key: str
+    title: str
+    row: str
+
+
+TOUR = (
+    Stop("1", "Projects", "llm-pretrain"),
+    Stop("2", "Workloads", "vit-large-pretrain"),
+    Stop("3", "Nodes", "dgx-h100-04"),
+    Stop("4", "GPU fractions", "dgx-a100-01"),
+    Stop("5", "Filesystems", "inference-cache"),
+    Stop("6", "Snapshots", "eval-sandbox"),  # nightly names carry the date the demo starts
+)
+
+
+def header_count(screen: str, title: str) -> tuple[int, int] | None:
+    """(shown, total) from the header's `Title [total]` or `Title [shown/total] /filter`; None if absent."""
+    match = re.search(rf"^ ?{re.escape(title)} \[(?:(\d+)/)?(\d+)\]", screen, re.MULTILINE)
+    if match is None:
+        return None
+    total = int(match.group(2))
+    return (int(match.group(1)) if match.group(1) else total, total)
+
+
+def showing(title: str, *rows: str) -> Callable[[str], bool]:
+    """The header names `title` (with its row count, so the data is in) and every one of `rows` shows."""
+    return lambda screen: header_count(screen, title) is not None and all(row in screen for row in rows)
+
+
+def prompt_open(symbol: str) -> Callable[[str], bool]:
+    """The prompt line (just above the footer) starts with `symbol`."""
+
+    def is_open(screen: str) -> bool:
+        lines = screen.rstrip("\n").splitlines()
+        return len(lines) >= 2 and lines[-2].lstrip().startswith(symbol)
+
+    return is_open
+
+
+def test_tour_of_every_screen_filter_help_and_quit(rwc_in_tmux: TmuxSession) -> None:
+    session = rwc_in_tmux
+    session.wait_for(
+        showing("Workloads", "vit-large-pretrain"), "the workloads at start", START_TIMEOUT_SECONDS
+    )
+
+    for stop in TOUR:
+        session.send_keys(stop.key)
+        screen = session.wait_for(
+            showing(stop.title, stop.row), f"{stop.title} with {stop.row!r}", STEP_TIMEOUT_SECONDS
+        )
+        assert "DEMO" in screen
+
+    # `:wl` enter goes to the workloads from anywhere (here: the snapshots).
+    session.send_keys(":")
+    session.wait_for(prompt_open(":"), "the : prompt", STEP_TIMEOUT_SECONDS)
+    session.type_text("wl")
+    session.send_keys("Enter")
+    screen = session.wait_for(
+        showing("Workloads", "vit-large-pretrain"), ":wl to the workloads", STEP_TIMEOUT_SECONDS
+    )
+    counts = header_count(screen, "Workloads")
+    assert counts is not None
+    _, total = counts
+
+    # `/` narrows the rows as one types; enter keeps the filter, esc clears it.
+    session.send_keys("/")
+    session.wait_for(prompt_open("/"), "the / prompt", STEP_TIMEOUT_SECONDS)
+    session.type_text("jupyter")
+
+    def narrowed(screen: str) -> bool:
+        counts = header_count(screen, "Workloads")
+        return counts is not None and counts[0] < total and "/jupyter" in screen
+
+    screen = session.wait_for(narrowed, "the workloads filtered by /jupyter", STEP_TIMEOUT_SECONDS)
+    assert "jupyter-alice" in screen
+    assert "vit-large-pretrain" not in screen
+    session.send_keys("Enter")
+    session.wait_for(
+        lambda screen: narrowed(screen) and not prompt_open("/")(screen),
+        "the kept filter",
+        STEP_TIMEOUT_SECONDS,
+    )
+    session.send_keys("Escape")
+    session.wait_for(
+        lambda screen: header_count(screen, "Workloads") == (total, total) and "/jupyter" not in screen,
+        "all workloads again after esc",
+        STEP_TIMEOUT_SECONDS,
+    )
+
+    # `?` shows the keys of this screen; esc closes it.
+    session.send_keys("?")
+    screen = session.wait_for_text("Keys — Workloads", STEP_TIMEOUT_SECONDS)
+    assert ":wl" in screen  # the first section, Screens, lists the : commands
+    session.send_keys("Escape")
+    session.wait_for(
+        lambda screen: "Keys — Workloads" not in screen and header_count(screen, "Workloads") is not None,
+        "the workloads after closing help",
+        STEP_TIMEOUT_SECONDS,
+    )
+
+    session.send_keys("q")
+    assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), (
+        f"rwc did not quit on q; screen:\n{session.capture()}"
+    )
+    assert session.status_file.read_text().strip() == "0"
+    assert not session.tracebacks, f"a traceback showed:\n{session.tracebacks[0]}"
+    log = session.log_file.read_text(errors="replace") if session.log_file.exists() else ""
+    assert "Traceback" not in log, log[-4000:]
