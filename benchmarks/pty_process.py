@@ -39,6 +39,10 @@ class PtyProcess:
             "LINES": str(self.rows),
             **self.env,
         }
+        # Measure what users run: Python caching bytecode (some shells here export
+        # PYTHONDONTWRITEBYTECODE, which would recompile rwc's sources on every start).
+        if "PYTHONDONTWRITEBYTECODE" not in self.env:
+            environment.pop("PYTHONDONTWRITEBYTECODE", None)
         self.started_at = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # child

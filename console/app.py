@@ -7,7 +7,9 @@ one. All data comes from the `Backend` through the `Store`; nothing here fetches
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -23,25 +25,42 @@ from console.ui.context import ConsoleContext
 from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN, bindings_for
 from console.ui.store_bridge import StoreBridge
 from screens.base import ResourceScreen, RwcScreen
-from screens.filesystems import FilesystemsScreen
-from screens.gpus import GpusScreen
-from screens.help import HelpScreen, sections_for
-from screens.nodes import NodesScreen
-from screens.projects import ProjectsScreen
-from screens.snapshots import SnapshotsScreen
-from screens.weka_overview import WekaOverviewScreen
-from screens.workloads import WorkloadsScreen
 from themes import STYLESHEET_PATH, THEMES, theme_name
 
-SCREEN_CLASSES: dict[str, type[RwcScreen]] = {  # keyed like console.ui.keymap.SCREENS (a test checks)
-    "projects": ProjectsScreen,
-    "workloads": WorkloadsScreen,
-    "nodes": NodesScreen,
-    "gpus": GpusScreen,
-    "filesystems": FilesystemsScreen,
-    "snapshots": SnapshotsScreen,
-    "weka": WekaOverviewScreen,
-}
+
+class ScreenClasses(Mapping[str, type[RwcScreen]]):
+    """Registry name -> screen class, importing each screen's module on first use.
+
+    Only the screen rwc opens on is imported before the first frame; the others load when the user
+    first switches to them (a few ms each), which keeps start-up close to a bare Textual app's.
+    """
+
+    def __init__(self, locations: Mapping[str, str]) -> None:
+        self._locations = dict(locations)
+
+    def __getitem__(self, name: str) -> type[RwcScreen]:
+        module_name, _, class_name = self._locations[name].partition(":")
+        screen_class: type[RwcScreen] = getattr(importlib.import_module(module_name), class_name)
+        return screen_class
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._locations)
+
+    def __len__(self) -> int:
+        return len(self._locations)
+
+
+SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test checks)
+    {
+        "projects": "screens.projects:ProjectsScreen",
+        "workloads": "screens.workloads:WorkloadsScreen",
+        "nodes": "screens.nodes:NodesScreen",
+        "gpus": "screens.gpus:GpusScreen",
+        "filesystems": "screens.filesystems:FilesystemsScreen",
+        "snapshots": "screens.snapshots:SnapshotsScreen",
+        "weka": "screens.weka_overview:WekaOverviewScreen",
+    }
+)
 
 
 def home_relative(path: Path) -> str:
@@ -77,14 +96,19 @@ class RwcApp(App[None]):
             insecure=config.insecure,
             config_location=home_relative(config.config_path),
         )
-        for name, screen_class in SCREEN_CLASSES.items():
-            self.add_mode(name, partial(screen_class, self.context))
+        for name in SCREEN_CLASSES:
+            self.add_mode(name, partial(self._make_screen, name))
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = theme_name(no_color=config.no_color or bool(os.environ.get("NO_COLOR")))
 
+    def _make_screen(self, name: str) -> RwcScreen:
+        return SCREEN_CLASSES[name](self.context)
+
     def on_mount(self) -> None:
-        self.store.start()
+        # After the first frame: the first fetch builds the demo simulator (or opens connections),
+        # which would otherwise compete with painting the chrome the user is waiting for.
+        self.call_after_refresh(self.store.start)
 
     async def on_unmount(self) -> None:
         """Stop polling, then close the backend's connections (the app runs the loop they live on)."""
@@ -100,6 +124,8 @@ class RwcApp(App[None]):
 
     def action_show_help(self) -> None:
         screen = self.screen
+        from screens.help import HelpScreen, sections_for  # only when asked for: not on the start-up path
+
         if isinstance(screen, HelpScreen):
             return
         title = getattr(screen, "screen_title", "rwc")
