@@ -1,0 +1,1430 @@
+"""The Run:ai control plane's REST API (`/api/v1`) over the simulator, in the real wire formats.
+
+The live Run:ai client is tested against this face, and the conformance test validates every body it
+serves against the real OpenAPI spec (reference/openapi/runai), so the face must say only what the real
+API says. Where the real API has no field for something the domain shows (per-node allocated GPUs, a
+project's running/pending workload counts, the node names of a listed workload), the face serves what the
+real API has instead (telemetry, pods) and the client computes the rest (reference/runai.md §5.2).
+
+What is served (reference/runai.md §1-7):
+
+- `POST /api/v1/token` — `grantType` `client_credentials` with `clientId`/`clientID` (any case) and
+  `clientSecret`; a JWT-shaped `accessToken` (HS256, `exp`, `email` = the acting user) valid for
+  `token_lifetime_seconds` (300 by default, so clients must refresh); 401 `{code, message}` otherwise.
+- clusters (bare array), departments (+ GET one, PUT/PATCH resources), projects (list, count, GET, POST 201,
+  PUT, DELETE 202, PUT/PATCH resources), node pools, nodes, node and workload telemetry, workloads (list,
+  count, GET, pods, events, all pods), submissions (trainings, workspaces, distributed, inferences: 202),
+  suspend/resume (202), delete (202), and `GET /api/v1/authorization/me/access-rules`.
+- Lists: `offset`, `limit` (1-500, default 50), `next` (only while there is a next page), `filterBy`
+  (comma-joined terms, the eight operators; a field this face does not filter on is a 400), `sortBy`,
+  `sortOrder`, `search` (case-insensitive substring of the name).
+
+Every request but the token request needs `Authorization: Bearer <token>`; the token's credential decides
+the acting user and role (`AppCredential`), and the simulator decides what that user may see and do. The
+simulator's `console.data` errors become the real `{code, message}` bodies: Invalid 400, Unauthorized 401,
+Forbidden 403, NotFound 404, Conflict 409 (submissions add `complianceIssues` naming the field).
+
+Choices where the reference is unsure are marked [UNSURE] and made once, here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import math
+import re
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from console.model.identity import Identity, Role
+from console.model.runai import (
+    UNLIMITED,
+    Department,
+    GpuRequest,
+    Node,
+    NodePool,
+    PoolQuota,
+    Project,
+    Workload,
+    WorkloadSpec,
+    WorkloadType,
+)
+from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.runai_state import PRIORITY_CLASS_VALUES
+from console.sim.runai_views import iso, pod_views
+from console.sim.simulator import Simulator
+
+SERVICE = "runai"
+TENANT_ID = 1001
+TOKEN_LIFETIME_SECONDS = 300
+"""Short on purpose: a client that does not refresh its token fails within minutes of a demo."""
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+DEFAULT_OVER_QUOTA_WEIGHT = PoolQuota("", 0.0).over_quota_weight
+"""What a `null` over-quota weight means: the weight a quota has when nobody set one."""
+ACCEPTED = {"code": 202, "message": "Request has been accepted."}
+FACE_NAMESPACE = uuid.UUID("6f1c1d7e-4b0b-4a51-9d43-8c7f3f1f6a10")
+"""Seeds uuid5 ids for things the simulator does not give a UUID (pods, events, nodes)."""
+
+KIND_SEGMENTS: dict[str, WorkloadType] = {
+    "trainings": WorkloadType.TRAINING,
+    "workspaces": WorkloadType.WORKSPACE,
+    "distributed": WorkloadType.DISTRIBUTED,
+    "inferences": WorkloadType.INFERENCE,
+}
+"""`/api/v1/workloads/<segment>` per workload type; inferences have no suspend/resume in the spec."""
+
+CATEGORY: dict[WorkloadType, str] = {
+    WorkloadType.TRAINING: "Train",
+    WorkloadType.DISTRIBUTED: "Train",
+    WorkloadType.WORKSPACE: "Build",
+    WorkloadType.INFERENCE: "Deploy",
+}
+
+CORDON_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+"""Kubernetes taints a cordoned node with this (TaintNodesByCondition), and Run:ai lists node taints, so a
+cordon shows through the Run:ai API as this taint; the node object has no `unschedulable` field."""
+
+SUBMISSION_FIELDS: dict[str, str] = {
+    "name": "name",
+    "project_name": "projectId",
+    "image": "spec.image",
+    "gpu": "spec.compute",
+    "node_pools": "spec.nodePools",
+    "workers": "spec.numWorkers",
+    "duration_seconds": "spec",
+}
+"""The simulator's field names (`Invalid.field`) as `complianceIssues[].field` paths of a submission body."""
+
+NODE_GROUP_KEYS = {"clusterid": "ClusterId", "nodepool": "Nodepool", "node": "Node"}
+WORKLOAD_GROUP_KEYS = {
+    "clusterid": "ClusterId",
+    "departmentid": "DepartmentId",
+    "projectid": "ProjectId",
+    "type": "Type",
+    "currentnodepools": "CurrentNodepools",
+    "phase": "Phase",
+    "category": "Category",
+}
+# [UNSURE] the spec's telemetry example shows a group `{key: "department", value: "1", name: "department-A"}`
+# without saying how keys are spelled; this face answers each group with the `groupBy` name as sent in the
+# spec's enum (e.g. "Node"), the id (or name, for nodes and node pools) as `value`, and a display `name`.
+
+
+@dataclass(frozen=True)
+class AppCredential:
+    """An application / service-account credential the face accepts, and who it acts as."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    user: str
+    role: Role = Role.ADMIN
+
+
+def runai_error_body(status: int, message: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """The `Error` body of the Run:ai `/api/v1` endpoints: `{code, message}` and extras (complianceIssues)."""
+    return {"code": status, "message": message, **extra}
+
+
+def serve_runai(
+    host: SimulatorHost, credentials: Mapping[str, AppCredential], *, port: int = 0, **options: Any
+) -> SimHttpServer:
+    """A started-ready (not yet started) server for the Run:ai face; `options` go to `RunaiFace`."""
+    face = RunaiFace(host, credentials, **options)
+    server = SimHttpServer("runai", face.router, runai_error_body, port=port)
+    server.runai_face = face  # type: ignore[attr-defined]  # tests reach the face (token control)
+    return server
+
+
+def build_runai_router(
+    host: SimulatorHost, credentials: Mapping[str, AppCredential], **options: Any
+) -> Router:
+    """The Run:ai face's `Router` (what `SimHttpServer` serves); see `RunaiFace` for the options."""
+    return RunaiFace(host, credentials, **options).router
+
+
+# ====================================================================================================
+# errors
+# ====================================================================================================
+_STATUS_OF: tuple[tuple[type[BackendError], int], ...] = (
+    (Invalid, 400),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+)
+
+
+def _http_error(error: BackendError, *, submission: bool = False) -> HttpError:
+    status = next((code for kind, code in _STATUS_OF if isinstance(error, kind)), 500)
+    extra: dict[str, Any] = {}
+    if submission and isinstance(error, Invalid) and error.field:
+        wire_field = SUBMISSION_FIELDS.get(error.field, error.field)
+        extra["complianceIssues"] = [{"field": wire_field, "details": error.message}]
+    return HttpError(status, error.message, extra=extra)
+
+
+def _bad_request(message: str, field_path: str | None = None) -> HttpError:
+    extra = {"complianceIssues": [{"field": field_path, "details": message}]} if field_path else None
+    return HttpError(400, message, extra=extra)
+
+
+# ====================================================================================================
+# tokens
+# ====================================================================================================
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class _Tokens:
+    """Issues and checks HS256 JWTs; `expire_all` makes every issued token fail like an expired one."""
+
+    def __init__(self, lifetime_seconds: float, wall_clock: Callable[[], float]) -> None:
+        self.lifetime_seconds = lifetime_seconds
+        self._wall_clock = wall_clock
+        self._key = secrets.token_bytes(32)
+        self._not_before = 0.0
+        self._lock = threading.Lock()
+        self.issued = 0
+
+    def issue(self, credential: AppCredential, issuer: str) -> tuple[str, int]:
+        now = self._wall_clock()
+        lifetime = int(self.lifetime_seconds)
+        with self._lock:
+            self.issued += 1
+            serial = self.issued
+        claims = {
+            "iss": issuer,
+            "sub": credential.client_id,
+            "aud": "runai",
+            "iat": now,
+            "exp": now + self.lifetime_seconds,
+            "jti": f"{serial}",
+            "email": credential.user,
+            "preferred_username": credential.user,
+            "tenant_id": TENANT_ID,
+        }
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+        signature = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+        return f"{header}.{payload}.{signature}", lifetime
+
+    def check(self, token: str) -> str:
+        """The client id the token was issued to; `Unauthorized` for a bad, expired or revoked token."""
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise Unauthorized("Issuer is not familiar.")
+        header, payload, signature = parts
+        expected = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+        if not hmac.compare_digest(expected, signature):
+            raise Unauthorized("Issuer is not familiar.")
+        claims = json.loads(_b64decode(payload))
+        now = self._wall_clock()
+        if claims["exp"] <= now or claims["iat"] < self._not_before:
+            raise Unauthorized("Token is expired.")
+        return str(claims["sub"])
+
+    def expire_all(self) -> None:
+        self._not_before = self._wall_clock() + 1e-6
+
+
+# ====================================================================================================
+# list queries: filterBy, sortBy, search, offset/limit
+# ====================================================================================================
+Getter = Callable[[Any], Any]
+_FILTER_TERM = re.compile(r"^(?P<field>[A-Za-z0-9]+)(?P<op>==|!=|<=|>=|=@|!@|=\^|=\$)(?P<value>.+)$", re.S)
+
+
+def _terms(request: Request, name: str = "filterBy") -> list[str]:
+    """All terms of a comma-joined array parameter (`explode: false`), also accepting it repeated."""
+    return [term for value in request.query.get(name, []) for term in value.split(",") if term]
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.param(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise HttpError(400, f"Query parameter {name} must be an integer, not {raw!r}.") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise HttpError(400, f"Query parameter {name} must be {bounds}, not {value}.")
+    return value
+
+
+def _coerce(sample: Any, raw: str, field_name: str) -> Any:
+    if isinstance(sample, bool):
+        return raw.lower() == "true"
+    if isinstance(sample, (int, float)):
+        try:
+            return float(raw)
+        except ValueError:
+            raise HttpError(400, f"Filter value for {field_name} must be a number, not {raw!r}.") from None
+    if isinstance(sample, datetime):
+        try:
+            return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise HttpError(
+                400, f"Filter value for {field_name} must be an ISO 8601 date, not {raw!r}."
+            ) from None
+    return raw
+
+
+def _compare(actual: Any, op: str, raw: str, field_name: str) -> bool:
+    if isinstance(actual, (tuple, list)):
+        if op in ("!=", "!@"):
+            positive = "==" if op == "!=" else "=@"
+            return not any(_compare(item, positive, raw, field_name) for item in actual)
+        return any(_compare(item, op, raw, field_name) for item in actual)
+    if actual is None:
+        return op in ("!=", "!@")
+    if isinstance(actual, datetime) and op not in ("==", "!=", "<=", ">="):
+        raise HttpError(400, f"Operator {op} does not apply to the date field {field_name}.")
+    wanted = _coerce(actual, raw, field_name)
+    if op == "==":
+        return actual == wanted
+    if op == "!=":
+        return actual != wanted
+    if op == "<=":
+        return actual <= wanted
+    if op == ">=":
+        return actual >= wanted
+    # [UNSURE] the spec does not say whether text operators are case-sensitive; this face matches
+    # `=@ !@ =^ =$` without case (what a search box does) and `==`/`!=` exactly.
+    text, needle = str(actual).lower(), raw.lower()
+    if op == "=@":
+        return needle in text
+    if op == "!@":
+        return needle not in text
+    if op == "=^":
+        return text.startswith(needle)
+    return text.endswith(needle)
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if isinstance(value, (tuple, list)):
+        value = value[0] if value else None
+    if value is None:
+        return (0, "")
+    if isinstance(value, bool):
+        return (1, int(value))
+    if isinstance(value, (int, float)):
+        return (1, float(value))
+    if isinstance(value, datetime):
+        return (2, value.timestamp())
+    return (3, str(value))
+
+
+def query_list(
+    items: Iterable[Any],
+    request: Request,
+    getters: Mapping[str, Getter],
+    *,
+    search: Getter | None = None,
+    sortable: bool = True,
+) -> list[Any]:
+    """Apply `filterBy`, `search` and `sortBy`/`sortOrder` (not the page) to `items`."""
+    result = list(items)
+    for term in _terms(request):
+        found = _FILTER_TERM.match(term)
+        if not found:
+            raise HttpError(400, f"Invalid filterBy term {term!r}: use <field><operator><value>.")
+        name, op, raw = found["field"], found["op"], found["value"]
+        getter = getters.get(name)
+        if getter is None:
+            raise HttpError(400, f"Filtering by {name!r} is not supported; supported: {', '.join(getters)}.")
+        result = [item for item in result if _compare(getter(item), op, raw, name)]
+    text = request.param("search")
+    if text and search is not None:
+        result = [item for item in result if text.lower() in str(search(item)).lower()]
+    sort_by = request.param("sortBy")
+    order = request.param("sortOrder") or "asc"
+    if order not in ("asc", "desc"):
+        raise HttpError(400, f"sortOrder must be asc or desc, not {order!r}.")
+    if sort_by and sortable:
+        getter = getters.get(sort_by)
+        if getter is None:
+            raise HttpError(400, f"Sorting by {sort_by!r} is not supported; supported: {', '.join(getters)}.")
+        result.sort(key=lambda item: _sort_key(getter(item)), reverse=order == "desc")
+    return result
+
+
+def page(items: Sequence[Any], request: Request) -> tuple[Sequence[Any], int | None]:
+    """One page by `offset`/`limit`, and the offset of the next page (None when this is the last).
+
+    [UNSURE] reference §1: `next` is taken to be the offset of the next page and is left out on the last
+    page; the live client also stops on a short page, so either reading of `next` works against it.
+    """
+    offset = _int_param(request, "offset", 0, 0, None)
+    limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    chunk = items[offset : offset + limit]
+    return chunk, (offset + limit if offset + limit < len(items) else None)
+
+
+def _paged(key: str, items: Sequence[Any], request: Request, to_json: Callable[[Any], Any]) -> Response:
+    chunk, next_offset = page(items, request)
+    body: dict[str, Any] = {key: [to_json(item) for item in chunk]}
+    if next_offset is not None:
+        body["next"] = next_offset
+    return Response.json(200, body)
+
+
+# ====================================================================================================
+# wire values
+# ====================================================================================================
+def _number(value: float) -> int | float:
+    """JSON number as the API writes it: integral values without a fraction."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _number_text(value: float) -> str:
+    """Telemetry and metrics values are strings on the wire (reference §6)."""
+    return str(_number(round(value, 6)))
+
+
+def _face_uuid(*parts: str) -> str:
+    return str(uuid.uuid5(FACE_NAMESPACE, "/".join(parts)))
+
+
+def _memory_mib(quantity: str, field_path: str) -> int:
+    """A Kubernetes quantity (`10M`, `4G`, `8192Mi`, `2Gi`) in MiB, rounded up (never less than asked)."""
+    found = re.fullmatch(r"\+?([0-9.]+)(Ki|Mi|Gi|Ti|k|K|M|G|T)?", quantity.strip())
+    if not found:
+        raise _bad_request(f"GPU memory {quantity!r} is not a quantity like 8192Mi or 10G.", field_path)
+    factor = {
+        None: 1,
+        "k": 10**3,
+        "K": 10**3,
+        "M": 10**6,
+        "G": 10**9,
+        "T": 10**12,
+        "Ki": 2**10,
+        "Mi": 2**20,
+        "Gi": 2**30,
+        "Ti": 2**40,
+    }[found[2]]
+    return math.ceil(float(found[1]) * factor / 2**20)
+
+
+def _expect(body: Any, key: str, kinds: type | tuple[type, ...], field_path: str, *, required: bool) -> Any:
+    value = body.get(key) if isinstance(body, Mapping) else None
+    if value is None:
+        if required:
+            raise _bad_request(f"Required parameter is missing: {field_path}.", field_path)
+        return None
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
+        raise _bad_request(f"{field_path} has the wrong type ({type(value).__name__}).", field_path)
+    return value
+
+
+def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+# ====================================================================================================
+# the face
+# ====================================================================================================
+class RunaiFace:
+    """The simulator behind the Run:ai REST API; `router` is what a `SimHttpServer` serves."""
+
+    def __init__(
+        self,
+        host: SimulatorHost,
+        credentials: Mapping[str, AppCredential],
+        *,
+        token_lifetime_seconds: float = TOKEN_LIFETIME_SECONDS,
+        wall_clock: Callable[[], float] = time.time,
+        issuer: str = "https://runai-sim.local/auth/realms/runai",
+    ) -> None:
+        self.host = host
+        self.credentials = {credential.client_id.lower(): credential for credential in credentials.values()}
+        self.tokens = _Tokens(token_lifetime_seconds, wall_clock)
+        self.issuer = issuer
+        self.router = Router()
+        self._register()
+
+    # -- token control for tests ----------------------------------------------------------------
+    def expire_tokens(self) -> None:
+        """Every token issued so far now fails with 401, as if it had expired."""
+        self.tokens.expire_all()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _register(self) -> None:
+        add = self.router.add
+        add("POST", "/api/v1/token", self._token)
+        routes: list[tuple[str, str, Callable[..., Response]]] = [
+            ("GET", "/api/v1/clusters", self._clusters),
+            ("GET", "/api/v1/clusters/{cluster_uuid}", self._cluster),
+            ("GET", "/api/v1/authorization/me/access-rules", self._my_access_rules),
+            ("GET", "/api/v1/org-unit/departments", self._departments),
+            ("GET", "/api/v1/org-unit/departments/count", self._departments_count),
+            ("GET", "/api/v1/org-unit/departments/{department_id}", self._department),
+            ("PUT", "/api/v1/org-unit/departments/{department_id}/resources", self._put_department_resources),
+            (
+                "PATCH",
+                "/api/v1/org-unit/departments/{department_id}/resources",
+                self._patch_department_resources,
+            ),
+            ("GET", "/api/v1/org-unit/projects", self._projects),
+            ("GET", "/api/v1/org-unit/projects/count", self._projects_count),
+            ("POST", "/api/v1/org-unit/projects", self._create_project),
+            ("GET", "/api/v1/org-unit/projects/{project_id}", self._project),
+            ("PUT", "/api/v1/org-unit/projects/{project_id}", self._put_project),
+            ("DELETE", "/api/v1/org-unit/projects/{project_id}", self._delete_project),
+            ("PUT", "/api/v1/org-unit/projects/{project_id}/resources", self._put_project_resources),
+            ("PATCH", "/api/v1/org-unit/projects/{project_id}/resources", self._patch_project_resources),
+            ("GET", "/api/v1/node-pools", self._node_pools),
+            ("GET", "/api/v1/nodes", self._nodes),
+            ("GET", "/api/v1/nodes/telemetry", self._node_telemetry),
+            ("GET", "/api/v1/workloads", self._workloads),
+            ("GET", "/api/v1/workloads/count", self._workloads_count),
+            ("GET", "/api/v1/workloads/pods", self._all_pods),
+            ("GET", "/api/v1/workloads/telemetry", self._workload_telemetry),
+            ("GET", "/api/v1/workloads/{workload_id}", self._workload),
+            ("GET", "/api/v1/workloads/{workload_id}/pods", self._workload_pods),
+            ("GET", "/api/v1/workloads/{workload_id}/events", self._workload_events),
+        ]
+        for segment in KIND_SEGMENTS:
+            base = f"/api/v1/workloads/{segment}"
+            routes.append(("POST", base, self._submitter(segment)))
+            routes.append(("DELETE", base + "/{workload_id}", self._action(segment, "delete")))
+            if segment != "inferences":
+                routes.append(("POST", base + "/{workload_id}/suspend", self._action(segment, "suspend")))
+                routes.append(("POST", base + "/{workload_id}/resume", self._action(segment, "resume")))
+        for method, template, handler in routes:
+            add(
+                method,
+                template,
+                self._authenticated(handler, submission=template.endswith(tuple(KIND_SEGMENTS))),
+            )
+
+    def _authenticated(
+        self, handler: Callable[..., Response], *, submission: bool
+    ) -> Callable[[Request], Response]:
+        """Check the bearer token, then run `handler(request, sim, actor)` under the simulator's lock."""
+
+        def run(request: Request) -> Response:
+            actor_credential = self._credential_of(request)
+            try:
+                with self.host.session() as sim:
+                    actor = sim.runai.identity_for(actor_credential.user, actor_credential.role)
+                    return handler(request, sim, actor)
+            except BackendError as error:
+                raise _http_error(error, submission=submission) from None
+
+        return run
+
+    def _credential_of(self, request: Request) -> AppCredential:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HttpError(401, "Issuer is not familiar.")
+        try:
+            client_id = self.tokens.check(token.strip())
+        except Unauthorized as error:
+            raise HttpError(401, error.message) from None
+        credential = self.credentials.get(client_id.lower())
+        if credential is None:
+            raise HttpError(401, "Issuer is not familiar.")
+        return credential
+
+    @staticmethod
+    def _settled(sim: Simulator) -> None:
+        """After an action the scheduler runs at once, as the demo backend does (`Simulator.settle`)."""
+        sim.settle()
+
+    # -- auth ---------------------------------------------------------------------------------------
+    def _token(self, request: Request) -> Response:
+        body = request.json()
+        if not isinstance(body, Mapping):
+            raise HttpError(400, "Request body must be a JSON object.")
+        # reference §2.2 [CONFLICT]: clientID (spec), clientId (docs), AppId (runapy): any case matches.
+        keys = {str(key).lower(): value for key, value in body.items()}
+        grant = keys.get("granttype")
+        if grant not in ("client_credentials", "app_token"):
+            raise HttpError(400, f"Unsupported grantType {grant!r}; this server accepts client_credentials.")
+        client_id = keys.get("clientid") or keys.get("appid")
+        secret = keys.get("clientsecret") or keys.get("appsecret")
+        if not isinstance(client_id, str) or not isinstance(secret, str):
+            raise HttpError(400, "Required parameter is missing: clientId and clientSecret.")
+        credential = self.credentials.get(client_id.lower())
+        if credential is None or not hmac.compare_digest(credential.client_secret.encode(), secret.encode()):
+            raise HttpError(401, "Invalid client credentials.")
+        token, lifetime = self.tokens.issue(credential, self.issuer)
+        return Response.json(200, {"accessToken": token, "idToken": token, "expiresIn": lifetime})
+
+    def _my_access_rules(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """The caller's access rules: admins hold System administrator on the tenant, researchers a rule per
+        project they are a member of (Run:ai's role names; the client reads the role from these)."""
+        subject = {"subjectId": actor.user, "subjectType": "user", "tenantId": TENANT_ID}
+        if actor.is_admin:
+            rules = [
+                {
+                    **subject,
+                    "id": 1,
+                    "roleId": 1,
+                    "roleName": "System administrator",
+                    "scopeId": str(TENANT_ID),
+                    "scopeType": "tenant",
+                    "scopeName": "runai",
+                },
+            ]
+        else:
+            names = {project.name: project.id for project in sim.runai.projects(actor)}
+            rules = [
+                {
+                    **subject,
+                    "id": 100 + index,
+                    "roleId": 5,
+                    "roleName": "L1 researcher",
+                    "scopeId": project_id,
+                    "scopeType": "project",
+                    "scopeName": name,
+                    "clusterId": sim.runai.cluster.uuid,
+                }
+                for index, (name, project_id) in enumerate(names.items())
+            ]
+        chunk, _ = page(rules, request)
+        return Response.json(
+            200,
+            {
+                "accessRules": {
+                    "totalRecords": len(rules),
+                    "displayRecords": len(chunk),
+                    "accessRules": list(chunk),
+                }
+            },
+        )
+
+    # -- clusters -------------------------------------------------------------------------------------
+    def _cluster_json(self, sim: Simulator) -> dict[str, Any]:
+        info = sim.runai.cluster_info()
+        created = sim.clock.start - timedelta(days=400)
+        return {
+            "uuid": info.uuid,
+            "tenantId": TENANT_ID,
+            "name": info.name,
+            "createdAt": iso(created),
+            "domain": f"https://{info.name}.runai-sim.local",
+            "version": info.version,
+            "status": {
+                "state": info.state,
+                "conditions": [],
+                "platform": {"type": "vanilla", "kubeVersion": "v1.30.4"},
+            },
+            "updatedAt": iso(created),
+            "deletedAt": None,
+            "lastLiveness": iso(sim.clock.now()),
+        }
+
+    def _clusters(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        return Response.json(200, [self._cluster_json(sim)])
+
+    def _cluster(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        if request.path_params["cluster_uuid"] != sim.runai.cluster.uuid:
+            raise HttpError(404, "Resource id not found.")
+        return Response.json(200, self._cluster_json(sim))
+
+    # -- org units: JSON -----------------------------------------------------------------------------
+    @staticmethod
+    def _pool_ids(sim: Simulator) -> dict[str, str]:
+        return {pool.name: pool.id for pool in sim.runai.node_pools()}
+
+    @staticmethod
+    def _resources_json(quotas: Sequence[PoolQuota], pool_ids: Mapping[str, str]) -> list[dict[str, Any]]:
+        return [
+            {
+                "nodePool": {"id": pool_ids.get(quota.node_pool, quota.node_pool), "name": quota.node_pool},
+                "gpu": {
+                    "deserved": _number(quota.deserved_gpus),
+                    "limit": _number(quota.limit_gpus),
+                    "overQuotaWeight": _number(quota.over_quota_weight),
+                },
+                "cpu": None,
+                "memory": None,
+                "priority": None,
+            }
+            for quota in quotas
+        ]
+
+    @staticmethod
+    def _quota_statuses(quotas: Sequence[PoolQuota], pool_ids: Mapping[str, str]) -> dict[str, Any]:
+        def sums(attribute: str) -> dict[str, Any]:
+            return {"gpu": _number(round(sum(getattr(q, attribute) for q in quotas), 6))}
+
+        return {
+            "nodePoolQuotaStatuses": [
+                {
+                    "nodePoolId": pool_ids.get(quota.node_pool, quota.node_pool),
+                    "nodePoolName": quota.node_pool,
+                    "allocated": {"gpu": _number(quota.allocated_gpus)},
+                    "allocatedNonPreemptible": {"gpu": _number(quota.allocated_non_preemptible_gpus)},
+                    "requested": {"gpu": _number(quota.requested_gpus)},
+                }
+                for quota in quotas
+            ],
+            "quotaStatus": {
+                "allocated": sums("allocated_gpus"),
+                "allocatedNonPreemptible": sums("allocated_non_preemptible_gpus"),
+                "requested": sums("requested_gpus"),
+            },
+        }
+
+    def _project_json(self, sim: Simulator, project: Project, pool_ids: Mapping[str, str]) -> dict[str, Any]:
+        created = iso(project.created_at)
+        status: dict[str, Any] = {
+            "namespace": project.namespace,
+            "phase": project.phase.value,
+            "phaseMessage": None,
+            "lastUpdatedTime": created,
+            **self._quota_statuses(project.quotas, pool_ids),
+        }
+        return {
+            "id": project.id,
+            "name": project.name,
+            "description": "",
+            "clusterId": sim.runai.cluster.uuid,
+            "parentId": project.department_id,
+            "requestedNamespace": None,
+            "enforceRunaiScheduler": True,
+            "status": status,
+            "totalResources": {
+                "gpuQuota": _number(round(project.deserved_gpus, 6)),
+                "cpuQuota": None,
+                "memoryQuota": None,
+            },
+            "resources": self._resources_json(project.quotas, pool_ids),
+            "schedulingRules": None,
+            "defaultNodePools": None,
+            "effective": {"schedulingRules": None, "defaultNodePools": None},
+            # [CONFLICT] reference §1: parent ids are typed uuid in the spec but numeric strings in practice.
+            "parent": {"id": project.department_id, "name": project.department_name, "parent": None},
+            "createdAt": created,
+            "updatedAt": created,
+            "createdBy": "admin@runai-sim.local",
+            "updatedBy": "admin@runai-sim.local",
+        }
+
+    def _department_json(
+        self, sim: Simulator, department: Department, pool_ids: Mapping[str, str], *, detailed: bool
+    ) -> dict[str, Any]:
+        state = sim.runai.state.departments[department.id]
+        created = iso(state.created_at)
+        projects = sim.runai.state.projects
+        statuses = self._quota_statuses(department.quotas, pool_ids)
+        body: dict[str, Any] = {
+            "id": department.id,
+            "name": department.name,
+            "description": "",
+            "clusterId": sim.runai.cluster.uuid,
+            "resources": self._resources_json(department.quotas, pool_ids),
+            "totalResources": {
+                "gpuQuota": _number(round(department.deserved_gpus, 6)),
+                "cpuQuota": None,
+                "memoryQuota": None,
+            },
+            "children": [
+                {"id": project_id, "name": projects[project_id].name}
+                for project_id in department.project_ids
+                if project_id in projects
+            ],
+            # DepartmentForList carries only the summed quotaStatus; GET one adds the per-pool statuses.
+            "status": statuses if detailed else {"quotaStatus": statuses["quotaStatus"]},
+            "createdAt": created,
+            "updatedAt": created,
+            "createdBy": "admin@runai-sim.local",
+            "updatedBy": "admin@runai-sim.local",
+        }
+        return body
+
+    # -- org units: getters for filterBy / sortBy ------------------------------------------------------
+    def _project_getters(self, sim: Simulator) -> dict[str, Getter]:
+        cluster = sim.runai.cluster.uuid
+        return {
+            "name": lambda p: p.name,
+            "clusterId": lambda p: cluster,
+            "departmentId": lambda p: p.department_id,
+            "parentId": lambda p: p.department_id,
+            "parentName": lambda p: p.department_name,
+            "phase": lambda p: p.phase.value,
+            "totalGpuQuota": lambda p: p.deserved_gpus,
+            "gpuAllocated": lambda p: p.allocated_gpus,
+            "createdAt": lambda p: p.created_at,
+        }
+
+    def _department_getters(self, sim: Simulator) -> dict[str, Getter]:
+        cluster = sim.runai.cluster.uuid
+        return {
+            "name": lambda d: d.name,
+            "clusterId": lambda d: cluster,
+            "totalGpuQuota": lambda d: d.deserved_gpus,
+            "gpuAllocated": lambda d: d.allocated_gpus,
+            "createdAt": lambda d: sim.runai.state.departments[d.id].created_at,
+        }
+
+    # -- org units: handlers --------------------------------------------------------------------------
+    def _departments(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        items = query_list(sim.runai.departments(actor), request, self._department_getters(sim))
+        pool_ids = self._pool_ids(sim)
+        return _paged(
+            "departments", items, request, lambda d: self._department_json(sim, d, pool_ids, detailed=False)
+        )
+
+    def _departments_count(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        items = query_list(
+            sim.runai.departments(actor), request, self._department_getters(sim), sortable=False
+        )
+        return Response.json(200, {"count": len(items)})
+
+    def _visible_department(self, sim: Simulator, actor: Identity, department_id: str) -> Department:
+        found = next((d for d in sim.runai.departments(actor) if d.id == department_id), None)
+        if found is not None:
+            return found
+        if department_id in sim.runai.state.departments:
+            raise HttpError(403, "You do not have sufficient permissions.")
+        raise HttpError(404, f"Department {department_id} not found.")
+
+    def _department(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        department = self._visible_department(sim, actor, request.path_params["department_id"])
+        return Response.json(200, self._department_json(sim, department, self._pool_ids(sim), detailed=True))
+
+    def _department_resources(
+        self, request: Request, sim: Simulator, actor: Identity, *, replace: bool
+    ) -> Response:
+        department_id = request.path_params["department_id"]
+        existing = next((d for d in sim.runai.departments(_ADMIN) if d.id == department_id), None)
+        if existing is None:
+            raise HttpError(404, f"Department {department_id} not found.")
+        quotas = self._quotas_from_body(sim, request.json(), existing.quotas, replace=replace)
+        department = sim.runai.update_department_quotas(actor, department_id, quotas)
+        self._settled(sim)
+        return Response.json(200, self._resources_json(department.quotas, self._pool_ids(sim)))
+
+    def _put_department_resources(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        return self._department_resources(request, sim, actor, replace=True)
+
+    def _patch_department_resources(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        return self._department_resources(request, sim, actor, replace=False)
+
+    def _projects(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        items = query_list(
+            sim.runai.projects(actor), request, self._project_getters(sim), search=lambda p: p.name
+        )
+        pool_ids = self._pool_ids(sim)
+        return _paged("projects", items, request, lambda p: self._project_json(sim, p, pool_ids))
+
+    def _projects_count(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        items = query_list(
+            sim.runai.projects(actor),
+            request,
+            self._project_getters(sim),
+            search=lambda p: p.name,
+            sortable=False,
+        )
+        return Response.json(200, {"count": len(items)})
+
+    def _visible_project(self, sim: Simulator, actor: Identity, project_id: str) -> Project:
+        found = next((p for p in sim.runai.projects(actor) if p.id == project_id), None)
+        if found is not None:
+            return found
+        if project_id in sim.runai.state.projects:
+            raise HttpError(403, "You do not have sufficient permissions.")
+        raise HttpError(404, f"Project {project_id} not found.")
+
+    def _project(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        project = self._visible_project(sim, actor, request.path_params["project_id"])
+        return Response.json(200, self._project_json(sim, project, self._pool_ids(sim)))
+
+    def _create_project(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        body = request.json()
+        name = _expect(body, "name", str, "name", required=True)
+        cluster_id = _expect(body, "clusterId", str, "clusterId", required=True)
+        if cluster_id != sim.runai.cluster.uuid:
+            raise HttpError(400, f"Cluster {cluster_id} does not exist.")
+        parent_id = _expect(body, "parentId", str, "parentId", required=False) or ""
+        quotas = self._quotas_from_body(sim, body.get("resources"), (), replace=False)
+        project = sim.runai.create_project(actor, name, parent_id, quotas)
+        self._settled(sim)
+        return Response.json(201, self._project_json(sim, project, self._pool_ids(sim)))
+
+    def _put_project(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """ProjectUpdateRequest: `resources` replace the quotas; name, cluster and parent cannot change."""
+        project_id = request.path_params["project_id"]
+        body = request.json()
+        if not isinstance(body, Mapping):
+            raise HttpError(400, "Request body must be a JSON object.")
+        existing = self._existing_project(sim, project_id)
+        quotas = self._quotas_from_body(sim, body.get("resources"), existing.quotas, replace=True)
+        project = sim.runai.update_project_quotas(actor, project_id, quotas)
+        self._settled(sim)
+        return Response.json(200, self._project_json(sim, project, self._pool_ids(sim)))
+
+    def _existing_project(self, sim: Simulator, project_id: str) -> Project:
+        existing = next((p for p in sim.runai.projects(_ADMIN) if p.id == project_id), None)
+        if existing is None:
+            raise HttpError(404, f"Project {project_id} not found.")
+        return existing
+
+    def _project_resources(
+        self, request: Request, sim: Simulator, actor: Identity, *, replace: bool
+    ) -> Response:
+        project_id = request.path_params["project_id"]
+        existing = self._existing_project(sim, project_id)
+        quotas = self._quotas_from_body(sim, request.json(), existing.quotas, replace=replace)
+        project = sim.runai.update_project_quotas(actor, project_id, quotas)
+        self._settled(sim)
+        return Response.json(200, self._resources_json(project.quotas, self._pool_ids(sim)))
+
+    def _put_project_resources(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        return self._project_resources(request, sim, actor, replace=True)
+
+    def _patch_project_resources(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        return self._project_resources(request, sim, actor, replace=False)
+
+    def _delete_project(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        sim.runai.delete_project(actor, request.path_params["project_id"])
+        self._settled(sim)
+        return Response.json(202, ACCEPTED)
+
+    def _quotas_from_body(
+        self, sim: Simulator, items: Any, current: Sequence[PoolQuota], *, replace: bool
+    ) -> list[PoolQuota]:
+        """`Resources[]` as quotas for the simulator.
+
+        PATCH (replace=False) changes only the listed pools and, within one, only the attributes given;
+        PUT (replace=True) also resets every unlisted pool to the defaults. [UNSURE] reference §3.3: a `null`
+        limit is read as "no limit" (-1) and a `null` over-quota weight as the default weight.
+        """
+        if not isinstance(items, list):
+            raise HttpError(400, "resources must be an array of per-node-pool resources.")
+        names_by_id = {pool.id: pool.name for pool in sim.runai.node_pools()}
+        old = {quota.node_pool: quota for quota in current}
+        result: list[PoolQuota] = []
+        for index, item in enumerate(items):
+            where = f"resources[{index}]"
+            if not isinstance(item, Mapping):
+                raise HttpError(400, f"{where} must be an object.")
+            pool = item.get("nodePool")
+            if not isinstance(pool, Mapping) or not isinstance(pool.get("id"), (str, int)):
+                raise HttpError(400, f"Required parameter is missing: {where}.nodePool.id.")
+            pool_id = str(pool["id"])
+            # An unknown id goes through as the pool's name, so the simulator refuses it in its own words.
+            name = names_by_id.get(pool_id) or str(pool.get("name") or pool_id)
+            before = old.get(name) or PoolQuota(node_pool=name, deserved_gpus=0.0)
+            gpu = item.get("gpu")
+            if gpu is None:
+                gpu = {}
+            if not isinstance(gpu, Mapping):
+                raise HttpError(400, f"{where}.gpu must be an object.")
+            values: dict[str, float] = {}
+            for key, attribute, null_value in (
+                ("deserved", "deserved_gpus", 0.0),
+                ("limit", "limit_gpus", UNLIMITED),
+                ("overQuotaWeight", "over_quota_weight", DEFAULT_OVER_QUOTA_WEIGHT),
+            ):
+                if key not in gpu:
+                    values[attribute] = getattr(before, attribute)
+                    continue
+                value = gpu[key]
+                if value is None:
+                    values[attribute] = float(null_value)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    values[attribute] = value
+                else:
+                    raise HttpError(400, f"{where}.gpu.{key} must be a number.")
+            result.append(PoolQuota(node_pool=name, **values))
+        if replace:
+            listed = {quota.node_pool for quota in result}
+            result += [PoolQuota(node_pool=name, deserved_gpus=0.0) for name in old if name not in listed]
+        return result
+
+    # -- node pools and nodes -----------------------------------------------------------------------
+    def _node_pool_json(self, sim: Simulator, pool: NodePool) -> dict[str, Any]:
+        state = sim.runai.state.pools[pool.name]
+        created = iso(state.created_at)
+        placement = {"gpu": pool.placement_strategy, "cpu": pool.placement_strategy}
+        return {
+            "id": pool.id,
+            "name": pool.name,
+            "labelKey": pool.label_key,
+            "labelValue": pool.label_value,
+            "clusterId": sim.runai.cluster.uuid,
+            "clusterName": sim.runai.cluster.name,
+            "tenantId": TENANT_ID,
+            "isDefault": pool.name == "default",
+            "phase": pool.phase,
+            "phaseMessage": "",
+            "status": {"nodes": list(pool.node_names), "conditions": []},
+            "schedulingConfiguration": {"placementStrategy": placement, "minGuaranteedRuntime": None},
+            "gpuNetworkAccelerationDetection": "Auto",
+            "createdBy": "admin@runai-sim.local",
+            "createdAt": created,
+            "updatedBy": "admin@runai-sim.local",
+            "updatedAt": created,
+        }
+
+    def _node_pools(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        cluster = sim.runai.cluster.uuid
+        getters: dict[str, Getter] = {
+            "name": lambda p: p.name,
+            "clusterId": lambda p: cluster,
+            "phase": lambda p: p.phase,
+            "createdAt": lambda p: sim.runai.state.pools[p.name].created_at,
+        }
+        items = query_list(sim.runai.node_pools(), request, getters)
+        # The spec's node-pool list has no `next`; it is paged like the others all the same.
+        chunk, _ = page(items, request)
+        return Response.json(200, {"nodepools": [self._node_pool_json(sim, pool) for pool in chunk]})
+
+    def _node_json(self, sim: Simulator, node: Node) -> dict[str, Any]:
+        taints: list[dict[str, Any]] = [
+            {"key": taint.key, "value": taint.value, "effect": taint.effect} for taint in node.taints
+        ]
+        if node.unschedulable:
+            taints.append(dict(CORDON_TAINT))
+        created = iso(node.created_at)
+        return {
+            "id": _face_uuid("node", node.name),
+            "name": node.name,
+            "clusterUuid": sim.runai.cluster.uuid,
+            "status": node.status.value,
+            # The API's conditions carry no `status` (reference §5.2); the reason says it.
+            "conditions": [
+                {"type": condition.type, "reason": condition.reason, "message": condition.message}
+                for condition in node.conditions
+            ],
+            "taints": taints,
+            "nodePool": node.node_pool,
+            "gpuInfo": {"gpuType": node.gpu_model, "gpuCount": node.gpu_count} if node.gpu_count else None,
+            "nvLinkDomainUid": None,
+            "nvLinkCliqueId": None,
+            "createdAt": created,
+            "updatedAt": iso(sim.runai.state.nodes[node.name].status_since),
+        }
+
+    def _nodes(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        cluster = sim.runai.cluster.uuid
+        getters: dict[str, Getter] = {
+            "name": lambda n: n.name,
+            "status": lambda n: n.status.value,
+            "nodePool": lambda n: n.node_pool,
+            "gpuType": lambda n: n.gpu_model,
+            "clusterUuid": lambda n: cluster,
+        }
+        items = query_list(sim.runai.nodes(), request, getters, search=lambda n: n.name)
+        # The spec's `Nodes` has no `next` (reference §12.9): pages are cut all the same, the client
+        # continues while a page comes back full.
+        chunk, _ = page(items, request)
+        return Response.json(200, {"nodes": [self._node_json(sim, node) for node in chunk]})
+
+    def _node_telemetry(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        kind = request.param("telemetryType")
+        measures: dict[str, Callable[[Node], float]] = {
+            "TOTAL_GPUS": lambda n: n.gpu_count,
+            "READY_GPUS": lambda n: n.gpu_count if n.status.value == "Ready" else 0,
+            "ALLOCATED_GPUS": lambda n: n.allocated_gpus,
+            "TOTAL_GPU_NODES": lambda n: 1 if n.gpu_count else 0,
+            "READY_GPU_NODES": lambda n: 1 if n.gpu_count and n.status.value == "Ready" else 0,
+            "TOTAL_CPU_CORES": lambda n: n.cpu_millicores / 1000,
+            "ALLOCATED_CPU_CORES": lambda n: n.allocated_cpu_millicores / 1000,
+            "TOTAL_CPU_MEMORY_BYTES": lambda n: n.memory_bytes,
+            "ALLOCATED_CPU_MEMORY_BYTES": lambda n: n.allocated_memory_bytes,
+        }
+        if kind not in measures:
+            raise HttpError(
+                400, f"telemetryType {kind!r} is not supported; supported: {', '.join(measures)}."
+            )
+        groups = self._group_by(request, NODE_GROUP_KEYS)
+        nodes = sim.runai.nodes()
+        cluster = sim.runai.cluster_info()
+        wanted_cluster = request.param("clusterId")
+        if wanted_cluster and wanted_cluster != cluster.uuid:
+            nodes = []
+        pool_name = request.param("nodepoolName")
+        if pool_name:
+            nodes = [node for node in nodes if node.node_pool == pool_name]
+
+        def group_of(node: Node) -> tuple[tuple[str, str, str], ...]:
+            parts = {
+                "ClusterId": (cluster.uuid, cluster.name),
+                "Nodepool": (node.node_pool, node.node_pool),
+                "Node": (node.name, node.name),
+            }
+            return tuple((key, *parts[key]) for key in groups)
+
+        return self._telemetry(sim, kind, nodes, group_of, measures[kind])
+
+    @staticmethod
+    def _group_by(request: Request, allowed: Mapping[str, str]) -> list[str]:
+        groups = []
+        for raw in _terms(request, "groupBy"):
+            key = allowed.get(raw.lower())
+            if key is None:
+                raise HttpError(400, f"groupBy {raw!r} is not one of {', '.join(allowed.values())}.")
+            groups.append(key)
+        if len(groups) > 2:
+            raise HttpError(400, "groupBy takes at most two fields.")
+        return groups
+
+    @staticmethod
+    def _telemetry(
+        sim: Simulator,
+        kind: str,
+        items: Iterable[Any],
+        group_of: Callable[[Any], tuple[tuple[str, str, str], ...]],
+        measure: Callable[[Any], float],
+    ) -> Response:
+        totals: dict[tuple[tuple[str, str, str], ...], float] = {}
+        for item in items:
+            key = group_of(item)
+            totals[key] = totals.get(key, 0.0) + measure(item)
+        values = [
+            {
+                "value": _number_text(total),
+                "groups": [{"key": key, "value": value, "name": name} for key, value, name in group],
+            }
+            for group, total in totals.items()
+        ]
+        return Response.json(200, {"type": kind, "timestamp": iso(sim.clock.now()), "values": values})
+
+    # -- workloads: JSON ------------------------------------------------------------------------------
+    def _workload_getters(self, sim: Simulator) -> dict[str, Getter]:
+        cluster = sim.runai.cluster.uuid
+        projects = sim.runai.state.projects
+        return {
+            "type": lambda w: w.type.value,
+            "name": lambda w: w.name,
+            "clusterId": lambda w: cluster,
+            "projectId": lambda w: w.project_id,
+            "projectName": lambda w: w.project_name,
+            "departmentId": lambda w: (
+                projects[w.project_id].department_id if w.project_id in projects else None
+            ),
+            "departmentName": lambda w: w.department_name,
+            "createdAt": lambda w: w.created_at,
+            "submittedBy": lambda w: w.submitted_by,
+            "phase": lambda w: w.phase.value,
+            "completedAt": lambda w: w.completed_at,
+            # The node pool a workload runs in, or the ones it asks for while it runs nowhere (the demo's
+            # WorkloadFilter.node_pool reads it the same way).
+            "nodepool": lambda w: (w.current_node_pool,) if w.current_node_pool else w.requested_node_pools,
+            "allocatedGPU": lambda w: w.allocated_gpus,
+            "phaseUpdatedAt": lambda w: w.phase_updated_at,
+            "category": lambda w: CATEGORY[w.type],
+            "priorityClassName": lambda w: w.priority_class,
+            "priority": lambda w: PRIORITY_CLASS_VALUES.get(w.priority_class, 0),
+        }
+
+    @staticmethod
+    def _visible_workloads(sim: Simulator, actor: Identity, request: Request) -> list[Workload]:
+        if (request.param("deleted") or "").lower() == "true":
+            return []  # deleted workloads are gone from the simulator
+        return sim.runai.workloads(actor)
+
+    @staticmethod
+    def _workload_json(
+        sim: Simulator, actor: Identity, workload_id: str, *, detailed: bool
+    ) -> dict[str, Any]:
+        body = dict(sim.runai.describe_workload(actor, workload_id))
+        if not detailed:
+            body.pop("pendingSchedulingMessages", None)  # WorkloadDetailed only
+        return body
+
+    def _pod_json(self, sim: Simulator, workload: Workload, pod: Any) -> dict[str, Any]:
+        created = iso(pod.created_at)
+        return {
+            "id": _face_uuid("pod", workload.id, pod.name),
+            "name": pod.name,
+            "workloadId": workload.id,
+            "clusterId": sim.runai.cluster.uuid,
+            "projectId": workload.project_id,
+            "nodeName": pod.node_name,
+            "currentNodePool": workload.current_node_pool,
+            "requestedNodePools": list(workload.requested_node_pools),
+            "containers": [{"name": workload.name, "image": workload.image, "startedAt": None}],
+            "k8sPhase": pod.k8s_phase,
+            "k8sPhaseUpdatedAt": iso(workload.phase_updated_at),
+            "priorityClassName": workload.priority_class,
+            "allocatedResources": {"gpu": _number(pod.allocated_gpus)},
+            "tenantId": TENANT_ID,
+            "createdAt": created,
+            "completedAt": iso(workload.completed_at),
+            "updatedAt": iso(workload.phase_updated_at),
+            "deletedAt": None,
+        }
+
+    def _event_json(self, sim: Simulator, workload: Workload, index: int, event: Any) -> dict[str, Any]:
+        namespace = sim.runai.state.projects[workload.project_id].namespace
+        return {
+            "createdAt": iso(event.created_at),
+            "id": _face_uuid("event", workload.id, str(index)),
+            "type": event.type,
+            "clusterId": sim.runai.cluster.uuid,
+            "message": event.message,
+            "reason": event.reason,
+            "source": event.source,
+            "involvedObject": {
+                "uid": workload.id,
+                "kind": "Workload",
+                "name": workload.name,
+                "namespace": namespace,
+            },
+        }
+
+    # -- workloads: handlers --------------------------------------------------------------------------
+    def _workloads(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        items = query_list(
+            self._visible_workloads(sim, actor, request),
+            request,
+            self._workload_getters(sim),
+            search=lambda w: w.name,
+        )
+        return _paged(
+            "workloads", items, request, lambda w: self._workload_json(sim, actor, w.id, detailed=False)
+        )
+
+    def _workloads_count(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        items = query_list(
+            self._visible_workloads(sim, actor, request),
+            request,
+            self._workload_getters(sim),
+            search=lambda w: w.name,
+            sortable=False,
+        )
+        return Response.json(200, {"count": len(items)})
+
+    def _workload(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        return Response.json(
+            200, self._workload_json(sim, actor, request.path_params["workload_id"], detailed=True)
+        )
+
+    def _workload_pods(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        workload = sim.runai.workload(actor, request.path_params["workload_id"])
+        pods = [(workload, pod) for pod in workload.pods]
+        pods = query_list(pods, request, {}, search=lambda pair: pair[1].name)
+        return _paged("pods", pods, request, lambda pair: self._pod_json(sim, *pair))
+
+    def _all_pods(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """Every pod of every visible workload (`GET /api/v1/workloads/pods`), in workload order."""
+        pairs = []
+        for workload in self._visible_workloads(sim, actor, request):
+            state = sim.runai.state.workloads.get(workload.id)
+            if state is not None:
+                pairs += [(workload, pod) for pod in pod_views(state)]
+        cluster = sim.runai.cluster.uuid
+        getters: dict[str, Getter] = {
+            "clusterId": lambda pair: cluster,
+            "workloadId": lambda pair: pair[0].id,
+            "nodeName": lambda pair: pair[1].node_name,
+            "currentNodepool": lambda pair: pair[0].current_node_pool,
+            "createdAt": lambda pair: pair[1].created_at,
+        }
+        completed = (request.param("completed") or "").lower()
+        if completed in ("true", "false"):
+            wanted = completed == "true"
+            pairs = [pair for pair in pairs if (pair[1].k8s_phase in ("Succeeded", "Failed")) is wanted]
+        pairs = query_list(pairs, request, getters, search=lambda pair: pair[1].name)
+        return _paged("pods", pairs, request, lambda pair: self._pod_json(sim, *pair))
+
+    def _workload_events(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        workload_id = request.path_params["workload_id"]
+        workload = sim.runai.workload(actor, workload_id)
+        events = list(enumerate(sim.runai.workload_events(actor, workload_id)))
+        events.sort(key=lambda pair: pair[1].created_at)  # stable: same-time events keep their order
+        order = request.param("sortOrder") or "desc"  # events default to newest first (EventsSort)
+        if order not in ("asc", "desc"):
+            raise HttpError(400, f"sortOrder must be asc or desc, not {order!r}.")
+        if order == "desc":
+            events.reverse()
+        return _paged("events", events, request, lambda pair: self._event_json(sim, workload, *pair))
+
+    def _workload_telemetry(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        kind = request.param("telemetryType")
+        measures: dict[str, Callable[[Workload], float]] = {
+            "WORKLOADS_COUNT": lambda w: 1,
+            "GPU_ALLOCATION": lambda w: w.allocated_gpus,
+        }
+        if kind not in measures:
+            raise HttpError(
+                400, f"telemetryType {kind!r} is not supported; supported: {', '.join(measures)}."
+            )
+        groups = self._group_by(request, WORKLOAD_GROUP_KEYS)
+        workloads = sim.runai.workloads(actor)
+        cluster = sim.runai.cluster_info()
+        if request.param("clusterId") and request.param("clusterId") != cluster.uuid:
+            workloads = []
+        phases = set(_terms(request, "filterByPhases"))
+        if phases:
+            workloads = [w for w in workloads if w.phase.value in phases]
+        projects = sim.runai.state.projects
+        department_id = request.param("departmentId")
+        if department_id:
+            workloads = [w for w in workloads if projects[w.project_id].department_id == department_id]
+        pool_name = request.param("nodepoolName")
+        if pool_name:
+            workloads = [w for w in workloads if w.current_node_pool == pool_name]
+
+        def group_of(workload: Workload) -> tuple[tuple[str, str, str], ...]:
+            project = projects[workload.project_id]
+            parts = {
+                "ClusterId": (cluster.uuid, cluster.name),
+                "DepartmentId": (project.department_id, workload.department_name),
+                "ProjectId": (workload.project_id, workload.project_name),
+                "Type": (workload.type.value, workload.type.value),
+                "CurrentNodepools": (workload.current_node_pool or "", workload.current_node_pool or ""),
+                "Phase": (workload.phase.value, workload.phase.value),
+                "Category": (CATEGORY[workload.type], CATEGORY[workload.type]),
+            }
+            return tuple((key, *parts[key]) for key in groups)
+
+        return self._telemetry(sim, kind, workloads, group_of, measures[kind])
+
+    # -- workloads: actions ---------------------------------------------------------------------------
+    def _submitter(self, segment: str) -> Callable[[Request, Simulator, Identity], Response]:
+        workload_type = KIND_SEGMENTS[segment]
+
+        def submit(request: Request, sim: Simulator, actor: Identity) -> Response:
+            body = request.json()
+            spec = self._spec_from_body(sim, body, workload_type)
+            workload_id = sim.runai.submit_workload(actor, spec)
+            self._settled(sim)
+            workload = sim.runai.workload(actor, workload_id)
+            answer = {
+                "name": workload.name,
+                "requestedName": spec.name,
+                "workloadId": workload.id,
+                "projectId": workload.project_id,
+                "departmentId": sim.runai.state.projects[workload.project_id].department_id,
+                "clusterId": sim.runai.cluster.uuid,
+                "createdBy": actor.user,
+                "createdAt": iso(workload.created_at),
+                "deletedAt": None,
+                "desiredPhase": "Running",
+                "actualPhase": workload.phase.value,
+                "spec": body.get("spec") or {},
+            }
+            return Response.json(202, answer)
+
+        return submit
+
+    def _spec_from_body(self, sim: Simulator, body: Any, workload_type: WorkloadType) -> WorkloadSpec:
+        if not isinstance(body, Mapping):
+            raise HttpError(400, "Request body must be a JSON object.")
+        name = _expect(body, "name", str, "name", required=True)
+        project_id = _expect(body, "projectId", (str, int), "projectId", required=True)
+        cluster_id = _expect(body, "clusterId", str, "clusterId", required=True)
+        if cluster_id != sim.runai.cluster.uuid:
+            raise _bad_request(f"Cluster {cluster_id} does not exist.", "clusterId")
+        project = sim.runai.state.projects.get(str(project_id))
+        if project is None:
+            raise _bad_request(f"Project {project_id} does not exist.", "projectId")
+        spec = body.get("spec")
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, Mapping):
+            raise _bad_request("spec must be an object.", "spec")
+        compute = spec.get("compute")
+        if compute is None:
+            compute = {}
+        if not isinstance(compute, Mapping):
+            raise _bad_request("spec.compute must be an object.", "spec.compute")
+        preemptibility = _expect(spec, "preemptibility", str, "spec.preemptibility", required=False)
+        if preemptibility not in (None, "preemptible", "non-preemptible"):
+            raise _bad_request(f"Unknown preemptibility {preemptibility!r}.", "spec.preemptibility")
+        node_pools = _expect(spec, "nodePools", list, "spec.nodePools", required=False) or []
+        if not all(isinstance(pool, str) for pool in node_pools):
+            raise _bad_request("spec.nodePools must list node-pool names.", "spec.nodePools")
+        workers = 1
+        if workload_type is WorkloadType.DISTRIBUTED:
+            # numWorkers counts the workers beside the master; the simulator counts all pods (master first).
+            num_workers = _expect(spec, "numWorkers", int, "spec.numWorkers", required=False)
+            workers = (1 if num_workers is None else num_workers) + 1
+        return WorkloadSpec(
+            name=name,
+            project_name=project.name,
+            type=workload_type,
+            image=_expect(spec, "image", str, "spec.image", required=False) or "",
+            gpu_request=self._gpu_request(compute),
+            command=_expect(spec, "command", str, "spec.command", required=False) or "",
+            arguments=_expect(spec, "args", str, "spec.args", required=False) or "",
+            node_pools=tuple(node_pools),
+            preemptible=None if preemptibility is None else preemptibility == "preemptible",
+            workers=workers,
+        )
+
+    @staticmethod
+    def _gpu_request(compute: Mapping[str, Any]) -> GpuRequest:
+        """`spec.compute` as a `GpuRequest` (reference §4.5).
+
+        Whole devices: `gpuDevicesRequest` alone (or with a portion of exactly 1). A portion or an amount
+        of memory: of one device. [CONFLICT] reference §4.5 on N devices x a fraction: the simulator (and
+        the domain) support fractions of a single device only, so this face refuses more.
+        """
+        devices = _expect(compute, "gpuDevicesRequest", int, "spec.compute.gpuDevicesRequest", required=False)
+        if devices is not None and devices < 0:
+            raise _bad_request("gpuDevicesRequest cannot be negative.", "spec.compute.gpuDevicesRequest")
+        kind = _expect(compute, "gpuRequestType", str, "spec.compute.gpuRequestType", required=False)
+        if kind is None:
+            return GpuRequest.whole(devices or 0)
+        if kind == "portion":
+            portion = _expect(
+                compute, "gpuPortionRequest", (int, float), "spec.compute.gpuPortionRequest", required=True
+            )
+            if portion == 1:
+                return GpuRequest.whole(devices or 1)
+            if devices not in (None, 1):
+                raise _bad_request(
+                    "A portion applies to one device: ask for whole devices, or one device with a portion.",
+                    "spec.compute.gpuDevicesRequest",
+                )
+            return GpuRequest.fraction(float(portion))
+        if kind == "memory":
+            quantity = _expect(
+                compute, "gpuMemoryRequest", str, "spec.compute.gpuMemoryRequest", required=True
+            )
+            if devices not in (None, 1):
+                raise _bad_request(
+                    "A GPU memory request applies to one device.", "spec.compute.gpuDevicesRequest"
+                )
+            return GpuRequest.memory(_memory_mib(quantity, "spec.compute.gpuMemoryRequest"))
+        raise _bad_request(f"Unknown gpuRequestType {kind!r}.", "spec.compute.gpuRequestType")
+
+    def _action(self, segment: str, verb: str) -> Callable[[Request, Simulator, Identity], Response]:
+        workload_type = KIND_SEGMENTS[segment]
+
+        def act(request: Request, sim: Simulator, actor: Identity) -> Response:
+            workload_id = request.path_params["workload_id"]
+            state = sim.runai.state.workloads.get(workload_id)
+            # [UNSURE] a workload addressed under another type's path is answered as not found.
+            if state is None or state.type is not workload_type:
+                raise HttpError(404, f"Workload {workload_id} not found.")
+            action = {
+                "suspend": sim.runai.suspend_workload,
+                "resume": sim.runai.resume_workload,
+                "delete": sim.runai.delete_workload,
+            }[verb]
+            action(actor, workload_id)
+            self._settled(sim)
+            return Response.json(202, ACCEPTED)
+
+        return act
+
+
+_ADMIN = Identity(user="runai-face", role=Role.ADMIN)
+"""Used only to read an org unit's current quotas before applying a partial update (the simulator still
+checks the real caller's rights when it applies the change)."""
