@@ -1,0 +1,459 @@
+"""The live WEKA client: the REST API v2 (reference/weka.md) over httpx, returning rwc's domain objects.
+
+`WekaClient` logs in lazily, renews its access token shortly before it runs out, and on a 401 refreshes
+(or logs in again when the refresh token is refused) and retries the request once. Every failure leaves as a
+`console.data.errors` exception with `service="weka"`, through the shared `http_errors` mapping plus WEKA's
+own details: the validation field from `data.param`, "does not exist" classes in `data.exceptionClass`
+answered with 400 (§3.2), and 401 texts sent as `{"data": "..."}`.
+
+Secrets: the password is read through a callable when a login needs it (the profile's `weka_password`), never
+kept in an attribute, a repr or a message; tokens stay out of reprs too.
+
+Wire parsing lives in `weka_wire` (no I/O); this module does the talking. Choices where the reference is
+unsure are documented there and in `console/sim/http/weka.py`, which serves the same choices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+
+from console.backends.live import weka_wire as wire
+from console.backends.live.http_errors import error_for_response, map_transport_error
+from console.config import ConfigError, Profile
+from console.data.errors import (
+    BackendError,
+    BadResponse,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
+from console.model import (
+    Alert,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemGroup,
+    FilesystemSpec,
+    ObjectStoreBucket,
+    Snapshot,
+    SnapshotSpec,
+    WekaCluster,
+    WekaMetricsSample,
+)
+
+SERVICE = wire.SERVICE
+
+DEFAULT_PORT = 14000
+"""WEKA's management port (§1): a URL without a port gets it."""
+
+API_PATH = "/api/v2"
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+"""Per request; CSI allows 60 s, but a console should say "no answer" sooner and let the Store retry."""
+
+RENEW_BEFORE_SECONDS = 30.0
+"""Renew the access token this long before it expires (what CSI does, §2.1), saving a 401 round trip."""
+
+CLUSTER_TIME_MAX_AGE_SECONDS = 60.0
+"""How long a `/cluster` reading of the cluster's clock anchors `/stats` windows before it is re-read."""
+
+T = TypeVar("T")
+
+
+def weka_api_url(url: str) -> str:
+    """`https://host[:port][/api/v2]` -> the API base URL; no port means 14000, no scheme means https."""
+    text = url.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    parts = urlsplit(text)
+    if not parts.hostname:
+        raise ValueError(f"not a WEKA URL: {url!r}")
+    netloc = parts.netloc if parts.port else f"{parts.netloc}:{DEFAULT_PORT}"
+    path = parts.path.rstrip("/")
+    if not path.endswith(API_PATH):
+        path = f"{path}{API_PATH}"
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+def tls_verify(ca_bundle: Path | str | None, insecure: bool) -> ssl.SSLContext | bool:
+    """TLS per profile: verification on by default, a CA bundle when given, off only when asked (§1: WEKA
+    clusters commonly use self-signed certificates)."""
+    if insecure:
+        return False
+    if ca_bundle is not None:
+        return ssl.create_default_context(cafile=str(Path(ca_bundle).expanduser()))
+    return True
+
+
+class WekaClient:
+    """Async client for one WEKA cluster; one instance per profile, closed with `aclose()`."""
+
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: Callable[[], str] | str,
+        *,
+        org: str | None = None,
+        verify: ssl.SSLContext | bool = True,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        trust_env: bool = True,
+        now: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = weka_api_url(url)
+        self.username = username
+        self.org = org
+        self._password = password if callable(password) else (lambda secret=password: secret)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            verify=verify,
+            timeout=timeout,
+            trust_env=trust_env,
+            headers={"Accept": "application/json", "Content-Type": "application/json"},
+        )
+        self._now = now or (lambda: datetime.now(UTC))
+        self._monotonic = monotonic
+        self._tokens: wire.Tokens | None = None
+        self._renew_at = 0.0
+        self._auth_lock = asyncio.Lock()
+        self._alerts_first_seen: dict[tuple[str, str, str], datetime] = {}
+        self._cluster_clock: tuple[datetime, float] | None = None  # (cluster time, monotonic when read)
+
+    @classmethod
+    def from_profile(cls, profile: Profile, **kwargs: Any) -> WekaClient:
+        """The client for a profile's WEKA cluster: URL, user, org, TLS; the password is read when needed."""
+        if not profile.has_weka or not profile.weka_username:
+            raise ConfigError(f"profile {profile.name} has no WEKA cluster (weka_url, weka_username)")
+        kwargs.setdefault("verify", tls_verify(profile.ca_bundle, profile.insecure))
+        return cls(
+            profile.weka_url or "",
+            profile.weka_username,
+            profile.weka_password,
+            org=profile.weka_org,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return f"WekaClient(url={self.base_url!r}, username={self.username!r}, org={self.org!r})"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> WekaClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- transport ------------------------------------------------------------------------------------------
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        token: str | None = None,
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        try:
+            return await self._http.request(method, path, json=json, params=params, headers=headers)
+        except httpx.HTTPError as error:
+            raise map_transport_error(error, SERVICE) from None
+
+    @staticmethod
+    def _error(response: httpx.Response) -> BackendError:
+        """The shared mapping, plus WEKA's details (module doc)."""
+        error = error_for_response(response, SERVICE)
+        try:
+            body = response.json()
+        except ValueError:
+            return error
+        data = body.get("data") if isinstance(body, Mapping) else None
+        message = error.message
+        if message == type(error).default_message and isinstance(data, str) and data.strip():
+            message = " ".join(data.split())[:300]
+        classes: Any = data.get("exceptionClass") if isinstance(data, Mapping) else None
+        if classes is None and isinstance(body, Mapping):
+            classes = body.get("exceptionClass")
+        names = [classes] if isinstance(classes, str) else [c for c in classes or () if isinstance(c, str)]
+        status = response.status_code
+        if status == 400 and any(name.endswith("DoesNotExistException") for name in names):
+            return NotFound(message, status=status, service=SERVICE)
+        if isinstance(error, Invalid):
+            param = data.get("param") if isinstance(data, Mapping) else None
+            field = error.field or (param if isinstance(param, str) and param else None)
+            return Invalid(message, field=field, status=status, service=SERVICE)
+        if message != error.message:
+            replaced = type(error)(message, status=status, service=SERVICE)
+            if isinstance(error, RateLimited):
+                replaced.retry_after = getattr(error, "retry_after", None)  # type: ignore[attr-defined]
+            return replaced
+        return error
+
+    @classmethod
+    def _data(cls, response: httpx.Response) -> Any:
+        if not 200 <= response.status_code < 300:
+            raise cls._error(response)
+        try:
+            body = response.json()
+        except ValueError:
+            raise BadResponse(
+                "The WEKA answer is not JSON.", status=response.status_code, service=SERVICE
+            ) from None
+        return wire.unwrap(body)
+
+    # -- authentication --------------------------------------------------------------------------------------
+    def _read_password(self) -> str:
+        try:
+            return self._password()
+        except ConfigError as error:
+            raise Unauthorized(f"Cannot read the WEKA password: {error}", service=SERVICE) from None
+
+    def _accept(self, tokens: wire.Tokens) -> str:
+        self._tokens = tokens
+        self._renew_at = self._monotonic() + max(0.0, tokens.expires_in_seconds - RENEW_BEFORE_SECONDS)
+        return tokens.access_token
+
+    async def login(self) -> None:
+        """`POST /login` with username, password and org (§2.1); done lazily by every call."""
+        async with self._auth_lock:
+            await self._login_locked()
+
+    async def _login_locked(self) -> str:
+        body = wire.login_body(self.username, self._read_password(), self.org)
+        response = await self._send("POST", "/login", json=body)
+        if response.status_code in (400, 401, 403):
+            error = self._error(response)
+            org = f" in org {self.org}" if self.org else ""
+            detail = f": {error.message}" if error.message != type(error).default_message else ""
+            raise type(error)(
+                f"WEKA refused the login of {self.username}{org}{detail}",
+                status=response.status_code,
+                service=SERVICE,
+            )
+        return self._accept(wire.parse_tokens(self._data(response)))
+
+    async def _refresh_locked(self) -> str:
+        """`POST /login/refresh`; a refused refresh token falls back to a full login (what CSI does)."""
+        refresh = self._tokens.refresh_token if self._tokens else None
+        if refresh:
+            response = await self._send("POST", "/login/refresh", json={"refresh_token": refresh})
+            if response.status_code not in (400, 401, 403):
+                return self._accept(wire.parse_tokens(self._data(response)))
+        return await self._login_locked()
+
+    async def _token(self) -> str:
+        async with self._auth_lock:
+            if self._tokens is None:
+                return await self._login_locked()
+            if self._monotonic() >= self._renew_at:
+                return await self._refresh_locked()
+            return self._tokens.access_token
+
+    async def _renew_after_401(self, rejected: str) -> str:
+        async with self._auth_lock:
+            if self._tokens is not None and self._tokens.access_token != rejected:
+                return self._tokens.access_token  # another request renewed it meanwhile
+            return await self._refresh_locked()
+
+    async def _call(
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """One API call: the `data` of the answer; on 401 renew the token and retry exactly once."""
+        token = await self._token()
+        response = await self._send(method, path, json=json, params=params, token=token)
+        if response.status_code == 401:
+            token = await self._renew_after_401(token)
+            response = await self._send(method, path, json=json, params=params, token=token)
+        return self._data(response)
+
+    async def _gather(self, *calls: Awaitable[T]) -> list[T]:
+        """Run calls concurrently; the first failure (in call order) is raised once all have ended."""
+        results = await asyncio.gather(*calls, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return list(results)  # type: ignore[arg-type]
+
+    # -- queries ---------------------------------------------------------------------------------------------
+    async def weka_cluster(self) -> WekaCluster:
+        """`/cluster` + `/fileSystems` (capacity sums, §10.2) + `/stats/realtime` (latency, §5 has none)."""
+        cluster_data, fs_data, realtime = await self._gather(
+            self._call("GET", "/cluster"),
+            self._call("GET", "/fileSystems"),
+            self._call("GET", "/stats/realtime"),
+        )
+        reading = self._remember_cluster_time(wire.parse_cluster(cluster_data))
+        latest = wire.sample_from_activity(reading, wire.parse_realtime_latency(realtime), self._now())
+        return wire.build_weka_cluster(reading, wire.as_list(fs_data, "fileSystems"), latest)
+
+    def _remember_cluster_time(self, reading: wire.ClusterReading) -> wire.ClusterReading:
+        if reading.cluster_time is not None:
+            self._cluster_clock = (reading.cluster_time, self._monotonic())
+        return reading
+
+    async def _cluster_now(self) -> datetime:
+        """The cluster's clock now: `/stats` windows are in cluster time, which may differ from ours."""
+        if (
+            self._cluster_clock is None
+            or self._monotonic() - self._cluster_clock[1] > CLUSTER_TIME_MAX_AGE_SECONDS
+        ):
+            self._remember_cluster_time(wire.parse_cluster(await self._call("GET", "/cluster")))
+        if self._cluster_clock is None:
+            return self._now()
+        at, read = self._cluster_clock
+        return at + timedelta(seconds=self._monotonic() - read)
+
+    async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
+        """History from `GET /stats` over the window (not sampled by the client): the server keeps it, so a
+        fresh console shows a full sparkline. A real cluster stores one point per minute (§9); the simulator
+        answers per second. The resolution is left to the server."""
+        since = await self._cluster_now() - timedelta(seconds=window_seconds)
+        params = {
+            "start_time": since.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "category": list(wire.STATS_CATEGORIES),
+            "stat": list(wire.STATS_NAMES),
+        }
+        return wire.parse_stats(await self._call("GET", "/stats", params=params), since)
+
+    async def alerts(self) -> Sequence[Alert]:
+        """WEKA's alerts, muted ones flagged; `raised_at` is when this client first saw each (§7)."""
+        items = wire.as_list(await self._call("GET", "/alerts"), "alerts")
+        now, seen, alerts = self._now(), {}, []
+        for index, raw in enumerate(items):
+            key = wire.alert_key(wire.as_object(raw, f"alerts[{index}]"))
+            seen[key] = self._alerts_first_seen.get(key, now)
+            alerts.append(wire.parse_alert(raw, index, seen[key]))
+        self._alerts_first_seen = seen  # forget cleared alerts: a new one later is new
+        return alerts
+
+    async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
+        items = wire.as_list(await self._call("GET", "/fileSystemGroups"), "fileSystemGroups")
+        return [wire.parse_group(raw, index) for index, raw in enumerate(items)]
+
+    async def buckets(self) -> Sequence[ObjectStoreBucket]:
+        items = wire.as_list(await self._call("GET", "/objectStoreBuckets"), "objectStoreBuckets")
+        return [wire.parse_bucket(raw, index) for index, raw in enumerate(items)]
+
+    async def _snapshot_readings(self) -> list[tuple[Snapshot, bool]]:
+        items = wire.as_list(await self._call("GET", "/snapshots"), "snapshots")
+        return [wire.parse_snapshot(raw, index) for index, raw in enumerate(items)]
+
+    async def filesystems(self) -> Sequence[Filesystem]:
+        """`/fileSystems` + `/snapshots` (each filesystem's snapshot count and newest upload)."""
+        fs_data, readings = await self._gather(self._call("GET", "/fileSystems"), self._snapshot_readings())
+        summaries = wire.summarize_snapshots(readings)
+        empty = wire.SnapshotSummary()
+        items = wire.as_list(fs_data, "fileSystems")
+        return [
+            wire.parse_filesystem(
+                raw, index, summaries.get(raw.get("uid") if isinstance(raw, Mapping) else "", empty)
+            )
+            for index, raw in enumerate(items)
+        ]
+
+    async def filesystem(self, filesystem_uid: str) -> Filesystem:
+        raw, readings = await self._gather(
+            self._call("GET", f"/fileSystems/{_segment(filesystem_uid)}"), self._snapshot_readings()
+        )
+        summary = wire.summarize_snapshots(r for r in readings if r[0].filesystem_uid == filesystem_uid)
+        return wire.parse_filesystem(raw, 0, summary.get(filesystem_uid, wire.SnapshotSummary()))
+
+    async def snapshots(self, filesystem_uid: str | None = None) -> Sequence[Snapshot]:
+        """All snapshots in the server's order, or one filesystem's (filtered here, §3.3); an unknown
+        filesystem is `NotFound`, as in the demo."""
+        readings = await self._snapshot_readings()
+        if filesystem_uid is None:
+            return [snapshot for snapshot, _ in readings]
+        chosen = [snapshot for snapshot, _ in readings if snapshot.filesystem_uid == filesystem_uid]
+        if not chosen:
+            await self._call("GET", f"/fileSystems/{_segment(filesystem_uid)}")  # NotFound when it is gone
+        return chosen
+
+    async def snapshot(self, snapshot_uid: str) -> Snapshot:
+        return wire.parse_snapshot(await self._call("GET", f"/snapshots/{_segment(snapshot_uid)}"))[0]
+
+    # -- filesystem actions ----------------------------------------------------------------------------------
+    async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:
+        """`POST /fileSystems`; the answer is not ready yet (`is_creating`, §10.3) and has no snapshots."""
+        raw = await self._call("POST", "/fileSystems", json=wire.filesystem_create_body(spec))
+        return wire.parse_filesystem(raw, 0, wire.SnapshotSummary())
+
+    async def resize_filesystem(
+        self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
+    ) -> Filesystem:
+        """`PUT /fileSystems/{uid}` with the new sizes (no SSD size: the cluster keeps its rule)."""
+        body = wire.filesystem_resize_body(total_capacity_bytes, ssd_capacity_bytes)
+        await self._call("PUT", f"/fileSystems/{_segment(filesystem_uid)}", json=body)
+        return await self.filesystem(filesystem_uid)
+
+    async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
+        """Attach `obs_bucket` as WRITABLE (`POST .../objectStoreBuckets`), or detach the WRITABLE one
+        (`DELETE .../objectStoreBuckets/{obs_uid}`, which starts an OBS_DETACH task, §13)."""
+        path = f"/fileSystems/{_segment(filesystem_uid)}"
+        if obs_bucket is not None:
+            await self._call("POST", f"{path}/objectStoreBuckets", json=wire.attach_body(obs_bucket))
+            return await self.filesystem(filesystem_uid)
+        raw = await self._call("GET", path)
+        writable = [
+            ref
+            for ref in wire.attached_buckets(wire.as_object(raw, "fileSystem"), "fileSystem")
+            if ref.mode.value == "WRITABLE"
+        ]
+        if not writable:
+            return await self.filesystem(filesystem_uid)  # not tiered: nothing to detach
+        obs_uid = writable[0].uid or await self._bucket_uid(writable[0].name)
+        await self._call("DELETE", f"{path}/objectStoreBuckets/{_segment(obs_uid)}")
+        return await self.filesystem(filesystem_uid)
+
+    async def _bucket_uid(self, name: str) -> str:
+        for bucket in await self.buckets():
+            if bucket.name == name:
+                return bucket.uid
+        raise NotFound(f"Object-store bucket {name} does not exist.", service=SERVICE)
+
+    async def delete_filesystem(self, filesystem_uid: str) -> None:
+        """`DELETE /fileSystems/{uid}` without `purge_from_obs` (which would make uploaded snapshots of it
+        unusable, §10.6)."""
+        await self._call("DELETE", f"/fileSystems/{_segment(filesystem_uid)}")
+
+    async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
+        """`POST /fileSystems/download` (§12.6); ready once its STOW_DOWNLOAD_FILESYSTEM task ends."""
+        raw = await self._call("POST", "/fileSystems/download", json=wire.filesystem_download_body(spec))
+        return wire.parse_filesystem(raw, 0, wire.SnapshotSummary())
+
+    # -- snapshot actions ------------------------------------------------------------------------------------
+    async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot:
+        raw = await self._call("POST", "/snapshots", json=wire.snapshot_create_body(spec))
+        return wire.parse_snapshot(raw)[0]
+
+    async def delete_snapshot(self, snapshot_uid: str) -> None:
+        await self._call("DELETE", f"/snapshots/{_segment(snapshot_uid)}")
+
+    async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
+        """`POST /snapshots/{fs_uid}/{uid}/restore`; the restored filesystem is returned."""
+        snapshot = await self.snapshot(snapshot_uid)
+        fs_uid = snapshot.filesystem_uid
+        await self._call("POST", f"/snapshots/{_segment(fs_uid)}/{_segment(snapshot_uid)}/restore", json={})
+        return await self.filesystem(fs_uid)
+
+    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+        """`POST /snapshots/{uid}/upload`; progress and the locator show on the snapshot (§12.4)."""
+        await self._call("POST", f"/snapshots/{_segment(snapshot_uid)}/upload", json=wire.upload_body(site))
+        return await self.snapshot(snapshot_uid)
+
+
+def _segment(value: str) -> str:
+    """A path segment, quoted: uids are UUIDs, but a stray `/` must not change the route."""
+    return quote(value, safe="")

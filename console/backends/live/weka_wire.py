@@ -1,0 +1,768 @@
+"""WEKA REST API v2 JSON <-> rwc's domain objects, with no I/O, so every rule here is testable on its own.
+
+Strict where the client cannot work without a key (`BadResponse` names it), lenient where the reference
+says shapes vary by version (reference/weka.md):
+
+- login/refresh `data`: an object or a one-element list (§2.1, open question 1);
+- snapshots: per-site `localStowInfo`/`remoteStowInfo` when present, else the flat `stowStatus`/`progress`/
+  `locator` (§12.1, open question 2); `filesystemUid` or the older `fileSystemUid`;
+- filesystems: `obs_buckets` or the older `object_storages`; bucket modes in any case;
+- alerts: `type`, `title`, `muted` required; `description`, `severity`, `count`, `action` optional (§7);
+- `/cluster`: `containers` (4.4) or `hosts` (3.x) for backend/client counts;
+- `/stats`: `data.all.<category>` or `data.<category>`: a list of `{timestamp, stat, value}` rows or a map
+  `stat -> [{timestamp, value}]` / `stat -> {timestamp: value}` (§9, open question 3);
+- numbers: 64-bit integers for bytes (§0 rule 2), whether sent as ints, integral floats or digit strings.
+
+No httpx here: `console.backends.live.weka` does the talking.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from console.data.errors import BadResponse
+from console.model import (
+    Alert,
+    AlertSeverity,
+    AttachedBucket,
+    BucketMode,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemGroup,
+    FilesystemSpec,
+    ObjectStoreBucket,
+    Snapshot,
+    SnapshotSpec,
+    StowStatus,
+    WekaCluster,
+    WekaClusterStatus,
+    WekaMetricsSample,
+)
+
+SERVICE = "weka"
+
+DEFAULT_ALERT_SEVERITY = AlertSeverity.WARNING
+"""The 3.14 alert model has no severity (§7, open question 4): an alert without one shows as a warning."""
+
+_SEVERITY_ALIASES = {"debug": AlertSeverity.INFO, "error": AlertSeverity.MAJOR}
+_NUMBERS = re.compile(r"[\d.,]+")
+
+STATS_CATEGORIES = ("ops", "object_storage")
+STATS_NAMES = (
+    "OPS",
+    "READS",
+    "WRITES",
+    "READ_BYTES",
+    "WRITE_BYTES",
+    "READ_LATENCY",
+    "WRITE_LATENCY",
+    "OBS_WRITE_BYTES",
+)
+"""What `weka_metrics` asks `/stats` for (units per reference §9: ops/s, bytes/s, microseconds)."""
+
+
+# -- primitives ---------------------------------------------------------------------------------------------
+
+
+def _where(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def require(mapping: Any, key: str, where: str) -> Any:
+    """`mapping[key]` or `BadResponse` naming the key (and the object it was expected in)."""
+    if not isinstance(mapping, Mapping):
+        raise BadResponse(
+            f"Expected an object for {where or 'the answer'}, got {_kind(mapping)}.", service=SERVICE
+        )
+    if key not in mapping or mapping[key] is None:
+        raise BadResponse(f"The WEKA answer lacks {_where(where, key)!r}.", service=SERVICE)
+    return mapping[key]
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _bad(where: str, key: str, expected: str, value: Any) -> BadResponse:
+    return BadResponse(
+        f"The WEKA answer's {_where(where, key)!r} should be {expected}, got {_kind(value)}.", service=SERVICE
+    )
+
+
+def as_str(mapping: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    if value is None:
+        if default is None:
+            require(mapping, key, where)
+        return default  # type: ignore[return-value]
+    if not isinstance(value, str):
+        raise _bad(where, key, "a string", value)
+    return value
+
+
+def as_bool(mapping: Mapping[str, Any], key: str, where: str, default: bool | None = None) -> bool:
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    if value is None:
+        if default is None:
+            require(mapping, key, where)
+        return bool(default)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise _bad(where, key, "true or false", value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            parsed = float(value.strip())
+        except ValueError:
+            return None
+        return parsed if math.isfinite(parsed) else None
+    return None
+
+
+def as_int(mapping: Mapping[str, Any], key: str, where: str, default: int | None = None) -> int:
+    """A 64-bit integer (bytes, counts): ints as they are, integral floats and digit strings converted."""
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    if value is None:
+        if default is None:
+            require(mapping, key, where)
+        return default  # type: ignore[return-value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    number = _number(value)
+    if number is None:
+        raise _bad(where, key, "a number", value)
+    return round(number)
+
+
+def as_float(mapping: Mapping[str, Any], key: str, where: str, default: float | None = None) -> float:
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    if value is None:
+        if default is None:
+            require(mapping, key, where)
+        return float(default)  # type: ignore[arg-type]
+    number = _number(value)
+    if number is None:
+        raise _bad(where, key, "a number", value)
+    return number
+
+
+def as_list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BadResponse(f"Expected a list for {where}, got {_kind(value)}.", service=SERVICE)
+    return value
+
+
+def as_object(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise BadResponse(f"Expected an object for {where}, got {_kind(value)}.", service=SERVICE)
+    return value
+
+
+def parse_time(value: Any, where: str) -> datetime:
+    """ISO-8601 (`Z` or an offset; naive means UTC), or epoch seconds."""
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+        except ValueError:
+            raise BadResponse(
+                f"The WEKA answer's {where!r} is not a time: {text[:40]!r}.", service=SERVICE
+            ) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    number = _number(value)
+    if number is not None:
+        return datetime.fromtimestamp(number, UTC)
+    raise BadResponse(f"The WEKA answer's {where!r} is not a time.", service=SERVICE)
+
+
+def unwrap(body: Any, where: str = "response") -> Any:
+    """Every answer is `{"data": ...}` (§3.1); anything else is `BadResponse` naming `data`."""
+    if not isinstance(body, Mapping) or "data" not in body:
+        raise BadResponse(f"The WEKA {where} lacks the 'data' envelope.", service=SERVICE)
+    return body["data"]
+
+
+# -- authentication ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A login's answer; the tokens stay out of repr so they never reach a log or a traceback."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    expires_in_seconds: float
+    token_type: str = "Bearer"
+
+
+def parse_tokens(data: Any) -> Tokens:
+    """Object or one-element list (§2.1): both are read; `expires_in` defaults to WEKA's 300 s."""
+    if isinstance(data, list):
+        if not data:
+            raise BadResponse("The WEKA login answer holds an empty list.", service=SERVICE)
+        data = data[0]
+    where = "login data"
+    access = as_str(data, "access_token", where)
+    refresh = as_str(data, "refresh_token", where, default="") or None
+    return Tokens(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in_seconds=as_float(data, "expires_in", where, default=300.0),
+        token_type=as_str(data, "token_type", where, default="Bearer"),
+    )
+
+
+def login_body(username: str, password: str, org: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"username": username, "password": password}
+    if org:
+        body["org"] = org
+    return body
+
+
+# -- cluster and metrics -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterReading:
+    """What `GET /cluster` says, before the filesystems' capacity sums and the latency are added."""
+
+    name: str
+    guid: str
+    release: str
+    status: WekaClusterStatus
+    io_status: str
+    total_capacity_bytes: int
+    unprovisioned_capacity_bytes: int
+    active_alerts_count: int
+    drives: tuple[int, int]
+    backends: tuple[int, int]
+    clients: tuple[int, int]
+    cluster_time: datetime | None
+    activity: Mapping[str, Any] | None
+
+
+def _pair(mapping: Any, where: str, active_key: str = "active", total_key: str = "total") -> tuple[int, int]:
+    block = as_object(mapping, where)
+    return as_int(block, active_key, where), as_int(block, total_key, where)
+
+
+def parse_cluster(data: Any) -> ClusterReading:
+    where = "cluster"
+    data = as_object(data, where)
+    capacity = as_object(require(data, "capacity", where), "cluster.capacity")
+    status_text = as_str(data, "status", where)
+    try:
+        status = WekaClusterStatus(status_text.upper())
+    except ValueError:
+        status = WekaClusterStatus.UNKNOWN  # a protection state newer than the reference's list
+    # 4.4 names containers `containers`; 3.x calls them `hosts` (§5, §4).
+    hardware = data.get("containers") if isinstance(data.get("containers"), Mapping) else data.get("hosts")
+    hardware_where = "cluster.containers" if hardware is data.get("containers") else "cluster.hosts"
+    if not isinstance(hardware, Mapping):
+        raise BadResponse("The WEKA answer lacks 'cluster.containers' (or 'cluster.hosts').", service=SERVICE)
+    time_block = data.get("time")
+    cluster_time = None
+    if isinstance(time_block, Mapping) and time_block.get("cluster_time"):
+        cluster_time = parse_time(time_block["cluster_time"], "cluster.time.cluster_time")
+    activity = data.get("activity")
+    return ClusterReading(
+        name=as_str(data, "name", where),
+        guid=as_str(data, "guid", where),
+        release=as_str(data, "release", where),
+        status=status,
+        io_status=as_str(data, "io_status", where),
+        total_capacity_bytes=as_int(capacity, "total_bytes", "cluster.capacity"),
+        unprovisioned_capacity_bytes=as_int(capacity, "unprovisioned_bytes", "cluster.capacity"),
+        active_alerts_count=as_int(data, "active_alerts_count", where),
+        drives=_pair(require(data, "drives", where), "cluster.drives"),
+        backends=_pair(require(hardware, "backends", hardware_where), f"{hardware_where}.backends"),
+        clients=_pair(require(hardware, "clients", hardware_where), f"{hardware_where}.clients"),
+        cluster_time=cluster_time,
+        activity=activity if isinstance(activity, Mapping) else None,
+    )
+
+
+def _weighted_latency(read_latency: float, write_latency: float, reads: float, writes: float) -> float:
+    """Ops-weighted mean of read and write latency (reference §9 [I]), to a tenth of a microsecond."""
+    if reads + writes > 0:
+        return round((read_latency * reads + write_latency * writes) / (reads + writes), 1)
+    return round((read_latency + write_latency) / 2, 1)
+
+
+def parse_realtime_latency(data: Any) -> float | None:
+    """The cluster's latency from `/stats/realtime` (one entry per process): the ops-weighted mean."""
+    entries = as_list(data, "stats/realtime")
+    weighted, weight, plain = 0.0, 0.0, []
+    for index, entry in enumerate(entries):
+        where = f"stats/realtime[{index}]"
+        entry = as_object(entry, where)
+        read_latency = as_float(entry, "read_latency_usecs", where, default=0.0)
+        write_latency = as_float(entry, "write_latency_usecs", where, default=0.0)
+        reads = as_float(entry, "reads_per_second", where, default=0.0)
+        writes = as_float(entry, "writes_per_second", where, default=0.0)
+        weighted += read_latency * reads + write_latency * writes
+        weight += reads + writes
+        plain.append((read_latency + write_latency) / 2)
+    if weight > 0:
+        return round(weighted / weight, 1)
+    return round(sum(plain) / len(plain), 1) if plain else None
+
+
+def sample_from_activity(
+    reading: ClusterReading, latency: float | None, at: datetime
+) -> WekaMetricsSample | None:
+    """The cluster's current IO as one metrics point (`/cluster` `activity` + realtime latency)."""
+    activity = reading.activity
+    if activity is None:
+        return None
+    where = "cluster.activity"
+    return WekaMetricsSample(
+        at=reading.cluster_time or at,
+        read_bytes_per_second=as_float(activity, "sum_bytes_read", where, default=0.0),
+        write_bytes_per_second=as_float(activity, "sum_bytes_written", where, default=0.0),
+        iops=as_float(activity, "num_ops", where, default=0.0),
+        latency_microseconds=latency if latency is not None else 0.0,
+        obs_upload_bytes_per_second=as_float(activity, "obs_upload_bytes_per_second", where, default=0.0),
+    )
+
+
+def build_weka_cluster(
+    reading: ClusterReading, filesystems: Iterable[Mapping[str, Any]], latest: WekaMetricsSample | None
+) -> WekaCluster:
+    """`/cluster` plus the GUI's capacity arithmetic over `/fileSystems` (§10.2, [V] OPR): provisioned =
+    sum of `ssd_budget`, SSD used = sum of `used_ssd`, over filesystems not being removed. REST has no
+    object-tier usage per filesystem, so the object tier counts the data that is *only* there
+    (`used_total - used_ssd`); data with a copy on both tiers is counted on SSD only."""
+    provisioned = used_ssd = object_only = 0
+    for index, raw in enumerate(filesystems):
+        where = f"fileSystems[{index}]"
+        if as_bool(raw, "is_removing", where, default=False):
+            continue
+        ssd = as_int(raw, "used_ssd", where)
+        provisioned += as_int(raw, "ssd_budget", where)
+        used_ssd += ssd
+        object_only += max(0, as_int(raw, "used_total", where) - ssd)
+    return WekaCluster(
+        name=reading.name,
+        guid=reading.guid,
+        release=reading.release,
+        status=reading.status,
+        io_status=reading.io_status,
+        total_capacity_bytes=reading.total_capacity_bytes,
+        unprovisioned_capacity_bytes=reading.unprovisioned_capacity_bytes,
+        ssd_used_bytes=used_ssd,
+        ssd_provisioned_bytes=provisioned,
+        object_tier_used_bytes=object_only,
+        active_alerts_count=reading.active_alerts_count,
+        drives_active=reading.drives[0],
+        drives_total=reading.drives[1],
+        backends_active=reading.backends[0],
+        backends_total=reading.backends[1],
+        clients_active=reading.clients[0],
+        clients_total=reading.clients[1],
+        latest=latest,
+    )
+
+
+def _stats_rows(data: Any) -> Iterable[tuple[datetime, str, float]]:
+    """(timestamp, stat, value) from any of the layouts the module doc lists."""
+    data = as_object(data, "stats")
+    categories = data.get("all") if isinstance(data.get("all"), Mapping) else data
+    for category, content in categories.items():
+        where = f"stats.{category}"
+        if isinstance(content, list):
+            for index, row in enumerate(content):
+                row = as_object(row, f"{where}[{index}]")
+                stat = as_str(row, "stat", f"{where}[{index}]")
+                value = as_float(row, "value", f"{where}[{index}]")
+                yield (
+                    parse_time(require(row, "timestamp", f"{where}[{index}]"), f"{where}[{index}]"),
+                    stat,
+                    value,
+                )
+        elif isinstance(content, Mapping):
+            for stat, series in content.items():
+                if isinstance(series, list):
+                    for index, point in enumerate(series):
+                        point = as_object(point, f"{where}.{stat}[{index}]")
+                        at = parse_time(require(point, "timestamp", f"{where}.{stat}[{index}]"), where)
+                        yield at, stat, as_float(point, "value", f"{where}.{stat}[{index}]")
+                elif isinstance(series, Mapping):
+                    for stamp, value in series.items():
+                        number = _number(value)
+                        if number is None:
+                            raise _bad(f"{where}.{stat}", str(stamp), "a number", value)
+                        yield parse_time(stamp, f"{where}.{stat}"), stat, number
+                else:
+                    raise BadResponse(f"Unreadable series for {where}.{stat}.", service=SERVICE)
+        else:
+            raise BadResponse(f"Unreadable statistics for {where}.", service=SERVICE)
+
+
+def parse_stats(data: Any, since: datetime | None = None) -> list[WekaMetricsSample]:
+    """One sample per timestamp, oldest first; only samples after `since` (filtered here too, rule 3).
+
+    A stat missing at a timestamp counts as zero: WEKA may leave zero values out (`no_zeroes`).
+    """
+    points: dict[datetime, dict[str, float]] = {}
+    for at, stat, value in _stats_rows(data):
+        points.setdefault(at, {})[stat.upper()] = value
+    samples = []
+    for at in sorted(points):
+        if since is not None and at <= since:
+            continue
+        stats = points[at]
+        samples.append(
+            WekaMetricsSample(
+                at=at,
+                read_bytes_per_second=stats.get("READ_BYTES", 0.0),
+                write_bytes_per_second=stats.get("WRITE_BYTES", 0.0),
+                iops=stats.get("OPS", stats.get("READS", 0.0) + stats.get("WRITES", 0.0)),
+                latency_microseconds=_weighted_latency(
+                    stats.get("READ_LATENCY", 0.0),
+                    stats.get("WRITE_LATENCY", 0.0),
+                    stats.get("READS", 0.0),
+                    stats.get("WRITES", 0.0),
+                ),
+                obs_upload_bytes_per_second=stats.get("OBS_WRITE_BYTES", 0.0),
+            )
+        )
+    return samples
+
+
+# -- alerts --------------------------------------------------------------------------------------------------
+
+
+def parse_severity(value: Any) -> AlertSeverity:
+    if not isinstance(value, str) or not value.strip():
+        return DEFAULT_ALERT_SEVERITY
+    text = value.strip().lower()
+    try:
+        return AlertSeverity(text)
+    except ValueError:
+        return _SEVERITY_ALIASES.get(text, DEFAULT_ALERT_SEVERITY)
+
+
+def alert_key(raw: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Identifies one standing alert across polls, for its first-seen time: type, title, and the
+    description with its numbers blanked (they change as usage grows: "uses 92% of ...")."""
+    description = raw.get("description") if isinstance(raw.get("description"), str) else ""
+    return str(raw.get("type")), str(raw.get("title")), _NUMBERS.sub("#", description)
+
+
+def parse_alert(raw: Any, index: int, raised_at: datetime) -> Alert:
+    """`raised_at` is the caller's first sighting: no source shows a raise time on the wire (§7)."""
+    where = f"alerts[{index}]"
+    raw = as_object(raw, where)
+    title = as_str(raw, "title", where)
+    return Alert(
+        type=as_str(raw, "type", where),
+        title=title,
+        description=as_str(raw, "description", where, default="") or as_str(raw, "action", where, default=""),
+        severity=parse_severity(raw.get("severity")),
+        muted=as_bool(raw, "muted", where),
+        raised_at=raised_at,
+    )
+
+
+# -- groups, buckets, filesystems ---------------------------------------------------------------------------
+
+
+def parse_group(raw: Any, index: int) -> FilesystemGroup:
+    where = f"fileSystemGroups[{index}]"
+    raw = as_object(raw, where)
+    return FilesystemGroup(
+        uid=as_str(raw, "uid", where),
+        name=as_str(raw, "name", where),
+        target_ssd_retention_seconds=as_int(raw, "target_ssd_retention", where),
+        start_demote_seconds=as_int(raw, "start_demote", where),
+    )
+
+
+def _bandwidth_bytes(value: Any, where: str) -> int:
+    """[?] The 3.14 model has `bandwidth: {"_mbps": n}`; read as megabits/s (WEKA's CLI unit for it).
+    A bare number is read the same way; no limit (absent, 0) is 0."""
+    if value is None:
+        return 0
+    if isinstance(value, Mapping):
+        value = value.get("_mbps", 0)
+    number = _number(value)
+    if number is None:
+        raise _bad(where, "bandwidth", "a number of Mbit/s", value)
+    return round(number * 1_000_000 / 8)
+
+
+def parse_bucket(raw: Any, index: int) -> ObjectStoreBucket:
+    where = f"objectStoreBuckets[{index}]"
+    raw = as_object(raw, where)
+    return ObjectStoreBucket(
+        uid=as_str(raw, "uid", where),
+        name=as_str(raw, "name", where),
+        obs_site=as_str(raw, "obs_site", where, default="local").lower(),
+        bucket=as_str(raw, "bucket", where, default=""),
+        hostname=as_str(raw, "hostname", where, default=""),
+        status=as_str(raw, "status", where, default="UNKNOWN").upper(),
+        bandwidth_bytes_per_second=_bandwidth_bytes(raw.get("bandwidth"), where),
+    )
+
+
+def _bucket_mode(text: str) -> BucketMode | None:
+    """WRITABLE tiers; REMOTE keeps snapshots; [I] READ_ONLY (a local bucket made read-only by a second
+    one, §13) no longer tiers, so it shows as REMOTE. Unknown modes are left out."""
+    mode = text.strip().upper()
+    if mode == "WRITABLE":
+        return BucketMode.WRITABLE
+    if mode in ("REMOTE", "READ_ONLY"):
+        return BucketMode.REMOTE
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachedBucketRef:
+    """An attached bucket as `/fileSystems` lists it; `uid` is what the detach path takes."""
+
+    uid: str
+    name: str
+    mode: BucketMode
+
+
+def attached_buckets(raw: Mapping[str, Any], where: str) -> list[AttachedBucketRef]:
+    items = raw.get("obs_buckets")
+    if items is None:
+        items = raw.get("object_storages")
+    if items is None:
+        return []
+    result = []
+    for index, item in enumerate(as_list(items, f"{where}.obs_buckets")):
+        item_where = f"{where}.obs_buckets[{index}]"
+        item = as_object(item, item_where)
+        mode = _bucket_mode(as_str(item, "mode", item_where, default=""))
+        if mode is None:
+            continue
+        uid = as_str(item, "uid", item_where, default="") or as_str(item, "obsId", item_where, default="")
+        result.append(AttachedBucketRef(uid, as_str(item, "name", item_where), mode))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotSummary:
+    """What a filesystem's domain object needs from its snapshots (not in `/fileSystems`)."""
+
+    count: int = 0
+    last_uploaded_at: datetime | None = None
+
+
+def _status_from_flags(raw: Mapping[str, Any], where: str) -> str:
+    if as_bool(raw, "is_removing", where, default=False):
+        return "REMOVING"
+    if as_bool(raw, "is_creating", where, default=False):
+        return "CREATING"
+    return "READY" if as_bool(raw, "is_ready", where, default=True) else "CREATING"
+
+
+def parse_filesystem(raw: Any, index: int, summary: SnapshotSummary) -> Filesystem:
+    """§10.2. `used_object_bytes` is the object-only data (`used_total - used_ssd`): REST has no key for
+    the object tier's usage, so data on both tiers counts on SSD only (the demo counts it on both)."""
+    where = f"fileSystems[{index}]"
+    raw = as_object(raw, where)
+    status = as_str(raw, "status", where, default="") or _status_from_flags(raw, where)
+    used_total = as_int(raw, "used_total", where)
+    used_ssd = as_int(raw, "used_ssd", where)
+    return Filesystem(
+        uid=as_str(raw, "uid", where),
+        id=as_str(raw, "id", where, default=""),
+        name=as_str(raw, "name", where),
+        group_name=as_str(raw, "group_name", where),
+        status=status,
+        is_ready=as_bool(raw, "is_ready", where, default=status == "READY"),
+        is_creating=as_bool(raw, "is_creating", where, default=status == "CREATING"),
+        is_removing=as_bool(raw, "is_removing", where, default=status == "REMOVING"),
+        is_encrypted=as_bool(raw, "is_encrypted", where, default=False),
+        total_budget_bytes=as_int(raw, "total_budget", where),
+        ssd_budget_bytes=as_int(raw, "ssd_budget", where),
+        used_total_bytes=used_total,
+        used_ssd_bytes=used_ssd,
+        used_object_bytes=max(0, used_total - used_ssd),
+        buckets=tuple(AttachedBucket(ref.name, ref.mode) for ref in attached_buckets(raw, where)),
+        snapshot_count=summary.count,
+        last_uploaded_snapshot_at=summary.last_uploaded_at,
+    )
+
+
+# -- snapshots -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SiteStow:
+    status: StowStatus
+    progress: float | None
+    locator: str
+
+
+def _stow_status(text: str, where: str) -> StowStatus:
+    try:
+        return StowStatus(text.strip().upper())
+    except ValueError:
+        # [?] "others possible" (§12.1): an unknown state is shown as no upload rather than failing the list.
+        return StowStatus.NONE
+
+
+def _progress(value: Any) -> float | None:
+    """`"33%"`, `"N/A"`, `33`, `33.3` -> 33.0 / None."""
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip()
+        if not text or text.upper() == "N/A":
+            return None
+        return _number(text)
+    return _number(value)
+
+
+def _site_stow(block: Any, where: str) -> SiteStow:
+    block = as_object(block, where)
+    status = _stow_status(as_str(block, "stowStatus", where, default="NONE"), where)
+    progress = _progress(block.get("stowProgress", block.get("progress")))
+    if status is StowStatus.NONE:
+        progress = None
+    return SiteStow(status, progress, as_str(block, "locator", where, default=""))
+
+
+def snapshot_sites(raw: Mapping[str, Any], where: str) -> dict[str, SiteStow] | None:
+    """Per-site upload state, or None when the answer has only the flat keys."""
+    local, remote = raw.get("localStowInfo"), raw.get("remoteStowInfo")
+    if local is None and remote is None:
+        return None
+    sites = {}
+    if local is not None:
+        sites["LOCAL"] = _site_stow(local, f"{where}.localStowInfo")
+    if remote is not None:
+        sites["REMOTE"] = _site_stow(remote, f"{where}.remoteStowInfo")
+    return sites
+
+
+def _public_stow(sites: Mapping[str, SiteStow]) -> SiteStow:
+    """The one state the domain shows: an upload in flight (local first), then a synchronized copy
+    (local first), else none. [I] With uploads in flight to both sites, the local one is shown."""
+    for wanted in (StowStatus.UPLOADING, StowStatus.SYNCHRONIZED):
+        for site in ("LOCAL", "REMOTE"):
+            info = sites.get(site)
+            if info is not None and info.status is wanted:
+                return info
+    return SiteStow(StowStatus.NONE, None, "")
+
+
+def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
+    """The snapshot and whether any site holds a synchronized upload of it."""
+    where = f"snapshots[{index}]"
+    raw = as_object(raw, where)
+    sites = snapshot_sites(raw, where)
+    if sites is None:
+        status = _stow_status(as_str(raw, "stowStatus", where, default="NONE"), where)
+        progress = None if status is StowStatus.NONE else _progress(raw.get("progress"))
+        public = SiteStow(status, progress, as_str(raw, "locator", where, default=""))
+        uploaded = status is StowStatus.SYNCHRONIZED
+    else:
+        public = _public_stow(sites)
+        uploaded = any(info.status is StowStatus.SYNCHRONIZED for info in sites.values())
+    fs_uid = raw.get("filesystemUid") or raw.get("fileSystemUid")
+    if not isinstance(fs_uid, str) or not fs_uid:
+        require(raw, "filesystemUid", where)
+        raise _bad(where, "filesystemUid", "a string", fs_uid)
+    snapshot = Snapshot(
+        uid=as_str(raw, "uid", where),
+        id=as_str(raw, "id", where, default=""),
+        name=as_str(raw, "name", where),
+        filesystem_uid=fs_uid,
+        filesystem_name=as_str(raw, "filesystem", where),
+        access_point=as_str(raw, "accessPoint", where, default=""),
+        is_writable=as_bool(raw, "isWritable", where, default=False),
+        is_removing=as_bool(raw, "isRemoving", where, default=False),
+        created_at=parse_time(require(raw, "creationTime", where), f"{where}.creationTime"),
+        stow_status=public.status,
+        upload_progress_percent=public.progress,
+        locator=public.locator,
+    )
+    return snapshot, uploaded
+
+
+def summarize_snapshots(readings: Iterable[tuple[Snapshot, bool]]) -> dict[str, SnapshotSummary]:
+    """Per filesystem uid: how many snapshots, and the creation time of the newest uploaded one."""
+    counts: dict[str, int] = {}
+    newest: dict[str, datetime] = {}
+    for snapshot, uploaded in readings:
+        uid = snapshot.filesystem_uid
+        counts[uid] = counts.get(uid, 0) + 1
+        if uploaded and (uid not in newest or snapshot.created_at > newest[uid]):
+            newest[uid] = snapshot.created_at
+    return {uid: SnapshotSummary(count, newest.get(uid)) for uid, count in counts.items()}
+
+
+# -- request bodies ------------------------------------------------------------------------------------------
+
+
+def filesystem_create_body(spec: FilesystemSpec) -> dict[str, Any]:
+    """§10.3. No `ssd_capacity` means SSD-only; `encrypted` is sent as asked (a real cluster needs a KMS)."""
+    body: dict[str, Any] = {
+        "name": spec.name,
+        "group_name": spec.group_name,
+        "total_capacity": spec.total_capacity_bytes,
+    }
+    if spec.ssd_capacity_bytes is not None:
+        body["ssd_capacity"] = spec.ssd_capacity_bytes
+    if spec.obs_bucket:
+        body["obs_name"] = spec.obs_bucket
+    if spec.encrypted:
+        body["encrypted"] = True
+    return body
+
+
+def filesystem_resize_body(total_capacity_bytes: int, ssd_capacity_bytes: int | None) -> dict[str, Any]:
+    """§10.4: send only what changes."""
+    body: dict[str, Any] = {"total_capacity": total_capacity_bytes}
+    if ssd_capacity_bytes is not None:
+        body["ssd_capacity"] = ssd_capacity_bytes
+    return body
+
+
+def filesystem_download_body(spec: FilesystemFromSnapshotSpec) -> dict[str, Any]:
+    """§12.6 (3.14 keys)."""
+    return {
+        "name": spec.name,
+        "group_name": spec.group_name,
+        "total_capacity": spec.total_capacity_bytes,
+        "ssd_capacity": spec.ssd_capacity_bytes,
+        "object_storage": spec.obs_bucket,
+        "locator": spec.locator,
+    }
+
+
+def attach_body(bucket_name: str) -> dict[str, Any]:
+    """§13: attach as the WRITABLE (tiering) bucket."""
+    return {"obs_name": bucket_name, "obs_mode": "WRITABLE"}
+
+
+def snapshot_create_body(spec: SnapshotSpec) -> dict[str, Any]:
+    """§12.2."""
+    body: dict[str, Any] = {"fs_uid": spec.filesystem_uid, "name": spec.name, "is_writable": spec.is_writable}
+    if spec.access_point:
+        body["access_point"] = spec.access_point
+    return body
+
+
+def upload_body(site: str) -> dict[str, Any]:
+    """§12.2: `obs_site` LOCAL or REMOTE."""
+    return {"obs_site": site.upper()}

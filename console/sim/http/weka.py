@@ -1,0 +1,1021 @@
+"""The simulator behind the WEKA REST API v2 wire format (reference/weka.md), for the live client's tests.
+
+Paths live under `/api/v2` on an ephemeral 127.0.0.1 port (the real API listens on 14000; that default
+belongs to the live client's URL handling). Every answer is `{"data": ...}`; errors follow the reference's
+§3.2 recommendation, `{"message", "data": {"exceptionClass": [...], "error"}}`, except 401, which is
+`{"data": "<text>"}` as in the 3.14 spec. WEKA's own refusals come from `WekaSim` (console.data.errors
+with the texts the API answers) and are mapped to statuses here: Invalid 400, Forbidden 403, NotFound 404,
+Conflict 409.
+
+Choices where the reference is unsure (each kept in one place below):
+
+- login/refresh `data` is an **object** (CSI, WMS and MAN read it so; the docs print a one-element list):
+  `_tokens_body`.
+- `/stats` layout: `data.all.<category>` is a list of rows `{timestamp, stat, unit, value}` (the 3.14
+  spec's placeholder `{"all": {"rpc": [...]}}` read as "all nodes" -> category -> rows, the rows being the
+  CLI's columns): `_stats`. The simulator keeps one sample per second, so it answers at one-second
+  resolution unless `resolution_secs` asks for coarser (a real cluster stores per minute).
+- latency is not in `/cluster` (§5): `/stats/realtime` serves one entry per active backend, each with
+  the cluster's latency, so an ops-weighted mean gives it back.
+- snapshots carry the flat `stowStatus`/`progress`/`locator` (3.14, CSI) **and** `localStowInfo` /
+  `remoteStowInfo` (CLI JSON 4.0.5+) (§12.1, open question 2): `_snapshot`.
+- bucket `bandwidth` is `{"_mbps": <megabits per second>}` as the 3.14 model spells it: `_bucket`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotFound
+from console.model import (
+    Alert,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemSpec,
+    Identity,
+    ObjectStoreBucket,
+    Role,
+    Snapshot,
+    SnapshotSpec,
+    StowStatus,
+    WekaCluster,
+    WekaMetricsSample,
+)
+from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.simulator import Simulator
+from console.sim.weka import WekaSim
+from console.sim.weka_metrics import HISTORY_SECONDS
+
+API = "/api/v2"
+
+ACCESS_TOKEN_SECONDS = 300
+"""`expires_in` of an access token (reference §2.1: five minutes), so long tests exercise refresh."""
+
+REFRESH_TOKEN_SECONDS = 365 * 86_400
+"""Refresh tokens last a year (reference §2.1)."""
+
+ADMIN_ROLES = frozenset({"ClusterAdmin", "OrgAdmin"})
+"""WEKA roles that may change filesystems and snapshots (reference §15)."""
+
+READ_ROLES = ADMIN_ROLES | {"ReadOnly", "CSI"}
+"""Roles that may read; `Regular` may only log in and change its password (reference §15)."""
+
+OBSERVED_SITES = ("LOCAL", "REMOTE")
+
+_EXCEPTION_BY_STATUS: dict[int, str] = {
+    400: "InvalidParameterException",
+    403: "PermissionDeniedException",
+    404: "ObjectDoesNotExistException",
+    405: "MethodNotAllowedException",
+    409: "ObjectConflictException",
+    429: "TooManyRequestsException",
+    503: "ServiceUnavailableException",
+}
+"""[I] Generic exception class names per status; the reference only pins the `...DoesNotExistException`
+family (§3.2), which `_http_error` uses for filesystems, snapshots and buckets."""
+
+_STATUS_BY_ERROR: tuple[tuple[type[BackendError], int], ...] = (
+    (Invalid, 400),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+)
+
+_CAPACITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtpe]i?b|b)?\s*$", re.IGNORECASE)
+_UNIT_POWERS = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
+
+
+@dataclass(frozen=True, slots=True)
+class WekaUser:
+    """A local WEKA user of the simulated cluster; `role` uses the API's spelling (reference §15)."""
+
+    username: str
+    password: str = field(repr=False)
+    role: str = "ClusterAdmin"
+    org: str = "Root"
+
+    @property
+    def identity(self) -> Identity:
+        """Who `WekaSim` sees: admins act, everyone else is refused like a researcher (403)."""
+        role = Role.ADMIN if self.role in ADMIN_ROLES else Role.RESEARCHER
+        return Identity(user=self.username, role=role)
+
+
+@dataclass(slots=True)
+class _Session:
+    username: str
+    expires_at: float
+
+
+class _TokenBook:
+    """Access and refresh tokens, expiring on the face's clock (injectable, so tests need not wait)."""
+
+    def __init__(self, clock: Callable[[], float], access_seconds: float) -> None:
+        self._clock = clock
+        self._access_seconds = access_seconds
+        self._access: dict[str, _Session] = {}
+        self._refresh: dict[str, _Session] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, username: str) -> dict[str, Any]:
+        now = self._clock()
+        access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        with self._lock:
+            self._access[access] = _Session(username, now + self._access_seconds)
+            self._refresh[refresh] = _Session(username, now + REFRESH_TOKEN_SECONDS)
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": int(self._access_seconds),
+            "refresh_token": refresh,
+        }
+
+    def user_of(self, access_token: str) -> str | None:
+        with self._lock:
+            session = self._access.get(access_token)
+            if session is None or self._clock() >= session.expires_at:
+                return None
+            return session.username
+
+    def redeem(self, refresh_token: str) -> str | None:
+        """The user of a valid refresh token, which is used up: the new one replaces it (§2.1)."""
+        with self._lock:
+            session = self._refresh.pop(refresh_token, None)
+        if session is None or self._clock() >= session.expires_at:
+            return None
+        return session.username
+
+
+# -- errors -----------------------------------------------------------------------------------------------
+
+
+def weka_error_body(status: int, message: str, extra: dict[str, Any]) -> Any:
+    """The WEKA error body for `status` (reference §3.2): `{"data": text}` for 401, else the recommendation
+    `{"message", "data": {"exceptionClass": [...], "error", ...}}` that every known parser reads."""
+    if status == 401:
+        return {"data": message}
+    classes = extra.get("exceptionClass") or [
+        _EXCEPTION_BY_STATUS.get(
+            status, "InternalErrorException" if status >= 500 else "OperationFailedException"
+        ),
+        "OperationFailedException",
+    ]
+    data: dict[str, Any] = {"exceptionClass": list(classes), "error": message}
+    for key in ("param", "missing_params"):
+        if key in extra:
+            data[key] = extra[key]
+    return {"message": message, "data": data}
+
+
+def _http_error(error: BackendError, kind: str) -> HttpError:
+    """A `WekaSim` refusal as the HTTP error WEKA would answer; `kind` names the object for 404s."""
+    status = next((code for cls, code in _STATUS_BY_ERROR if isinstance(error, cls)), error.status or 500)
+    extra: dict[str, Any] = {}
+    if isinstance(error, NotFound):
+        extra["exceptionClass"] = [f"{kind}DoesNotExistException", "OperationFailedException"]
+    if isinstance(error, Invalid) and error.field:
+        extra["param"] = error.field
+    return HttpError(status, error.message, extra=extra)
+
+
+def _bad_request(message: str, *, param: str | None = None, missing: list[str] | None = None) -> HttpError:
+    extra: dict[str, Any] = {}
+    if param:
+        extra["param"] = param
+    if missing:
+        extra["missing_params"] = missing
+    return HttpError(400, message, extra=extra)
+
+
+# -- request bodies -----------------------------------------------------------------------------------------
+
+
+def _body(request: Request) -> dict[str, Any]:
+    body = request.json()
+    if not isinstance(body, dict):
+        raise _bad_request("Request body must be a JSON object.")
+    return body
+
+
+def _required(body: Mapping[str, Any], *keys: str) -> None:
+    missing = [key for key in keys if body.get(key) in (None, "")]
+    if missing:
+        raise _bad_request(
+            f"Missing required parameter{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+            param=missing[0],
+            missing=missing,
+        )
+
+
+def _string(body: Mapping[str, Any], key: str) -> str:
+    value = body[key]
+    if not isinstance(value, str):
+        raise _bad_request(f"{key} must be a string.", param=key)
+    return value
+
+
+def _optional_string(body: Mapping[str, Any], key: str) -> str | None:
+    return None if body.get(key) in (None, "") else _string(body, key)
+
+
+def _flag(body: Mapping[str, Any], key: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise _bad_request(f"{key} must be true or false.", param=key)
+    return value
+
+
+def _capacity(body: Mapping[str, Any], key: str) -> int:
+    """Bytes as an integer, or a unit string such as `10TiB` / `500GB` (the spec allows both, §10.3)."""
+    value = body[key]
+    if isinstance(value, bool):
+        raise _bad_request(f"{key} must be a capacity in bytes.", param=key)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        found = _CAPACITY.match(value)
+        if found:
+            number, unit = float(found.group(1)), (found.group(2) or "B").lower()
+            if unit == "b":
+                return int(number)
+            base = 1024 if "i" in unit else 1000
+            return int(number * base ** _UNIT_POWERS[unit[0]])
+    raise _bad_request(f"{key} must be a capacity such as 1099511627776 or 1TiB, not {value!r}.", param=key)
+
+
+def _reject(body: Mapping[str, Any], *keys: str) -> None:
+    """Keys the real API takes but the simulator does not model: refused, never silently ignored."""
+    for key in keys:
+        if body.get(key) not in (None, "", False):
+            raise _bad_request(f"{key} is not supported by the simulator.", param=key)
+
+
+# -- encoding ---------------------------------------------------------------------------------------------
+
+
+def _iso(at: datetime) -> str:
+    """ISO-8601 in UTC with `Z`, as WEKA prints times (§5: `2025-02-12T12:07:46.080318Z`)."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _tokens_body(tokens: dict[str, Any]) -> Any:
+    """Open question 1 (§2.1, §19): an object, as every working client reads it; the docs show a list."""
+    return tokens
+
+
+def _cluster(sim: Simulator, cluster: WekaCluster) -> dict[str, Any]:
+    """`GET /cluster`: the `weka status --json` object family (§5), the keys rwc and an admin read."""
+    latest = cluster.latest
+    started = sim.clock.start
+    reads, writes = _split_ops(latest)
+    return {
+        "name": cluster.name,
+        "guid": cluster.guid,
+        "release": cluster.release,
+        "release_hash": hashlib.sha1(cluster.release.encode()).hexdigest(),  # noqa: S324 - an id, not security
+        "status": cluster.status.value,
+        "io_status": cluster.io_status,
+        "io_status_changed_time": _iso(started),
+        "init_stage": "INITIALIZED",
+        "init_stage_changed_time": _iso(started),
+        "is_cluster": True,
+        "active_alerts_count": cluster.active_alerts_count,
+        "hot_spare": 1,
+        "stripe_data_drives": 5,  # [I] the simulator has no RAID model; a common 5+2 stripe
+        "stripe_protection_drives": 2,
+        "capacity": {
+            "total_bytes": cluster.total_capacity_bytes,
+            "hot_spare_bytes": 0,
+            "unprovisioned_bytes": cluster.unprovisioned_capacity_bytes,
+            "unavailable_bytes": 0,
+        },
+        "activity": {
+            "num_ops": latest.iops if latest else 0.0,
+            "num_reads": reads,
+            "num_writes": writes,
+            "sum_bytes_read": latest.read_bytes_per_second if latest else 0.0,
+            "sum_bytes_written": latest.write_bytes_per_second if latest else 0.0,
+            "obs_upload_bytes_per_second": latest.obs_upload_bytes_per_second if latest else 0.0,
+            "obs_download_bytes_per_second": 0.0,
+        },
+        "drives": {"active": cluster.drives_active, "total": cluster.drives_total},
+        "io_nodes": {"active": 6 * cluster.backends_active, "total": 6 * cluster.backends_total},
+        "nodes": {"blacklisted": 0, "total": 7 * cluster.backends_total + cluster.clients_total},
+        "processes": {"blacklisted": 0, "total": 7 * cluster.backends_total + cluster.clients_total},
+        "hosts": {
+            "active_count": cluster.backends_active + cluster.clients_active,
+            "total_count": cluster.backends_total + cluster.clients_total,
+            "backends": {"active": cluster.backends_active, "total": cluster.backends_total},
+            "clients": {"active": cluster.clients_active, "total": cluster.clients_total},
+        },
+        "containers": {
+            "active": cluster.backends_active + cluster.clients_active,
+            "total": cluster.backends_total + cluster.clients_total,
+            "backends": {"active": cluster.backends_active, "total": cluster.backends_total},
+            "clients": {"active": cluster.clients_active, "total": cluster.clients_total},
+        },
+        "rebuild": {
+            "progressPercent": 0,
+            "protectionState": [
+                {"MiB": 0, "numFailures": failures, "percent": 100 if failures == 0 else 0}
+                for failures in range(3)
+            ],
+            "enoughActiveFDs": True,
+            "numActiveFDs": cluster.backends_active,
+            "requiredFDsForRebuild": 3,
+            "stripeDisks": 7,
+            "unavailableMiB": 0,
+            "unavailablePercent": 0,
+            "totalCopiesMiB": 0,
+            "totalCopiesDoneMiB": 0,
+        },
+        "net": {"link_layer": "ETH"},
+        "time": {
+            "cluster_time": _iso(sim.clock.now()),
+            "cluster_local_utc_offset": "+00:00",
+            "cluster_local_utc_offset_seconds": 0,
+            "allowed_clock_skew_secs": 60,
+        },
+    }
+
+
+def _split_ops(sample: WekaMetricsSample | None) -> tuple[float, float]:
+    """[I] The simulator keeps total ops only; reads and writes share them in proportion to their bytes."""
+    if sample is None:
+        return 0.0, 0.0
+    moved = sample.read_bytes_per_second + sample.write_bytes_per_second
+    share = sample.read_bytes_per_second / moved if moved else 0.5
+    return round(sample.iops * share, 1), round(sample.iops * (1 - share), 1)
+
+
+def _alert(alert: Alert) -> dict[str, Any]:
+    """3.14 keys (`type`, `title`, `muted`, `action`, `params`) plus the 4.x CLI's `description`, `count`,
+    `severity` (§7: the simulator emits them all). No raise time: no source shows one on the wire."""
+    return {
+        "type": alert.type,
+        "title": alert.title,
+        "description": alert.description,
+        "action": "",
+        "muted": alert.muted,
+        "count": 1,
+        "severity": alert.severity.value.upper(),
+        "params": {},
+    }
+
+
+def _group(index: int, group: Any) -> dict[str, Any]:
+    return {
+        "uid": group.uid,
+        "id": f"FSGroupId<{index}>",
+        "name": group.name,
+        "target_ssd_retention": group.target_ssd_retention_seconds,
+        "start_demote": group.start_demote_seconds,
+    }
+
+
+def _bucket(index: int, bucket: ObjectStoreBucket) -> dict[str, Any]:
+    """`secret_key` is never served (whether WEKA masks it is unknown, §13); `bandwidth` in Mbit/s."""
+    return {
+        "uid": bucket.uid,
+        "id": f"ObsBucketId<{index}>",
+        "name": bucket.name,
+        "obs_name": "default" if bucket.obs_site == "local" else "remote_default",
+        "obs_site": bucket.obs_site,
+        "bucket": bucket.bucket,
+        "hostname": bucket.hostname,
+        "port": 443,
+        "protocol": "HTTPS",
+        "auth_method": "AWSSignature4",
+        "region": "",
+        "status": bucket.status,
+        "status_upload": bucket.status,
+        "status_download": bucket.status,
+        "status_remove": bucket.status,
+        "bandwidth": {"_mbps": bucket.bandwidth_bytes_per_second * 8 / 1_000_000},
+    }
+
+
+def _filesystem(
+    fs: Filesystem, group_uids: Mapping[str, str], buckets: Mapping[str, ObjectStoreBucket]
+) -> dict[str, Any]:
+    """snake_case keys of §10.2. WEKA has no REST key for object-tier usage, so none is invented here."""
+    attached = []
+    for item in fs.buckets:
+        bucket = buckets.get(item.bucket_name)
+        attached.append(
+            {
+                "uid": bucket.uid if bucket else "",
+                "name": item.bucket_name,
+                "obsId": bucket.uid if bucket else "",
+                "mode": item.mode.value,
+                "state": "ENABLED",
+                "status": bucket.status if bucket else "UNKNOWN",
+            }
+        )
+    return {
+        "uid": fs.uid,
+        "id": fs.id,
+        "name": fs.name,
+        "group_id": group_uids.get(fs.group_name, ""),
+        "group_name": fs.group_name,
+        "status": fs.status,
+        "is_ready": fs.is_ready,
+        "is_creating": fs.is_creating,
+        "is_removing": fs.is_removing,
+        "is_encrypted": fs.is_encrypted,
+        "auth_required": False,
+        "total_budget": fs.total_budget_bytes,
+        "ssd_budget": fs.ssd_budget_bytes,
+        "used_total": fs.used_total_bytes,
+        "used_total_data": fs.used_total_bytes,
+        "used_ssd": fs.used_ssd_bytes,
+        "used_ssd_data": fs.used_ssd_bytes,
+        "used_ssd_metadata": 0,
+        "free_total": max(0, fs.total_budget_bytes - fs.used_total_bytes),
+        "free_ssd": max(0, fs.ssd_budget_bytes - fs.used_ssd_bytes),
+        "available_total": max(0, fs.total_budget_bytes - fs.used_total_bytes),
+        "available_ssd": max(0, fs.ssd_budget_bytes - fs.used_ssd_bytes),
+        "obs_buckets": attached,
+    }
+
+
+def _stow_block(info: Any) -> dict[str, Any]:
+    """One site's `...StowInfo` as the CLI prints it: progress as text (`"33%"`, `"N/A"`)."""
+    if info is None:
+        return {"stowStatus": StowStatus.NONE.value, "stowProgress": "N/A", "locator": ""}
+    progress = "N/A" if info.progress is None else f"{info.progress:g}%"
+    return {"stowStatus": info.status.value, "stowProgress": progress, "locator": info.locator}
+
+
+def _stow_sites(weka: WekaSim, uid: str) -> Mapping[str, Any]:
+    """Upload state per site. `WekaSim` shows one site in its domain object, so this one read goes to its
+    store; a public `WekaSim` accessor would be the better home (asked of the simulator's owner)."""
+    snap = weka._store.snaps.get(uid)  # noqa: SLF001 - see the docstring
+    return snap.stow if snap is not None else {}
+
+
+def _snapshot(snap: Snapshot, fs_ids: Mapping[str, str], sites: Mapping[str, Any]) -> dict[str, Any]:
+    """camelCase keys of §12.1: the flat upload keys (one site) and both per-site blocks (open question 2)."""
+    local, remote = sites.get("LOCAL"), sites.get("REMOTE")
+    synced = [info for info in (local, remote) if info is not None and info.status is StowStatus.SYNCHRONIZED]
+    return {
+        "uid": snap.uid,
+        "id": snap.id,
+        "name": snap.name,
+        "filesystem": snap.filesystem_name,
+        "filesystemId": fs_ids.get(snap.filesystem_uid, ""),
+        "filesystemUid": snap.filesystem_uid,
+        "accessPoint": snap.access_point,
+        "isWritable": snap.is_writable,
+        "isRemoving": snap.is_removing,
+        "creationTime": _iso(snap.created_at),
+        "stowStatus": snap.stow_status.value,
+        "progress": snap.upload_progress_percent if snap.upload_progress_percent is not None else 0,
+        "locator": snap.locator,
+        "multiObs": len(synced) > 1,
+        "localStowInfo": _stow_block(local),
+        "remoteStowInfo": _stow_block(remote),
+    }
+
+
+# -- the face ---------------------------------------------------------------------------------------------
+
+
+class _WekaFace:
+    """Handlers of one WEKA face: authentication, then one `WekaSim` call under the host's lock."""
+
+    def __init__(
+        self,
+        host: SimulatorHost,
+        users: Mapping[str, WekaUser],
+        clock: Callable[[], float],
+        access_token_seconds: float,
+    ) -> None:
+        self.host = host
+        self.users = dict(users)
+        self.tokens = _TokenBook(clock, access_token_seconds)
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+    @contextmanager
+    def weka(self, kind: str = "Object") -> Iterator[tuple[Simulator, WekaSim]]:
+        """The simulator, locked; its refusals leave as WEKA's HTTP errors."""
+        try:
+            with self.host.session() as sim:
+                yield sim, sim.weka
+        except BackendError as error:
+            raise _http_error(error, kind) from None
+
+    def authorize(self, request: Request, *, write: bool = False) -> WekaUser:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HttpError(401, "Authentication token is missing; log in at /api/v2/login.")
+        username = self.tokens.user_of(token.strip())
+        user = self.users.get(username) if username else None
+        if user is None:
+            raise HttpError(401, "Authentication token is invalid or expired; refresh it or log in again.")
+        allowed = ADMIN_ROLES if write else READ_ROLES
+        if user.role not in allowed:
+            doing = "make changes" if write else "read cluster information"
+            raise HttpError(
+                403,
+                f"User {user.username} has role {user.role}, which may not {doing}.",
+                extra={"exceptionClass": ["PermissionDeniedException", "OperationFailedException"]},
+            )
+        return user
+
+    @staticmethod
+    def ok(data: Any) -> Response:
+        return Response.json(200, {"data": data})
+
+    # -- authentication -----------------------------------------------------------------------------------
+    def login(self, request: Request) -> Response:
+        body = _body(request)
+        _required(body, "username", "password")
+        username, password = _string(body, "username"), _string(body, "password")
+        org = _optional_string(body, "org") or "Root"
+        user = self.users.get(username)
+        # Org names match case-insensitively (WMS sends "root", CSI "Root": §2.1).
+        if (
+            user is None
+            or not secrets.compare_digest(user.password.encode(), password.encode())
+            or user.org.lower() != org.lower()
+        ):
+            raise HttpError(401, "Invalid username, password or organization.")
+        return self.ok(_tokens_body(self.tokens.issue(user.username)))
+
+    def refresh(self, request: Request) -> Response:
+        body = _body(request)
+        _required(body, "refresh_token")
+        username = self.tokens.redeem(_string(body, "refresh_token"))
+        if username is None or username not in self.users:
+            raise HttpError(401, "Refresh token is invalid or expired; log in again.")
+        return self.ok(_tokens_body(self.tokens.issue(username)))
+
+    # -- cluster, alerts, statistics, tasks -----------------------------------------------------------------
+    def cluster(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka() as (sim, weka):
+            return self.ok(_cluster(sim, weka.cluster()))
+
+    def alerts(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka() as (_, weka):
+            return self.ok([_alert(alert) for alert in weka.alerts()])
+
+    def stats_realtime(self, request: Request) -> Response:
+        """One entry per active backend process; rates split evenly, every entry at the cluster's latency."""
+        self.authorize(request)
+        with self.weka() as (_, weka):
+            cluster = weka.cluster()
+        sample, count = cluster.latest, max(1, cluster.backends_active)
+        if sample is None:
+            return self.ok([])
+        reads, writes = _split_ops(sample)
+        entries = [
+            {
+                "id": f"NodeId<{index}>",
+                "hostname": f"{cluster.name}-backend-{index:02d}",
+                "cpu_utilization_percentage": 0.0,
+                "ops_per_second": sample.iops / count,
+                "reads_per_second": reads / count,
+                "writes_per_second": writes / count,
+                "read_bytes_per_second": sample.read_bytes_per_second / count,
+                "write_bytes_per_second": sample.write_bytes_per_second / count,
+                "read_latency_usecs": sample.latency_microseconds,
+                "write_latency_usecs": sample.latency_microseconds,
+                "obs_upload_bytes_per_second": sample.obs_upload_bytes_per_second / count,
+                "obs_download_bytes_per_second": 0.0,
+            }
+            for index in range(count)
+        ]
+        return self.ok(entries)
+
+    def stats(self, request: Request) -> Response:
+        """`GET /stats?start_time&end_time&category&stat&resolution_secs`: rows per category (module doc)."""
+        self.authorize(request)
+        with self.weka() as (sim, weka):
+            now = sim.clock.now()
+            samples = weka.metrics(HISTORY_SECONDS)  # everything the simulator keeps
+        start = _query_time(request, "start_time", now - timedelta(minutes=1))
+        end = _query_time(request, "end_time", now)
+        resolution = _query_int(request, "resolution_secs", 1)
+        categories = request.query.get("category") or list(_STATS)
+        wanted = set(request.query.get("stat") or ())
+        window = [sample for sample in samples if start < sample.at <= end]
+        result: dict[str, list[dict[str, Any]]] = {}
+        for category in categories:
+            stats = _STATS.get(category)
+            if stats is None:
+                raise _bad_request(f"Unknown statistics category {category!r}.", param="category")
+            rows = []
+            for at, sample in _resample(window, resolution):
+                for stat, (unit, read) in stats.items():
+                    if not wanted or stat in wanted:
+                        rows.append(
+                            {"timestamp": _iso(at), "stat": stat, "unit": unit, "value": read(sample)}
+                        )
+            result[category] = rows
+        return self.ok({"all": result})
+
+    def tasks(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka() as (_, weka):
+            fs_ids = {fs.uid: fs.id for fs in weka.filesystems()}
+            bucket_uids = {bucket.name: bucket.uid for bucket in weka.buckets()}
+            tasks = weka.tasks()
+        return self.ok(
+            [
+                {
+                    "uid": task.uid,
+                    "id": task.id,
+                    "type": task.type,
+                    "state": task.state,
+                    "progress": task.progress_percent,
+                    "description": task.description,
+                    "is_explicitly_paused": False,
+                    "params": {
+                        "fsId": fs_ids.get(task.filesystem_uid, task.filesystem_uid),
+                        "obsId": bucket_uids.get(task.bucket_name, task.bucket_name),
+                        "purpose": "",
+                    },
+                }
+                for task in tasks
+            ]
+        )
+
+    # -- filesystems ----------------------------------------------------------------------------------------
+    def _encode_filesystems(self, weka: WekaSim, filesystems: list[Filesystem]) -> list[dict[str, Any]]:
+        group_uids = {group.name: group.uid for group in weka.filesystem_groups()}
+        buckets = {bucket.name: bucket for bucket in weka.buckets()}
+        return [_filesystem(fs, group_uids, buckets) for fs in filesystems]
+
+    def list_filesystems(self, request: Request) -> Response:
+        """CSI's filters (`name`, `group_name`) are honoured; clients re-filter anyway (§3.3)."""
+        self.authorize(request)
+        name, group = request.param("name"), request.param("group_name")
+        with self.weka() as (_, weka):
+            chosen = [
+                fs
+                for fs in weka.filesystems()
+                if (name is None or fs.name == name) and (group is None or fs.group_name == group)
+            ]
+            return self.ok(self._encode_filesystems(weka, chosen))
+
+    def get_filesystem(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka("Filesystem") as (_, weka):
+            return self.ok(self._encode_filesystems(weka, [weka.filesystem(request.path_params["uid"])])[0])
+
+    def create_filesystem(self, request: Request) -> Response:
+        user = self.authorize(request, write=True)
+        body = _body(request)
+        _required(body, "name", "group_name", "total_capacity")
+        _reject(body, "thin_provision_min_ssd", "thin_provision_max_ssd", "data_reduction")
+        spec = FilesystemSpec(
+            name=_string(body, "name"),
+            group_name=_string(body, "group_name"),
+            total_capacity_bytes=_capacity(body, "total_capacity"),
+            ssd_capacity_bytes=_capacity(body, "ssd_capacity")
+            if body.get("ssd_capacity") is not None
+            else None,
+            encrypted=_flag(body, "encrypted"),
+            obs_bucket=_optional_string(body, "obs_name"),
+        )
+        with self.weka("Filesystem") as (_, weka):
+            created = weka.create_filesystem(user.identity, spec)
+            return self.ok(self._encode_filesystems(weka, [created])[0])
+
+    def update_filesystem(self, request: Request) -> Response:
+        """Resize: `total_capacity` and/or `ssd_capacity`; without `ssd_capacity` `WekaSim` keeps its rule."""
+        user = self.authorize(request, write=True)
+        body = _body(request)
+        _reject(
+            body, "new_name", "thin_provision_min_ssd", "thin_provision_max_ssd", "auth_required", "max_files"
+        )
+        if body.get("total_capacity") is None and body.get("ssd_capacity") is None:
+            raise _bad_request(
+                "Nothing to update: give total_capacity or ssd_capacity.", param="total_capacity"
+            )
+        uid = request.path_params["uid"]
+        with self.weka("Filesystem") as (_, weka):
+            current = weka.filesystem(uid)
+            total = (
+                _capacity(body, "total_capacity")
+                if body.get("total_capacity") is not None
+                else current.total_budget_bytes
+            )
+            ssd = _capacity(body, "ssd_capacity") if body.get("ssd_capacity") is not None else None
+            resized = weka.resize_filesystem(user.identity, uid, total, ssd)
+            return self.ok(self._encode_filesystems(weka, [resized])[0])
+
+    def delete_filesystem(self, request: Request) -> Response:
+        user = self.authorize(request, write=True)
+        if (request.param("purge_from_obs") or "false").lower() == "true":
+            raise _bad_request("purge_from_obs is not supported by the simulator.", param="purge_from_obs")
+        with self.weka("Filesystem") as (_, weka):
+            weka.delete_filesystem(user.identity, request.path_params["uid"])
+        return self.ok(None)
+
+    def attach_bucket(self, request: Request) -> Response:
+        """`{obs_name, obs_mode}`: WRITABLE tiers the filesystem; remote attach is not simulated."""
+        user = self.authorize(request, write=True)
+        body = _body(request)
+        _required(body, "obs_name")
+        mode = (_optional_string(body, "obs_mode") or "WRITABLE").upper()
+        if mode != "WRITABLE":
+            raise _bad_request(
+                f"obs_mode {mode} is not supported by the simulator; attach WRITABLE buckets.",
+                param="obs_mode",
+            )
+        with self.weka("Filesystem") as (_, weka):
+            tiered = weka.set_filesystem_tiering(
+                user.identity, request.path_params["uid"], _string(body, "obs_name")
+            )
+            return self.ok(self._encode_filesystems(weka, [tiered])[0])
+
+    def detach_bucket(self, request: Request) -> Response:
+        """Detaching the WRITABLE bucket un-tiers the filesystem; answers the OBS_DETACH task id (§13)."""
+        user = self.authorize(request, write=True)
+        uid, obs_uid = request.path_params["uid"], request.path_params["obs_uid"]
+        with self.weka("Filesystem") as (_, weka):
+            fs = weka.filesystem(uid)
+            names = {bucket.uid: bucket.name for bucket in weka.buckets()}
+            attached = {item.bucket_name: item.mode.value for item in fs.buckets}
+            name = names.get(obs_uid)
+            if name is None or name not in attached:
+                raise HttpError(
+                    404,
+                    f"Object-store bucket {obs_uid} is not attached to filesystem {fs.name}.",
+                    extra={
+                        "exceptionClass": [
+                            "ObjectStoreBucketDoesNotExistException",
+                            "OperationFailedException",
+                        ]
+                    },
+                )
+            if attached[name] != "WRITABLE":
+                raise _bad_request(
+                    "Detaching a remote bucket is not supported by the simulator.", param="obs_uid"
+                )
+            weka.set_filesystem_tiering(user.identity, uid, None)
+            task = next(
+                (t for t in weka.tasks() if t.type == "OBS_DETACH" and t.filesystem_uid == uid),
+                None,
+            )
+        return self.ok(task.id if task else "")
+
+    def download_filesystem(self, request: Request) -> Response:
+        """`POST /fileSystems/download`: a filesystem from an uploaded snapshot's locator (§12.6)."""
+        user = self.authorize(request, write=True)
+        body = _body(request)
+        _required(body, "name", "group_name", "total_capacity", "ssd_capacity", "object_storage", "locator")
+        _reject(body, "additional_object_storage")
+        spec = FilesystemFromSnapshotSpec(
+            name=_string(body, "name"),
+            group_name=_string(body, "group_name"),
+            total_capacity_bytes=_capacity(body, "total_capacity"),
+            ssd_capacity_bytes=_capacity(body, "ssd_capacity"),
+            obs_bucket=_string(body, "object_storage"),
+            locator=_string(body, "locator"),
+        )
+        with self.weka("Filesystem") as (_, weka):
+            created = weka.create_filesystem_from_snapshot(user.identity, spec)
+            return self.ok(self._encode_filesystems(weka, [created])[0])
+
+    def list_groups(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka() as (_, weka):
+            return self.ok([_group(index, group) for index, group in enumerate(weka.filesystem_groups())])
+
+    def list_buckets(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka() as (_, weka):
+            return self.ok([_bucket(index, bucket) for index, bucket in enumerate(weka.buckets())])
+
+    # -- snapshots ------------------------------------------------------------------------------------------
+    def _encode_snapshots(self, weka: WekaSim, snapshots: list[Snapshot]) -> list[dict[str, Any]]:
+        fs_ids = {fs.uid: fs.id for fs in weka.filesystems()}
+        return [_snapshot(snap, fs_ids, _stow_sites(weka, snap.uid)) for snap in snapshots]
+
+    def list_snapshots(self, request: Request) -> Response:
+        """4.0+ filters `filesystem` (a name), `name`, `access_point`; clients re-filter anyway (§3.3)."""
+        self.authorize(request)
+        fs_name, name, point = (
+            request.param("filesystem"),
+            request.param("name"),
+            request.param("access_point"),
+        )
+        with self.weka() as (_, weka):
+            chosen = [
+                snap
+                for snap in weka.snapshots()
+                if (fs_name is None or snap.filesystem_name == fs_name)
+                and (name is None or snap.name == name)
+                and (point is None or snap.access_point == point)
+            ]
+            return self.ok(self._encode_snapshots(weka, chosen))
+
+    def get_snapshot(self, request: Request) -> Response:
+        self.authorize(request)
+        with self.weka("Snapshot") as (_, weka):
+            return self.ok(self._encode_snapshots(weka, [weka.snapshot(request.path_params["uid"])])[0])
+
+    def create_snapshot(self, request: Request) -> Response:
+        user = self.authorize(request, write=True)
+        body = _body(request)
+        _required(body, "fs_uid", "name")
+        _reject(body, "source_snap_uid")
+        spec = SnapshotSpec(
+            filesystem_uid=_string(body, "fs_uid"),
+            name=_string(body, "name"),
+            access_point=_optional_string(body, "access_point"),
+            is_writable=_flag(body, "is_writable"),
+        )
+        with self.weka("Filesystem") as (_, weka):
+            created = weka.create_snapshot(user.identity, spec)
+            return self.ok(self._encode_snapshots(weka, [created])[0])
+
+    def delete_snapshot(self, request: Request) -> Response:
+        user = self.authorize(request, write=True)
+        with self.weka("Snapshot") as (_, weka):
+            weka.delete_snapshot(user.identity, request.path_params["uid"])
+        return self.ok(None)
+
+    def restore_snapshot(self, request: Request) -> Response:
+        """`POST /snapshots/{fs_uid}/{uid}/restore`; answers the snapshot, as the 3.14 spec lists."""
+        user = self.authorize(request, write=True)
+        _reject(_body(request), "preserved_overwritten_snapshot_name")
+        fs_uid, uid = request.path_params["fs_uid"], request.path_params["uid"]
+        with self.weka("Snapshot") as (_, weka):
+            snap = weka.snapshot(uid)
+            if snap.filesystem_uid != fs_uid:
+                raise HttpError(
+                    404,
+                    f"Snapshot {snap.name} does not belong to filesystem {fs_uid}.",
+                    extra={"exceptionClass": ["SnapshotDoesNotExistException", "OperationFailedException"]},
+                )
+            weka.restore_snapshot(user.identity, uid)
+            return self.ok(self._encode_snapshots(weka, [weka.snapshot(uid)])[0])
+
+    def upload_snapshot(self, request: Request) -> Response:
+        """`{obs_site}` -> `{locator, extra}`. The simulator mints the locator when the upload finishes, so
+        it is empty here; poll the snapshot for it (the real API may know it at once, §12.2)."""
+        user = self.authorize(request, write=True)
+        body = _body(request)
+        site = (_optional_string(body, "obs_site") or "LOCAL").upper()
+        uid = request.path_params["uid"]
+        with self.weka("Snapshot") as (_, weka):
+            snap = weka.upload_snapshot(user.identity, uid, site)
+            task = next(
+                (
+                    t
+                    for t in weka.tasks()
+                    if t.type == "STOW_UPLOAD" and t.filesystem_uid == snap.filesystem_uid
+                ),
+                None,
+            )
+        return self.ok({"locator": snap.locator, "extra": {"task_id": task.id} if task else {}})
+
+
+def _query_time(request: Request, key: str, default: datetime) -> datetime:
+    text = request.param(key)
+    if not text:
+        return default
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise _bad_request(f"{key} must be an ISO-8601 time, not {text!r}.", param=key) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _query_int(request: Request, key: str, default: int) -> int:
+    text = request.param(key)
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise _bad_request(f"{key} must be a positive whole number of seconds.", param=key)
+    return int(text)
+
+
+def _resample(samples: list[WekaMetricsSample], seconds: int) -> Iterator[tuple[datetime, WekaMetricsSample]]:
+    """Samples as they are (one per second), or averaged over `seconds`, stamped with each group's end."""
+    if seconds <= 1:
+        for sample in samples:
+            yield sample.at, sample
+        return
+    groups: dict[int, list[WekaMetricsSample]] = {}
+    for sample in samples:
+        groups.setdefault(int(sample.at.timestamp()) // seconds, []).append(sample)
+    for members in groups.values():
+        count = len(members)
+        yield (
+            members[-1].at,
+            WekaMetricsSample(
+                at=members[-1].at,
+                read_bytes_per_second=round(sum(s.read_bytes_per_second for s in members) / count, 1),
+                write_bytes_per_second=round(sum(s.write_bytes_per_second for s in members) / count, 1),
+                iops=round(sum(s.iops for s in members) / count, 1),
+                latency_microseconds=round(sum(s.latency_microseconds for s in members) / count, 1),
+                obs_upload_bytes_per_second=round(
+                    sum(s.obs_upload_bytes_per_second for s in members) / count, 1
+                ),
+            ),
+        )
+
+
+_STATS: dict[str, dict[str, tuple[str, Callable[[WekaMetricsSample], float]]]] = {
+    "ops": {
+        "OPS": ("Ops/Sec", lambda s: s.iops),
+        "READS": ("Ops/Sec", lambda s: _split_ops(s)[0]),
+        "WRITES": ("Ops/Sec", lambda s: _split_ops(s)[1]),
+        "READ_BYTES": ("Bytes/Sec", lambda s: s.read_bytes_per_second),
+        "WRITE_BYTES": ("Bytes/Sec", lambda s: s.write_bytes_per_second),
+        "THROUGHPUT": ("Bytes/Sec", lambda s: round(s.read_bytes_per_second + s.write_bytes_per_second, 1)),
+        "READ_LATENCY": ("Microseconds", lambda s: s.latency_microseconds),
+        "WRITE_LATENCY": ("Microseconds", lambda s: s.latency_microseconds),
+    },
+    "object_storage": {
+        "OBS_WRITE_BYTES": ("Bytes/Sec", lambda s: s.obs_upload_bytes_per_second),
+        "OBS_READ_BYTES": ("Bytes/Sec", lambda s: 0.0),
+    },
+}
+"""Stats served per category (reference §9's table); the simulator has one latency for reads and writes."""
+
+
+def build_weka_router(
+    host: SimulatorHost,
+    users: Mapping[str, WekaUser],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    access_token_seconds: float = ACCESS_TOKEN_SECONDS,
+) -> Router:
+    """The WEKA REST API v2 over `host`'s simulator; `users` by username; tokens expire on `clock`."""
+    face = _WekaFace(host, users, clock, access_token_seconds)
+    router = Router()
+    routes: list[tuple[str, str, Callable[[Request], Response]]] = [
+        ("POST", "/login", face.login),
+        ("POST", "/login/refresh", face.refresh),
+        ("GET", "/cluster", face.cluster),
+        ("GET", "/alerts", face.alerts),
+        ("GET", "/stats", face.stats),
+        ("GET", "/stats/realtime", face.stats_realtime),
+        ("GET", "/tasks", face.tasks),
+        ("GET", "/fileSystemGroups", face.list_groups),
+        ("GET", "/objectStoreBuckets", face.list_buckets),
+        ("GET", "/fileSystems", face.list_filesystems),
+        ("POST", "/fileSystems", face.create_filesystem),
+        ("POST", "/fileSystems/download", face.download_filesystem),
+        ("GET", "/fileSystems/{uid}", face.get_filesystem),
+        ("PUT", "/fileSystems/{uid}", face.update_filesystem),
+        ("DELETE", "/fileSystems/{uid}", face.delete_filesystem),
+        ("POST", "/fileSystems/{uid}/objectStoreBuckets", face.attach_bucket),
+        ("DELETE", "/fileSystems/{uid}/objectStoreBuckets/{obs_uid}", face.detach_bucket),
+        ("GET", "/snapshots", face.list_snapshots),
+        ("POST", "/snapshots", face.create_snapshot),
+        ("GET", "/snapshots/{uid}", face.get_snapshot),
+        ("DELETE", "/snapshots/{uid}", face.delete_snapshot),
+        ("POST", "/snapshots/{uid}/upload", face.upload_snapshot),
+        ("POST", "/snapshots/{fs_uid}/{uid}/restore", face.restore_snapshot),
+    ]
+    for method, template, handler in routes:
+        router.add(method, API + template, _guarded(handler))
+    return router
+
+
+def _guarded(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """A bug in a handler answers 500 with WEKA's body instead of dropping the connection mid-test."""
+
+    def run(request: Request) -> Response:
+        try:
+            return handler(request)
+        except HttpError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the server must answer something
+            raise HttpError(500, f"Internal error in the simulator ({type(error).__name__}).") from error
+
+    return run
+
+
+def serve_weka(
+    host: SimulatorHost,
+    users: Mapping[str, WekaUser],
+    *,
+    port: int = 0,
+    clock: Callable[[], float] = time.monotonic,
+    access_token_seconds: float = ACCESS_TOKEN_SECONDS,
+) -> SimHttpServer:
+    """A not-yet-started server for the WEKA face (`with serve_weka(...) as server:` starts and stops it)."""
+    router = build_weka_router(host, users, clock=clock, access_token_seconds=access_token_seconds)
+    return SimHttpServer("weka", router, weka_error_body, port=port)
