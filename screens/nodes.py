@@ -1,23 +1,32 @@
 """Nodes: pool, role, readiness and problem conditions, cordoned/draining, GPU model and usage,
 CPU and memory. Enter on a node shows its GPUs and who holds them.
+
+`c`/`u` cordon and uncordon, `d`/`U` drain and undrain (the Run:ai maintenance taint). A drain first
+lists the workloads on the node and which of them will move, because that is the real cost of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
 
-from console.model import Node, NodeRole, NodeStatus
+from console.data.errors import BackendError
+from console.model import Node, NodeRole, NodeStatus, Workload
+from console.ui.action_runner import ACTION_WORKER_GROUP, run_action
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpu_sum
+from console.ui.keymap import NODE_KEYS
 from screens.base import ResourceScreen
+from screens.dialogs import ConfirmDialog
 from screens.gpus import GpusScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
 
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
+NODE_RESOURCES = ("nodes", "gpus", "workloads")
+"""What a cordon or drain changes on screen: the node's state, and where work runs."""
 HEALTHY_WHEN_FALSE = frozenset({"MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable"})
 """Kubernetes conditions that are good when False; any of them True is a problem worth showing."""
 
@@ -35,6 +44,35 @@ def problem_conditions(node: Node) -> list[str]:
     return problems
 
 
+def drain_body(node_name: str, workloads: Sequence[Workload]) -> list[str | Text]:
+    """The drain confirmation: what the taint does, then each workload on the node and its fate."""
+    lines: list[str | Text] = [
+        Text.assemble(
+            "Adds the maintenance taint runai=drain:NoExecute to ", (node_name, "bold"), ".", end=""
+        ),
+        "Preemptible workloads move to other nodes; non-preemptible ones stay until they end.",
+        "",
+    ]
+    if not workloads:
+        lines.append("No workloads run on this node: nothing moves.")
+        return lines
+    lines.append(Text(f"{'WORKLOAD':<28} {'PROJECT':<16} {'PREEMPT':<7} ", "bold", end=""))
+    for workload in sorted(workloads, key=lambda w: (not w.preemptible, w.name)):
+        fate = Text("moves", "bold", end="") if workload.preemptible else Text("stays", end="")
+        lines.append(
+            Text.assemble(
+                Text(f"{workload.name[:28]:<28} ", end=""),
+                Text(f"{workload.project_name[:16]:<16} ", end=""),
+                f"{'yes' if workload.preemptible else 'no':<7} ",
+                fate,
+                end="",
+            )
+        )
+    moving = sum(1 for workload in workloads if workload.preemptible)
+    lines += ["", f"{moving} will move, {len(workloads) - moving} will stay."]
+    return lines
+
+
 def scheduling_state(node: Node) -> str:
     """`cordoned`, `draining`, both, or `—` when work can land on the node."""
     states = [word for word, on in (("cordoned", node.cordoned), ("draining", node.draining)) if on]
@@ -48,6 +86,8 @@ class NodesScreen(ResourceScreen):
     TITLE = "Nodes"
     RESOURCES = ("nodes",)
     EMPTY_MESSAGE = "No nodes."
+    KEYS = NODE_KEYS
+    WRITE_ACTIONS = frozenset({"cordon_node", "uncordon_node", "drain_node", "undrain_node"})
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True),
         Column("pool", "POOL", 9, priority=2, sort_hotkey="P"),
@@ -56,7 +96,7 @@ class NodesScreen(ResourceScreen):
         Column("conditions", "PROBLEMS", 12, priority=5),
         Column("scheduling", "SCHED", 8, sort_hotkey="D"),
         Column("model", "MODEL", 6, priority=4, sort_hotkey="M"),
-        Column("gpus", "GPUS", 11, sort_hotkey="U"),
+        Column("gpus", "GPUS", 11, sort_hotkey="L"),
         Column("cpu", "CPU", 7, align="right", priority=2, sort_hotkey="C"),
         Column("memory", "MEM", 11, align="right", priority=3, sort_hotkey="E"),
         Column("age", "AGE", 5, align="right", priority=6, sort_hotkey="A"),
@@ -135,3 +175,97 @@ class NodesScreen(ResourceScreen):
             self.notify(f"{key} has no GPUs.", timeout=2)
             return
         self.app.push_screen(GpusScreen(self.context, node_name=key))
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def _selected_node(self) -> Node | None:
+        key = self.table.cursor_key
+        nodes: Sequence[Node] = self.values()["nodes"] or ()
+        node = next((n for n in nodes if n.name == key), None) if key is not None else None
+        if node is None:
+            self.notify("Choose a node first.", severity="warning", timeout=3)
+        return node
+
+    def _run_node_action(self, label: str, call: Callable[[], Awaitable[Node]], success: str) -> None:
+        run_action(self, label, call, refresh=NODE_RESOURCES, success=success)
+
+    def action_cordon_node(self) -> None:
+        """`c`: mark the node unschedulable, after a y/n (running work is not touched)."""
+        node = self._selected_node()
+        if node is None:
+            return
+        if node.cordoned:
+            self.notify(f"{node.name} is already cordoned.", timeout=3)
+            return
+        name = node.name
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._run_node_action(
+                    f"Cordon {name}",
+                    lambda: self.context.backend.cordon_node(name),
+                    f"{name} cordoned: no new work lands there",
+                )
+
+        body = [
+            Text.assemble(
+                "No new work will be scheduled on ", (name, "bold"), "; running work stays.", end=""
+            )
+        ]
+        self.app.push_screen(ConfirmDialog(f"Cordon {name}?", body, "Cordon"), confirmed)
+
+    def action_uncordon_node(self) -> None:
+        """`u`: let work land on the node again (harmless, so no question)."""
+        node = self._selected_node()
+        if node is None:
+            return
+        if not node.cordoned:
+            self.notify(f"{node.name} is not cordoned.", timeout=3)
+            return
+        name = node.name
+        self._run_node_action(
+            f"Uncordon {name}", lambda: self.context.backend.uncordon_node(name), f"{name} uncordoned"
+        )
+
+    def action_drain_node(self) -> None:
+        """`d`: list the node's workloads and which will move, then taint it if the user agrees."""
+        node = self._selected_node()
+        if node is None:
+            return
+        if node.draining:
+            self.notify(f"{node.name} is already draining.", timeout=3)
+            return
+        name = node.name
+        backend = self.context.backend
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._run_node_action(
+                    f"Drain {name}",
+                    lambda: backend.drain_node(name),
+                    f"{name} draining: preemptible work moves off",
+                )
+
+        async def ask() -> None:
+            try:
+                workloads = await backend.workloads()
+            except BackendError as error:
+                self.notify(str(error), title=f"Cannot list the workloads on {name}", severity="error")
+                return
+            on_node = [w for w in workloads if name in w.node_names and not w.is_terminal]
+            dialog = ConfirmDialog(f"Drain {name}?", drain_body(name, on_node), "Drain", danger=True)
+            self.app.push_screen(dialog, confirmed)
+
+        self.run_worker(ask, group=ACTION_WORKER_GROUP, exit_on_error=False)
+
+    def action_undrain_node(self) -> None:
+        """`U`: remove the maintenance taint (work may come back, so no question)."""
+        node = self._selected_node()
+        if node is None:
+            return
+        if not node.draining:
+            self.notify(f"{node.name} is not draining.", timeout=3)
+            return
+        name = node.name
+        self._run_node_action(
+            f"Undrain {name}", lambda: self.context.backend.undrain_node(name), f"{name} undrained"
+        )

@@ -2,7 +2,8 @@
 
 Each department is a row followed by its projects, so the org tree reads top-down in the default
 order; every project also names its department, so sorting or filtering keeps the context. Enter on a
-project opens its workloads.
+project opens its workloads. `c` creates a project, `e` edits the quota of the project or department
+under the cursor, `D` deletes a project after its name is typed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ from typing import Any
 
 from rich.text import Text
 
+from console.data.errors import BackendError
 from console.model import Department, PoolQuota, Project, ProjectPhase
+from console.ui.action_runner import ACTION_WORKER_GROUP, run_action
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
+from console.ui.keymap import PROJECT_KEYS
 from screens.base import ResourceScreen
+from screens.dialogs import TypeNameDialog
+from screens.dialogs.project_quota import PROJECT_RESOURCES, CreateProjectForm, EditQuotaForm
 from screens.workloads import WorkloadsScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
@@ -48,9 +54,11 @@ class ProjectsScreen(ResourceScreen):
     TITLE = "Projects"
     RESOURCES = ("projects", "departments")
     EMPTY_MESSAGE = "No projects you can see."
+    KEYS = PROJECT_KEYS
+    WRITE_ACTIONS = frozenset({"create_project", "edit_quota", "delete_project"})
     COLUMNS = (
         Column("name", "NAME", 16, sort_hotkey="N", grow=True),
-        Column("department", "DEPT", 11, priority=3, sort_hotkey="D"),
+        Column("department", "DEPT", 11, priority=3, sort_hotkey="T"),
         Column("quota", "QUOTA pool dsv/lim/wt", 23, priority=2),
         Column("deserved", "DSV", 4, priority=5, align="right", sort_hotkey="E"),
         Column("allocated", "ALLOCATED", 14, sort_hotkey="A"),
@@ -153,3 +161,92 @@ class ProjectsScreen(ResourceScreen):
         if project is None:
             return
         self.app.push_screen(WorkloadsScreen(self.context, project_name=project.name))
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def _selected(self) -> Project | Department | None:
+        """The project or department under the cursor (None while loading or on an empty table)."""
+        key = self.table.cursor_key
+        if key is None:
+            return None
+        if key.startswith(DEPARTMENT_KEY_PREFIX):
+            department_id = key.removeprefix(DEPARTMENT_KEY_PREFIX)
+            departments: Sequence[Department] = self.values()["departments"] or ()
+            return next((d for d in departments if d.id == department_id), None)
+        projects: Sequence[Project] = self.values()["projects"] or ()
+        return next((p for p in projects if p.id == key), None)
+
+    async def _pool_names(self) -> list[str] | None:
+        """Node pools for the quota fields, asked now so a pool added a minute ago is there."""
+        try:
+            pools = await self.context.backend.node_pools()
+        except BackendError as error:
+            self.notify(str(error), title="Cannot list node pools", severity="error")
+            return None
+        return [pool.name for pool in pools]
+
+    def action_create_project(self) -> None:
+        """`c`: the create form, in the department under the cursor if there is one."""
+        departments: Sequence[Department] | None = self.values()["departments"]
+        if not departments:
+            self.notify("Departments are still loading; try again in a moment.", severity="warning")
+            return
+        selected = self._selected()
+        department_id = (
+            selected.id
+            if isinstance(selected, Department)
+            else selected.department_id
+            if isinstance(selected, Project)
+            else None
+        )
+
+        async def open_form() -> None:
+            pools = await self._pool_names()
+            if pools is not None:
+                self.app.push_screen(CreateProjectForm(self.context, departments, pools, department_id))
+
+        self.run_worker(open_form, group=ACTION_WORKER_GROUP, exit_on_error=False)
+
+    def action_edit_quota(self) -> None:
+        """`e`: the quota of the project, or of the department, under the cursor."""
+        target = self._selected()
+        if target is None:
+            self.notify("Choose a project or a department first.", severity="warning", timeout=3)
+            return
+
+        async def open_form() -> None:
+            pools = await self._pool_names()
+            if pools is not None:
+                self.app.push_screen(EditQuotaForm(self.context, target, pools))
+
+        self.run_worker(open_form, group=ACTION_WORKER_GROUP, exit_on_error=False)
+
+    def action_delete_project(self) -> None:
+        """`D`: delete the project under the cursor once its name is typed exactly."""
+        project = self._selected()
+        if not isinstance(project, Project):
+            self.notify("Choose a project to delete (departments are managed in Run:ai).", timeout=3)
+            return
+        workloads = project.running_workloads + project.pending_workloads
+        explanation = Text.assemble(
+            "Project ",
+            (project.name, "bold"),
+            f" in {project.department_name} and all its workloads ({workloads} running or pending) "
+            "will be deleted. This cannot be undone.",
+            end="",
+        )
+
+        def confirmed(typed_correctly: bool | None) -> None:
+            if not typed_correctly:
+                return
+            backend = self.context.backend
+            run_action(
+                self,
+                f"Delete project {project.name}",
+                lambda: backend.delete_project(project.id),
+                refresh=(*PROJECT_RESOURCES, "workloads"),
+                success=f"Project {project.name} is being deleted",
+            )
+
+        self.app.push_screen(
+            TypeNameDialog(f"Delete project {project.name}", explanation, project.name), confirmed
+        )
