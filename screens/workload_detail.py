@@ -1,5 +1,8 @@
 """One workload in full: what it asked for, where it runs, its pods, its events, and why it is in
 its phase — "why is my job pending?" and "who preempted it?" are the questions this screen answers.
+
+The list's workload keys work here too (⇧s suspend, ⇧r resume, ⇧d delete, `l` logs, `y` describe);
+after a delete the view closes, since what it showed is going away.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from console.ui.format import format_age, format_clock_time, format_gpu_request,
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
+from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
 
 DETAIL_REFRESH_SECONDS = 2.0
 MAX_EVENTS_SHOWN = 50
@@ -61,7 +65,7 @@ def latest_preemption(events: Sequence[WorkloadEvent]) -> WorkloadEvent | None:
     return None
 
 
-class WorkloadDetailScreen(RwcScreen):
+class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     """Pushed over the workloads list by enter; esc returns to the same row."""
 
     SCREEN_NAME = "workload_detail"
@@ -148,6 +152,19 @@ class WorkloadDetailScreen(RwcScreen):
 
     def palette_changed(self) -> None:
         self._shown = None
+
+    # -- actions ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WORKLOAD_ACTIONS:
+            return self.check_workload_action(action)
+        return super().check_action(action, parameters)
+
+    def selected_workload(self) -> Workload | None:
+        return self._shown
+
+    def after_workload_deleted(self, workload: Workload) -> None:
+        if self.is_current:
+            self.dismiss()
 
     # -- rendering ---------------------------------------------------------------------------------
     def _summary(self, workload: Workload, palette: CellPalette, now: datetime) -> Table:

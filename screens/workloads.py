@@ -3,21 +3,30 @@
 Fractions stay fractions (`0.5`, `0.25`) and memory requests stay memory (`20GiB`), because that is
 what the user asked for. Enter opens the workload's detail (pods, events, why it is pending).
 Opened from a project (enter on the Projects screen), it lists only that project's workloads.
+
+`s` submits a workload (the form opens on the project of the row under the cursor); ⇧s, ⇧r and ⇧d
+suspend, resume and delete the row's workload after asking; `l` shows its log and `y` its API object.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 
+from console.data.errors import BackendError
 from console.model import Workload, WorkloadPhase, WorkloadType
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_gpu_request, format_gpus
+from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
+from screens.dialogs.submit_workload import SubmitWorkloadForm
+from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
 from screens.workload_detail import WorkloadDetailScreen
 from widgets.resource_table import Column, Row
 
@@ -29,19 +38,21 @@ TYPE_ABBREVIATIONS = {
 }
 
 
-class WorkloadsScreen(ResourceScreen):
+class WorkloadsScreen(WorkloadActions, ResourceScreen):
     """Every workload the user may see; the busiest screen, so rows are cached between refreshes."""
 
     SCREEN_NAME = "workloads"
     TITLE = "Workloads"
+    KEYS = WORKLOAD_KEYS
     RESOURCES = ("workloads",)
     EMPTY_MESSAGE = "No workloads."
     COLUMNS = (
         Column("name", "NAME", 18, sort_hotkey="N", grow=True),
         Column("project", "PROJECT", 11, priority=2, sort_hotkey="P"),
         Column("type", "TYPE", 5, priority=4, sort_hotkey="T"),
-        Column("phase", "PHASE", 12, sort_hotkey="S"),
-        Column("requested", "REQ", 6, align="right", priority=1, sort_hotkey="R"),
+        # Phase sorts on ⇧h and requested on ⇧q: ⇧s and ⇧r suspend and resume.
+        Column("phase", "PHASE", 12, sort_hotkey="H"),
+        Column("requested", "REQ", 6, align="right", priority=1, sort_hotkey="Q"),
         Column("allocated", "ALLOC", 5, align="right", sort_hotkey="L"),
         Column("node", "NODE", 12, priority=3, sort_hotkey="O"),
         Column("age", "AGE", 5, align="right", sort_hotkey="A"),
@@ -52,6 +63,8 @@ class WorkloadsScreen(ResourceScreen):
         super().__init__(context)
         self.project_name = project_name
         self._rows = self.row_cache(self._workload_row, key=lambda workload: workload.id)
+        self._cursor_to_key: str | None = None
+        """A just-submitted workload's id: the cursor goes to its row as soon as the row arrives."""
 
     @property
     def screen_title(self) -> str:
@@ -104,3 +117,52 @@ class WorkloadsScreen(ResourceScreen):
 
     def open_detail(self, key: str) -> None:
         self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=key))
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        key = self._cursor_to_key
+        table = self.table
+        if key is not None and table.get_row(key) is not None:
+            self._cursor_to_key = None
+            if table.filter_text and key not in table.visible_keys():
+                self.clear_filter()  # the new row must be seen, not hidden by an old filter
+            table.move_cursor_to_key(key)
+
+    # -- actions ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WORKLOAD_ACTIONS:
+            return self.check_workload_action(action)
+        return super().check_action(action, parameters)
+
+    def selected_workload(self) -> Workload | None:
+        key = self.table.cursor_key
+        workloads: Sequence[Workload] | None = self.context.bridge.snapshot("workloads").value
+        if key is None or not workloads:
+            return None
+        return next((workload for workload in workloads if workload.id == key), None)
+
+    def action_submit_workload(self) -> None:
+        self._open_submit_form()
+
+    @work(group="submit-form", exclusive=True, exit_on_error=False)
+    async def _open_submit_form(self) -> None:
+        """Fetch the projects and node pools the user may choose from, then open the form."""
+        backend = self.context.backend
+        try:
+            projects, pools = await asyncio.gather(backend.projects(), backend.node_pools())
+        except BackendError as error:
+            self.notify(str(error), title="Submit workload", severity="error", timeout=8, markup=False)
+            return
+        current = self.selected_workload()
+        project_name = self.project_name or (current.project_name if current is not None else None)
+        form = SubmitWorkloadForm(
+            self.context, projects=projects, node_pools=pools, project_name=project_name
+        )
+        self.app.push_screen(form, self._submitted)
+
+    def _submitted(self, workload: Workload | None) -> None:
+        """The form closed: after a submit, put the cursor on the new row (now, or when it arrives)."""
+        if workload is None:
+            return
+        self._cursor_to_key = workload.id
+        self.resources_changed()

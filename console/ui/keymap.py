@@ -134,8 +134,48 @@ TABLE_NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
 )
 """Keys the table widget itself owns, listed in help so `?` shows every key a user can press."""
 
+
+def workload_action_keys(scope: str) -> tuple[KeyAction, ...]:
+    """Suspend, resume, delete, logs and describe: the same keys on the workloads list and the detail."""
+    return (
+        KeyAction("l", "show_logs", "Logs", scope=scope, group="Workload"),
+        KeyAction("y", "describe_workload", "Describe", scope=scope, group="Workload"),
+        KeyAction("S", "suspend_workload", "Suspend", scope=scope, key_display="⇧s", group="Workload"),
+        KeyAction("R", "resume_workload", "Resume", scope=scope, key_display="⇧r", group="Workload"),
+        KeyAction("D", "delete_workload", "Delete", scope=scope, key_display="⇧d", group="Workload"),
+    )
+
+
+WORKLOAD_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("s", "submit_workload", "Submit workload", scope="workloads", group="Workload"),
+    *workload_action_keys("workloads"),
+)
+"""The workloads list's actions; its sort keys avoid S, R and D (phase sorts on ⇧h, requested on ⇧q)."""
+
+TEXT_VIEW_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("escape", "back", "Back", scope="text_view", key_display="esc", group="View"),
+    KeyAction("slash", "start_search", "Search", scope="text_view", key_display="/", group="View"),
+    KeyAction("n", "next_match", "Next match", scope="text_view", show=False, group="View"),
+    KeyAction(
+        "N", "previous_match", "Previous match", scope="text_view", key_display="⇧n", show=False, group="View"
+    ),
+    KeyAction("w", "toggle_wrap", "Wrap", scope="text_view", group="View"),
+    KeyAction("ctrl+s", "save_text", "Save", scope="text_view", key_display="^s", group="View"),
+)
+"""Keys of the log and describe views (a scrollable text with search); arrows, pgup/pgdn, home/end scroll."""
+
+LOGS_KEYS: tuple[KeyAction, ...] = (KeyAction("f", "toggle_follow", "Follow", scope="logs", group="Logs"),)
+
+DESCRIBE_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("J", "toggle_format", "JSON/YAML", scope="describe", key_display="⇧j", group="Describe"),
+    KeyAction(
+        "ctrl+r", "refresh", "Reload", scope="describe", key_display="^r", show=False, group="Describe"
+    ),
+)
+
 WORKLOAD_DETAIL_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="workload_detail", key_display="esc", group="Detail"),
+    *workload_action_keys("workload_detail"),
     KeyAction(
         "ctrl+r",
         "refresh",
@@ -301,6 +341,10 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *APP_KEYS,
     *TABLE_KEYS,
     *WORKLOAD_DETAIL_KEYS,
+    *WORKLOAD_KEYS,
+    *TEXT_VIEW_KEYS,
+    *LOGS_KEYS,
+    *DESCRIBE_KEYS,
     *FILTER_KEYS,
     *COMMAND_LINE_KEYS,
     *HELP_KEYS,

@@ -1,0 +1,334 @@
+"""A workload's container log, followed live: `l` on a workload (list or detail).
+
+The log streams from `Backend.workload_logs(follow=True)` in a worker that only fills a bounded buffer
+and posts a replaceable "lines pending" message, so a burst of thousands of lines becomes one repaint
+(Toolong's `PendingLines`); the view keeps the newest 10,000 lines (`LogView`). Scrolling up pauses
+follow, the bottom (or `f`) resumes it; `/` highlights a term and `n`/`N` walk its matches; `w` wraps;
+ctrl+s saves what is kept to a file in rwc's state directory. Closing the screen cancels the stream.
+
+`TextViewScreen` is the shared frame (view, status line, search prompt, wrap, save) that the describe
+view (`screens/describe.py`) uses too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
+
+from console.data import paths
+from console.data.errors import BackendError
+from console.ui.context import ConsoleContext
+from console.ui.keymap import LOGS_KEYS, TEXT_VIEW_KEYS
+from console.ui.prompts import FilterLine, PromptBar
+from screens.base import RwcScreen
+from widgets.log_view import DEFAULT_MAX_LINES, LogView
+
+LOG_TAIL_LINES = 1_000
+"""Lines of history asked for when the view opens; the follow stream adds to them."""
+LOG_WORKER_GROUP = "logs"
+YIELD_EVERY_LINES = 256
+"""A backend that hands over a long tail without awaiting must still let the UI breathe."""
+
+
+def safe_file_part(text: str) -> str:
+    """`text` reduced to characters that are safe in a file name on every platform."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "workload"
+
+
+def save_directory() -> Path:
+    """rwc's state directory (created private), or the working directory when it cannot be made."""
+    try:
+        return paths.ensure_private_dir(paths.state_dir())
+    except OSError:
+        return Path.cwd()
+
+
+def write_text_file(directory: Path, file_name: str, text: str) -> Path:
+    """Write `text` to `directory/file_name`, falling back to the working directory; returns the path."""
+    for folder in dict.fromkeys((directory, Path.cwd())):
+        target = folder / file_name
+        try:
+            target.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return target
+    raise OSError(f"cannot write {file_name} in {directory} or {Path.cwd()}")
+
+
+class TextViewScreen(RwcScreen):
+    """A `LogView` with a status line and a `/` search prompt; subclasses fill the view."""
+
+    KEYS = TEXT_VIEW_KEYS
+    SAVE_SUFFIX: ClassVar[str] = "log"
+
+    DEFAULT_CSS = """
+    TextViewScreen LogView {
+        height: 1fr;
+    }
+    TextViewScreen #view-status {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, context: ConsoleContext, *, max_lines: int = DEFAULT_MAX_LINES) -> None:
+        super().__init__(context)
+        self.max_lines = max_lines
+
+    def compose_body(self) -> ComposeResult:
+        yield LogView(max_lines=self.max_lines, id="view")
+        yield Static("", id="view-status")
+        search = FilterLine(id="search")
+        search.placeholder = "search… (enter finds, esc clears; then n / N)"
+        yield PromptBar("/", search, id="search-bar")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus_body()
+        self.show_status()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one("#view", LogView)
+
+    @property
+    def search_bar(self) -> PromptBar:
+        return self.query_one("#search-bar", PromptBar)
+
+    def focus_body(self) -> None:
+        self.view.focus()
+
+    # -- status ----------------------------------------------------------------------------------
+    def status_parts(self) -> list[Text]:
+        """Pieces of the status line, left to right; subclasses put theirs first."""
+        view = self.view
+        parts: list[Text] = []
+        count = f"{view.line_count:,} lines"
+        if view.lines_dropped:
+            count += f" (oldest {view.lines_dropped:,} dropped)"
+        parts.append(Text(count))
+        if view.wrap:
+            parts.append(Text("wrap"))
+        if view.search:
+            index = view.current_match_index
+            where = f"{index + 1}/{view.match_count}" if index is not None else f"{view.match_count}"
+            found = Text(f"/{view.search}: ", end="")
+            found.append(f"{where} match{'es' if view.match_count != 1 else ''}")
+            if not view.match_count:
+                found.stylize(self.palette.warning)
+            parts.append(found)
+        return parts
+
+    def show_status(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#view-status", Static).update(Text(" · ", end="").join(self.status_parts()))
+
+    @on(LogView.FollowChanged)
+    @on(LogView.MatchesChanged)
+    def _view_changed(self, message: Message) -> None:
+        message.stop()
+        self.show_status()
+
+    # -- search ------------------------------------------------------------------------------------
+    def action_start_search(self) -> None:
+        self.search_bar.open(self.view.search)
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, message: Input.Changed) -> None:
+        message.stop()
+        if self.search_bar.is_open:
+            self.view.search = message.value
+
+    @on(FilterLine.Kept)
+    def _search_kept(self, message: FilterLine.Kept) -> None:
+        message.stop()
+        self.search_bar.close()
+        view = self.view
+        view.search = message.value
+        self.focus_body()
+        if message.value and not view.first_match_from_view():
+            self.notify(f"Not found: {message.value}", severity="warning", timeout=3, markup=False)
+        self.show_status()
+
+    @on(FilterLine.Cleared)
+    def _search_cleared(self, message: FilterLine.Cleared) -> None:
+        message.stop()
+        self.clear_search()
+
+    def clear_search(self) -> None:
+        self.search_bar.close()
+        self.view.search = ""
+        self.focus_body()
+        self.show_status()
+
+    def action_next_match(self) -> None:
+        self._step(self.view.next_match)
+
+    def action_previous_match(self) -> None:
+        self._step(self.view.previous_match)
+
+    def _step(self, move: Callable[[], bool]) -> None:
+        if not self.view.search:
+            self.action_start_search()
+        elif not move():
+            self.notify(f"Not found: {self.view.search}", severity="warning", timeout=3, markup=False)
+
+    def action_back(self) -> None:
+        """Esc clears a search first, then leaves the view."""
+        if self.view.search:
+            self.clear_search()
+        else:
+            super().action_back()
+
+    # -- wrap and save -------------------------------------------------------------------------------
+    def action_toggle_wrap(self) -> None:
+        self.view.wrap = not self.view.wrap
+        self.show_status()
+
+    def save_file_name(self, now: datetime) -> str:
+        """`rwc-<what>-<time>.<suffix>`; subclasses name `<what>`."""
+        return f"rwc-{safe_file_part(self.screen_title)}-{now:%Y%m%d-%H%M%S}.{self.SAVE_SUFFIX}"
+
+    def action_save_text(self) -> None:
+        self._save(self.view.text(), self.save_file_name(datetime.now()))
+
+    @work(group="save", exit_on_error=False)
+    async def _save(self, text: str, file_name: str) -> Path | None:
+        """Write in a thread: a slow disk (or NFS home) must not freeze the screen."""
+        try:
+            path = await asyncio.to_thread(lambda: write_text_file(save_directory(), file_name, text))
+        except OSError as error:
+            self.notify(f"Could not save: {error}", severity="error", timeout=8, markup=False)
+            return None
+        lines = text.count("\n")
+        self.notify(f"Saved {lines:,} lines to {path}", title="Saved", timeout=8, markup=False)
+        return path
+
+
+class LogLinesPending(Message):
+    """The stream worker queued lines; a burst of these collapses into one (the handler drains all)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LogLinesPending)
+
+
+class LogStreamEnded(Message):
+    """The log stream finished (the workload ended, or the backend closed it)."""
+
+
+class LogsScreen(TextViewScreen):
+    """Pushed by `l` on a workload; esc returns where it came from and stops the stream."""
+
+    SCREEN_NAME = "logs"
+    TITLE = "Logs"
+    KEYS = LOGS_KEYS
+
+    def __init__(
+        self,
+        context: ConsoleContext,
+        *,
+        workload_id: str,
+        workload_name: str,
+        max_lines: int = DEFAULT_MAX_LINES,
+        tail_lines: int = LOG_TAIL_LINES,
+    ) -> None:
+        super().__init__(context, max_lines=max_lines)
+        self.workload_id = workload_id
+        self.workload_name = workload_name
+        self.tail_lines = tail_lines
+        self._pending: deque[str] = deque(maxlen=max_lines)
+        self._stream_state = "streaming"
+
+    @property
+    def screen_title(self) -> str:
+        return f"Logs {self.workload_name}"
+
+    def save_file_name(self, now: datetime) -> str:
+        return f"rwc-{safe_file_part(self.workload_name)}-{now:%Y%m%d-%H%M%S}.log"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.stream_logs()
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        self.workers.cancel_group(self, LOG_WORKER_GROUP)
+
+    # -- the stream ------------------------------------------------------------------------------------
+    @work(exclusive=True, group=LOG_WORKER_GROUP, exit_on_error=False)
+    async def stream_logs(self) -> None:
+        """Read the log (tail, then follow) into the pending buffer; never touches a widget."""
+        pending = self._pending
+        received = 0
+        stream = self.context.backend.workload_logs(self.workload_id, follow=True, tail_lines=self.tail_lines)
+        try:
+            async for line in stream:
+                pending.append(line)
+                received += 1
+                if len(pending) == 1:
+                    self.post_message(LogLinesPending())
+                if received % YIELD_EVERY_LINES == 0:
+                    await asyncio.sleep(0)
+        finally:
+            # Cancelled (the screen closed) or finished: close the stream now, not at garbage collection,
+            # so a live backend drops its HTTP connection at once.
+            close = getattr(stream, "aclose", None)
+            if close is not None:
+                await close()
+        self.post_message(LogStreamEnded())
+
+    @on(LogLinesPending)
+    def _drain_pending(self, message: LogLinesPending) -> None:
+        message.stop()
+        if self._pending:
+            lines = list(self._pending)
+            self._pending.clear()
+            self.view.append_lines(lines)
+        self.show_status()
+
+    @on(LogStreamEnded)
+    def _stream_ended(self, message: LogStreamEnded) -> None:
+        message.stop()
+        self._drain_pending(LogLinesPending())
+        self._stream_state = "stream ended"
+        self.show_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != LOG_WORKER_GROUP or event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        reason = str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"
+        self._stream_state = f"stream stopped: {reason}"
+        self.show_status()
+        self.notify(reason, title=f"Logs of {self.workload_name}", severity="error", timeout=8, markup=False)
+
+    # -- follow -----------------------------------------------------------------------------------------
+    def action_toggle_follow(self) -> None:
+        self.view.follow = not self.view.follow
+        self.show_status()
+
+    def status_parts(self) -> list[Text]:
+        palette = self.palette
+        if self.view.follow:
+            follow = Text("● following", palette.ok)
+        else:
+            follow = Text("‖ paused", palette.warning)
+            follow.append(" (f follows)", palette.muted)
+        state = Text(self._stream_state, palette.error if "stopped" in self._stream_state else palette.muted)
+        return [follow, *super().status_parts(), state]

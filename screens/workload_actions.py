@@ -1,0 +1,166 @@
+"""What you can do to a workload — suspend, resume, delete, logs, describe — from the list or its detail.
+
+Both screens mix in `WorkloadActions` and say which workload is meant (`selected_workload`), so the keys
+(from `console.ui.keymap.workload_action_keys`), the questions asked and the messages shown are the same
+wherever the user is. Every change asks first (`ConfirmDialog`), runs through `run_action` (toast,
+immediate refresh, the backend's own refusal shown as written) and is audited by the data layer. In
+read-only mode the keys are dimmed by `check_workload_action`; the data layer refuses on its own anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.screen import Screen
+
+from console.model import Workload, WorkloadPhase
+from console.ui.action_runner import run_action
+from console.ui.context import ConsoleContext
+from screens.describe import DescribeScreen
+from screens.dialogs.confirm import BodyLine, ConfirmDialog
+from screens.logs import LogsScreen
+
+CHANGING_ACTIONS = frozenset({"submit_workload", "suspend_workload", "resume_workload", "delete_workload"})
+"""Actions that change the cluster: dimmed in read-only mode."""
+WORKLOAD_ACTIONS = frozenset({*CHANGING_ACTIONS, "show_logs", "describe_workload"})
+
+WORKLOAD_RESOURCES = ("workloads",)
+"""What a workload action changes, refreshed at once after it (the header's GPU totals come too)."""
+
+
+def workload_line(workload: Workload) -> Text:
+    """`name  (project, Running, 2 GPUs, by ana@acme.ai)` — which workload, unmistakably."""
+    line = Text(workload.name, style="bold", end="")
+    line.append(
+        f"  ({workload.project_name}, {workload.phase.value}, {workload.type.value.lower()}, "
+        f"by {workload.submitted_by})"
+    )
+    return line
+
+
+class WorkloadActions:
+    """Mixin for a screen that shows one current workload; needs `context`, `app` and `notify`."""
+
+    context: ConsoleContext
+
+    def selected_workload(self) -> Workload | None:
+        """The workload the keys act on (the row under the cursor, or the one shown)."""
+        raise NotImplementedError
+
+    def after_workload_deleted(self, workload: Workload) -> None:
+        """Called once a delete was accepted (the detail view closes itself)."""
+
+    def check_workload_action(self, action: str) -> bool | None:
+        """None (shown dimmed) for changes in read-only mode; True for everything else."""
+        if action in CHANGING_ACTIONS and self.context.read_only:
+            return None
+        return True
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _screen(self) -> Screen[object]:
+        assert isinstance(self, Screen)
+        return self
+
+    def _workload_or_say_so(self) -> Workload | None:
+        workload = self.selected_workload()
+        if workload is None:
+            self._screen().notify("No workload selected.", severity="warning", timeout=3)
+        return workload
+
+    def _confirm_then(
+        self,
+        title: str,
+        body: Sequence[BodyLine],
+        confirm_label: str,
+        run: Callable[[], None],
+        *,
+        danger: bool = False,
+    ) -> None:
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                run()
+
+        self._screen().app.push_screen(ConfirmDialog(title, body, confirm_label, danger=danger), answered)
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_suspend_workload(self) -> None:
+        workload = self._workload_or_say_so()
+        if workload is None:
+            return
+        backend = self.context.backend
+        self._confirm_then(
+            "Suspend workload",
+            [
+                workload_line(workload),
+                "",
+                "Its pods stop and its GPUs go back to the pool; the definition is kept, and ⇧r resumes it.",
+            ],
+            "Suspend",
+            lambda: run_action(
+                self._screen(),
+                f"Suspend {workload.name}",
+                lambda: backend.suspend_workload(workload.id),
+                refresh=WORKLOAD_RESOURCES,
+                success=lambda changed: f"Suspending {changed.name} ({changed.phase.value})",
+            ),
+        )
+
+    def action_resume_workload(self) -> None:
+        workload = self._workload_or_say_so()
+        if workload is None:
+            return
+        backend = self.context.backend
+        self._confirm_then(
+            "Resume workload",
+            [
+                workload_line(workload),
+                "",
+                "It goes back in the queue and starts again when its project's quota and GPUs allow.",
+            ],
+            "Resume",
+            lambda: run_action(
+                self._screen(),
+                f"Resume {workload.name}",
+                lambda: backend.resume_workload(workload.id),
+                refresh=WORKLOAD_RESOURCES,
+                success=lambda changed: f"Resuming {changed.name} ({changed.phase.value})",
+            ),
+        )
+
+    def action_delete_workload(self) -> None:
+        workload = self._workload_or_say_so()
+        if workload is None:
+            return
+        backend = self.context.backend
+        warning = "Its pods are killed and it cannot be brought back; its logs go with it."
+        if workload.phase is WorkloadPhase.RUNNING and workload.allocated_gpus:
+            warning = f"It is running on {workload.allocated_gpus:g} GPU(s). " + warning
+        self._confirm_then(
+            f"Delete workload {workload.name}",
+            [workload_line(workload), "", warning],
+            "Delete",
+            lambda: run_action(
+                self._screen(),
+                f"Delete {workload.name}",
+                lambda: backend.delete_workload(workload.id),
+                refresh=WORKLOAD_RESOURCES,
+                success=f"Deleting {workload.name}",
+                on_success=lambda _result: self.after_workload_deleted(workload),
+            ),
+            danger=True,
+        )
+
+    def action_show_logs(self) -> None:
+        workload = self._workload_or_say_so()
+        if workload is not None:
+            self._screen().app.push_screen(
+                LogsScreen(self.context, workload_id=workload.id, workload_name=workload.name)
+            )
+
+    def action_describe_workload(self) -> None:
+        workload = self._workload_or_say_so()
+        if workload is not None:
+            self._screen().app.push_screen(
+                DescribeScreen(self.context, workload_id=workload.id, workload_name=workload.name)
+            )
