@@ -1,0 +1,564 @@
+"""`KubeClient`: the Kubernetes half of the live backend (nodes, GPUs from pods, logs, cordon, drain, evict).
+
+Why it looks the way it does (reference/kubernetes.md):
+
+* One isolated `ApiClient` per kubeconfig context, from `kubernetes.config.new_client_from_config(...)`
+  with our own `Configuration`: never `load_config()` (it prints to stdout on fallback, which corrupts the
+  TUI) and never the process-global default configuration (§1).
+* urllib3's retries are off (`Configuration.retries = False`, §9): one attempt per call, a raw
+  `ReadTimeoutError` on timeout; retrying with backoff is the Store's job. Every call passes
+  `_request_timeout`.
+* The `kubernetes` client is synchronous: each call runs in a thread (`asyncio.to_thread`), so the event
+  loop never blocks.
+* Every body is read raw (`_preload_content=False`) and parsed with `json.loads` into slim rows
+  (`kube_wire`), never into the client's pydantic models: ~8x faster on big lists (§10), and a bad field
+  is a `BadResponse` naming it instead of a `pydantic_core.ValidationError`. Lists are paged
+  (`limit`/`continue`).
+* Errors leave as `console.data.errors` with `service="kubernetes"`: an `ApiException` goes through the
+  shared HTTP mapping (`http_errors.error_for_response`, so a 403 means the same as from Run:ai or WEKA,
+  with the Status `message`), urllib3 timeouts become `Timeout`, refused/dropped connections `Unavailable`,
+  unreadable bodies `BadResponse`. No exception text is copied, so nothing from the request (the bearer
+  token) can reach a message.
+
+What the Kubernetes API cannot say (left None/empty, never invented): per-GPU utilisation, temperature,
+power and used memory (DCGM/NVML territory), and GPU UUIDs. See `kube_wire` for the label and annotation
+names rwc reads, several of which are unsure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import urllib3
+from kubernetes import client as k8s_client
+from kubernetes import config as k8s_config
+from kubernetes.client.exceptions import ApiException, ApiTypeError, ApiValueError, OpenApiException
+from kubernetes.config.config_exception import ConfigException
+
+from console.backends.live import kube_wire as wire
+from console.backends.live.http_errors import error_for_response
+from console.config import ConfigError, Profile
+from console.data.errors import (
+    BackendError,
+    BadResponse,
+    Conflict,
+    Invalid,
+    NotFound,
+    Timeout,
+    Unavailable,
+)
+from console.model.runai import GpuDevice, Node, NodePool, Pod
+
+SERVICE = wire.SERVICE
+
+RequestTimeout = float | tuple[float, float]
+DEFAULT_REQUEST_TIMEOUT: RequestTimeout = (5.0, 30.0)
+"""(connect, read) seconds for every call; a read of 30 s leaves room for a 20,000-pod list."""
+LOG_FOLLOW_IDLE_SECONDS = 120.0
+"""A follow stream silent this long is reopened (from "now": tailLines=0), so a dead connection cannot hang
+forever and a quiet container does not end the stream."""
+LIST_PAGE_SIZE = 500
+"""Items per list request (`limit`); big clusters come back in pages instead of one huge body."""
+LOG_LIMIT_BYTES = 8 * 1024 * 1024
+"""Upper bound on a log read without `tail_lines`, so "the whole log" cannot exhaust memory."""
+LOG_QUEUE_LINES = 1000
+"""Lines buffered between the follow thread and the consumer; a slow consumer pauses the reader."""
+CONFLICT_ATTEMPTS = 3
+"""Taint patches carry the node's resourceVersion; on 409 (the node changed meanwhile) read and try again."""
+
+T = TypeVar("T")
+_END = object()
+
+
+class KubeClient:
+    """The Kubernetes API of one kubeconfig context, as async methods returning domain objects."""
+
+    def __init__(
+        self,
+        kubeconfig: str | Path | None = None,
+        context: str | None = None,
+        *,
+        request_timeout: RequestTimeout = DEFAULT_REQUEST_TIMEOUT,
+        ca_bundle: str | Path | None = None,
+        insecure: bool = False,
+        node_pool_label_key: str = wire.DEFAULT_NODE_POOL_LABEL,
+        node_pool_labels: Mapping[tuple[str, str], str] | None = None,
+        page_size: int = LIST_PAGE_SIZE,
+        follow_idle_seconds: float = LOG_FOLLOW_IDLE_SECONDS,
+    ) -> None:
+        """Build the client now (reads the kubeconfig, runs an exec plugin if the context has one).
+
+        `kubeconfig` None means the client's default (`$KUBECONFIG` as read at import, else ~/.kube/config);
+        `context` None means the file's current context. `ca_bundle` and `insecure` override the kubeconfig's
+        TLS settings (the profile's `ca_bundle` / `--insecure`). A kubeconfig that cannot be used raises
+        `ConfigError` naming the file and context.
+        """
+        self._timeout = request_timeout
+        self._page_size = page_size
+        self._follow_idle = follow_idle_seconds
+        self._pool_label_key = node_pool_label_key
+        self._resolve_pool = wire.pool_resolver(node_pool_labels, node_pool_label_key)
+        self.context = context
+        configuration = k8s_client.Configuration()
+        configuration.retries = False  # one attempt: urllib3's default retries 3 more times (reference §9)
+        where = f"kubeconfig {kubeconfig or '(default)'}" + (f", context {context!r}" if context else "")
+        try:
+            api_client = k8s_config.new_client_from_config(
+                config_file=str(kubeconfig) if kubeconfig is not None else None,
+                context=context,
+                persist_config=False,  # never write refreshed credentials back into the user's file
+                client_configuration=configuration,
+            )
+        except ConfigException as error:
+            raise ConfigError(f"{where}: {_first_line(error)}") from None
+        except OSError as error:
+            raise ConfigError(f"{where}: {error.strerror or type(error).__name__}") from None
+        if ca_bundle is not None or insecure:
+            # The kubeconfig's TLS settings were applied while loading; the profile's win. The pool manager
+            # reads them when it is built, so rebuild it.
+            if ca_bundle is not None:
+                api_client.configuration.ssl_ca_cert = str(ca_bundle)
+            if insecure:
+                api_client.configuration.verify_ssl = False
+            api_client.rest_client = k8s_client.rest.RESTClientObject(api_client.configuration)
+        self._api_client = api_client
+        self._core = k8s_client.CoreV1Api(api_client)
+        self._version = k8s_client.VersionApi(api_client)
+
+    @classmethod
+    def from_profile(cls, profile: Profile, **options: Any) -> KubeClient:
+        """The client for a live profile: its kubeconfig and context, its CA bundle and `insecure`."""
+        return cls(
+            profile.kubeconfig,
+            profile.kube_context,
+            ca_bundle=profile.ca_bundle,
+            insecure=profile.insecure,
+            **options,
+        )
+
+    def set_node_pools(self, pools: Iterable[NodePool]) -> None:
+        """Use Run:ai's node pools (their exact labelKey=labelValue) to name each node's pool."""
+        labels = {(pool.label_key, pool.label_value): pool.name for pool in pools if pool.label_key}
+        self._resolve_pool = wire.pool_resolver(labels, self._pool_label_key)
+
+    # ==========================================================================================
+    # queries
+    # ==========================================================================================
+    async def version(self) -> str:
+        """The server's `gitVersion` (e.g. "v1.30.4"); a cheap reachability and credentials check."""
+
+        def fetch() -> str:
+            body = _json(self._version.get_code(_preload_content=False, _request_timeout=self._timeout))
+            if not isinstance(body, dict) or not isinstance(body.get("gitVersion"), str):
+                raise BadResponse("The version answer has no gitVersion.", service=SERVICE)
+            return body["gitVersion"]
+
+        return await self._call(fetch)
+
+    async def nodes(self) -> list[Node]:
+        """Every node, with CPU, memory and GPUs allocated summed from the pods that hold resources there."""
+
+        def fetch() -> list[Node]:
+            rows = self._node_rows()
+            by_node = _pods_by_node(self._active_pods())
+            return [wire.node_view(row, by_node.get(row.name, ())) for row in rows]
+
+        return await self._call(fetch)
+
+    async def node(self, name: str) -> Node:
+        """One node (NotFound if there is none)."""
+        return await self._call(self._node_view, name)
+
+    async def gpus(self, node_name: str | None = None) -> list[GpuDevice]:
+        """Every GPU (or one node's) with its allocations from pods' Run:ai annotations; readings are None."""
+
+        def fetch() -> list[GpuDevice]:
+            if node_name is not None:
+                rows = [self._node_row(node_name)]
+                pods = self._active_pods(node_name)
+            else:
+                rows = self._node_rows()
+                pods = self._active_pods()
+            by_node = _pods_by_node(pods)
+            return [
+                gpu for row in rows if row.gpu_count for gpu in wire.gpu_views(row, by_node.get(row.name, ()))
+            ]
+
+        return await self._call(fetch)
+
+    async def pods_of_workload(self, workload_id: str, namespace: str | None = None) -> list[Pod]:
+        """The pods of one Run:ai workload (by its `run.ai/top-owner-uid` label), in the server's order."""
+
+        def fetch() -> list[Pod]:
+            selector = f"{wire.LABEL_WORKLOAD_ID}={workload_id}"
+            rows = self._pod_rows(namespace=namespace, label_selector=selector)
+            # A GPU-memory request's fraction depends on the node's GPU memory: read those nodes only.
+            memory_nodes = {pod.node_name for pod in rows if pod.gpu_memory_mib is not None and pod.node_name}
+            gpu_memory = {name: self._node_row(name).gpu_memory_mib for name in sorted(memory_nodes)}
+            return [wire.pod_view(pod, gpu_memory.get(pod.node_name or "")) for pod in rows]
+
+        return await self._call(fetch)
+
+    async def workload_logs(
+        self,
+        namespace: str,
+        pod: str,
+        *,
+        follow: bool = False,
+        tail_lines: int | None = 500,
+        container: str | None = None,
+    ) -> AsyncIterator[str]:
+        """A pod's log lines (the last `tail_lines`; all, up to LOG_LIMIT_BYTES, when None or 0).
+
+        With `follow` it keeps yielding lines as the container writes them, until the stream ends (the
+        container stopped) or the consumer closes the iterator. The stream is read in a thread and handed
+        over through a bounded queue; closing the iterator shuts the socket, which ends the thread.
+        """
+        arguments: dict[str, Any] = {"container": container} if container else {}
+        if tail_lines:
+            arguments["tail_lines"] = tail_lines
+        else:
+            arguments["limit_bytes"] = LOG_LIMIT_BYTES
+        if not follow:
+            text = await self._call(self._read_log, namespace, pod, arguments)
+            for line in text.splitlines():
+                yield line
+            return
+        async for line in self._follow_log(namespace, pod, arguments):
+            yield line
+
+    # ==========================================================================================
+    # actions
+    # ==========================================================================================
+    async def cordon_node(self, name: str) -> Node:
+        """`spec.unschedulable: true`: no new pods; what runs stays."""
+        return await self._call(self._patch_and_view, name, {"spec": {"unschedulable": True}})
+
+    async def uncordon_node(self, name: str) -> Node:
+        """`spec.unschedulable: null` removes the field, which is what kubectl's computed patch amounts to."""
+        return await self._call(self._patch_and_view, name, {"spec": {"unschedulable": None}})
+
+    async def drain_node(self, name: str) -> Node:
+        """Add Run:ai's maintenance taint `runai=drain:NoExecute` (preemptible work moves off, nothing new
+        lands). `spec.taints` has no merge key, so the whole list is sent, guarded by the resourceVersion."""
+        return await self._call(self._edit_taints, name, wire.taints_with_drain)
+
+    async def undrain_node(self, name: str) -> Node:
+        """Remove the maintenance taint, keeping every other taint."""
+        return await self._call(self._edit_taints, name, wire.taints_without_drain)
+
+    async def evict_pod(self, namespace: str, pod: str, *, grace_period_seconds: int | None = None) -> None:
+        """Evict one pod through the Eviction API (policy/v1), which honours PodDisruptionBudgets.
+
+        A budget refusal is HTTP 429: it raises `RateLimited` with the server's message ("Cannot evict pod as
+        it would violate the pod's disruption budget." plus the budget's own words); callers draining by
+        eviction retry it later, as `kubectl drain` does every 5 s. A pod that is already gone (404) counts
+        as evicted.
+        """
+
+        def evict() -> None:
+            body: dict[str, Any] = {
+                "apiVersion": "policy/v1",
+                "kind": "Eviction",
+                "metadata": {"name": pod, "namespace": namespace},
+            }
+            if grace_period_seconds is not None:
+                body["deleteOptions"] = {"gracePeriodSeconds": grace_period_seconds}
+            response = self._core.create_namespaced_pod_eviction(
+                pod, namespace, body, _preload_content=False, _request_timeout=self._timeout
+            )
+            _json(response)
+
+        try:
+            await self._call(evict)
+        except NotFound:
+            return None
+
+    async def aclose(self) -> None:
+        """Close the connection pool (idempotent)."""
+        await asyncio.to_thread(self._api_client.close)
+
+    # ==========================================================================================
+    # blocking helpers (run in a worker thread)
+    # ==========================================================================================
+    async def _call(self, function: Callable[..., T], *args: Any) -> T:
+        """Run `function` in a thread; whatever it raises leaves as a `console.data` error."""
+        try:
+            return await asyncio.to_thread(function, *args)
+        except BackendError:
+            raise
+        except Exception as error:  # every failure becomes a typed error: the screens show str(error)
+            raise map_kube_error(error) from None
+
+    def _paged(self, list_call: Callable[..., Any], kind: str, **arguments: Any) -> list[Any]:
+        items: list[Any] = []
+        token: str | None = None
+        while True:
+            page = list_call(
+                limit=self._page_size,
+                _continue=token,
+                _preload_content=False,
+                _request_timeout=self._timeout,
+                **arguments,
+            )
+            found, token = wire.list_items(_json(page), kind)
+            items.extend(found)
+            if not token:
+                return items
+
+    def _node_rows(self) -> list[wire.NodeRow]:
+        return [
+            wire.parse_node(item, self._resolve_pool) for item in self._paged(self._core.list_node, "Node")
+        ]
+
+    def _node_row(self, name: str) -> wire.NodeRow:
+        raw = _json(self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout))
+        if not isinstance(raw, dict):
+            raise BadResponse(f"The node {name} is not an object.", service=SERVICE)
+        return wire.parse_node(raw, self._resolve_pool)
+
+    def _pod_rows(
+        self,
+        *,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list[wire.PodRow]:
+        arguments = {"label_selector": label_selector, "field_selector": field_selector}
+        arguments = {key: value for key, value in arguments.items() if value}
+        if namespace is None:
+            items = self._paged(self._core.list_pod_for_all_namespaces, "Pod", **arguments)
+        else:
+            items = self._paged(self._core.list_namespaced_pod, "Pod", namespace=namespace, **arguments)
+        return [wire.parse_pod(item) for item in items]
+
+    def _active_pods(self, node_name: str | None = None) -> list[wire.PodRow]:
+        """Pods that are not finished (on one node, if given): what holds CPU, memory and GPUs."""
+        selector = wire.ACTIVE_PODS_FIELD_SELECTOR
+        if node_name is not None:
+            selector = f"spec.nodeName={node_name},{selector}"
+        return self._pod_rows(field_selector=selector)
+
+    def _node_view(self, name: str) -> Node:
+        row = self._node_row(name)
+        return wire.node_view(row, self._active_pods(name))
+
+    def _patch_and_view(self, name: str, patch: dict[str, Any]) -> Node:
+        # A dict body goes as application/strategic-merge-patch+json in every client version (reference §3).
+        response = self._core.patch_node(name, patch, _preload_content=False, _request_timeout=self._timeout)
+        raw = _json(response)
+        if not isinstance(raw, dict):
+            raise BadResponse(f"The patched node {name} is not an object.", service=SERVICE)
+        row = wire.parse_node(raw, self._resolve_pool)
+        return wire.node_view(row, self._active_pods(name))
+
+    def _edit_taints(
+        self, name: str, edit: Callable[[tuple[dict[str, Any], ...]], list[dict[str, Any]] | None]
+    ) -> Node:
+        """Read the node, edit its taint list, send the whole list with the resourceVersion; on 409 again."""
+        for attempt in range(CONFLICT_ATTEMPTS):
+            row = self._node_row(name)
+            taints = edit(row.raw_taints)
+            if taints is None:  # already as wanted
+                return wire.node_view(row, self._active_pods(name))
+            patch: dict[str, Any] = {"spec": {"taints": taints}}
+            if row.resource_version:
+                patch["metadata"] = {"resourceVersion": row.resource_version}
+            try:
+                return self._patch_and_view(name, patch)
+            except ApiException as error:
+                if error.status != 409 or attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+        raise Conflict(service=SERVICE)  # pragma: no cover - the loop returns or raises
+
+    def _read_log(self, namespace: str, pod: str, arguments: dict[str, Any]) -> str:
+        response = self._core.read_namespaced_pod_log(
+            pod, namespace, _preload_content=False, _request_timeout=self._timeout, **arguments
+        )
+        try:
+            return response.data.decode("utf-8", errors="replace")
+        finally:
+            response.release_conn()
+
+    async def _follow_log(self, namespace: str, pod: str, arguments: dict[str, Any]) -> AsyncIterator[str]:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=LOG_QUEUE_LINES)
+        stop = threading.Event()
+        current: list[Any] = []  # the open response, so closing the iterator can shut its socket
+
+        def hand_over(item: object) -> bool:
+            """Queue `item` for the consumer; False once the consumer has gone."""
+            future = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
+            while not stop.is_set():
+                try:
+                    future.result(timeout=0.2)
+                    return True
+                except FutureTimeout:
+                    continue
+            future.cancel()
+            return False
+
+        def pump() -> None:
+            options = dict(arguments)
+            try:
+                while not stop.is_set():
+                    connect = self._timeout[0] if isinstance(self._timeout, tuple) else self._timeout
+                    response = self._core.read_namespaced_pod_log(
+                        pod,
+                        namespace,
+                        follow=True,
+                        _preload_content=False,
+                        _request_timeout=(connect, self._follow_idle),
+                        **options,
+                    )
+                    current[:] = [response]
+                    if stop.is_set():
+                        _shutdown(response)
+                        return
+                    try:
+                        pending = b""
+                        for chunk in response.stream(amt=None, decode_content=True):
+                            pending += chunk
+                            *lines, pending = pending.split(b"\n")
+                            for line in lines:
+                                if not hand_over(line.decode("utf-8", errors="replace").rstrip("\r")):
+                                    return
+                        if pending and not hand_over(pending.decode("utf-8", errors="replace")):
+                            return
+                        break  # the server ended the stream: the container stopped
+                    except urllib3.exceptions.ReadTimeoutError:
+                        if stop.is_set():
+                            return
+                        # Silent for follow_idle seconds: reopen from now (no lines repeated).
+                        options.pop("limit_bytes", None)
+                        options["tail_lines"] = 0
+                    finally:
+                        _shutdown(response)
+                hand_over(_END)
+            except Exception as error:  # handed to the consumer, which raises it as a typed error
+                if not stop.is_set():
+                    hand_over(error)
+
+        reader = loop.run_in_executor(None, pump)
+        try:
+            while True:
+                item = await queue.get()
+                if item is _END:
+                    return
+                if isinstance(item, BaseException):
+                    raise map_kube_error(item) from None
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            for response in current:
+                _shutdown(response)
+            await asyncio.wait({reader}, timeout=2.0)
+
+
+# ==============================================================================================
+# errors
+# ==============================================================================================
+def map_kube_error(error: BaseException) -> BackendError:
+    """Anything the kubernetes client or urllib3 raised, as the `console.data` error the screens show.
+
+    The exception's own text is never copied (urllib3 puts URLs in it, ApiException its headers): messages
+    come from the server's Status `message` or from fixed sentences.
+    """
+    if isinstance(error, BackendError):
+        return error
+    if isinstance(error, ApiException):
+        return _api_error(error)
+    if isinstance(error, ApiTypeError | ApiValueError):
+        return Invalid("rwc built a request the Kubernetes client refused.", service=SERVICE)
+    if isinstance(error, urllib3.exceptions.MaxRetryError) and error.reason is not None:
+        return map_kube_error(error.reason)
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: a refused connection is not a timeout.
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        return Unavailable("Could not connect to the Kubernetes API.", service=SERVICE)
+    if isinstance(error, urllib3.exceptions.TimeoutError | TimeoutError):
+        return Timeout("The Kubernetes API did not answer in time.", service=SERVICE)
+    if isinstance(error, urllib3.exceptions.SSLError):
+        return Unavailable("The TLS handshake with the Kubernetes API failed.", service=SERVICE)
+    if isinstance(error, urllib3.exceptions.ProtocolError):
+        return Unavailable(
+            "The Kubernetes API closed the connection without a complete answer.", service=SERVICE
+        )
+    if isinstance(error, urllib3.exceptions.DecodeError | UnicodeDecodeError | json.JSONDecodeError):
+        return BadResponse("The Kubernetes API answered with a body rwc cannot read.", service=SERVICE)
+    if isinstance(error, urllib3.exceptions.HTTPError | OSError):
+        return Unavailable("The connection to the Kubernetes API failed.", service=SERVICE)
+    if isinstance(error, ValueError | TypeError | KeyError | OpenApiException):
+        return BadResponse("The Kubernetes API answered with something rwc cannot read.", service=SERVICE)
+    return Unavailable(f"The Kubernetes request failed ({type(error).__name__}).", service=SERVICE)
+
+
+def _api_error(error: ApiException) -> BackendError:
+    """An HTTP error answer through the shared mapping; status 0 is the client's wrapper for a TLS failure."""
+    if not error.status:
+        return Unavailable("The TLS handshake with the Kubernetes API failed.", service=SERVICE)
+    headers = {str(key): str(value) for key, value in (error.headers or {}).items()}
+    body = error.body if isinstance(error.body, str | bytes) else b""
+    response = httpx.Response(
+        error.status, headers=headers, content=body.encode() if isinstance(body, str) else body
+    )
+    mapped = error_for_response(response, SERVICE)
+    status_body = _status_body(body)
+    details = status_body.get("details") if isinstance(status_body.get("details"), dict) else {}
+    causes = details.get("causes") if isinstance(details.get("causes"), list) else []
+    cause = causes[0] if causes and isinstance(causes[0], dict) else {}
+    if isinstance(mapped, Invalid) and mapped.field is None and isinstance(cause.get("field"), str):
+        mapped.field = cause["field"]
+    if error.status == 429 and isinstance(cause.get("message"), str):
+        # A disruption budget's refusal says which budget and how many pods it needs: worth showing.
+        mapped.message = f"{mapped.message} {cause['message']}"
+    return mapped
+
+
+def _status_body(body: str | bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body) if body else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+# ==============================================================================================
+# small helpers
+# ==============================================================================================
+def _json(response: Any) -> Any:
+    """The body of a raw (`_preload_content=False`) response as JSON; the connection goes back to the pool."""
+    try:
+        data = response.data
+    finally:
+        response.release_conn()
+    return json.loads(data)
+
+
+def _shutdown(response: Any) -> None:
+    """Close a streaming response from any thread; `shutdown` wakes a reader blocked in the socket."""
+    for method in ("shutdown", "close", "release_conn"):
+        action = getattr(response, method, None)
+        if action is not None:
+            with contextlib.suppress(Exception):  # closing an already closed or broken response is fine
+                action()
+
+
+def _pods_by_node(pods: Iterable[wire.PodRow]) -> dict[str, list[wire.PodRow]]:
+    grouped: dict[str, list[wire.PodRow]] = {}
+    for pod in pods:
+        if pod.node_name:
+            grouped.setdefault(pod.node_name, []).append(pod)
+    return grouped
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

@@ -1,0 +1,615 @@
+"""The Kubernetes side of rwc on the wire: label/annotation names, and parsers from JSON to domain objects.
+
+Two jobs, both free of the `kubernetes` package (this module imports only the standard library and
+`console.model`/`console.data`, so it is cheap and its parsers are plain functions over `json.loads` output):
+
+1. **Names.** Which node labels, pod labels and pod annotations carry Run:ai's view of the cluster. Several
+   are unsure in reference/kubernetes.md §11-12 and reference/runai.md §9; each constant says where it comes
+   from and how sure we are. This is the one place those choices are made: the simulator's Kubernetes face
+   (`console/sim/http/kube.py`) imports these names to write what `KubeClient` reads.
+2. **Parsers.** List bodies -> slim rows (`NodeRow`, `PodRow`) -> `Node`, `GpuDevice`, `Pod`. Reading raw
+   JSON instead of the client's pydantic models is ~8x faster on big lists (reference §10), and a missing or
+   mistyped field becomes `BadResponse` naming it, instead of a `pydantic_core.ValidationError`.
+
+What the Kubernetes API cannot carry is left as None (or empty) rather than guessed: GPU utilisation,
+temperature, power and used memory (DCGM/NVML, not the API), and GPU UUIDs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from console.data.errors import BadResponse
+from console.model.runai import (
+    GpuAllocation,
+    GpuDevice,
+    Node,
+    NodeCondition,
+    NodeRole,
+    NodeStatus,
+    Pod,
+    Taint,
+)
+
+SERVICE = "kubernetes"
+"""`BackendError.service` for everything the Kubernetes API answers."""
+
+# ==============================================================================================
+# Node labels
+# ==============================================================================================
+LABEL_HOSTNAME = "kubernetes.io/hostname"
+
+ROLE_SYSTEM_LABELS = (
+    "node-role.kubernetes.io/runai-system",
+    "node-role.kubernetes.io/runai-system-worker",  # an older CLI's spelling (reference §11): also system
+)
+ROLE_GPU_WORKER_LABEL = "node-role.kubernetes.io/runai-gpu-worker"
+ROLE_CPU_WORKER_LABEL = "node-role.kubernetes.io/runai-cpu-worker"
+"""Run:ai node roles (reference §11). Clusters that never set roles get one from the GPU count instead."""
+
+DEFAULT_NODE_POOL_LABEL = "run.ai/node-pool"
+"""[unsure] The label that puts a node in a Run:ai node pool. Run:ai pools select nodes by an admin-chosen
+`labelKey`/`labelValue` (reference/runai.md §5.3), so no key is universal; KAI's default is
+`kai.scheduler/node-pool` (reference/kubernetes.md §11). rwc reads this key when it knows no better; the live
+backend should hand `KubeClient.set_node_pools` the pools from Run:ai's `/api/v1/node-pools`, whose exact
+key/value pairs then win. The simulator labels its pools with this key (its `PoolState.label_key`)."""
+DEFAULT_NODE_POOL = "default"
+"""The pool of nodes that carry no pool label (Run:ai: "the `default` pool holds all unlabelled nodes")."""
+
+GFD_PRODUCT_LABEL = "nvidia.com/gpu.product"
+"""GPU model with spaces as dashes (`NVIDIA-H100-80GB-HBM3`). rwc shows it as is: the dash form cannot be
+turned back into the marketing name (`NVIDIA A100-SXM4-80GB` and `NVIDIA A100 SXM4 80GB` both become
+`NVIDIA-A100-SXM4-80GB`), and Run:ai's own node API shows the same dashed form (`Tesla-V100`)."""
+GFD_COUNT_LABEL = "nvidia.com/gpu.count"
+GFD_MEMORY_LABEL = "nvidia.com/gpu.memory"
+"""Memory per GPU; GFD documents "MB" but writes the MiB figure NVML reports (81920 on an 80 GB card)."""
+GFD_MIG_STRATEGY_LABEL = "nvidia.com/mig.strategy"
+GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
+MIG_STRATEGIES_ON = frozenset({"single", "mixed"})
+
+RESOURCE_GPU = "nvidia.com/gpu"
+RESOURCE_MIG_PREFIX = "nvidia.com/mig-"
+"""Mixed-strategy MIG resources: `nvidia.com/mig-1g.10gb: 1` asks for one 1g.10gb slice."""
+MIG_COMPUTE_SLICES = 7
+"""A100/H100 MIG: a `<g>g.<mem>gb` slice is g of 7 compute slices; rwc counts it as g/7 of a GPU."""
+
+# ==============================================================================================
+# Pod labels and annotations
+# ==============================================================================================
+LABEL_WORKLOAD_ID = "run.ai/top-owner-uid"
+"""[unsure] The Run:ai workload id on each of its pods. reference §12 found no `workloadId` pod label in any
+source; a public Run:ai support script (found through the code index, unattributed) selects a workload's pods
+by `metadata.labels["run.ai/top-owner-uid"] == <workload id>` (the id it read from the workload object's
+`workloadId` annotation). `pods_of_workload` selects on this label; the owner reference's uid is the
+fallback when reading a pod."""
+LABEL_WORKLOAD_NAME = "workloadName"
+"""[unsure] The workload's name on its pods (the same public scripts select pods with `-l workloadName=`)."""
+LABEL_PROJECT = "project"
+"""Run:ai project of a workload (reference/runai.md §9: the old CLI reads it; unsure for pods)."""
+LABEL_QUEUE = "runai/queue"
+"""The scheduler queue (= project) on pods (reference/kubernetes.md §12)."""
+
+ANNOTATION_GPU_FRACTION = "gpu-fraction"
+"""User's request: a portion of one GPU, e.g. "0.5" (reference §12)."""
+ANNOTATION_GPU_MEMORY = "gpu-memory"
+"""User's request: GPU memory in MiB, e.g. "2000" (reference §12)."""
+ANNOTATION_GPU_INDEXES = "runai-gpu"
+"""[unsure] Scheduler bookkeeping: the GPU index(es) a shared pod landed on, comma-separated ("3" or "0,1";
+reference/runai.md §9 names `runai-gpu` "(GPU index)" without an example of several). Whole-GPU pods on a
+real cluster may lack it (the device plugin picks the device); rwc then spreads them over free GPUs."""
+ANNOTATION_POD_GROUP = "pod-group-name"
+
+TERMINAL_POD_PHASES = frozenset({"Succeeded", "Failed"})
+ACTIVE_PODS_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
+"""What `kubectl describe node` sums for "Allocated resources": pods that are not finished."""
+
+DRAIN_TAINT_KEY, DRAIN_TAINT_VALUE, DRAIN_TAINT_EFFECT = "runai", "drain", "NoExecute"
+"""Run:ai's maintenance taint `runai=drain:NoExecute` (reference §3; `console.model.runai.DRAIN_TAINT`)."""
+
+
+# ==============================================================================================
+# Slim rows
+# ==============================================================================================
+@dataclass(frozen=True, slots=True)
+class NodeRow:
+    """What rwc keeps of one Node object: small, so big lists stay cheap to hold."""
+
+    name: str
+    resource_version: str
+    node_pool: str
+    role: NodeRole
+    status: NodeStatus
+    conditions: tuple[NodeCondition, ...]
+    taints: tuple[Taint, ...]
+    raw_taints: tuple[dict[str, Any], ...]
+    """The taints as the server sent them (with `timeAdded`), for patches that must send the whole list."""
+    unschedulable: bool
+    gpu_model: str | None
+    gpu_count: int
+    gpu_memory_mib: int | None
+    mig_enabled: bool
+    cpu_millicores: int
+    memory_bytes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PodRow:
+    """What rwc keeps of one Pod object: where it runs, what it requests, whose it is."""
+
+    name: str
+    namespace: str
+    node_name: str | None
+    phase: str
+    workload_id: str
+    workload_name: str
+    project_name: str
+    cpu_millicores: int
+    memory_bytes: int
+    whole_gpus: int
+    mig_slices: tuple[tuple[str, int], ...]
+    """(profile, count) for each `nvidia.com/mig-<profile>` resource."""
+    gpu_fraction: float | None
+    gpu_memory_mib: int | None
+    gpu_indexes: tuple[int, ...]
+    created_at: datetime | None
+
+    @property
+    def holds_resources(self) -> bool:
+        """Bound to a node and not finished: what counts against the node's allocatable."""
+        return self.node_name is not None and self.phase not in TERMINAL_POD_PHASES
+
+
+@dataclass(frozen=True, slots=True)
+class GpuShare:
+    """One pod's share of one GPU; `index` None when the server did not say which GPU."""
+
+    index: int | None
+    fraction: float
+    memory_mib: int | None
+    mig_profile: str | None
+
+
+# ==============================================================================================
+# Small parsers
+# ==============================================================================================
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$")
+_SUFFIX: dict[str, Decimal] = {
+    "": Decimal(1),
+    "m": Decimal("0.001"),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "P": Decimal(10) ** 15,
+    "E": Decimal(10) ** 18,
+    "Ki": Decimal(2) ** 10,
+    "Mi": Decimal(2) ** 20,
+    "Gi": Decimal(2) ** 30,
+    "Ti": Decimal(2) ** 40,
+    "Pi": Decimal(2) ** 50,
+    "Ei": Decimal(2) ** 60,
+}
+
+
+def parse_quantity(value: object, where: str = "quantity") -> Decimal:
+    """A Kubernetes resource quantity (`64`, `500m`, `1056000000Ki`, `1.5Gi`, `1e3`) as an exact Decimal."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
+    found = _QUANTITY.match(value.strip())
+    if found is None:
+        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
+    try:
+        return Decimal(found.group(1)) * _SUFFIX[found.group(2) or ""]
+    except InvalidOperation:
+        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE) from None
+
+
+def cpu_millicores(value: object, where: str = "cpu quantity") -> int:
+    """CPU in millicores, rounded up as the scheduler does (`0.1` -> 100, `2` -> 2000)."""
+    return int((parse_quantity(value, where) * 1000).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def memory_bytes(value: object, where: str = "memory quantity") -> int:
+    return int(parse_quantity(value, where).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def parse_time(value: object, where: str = "timestamp") -> datetime | None:
+    """An RFC 3339 timestamp (`2026-11-23T09:00:00Z`, fractions allowed) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadResponse(f"The {where} is not a timestamp: {value!r}.", service=SERVICE)
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadResponse(f"The {where} is not a timestamp: {value!r}.", service=SERVICE) from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise BadResponse(f"Expected an object for {where}, got {type(value).__name__}.", service=SERVICE)
+    return value
+
+
+def _sequence(value: object, where: str) -> Sequence[Any]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise BadResponse(f"Expected a list for {where}, got {type(value).__name__}.", service=SERVICE)
+    return value
+
+
+def _string(value: object, where: str, *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise BadResponse(f"Expected a string for {where}, got {value!r}.", service=SERVICE)
+    return value
+
+
+def _int(value: object, where: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise BadResponse(f"Expected a whole number for {where}, got {value!r}.", service=SERVICE) from None
+
+
+def list_items(payload: object, kind: str) -> tuple[Sequence[Mapping[str, Any]], str]:
+    """The items of a `<kind>List` body and its `metadata.continue` token ("" when it was the last page)."""
+    body = _mapping(payload, f"the {kind} list")
+    if "items" not in body:
+        raise BadResponse(f"The {kind} list has no items.", service=SERVICE)
+    items = _sequence(body.get("items"), f"the {kind} list's items")
+    for item in items:
+        _mapping(item, f"an item of the {kind} list")
+    metadata = _mapping(body.get("metadata"), f"the {kind} list's metadata")
+    return items, _string(metadata.get("continue"), "metadata.continue", required=False)
+
+
+# ==============================================================================================
+# Nodes
+# ==============================================================================================
+PoolResolver = Callable[[Mapping[str, str]], str]
+
+
+def pool_resolver(
+    pool_labels: Mapping[tuple[str, str], str] | None = None, label_key: str = DEFAULT_NODE_POOL_LABEL
+) -> PoolResolver:
+    """Node labels -> Run:ai pool name: an exact (key, value) Run:ai gave us, else `label_key`'s value."""
+    known = dict(pool_labels or {})
+
+    def resolve(labels: Mapping[str, str]) -> str:
+        for (key, value), pool in known.items():
+            if labels.get(key) == value:
+                return pool
+        return labels.get(label_key) or DEFAULT_NODE_POOL
+
+    return resolve
+
+
+def _role(labels: Mapping[str, str], gpu_count: int) -> NodeRole:
+    if any(label in labels for label in ROLE_SYSTEM_LABELS):
+        return NodeRole.SYSTEM
+    if ROLE_GPU_WORKER_LABEL in labels:
+        return NodeRole.GPU_WORKER
+    if ROLE_CPU_WORKER_LABEL in labels:
+        return NodeRole.CPU_WORKER
+    return NodeRole.GPU_WORKER if gpu_count else NodeRole.CPU_WORKER
+
+
+def _status(conditions: Sequence[NodeCondition]) -> NodeStatus:
+    """Ready=True -> Ready; False or Unknown -> NotReady (as `kubectl get nodes` shows both); none -> Unknown.
+
+    A kubelet that stopped posting leaves Ready=Unknown; the console, like kubectl, calls that NotReady.
+    """
+    ready = next((condition for condition in conditions if condition.type == "Ready"), None)
+    if ready is None:
+        return NodeStatus.UNKNOWN
+    return NodeStatus.READY if ready.status == "True" else NodeStatus.NOT_READY
+
+
+def _resource(status: Mapping[str, Any], resource: str) -> object:
+    """A resource from `status.allocatable` (what pods may use), falling back to `status.capacity`."""
+    allocatable = _mapping(status.get("allocatable"), "status.allocatable")
+    if resource in allocatable:
+        return allocatable[resource]
+    return _mapping(status.get("capacity"), "status.capacity").get(resource)
+
+
+def parse_node(obj: Mapping[str, Any], resolve_pool: PoolResolver) -> NodeRow:
+    metadata = _mapping(obj.get("metadata"), "node metadata")
+    name = _string(metadata.get("name"), "node metadata.name")
+    where = f"node {name}"
+    labels = {str(k): str(v) for k, v in _mapping(metadata.get("labels"), f"{where} labels").items()}
+    spec = _mapping(obj.get("spec"), f"{where} spec")
+    status = _mapping(obj.get("status"), f"{where} status")
+
+    conditions = []
+    for raw in _sequence(status.get("conditions"), f"{where} status.conditions"):
+        item = _mapping(raw, f"{where} condition")
+        conditions.append(
+            NodeCondition(
+                type=_string(item.get("type"), f"{where} condition type"),
+                status=_string(item.get("status"), f"{where} condition status"),
+                reason=_string(item.get("reason"), f"{where} condition reason", required=False),
+                message=_string(item.get("message"), f"{where} condition message", required=False),
+            )
+        )
+    raw_taints = []
+    taints = []
+    for raw in _sequence(spec.get("taints"), f"{where} spec.taints"):
+        item = dict(_mapping(raw, f"{where} taint"))
+        taints.append(
+            Taint(
+                key=_string(item.get("key"), f"{where} taint key"),
+                value=_string(item.get("value"), f"{where} taint value", required=False),
+                effect=_string(item.get("effect"), f"{where} taint effect"),
+            )
+        )
+        raw_taints.append(item)
+
+    gpu_count = 0
+    if GFD_COUNT_LABEL in labels:
+        gpu_count = _int(labels[GFD_COUNT_LABEL], f"{where} label {GFD_COUNT_LABEL}")
+    elif (capacity := _resource(status, RESOURCE_GPU)) is not None:
+        gpu_count = int(parse_quantity(capacity, f"{where} {RESOURCE_GPU}"))
+    gpu_memory = labels.get(GFD_MEMORY_LABEL)
+    cpu = _resource(status, "cpu")
+    memory = _resource(status, "memory")
+    return NodeRow(
+        name=name,
+        resource_version=_string(metadata.get("resourceVersion"), f"{where} resourceVersion", required=False),
+        node_pool=resolve_pool(labels),
+        role=_role(labels, gpu_count),
+        status=_status(conditions),
+        conditions=tuple(conditions),
+        taints=tuple(taints),
+        raw_taints=tuple(raw_taints),
+        unschedulable=spec.get("unschedulable") is True,
+        gpu_model=(labels.get(GFD_PRODUCT_LABEL) or "GPU") if gpu_count else None,
+        gpu_count=gpu_count,
+        gpu_memory_mib=_int(gpu_memory, f"{where} label {GFD_MEMORY_LABEL}") if gpu_memory else None,
+        mig_enabled=labels.get(GFD_MIG_STRATEGY_LABEL) in MIG_STRATEGIES_ON,
+        cpu_millicores=cpu_millicores(cpu, f"{where} cpu") if cpu is not None else 0,
+        memory_bytes=memory_bytes(memory, f"{where} memory") if memory is not None else 0,
+        created_at=parse_time(metadata.get("creationTimestamp"), f"{where} creationTimestamp")
+        or datetime.fromtimestamp(0, UTC),
+    )
+
+
+def node_view(row: NodeRow, pods: Iterable[PodRow]) -> Node:
+    """The domain `Node`: allocations are the requests of the pods that hold resources on it."""
+    cpu = memory = 0
+    gpus = 0.0
+    for pod in pods:
+        if pod.node_name != row.name or not pod.holds_resources:
+            continue
+        cpu += pod.cpu_millicores
+        memory += pod.memory_bytes
+        gpus += sum(share.fraction for share in pod_shares(pod, row.gpu_memory_mib))
+    return Node(
+        name=row.name,
+        node_pool=row.node_pool,
+        role=row.role,
+        status=row.status,
+        conditions=row.conditions,
+        taints=row.taints,
+        unschedulable=row.unschedulable,
+        gpu_model=row.gpu_model,
+        gpu_count=row.gpu_count,
+        allocated_gpus=round(gpus, 6),
+        cpu_millicores=row.cpu_millicores,
+        allocated_cpu_millicores=cpu,
+        memory_bytes=row.memory_bytes,
+        allocated_memory_bytes=memory,
+        created_at=row.created_at,
+    )
+
+
+def gpu_views(row: NodeRow, pods: Iterable[PodRow]) -> list[GpuDevice]:
+    """One `GpuDevice` per GPU of the node, with the shares its pods hold (readings: None, see module doc).
+
+    Shares without an index (a whole-GPU pod without `runai-gpu`) go to the lowest-numbered GPUs nothing else
+    holds, in pod order: an estimate, but the per-GPU picture then adds up to the node's total.
+    """
+    per_gpu: list[list[GpuAllocation]] = [[] for _ in range(row.gpu_count)]
+    unplaced: list[GpuAllocation] = []
+    for pod in pods:
+        if pod.node_name != row.name or not pod.holds_resources:
+            continue
+        for share in pod_shares(pod, row.gpu_memory_mib):
+            allocation = GpuAllocation(
+                workload_id=pod.workload_id,
+                workload_name=pod.workload_name,
+                project_name=pod.project_name,
+                fraction=share.fraction,
+                memory_mib=share.memory_mib,
+                mig_profile=share.mig_profile,
+            )
+            if share.index is not None and 0 <= share.index < row.gpu_count:
+                per_gpu[share.index].append(allocation)
+            else:
+                unplaced.append(allocation)
+    for allocation in unplaced:
+        free = next((index for index, held in enumerate(per_gpu) if not held), None)
+        if free is None:
+            break
+        per_gpu[free].append(allocation)
+    return [
+        GpuDevice(
+            node_name=row.name,
+            index=index,
+            uuid="",  # not in the Kubernetes API (GFD labels no UUIDs); NVML/DCGM have it
+            model=row.gpu_model or "GPU",
+            memory_total_mib=row.gpu_memory_mib or 0,
+            memory_used_mib=None,
+            utilization_percent=None,
+            temperature_celsius=None,
+            power_watts=None,
+            allocations=tuple(held),
+            mig_enabled=row.mig_enabled,
+        )
+        for index, held in enumerate(per_gpu)
+    ]
+
+
+# ==============================================================================================
+# Pods
+# ==============================================================================================
+def _container_requests(spec: Mapping[str, Any], where: str) -> dict[str, Decimal]:
+    """Summed requests of the pod's containers; a resource with only a limit requests its limit (as k8s
+    defaults it). Init containers are left out: they have finished by the time the pod holds resources."""
+    total: dict[str, Decimal] = {}
+    for raw in _sequence(spec.get("containers"), f"{where} spec.containers"):
+        container = _mapping(raw, f"{where} container")
+        resources = _mapping(container.get("resources"), f"{where} container resources")
+        requests = dict(_mapping(resources.get("requests"), f"{where} resources.requests"))
+        for resource, value in _mapping(resources.get("limits"), f"{where} resources.limits").items():
+            requests.setdefault(resource, value)
+        for resource, value in requests.items():
+            total[resource] = total.get(resource, Decimal(0)) + parse_quantity(value, f"{where} {resource}")
+    return total
+
+
+def _indexes(value: str | None, where: str) -> tuple[int, ...]:
+    if not value:
+        return ()
+    return tuple(_int(part, where) for part in value.split(",") if part.strip())
+
+
+def parse_pod(obj: Mapping[str, Any]) -> PodRow:
+    metadata = _mapping(obj.get("metadata"), "pod metadata")
+    name = _string(metadata.get("name"), "pod metadata.name")
+    where = f"pod {name}"
+    labels = _mapping(metadata.get("labels"), f"{where} labels")
+    annotations = _mapping(metadata.get("annotations"), f"{where} annotations")
+    spec = _mapping(obj.get("spec"), f"{where} spec")
+    status = _mapping(obj.get("status"), f"{where} status")
+    requests = _container_requests(spec, where)
+
+    workload_id = str(labels.get(LABEL_WORKLOAD_ID) or "")
+    workload_name = str(labels.get(LABEL_WORKLOAD_NAME) or "")
+    if not workload_id or not workload_name:
+        owners = _sequence(metadata.get("ownerReferences"), f"{where} ownerReferences")
+        owner = _mapping(owners[0], f"{where} owner") if owners else {}
+        workload_id = workload_id or str(owner.get("uid") or "")
+        workload_name = workload_name or str(owner.get("name") or "")
+    fraction = annotations.get(ANNOTATION_GPU_FRACTION)
+    gpu_memory = annotations.get(ANNOTATION_GPU_MEMORY)
+    try:
+        gpu_fraction = float(fraction) if fraction not in (None, "") else None
+    except (TypeError, ValueError):
+        raise BadResponse(f"The {where} annotation gpu-fraction is {fraction!r}.", service=SERVICE) from None
+    node_name = spec.get("nodeName")
+    return PodRow(
+        name=name,
+        namespace=_string(metadata.get("namespace"), f"{where} namespace", required=False),
+        node_name=_string(node_name, f"{where} spec.nodeName") if node_name else None,
+        phase=_string(status.get("phase"), f"{where} status.phase", required=False) or "Unknown",
+        workload_id=workload_id,
+        workload_name=workload_name,
+        project_name=str(labels.get(LABEL_PROJECT) or labels.get(LABEL_QUEUE) or ""),
+        cpu_millicores=int((requests.get("cpu", Decimal(0)) * 1000).to_integral_value("ROUND_CEILING")),
+        memory_bytes=int(requests.get("memory", Decimal(0)).to_integral_value("ROUND_CEILING")),
+        whole_gpus=int(requests.get(RESOURCE_GPU, Decimal(0))),
+        mig_slices=tuple(
+            (resource[len(RESOURCE_MIG_PREFIX) :], int(count))
+            for resource, count in requests.items()
+            if resource.startswith(RESOURCE_MIG_PREFIX) and count > 0
+        ),
+        gpu_fraction=gpu_fraction,
+        gpu_memory_mib=_int(gpu_memory, f"{where} annotation gpu-memory") if gpu_memory else None,
+        gpu_indexes=_indexes(annotations.get(ANNOTATION_GPU_INDEXES), f"{where} annotation runai-gpu"),
+        created_at=parse_time(metadata.get("creationTimestamp"), f"{where} creationTimestamp"),
+    )
+
+
+_MIG_PROFILE = re.compile(r"^(\d+)g\.(\d+)gb$")
+
+
+def pod_shares(pod: PodRow, gpu_memory_mib: int | None) -> tuple[GpuShare, ...]:
+    """What the pod holds of which GPU, from its requests and annotations (none unless it holds resources).
+
+    Precedence: MIG slices it was given, whole GPUs, then a fraction or an amount of memory of a shared GPU.
+    A fraction's memory is that share of the GPU's memory; a memory request's fraction is memory / GPU memory.
+    """
+    if not pod.holds_resources:
+        return ()
+    indexes = list(pod.gpu_indexes)
+    shares: list[GpuShare] = []
+
+    def next_index() -> int | None:
+        return indexes.pop(0) if indexes else None
+
+    for profile, count in pod.mig_slices:
+        found = _MIG_PROFILE.match(profile)
+        if found is None:  # a profile rwc cannot size (e.g. a future naming): one GPU's worth, unsized
+            shares += [GpuShare(next_index(), 1.0, None, profile) for _ in range(count)]
+            continue
+        slices, gigabytes = int(found.group(1)), int(found.group(2))
+        fraction = slices / MIG_COMPUTE_SLICES
+        shares += [GpuShare(next_index(), fraction, gigabytes * 1024, profile) for _ in range(count)]
+    shares += [GpuShare(next_index(), 1.0, gpu_memory_mib, None) for _ in range(pod.whole_gpus)]
+    if shares:
+        return tuple(shares)
+    targets: list[int | None] = list(indexes) or [None]
+    if pod.gpu_fraction is not None:
+        memory = int(round(pod.gpu_fraction * gpu_memory_mib)) if gpu_memory_mib else None
+        return tuple(GpuShare(index, pod.gpu_fraction, memory, None) for index in targets)
+    if pod.gpu_memory_mib is not None:
+        fraction = pod.gpu_memory_mib / gpu_memory_mib if gpu_memory_mib else 0.0
+        return tuple(GpuShare(index, fraction, pod.gpu_memory_mib, None) for index in targets)
+    return ()
+
+
+def pod_view(pod: PodRow, gpu_memory_mib: int | None) -> Pod:
+    shares = pod_shares(pod, gpu_memory_mib)
+    return Pod(
+        name=pod.name,
+        workload_id=pod.workload_id,
+        node_name=pod.node_name,
+        k8s_phase=pod.phase,
+        allocated_gpus=sum(share.fraction for share in shares),
+        gpu_indexes=tuple(share.index for share in shares if share.index is not None),
+        created_at=pod.created_at,
+    )
+
+
+# ==============================================================================================
+# Taint edits (spec.taints has no merge key: a patch sends the whole list)
+# ==============================================================================================
+def is_drain_taint(raw: Mapping[str, Any]) -> bool:
+    return (
+        raw.get("key") == DRAIN_TAINT_KEY
+        and (raw.get("value") or "") == DRAIN_TAINT_VALUE
+        and raw.get("effect") == DRAIN_TAINT_EFFECT
+    )
+
+
+def taints_with_drain(raw_taints: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]] | None:
+    """The full list with the drain taint added, or None when it is already there (nothing to send)."""
+    if any(is_drain_taint(taint) for taint in raw_taints):
+        return None
+    drain = {"key": DRAIN_TAINT_KEY, "value": DRAIN_TAINT_VALUE, "effect": DRAIN_TAINT_EFFECT}
+    return [dict(taint) for taint in raw_taints] + [drain]
+
+
+def taints_without_drain(raw_taints: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]] | None:
+    """The full list without the drain taint, or None when it was not there."""
+    if not any(is_drain_taint(taint) for taint in raw_taints):
+        return None
+    return [dict(taint) for taint in raw_taints if not is_drain_taint(taint)]
