@@ -16,10 +16,10 @@ from console.model import BucketMode, Filesystem
 from console.ui.action_runner import run_action
 from console.ui.format import format_age, format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
+from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
 from screens.snapshots import SnapshotsScreen
-from screens.weka_actions import WekaActionScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
 
@@ -33,7 +33,7 @@ def tiering_bucket(filesystem: Filesystem) -> str:
     return ",".join(writable) or "—"
 
 
-class FilesystemsScreen(WekaActionScreen):
+class FilesystemsScreen(ResourceScreen):
     """Where the data lives and how full the fast tier is."""
 
     SCREEN_NAME = "filesystems"
@@ -41,6 +41,8 @@ class FilesystemsScreen(WekaActionScreen):
     RESOURCES = ("filesystems",)
     KEYS = FILESYSTEM_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS)
+    """All of them: dimmed under --read-only, and not run from the palette either (Textual's
+    `run_action` asks `check_action`); the data layer refuses them on its own as well."""
     EMPTY_MESSAGE = "No filesystems."
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True),
@@ -127,8 +129,7 @@ class FilesystemsScreen(WekaActionScreen):
         return filesystem
 
     def action_create_filesystem(self) -> None:
-        if not self.refused_read_only():
-            self.run_worker(self._open_create_form(), group="form-data", exclusive=True, exit_on_error=False)
+        self.run_worker(self._open_create_form(), group="form-data", exclusive=True, exit_on_error=False)
 
     async def _open_create_form(self) -> None:
         """Groups and buckets are fetched when the form opens, so its choices are today's."""
@@ -142,15 +143,11 @@ class FilesystemsScreen(WekaActionScreen):
         self.app.push_screen(CreateFilesystemForm(self.context, groups, buckets))
 
     def action_resize_filesystem(self) -> None:
-        if self.refused_read_only():
-            return
         filesystem = self._chosen_filesystem()
         if filesystem is not None:
             self.app.push_screen(ResizeFilesystemForm(self.context, filesystem))
 
     def action_set_tiering(self) -> None:
-        if self.refused_read_only():
-            return
         filesystem = self._chosen_filesystem()
         if filesystem is not None:
             self.run_worker(
@@ -167,8 +164,6 @@ class FilesystemsScreen(WekaActionScreen):
 
     def action_delete_filesystem(self) -> None:
         """Type the name to delete: all its data goes (reference §10.6), so a y/n is not enough."""
-        if self.refused_read_only():
-            return
         filesystem = self._chosen_filesystem()
         if filesystem is None:
             return

@@ -20,9 +20,9 @@ from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age
 from console.ui.keymap import SNAPSHOT_KEYS
+from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, TypeNameDialog
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm
-from screens.weka_actions import WekaActionScreen
 from widgets.bars import progress_bar
 from widgets.resource_table import Column, Row
 
@@ -36,7 +36,7 @@ UPLOAD_POLL_SECONDS = 1.0
 """While an upload runs its row's bar moves; the snapshots resource is fetched this often until done."""
 
 
-class SnapshotsScreen(WekaActionScreen):
+class SnapshotsScreen(ResourceScreen):
     """All snapshots; opened from a filesystem (enter on Filesystems), only that filesystem's."""
 
     SCREEN_NAME = "snapshots"
@@ -44,6 +44,7 @@ class SnapshotsScreen(WekaActionScreen):
     RESOURCES = ("snapshots",)
     KEYS = SNAPSHOT_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in SNAPSHOT_KEYS)
+    """All of them (see `FilesystemsScreen.WRITE_ACTIONS`)."""
     EMPTY_MESSAGE = "No snapshots."
     COLUMNS = (
         # ⇧s, not ⇧f: ⇧f creates a filesystem from the snapshot under the cursor.
@@ -154,8 +155,6 @@ class SnapshotsScreen(WekaActionScreen):
         return snapshot
 
     def action_create_snapshot(self) -> None:
-        if self.refused_read_only():
-            return
         cursor = self.snapshot_for(self.table.cursor_key)
         filesystem_uid = self.filesystem_uid or (cursor.filesystem_uid if cursor is not None else None)
         self.run_worker(
@@ -171,8 +170,6 @@ class SnapshotsScreen(WekaActionScreen):
         self.app.push_screen(CreateSnapshotForm(self.context, filesystems, filesystem_uid=filesystem_uid))
 
     def action_delete_snapshot(self) -> None:
-        if self.refused_read_only():
-            return
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
@@ -208,8 +205,6 @@ class SnapshotsScreen(WekaActionScreen):
     def action_restore_snapshot(self) -> None:
         """Restore replaces the live filesystem (reference §12.3): type the filesystem's name, not the
         snapshot's, because the filesystem is what loses data."""
-        if self.refused_read_only():
-            return
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
@@ -240,8 +235,6 @@ class SnapshotsScreen(WekaActionScreen):
 
     def action_upload_snapshot(self) -> None:
         """Start a snap-to-object upload; the API refuses what cannot upload (writable, untiered, busy)."""
-        if self.refused_read_only():
-            return
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
@@ -255,8 +248,6 @@ class SnapshotsScreen(WekaActionScreen):
         )
 
     def action_create_filesystem_from_snapshot(self) -> None:
-        if self.refused_read_only():
-            return
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return

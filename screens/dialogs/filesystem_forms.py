@@ -170,7 +170,7 @@ class NotedForm(FormScreen[Any]):
         self.note = note if isinstance(note, Text) else Text(note, end="")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super(): Textual calls `FormScreen.on_mount` itself (every class's handler runs).
         if self.note.plain:
             self.query_one(Vertical).mount(Static(self.note, id=self.NOTE_ID), before="#form-fields")
 
