@@ -133,7 +133,7 @@ def audit_lines() -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-# -- filesystems: create ------------------------------------------------------------------------------------
+# -- filesystems: create --------------------------------------------------------------------------------
 async def test_create_filesystem_ssd_only() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -239,7 +239,7 @@ async def test_duplicate_name_is_a_conflict_under_the_name_with_values_kept() ->
     assert (line["action"], line["outcome"]) == ("create_filesystem", "failed") or line["outcome"] != "ok"
 
 
-# -- filesystems: resize, tiering -----------------------------------------------------------------------------
+# -- filesystems: resize, tiering -----------------------------------------------------------------------
 async def test_resize_grows_total_and_ssd() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -308,7 +308,7 @@ async def test_tiering_attach_then_detach() -> None:
         assert not filesystems_by_name(app)["inference-cache"].is_tiered  # type: ignore[attr-defined]
 
 
-# -- filesystems: delete --------------------------------------------------------------------------------------
+# -- filesystems: delete --------------------------------------------------------------------------------
 async def test_delete_with_a_mismatched_name_changes_nothing() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -360,7 +360,7 @@ async def test_delete_a_filesystem_without_snapshots() -> None:
     assert (line["action"], line["outcome"]) == ("delete_filesystem", "ok")
 
 
-# -- read-only --------------------------------------------------------------------------------------------------
+# -- read-only ------------------------------------------------------------------------------------------
 async def test_read_only_dims_the_keys_and_changes_nothing() -> None:
     app = demo_app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -397,7 +397,7 @@ async def test_read_only_dims_the_keys_and_changes_nothing() -> None:
         assert simulator(app).weka.snapshots() == before_snaps
 
 
-# -- snapshots -------------------------------------------------------------------------------------------------
+# -- snapshots ------------------------------------------------------------------------------------------
 async def test_create_snapshot_with_the_default_access_point() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -573,7 +573,7 @@ async def test_upload_refusal_is_the_api_message() -> None:
         assert simulator(app).weka.snapshot(uid).stow_status is StowStatus.NONE
 
 
-# -- overview ---------------------------------------------------------------------------------------------------
+# -- overview -------------------------------------------------------------------------------------------
 async def test_weka_overview_by_key_and_alias() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
