@@ -361,15 +361,16 @@ class KubeClient:
         return wire.node_view(row, self._active_pods(name))
 
     def _edit_taints(
-        self, name: str, edit: Callable[[tuple[dict[str, Any], ...]], list[dict[str, Any]] | None]
+        self, name: str, edit: Callable[[tuple[dict[str, Any], ...]], list[dict[str, Any]]]
     ) -> Node:
-        """Read the node, edit its taint list, send the whole list with the resourceVersion; on 409 again."""
+        """Read the node, edit its taint list, send the whole list with the resourceVersion; on 409 again.
+
+        The patch goes even when the list is already as wanted: a drain is re-asserted (the same request
+        twice has the same effect as once), and the answer is the node as the server now has it.
+        """
         for attempt in range(CONFLICT_ATTEMPTS):
             row = self._node_row(name)
-            taints = edit(row.raw_taints)
-            if taints is None:  # already as wanted
-                return wire.node_view(row, self._active_pods(name))
-            patch: dict[str, Any] = {"spec": {"taints": taints}}
+            patch: dict[str, Any] = {"spec": {"taints": edit(row.raw_taints)}}
             if row.resource_version:
                 patch["metadata"] = {"resourceVersion": row.resource_version}
             try:

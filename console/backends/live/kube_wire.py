@@ -600,16 +600,14 @@ def is_drain_taint(raw: Mapping[str, Any]) -> bool:
     )
 
 
-def taints_with_drain(raw_taints: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]] | None:
-    """The full list with the drain taint added, or None when it is already there (nothing to send)."""
-    if any(is_drain_taint(taint) for taint in raw_taints):
-        return None
-    drain = {"key": DRAIN_TAINT_KEY, "value": DRAIN_TAINT_VALUE, "effect": DRAIN_TAINT_EFFECT}
-    return [dict(taint) for taint in raw_taints] + [drain]
+def taints_with_drain(raw_taints: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The full list with the drain taint (added once; every other taint kept as the server sent it)."""
+    taints = [dict(taint) for taint in raw_taints]
+    if not any(is_drain_taint(taint) for taint in taints):
+        taints.append({"key": DRAIN_TAINT_KEY, "value": DRAIN_TAINT_VALUE, "effect": DRAIN_TAINT_EFFECT})
+    return taints
 
 
-def taints_without_drain(raw_taints: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]] | None:
-    """The full list without the drain taint, or None when it was not there."""
-    if not any(is_drain_taint(taint) for taint in raw_taints):
-        return None
+def taints_without_drain(raw_taints: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The full list without the drain taint, every other taint kept."""
     return [dict(taint) for taint in raw_taints if not is_drain_taint(taint)]

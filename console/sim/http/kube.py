@@ -21,7 +21,8 @@ How the simulator maps onto Kubernetes objects:
   is *not* on the node (the API does not carry it) - clients sum the requests of the pods bound there.
 * Cordon is `spec.unschedulable`; drain is the `runai=drain:NoExecute` taint (reference §3). A patch maps
   onto the simulator's cordon/uncordon/drain/undrain, so the same Run:ai semantics apply (preemptible work
-  moves off). The simulator models no other taint: a patch that changes any other taint is refused (422).
+  moves off); a taint list that holds the drain taint re-asserts the drain, as NoExecute keeps evicting.
+  The simulator models no other taint: a patch that changes any other taint is refused (422).
 * Every workload pod (none while Stopped) is a Pod in the project namespace with the labels and
   annotations in `console.backends.live.kube_wire` (the one place those unsure names are chosen). A pod
   whose container crashed in a Degraded workload keeps its GPUs: on the wire it is phase Running with the
@@ -378,7 +379,12 @@ class _KubeFace:
             return Response.json(200, self._node_json(sim, node))
 
     def _wanted_drain(self, name: str, node: NodeState, spec: dict[str, Any]) -> bool | None:
-        """True/False to add/remove the drain taint, None to leave it; 422 for taints the sim cannot hold."""
+        """True to drain, False to undrain, None to leave it; 422 for taints the simulator cannot hold.
+
+        A list holding the drain taint drains even a node that already has it: NoExecute keeps evicting
+        what does not tolerate it, and the simulator's drain (like the demo backend's) re-asserts exactly
+        that. A list without it undrains only a node that has it.
+        """
         raw = spec.get("taints")
         if raw is None:
             raw = []
@@ -413,9 +419,9 @@ class _KubeFace:
                 f'Node "{name}" is invalid: spec.taints: the simulator models only the runai=drain:NoExecute '
                 "taint; other taints cannot be added, changed or removed",
             )
-        if (DRAIN_TAINT in wanted) == (DRAIN_TAINT in node.taints):
-            return None
-        return DRAIN_TAINT in wanted
+        if DRAIN_TAINT in wanted:
+            return True
+        return False if DRAIN_TAINT in node.taints else None
 
     def _node(self, sim: Simulator, name: str) -> NodeState:
         node = sim.runai.state.nodes.get(name)
