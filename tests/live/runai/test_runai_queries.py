@@ -1,0 +1,144 @@
+"""Over real HTTP, `RunaiClient` returns the same domain objects as the demo backend for the same state.
+
+Fields the real API cannot carry (documented in console/backends/live/runai_wire.py) are blanked on both
+sides before comparing; everything else must be equal dataclass for dataclass:
+
+- `Pod.gpu_indexes`: the API's pod has no GPU index (Kubernetes' `runai-gpu` annotation has it).
+- `Node.role` SYSTEM: not in the Run:ai node (the demo scenario has none, so nodes compare whole).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from runai_harness import ADMIN, RESEARCHER, ClientFactory, Served
+
+from console.backends.demo import DemoBackend
+from console.backends.live.runai import RunaiClient
+from console.model import Role, Workload, WorkloadFilter, WorkloadPhase
+
+
+def _without_gpu_indexes(workload: Workload) -> Workload:
+    return dataclasses.replace(
+        workload, pods=tuple(dataclasses.replace(pod, gpu_indexes=()) for pod in workload.pods)
+    )
+
+
+async def test_cluster(client: RunaiClient, demo: DemoBackend) -> None:
+    assert await client.cluster() == await demo.cluster()
+
+
+async def test_identity_admin(client: RunaiClient, demo: DemoBackend) -> None:
+    assert await client.identity() == await demo.identity()
+
+
+async def test_identity_researcher(make_client: ClientFactory, served: Served) -> None:
+    demo = DemoBackend(served.simulator, user=RESEARCHER.user, role=Role.RESEARCHER, clock_speed=0)
+    assert await make_client(RESEARCHER).identity() == await demo.identity()
+
+
+async def test_projects(client: RunaiClient, demo: DemoBackend) -> None:
+    expected = await demo.projects()
+    assert expected and any(project.running_workloads for project in expected)
+    assert await client.projects() == list(expected)
+
+
+async def test_one_project(client: RunaiClient, demo: DemoBackend) -> None:
+    for project in await demo.projects():
+        assert await client.project(project.id) == project
+
+
+async def test_departments(client: RunaiClient, demo: DemoBackend) -> None:
+    expected = await demo.departments()
+    assert any(quota.allocated_gpus for department in expected for quota in department.quotas)
+    assert await client.departments() == list(expected)
+
+
+async def test_node_pools(client: RunaiClient, demo: DemoBackend) -> None:
+    assert await client.node_pools() == list(await demo.node_pools())
+
+
+@pytest.mark.mutates
+async def test_nodes(client: RunaiClient, demo: DemoBackend, served: Served) -> None:
+    runai = served.simulator.runai
+    runai.cordon_node(runai.identity_for(None, Role.ADMIN), "dgx-a100-02")
+    runai.drain_node(runai.identity_for(None, Role.ADMIN), "dgx-h100-03")
+    served.simulator.settle()
+    expected = await demo.nodes()
+    assert any(node.unschedulable for node in expected) and any(node.draining for node in expected)
+    assert await client.nodes() == list(expected)
+
+
+async def test_workloads(client: RunaiClient, demo: DemoBackend) -> None:
+    expected = await demo.workloads()
+    assert len(expected) > 40 and any(workload.node_names for workload in expected)
+    assert await client.workloads() == list(expected)
+
+
+@pytest.mark.parametrize(
+    "workload_filter",
+    [
+        WorkloadFilter(project_name="vision"),
+        WorkloadFilter(phase=WorkloadPhase.PENDING),
+        WorkloadFilter(node_pool="h100"),
+        WorkloadFilter(submitted_by="alice@acme.ai"),
+        WorkloadFilter(name_contains="BERT"),
+        WorkloadFilter(name_contains="a,b"),
+        WorkloadFilter(project_name="vision", phase=WorkloadPhase.RUNNING),
+        WorkloadFilter(project_name="no-such-project"),
+    ],
+)
+async def test_filtered_workloads(
+    client: RunaiClient, demo: DemoBackend, workload_filter: WorkloadFilter
+) -> None:
+    assert await client.workloads(workload_filter) == list(await demo.workloads(workload_filter))
+
+
+async def test_filters_go_to_the_server(client: RunaiClient, served: Served) -> None:
+    await client.workloads(WorkloadFilter(project_name="vision", phase=WorkloadPhase.RUNNING))
+    assert ("GET", "/api/v1/workloads") in served.server.requests_seen
+
+
+async def test_each_workload_in_detail(client: RunaiClient, demo: DemoBackend) -> None:
+    for summary in await demo.workloads():
+        expected = await demo.workload(summary.id)
+        assert _without_gpu_indexes(await client.workload(summary.id)) == _without_gpu_indexes(expected)
+
+
+async def test_describe_workload(client: RunaiClient, demo: DemoBackend) -> None:
+    for summary in (await demo.workloads())[:12]:
+        assert await client.describe_workload(summary.id) == await demo.describe_workload(summary.id)
+
+
+async def test_researcher_sees_what_the_demo_researcher_sees(
+    make_client: ClientFactory, served: Served
+) -> None:
+    demo = DemoBackend(served.simulator, user=RESEARCHER.user, role=Role.RESEARCHER, clock_speed=0)
+    client = make_client(RESEARCHER)
+    assert await client.projects() == list(await demo.projects())
+    assert await client.departments() == list(await demo.departments())
+    assert await client.workloads() == list(await demo.workloads())
+
+
+async def test_small_pages_give_the_same_lists(make_client: ClientFactory, demo: DemoBackend) -> None:
+    client = make_client(page_size=7)
+    assert await client.workloads() == list(await demo.workloads())
+    assert await client.nodes() == list(await demo.nodes())
+    assert await client.projects() == list(await demo.projects())
+
+
+@pytest.mark.mutates
+async def test_after_time_passes(client: RunaiClient, demo: DemoBackend, served: Served) -> None:
+    """The comparison holds as the simulated cluster moves (trainings finish, pending work starts)."""
+    with served.host.lock:
+        served.simulator.advance(240)
+    assert await client.workloads() == list(await demo.workloads())
+    assert await client.projects() == list(await demo.projects())
+    assert await client.node_pools() == list(await demo.node_pools())
+    assert await client.nodes() == list(await demo.nodes())
+
+
+async def test_admin_credential_is_admin(client: RunaiClient) -> None:
+    identity = await client.identity()
+    assert identity.user == ADMIN.user and identity.is_admin
