@@ -191,13 +191,11 @@ class ProjectsScreen(ResourceScreen):
             self.notify("Departments are still loading; try again in a moment.", severity="warning")
             return
         selected = self._selected()
-        department_id = (
-            selected.id
-            if isinstance(selected, Department)
-            else selected.department_id
-            if isinstance(selected, Project)
-            else None
-        )
+        department_id: str | None = None
+        if isinstance(selected, Department):
+            department_id = selected.id
+        elif isinstance(selected, Project):
+            department_id = selected.department_id
 
         async def open_form() -> None:
             pools = await self._pool_names()

@@ -246,7 +246,14 @@ SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
 CONFIRM_KEYS: tuple[KeyAction, ...] = (
     KeyAction("y,enter", "confirm", "Yes", scope="confirm", key_display="y", palette=False, group="Confirm"),
     KeyAction(
-        "n,escape", "cancel", "No", scope="confirm", key_display="n/esc", palette=False, group="Confirm"
+        # q too: on a question, q means "get me out", not "quit rwc with the question open".
+        "n,escape,q",
+        "cancel",
+        "No",
+        scope="confirm",
+        key_display="n/esc",
+        palette=False,
+        group="Confirm",
     ),
 )
 
