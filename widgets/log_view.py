@@ -126,6 +126,7 @@ class LogView(ScrollView, can_focus=True):
         """Absolute numbers of the lines containing `search`, ascending."""
         self._current_match: int | None = None
         self._pattern: re.Pattern[str] | None = None
+        self._quiet_scroll = False
         self._highlighter: Callable[[Text], None] | None = None
 
     # -- contents ---------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ class LogView(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         elif rows_before:
             # Keep the lines the user is reading where they are while the oldest ones drop away.
-            self.scroll_to(y=max(0, self.scroll_y - rows_before), animate=False, immediate=True)
+            self._scroll_quietly(self.scroll_y - rows_before)
         self.refresh()
 
     def clear(self) -> None:
@@ -254,11 +255,21 @@ class LogView(ScrollView, can_focus=True):
         return position, row - starts[position]
 
     def on_resize(self) -> None:
+        """Re-flow wrapped lines, and stay at the bottom when following (a prompt opening below the view
+        makes it shorter, which would otherwise leave the newest line just out of sight)."""
         if self.wrap:
             self._row_starts = None
             self._update_virtual_size()
-            if self.follow:
-                self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def _scroll_quietly(self, y: float) -> None:
+        """Scroll for the program's own reasons (a match, dropped lines): follow is left as it is."""
+        self._quiet_scroll = True
+        try:
+            self.scroll_to(y=max(0.0, y), animate=False, immediate=True)
+        finally:
+            self._quiet_scroll = False
 
     # -- rendering ----------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -307,13 +318,17 @@ class LogView(ScrollView, can_focus=True):
     # -- follow ---------------------------------------------------------------------------------------
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if not self.is_mounted:
+        if not self.is_mounted or self._quiet_scroll:
             return
         at_end = round(new_value) >= self.max_scroll_y
         if at_end and not self.follow and new_value > old_value:
             self.follow = True
         elif not at_end and self.follow and new_value < old_value:
             self.follow = False
+
+    def action_scroll_end(self) -> None:
+        """`end`: to the newest line, following again (even when already there, paused by `f`)."""
+        self.follow = True
 
     def watch_follow(self, follow: bool) -> None:
         if follow and self.is_mounted:
@@ -331,7 +346,8 @@ class LogView(ScrollView, can_focus=True):
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         else:
-            self.scroll_to(x=0, y=self._rows_before(top_position), animate=False, immediate=True)
+            self.scroll_to(x=0, animate=False, immediate=True)
+            self._scroll_quietly(self._rows_before(top_position))
         self.refresh()
 
     def _locate_row_unwrapped_top(self, was_wrapped: bool) -> int:
@@ -432,7 +448,7 @@ class LogView(ScrollView, can_focus=True):
     def scroll_to_line(self, position: int) -> None:
         """Bring the kept line at `position` into view, a third of the way down (context above it)."""
         row = self._rows_before(max(0, min(position, len(self._lines) - 1)))
-        self.scroll_to(y=max(0, row - self.size.height // 3), animate=False, immediate=True)
+        self._scroll_quietly(row - self.size.height // 3)
 
 
 def strip_text(strip: Strip) -> str:
