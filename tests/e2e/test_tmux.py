@@ -1,5 +1,5 @@
 """The real `rwc` process in a real terminal (tmux at 80x24): it starts, draws, goes through every
-screen by number key and by `:`, filters with `/`, shows help on `?`, and quits on `q` with exit 0.
+screen by number key (1..7) and by `:`, filters with `/`, shows help on `?`, and quits on `q` with exit 0.
 
 Pilot tests drive the app in-process; these prove the installed entry point, the terminal driver, the
 key decoding and the exit path work together, the way a user over SSH meets them. They read only what
@@ -169,6 +169,7 @@ TOUR = (
     Stop("4", "GPU fractions", "dgx-a100-01"),
     Stop("5", "Filesystems", "inference-cache"),
     Stop("6", "Snapshots", "eval-sandbox"),  # nightly names carry the date the demo starts
+    Stop("7", "WEKA", "weka-prod"),
 )
 
 
