@@ -62,9 +62,10 @@ SERVICE = wire.SERVICE
 RequestTimeout = float | tuple[float, float]
 DEFAULT_REQUEST_TIMEOUT: RequestTimeout = (5.0, 30.0)
 """(connect, read) seconds for every call; a read of 30 s leaves room for a 20,000-pod list."""
-LOG_FOLLOW_IDLE_SECONDS = 120.0
-"""A follow stream silent this long is reopened (from "now": tailLines=0), so a dead connection cannot hang
-forever and a quiet container does not end the stream."""
+LOG_FOLLOW_IDLE_SECONDS = 600.0
+"""A follow stream silent this long is reopened from "now" (tailLines=0). TCP keepalive already notices a dead
+peer; this is the backstop for a proxy that keeps the socket but drops the stream. A line written in the
+few milliseconds of a reopen is missed, so it is rare on purpose (kubectl logs -f has no read timeout)."""
 LIST_PAGE_SIZE = 500
 """Items per list request (`limit`); big clusters come back in pages instead of one huge body."""
 LOG_LIMIT_BYTES = 8 * 1024 * 1024
@@ -109,6 +110,7 @@ class KubeClient:
         self.context = context
         configuration = k8s_client.Configuration()
         configuration.retries = False  # one attempt: urllib3's default retries 3 more times (reference §9)
+        configuration.keep_alive = True  # client-go's TCP keepalive: idle follow streams survive proxies
         where = f"kubeconfig {kubeconfig or '(default)'}" + (f", context {context!r}" if context else "")
         try:
             api_client = k8s_config.new_client_from_config(
