@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 import httpx
 import urllib3
+import yaml
 from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 from kubernetes.client.exceptions import ApiException, ApiTypeError, ApiValueError, OpenApiException
@@ -119,7 +120,7 @@ class KubeClient:
                 persist_config=False,  # never write refreshed credentials back into the user's file
                 client_configuration=configuration,
             )
-        except ConfigException as error:
+        except (ConfigException, yaml.YAMLError, ValueError, TypeError) as error:
             raise ConfigError(f"{where}: {_first_line(error)}") from None
         except OSError as error:
             raise ConfigError(f"{where}: {error.strerror or type(error).__name__}") from None
@@ -413,15 +414,16 @@ class KubeClient:
             options = dict(arguments)
             try:
                 while not stop.is_set():
-                    connect = self._timeout[0] if isinstance(self._timeout, tuple) else self._timeout
+                    # The answer's head must come within the usual timeout; then the stream may idle longer.
                     response = self._core.read_namespaced_pod_log(
                         pod,
                         namespace,
                         follow=True,
                         _preload_content=False,
-                        _request_timeout=(connect, self._follow_idle),
+                        _request_timeout=self._timeout,
                         **options,
                     )
+                    _set_read_timeout(response, self._follow_idle)
                     current[:] = [response]
                     if stop.is_set():
                         _shutdown(response)
@@ -543,6 +545,13 @@ def _json(response: Any) -> Any:
     finally:
         response.release_conn()
     return json.loads(data)
+
+
+def _set_read_timeout(response: Any, seconds: float) -> None:
+    """Let an open stream wait `seconds` for its next bytes (urllib3 set the timeout for the head)."""
+    sock = getattr(getattr(response, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
 
 
 def _shutdown(response: Any) -> None:
