@@ -55,6 +55,8 @@ async def make_client(served: Served) -> AsyncIterator[ClientFactory]:
     clients: list[RunaiClient] = []
 
     def make(credential: AppCredential = ADMIN, **options: Any) -> RunaiClient:
+        # Plain HTTP to 127.0.0.1: nothing to verify, and skipping the CA store saves ~0.2 s per client.
+        options.setdefault("verify", False)
         client = RunaiClient(served.url, credential.client_id, credential.client_secret, **options)
         clients.append(client)
         return client
