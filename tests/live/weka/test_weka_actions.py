@@ -170,13 +170,25 @@ async def test_delete_filesystem(
     )
     temp, home = uid_of(twin, "temp"), uid_of(twin, "home")
     steps: list[Step] = [
-        lambda b: b.delete_filesystem(temp),  # still being created: refused? (the simulator decides)
-        lambda b: b.delete_filesystem(home),  # has snapshots: refused
+        lambda b: b.delete_filesystem(temp),  # ready and without snapshots: removed in the background
+        lambda b: b.delete_filesystem(temp),  # already being removed: nothing more to do
+        lambda b: b.delete_filesystem(home),  # has snapshots: refused (Conflict)
         lambda b: b.delete_filesystem("no-such-uid"),
     ]
     await run_both(client, demo, host, twin, steps)
-    advance_both(host, twin, 10)
-    await run_both(client, demo, host, twin, [lambda b: b.delete_filesystem(temp)])
+    await run_both(client, demo, host, twin, [lambda b: b.delete_filesystem(temp)])  # gone: NotFound
+
+
+async def test_delete_a_filesystem_while_it_is_being_created(
+    client: WekaClient, demo: DemoBackend, host: SimulatorHost, twin: Simulator
+) -> None:
+    """Deleting the target is how a create (or a download from a snapshot) is aborted (§12.6)."""
+    spec = FilesystemSpec("short-lived", "default", 2 * TIB)
+    steps: list[Step] = [
+        lambda b: b.create_filesystem(spec),
+        lambda b: b.delete_filesystem(uid_of(twin, "short-lived")),
+    ]
+    await run_both(client, demo, host, twin, steps)
 
 
 # -- snapshots --------------------------------------------------------------------------------------------
@@ -235,7 +247,9 @@ async def test_upload_snapshots_to_local_and_remote_buckets(
     ]
     await run_both(client, demo, host, twin, steps)
     uploaded = await client.snapshots(uid_of(twin, "scratch"))
-    assert any(s.stow_status is StowStatus.UPLOADING and (s.upload_progress_percent or 0) > 0 for s in uploaded)
+    assert any(
+        s.stow_status is StowStatus.UPLOADING and (s.upload_progress_percent or 0) > 0 for s in uploaded
+    )
 
 
 async def test_create_filesystem_from_an_uploaded_snapshot(
