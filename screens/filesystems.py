@@ -138,7 +138,7 @@ class FilesystemsScreen(ResourceScreen):
             groups = await backend.filesystem_groups()
             buckets = await backend.buckets()
         except BackendError as error:
-            self.notify(str(error), title="Create filesystem", severity="error")
+            self.notify(str(error), title="Create filesystem", severity="error", markup=False)
             return
         self.app.push_screen(CreateFilesystemForm(self.context, groups, buckets))
 
@@ -158,7 +158,7 @@ class FilesystemsScreen(ResourceScreen):
         try:
             buckets = await self.context.backend.buckets()
         except BackendError as error:
-            self.notify(str(error), title=f"Tiering of {filesystem.name}", severity="error")
+            self.notify(str(error), title=f"Tiering of {filesystem.name}", severity="error", markup=False)
             return
         self.app.push_screen(TieringForm(self.context, filesystem, buckets))
 

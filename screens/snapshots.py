@@ -165,7 +165,7 @@ class SnapshotsScreen(ResourceScreen):
         try:
             filesystems = await self.context.backend.filesystems()
         except BackendError as error:
-            self.notify(str(error), title="Create snapshot", severity="error")
+            self.notify(str(error), title="Create snapshot", severity="error", markup=False)
             return
         self.app.push_screen(CreateSnapshotForm(self.context, filesystems, filesystem_uid=filesystem_uid))
 
@@ -261,6 +261,7 @@ class SnapshotsScreen(ResourceScreen):
                 title="Filesystem from snapshot",
                 severity="error",
                 timeout=8,
+                markup=False,
             )
             return
         self.run_worker(
@@ -274,7 +275,7 @@ class SnapshotsScreen(ResourceScreen):
             groups = await backend.filesystem_groups()
             buckets = await backend.buckets()
         except BackendError as error:
-            self.notify(str(error), title="Filesystem from snapshot", severity="error")
+            self.notify(str(error), title="Filesystem from snapshot", severity="error", markup=False)
             return
         source: Filesystem | None = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
         self.app.push_screen(FilesystemFromSnapshotForm(self.context, snapshot, source, groups, buckets))

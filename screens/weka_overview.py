@@ -336,4 +336,4 @@ class WekaOverviewScreen(ResourceScreen):
         alerts: Sequence[Alert] = self.values()[ALERTS] or ()
         alert = next((a for a in alerts if alert_key(a) == key), None)
         if alert is not None:
-            self.notify(alert.description or alert.title, title=alert.title, timeout=10)
+            self.notify(alert.description or alert.title, title=alert.title, timeout=10, markup=False)

@@ -584,6 +584,10 @@ async def test_weka_overview_by_key_and_alias() -> None:
         assert "SSD used" in summary and "Provisioned" in summary and "Object tier" in summary
         assert "weka:TieredFilesystemOverfillingSSD" in table.visible_keys()
         assert table.cell_text("weka:TieredFilesystemOverfillingSSD", "severity").strip() == "✗ major"
+        table.move_cursor_to_key("weka:TieredFilesystemOverfillingSSD")
+        await pilot.press("enter")  # the full text the table crops: what to do about it
+        await pilot.pause()
+        assert any("Filesystem scratch uses 94%" in m for m in notifications(app))
         await open_screen(pilot, "5", FilesystemsScreen)
         await pilot.press("colon", *"wk", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, WekaOverviewScreen), ":wk")
