@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -49,7 +49,7 @@ from console.backends.live.http_errors import (
     require,
 )
 from console.config import Profile
-from console.data.errors import BadResponse, Invalid, Unauthorized, Unavailable
+from console.data.errors import BackendError, BadResponse, Invalid, Unauthorized, Unavailable
 from console.model import (
     ClusterInfo,
     Department,
@@ -80,6 +80,30 @@ DEFAULT_TOKEN_LIFETIME_SECONDS = 300.0
 """Assumed when a token says neither `exp` nor `expiresIn` (the 2.18 token answer has no `expiresIn`)."""
 
 EVENTS_PAGE_LIMIT = 500
+
+
+async def _together(*awaitables: Awaitable[Any]) -> list[Any]:
+    """Run requests concurrently; the first failure cancels the rest and is raised alone (a `BackendError`
+    when any failed that way), so callers never see an ExceptionGroup or a half-finished sibling."""
+    tasks: list[asyncio.Task[Any]] = []
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(_awaited(awaitable)) for awaitable in awaitables]
+    except BaseExceptionGroup as failures:
+        leaves = _leaves(failures)
+        raise next((leaf for leaf in leaves if isinstance(leaf, BackendError)), leaves[0]) from None
+    return [task.result() for task in tasks]
+
+
+async def _awaited(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+def _leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for error in group.exceptions:
+        found += _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+    return found
 
 
 class _Secret:
@@ -349,14 +373,14 @@ class RunaiClient:
 
     async def projects(self) -> list[Project]:
         cluster = await self._cluster_uuid()
-        items, counts = await asyncio.gather(
+        items, counts = await _together(
             self._list("/api/v1/org-unit/projects", "projects", self._filter(f"clusterId=={cluster}")),
             self._workload_counts(),
         )
         return [wire.parse_project(item, counts) for item in items]
 
     async def project(self, project_id: str) -> Project:
-        item, counts = await asyncio.gather(
+        item, counts = await _together(
             self._get(f"/api/v1/org-unit/projects/{project_id}"), self._workload_counts()
         )
         return wire.parse_project(item, counts)
@@ -368,7 +392,7 @@ class RunaiClient:
             "/api/v1/org-unit/departments", "departments", self._filter(f"clusterId=={cluster}")
         )
         ids = [wire._str(wire._obj(item, "department"), "id", "department") for item in items]
-        return list(await asyncio.gather(*(self.department(department_id) for department_id in ids)))
+        return await _together(*(self.department(department_id) for department_id in ids))
 
     async def department(self, department_id: str) -> Department:
         return wire.parse_department(await self._get(f"/api/v1/org-unit/departments/{department_id}"))
@@ -415,7 +439,7 @@ class RunaiClient:
         """Nodes as Run:ai sees them. Allocation and capacity come from node telemetry; whether a node is a
         system node is Kubernetes' to say (every node here is a GPU or CPU worker)."""
         cluster = await self._cluster_uuid()
-        raw, *readings = await asyncio.gather(
+        raw, *readings = await _together(
             self._nodes_raw(cluster),
             *(self._node_telemetry(cluster, kind, "Node") for kind in wire.NODE_TELEMETRY),
         )
@@ -424,7 +448,7 @@ class RunaiClient:
 
     async def node_pools(self) -> list[NodePool]:
         cluster = await self._cluster_uuid()
-        pools, raw_nodes, allocated = await asyncio.gather(
+        pools, raw_nodes, allocated = await _together(
             self._list("/api/v1/node-pools", "nodepools", self._filter(f"clusterId=={cluster}")),
             self._nodes_raw(cluster),
             self._node_telemetry(cluster, "ALLOCATED_GPUS", "Nodepool"),
@@ -438,7 +462,7 @@ class RunaiClient:
         """Workloads of the cluster, filtered on the server; node names from the cluster's pods."""
         cluster = await self._cluster_uuid()
         terms, left = wire.workload_filter_terms(workload_filter)
-        items, pods = await asyncio.gather(
+        items, pods = await _together(
             self._list("/api/v1/workloads", "workloads", self._filter(f"clusterId=={cluster}", *terms)),
             self._list("/api/v1/workloads/pods", "pods", self._filter(f"clusterId=={cluster}")),
         )
@@ -459,7 +483,7 @@ class RunaiClient:
 
     async def workload(self, workload_id: str) -> Workload:
         """One workload with its pods and events (oldest event first), for the detail view."""
-        item, pods, events = await asyncio.gather(
+        item, pods, events = await _together(
             self._get(f"/api/v1/workloads/{workload_id}"),
             self._list(f"/api/v1/workloads/{workload_id}/pods", "pods"),
             self._list(f"/api/v1/workloads/{workload_id}/events", "events", {"sortOrder": "asc"}),
@@ -473,8 +497,8 @@ class RunaiClient:
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         """`GET /api/v1/workloads/{id}` as the API returns it."""
         body = await self._get(f"/api/v1/workloads/{workload_id}")
-        if not isinstance(body, dict):
-            raise BadResponse("The workload is not a JSON object.", service=SERVICE)
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            raise BadResponse("The workload answer is not a workload (no id).", service=SERVICE)
         return body
 
     async def _project_id_by_name(self, name: str) -> str:
