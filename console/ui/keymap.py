@@ -139,18 +139,21 @@ def workload_action_keys(scope: str) -> tuple[KeyAction, ...]:
     """Suspend, resume, delete, logs and describe: the same keys on the workloads list and the detail."""
     return (
         KeyAction("l", "show_logs", "Logs", scope=scope, group="Workload"),
-        KeyAction("y", "describe_workload", "Describe", scope=scope, group="Workload"),
+        KeyAction("y", "describe_workload", "Describe", scope=scope, show=False, group="Workload"),
         KeyAction("S", "suspend_workload", "Suspend", scope=scope, key_display="⇧s", group="Workload"),
-        KeyAction("R", "resume_workload", "Resume", scope=scope, key_display="⇧r", group="Workload"),
+        KeyAction(
+            "R", "resume_workload", "Resume", scope=scope, key_display="⇧r", show=False, group="Workload"
+        ),
         KeyAction("D", "delete_workload", "Delete", scope=scope, key_display="⇧d", group="Workload"),
     )
 
 
 WORKLOAD_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("s", "submit_workload", "Submit workload", scope="workloads", group="Workload"),
+    KeyAction("s", "submit_workload", "Submit", scope="workloads", group="Workload"),
     *workload_action_keys("workloads"),
 )
-"""The workloads list's actions; its sort keys avoid S, R and D (phase sorts on ⇧h, requested on ⇧q)."""
+"""The workloads list's actions; its sort keys avoid S, R and D (phase sorts on ⇧h, requested on ⇧q).
+Describe and resume stay out of the footer (help and the palette list them) so the rest fit in 80 columns."""
 
 TEXT_VIEW_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="text_view", key_display="esc", group="View"),

@@ -72,8 +72,8 @@ def parse_gpu_request(text: str) -> GpuRequest:
                 f"A fraction must be at most {MAX_FRACTION:g} of a GPU (not {value}); ask for 1 whole GPU."
             )
         raise GpuRequestError(
-            f"{value} is neither whole GPUs nor a fraction: ask for {math.floor(number)} or "
-            f"{math.ceil(number)} whole GPUs, or a fraction {MIN_FRACTION:g}–{MAX_FRACTION:g} of one."
+            f"{value} is not whole GPUs or a fraction: use {math.floor(number)} or {math.ceil(number)} "
+            f"GPUs, or a fraction {MIN_FRACTION:g}–{MAX_FRACTION:g} of one."
         )
     if value.startswith("-"):
         raise GpuRequestError("The number of GPUs cannot be negative.")

@@ -337,7 +337,7 @@ async def test_the_submit_form_opens_from_the_command_palette() -> None:
         await workloads_table(pilot)
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-        await pilot.press(*"submit workload")
+        await pilot.press(*"submit")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SubmitWorkloadForm), "the submit form")
