@@ -164,7 +164,17 @@ class WekaOverviewScreen(ResourceScreen):
         Column("age", "AGE", 5, align="right", priority=1, sort_hotkey="A"),
     )
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    """A tall terminal gets taller sparklines (finer steps); 80x24 keeps one line each."""
+
     DEFAULT_CSS = """
+    WekaOverviewScreen.-tall MetricLine {
+        height: 3;
+        margin-bottom: 1;
+    }
+    WekaOverviewScreen.-tall MetricLine > Sparkline {
+        height: 3;
+    }
     WekaOverviewScreen #weka-summary {
         height: auto;
         padding: 0 1;
@@ -235,7 +245,7 @@ class WekaOverviewScreen(ResourceScreen):
             if active < total:
                 hardware.append(f" ({total - active} down)", palette.warning)
             hardware.append("   ")
-        hardware.append("alerts ", muted)
+        hardware.append("WEKA alerts ", muted)
         hardware.append(
             str(cluster.active_alerts_count), palette.error if cluster.active_alerts_count else palette.ok
         )
