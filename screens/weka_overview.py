@@ -213,8 +213,14 @@ class WekaOverviewScreen(ResourceScreen):
             return
         values = self.values()
         cluster: WekaCluster | None = values[WEKA_CLUSTER]
+        summary = self.query_one("#weka-summary", Static)
         if cluster is not None:
-            self.query_one("#weka-summary", Static).update(self.summary_text(cluster))
+            summary.update(self.summary_text(cluster))
+        else:
+            state = self.context.bridge.snapshot(WEKA_CLUSTER)
+            if state.failed:
+                # Never loaded: say why instead of "Loading…" forever (once loaded, the banner says stale).
+                summary.update(Text(f"WEKA did not answer: {state.error}", self.palette.error, end=""))
         samples: Sequence[WekaMetricsSample] | None = values[WEKA_METRICS]
         if samples is not None:
             self._show_metrics(samples, cluster)

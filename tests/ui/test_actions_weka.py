@@ -20,7 +20,7 @@ from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
 from console.data import paths
-from console.data.errors import ReadOnlyError
+from console.data.errors import ReadOnlyError, Unavailable
 from console.model import FilesystemSpec, Role, SnapshotSpec, StowStatus
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
@@ -591,3 +591,21 @@ async def test_weka_overview_by_key_and_alias() -> None:
         await open_screen(pilot, "5", FilesystemsScreen)
         await pilot.press("colon", *"wk", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, WekaOverviewScreen), ":wk")
+
+
+async def test_weka_overview_says_why_when_weka_never_answers() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        demo: object = app.backend
+        while not isinstance(demo, DemoBackend):
+            demo = demo.inner  # type: ignore[attr-defined]
+
+        async def down() -> object:
+            raise Unavailable("WEKA REST API on weka-prod:14000 refused the connection", service="weka")
+
+        demo.weka_cluster = down  # type: ignore[method-assign]
+        await pilot.press("7")
+        await wait_until(pilot, lambda: isinstance(app.screen, WekaOverviewScreen), "the overview")
+        summary = app.screen.query_one("#weka-summary")
+        await wait_until(pilot, lambda: "WEKA did not answer" in str(summary.render()), "the reason")
+        assert "refused the connection" in str(summary.render())
