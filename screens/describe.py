@@ -68,7 +68,6 @@ class DescribeScreen(TextViewScreen):
         return f"rwc-{safe_file_part(self.workload_name)}-{now:%Y%m%d-%H%M%S}.{self.format_name}"
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.view.follow = False
         self.load()
 

@@ -97,7 +97,7 @@ class TextViewScreen(RwcScreen):
         yield PromptBar("/", search, id="search-bar")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super(): Textual calls every class's own on_mount in the MRO (RwcScreen's included).
         self.focus_body()
         self.show_status()
 
@@ -117,7 +117,7 @@ class TextViewScreen(RwcScreen):
         """Pieces of the status line, left to right; subclasses put theirs first."""
         view = self.view
         parts: list[Text] = []
-        count = f"{view.line_count:,} lines"
+        count = f"{view.line_count:,} lines" if view.line_count else "no lines yet"
         if view.lines_dropped:
             count += f" (oldest {view.lines_dropped:,} dropped)"
         parts.append(Text(count))
@@ -262,11 +262,11 @@ class LogsScreen(TextViewScreen):
         return f"rwc-{safe_file_part(self.workload_name)}-{now:%Y%m%d-%H%M%S}.log"
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.stream_logs()
 
     def on_unmount(self) -> None:
-        super().on_unmount()
+        """Stop reading the moment the view goes (its workers would be cancelled with it anyway; this says
+        so where the stream starts)."""
         self.workers.cancel_group(self, LOG_WORKER_GROUP)
 
     # -- the stream ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from console.app import RwcApp
 from console.cli import make_app
 from console.config import Config
 from console.data.backend import Backend
-from console.data.errors import ReadOnlyError
+from console.data.errors import Forbidden, ReadOnlyError
 from console.model import GpuRequest, Identity, Role, Workload, WorkloadPhase, WorkloadSpec, WorkloadType
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
@@ -329,6 +329,41 @@ async def test_a_duplicate_name_shows_the_conflict_in_the_form_with_every_value_
         await pilot.press("ctrl+s")
         await wait_for_notification(pilot, "Submitted vit-large-again")
         assert sim_workload(sim, "vit-large-again") is not None
+
+
+async def test_an_invalid_value_from_the_backend_lands_on_its_field() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = simulator_of(app)
+        form = await open_submit_form(pilot)
+        await fill(pilot, form, name="huge-memory", project="vision", image=IMAGE, gpus="200GiB")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(field_error(form, "gpus")), "the refusal under GPUs")
+        assert "204800 MiB" in field_error(form, "gpus")
+        assert form.value_of("gpus") == "200GiB" and form.value_of("name") == "huge-memory"
+        assert sim_workload(sim, "huge-memory") is None
+
+
+async def test_a_forbidden_submit_is_shown_in_the_form_with_the_values_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = demo_app(role=Role.RESEARCHER, user="alice@acme.ai")
+    async with app.run_test(size=SIZE) as pilot:
+        sim = simulator_of(app)
+
+        def membership_revoked(actor: Identity, spec: WorkloadSpec) -> str:
+            raise Forbidden(f"{actor.user} is not a member of project {spec.project_name}.", status=403)
+
+        form = await open_submit_form(pilot)
+        monkeypatch.setattr(sim.runai, "submit_workload", membership_revoked)
+        typed = {"name": "alice-run", "project": "sandbox", "image": IMAGE, "gpus": "0.5"}
+        await fill(pilot, form, **typed)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form_error(form)), "the refusal under the form")
+        assert "not a member of project sandbox" in form_error(form)
+        assert app.screen is form
+        assert {name: form.value_of(name) for name in typed} == typed
+        assert sim_workload(sim, "alice-run") is None
 
 
 async def test_the_submit_form_opens_from_the_command_palette() -> None:
