@@ -238,6 +238,8 @@ def parse_time(value: object, where: str = "timestamp") -> datetime | None:
 
 
 def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    if type(value) is dict:  # the common case, without the ABC check (hot: ~10 calls per pod)
+        return value
     if value is None:
         return {}
     if not isinstance(value, Mapping):

@@ -36,6 +36,7 @@ How the simulator maps onto Kubernetes objects:
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -150,16 +151,27 @@ def _pod_memory(size: int) -> str:
     return str(size)
 
 
+@functools.lru_cache(maxsize=4096)
 def _uid(kind: str, key: str) -> str:
+    """A stable UUID for a node, machine or image (pods use their workload's id, see `_pod_uid`)."""
     return str(uuid.uuid5(_UID_NAMESPACE, f"{kind}/{key}"))
+
+
+def _pod_uid(workload: WorkloadState, pod: PodState) -> str:
+    """The workload's UUID with the pod's index in its last 12 digits: stable, unique, and cheap."""
+    return f"{workload.id[:24]}{pod.index:012x}"
 
 
 def _ip(prefix: str, number: int) -> str:
     return f"{prefix}.{number // 250 % 250}.{number % 250 + 2}"
 
 
-def _list(kind: str, items: list[dict[str, Any]], resource_version: str, request: Request) -> Response:
-    """A `<kind>List`, paged by `limit` and an opaque `continue` token (an offset here)."""
+def _page(total: int, request: Request) -> tuple[int, int, dict[str, Any]]:
+    """(start, end, list metadata) of the page `limit`/`continue` ask for among `total` matching items.
+
+    The continue token is an offset into the current state, not a snapshot as on a real server: a list
+    paged while the simulator moves on may repeat or skip an item (the client's next refresh corrects it).
+    """
     start = 0
     token = request.param("continue")
     if token:
@@ -168,13 +180,20 @@ def _list(kind: str, items: list[dict[str, Any]], resource_version: str, request
         start = int(token[2:])
     limit_text = request.param("limit")
     limit = int(limit_text) if limit_text and limit_text.isdigit() and int(limit_text) > 0 else None
-    page = items[start : start + limit] if limit else items[start:]
-    after = start + len(page)
-    metadata = {"resourceVersion": resource_version}
-    if limit and after < len(items):
-        metadata["continue"] = f"o:{after}"
-        metadata["remainingItemCount"] = len(items) - after  # type: ignore[assignment]
-    return Response.json(200, {"kind": kind, "apiVersion": "v1", "metadata": metadata, "items": page})
+    end = min(total, start + limit) if limit else total
+    metadata: dict[str, Any] = {}
+    if end < total:
+        metadata["continue"] = f"o:{end}"
+        metadata["remainingItemCount"] = total - end
+    return start, end, metadata
+
+
+def _list(
+    kind: str, items: list[dict[str, Any]], resource_version: str, metadata: dict[str, Any]
+) -> Response:
+    body = {"kind": kind, "apiVersion": "v1", "metadata": {"resourceVersion": resource_version, **metadata}}
+    body["items"] = items
+    return Response.json(200, body)
 
 
 Selector = Callable[[Mapping[str, str]], bool]
@@ -242,6 +261,11 @@ class _KubeFace:
     def __init__(self, host: SimulatorHost, tokens: Mapping[str, Identity]) -> None:
         self.host = host
         self.tokens = dict(tokens)
+        self._pod_phases: dict[str, tuple[int, tuple[str, ...]]] = {}
+        """Workload id -> (its version, its pods' phases), so listing 20,000 pods builds no views twice."""
+        self._matches: dict[tuple[str | None, ...], tuple[int, list[Any]]] = {}
+        """(path, selectors) -> (state generation, matching items): the pages of one list come from one
+        selection while the simulator has not changed, as a real server's continue gives a snapshot."""
 
     def router(self) -> Router:
         router = Router()
@@ -302,17 +326,35 @@ class _KubeFace:
             request.param("fieldSelector"), frozenset({"metadata.name", "spec.unschedulable"})
         )
         with self.host.session() as sim:
-            items = []
-            for node in sim.runai.state.nodes.values():
-                obj = self._node_json(sim, node)
-                field_values = {
-                    "metadata.name": node.name,
-                    "spec.unschedulable": str(node.unschedulable).lower(),
-                }
-                if labels(obj["metadata"]["labels"]) and fields(field_values):
-                    items.append(obj)
+
+            def select() -> list[NodeState]:
+                return [
+                    node
+                    for node in sim.runai.state.nodes.values()
+                    if labels(self._node_labels(sim, node))
+                    and fields(
+                        {"metadata.name": node.name, "spec.unschedulable": str(node.unschedulable).lower()}
+                    )
+                ]
+
+            matching = self._matching(sim, request, select)
+            start, end, metadata = _page(len(matching), request)
+            items = [self._node_json(sim, node) for node in matching[start:end]]
             version = str(1000 + sim.runai.state.generation)
-        return _list("NodeList", items, version, request)
+        return _list("NodeList", items, version, metadata)
+
+    def _matching(self, sim: Simulator, request: Request, select: Callable[[], list[Any]]) -> list[Any]:
+        """`select()`, or the selection an earlier page of the same list made if nothing changed since."""
+        key = (request.path, request.param("labelSelector"), request.param("fieldSelector"))
+        generation = sim.runai.state.generation
+        cached = self._matches.get(key)
+        if cached is not None and cached[0] == generation and request.param("continue"):
+            return cached[1]
+        selected = select()
+        if len(self._matches) >= 16:
+            self._matches.clear()
+        self._matches[key] = (generation, selected)
+        return selected
 
     def read_node(self, request: Request, identity: Identity) -> Response:
         name = request.path_params["name"]
@@ -434,9 +476,8 @@ class _KubeFace:
         """The node's resourceVersion: it changes whenever anything about the node changes."""
         return str(1000 + node.version)
 
-    def _node_json(self, sim: Simulator, node: NodeState) -> dict[str, Any]:
-        view = sim.runai.node(node.name)
-        now = sim.clock.now()
+    @staticmethod
+    def _node_labels(sim: Simulator, node: NodeState) -> dict[str, str]:
         labels: dict[str, str] = {
             wire.LABEL_HOSTNAME: node.name,
             "kubernetes.io/os": "linux",
@@ -445,17 +486,11 @@ class _KubeFace:
                 "gpu-worker": wire.ROLE_GPU_WORKER_LABEL,
                 "cpu-worker": wire.ROLE_CPU_WORKER_LABEL,
                 "system": wire.ROLE_SYSTEM_LABELS[0],
-            }[view.role.value]: "true",
+            }[node.role.value]: "true",
         }
         pool = sim.runai.state.pools.get(node.pool)
         if pool is not None and pool.label_key:
             labels[pool.label_key] = pool.label_value
-        capacity = {
-            "cpu": _cpu(node.cpu_millicores),
-            "memory": _node_memory(node.memory_bytes),
-            "pods": "110",
-            "ephemeral-storage": "1870244168Ki",
-        }
         if node.gpus:
             labels.update(
                 {
@@ -466,6 +501,19 @@ class _KubeFace:
                     wire.GFD_MIG_STRATEGY_LABEL: "mixed" if node.mig else "none",
                 }
             )
+        return labels
+
+    def _node_json(self, sim: Simulator, node: NodeState) -> dict[str, Any]:
+        view = sim.runai.node(node.name)
+        now = sim.clock.now()
+        labels = self._node_labels(sim, node)
+        capacity = {
+            "cpu": _cpu(node.cpu_millicores),
+            "memory": _node_memory(node.memory_bytes),
+            "pods": "110",
+            "ephemeral-storage": "1870244168Ki",
+        }
+        if node.gpus:
             capacity[wire.RESOURCE_GPU] = str(len(node.gpus))
         ready = node.status is NodeStatus.READY
         conditions = [
@@ -532,23 +580,31 @@ class _KubeFace:
     _POD_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase"})
 
     def list_pods(self, request: Request, identity: Identity) -> Response:
+        """Selectors are checked on labels and fields alone; JSON is built only for the page returned."""
         namespace = request.path_params.get("namespace")
         labels = _label_selector(request.param("labelSelector"))
         fields = _field_selector(request.param("fieldSelector"), self._POD_FIELDS)
         with self.host.session() as sim:
-            items = []
-            for project, workload, pod, phase in self._pods(sim, namespace):
-                obj = self._pod_json(sim, project, workload, pod, phase)
-                field_values = {
-                    "metadata.name": pod.name,
-                    "metadata.namespace": project.namespace,
-                    "spec.nodeName": pod.node_name or "",
-                    "status.phase": obj["status"]["phase"],
-                }
-                if labels(obj["metadata"]["labels"]) and fields(field_values):
-                    items.append(obj)
+
+            def select() -> list[tuple[ProjectState, WorkloadState, PodState, str]]:
+                selected = []
+                for entry in self._pods(sim, namespace):
+                    project, workload, pod, phase = entry
+                    field_values = {
+                        "metadata.name": pod.name,
+                        "metadata.namespace": project.namespace,
+                        "spec.nodeName": pod.node_name or "",
+                        "status.phase": self._wire_phase(pod, phase),
+                    }
+                    if fields(field_values) and labels(self._pod_labels(project, workload)):
+                        selected.append(entry)
+                return selected
+
+            matching = self._matching(sim, request, select)
+            start, end, metadata = _page(len(matching), request)
+            items = [self._pod_json(sim, *entry) for entry in matching[start:end]]
             version = str(1000 + sim.runai.state.generation)
-        return _list("PodList", items, version, request)
+        return _list("PodList", items, version, metadata)
 
     def read_pod(self, request: Request, identity: Identity) -> Response:
         namespace, name = request.path_params["namespace"], request.path_params["name"]
@@ -565,8 +621,12 @@ class _KubeFace:
             project = state.projects[workload.project_id]
             if namespace is not None and project.namespace != namespace:
                 continue
-            for pod, view in zip(workload.pods, pod_views(workload), strict=False):
-                yield project, workload, pod, view.k8s_phase
+            cached = self._pod_phases.get(workload.id)
+            if cached is None or cached[0] != workload.version:
+                cached = (workload.version, tuple(view.k8s_phase for view in pod_views(workload)))
+                self._pod_phases[workload.id] = cached
+            for pod, phase in zip(workload.pods, cached[1], strict=False):
+                yield project, workload, pod, phase
 
     def _pod(
         self, sim: Simulator, namespace: str, name: str
@@ -575,6 +635,20 @@ class _KubeFace:
         if found is None:
             raise self._not_found("pods", name)
         return found
+
+    @staticmethod
+    def _pod_labels(project: ProjectState, workload: WorkloadState) -> dict[str, str]:
+        return {
+            wire.LABEL_WORKLOAD_ID: workload.id,
+            wire.LABEL_WORKLOAD_NAME: workload.name,
+            wire.LABEL_PROJECT: project.name,
+            wire.LABEL_QUEUE: project.name,
+        }
+
+    @staticmethod
+    def _wire_phase(pod: PodState, phase: str) -> str:
+        """A crashed container of a pod that keeps its GPUs restarts in place: the pod stays Running."""
+        return "Running" if pod.failed and pod.node_name is not None else phase
 
     def _pod_json(
         self, sim: Simulator, project: ProjectState, workload: WorkloadState, pod: PodState, phase: str
@@ -605,20 +679,15 @@ class _KubeFace:
             resources["limits"] = dict(gpu_resources)
 
         crashed = pod.failed and pod.node_name is not None
-        wire_phase = "Running" if crashed else phase
+        wire_phase = self._wire_phase(pod, phase)
         node = sim.runai.state.nodes.get(pod.node_name) if pod.node_name else None
         metadata: dict[str, Any] = {
             "name": pod.name,
             "namespace": project.namespace,
-            "uid": _uid("pod", f"{workload.id}/{pod.index}"),
+            "uid": _pod_uid(workload, pod),
             "resourceVersion": str(1000 + workload.version),
             "creationTimestamp": _time(pod.created_at),
-            "labels": {
-                wire.LABEL_WORKLOAD_ID: workload.id,
-                wire.LABEL_WORKLOAD_NAME: workload.name,
-                wire.LABEL_PROJECT: project.name,
-                wire.LABEL_QUEUE: project.name,
-            },
+            "labels": self._pod_labels(project, workload),
             "annotations": annotations,
             "ownerReferences": [
                 {
