@@ -25,7 +25,9 @@ from console.config import Config
 from console.model import Role
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
+from console.ui.keymap import LOGS_KEYS, TEXT_VIEW_KEYS
 from screens.describe import DescribeScreen
+from screens.help import HelpScreen
 from screens.logs import LOG_WORKER_GROUP, LogsScreen
 from screens.workload_detail import WorkloadDetailScreen
 from screens.workloads import WorkloadsScreen
@@ -284,6 +286,19 @@ async def test_logs_open_from_the_detail_view_too() -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is detail, "back to the detail")
+
+
+async def test_help_lists_the_log_views_keys() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_view(pilot, TRAINING, "l")
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        text = app.screen.render_sections().plain
+        for key in (*TEXT_VIEW_KEYS, *LOGS_KEYS):
+            assert key.description in text, key.description
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogsScreen), "back to the logs")
 
 
 # -- describe --------------------------------------------------------------------------------------------
