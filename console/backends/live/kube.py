@@ -132,6 +132,11 @@ class KubeClient:
             if insecure:
                 api_client.configuration.verify_ssl = False
             api_client.rest_client = k8s_client.rest.RESTClientObject(api_client.configuration)
+        if not api_client.configuration.verify_ssl:
+            # Verification off was asked for explicitly (--insecure, or the kubeconfig's
+            # insecure-skip-tls-verify) and the header shows it; urllib3's per-request warning would be
+            # printed on stderr, across the TUI.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self._api_client = api_client
         self._core = k8s_client.CoreV1Api(api_client)
         self._version = k8s_client.VersionApi(api_client)

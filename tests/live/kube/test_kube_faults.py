@@ -231,3 +231,17 @@ async def test_a_list_item_missing_a_required_field_is_a_bad_response(kube_env: 
             await client.nodes()
     finally:
         await client.aclose()
+
+
+async def test_the_profiles_tls_settings_override_the_kubeconfigs(kube_env: KubeEnv, tmp_path: Path) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not used over plain http", encoding="utf-8")
+    client = KubeClient(kube_env.kubeconfig, "rwc-sim", ca_bundle=bundle, insecure=True)
+    try:
+        configuration = client._api_client.configuration  # noqa: SLF001 - what the pool manager was built from
+        assert configuration.verify_ssl is False
+        assert configuration.ssl_ca_cert == str(bundle)
+        assert configuration.retries is False
+        assert len(await client.nodes()) == 11
+    finally:
+        await client.aclose()
