@@ -283,11 +283,12 @@ def describe(
     k8s_phase = _K8S_PHASE[phase]
     terminal = phase in (WorkloadPhase.COMPLETED, WorkloadPhase.FAILED)
     pending_messages = None
-    if phase is WorkloadPhase.PENDING and workload.phase_message:
+    # PendingSchedulingMessage.phaseReason is the PhaseReason enum: only those reasons make a message.
+    if phase is WorkloadPhase.PENDING and workload.phase_message and workload.phase_reason:
         pending_messages = [
             {
                 "nodePool": pool,
-                "phaseReason": workload.phase_reason.value if workload.phase_reason else "Pending",
+                "phaseReason": workload.phase_reason.value,
                 "reason": workload.phase_message,
                 "orgType": "PROJECT",
                 "userMessage": workload.phase_message,
@@ -372,10 +373,8 @@ def describe(
         "command": workload.command,
         "arguments": workload.arguments,
         "environmentVariables": {},
-        "childrenIds": [{"id": f"{workload.id}-pod-{pod.index}", "type": "Pod"} for pod in workload.pods],
         "urls": [],
         "datasources": [],
-        "distributedFramework": "PyTorch" if workload.type is WorkloadType.DISTRIBUTED else None,
         "actionsSupport": {
             "delete": phase is not WorkloadPhase.DELETING,
             "suspend": not terminal and phase is not WorkloadPhase.DELETING,
@@ -385,4 +384,6 @@ def describe(
         "guaranteedRuntimeEndsAt": None,
         "pendingSchedulingMessages": pending_messages,
     }
+    if workload.type is WorkloadType.DISTRIBUTED:
+        body["distributedFramework"] = "PyTorch"  # a string in the spec, not nullable: only when it applies
     return body
