@@ -103,6 +103,11 @@ def map_transport_error(exc: BaseException, service: str) -> BackendError:
     if isinstance(exc, httpx.DecodingError):
         return BadResponse("The service sent a body that could not be decoded.", service=service)
     if isinstance(exc, httpx.ConnectError):
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
+            return Unavailable(
+                "The service's TLS certificate is not trusted: set a CA bundle for it (or insecure = true).",
+                service=service,
+            )
         return Unavailable("Could not connect to the service.", service=service)
     if isinstance(exc, httpx.RemoteProtocolError):
         return Unavailable("The service closed the connection without a valid answer.", service=service)

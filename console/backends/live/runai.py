@@ -48,7 +48,7 @@ from console.backends.live.http_errors import (
     raise_for_response,
     require,
 )
-from console.config import Profile
+from console.config import ConfigError, Profile
 from console.data.errors import BackendError, BadResponse, Invalid, Unauthorized, Unavailable
 from console.model import (
     ClusterInfo,
@@ -107,15 +107,24 @@ def _leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:
 
 
 class _Secret:
-    """A string that does not show itself in repr, str or a traceback's locals."""
+    """The client secret, or where to read it: it never shows in repr, str or a traceback's locals.
 
-    __slots__ = ("_value",)
+    Given a callable (what `from_profile` passes: the profile's env var or file reader), the secret is read
+    each time a token is needed and not kept, as `console.config.Profile` intends.
+    """
 
-    def __init__(self, value: str) -> None:
-        self._value = value
+    __slots__ = ("_source",)
+
+    def __init__(self, source: str | Callable[[], str]) -> None:
+        self._source = source
 
     def reveal(self) -> str:
-        return self._value
+        if isinstance(self._source, str):
+            return self._source
+        try:
+            return self._source()
+        except ConfigError as error:
+            raise Unauthorized(f"The Run:ai client secret cannot be read: {error}", service=SERVICE) from None
 
     def __repr__(self) -> str:
         return "<hidden>"
@@ -143,7 +152,7 @@ class RunaiClient:
         self,
         base_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | Callable[[], str],
         *,
         cluster_id: str | None = None,
         verify: ssl.SSLContext | bool = True,
@@ -181,13 +190,13 @@ class RunaiClient:
         insecure: bool | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
     ) -> RunaiClient:
-        """A client for `profile`: its URL, client id, secret (env or file), cluster id and TLS settings;
-        `insecure` (the --insecure flag) overrides the profile's when given."""
+        """A client for `profile`: its URL, client id, secret (read from its env var or file whenever a
+        token is needed), cluster id and TLS settings; `insecure` (--insecure) overrides the profile's."""
         off = profile.insecure if insecure is None else insecure
         return cls(
             profile.runai_url,
             profile.runai_client_id,
-            profile.runai_client_secret(environ),
+            lambda: profile.runai_client_secret(environ),
             cluster_id=profile.cluster_id,
             verify=tls_verify(str(profile.ca_bundle) if profile.ca_bundle else None, off),
             timeout=timeout,
