@@ -341,9 +341,11 @@ class RunaiSim:
             life.set_phase(workload, WorkloadPhase.CREATING)
             life.submit(workload)
         elif phase is WorkloadPhase.PENDING:
+            pending_since = workload.created_at
             if run_seconds > 0:
-                self._history_segment(workload, run_seconds, "preempted")
+                pending_since = self._history_segment(workload, run_seconds, "preempted")
             life.set_phase(workload, WorkloadPhase.PENDING, phase_message)
+            workload.phase_updated_at = pending_since  # a seeded workload has waited since then, not now
         elif phase in (WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED):
             self._bind_for_scenario(workload, nodes)
             self._add_bound(workload, phase, run_seconds, recover_after_s, phase_message)
@@ -375,6 +377,7 @@ class RunaiSim:
         workload.bound_at = started - 10.0
         self._started_events(workload, life.at_elapsed(started))
         life.set_phase(workload, WorkloadPhase.RUNNING)
+        workload.phase_updated_at = life.at_elapsed(started)  # running for `run_seconds`, not since now
         if recover_after_s is not None:
             workload.recover_at = life.elapsed() + recover_after_s
         life.open_segment(workload, started)
