@@ -70,7 +70,9 @@ class RwcScreen(Screen[None]):
         yield StaleBanner()
         yield from self.compose_body()
         yield PromptBar(":", CommandLine(id="command-line"), id="command-bar")
-        yield Footer(compact=True)
+        # No "^p palette" block: at 80 columns it pushes ": Command ? Help q Quit" off the line;
+        # `?` lists ctrl+p with every other key.
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

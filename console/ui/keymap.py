@@ -203,9 +203,9 @@ HELP_KEYS: tuple[KeyAction, ...] = (
 )
 
 PROJECT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "create_project", "Create project", scope="projects", group="Projects"),
+    KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
     KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
-    KeyAction("D", "delete_project", "Delete project", scope="projects", key_display="⇧d", group="Projects"),
+    KeyAction("D", "delete_project", "Delete", scope="projects", key_display="⇧d", group="Projects"),
 )
 """Project and department actions; `e` on a department row edits the department's quota."""
 

@@ -436,7 +436,7 @@ async def test_actions_are_in_footer_help_and_palette() -> None:
         assert {"cordon_node", "drain_node"} <= bound
         await open_screen(pilot, "1", ProjectsScreen)
         descriptions = {key.description for key in app.screen.key_actions()}
-        assert {"Create project", "Edit quota", "Delete project"} <= descriptions
+        assert {"New project", "Edit quota", "Delete"} <= descriptions
 
 
 async def test_action_workers_are_grouped() -> None:
