@@ -217,13 +217,13 @@ NODE_KEYS: tuple[KeyAction, ...] = (
 )
 
 FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "create_filesystem", "Create filesystem", scope="filesystems", group="Filesystems"),
+    KeyAction("c", "create_filesystem", "Create", scope="filesystems", group="Filesystems"),
     KeyAction("r", "resize_filesystem", "Resize", scope="filesystems", group="Filesystems"),
     KeyAction("t", "set_tiering", "Tiering", scope="filesystems", group="Filesystems"),
     KeyAction(
         "D",
         "delete_filesystem",
-        "Delete filesystem",
+        "Delete",
         scope="filesystems",
         key_display="⇧d",
         group="Filesystems",
@@ -231,8 +231,8 @@ FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
 )
 
 SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "create_snapshot", "Create snapshot", scope="snapshots", group="Snapshots"),
-    KeyAction("d", "delete_snapshot", "Delete snapshot", scope="snapshots", group="Snapshots"),
+    KeyAction("c", "create_snapshot", "Create", scope="snapshots", group="Snapshots"),
+    KeyAction("d", "delete_snapshot", "Delete", scope="snapshots", group="Snapshots"),
     KeyAction("R", "restore_snapshot", "Restore", scope="snapshots", key_display="⇧r", group="Snapshots"),
     KeyAction("u", "upload_snapshot", "Upload", scope="snapshots", group="Snapshots"),
     KeyAction(
@@ -241,10 +241,12 @@ SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
         "Filesystem from snapshot",
         scope="snapshots",
         key_display="⇧f",
+        show=False,
         group="Snapshots",
     ),
 )
-"""WEKA actions; uppercase keys are the ones that destroy or replace data (shift to reach them)."""
+"""WEKA actions; uppercase keys destroy or replace data (shift to reach them). Short words so each
+footer fits 80 columns; ⇧f is in help and the palette only."""
 
 CONFIRM_KEYS: tuple[KeyAction, ...] = (
     KeyAction("y,enter", "confirm", "Yes", scope="confirm", key_display="y", palette=False, group="Confirm"),
