@@ -256,7 +256,7 @@ class ResourceScreen(RwcScreen):
         yield PromptBar("/", FilterLine(id="filter"), id="filter-bar")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # (Textual runs RwcScreen.on_mount too: handlers are called for every class that defines one.)
         # Ages ("5m") move on even when nothing else does; once a minute is all they need.
         self.set_interval(AGE_REFRESH_SECONDS, self._refresh_ages)
         self.table.focus()

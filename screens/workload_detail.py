@@ -113,11 +113,9 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self.query_one("#detail", VerticalScroll).focus()
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.focus_body()
+        self.focus_body()  # RwcScreen.on_mount runs as well: Textual calls each class's handler
 
     async def on_unmount(self) -> None:
-        super().on_unmount()
         await self.context.bridge.remove_resource(self.resource_name)
 
     def resources_changed(self) -> None:

@@ -74,19 +74,19 @@ def run_action(
         try:
             result = await call()
         except BackendError as error:
-            screen.app.notify(str(error), title=label, severity="error", timeout=8)
+            screen.app.notify(str(error), title=label, severity="error", timeout=8, markup=False)
             if on_error is not None:
                 on_error(error)
             return None
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the console down
             logger.exception("%s failed unexpectedly", label)
             failure = BackendError(f"{label} failed unexpectedly: {type(error).__name__}: {error}")
-            screen.app.notify(str(failure), title=label, severity="error", timeout=8)
+            screen.app.notify(str(failure), title=label, severity="error", timeout=8, markup=False)
             if on_error is not None:
                 on_error(failure)
             return None
         message = success(result) if callable(success) else (success or f"{label}: done")
-        screen.app.notify(message, severity="information")
+        screen.app.notify(message, severity="information", markup=False)
         refresh_resources(bridge, refresh_names)
         if on_success is not None:
             on_success(result)
