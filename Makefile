@@ -15,6 +15,8 @@ INSTALLED := $(VENV)/.installed-test-$(STAMP)
 INSTALLED_BENCH := $(VENV)/.installed-bench-$(STAMP)
 
 PYTEST_ARGS ?=
+# Test processes in parallel (pytest-xdist); CI machines have 2 cores and most UI tests wait on I/O.
+PYTEST_WORKERS ?= 3
 RWC_ARGS ?=
 
 .PHONY: all install demo test lint fmt bench clean help
@@ -50,7 +52,7 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
