@@ -42,9 +42,6 @@ EXIT_INTERNAL_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-LIVE_BACKEND_UNSUPPORTED = "live profiles are not supported yet in this build; run with --demo"
-"""Said when a profile would select the live backend; replaced when console.backends.live lands."""
-
 HELP_HINT = f"try '{PROG} --help'"
 
 DESCRIPTION = """\
@@ -64,6 +61,9 @@ examples:
   rwc --demo --clock-speed 60     one simulated minute per second
   rwc --demo --role researcher    see the cluster as a researcher does
   rwc --profile prod --read-only  look at production, unable to change it
+  rwc sim serve --config-out /tmp/rwc-sim.toml
+                                  serve the simulator over the real APIs; then, in
+                                  another terminal: rwc --config /tmp/rwc-sim.toml
 
 configuration:
   Profiles are read from {config_path}
@@ -249,12 +249,23 @@ def build_backend(config: Config) -> Backend:
     The audit is outermost so refused attempts are recorded too. Imports are local so `rwc --help`
     never loads the simulator, and the demo never loads httpx, kubernetes or pynvml.
     """
-    if not config.demo:
-        raise UsageError(LIVE_BACKEND_UNSUPPORTED)
-
-    from console.backends.demo import DemoBackend
     from console.data.audit import AuditedBackend
     from console.data.readonly import ReadOnlyBackend
+
+    if not config.demo:
+        assert config.profile is not None  # Config refuses a live configuration without one
+        # Reads the profile's secrets once (a missing env var or file is a ConfigError naming the key,
+        # before the screen opens) and builds the clients; no request is sent yet.
+        from console.backends.live.backend import LiveBackend
+
+        live = LiveBackend(config.profile, insecure=config.insecure)
+        wrapped: Backend = ReadOnlyBackend(live) if config.read_only else live
+        # The user is who the Run:ai token acts as, learnt on the first action.
+        return AuditedBackend(
+            wrapped, audit_path=paths.audit_log_path(), user=None, profile=live.profile_name
+        )
+
+    from console.backends.demo import DemoBackend
 
     start = config.sim_start or datetime.now(UTC).replace(microsecond=0)
 
@@ -283,6 +294,68 @@ def build_backend(config: Config) -> Backend:
     return AuditedBackend(
         backend, audit_path=paths.audit_log_path(), user=audit_user, profile=demo.profile_name
     )
+
+
+SIM_DESCRIPTION = """\
+Serve the simulator over the real wire formats: the Run:ai control-plane API, the
+WEKA REST API and the Kubernetes API, each on a 127.0.0.1 port, all over one
+simulated cluster. It prints a profile (and writes it to --config-out) that
+points rwc's live backend at them, so `rwc --config PATH` in another terminal
+shows the cluster `rwc --demo` shows, and its actions change what is served.
+The secrets are fresh random ones in private files that exist while it runs.
+Ctrl-C stops it."""
+
+
+def build_sim_parser() -> argparse.ArgumentParser:
+    """`rwc sim serve [--scenario S] [--seed N] [--clock-speed X] [--config-out PATH]`."""
+    parser = _OneLineArgumentParser(
+        prog=f"{PROG} sim",
+        description="The simulator as a service, for trying rwc's live backend without a cluster.",
+        allow_abbrev=False,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="serve")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the simulator's Run:ai, WEKA and Kubernetes APIs on 127.0.0.1",
+        description=SIM_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    serve.add_argument(
+        "--scenario",
+        choices=SCENARIO_NAMES,
+        default=DEFAULT_SCENARIO,
+        help=f"which simulated cluster (default: {DEFAULT_SCENARIO})",
+    )
+    serve.add_argument(
+        "--seed", type=_seed, metavar="N", default=DEFAULT_SEED, help=f"seed (default: {DEFAULT_SEED})"
+    )
+    serve.add_argument(
+        "--clock-speed",
+        type=_clock_speed,
+        metavar="X",
+        default=1.0,
+        help="simulated seconds per real second; 0 freezes the clock (default: 1)",
+    )
+    serve.add_argument(
+        "--config-out",
+        metavar="PATH",
+        type=Path,
+        default=None,
+        help="also write the profile to PATH (a config file for rwc --config PATH)",
+    )
+    return parser
+
+
+def run_sim(argv: Sequence[str]) -> int:
+    """`rwc sim ...`: serve until Ctrl-C; exit 0 after a clean shutdown."""
+    args = build_sim_parser().parse_args(list(argv))
+    from console.sim.http.serve import build_served, run_until_stopped
+
+    start = datetime.now(UTC).replace(microsecond=0)  # like `rwc --demo`: the cluster's history ends now
+    served = build_served(args.scenario, args.seed, clock_speed=args.clock_speed, start=start)
+    config_out = args.config_out.expanduser() if args.config_out is not None else None
+    return run_until_stopped(served, config_out=config_out)
 
 
 def make_app(config: Config) -> RwcApp:
@@ -326,9 +399,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)
+    # httpx says every request at INFO; the live backend polls every few seconds, which would bury the log.
+    httpx_log = logging.getLogger("httpx")
+    previous_httpx_level = httpx_log.level
+    httpx_log.setLevel(logging.WARNING)
     log = logging.getLogger("console.cli")
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        config = parse_args(argv)
+        if arguments[:1] == ["sim"]:
+            return run_sim(arguments[1:])
+        config = parse_args(arguments)
         app = make_app(config)
         log.info(
             "starting rwc %s (%s)", __version__, "demo" if config.demo else f"profile {config.profile_name}"
@@ -351,6 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)
+        httpx_log.setLevel(previous_httpx_level)
         handler.close()
 
 

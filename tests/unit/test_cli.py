@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from console import __version__, cli
-from console.cli import LIVE_BACKEND_UNSUPPORTED, UsageError, build_backend, build_parser, main, parse_args
+from console.cli import UsageError, build_backend, build_parser, main, parse_args
 from console.config import Config, ConfigError
 from console.data.errors import ReadOnlyError
 from console.model import Role
@@ -154,14 +155,42 @@ def test_malformed_toml_is_one_line_and_exits_2(config_file: Path) -> None:
     assert str(config_file) in line and "line 1" in line
 
 
-def test_live_profile_is_refused_until_the_live_backend_exists(config_file: Path) -> None:
+def test_live_profile_whose_secret_is_missing_is_one_line_naming_the_key(config_file: Path) -> None:
+    """The secret is read before the screen opens: an unset variable is exit 2, naming the profile key."""
     write_config(config_file, LIVE_PROFILE)
     config = parse_args([])
     assert not config.demo and config.profile_name == "prod" and config.profile is not None
-    with pytest.raises(UsageError, match="not supported yet"):
-        build_backend(config)
-    line = assert_one_line_error(run_rwc())
-    assert line == f"rwc: error: {LIVE_BACKEND_UNSUPPORTED}"
+    env = {key: value for key, value in os.environ.items() if key != "RWC_TEST_RUNAI_SECRET"}
+    line = assert_one_line_error(run_rwc(env=env))
+    assert line.startswith("rwc: error: ")
+    assert "profiles.prod.runai_client_secret_env" in line and "RWC_TEST_RUNAI_SECRET" in line
+
+
+def test_live_profile_builds_the_audited_live_backend(
+    config_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:6443"}}],
+                "users": [{"name": "u", "user": {"token": "t"}}],
+                "contexts": [{"name": "x", "context": {"cluster": "c", "user": "u"}}],
+                "current-context": "x",
+            }
+        )
+    )
+    write_config(config_file, LIVE_PROFILE + f'kubeconfig = "{kubeconfig}"\n')
+    monkeypatch.setenv("RWC_TEST_RUNAI_SECRET", "s3cret-value")
+    backend = build_backend(parse_args(["--read-only", "--insecure"]))
+    assert type(backend).__name__ == "AuditedBackend"
+    assert type(backend.inner).__name__ == "ReadOnlyBackend"  # type: ignore[attr-defined]
+    live = backend.inner.inner  # type: ignore[attr-defined]
+    assert type(live).__name__ == "LiveBackend" and live.insecure and live.profile_name == "prod"
+    assert "s3cret-value" not in repr(live)
+    asyncio.run(backend.aclose())
 
 
 def test_internal_error_is_one_line_with_traceback_in_the_log(

@@ -1,0 +1,656 @@
+"""`LiveBackend`: the `Backend` protocol over the real services, composed from the three clients and NVML.
+
+Which service answers what, and why:
+
+- **Run:ai** (`RunaiClient`) is the source of truth for org units, node pools, workloads (list, detail,
+  describe, submit/suspend/resume/delete), the cluster and who we are. It also gives each node's pool, GPU
+  model (as the vendor spells it) and allocation (its telemetry).
+- **Kubernetes** (`KubeClient`) owns what only the nodes and pods know: the node's role label, its
+  conditions, cordon and taints (so the answer to a cordon or drain shows the change at once), every GPU
+  and the pods holding it, pod logs, and the GPU indexes of a workload's pods. `nodes()` merges both views;
+  a node Kubernetes has and Run:ai does not (a system node) is listed with Kubernetes' view alone.
+  A profile that names no kubeconfig and no context, on a machine without a usable default kubeconfig, still
+  works: nodes come from Run:ai alone and the Kubernetes-only features say why they are unavailable.
+- **WEKA** (`WekaClient`) answers every WEKA query and action. A profile without WEKA is allowed: those
+  calls raise `Unavailable("No WEKA configured in profile <name>")`, which the screens show as stale or
+  unavailable, and `alerts()` then holds only the Run:ai-side ones.
+- **NVML** (`NvmlGpuReader`) adds what no API carries (UUID, memory used, utilisation, temperature, power)
+  to the GPUs of the host rwc runs on, when that host is one of the cluster's nodes. Its blocking calls run
+  in a worker thread; a host without a driver simply adds nothing (and when Kubernetes cannot list GPUs
+  either, `gpus()` fails with both reasons, which the GPU panel shows).
+
+`alerts()` merges WEKA's alerts with Run:ai-side ones derived the way the simulator derives them (nodes not
+ready, nodes draining, degraded workloads); the API has no raise time for node alerts, so those carry the
+time this backend first saw them, as WEKA alerts do.
+
+The three client modules import httpx, kubernetes and pynvml; this module imports them only inside
+`LiveBackend.__init__`, so importing it (or `console.cli`) stays cheap and the demo never loads them. No
+Textual here: errors leave as `console.data.errors`, which the screens render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from console.config import ConfigError, Profile
+from console.data.errors import BackendError, Unavailable
+from console.model import (
+    Alert,
+    AlertSeverity,
+    ClusterInfo,
+    Department,
+    Filesystem,
+    FilesystemFromSnapshotSpec,
+    FilesystemGroup,
+    FilesystemSpec,
+    GpuDevice,
+    Identity,
+    Node,
+    NodePool,
+    NodeStatus,
+    ObjectStoreBucket,
+    Pod,
+    PoolQuota,
+    Project,
+    Snapshot,
+    SnapshotSpec,
+    WekaCluster,
+    WekaMetricsSample,
+    Workload,
+    WorkloadFilter,
+    WorkloadPhase,
+    WorkloadSpec,
+)
+
+if TYPE_CHECKING:
+    from console.backends.live.kube import KubeClient
+    from console.backends.live.nvml import NvmlGpuReader
+    from console.backends.live.runai import RunaiClient
+    from console.backends.live.weka import WekaClient
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+REQUEST_TIMEOUT_SECONDS: float | None = None
+"""Per-request timeout for all three services; None keeps each client's own default (Run:ai 20 s read,
+WEKA 30 s, Kubernetes 30 s read). Read when a `LiveBackend` is built, so a test can shorten it."""
+
+LOG_WAIT_SECONDS = 2.0
+"""While following the log of a workload whose pod has not started, how often to look again."""
+
+IDENTITY_CACHE_SECONDS = 300.0
+"""Who we are changes only when an admin edits access rules; the header asks every few seconds."""
+
+RUNAI_ALERT_SOURCE = "runai"
+
+
+async def _together(*calls: Awaitable[Any]) -> list[Any]:
+    """Run calls concurrently; once all have ended, raise the first failure in call order (a
+    `BackendError` before anything else), so callers never see an ExceptionGroup."""
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    if failures:
+        raise next((error for error in failures if isinstance(error, BackendError)), failures[0])
+    return list(results)
+
+
+def merge_node(runai: Node, kube: Node | None) -> Node:
+    """Run:ai's node (pool, vendor GPU model, allocation, creation time) with what Kubernetes knows best:
+    the role label, the status and conditions, the cordon and the taints (the things node actions change)."""
+    if kube is None:
+        return runai
+    return dataclasses.replace(
+        runai,
+        role=kube.role,
+        status=kube.status,
+        conditions=kube.conditions,
+        taints=kube.taints,
+        unschedulable=kube.unschedulable,
+    )
+
+
+def with_local_readings(gpu: GpuDevice, local: GpuDevice) -> GpuDevice:
+    """A cluster GPU (allocations from Kubernetes) with this host's NVML readings of the same device."""
+    return dataclasses.replace(
+        gpu,
+        uuid=local.uuid or gpu.uuid,
+        model=local.model or gpu.model,
+        memory_total_mib=local.memory_total_mib or gpu.memory_total_mib,
+        memory_used_mib=local.memory_used_mib,
+        utilization_percent=local.utilization_percent,
+        temperature_celsius=local.temperature_celsius,
+        power_watts=local.power_watts,
+        mig_enabled=local.mig_enabled,
+    )
+
+
+def runai_alerts(
+    nodes: Sequence[Node], degraded: Sequence[Workload], first_seen: Mapping[tuple[str, str], datetime]
+) -> list[Alert]:
+    """The Run:ai-side alerts, worded as the simulator words them (`console.sim.runai.RunaiSim.alerts`).
+
+    `first_seen` gives each node alert's time (keyed by type and title); a degraded workload's alert is
+    raised when its phase changed, which the API does say.
+    """
+    alerts: list[Alert] = []
+    for node in nodes:
+        if node.status is not NodeStatus.READY:
+            kind, title = "NodeNotReady", f"Node {node.name} is {node.status.value}"
+            alerts.append(
+                Alert(
+                    type=kind,
+                    title=title,
+                    description=(
+                        f"Kubelet on {node.name} stopped posting node status; its {node.gpu_count} GPUs in "
+                        f"node pool {node.node_pool} take no new work."
+                    ),
+                    severity=AlertSeverity.MAJOR,
+                    muted=False,
+                    raised_at=first_seen[(kind, title)],
+                    source=RUNAI_ALERT_SOURCE,
+                )
+            )
+        elif node.draining:
+            kind, title = "NodeDraining", f"Node {node.name} is draining"
+            alerts.append(
+                Alert(
+                    type=kind,
+                    title=title,
+                    description=f"{node.name} carries the runai=drain:NoExecute maintenance taint.",
+                    severity=AlertSeverity.INFO,
+                    muted=False,
+                    raised_at=first_seen[(kind, title)],
+                    source=RUNAI_ALERT_SOURCE,
+                )
+            )
+    for workload in degraded:
+        alerts.append(
+            Alert(
+                type="WorkloadDegraded",
+                title=f"Workload {workload.name} is Degraded",
+                description=f"{workload.project_name}/{workload.name}: {workload.phase_message}",
+                severity=AlertSeverity.WARNING,
+                muted=False,
+                raised_at=workload.phase_updated_at,
+                source=RUNAI_ALERT_SOURCE,
+            )
+        )
+    return alerts
+
+
+def node_alert_keys(nodes: Sequence[Node]) -> list[tuple[str, str]]:
+    """The (type, title) of each node alert `runai_alerts` will raise for `nodes`."""
+    keys = []
+    for node in nodes:
+        if node.status is not NodeStatus.READY:
+            keys.append(("NodeNotReady", f"Node {node.name} is {node.status.value}"))
+        elif node.draining:
+            keys.append(("NodeDraining", f"Node {node.name} is draining"))
+    return keys
+
+
+def local_host_names() -> frozenset[str]:
+    """The names a Kubernetes node running this process would have (the hostname, short and long)."""
+    names = {socket.gethostname()}
+    with contextlib.suppress(OSError):
+        names.add(socket.getfqdn())
+    return frozenset(names | {name.split(".")[0] for name in names if name})
+
+
+class LiveBackend:
+    """Everything the console asks or does, against one live profile (Run:ai + Kubernetes + WEKA + NVML)."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        insecure: bool = False,
+        environ: Mapping[str, str] | None = None,
+        use_nvml: bool = True,
+        local_node_names: frozenset[str] | None = None,
+    ) -> None:
+        """Build the clients (no request is sent yet); raises `ConfigError` for what the user must fix.
+
+        The secrets are read once here only to fail before the screen opens when an environment variable
+        is unset or a file unreadable (the message names the profile key); the clients read them again
+        when they need them and never keep them. `insecure` (--insecure) turns TLS verification off for all
+        three services; the profile's own `insecure` does too.
+        """
+        from console.backends.live.kube import KubeClient
+        from console.backends.live.runai import RunaiClient
+        from console.backends.live.weka import WekaClient
+        from console.backends.live.weka import tls_verify as weka_tls_verify
+
+        self._profile = profile
+        self._environ = environ
+        self.insecure = insecure or profile.insecure
+        profile.runai_client_secret(environ)
+        if profile.has_weka:
+            profile.weka_password(environ)
+        timeout = REQUEST_TIMEOUT_SECONDS
+        runai_options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        self.runai: RunaiClient = RunaiClient.from_profile(
+            profile, environ=environ, insecure=self.insecure, **runai_options
+        )
+        self.weka: WekaClient | None = None
+        self.kube: KubeClient | None = None
+        self._kube_missing: str | None = None
+        try:
+            if profile.has_weka:
+                weka_options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+                self.weka = WekaClient(
+                    profile.weka_url or "",
+                    profile.weka_username or "",
+                    lambda: profile.weka_password(environ),
+                    org=profile.weka_org,
+                    verify=weka_tls_verify(profile.ca_bundle, self.insecure),
+                    **weka_options,
+                )
+            kube_options: dict[str, Any] = {} if timeout is None else {"request_timeout": (timeout, timeout)}
+            try:
+                self.kube = KubeClient(
+                    profile.kubeconfig,
+                    profile.kube_context,
+                    ca_bundle=profile.ca_bundle,
+                    insecure=self.insecure,
+                    **kube_options,
+                )
+            except ConfigError as error:
+                if profile.kubeconfig is not None or profile.kube_context is not None:
+                    raise ConfigError(
+                        f"profiles.{profile.name}: the Kubernetes connection cannot be used: {error}"
+                    ) from None
+                # Nothing asked for: no default kubeconfig is a Run:ai-only setup, not a mistake.
+                self._kube_missing = (
+                    f"No Kubernetes access for profile {profile.name} ({error}); "
+                    "set kubeconfig or kube_context in the profile"
+                )
+        except BaseException:
+            self._close_now()
+            raise
+        self._use_nvml = use_nvml
+        self._nvml: NvmlGpuReader | None = None
+        self._local_names = local_node_names if local_node_names is not None else local_host_names()
+        self._identity: tuple[Identity, float] | None = None
+        self._pools_known = False
+        self._gpu_models: dict[str, str | None] = {}
+        self._namespaces: dict[str, str] = {}
+        self._alerts_first_seen: dict[tuple[str, str], datetime] = {}
+        self._closed = False
+
+    def _close_now(self) -> None:
+        """Best effort close of what was built when construction fails half way (no loop to await on)."""
+        if self.kube is not None:
+            with contextlib.suppress(Exception):
+                self.kube._api_client.close()
+
+    def __repr__(self) -> str:
+        return f"LiveBackend(profile={self._profile.name!r}, insecure={self.insecure})"
+
+    # -- who and where -------------------------------------------------------------------------
+    @property
+    def profile_name(self) -> str:
+        return self._profile.name
+
+    @property
+    def profile(self) -> Profile:
+        return self._profile
+
+    def now(self) -> datetime:
+        """Wall-clock UTC: what the services' timestamps are in, and what "stale since" reads."""
+        return datetime.now(UTC)
+
+    async def identity(self) -> Identity:
+        cached = self._identity
+        if cached is not None and time.monotonic() - cached[1] < IDENTITY_CACHE_SECONDS:
+            return cached[0]
+        identity = await self.runai.identity()
+        self._identity = (identity, time.monotonic())
+        return identity
+
+    async def cluster(self) -> ClusterInfo:
+        return await self.runai.cluster()
+
+    # -- Run:ai queries --------------------------------------------------------------------------
+    async def departments(self) -> Sequence[Department]:
+        return await self.runai.departments()
+
+    async def projects(self) -> Sequence[Project]:
+        projects = await self.runai.projects()
+        self._namespaces.update({project.id: project.namespace for project in projects})
+        return projects
+
+    async def node_pools(self) -> Sequence[NodePool]:
+        pools = await self.runai.node_pools()
+        self._teach_kube_pools(pools)
+        return pools
+
+    def _teach_kube_pools(self, pools: Sequence[NodePool]) -> None:
+        """Kubernetes names a node's pool by Run:ai's exact labelKey=labelValue once it has seen them."""
+        if self.kube is not None:
+            self.kube.set_node_pools(pools)
+            self._pools_known = True
+
+    async def _ensure_kube_pools(self) -> None:
+        if self.kube is not None and not self._pools_known:
+            self._teach_kube_pools(await self.runai.node_pools())
+
+    async def _kube_nodes(self) -> list[Node] | None:
+        """Kubernetes' nodes, or None when Kubernetes is not configured or failed (logged): the Run:ai view
+        alone still fills the nodes screen."""
+        if self.kube is None:
+            return None
+        try:
+            await self._ensure_kube_pools()
+            return await self.kube.nodes()
+        except BackendError as error:
+            logger.warning("Kubernetes nodes unavailable, showing Run:ai's view only: %s", error)
+            return None
+
+    async def nodes(self) -> Sequence[Node]:
+        runai_nodes, kube_nodes = await _together(self.runai.nodes(), self._kube_nodes())
+        self._gpu_models.update({node.name: node.gpu_model for node in runai_nodes})
+        if kube_nodes is None:
+            return runai_nodes
+        by_name = {node.name: node for node in kube_nodes}
+        merged = [merge_node(node, by_name.pop(node.name, None)) for node in runai_nodes]
+        return merged + [node for node in kube_nodes if node.name in by_name]
+
+    async def _node(self, name: str) -> Node:
+        """One node as `nodes()` shows it (after a node action)."""
+        runai_nodes, kube_node = await _together(self.runai.nodes(), self._require_kube().node(name))
+        for node in runai_nodes:
+            if node.name == name:
+                return merge_node(node, kube_node)
+        return kube_node
+
+    async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
+        """Kubernetes' GPUs and their holders, named as Run:ai names the model; this host's readings
+        (NVML) on the devices of this host. Without Kubernetes, this host's GPUs alone."""
+        if self.kube is None:
+            local = await self._local_gpus(node_name)
+            if local:
+                return local
+            reasons = [self._kube_missing or "No Kubernetes access"]
+            nvml_reason = await self._nvml_reason()
+            if nvml_reason:
+                reasons.append(nvml_reason)
+            raise Unavailable("; ".join(reasons), service="kubernetes")
+        await self._ensure_kube_pools()
+        gpus = await self.kube.gpus(node_name)
+        if any(gpu.node_name not in self._gpu_models for gpu in gpus):
+            self._gpu_models.update({node.name: node.gpu_model for node in await self.runai.nodes()})
+        named = [
+            dataclasses.replace(gpu, model=self._gpu_models.get(gpu.node_name) or gpu.model) for gpu in gpus
+        ]
+        mine = {gpu.node_name for gpu in named} & self._local_names
+        if not mine:
+            return named
+        local = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._local_gpus(name)}
+        return [
+            with_local_readings(gpu, local[(gpu.node_name, gpu.index)])
+            if (gpu.node_name, gpu.index) in local
+            else gpu
+            for gpu in named
+        ]
+
+    def _reader(self) -> NvmlGpuReader | None:
+        if not self._use_nvml:
+            return None
+        if self._nvml is None:
+            from console.backends.live.nvml import NvmlGpuReader
+
+            self._nvml = NvmlGpuReader()
+        return self._nvml
+
+    async def _nvml_reason(self) -> str | None:
+        reader = self._reader()
+        if reader is None:
+            return None
+        return await asyncio.to_thread(reader.unavailable_reason)
+
+    async def _local_gpus(self, node_name: str | None) -> list[GpuDevice]:
+        """This host's GPUs from NVML, attributed to `node_name` (or this host's name); [] without a driver.
+        A driver that fails mid-read raises (the panel shows why)."""
+        reader = self._reader()
+        if reader is None:
+            return []
+        if node_name is not None and node_name not in self._local_names:
+            return []
+        name = node_name or socket.gethostname().split(".")[0]
+        if not await asyncio.to_thread(reader.available):
+            return []
+        return await asyncio.to_thread(reader.read, name)
+
+    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+        return await self.runai.workloads(workload_filter)
+
+    async def workload(self, workload_id: str) -> Workload:
+        """Run:ai's detail, with each pod's GPU indexes from its Kubernetes pod (Run:ai's pod has none)."""
+        workload, kube_pods = await _together(
+            self.runai.workload(workload_id), self._kube_pods_of(workload_id)
+        )
+        return self._with_gpu_indexes(workload, kube_pods)
+
+    async def _indexed(self, workload: Workload) -> Workload:
+        """An action's answer with its pods' GPU indexes, as `workload()` shows it."""
+        return self._with_gpu_indexes(workload, await self._kube_pods_of(workload.id))
+
+    @staticmethod
+    def _with_gpu_indexes(workload: Workload, kube_pods: Sequence[Pod] | None) -> Workload:
+        indexes = {pod.name: pod.gpu_indexes for pod in kube_pods or () if pod.gpu_indexes}
+        if not indexes:
+            return workload
+        pods = tuple(
+            dataclasses.replace(pod, gpu_indexes=indexes[pod.name]) if pod.name in indexes else pod
+            for pod in workload.pods
+        )
+        return dataclasses.replace(workload, pods=pods)
+
+    async def _kube_pods_of(self, workload_id: str) -> list[Pod] | None:
+        if self.kube is None:
+            return None
+        try:
+            return await self.kube.pods_of_workload(workload_id)
+        except BackendError as error:
+            logger.info("GPU indexes of workload %s unavailable: %s", workload_id, error)
+            return None
+
+    async def _namespace_of(self, project_id: str) -> str:
+        namespace = self._namespaces.get(project_id)
+        if namespace is None:
+            namespace = (await self.runai.project(project_id)).namespace
+            self._namespaces[project_id] = namespace
+        return namespace
+
+    async def _first_pod(self, workload_id: str) -> tuple[str, str, str] | None:
+        """(namespace, pod name, Kubernetes phase) of the workload's first pod, or None while it has none."""
+        workload = await self.runai.workload(workload_id)
+        if not workload.pods:
+            return None
+        pod = workload.pods[0]
+        return await self._namespace_of(workload.project_id), pod.name, pod.k8s_phase
+
+    async def workload_logs(
+        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+    ) -> AsyncIterator[str]:
+        """The first pod's log through Kubernetes. A workload without a started pod (pending, suspended)
+        has no log to read: nothing is yielded, or, when following, it waits until a pod runs."""
+        kube = self._require_kube()
+        while True:
+            found = await self._first_pod(workload_id)
+            if found is not None and found[2] != "Pending":
+                namespace, pod, _ = found
+                async for line in kube.workload_logs(
+                    namespace, pod, follow=follow, tail_lines=tail_lines or None
+                ):
+                    yield line
+                return
+            if not follow:
+                return
+            await asyncio.sleep(LOG_WAIT_SECONDS)
+
+    async def describe_workload(self, workload_id: str) -> dict[str, object]:
+        return await self.runai.describe_workload(workload_id)
+
+    # -- WEKA queries -----------------------------------------------------------------------------
+    def _require_weka(self) -> WekaClient:
+        if self.weka is None:
+            raise Unavailable(f"No WEKA configured in profile {self._profile.name}")
+        return self.weka
+
+    def _require_kube(self) -> KubeClient:
+        if self.kube is None:
+            raise Unavailable(self._kube_missing or "No Kubernetes access", service="kubernetes")
+        return self.kube
+
+    async def weka_cluster(self) -> WekaCluster:
+        return await self._require_weka().weka_cluster()
+
+    async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
+        return await self._require_weka().weka_metrics(window_seconds)
+
+    async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
+        return await self._require_weka().filesystem_groups()
+
+    async def filesystems(self) -> Sequence[Filesystem]:
+        return await self._require_weka().filesystems()
+
+    async def snapshots(self, filesystem_uid: str | None = None) -> Sequence[Snapshot]:
+        return await self._require_weka().snapshots(filesystem_uid)
+
+    async def buckets(self) -> Sequence[ObjectStoreBucket]:
+        return await self._require_weka().buckets()
+
+    async def alerts(self) -> Sequence[Alert]:
+        """WEKA's alerts (none without WEKA), then the Run:ai-side ones."""
+
+        async def weka_alerts() -> Sequence[Alert]:
+            return await self.weka.alerts() if self.weka is not None else ()
+
+        weka, (nodes, degraded) = await _together(weka_alerts(), self._runai_alert_inputs())
+        now = self.now()
+        keys = node_alert_keys(nodes)
+        self._alerts_first_seen = {key: self._alerts_first_seen.get(key, now) for key in keys}
+        return (*weka, *runai_alerts(nodes, degraded, self._alerts_first_seen))
+
+    async def _runai_alert_inputs(self) -> tuple[list[Node], list[Workload]]:
+        """The nodes' status and taints and the degraded workloads, in two paged requests.
+
+        The header asks for alerts every few seconds on every screen, so this reads the raw node list
+        without its five telemetry requests and lets the server filter workloads by phase, without the
+        cluster-wide pod list `RunaiClient.workloads` adds for node names. It uses the client's own paging
+        helpers (same package) so paging and errors stay the client's.
+        """
+        from console.backends.live import runai_wire
+
+        runai = self.runai
+        cluster = await runai._cluster_uuid()
+        terms, _ = runai_wire.workload_filter_terms(WorkloadFilter(phase=WorkloadPhase.DEGRADED))
+        raw_nodes, raw_workloads = await _together(
+            runai._nodes_raw(cluster),
+            runai._list("/api/v1/workloads", "workloads", runai._filter(f"clusterId=={cluster}", *terms)),
+        )
+        nodes = [runai_wire.parse_node(item, {}) for item in raw_nodes]
+        degraded = [runai_wire.parse_workload(item, node_names=()) for item in raw_workloads]
+        return nodes, [workload for workload in degraded if workload.phase is WorkloadPhase.DEGRADED]
+
+    # -- Run:ai actions ---------------------------------------------------------------------------
+    async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
+        return await self.runai.create_project(name, department_id, quotas)
+
+    async def update_project_quotas(self, project_id: str, quotas: Sequence[PoolQuota]) -> Project:
+        return await self.runai.update_project_quotas(project_id, quotas)
+
+    async def delete_project(self, project_id: str) -> None:
+        await self.runai.delete_project(project_id)
+        self._namespaces.pop(project_id, None)
+
+    async def update_department_quotas(self, department_id: str, quotas: Sequence[PoolQuota]) -> Department:
+        return await self.runai.update_department_quotas(department_id, quotas)
+
+    async def submit_workload(self, spec: WorkloadSpec) -> Workload:
+        return await self._indexed(await self.runai.submit_workload(spec))
+
+    async def suspend_workload(self, workload_id: str) -> Workload:
+        return await self._indexed(await self.runai.suspend_workload(workload_id))
+
+    async def resume_workload(self, workload_id: str) -> Workload:
+        return await self._indexed(await self.runai.resume_workload(workload_id))
+
+    async def delete_workload(self, workload_id: str) -> None:
+        await self.runai.delete_workload(workload_id)
+
+    async def cordon_node(self, node_name: str) -> Node:
+        await self._require_kube().cordon_node(node_name)
+        return await self._node(node_name)
+
+    async def uncordon_node(self, node_name: str) -> Node:
+        await self._require_kube().uncordon_node(node_name)
+        return await self._node(node_name)
+
+    async def drain_node(self, node_name: str) -> Node:
+        await self._require_kube().drain_node(node_name)
+        return await self._node(node_name)
+
+    async def undrain_node(self, node_name: str) -> Node:
+        await self._require_kube().undrain_node(node_name)
+        return await self._node(node_name)
+
+    # -- WEKA actions -----------------------------------------------------------------------------
+    async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:
+        return await self._require_weka().create_filesystem(spec)
+
+    async def resize_filesystem(
+        self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
+    ) -> Filesystem:
+        return await self._require_weka().resize_filesystem(
+            filesystem_uid, total_capacity_bytes, ssd_capacity_bytes
+        )
+
+    async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
+        return await self._require_weka().set_filesystem_tiering(filesystem_uid, obs_bucket)
+
+    async def delete_filesystem(self, filesystem_uid: str) -> None:
+        await self._require_weka().delete_filesystem(filesystem_uid)
+
+    async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot:
+        return await self._require_weka().create_snapshot(spec)
+
+    async def delete_snapshot(self, snapshot_uid: str) -> None:
+        await self._require_weka().delete_snapshot(snapshot_uid)
+
+    async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
+        return await self._require_weka().restore_snapshot(snapshot_uid)
+
+    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+        return await self._require_weka().upload_snapshot(snapshot_uid, site)
+
+    async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
+        return await self._require_weka().create_filesystem_from_snapshot(spec)
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        """Close every client's connections (each even if another fails); idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        closers: list[Awaitable[Any]] = [self.runai.aclose()]
+        if self.weka is not None:
+            closers.append(self.weka.aclose())
+        if self.kube is not None:
+            closers.append(self.kube.aclose())
+        if self._nvml is not None:
+            closers.append(asyncio.to_thread(self._nvml.close))
+        for result in await asyncio.gather(*closers, return_exceptions=True):
+            if isinstance(result, BaseException):
+                logger.warning("Closing a live client failed: %s", type(result).__name__)
