@@ -21,8 +21,9 @@ Public API (all async; every method raises `console.data.errors.BackendError` su
 
     RunaiClient(base_url, client_id, client_secret, *, cluster_id=None, verify=True, timeout=DEFAULT_TIMEOUT)
     RunaiClient.from_profile(profile, *, environ=None, insecure=None, timeout=DEFAULT_TIMEOUT)
-    cluster() identity() departments() department(id) projects() project(id) node_pools() nodes()
-    workloads(filter=None) workload(id) describe_workload(id)
+    cluster() identity() departments() department(id) projects() project(id) node_pools()
+    nodes(*, with_telemetry=True) workloads(filter=None, *, with_node_names=True) workload(id)
+    describe_workload(id)
     create_project(name, department_id, quotas) update_project_quotas(project_id, quotas) delete_project(id)
     update_department_quotas(department_id, quotas)
     submit_workload(spec) suspend_workload(id) resume_workload(id) delete_workload(id)
@@ -444,15 +445,16 @@ class RunaiClient:
         params = {"telemetryType": kind, "groupBy": group, "clusterId": cluster}
         return wire.telemetry_by(await self._get("/api/v1/nodes/telemetry", params), group)
 
-    async def nodes(self) -> list[Node]:
-        """Nodes as Run:ai sees them. Allocation and capacity come from node telemetry; whether a node is a
-        system node is Kubernetes' to say (every node here is a GPU or CPU worker)."""
+    async def nodes(self, *, with_telemetry: bool = True) -> list[Node]:
+        """Nodes as Run:ai sees them. Allocation and capacity come from node telemetry (five requests; with
+        `with_telemetry=False` they are skipped and those fields are 0, for callers that need only status,
+        conditions and taints); whether a node is a system node is Kubernetes' to say."""
         cluster = await self._cluster_uuid()
+        kinds = wire.NODE_TELEMETRY if with_telemetry else ()
         raw, *readings = await _together(
-            self._nodes_raw(cluster),
-            *(self._node_telemetry(cluster, kind, "Node") for kind in wire.NODE_TELEMETRY),
+            self._nodes_raw(cluster), *(self._node_telemetry(cluster, kind, "Node") for kind in kinds)
         )
-        telemetry = dict(zip(wire.NODE_TELEMETRY, readings, strict=True))
+        telemetry = dict(zip(kinds, readings, strict=True))
         return [wire.parse_node(item, telemetry) for item in raw]
 
     async def node_pools(self) -> list[NodePool]:
@@ -467,14 +469,21 @@ class RunaiClient:
     # ================================================================================================
     # workloads
     # ================================================================================================
-    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> list[Workload]:
-        """Workloads of the cluster, filtered on the server; node names from the cluster's pods."""
+    async def workloads(
+        self, workload_filter: WorkloadFilter | None = None, *, with_node_names: bool = True
+    ) -> list[Workload]:
+        """Workloads of the cluster, filtered on the server. Node names come from the cluster-wide pod list
+        (a second paged request); `with_node_names=False` skips it and leaves `node_names` empty."""
         cluster = await self._cluster_uuid()
         terms, left = wire.workload_filter_terms(workload_filter)
-        items, pods = await _together(
-            self._list("/api/v1/workloads", "workloads", self._filter(f"clusterId=={cluster}", *terms)),
-            self._list("/api/v1/workloads/pods", "pods", self._filter(f"clusterId=={cluster}")),
+        workload_list = self._list(
+            "/api/v1/workloads", "workloads", self._filter(f"clusterId=={cluster}", *terms)
         )
+        if with_node_names:
+            pod_list = self._list("/api/v1/workloads/pods", "pods", self._filter(f"clusterId=={cluster}"))
+            items, pods = await _together(workload_list, pod_list)
+        else:
+            items, pods = await workload_list, []
         nodes_of: dict[str, dict[str, None]] = {}
         for pod in pods:
             pod = wire._obj(pod, "pod")

@@ -142,3 +142,20 @@ async def test_after_time_passes(client: RunaiClient, demo: DemoBackend, served:
 async def test_admin_credential_is_admin(client: RunaiClient) -> None:
     identity = await client.identity()
     assert identity.user == ADMIN.user and identity.is_admin
+
+
+async def test_lighter_lists_for_frequent_callers(
+    client: RunaiClient, demo: DemoBackend, served: Served
+) -> None:
+    """`with_node_names=False` / `with_telemetry=False` skip the side requests (the alert poll uses them)."""
+    await client.cluster()
+    start = len(served.server.requests_seen)
+    workloads = await client.workloads(WorkloadFilter(phase=WorkloadPhase.RUNNING), with_node_names=False)
+    nodes = await client.nodes(with_telemetry=False)
+    paths = {path for _, path in served.server.requests_seen[start:]}
+    assert "/api/v1/workloads/pods" not in paths and "/api/v1/nodes/telemetry" not in paths
+    expected = await demo.workloads(WorkloadFilter(phase=WorkloadPhase.RUNNING))
+    assert workloads == [dataclasses.replace(workload, node_names=()) for workload in expected]
+    assert [(n.name, n.status, n.taints, n.unschedulable, n.gpu_count) for n in nodes] == [
+        (n.name, n.status, n.taints, n.unschedulable, n.gpu_count) for n in await demo.nodes()
+    ]
