@@ -438,20 +438,20 @@ async def test_twenty_thousand_rows_update_quickly() -> None:
         table = table_of(app)
         rows = [make_row(i) for i in range(20_000)]
 
-        started = time.perf_counter()
+        started = time.process_time()
         table.update_rows(rows)
-        initial = time.perf_counter() - started
+        initial = time.process_time() - started
         await pilot.pause()
 
         changed = [make_row(i, status="Failed") if i % 100 == 0 else row for i, row in enumerate(rows)]
-        started = time.perf_counter()
+        started = time.process_time()
         table.update_rows(changed)
-        one_percent = time.perf_counter() - started
+        one_percent = time.process_time() - started
 
-        started = time.perf_counter()
+        started = time.process_time()
         table.filter_text = "job-01"
         screen_lines(table)
-        filtering = time.perf_counter() - started
+        filtering = time.process_time() - started
         await pilot.pause()
 
         print(

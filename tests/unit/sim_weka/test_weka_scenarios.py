@@ -143,9 +143,9 @@ def test_large_scenario_builds_fast_and_a_tick_stays_cheap():
     clock = Clock()
     sim = WekaSim(clock, random.Random(7))
 
-    started = time.perf_counter()
+    started = time.process_time()
     populate_large(sim)
-    built = time.perf_counter() - started
+    built = time.process_time() - started
 
     assert built < 1.0
     assert len(sim.filesystems()) == 200
@@ -153,19 +153,19 @@ def test_large_scenario_builds_fast_and_a_tick_stays_cheap():
     assert len(snapshots) == 10_000
     assert sum(s.stow_status is StowStatus.UPLOADING for s in snapshots) == 3
 
-    started = time.perf_counter()
+    started = time.process_time()
     run(clock, sim, 100)
-    per_tick = (time.perf_counter() - started) / 100
+    per_tick = (time.process_time() - started) / 100
     assert per_tick < 0.005
 
     again = sim.snapshots()
     unchanged = [a is b for a, b in zip(snapshots, again, strict=True)]
     assert sum(not same for same in unchanged) == 3  # only the uploading ones were rebuilt
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(20):
         sim.snapshots()
         sim.filesystems()
-    assert (time.perf_counter() - started) / 20 < 0.01
+    assert (time.process_time() - started) / 20 < 0.01
 
 
 def test_the_simulator_steps_the_weka_half_however_time_is_split():
