@@ -12,7 +12,6 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 TOP_LEVEL_PACKAGES := $(wildcard console screens widgets themes)
 STAMP := $(subst $(eval) ,-,$(strip $(TOP_LEVEL_PACKAGES)))
 INSTALLED := $(VENV)/.installed-test-$(STAMP)
-INSTALLED_BENCH := $(VENV)/.installed-bench-$(STAMP)
 
 PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); CI machines have 2 cores and most UI tests wait on I/O.
@@ -28,7 +27,7 @@ help:
 	@echo "make test    ruff check, then pytest (PYTEST_ARGS='-k name' to narrow)"
 	@echo "make lint    ruff check only"
 	@echo "make fmt     ruff format and ruff check --fix"
-	@echo "make bench   run the benchmarks (installs the bench extra)"
+	@echo "make bench   run the benchmarks (start-up, scale, idle; a few minutes)"
 	@echo "make clean   remove the venv, caches and build output"
 
 $(PY):
@@ -39,10 +38,6 @@ $(PY):
 $(INSTALLED): pyproject.toml | $(PY)
 	@rm -f $(VENV)/.installed-*
 	$(PIP) install -q -e '.[test]'
-	@touch $@
-
-$(INSTALLED_BENCH): pyproject.toml $(INSTALLED)
-	$(PIP) install -q -e '.[test,bench]'
 	@touch $@
 
 install: $(INSTALLED)
@@ -61,14 +56,8 @@ fmt: $(INSTALLED)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(INSTALLED_BENCH)
-	@if [ -f benchmarks/run.py ]; then \
-		$(PY) benchmarks/run.py; \
-	elif [ -f benchmarks/__main__.py ]; then \
-		$(PY) -m benchmarks; \
-	else \
-		echo "no benchmarks yet (benchmarks/run.py does not exist)"; \
-	fi
+bench: $(INSTALLED)
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache snapshot_report.html
