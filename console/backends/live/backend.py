@@ -206,6 +206,21 @@ def local_host_names() -> frozenset[str]:
     return frozenset(names | {name.split(".")[0] for name in names if name})
 
 
+def _kube_client_class(profile: Profile) -> type[KubeClient] | None:
+    """`KubeClient`, or None when the kubernetes package cannot be imported and the profile asks for no
+    Kubernetes (a Run:ai-only host); a profile that names a kubeconfig or context needs it."""
+    try:
+        from console.backends.live.kube import KubeClient
+    except ImportError as error:
+        if profile.kubeconfig is not None or profile.kube_context is not None:
+            raise ConfigError(
+                f"profiles.{profile.name}: Kubernetes is configured but the kubernetes package cannot be "
+                f"imported ({error})"
+            ) from None
+        return None
+    return KubeClient
+
+
 class LiveBackend:
     """Everything the console asks or does, against one live profile (Run:ai + Kubernetes + WEKA + NVML)."""
 
@@ -225,7 +240,6 @@ class LiveBackend:
         when they need them and never keep them. `insecure` (--insecure) turns TLS verification off for all
         three services; the profile's own `insecure` does too.
         """
-        from console.backends.live.kube import KubeClient
         from console.backends.live.runai import RunaiClient
         from console.backends.live.weka import WekaClient
         from console.backends.live.weka import tls_verify as weka_tls_verify
@@ -256,24 +270,30 @@ class LiveBackend:
                     **weka_options,
                 )
             kube_options: dict[str, Any] = {} if timeout is None else {"request_timeout": (timeout, timeout)}
-            try:
-                self.kube = KubeClient(
-                    profile.kubeconfig,
-                    profile.kube_context,
-                    ca_bundle=profile.ca_bundle,
-                    insecure=self.insecure,
-                    **kube_options,
-                )
-            except ConfigError as error:
-                if profile.kubeconfig is not None or profile.kube_context is not None:
-                    raise ConfigError(
-                        f"profiles.{profile.name}: the Kubernetes connection cannot be used: {error}"
-                    ) from None
-                # Nothing asked for: no default kubeconfig is a Run:ai-only setup, not a mistake.
+            kube_client_class = _kube_client_class(profile)
+            if kube_client_class is None:
                 self._kube_missing = (
-                    f"No Kubernetes access for profile {profile.name} ({error}); "
-                    "set kubeconfig or kube_context in the profile"
+                    f"No Kubernetes access for profile {profile.name} (kubernetes package missing)"
                 )
+            else:
+                try:
+                    self.kube = kube_client_class(
+                        profile.kubeconfig,
+                        profile.kube_context,
+                        ca_bundle=profile.ca_bundle,
+                        insecure=self.insecure,
+                        **kube_options,
+                    )
+                except ConfigError as error:
+                    if profile.kubeconfig is not None or profile.kube_context is not None:
+                        raise ConfigError(
+                            f"profiles.{profile.name}: the Kubernetes connection cannot be used: {error}"
+                        ) from None
+                    # Nothing asked for: no default kubeconfig is a Run:ai-only setup, not a mistake.
+                    self._kube_missing = (
+                        f"No Kubernetes access for profile {profile.name} ({error}); "
+                        "set kubeconfig or kube_context in the profile"
+                    )
         except BaseException:
             self._close_now()
             raise
