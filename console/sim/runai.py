@@ -20,12 +20,12 @@ Views are cached: a workload's frozen view is rebuilt only after the workload ch
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from console.data.errors import Conflict, Forbidden, Invalid, NotFound
 from console.model.identity import Identity, Role
+from console.model.names import is_dns1123_label
 from console.model.runai import (
     DRAIN_TAINT,
     TERMINAL_PHASES,
@@ -85,9 +85,6 @@ DEFAULT_RESEARCHER = "alice@acme.ai"
 SERVICE = "runai"
 DEFAULT_IMAGE = "nvcr.io/nvidia/pytorch:24.08-py3"
 
-DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-"""RFC 1123 label: what Kubernetes (and so Run:ai) accepts as a project or workload name."""
-
 LOG_CACHE_ENTRIES = 64
 """Log tails kept between calls (a follower polls every second; a new line comes every few seconds)."""
 
@@ -118,7 +115,7 @@ def _invalid(message: str, field: str) -> Invalid:
 
 def check_name(name: str, what: str) -> None:
     """Refuse names Kubernetes would refuse, saying what is allowed (field `name`)."""
-    if not name or len(name) > 63 or not DNS_LABEL.fullmatch(name):
+    if not is_dns1123_label(name):
         raise _invalid(
             f"{what} name {name!r} is not valid: use at most 63 lower-case letters, digits and '-', "
             "starting and ending with a letter or digit",

@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from console.data.errors import Conflict, Forbidden, Invalid, NotFound
 from console.model import Identity
+from console.model.names import WEKA_NAME_MAX_LENGTH, has_path_separator
 from console.sim.weka_units import GIB, format_bytes
 
 SERVICE = "weka"
@@ -24,9 +25,6 @@ FIELD_BUCKET = "obs_name"
 FIELD_LOCATOR = "locator"
 FIELD_SITE = "obs_site"
 FIELD_ACCESS_POINT = "access_point"
-
-MAX_NAME_LENGTH = 32
-"""Filesystem names: at most 32 characters, no `/` or `\\` (reference §10.2); snapshots too [I]."""
 
 MIN_TOTAL_CAPACITY_BYTES = GIB
 """`total_capacity` must be at least 1 GiB (reference §10.3)."""
@@ -65,11 +63,12 @@ def validate_name(name: str, what: str = "Filesystem") -> None:
     """Names appear in mount paths and CLI arguments, hence the length and separator rules."""
     if not name or not name.strip():
         invalid(f"{what} name must not be empty.", FIELD_NAME)
-    if len(name) > MAX_NAME_LENGTH:
+    if len(name) > WEKA_NAME_MAX_LENGTH:
         invalid(
-            f"{what} name {name!r} is {len(name)} characters; the limit is {MAX_NAME_LENGTH}.", FIELD_NAME
+            f"{what} name {name!r} is {len(name)} characters; the limit is {WEKA_NAME_MAX_LENGTH}.",
+            FIELD_NAME,
         )
-    if "/" in name or "\\" in name:
+    if has_path_separator(name):
         invalid(f"{what} name {name!r} must not contain '/' or '\\'.", FIELD_NAME)
 
 

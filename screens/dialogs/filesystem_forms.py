@@ -24,6 +24,7 @@ from console.model import (
     FilesystemSpec,
     ObjectStoreBucket,
 )
+from console.model.names import WEKA_NAME_MAX_LENGTH, has_path_separator
 from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes
 from console.ui.units import SIZE_EXAMPLE, SizeError, format_size_exact, parse_size
@@ -31,9 +32,6 @@ from screens.dialogs.form import FieldValue, FormField, FormScreen
 
 NO_BUCKET = "-"
 """The bucket choice that means none: SSD-only on create, detach on the tiering form."""
-
-MAX_NAME_LENGTH = 32
-"""WEKA filesystem and snapshot names: at most 32 characters, no `/` or `\\` (reference/weka.md §10.2)."""
 
 CAPACITY_FIELD_ALIASES: Mapping[str, str] = {
     "name": "name",
@@ -52,9 +50,9 @@ def validate_weka_name(value: FieldValue) -> str | None:
     name = str(value or "")
     if not name:
         return "A name is required."
-    if len(name) > MAX_NAME_LENGTH:
-        return f"At most {MAX_NAME_LENGTH} characters (this is {len(name)})."
-    if "/" in name or "\\" in name:
+    if len(name) > WEKA_NAME_MAX_LENGTH:
+        return f"At most {WEKA_NAME_MAX_LENGTH} characters (this is {len(name)})."
+    if has_path_separator(name):
         return "Must not contain '/' or '\\'."
     return None
 

@@ -12,7 +12,6 @@ Fields are one line each (compact inputs, label on the left) so a dozen fit on a
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -28,6 +27,7 @@ from textual.widgets.select import NoSelection
 from textual.worker import Worker
 
 from console.data.errors import BackendError, Conflict, Invalid
+from console.model.names import DNS_LABEL_MAX_LENGTH, is_dns1123_label
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.keymap import FORM_KEYS, bindings_for
@@ -39,9 +39,6 @@ FieldKind = Literal["text", "number", "select", "switch"]
 FieldValue = Any
 """What `FormScreen.values()` holds per field: `str` (text, number — stripped, parse it yourself or
 with `parse_number`), the chosen option's value or None (select), `bool` (switch: a yes/no checkbox)."""
-
-DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-DNS_LABEL_MAX = 63
 
 
 # -- validators: value -> error message or None ---------------------------------------------------------
@@ -58,9 +55,9 @@ def validate_dns1123_label(value: FieldValue) -> str | None:
     name = str(value or "")
     if not name:
         return "A name is required."
-    if len(name) > DNS_LABEL_MAX:
-        return f"At most {DNS_LABEL_MAX} characters (this is {len(name)})."
-    if not DNS_LABEL.fullmatch(name):
+    if len(name) > DNS_LABEL_MAX_LENGTH:
+        return f"At most {DNS_LABEL_MAX_LENGTH} characters (this is {len(name)})."
+    if not is_dns1123_label(name):
         return "Use lower-case letters, digits and '-', starting and ending with a letter or digit."
     return None
 
