@@ -48,7 +48,8 @@ from console.model.runai import (
     WorkloadSpec,
     WorkloadType,
 )
-from console.model.weka import Alert, AlertSeverity
+from console.model.runai_alerts import node_draining_alert, node_not_ready_alert, workload_degraded_alert
+from console.model.weka import Alert
 from console.sim.clock import Clock
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
@@ -693,44 +694,16 @@ class RunaiSim:
         for node in self.state.nodes.values():
             if node.status is not NodeStatus.READY:
                 alerts.append(
-                    Alert(
-                        type="NodeNotReady",
-                        title=f"Node {node.name} is {node.status.value}",
-                        description=(
-                            f"Kubelet on {node.name} stopped posting node status; "
-                            f"its {len(node.gpus)} GPUs in "
-                            f"node pool {node.pool} take no new work."
-                        ),
-                        severity=AlertSeverity.MAJOR,
-                        muted=False,
-                        raised_at=node.status_since,
-                        source=SERVICE,
-                    )
+                    node_not_ready_alert(node.name, node.status, len(node.gpus), node.pool, node.status_since)
                 )
             elif DRAIN_TAINT in node.taints:
-                alerts.append(
-                    Alert(
-                        type="NodeDraining",
-                        title=f"Node {node.name} is draining",
-                        description=f"{node.name} carries the runai=drain:NoExecute maintenance taint.",
-                        severity=AlertSeverity.INFO,
-                        muted=False,
-                        raised_at=node.status_since,
-                        source=SERVICE,
-                    )
-                )
+                alerts.append(node_draining_alert(node.name, node.status_since))
         for workload in self.state.workloads.values():
             if workload.phase is WorkloadPhase.DEGRADED:
                 project = self.state.projects[workload.project_id]
                 alerts.append(
-                    Alert(
-                        type="WorkloadDegraded",
-                        title=f"Workload {workload.name} is Degraded",
-                        description=f"{project.name}/{workload.name}: {workload.phase_message}",
-                        severity=AlertSeverity.WARNING,
-                        muted=False,
-                        raised_at=workload.phase_updated_at,
-                        source=SERVICE,
+                    workload_degraded_alert(
+                        project.name, workload.name, workload.phase_message, workload.phase_updated_at
                     )
                 )
         return alerts

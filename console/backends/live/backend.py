@@ -44,7 +44,6 @@ from console.config import ConfigError, Profile
 from console.data.errors import BackendError, Unavailable
 from console.model import (
     Alert,
-    AlertSeverity,
     ClusterInfo,
     Department,
     Filesystem,
@@ -69,6 +68,15 @@ from console.model import (
     WorkloadPhase,
     WorkloadSpec,
 )
+from console.model.runai_alerts import (
+    NODE_DRAINING,
+    NODE_NOT_READY,
+    node_draining_alert,
+    node_draining_title,
+    node_not_ready_alert,
+    node_not_ready_title,
+    workload_degraded_alert,
+)
 
 if TYPE_CHECKING:
     from console.backends.live.kube import KubeClient
@@ -89,8 +97,6 @@ LOG_WAIT_SECONDS = 2.0
 
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
-
-RUNAI_ALERT_SOURCE = "runai"
 
 
 async def _together(*calls: Awaitable[Any]) -> list[Any]:
@@ -136,7 +142,7 @@ def with_local_readings(gpu: GpuDevice, local: GpuDevice) -> GpuDevice:
 def runai_alerts(
     nodes: Sequence[Node], degraded: Sequence[Workload], first_seen: Mapping[tuple[str, str], datetime]
 ) -> list[Alert]:
-    """The Run:ai-side alerts, worded as the simulator words them (`console.sim.runai.RunaiSim.alerts`).
+    """The Run:ai-side alerts, worded as the simulator words them (`console.model.runai_alerts`).
 
     `first_seen` gives each node alert's time (keyed by type and title); a degraded workload's alert is
     raised when its phase changed, which the API does say.
@@ -144,44 +150,17 @@ def runai_alerts(
     alerts: list[Alert] = []
     for node in nodes:
         if node.status is not NodeStatus.READY:
-            kind, title = "NodeNotReady", f"Node {node.name} is {node.status.value}"
+            raised_at = first_seen[(NODE_NOT_READY, node_not_ready_title(node.name, node.status))]
             alerts.append(
-                Alert(
-                    type=kind,
-                    title=title,
-                    description=(
-                        f"Kubelet on {node.name} stopped posting node status; its {node.gpu_count} GPUs in "
-                        f"node pool {node.node_pool} take no new work."
-                    ),
-                    severity=AlertSeverity.MAJOR,
-                    muted=False,
-                    raised_at=first_seen[(kind, title)],
-                    source=RUNAI_ALERT_SOURCE,
-                )
+                node_not_ready_alert(node.name, node.status, node.gpu_count, node.node_pool, raised_at)
             )
         elif node.draining:
-            kind, title = "NodeDraining", f"Node {node.name} is draining"
-            alerts.append(
-                Alert(
-                    type=kind,
-                    title=title,
-                    description=f"{node.name} carries the runai=drain:NoExecute maintenance taint.",
-                    severity=AlertSeverity.INFO,
-                    muted=False,
-                    raised_at=first_seen[(kind, title)],
-                    source=RUNAI_ALERT_SOURCE,
-                )
-            )
+            raised_at = first_seen[(NODE_DRAINING, node_draining_title(node.name))]
+            alerts.append(node_draining_alert(node.name, raised_at))
     for workload in degraded:
         alerts.append(
-            Alert(
-                type="WorkloadDegraded",
-                title=f"Workload {workload.name} is Degraded",
-                description=f"{workload.project_name}/{workload.name}: {workload.phase_message}",
-                severity=AlertSeverity.WARNING,
-                muted=False,
-                raised_at=workload.phase_updated_at,
-                source=RUNAI_ALERT_SOURCE,
+            workload_degraded_alert(
+                workload.project_name, workload.name, workload.phase_message, workload.phase_updated_at
             )
         )
     return alerts
@@ -192,9 +171,9 @@ def node_alert_keys(nodes: Sequence[Node]) -> list[tuple[str, str]]:
     keys = []
     for node in nodes:
         if node.status is not NodeStatus.READY:
-            keys.append(("NodeNotReady", f"Node {node.name} is {node.status.value}"))
+            keys.append((NODE_NOT_READY, node_not_ready_title(node.name, node.status)))
         elif node.draining:
-            keys.append(("NodeDraining", f"Node {node.name} is draining"))
+            keys.append((NODE_DRAINING, node_draining_title(node.name)))
     return keys
 
 
