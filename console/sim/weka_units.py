@@ -6,30 +6,22 @@ same way so the admin can compare them with what the screens show.
 
 from __future__ import annotations
 
-KIB = 1024
-MIB = 1024**2
-GIB = 1024**3
-TIB = 1024**4
-PIB = 1024**5
+from console.model.units import GIB, KIB, MIB, PIB, TIB, scale_binary
+
+__all__ = ["GB", "GIB", "KIB", "MB", "MIB", "PIB", "TB", "TIB", "format_bytes", "format_rate"]
 
 MB = 10**6
 GB = 10**9
 TB = 10**12
 
-_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
-
 
 def format_bytes(size: float) -> str:
     """`1.5 TiB`, `512 GiB`, `0 B`: at most one decimal, trailing zeros dropped."""
-    value = float(size)
-    index = 0
-    while abs(value) >= 1024 and index < len(_UNITS) - 1:
-        value /= 1024
-        index += 1
-    if index == 0:
+    value, unit = scale_binary(size)
+    if unit == "B":
         return f"{int(round(value))} B"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text} {_UNITS[index]}"
+    return f"{text} {unit}"
 
 
 def format_rate(bytes_per_second: float) -> str:

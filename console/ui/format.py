@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from console.model import GpuRequest, GpuRequestKind
+from console.model.units import BINARY_UNITS, scale_binary
 
 NOT_AVAILABLE = "—"
 """What a cell shows for a value the backend does not report (never a misleading 0)."""
 
 UNLIMITED_SYMBOL = "∞"
-
-_BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 
 def format_age(now: datetime, then: datetime | None) -> str:
@@ -70,13 +69,8 @@ def format_bytes(size_bytes: int | float | None) -> str:
     """Binary units, at most one decimal and no space: `512MiB`, `20GiB`, `1.5TiB`."""
     if size_bytes is None:
         return NOT_AVAILABLE
-    value = float(size_bytes)
-    unit_index = 0
-    while abs(value) >= 1024 and unit_index < len(_BYTE_UNITS) - 1:
-        value /= 1024
-        unit_index += 1
-    unit = _BYTE_UNITS[unit_index]
-    if unit_index == 0 or value >= 100 or value == int(value):
+    value, unit = scale_binary(size_bytes)
+    if unit == "B" or value >= 100 or value == int(value):
         return f"{value:.0f}{unit}"
     return f"{value:.1f}{unit}"
 
@@ -86,12 +80,8 @@ def format_bytes_pair(used_bytes: int | float | None, total_bytes: int | float) 
     total = format_bytes(total_bytes)
     if used_bytes is None:
         return f"{NOT_AVAILABLE}/{total}"
-    unit_index = 0
-    scaled_total = float(total_bytes)
-    while abs(scaled_total) >= 1024 and unit_index < len(_BYTE_UNITS) - 1:
-        scaled_total /= 1024
-        unit_index += 1
-    scaled_used = float(used_bytes) / (1024**unit_index)
+    _, unit = scale_binary(total_bytes)
+    scaled_used = float(used_bytes) / (1024 ** BINARY_UNITS.index(unit))
     if 0 < scaled_used < 0.05:
         return f"<0.1/{total}"
     used = (

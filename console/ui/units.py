@@ -13,13 +13,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from console.model.units import GIB, KIB, MIB, PIB, TIB
 from console.ui.format import format_bytes
-
-KIB = 1024
-MIB = KIB**2
-GIB = KIB**3
-TIB = KIB**4
-PIB = KIB**5
 
 UNIT_BYTES: dict[str, int] = {
     "b": 1,
