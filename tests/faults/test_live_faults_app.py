@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ from console.sim.http.serve import ServedSimulator, SimCredentials
 from console.sim.scenarios import build_simulator
 from console.ui.format import format_clock_time
 from screens.dialogs import ConfirmDialog
+from screens.gpus import GpusScreen
 from screens.nodes import NodesScreen
 from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
@@ -221,19 +223,21 @@ async def test_faults_on_the_workloads_route_leave_stale_rows_then_recover(
         assert app.is_running
 
 
-async def test_a_run_ai_only_profile_says_weka_is_not_configured(
+async def test_a_run_ai_only_insecure_profile_says_weka_is_not_configured(
     served: ServedSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No WEKA in the profile: WEKA screens say so, the header says WEKA is unknown, the rest works."""
+    """No WEKA in the profile: WEKA screens say so, the rest works; --insecure shows in the header."""
     text = served.profile_toml()
     text = "\n".join(line for line in text.splitlines() if not line.startswith("weka_"))
     path = tmp_path / "runai-only.toml"
     path.write_text(text, encoding="utf-8")
     profile = load_config_file(path, must_exist=True).select(None)
     assert profile is not None and not profile.has_weka
-    app = make_app(Config(demo=False, profile=profile, profile_name=profile.name, config_path=path))
+    config = Config(demo=False, profile=profile, profile_name=profile.name, config_path=path, insecure=True)
+    app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
         await workloads_table(pilot)
+        assert "INSECURE" in app.screen.header.render().plain  # --insecure is shown
         await pilot.press("6")
         await wait_until(pilot, lambda: app.screen.query(StaleBanner), "the filesystems screen")
         banner = app.screen.query_one(StaleBanner)
@@ -306,3 +310,33 @@ async def test_a_session_with_actions_writes_no_secret_anywhere(
         assert secret not in screen_text
         assert secret not in audit
         assert secret not in log
+
+
+async def test_without_kubernetes_or_a_gpu_driver_nodes_come_from_run_ai_and_the_gpu_panel_says_why(
+    served: ServedSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile naming no kubeconfig, on a machine with none and without NVML: not an error at start;
+    the nodes screen shows Run:ai's nodes and the GPU panel gives both reasons instead of rows."""
+    import kubernetes.config.kube_config
+
+    monkeypatch.setattr(kubernetes.config.kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(tmp_path / "none"))
+    monkeypatch.setitem(sys.modules, "pynvml", None)  # importing it fails, as without nvidia-ml-py
+    text = "\n".join(line for line in served.profile_toml().splitlines() if not line.startswith("kube"))
+    path = tmp_path / "no-kube.toml"
+    path.write_text(text, encoding="utf-8")
+    profile = load_config_file(path, must_exist=True).select(None)
+    assert profile is not None and profile.kubeconfig is None and profile.kube_context is None
+    app = make_app(Config(demo=False, profile=profile, profile_name=profile.name, config_path=path))
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_table(pilot)
+        await pilot.press("3")
+        await wait_until(pilot, lambda: isinstance(app.screen, NodesScreen), "the nodes screen")
+        nodes = app.screen.query_one(ResourceTable)
+        await wait_until(pilot, lambda: nodes.row_count == 11, "Run:ai's nodes")
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, GpusScreen), "the GPU panel")
+        banner = app.screen.query_one(StaleBanner)
+        await wait_until(pilot, lambda: "cannot load gpus" in banner.message, "the GPU panel's reason")
+        assert "No Kubernetes access for profile sim" in banner.message
+        assert "nvidia-ml-py" in banner.message and "GPU panel is unavailable" in banner.message
+        assert app.is_running
