@@ -17,7 +17,7 @@ from console.ui.action_runner import run_action
 from console.ui.format import format_age, format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
 from screens.base import ResourceScreen
-from screens.dialogs import TypeNameDialog
+from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
 from screens.snapshots import SnapshotsScreen
 from widgets.bars import capacity_bar
@@ -177,17 +177,15 @@ class FilesystemsScreen(ResourceScreen):
             plural = "snapshot" if filesystem.snapshot_count == 1 else "snapshots"
             explanation.append(f"\nIt still has {filesystem.snapshot_count} {plural}.")
 
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                backend = self.context.backend
-                run_action(
-                    self,
-                    f"Delete filesystem {filesystem.name}",
-                    lambda: backend.delete_filesystem(filesystem.uid),
-                    refresh=("filesystems", "snapshots"),
-                    success=f"Filesystem {filesystem.name} is being deleted.",
-                )
-
-        self.app.push_screen(
-            TypeNameDialog(f"Delete {filesystem.name}", explanation, filesystem.name), answered
+        backend = self.context.backend
+        confirm_then(
+            self,
+            TypeNameDialog(f"Delete {filesystem.name}", explanation, filesystem.name),
+            lambda: run_action(
+                self,
+                f"Delete filesystem {filesystem.name}",
+                lambda: backend.delete_filesystem(filesystem.uid),
+                refresh=("filesystems", "snapshots"),
+                success=f"Filesystem {filesystem.name} is being deleted.",
+            ),
         )

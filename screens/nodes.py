@@ -19,7 +19,7 @@ from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpu_sum
 from console.ui.keymap import NODE_KEYS
 from screens.base import ResourceScreen
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog, confirm_then
 from screens.gpus import GpusScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
@@ -198,20 +198,20 @@ class NodesScreen(ResourceScreen):
             return
         name = node.name
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._run_node_action(
-                    f"Cordon {name}",
-                    lambda: self.context.backend.cordon_node(name),
-                    f"{name} cordoned: no new work lands there",
-                )
-
         body = [
             Text.assemble(
                 "No new work will be scheduled on ", (name, "bold"), "; running work stays.", end=""
             )
         ]
-        self.app.push_screen(ConfirmDialog(f"Cordon {name}?", body, "Cordon"), confirmed)
+        confirm_then(
+            self,
+            ConfirmDialog(f"Cordon {name}?", body, "Cordon"),
+            lambda: self._run_node_action(
+                f"Cordon {name}",
+                lambda: self.context.backend.cordon_node(name),
+                f"{name} cordoned: no new work lands there",
+            ),
+        )
 
     def action_uncordon_node(self) -> None:
         """`u`: let work land on the node again (harmless, so no question)."""
@@ -237,14 +237,6 @@ class NodesScreen(ResourceScreen):
         name = node.name
         backend = self.context.backend
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._run_node_action(
-                    f"Drain {name}",
-                    lambda: backend.drain_node(name),
-                    f"{name} draining: preemptible work moves off",
-                )
-
         async def ask() -> None:
             try:
                 workloads = await backend.workloads()
@@ -252,8 +244,15 @@ class NodesScreen(ResourceScreen):
                 self.notify(str(error), title=f"Cannot list the workloads on {name}", severity="error")
                 return
             on_node = [w for w in workloads if name in w.node_names and not w.is_terminal]
-            dialog = ConfirmDialog(f"Drain {name}?", drain_body(name, on_node), "Drain", danger=True)
-            self.app.push_screen(dialog, confirmed)
+            confirm_then(
+                self,
+                ConfirmDialog(f"Drain {name}?", drain_body(name, on_node), "Drain", danger=True),
+                lambda: self._run_node_action(
+                    f"Drain {name}",
+                    lambda: backend.drain_node(name),
+                    f"{name} draining: preemptible work moves off",
+                ),
+            )
 
         self.run_worker(ask, group=ACTION_WORKER_GROUP, exit_on_error=False)
 

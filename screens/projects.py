@@ -19,7 +19,7 @@ from console.ui.action_runner import ACTION_WORKER_GROUP, run_action
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
 from screens.base import ResourceScreen
-from screens.dialogs import TypeNameDialog
+from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.project_quota import PROJECT_RESOURCES, CreateProjectForm, EditQuotaForm
 from screens.workloads import WorkloadsScreen
 from widgets.bars import capacity_bar
@@ -233,18 +233,15 @@ class ProjectsScreen(ResourceScreen):
             end="",
         )
 
-        def confirmed(typed_correctly: bool | None) -> None:
-            if not typed_correctly:
-                return
-            backend = self.context.backend
-            run_action(
+        backend = self.context.backend
+        confirm_then(
+            self,
+            TypeNameDialog(f"Delete project {project.name}", explanation, project.name),
+            lambda: run_action(
                 self,
                 f"Delete project {project.name}",
                 lambda: backend.delete_project(project.id),
                 refresh=(*PROJECT_RESOURCES, "workloads"),
                 success=f"Project {project.name} is being deleted",
-            )
-
-        self.app.push_screen(
-            TypeNameDialog(f"Delete project {project.name}", explanation, project.name), confirmed
+            ),
         )

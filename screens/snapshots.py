@@ -21,7 +21,7 @@ from console.ui.context import ConsoleContext
 from console.ui.format import format_age
 from console.ui.keymap import SNAPSHOT_KEYS
 from screens.base import ResourceScreen
-from screens.dialogs import ConfirmDialog, TypeNameDialog
+from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm
 from widgets.bars import progress_bar
 from widgets.resource_table import Column, Row
@@ -187,19 +187,17 @@ class SnapshotsScreen(ResourceScreen):
         if snapshot.stow_status is StowStatus.SYNCHRONIZED:
             lines.append("Its upload in a local bucket is deleted too; a remote bucket keeps its copy.")
 
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                backend = self.context.backend
-                run_action(
-                    self,
-                    f"Delete snapshot {snapshot.name}",
-                    lambda: backend.delete_snapshot(snapshot.uid),
-                    refresh=("snapshots", "filesystems"),
-                    success=f"Snapshot {snapshot.name} of {snapshot.filesystem_name} is being deleted.",
-                )
-
-        self.app.push_screen(
-            ConfirmDialog(f"Delete {snapshot.name}", lines, confirm_label="Delete", danger=True), answered
+        backend = self.context.backend
+        confirm_then(
+            self,
+            ConfirmDialog(f"Delete {snapshot.name}", lines, confirm_label="Delete", danger=True),
+            lambda: run_action(
+                self,
+                f"Delete snapshot {snapshot.name}",
+                lambda: backend.delete_snapshot(snapshot.uid),
+                refresh=("snapshots", "filesystems"),
+                success=f"Snapshot {snapshot.name} of {snapshot.filesystem_name} is being deleted.",
+            ),
         )
 
     def action_restore_snapshot(self) -> None:
@@ -220,18 +218,18 @@ class SnapshotsScreen(ResourceScreen):
             end="",
         )
 
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                backend = self.context.backend
-                run_action(
-                    self,
-                    f"Restore {fs_name} from {snapshot.name}",
-                    lambda: backend.restore_snapshot(snapshot.uid),
-                    refresh=("filesystems", "snapshots"),
-                    success=f"Filesystem {fs_name} restored from snapshot {snapshot.name}.",
-                )
-
-        self.app.push_screen(TypeNameDialog(f"Restore {fs_name}", explanation, fs_name), answered)
+        backend = self.context.backend
+        confirm_then(
+            self,
+            TypeNameDialog(f"Restore {fs_name}", explanation, fs_name),
+            lambda: run_action(
+                self,
+                f"Restore {fs_name} from {snapshot.name}",
+                lambda: backend.restore_snapshot(snapshot.uid),
+                refresh=("filesystems", "snapshots"),
+                success=f"Filesystem {fs_name} restored from snapshot {snapshot.name}.",
+            ),
+        )
 
     def action_upload_snapshot(self) -> None:
         """Start a snap-to-object upload; the API refuses what cannot upload (writable, untiered, busy)."""

@@ -18,7 +18,7 @@ from console.model import Workload, WorkloadPhase
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from screens.describe import DescribeScreen
-from screens.dialogs.confirm import BodyLine, ConfirmDialog
+from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
 from screens.logs import LogsScreen
 
 CHANGING_ACTIONS = frozenset({"submit_workload", "suspend_workload", "resume_workload", "delete_workload"})
@@ -77,11 +77,7 @@ class WorkloadActions:
         *,
         danger: bool = False,
     ) -> None:
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                run()
-
-        self._screen().app.push_screen(ConfirmDialog(title, body, confirm_label, danger=danger), answered)
+        confirm_then(self._screen(), ConfirmDialog(title, body, confirm_label, danger=danger), run)
 
     # -- actions -----------------------------------------------------------------------------------
     def action_suspend_workload(self) -> None:

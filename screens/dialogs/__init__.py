@@ -4,8 +4,8 @@ Action screens build on these instead of writing their own modals, so every dest
 the same way and every form keeps the user's input when the backend refuses it.
 """
 
-from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.confirm import ConfirmDialog, confirm_then
 from screens.dialogs.form import FormField, FormScreen
 from screens.dialogs.type_name import TypeNameDialog
 
-__all__ = ["ConfirmDialog", "FormField", "FormScreen", "TypeNameDialog"]
+__all__ = ["ConfirmDialog", "FormField", "FormScreen", "TypeNameDialog", "confirm_then"]

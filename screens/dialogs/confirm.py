@@ -6,18 +6,31 @@ change (the workloads a drain moves) so the user answers knowing the blast radiu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from console.ui.keymap import CONFIRM_KEYS, bindings_for
 
 BodyLine = str | Text
 """A line of the body; plain strings are shown literally (never parsed as markup)."""
+
+
+def confirm_then(screen: Screen[object], dialog: ModalScreen[bool], then: Callable[[], object]) -> None:
+    """Show `dialog` (a `ConfirmDialog` or `TypeNameDialog`) over `screen`; call `then()` only on a yes.
+
+    Every asking action pushes its question the same way, so a no (or esc) never runs anything.
+    """
+
+    def answered(confirmed: bool | None) -> None:
+        if confirmed:
+            then()
+
+    screen.app.push_screen(dialog, answered)
 
 
 def as_text(line: BodyLine) -> Text:
