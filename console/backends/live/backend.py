@@ -284,6 +284,7 @@ class LiveBackend:
         self._gpu_models: dict[str, str | None] = {}
         self._namespaces: dict[str, str] = {}
         self._alerts_first_seen: dict[tuple[str, str], datetime] = {}
+        self._kube_nodes_failure: str | None = None
         self._closed = False
 
     def _close_now(self) -> None:
@@ -350,10 +351,14 @@ class LiveBackend:
             return None
         try:
             await self._ensure_kube_pools()
-            return await self.kube.nodes()
+            nodes = await self.kube.nodes()
         except BackendError as error:
-            logger.warning("Kubernetes nodes unavailable, showing Run:ai's view only: %s", error)
+            if str(error) != self._kube_nodes_failure:  # once per cause, not every poll
+                logger.warning("Kubernetes nodes unavailable, showing Run:ai's view only: %s", error)
+            self._kube_nodes_failure = str(error)
             return None
+        self._kube_nodes_failure = None
+        return nodes
 
     async def nodes(self) -> Sequence[Node]:
         runai_nodes, kube_nodes = await _together(self.runai.nodes(), self._kube_nodes())
@@ -384,7 +389,6 @@ class LiveBackend:
             if nvml_reason:
                 reasons.append(nvml_reason)
             raise Unavailable("; ".join(reasons), service="kubernetes")
-        await self._ensure_kube_pools()
         gpus = await self.kube.gpus(node_name)
         if any(gpu.node_name not in self._gpu_models for gpu in gpus):
             self._gpu_models.update({node.name: node.gpu_model for node in await self.runai.nodes()})
