@@ -465,3 +465,57 @@ async def test_weka_actions(twins: Twins) -> None:
     for seconds in (30, 600):
         twins.advance(seconds)
         twins.assert_same_simulators()
+
+
+class FakeReader:
+    """An `NvmlGpuReader` stand-in for a host that is the node `dgx-a100-01` (no driver needed)."""
+
+    def available(self) -> bool:
+        return True
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def read(self, node_name: str) -> list[GpuDevice]:
+        return [
+            GpuDevice(
+                node_name,
+                index,
+                f"GPU-local-{index}",
+                "NVIDIA A100-SXM4-80GB",
+                81920,
+                1000 + index,
+                50.0,
+                40.0,
+                300.0,
+            )
+            for index in range(8)
+        ]
+
+    def close(self) -> None:
+        return None
+
+
+async def test_this_hosts_gpus_carry_its_nvml_readings(
+    shared_served: ServedSimulator, shared_demo: DemoBackend, tmp_path: Path
+) -> None:
+    backend = LiveBackend(
+        profile_of(shared_served, tmp_path),
+        local_node_names=frozenset({"dgx-a100-01"}),
+        nvml_reader=FakeReader(),  # type: ignore[arg-type]
+    )
+    try:
+        gpus = await backend.gpus()
+    finally:
+        await backend.aclose()
+    expected = await shared_demo.gpus()
+    local = [gpu for gpu in gpus if gpu.node_name == "dgx-a100-01"]
+    assert [(gpu.uuid, gpu.memory_used_mib, gpu.power_watts) for gpu in local] == [
+        (f"GPU-local-{index}", 1000 + index, 300.0) for index in range(8)
+    ]
+    # The holders still come from Kubernetes; every other node's GPUs are as without NVML.
+    assert [gpu.allocations for gpu in local] == [
+        gpu.allocations for gpu in expected if gpu.node_name == "dgx-a100-01"
+    ]
+    others = [gpu for gpu in gpus if gpu.node_name != "dgx-a100-01"]
+    assert comparable(others) == comparable([gpu for gpu in expected if gpu.node_name != "dgx-a100-01"])

@@ -211,13 +211,15 @@ class LiveBackend:
         environ: Mapping[str, str] | None = None,
         use_nvml: bool = True,
         local_node_names: frozenset[str] | None = None,
+        nvml_reader: NvmlGpuReader | None = None,
     ) -> None:
         """Build the clients (no request is sent yet); raises `ConfigError` for what the user must fix.
 
         The secrets are read once here only to fail before the screen opens when an environment variable
         is unset or a file unreadable (the message names the profile key); the clients read them again
         when they need them and never keep them. `insecure` (--insecure) turns TLS verification off for all
-        three services; the profile's own `insecure` does too.
+        three services; the profile's own `insecure` does too. `local_node_names` (default: this host's
+        names) says which node's GPUs NVML reads; `nvml_reader` replaces the real reader (tests).
         """
         from console.backends.live.runai import RunaiClient
         from console.backends.live.weka import WekaClient
@@ -277,7 +279,7 @@ class LiveBackend:
             self._close_now()
             raise
         self._use_nvml = use_nvml
-        self._nvml: NvmlGpuReader | None = None
+        self._nvml: NvmlGpuReader | None = nvml_reader
         self._local_names = local_node_names if local_node_names is not None else local_host_names()
         self._identity: tuple[Identity, float] | None = None
         self._pools_known = False
