@@ -181,8 +181,9 @@ def local_host_names() -> frozenset[str]:
     """The names a Kubernetes node running this process would have (the hostname, short and long)."""
     names = {socket.gethostname()}
     with contextlib.suppress(OSError):
-        names.add(socket.getfqdn())
-    return frozenset(names | {name.split(".")[0] for name in names if name})
+        names.add(socket.getfqdn())  # "localhost" on hosts without a resolvable name: not a node's name
+    names |= {name.split(".")[0] for name in names if name}
+    return frozenset(name for name in names if name and name not in ("localhost", "localhost.localdomain"))
 
 
 def _kube_client_class(profile: Profile) -> type[KubeClient] | None:
