@@ -112,3 +112,17 @@ def test_sim_serve_help_and_usage_errors() -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--clock-speed" in result.stderr
     assert result.stdout == ""
+
+
+def test_importing_the_server_and_the_live_backend_loads_no_client_library() -> None:
+    """httpx, kubernetes and pynvml load when a LiveBackend is built, not when its module is imported."""
+    probe = (
+        "import sys, console.cli, console.sim.http.serve, console.backends.live.backend; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'httpx', 'kubernetes', 'pynvml', 'textual', 'rich'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
