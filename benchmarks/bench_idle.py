@@ -53,7 +53,7 @@ def main(seconds: float | None = None) -> bool:
     frozen_cpu, frozen_bytes = measure("0", seconds)
     ok = live_cpu <= 2.0 and frozen_cpu <= 0.5 and frozen_bytes == 0
     print(
-        f"idle ({seconds:.0f} s on the opening workloads screen): default refresh {live_cpu:.2f} % of a core, "
+        f"idle ({seconds:.0f} s on the workloads screen): default refresh {live_cpu:.2f} % of a core, "
         f"{live_bytes} B written (goal <= 2 %); frozen clock {frozen_cpu:.2f} % of a core, "
         f"{frozen_bytes} B written (goal <= 0.5 %, 0 B) -> {'OK' if ok else 'MISSED'}"
     )

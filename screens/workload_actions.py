@@ -17,9 +17,7 @@ from textual.screen import Screen
 from console.model import Workload, WorkloadPhase
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
-from screens.describe import DescribeScreen
 from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
-from screens.logs import LogsScreen
 
 CHANGING_ACTIONS = frozenset({"submit_workload", "suspend_workload", "resume_workload", "delete_workload"})
 """Actions that change the cluster: dimmed in read-only mode."""
@@ -27,6 +25,19 @@ WORKLOAD_ACTIONS = frozenset({*CHANGING_ACTIONS, "show_logs", "describe_workload
 
 WORKLOAD_RESOURCES = ("workloads",)
 """What a workload action changes, refreshed at once after it (the header's GPU totals come too)."""
+
+
+def _logs_screen() -> type[Screen[None]]:
+    """The logs view, imported when first opened (it is not on the start-up path)."""
+    from screens.logs import LogsScreen
+
+    return LogsScreen
+
+
+def _describe_screen() -> type[Screen[None]]:
+    from screens.describe import DescribeScreen
+
+    return DescribeScreen
 
 
 def workload_line(workload: Workload) -> Text:
@@ -151,12 +162,12 @@ class WorkloadActions:
         workload = self._workload_or_say_so()
         if workload is not None:
             self._screen().app.push_screen(
-                LogsScreen(self.context, workload_id=workload.id, workload_name=workload.name)
+                _logs_screen()(self.context, workload_id=workload.id, workload_name=workload.name)
             )
 
     def action_describe_workload(self) -> None:
         workload = self._workload_or_say_so()
         if workload is not None:
             self._screen().app.push_screen(
-                DescribeScreen(self.context, workload_id=workload.id, workload_name=workload.name)
+                _describe_screen()(self.context, workload_id=workload.id, workload_name=workload.name)
             )

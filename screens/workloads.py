@@ -25,9 +25,7 @@ from console.ui.format import format_age, format_gpu_request, format_gpus
 from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
-from screens.dialogs.submit_workload import SubmitWorkloadForm
 from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
-from screens.workload_detail import WorkloadDetailScreen
 from widgets.resource_table import Column, Row
 
 TYPE_ABBREVIATIONS = {
@@ -116,6 +114,8 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         )
 
     def open_detail(self, key: str) -> None:
+        from screens.workload_detail import WorkloadDetailScreen  # on first use, not at start-up
+
         self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=key))
 
     def resources_changed(self) -> None:
@@ -155,6 +155,8 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
             return
         current = self.selected_workload()
         project_name = self.project_name or (current.project_name if current is not None else None)
+        from screens.dialogs.submit_workload import SubmitWorkloadForm  # on first use, not at start-up
+
         form = SubmitWorkloadForm(
             self.context, projects=projects, node_pools=pools, project_name=project_name
         )

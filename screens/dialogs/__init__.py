@@ -4,8 +4,30 @@ Action screens build on these instead of writing their own modals, so every dest
 the same way and every form keeps the user's input when the backend refuses it.
 """
 
-from screens.dialogs.confirm import ConfirmDialog, confirm_then
-from screens.dialogs.form import FormField, FormScreen
-from screens.dialogs.type_name import TypeNameDialog
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from screens.dialogs.confirm import ConfirmDialog, confirm_then
+    from screens.dialogs.form import FormField, FormScreen
+    from screens.dialogs.type_name import TypeNameDialog
 
 __all__ = ["ConfirmDialog", "FormField", "FormScreen", "TypeNameDialog", "confirm_then"]
+
+_HOMES = {
+    "ConfirmDialog": "screens.dialogs.confirm",
+    "confirm_then": "screens.dialogs.confirm",
+    "FormField": "screens.dialogs.form",
+    "FormScreen": "screens.dialogs.form",
+    "TypeNameDialog": "screens.dialogs.type_name",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a dialog's module when it is first asked for: importing `screens.dialogs.confirm` (on the
+    start-up path) then does not load the forms and their widgets."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
