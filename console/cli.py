@@ -273,7 +273,9 @@ def build_backend(config: Config) -> Backend:
         # Imported here, in the worker thread that builds it, so the first frame does not wait for it.
         from console.sim.scenarios import build_simulator
 
-        return build_simulator(config.scenario, config.seed, start=start)
+        simulator = build_simulator(config.scenario, config.seed, start=start)
+        simulator.warm_caches()  # here, off the event loop, rather than on the first fetches
+        return simulator
 
     demo = DemoBackend(
         simulator_factory, user=config.user, role=config.role, clock_speed=config.clock_speed, start=start
