@@ -7,6 +7,7 @@ one. All data comes from the `Backend` through the `Store`; nothing here fetches
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from collections.abc import Iterator, Mapping
@@ -17,6 +18,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import BindingType
 
+from console import DEFAULT_GC_THRESHOLD
 from console.config import Config
 from console.data.backend import Backend
 from console.data.store import Store
@@ -61,6 +63,11 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "weka": "screens.weka_overview:WekaOverviewScreen",
     }
 )
+
+
+def restore_gc_threshold() -> None:
+    """Back to Python's collector settings once the first frame is up (see `console.STARTUP_GC_THRESHOLD`)."""
+    gc.set_threshold(*DEFAULT_GC_THRESHOLD)
 
 
 def home_relative(path: Path) -> str:
@@ -109,6 +116,7 @@ class RwcApp(App[None]):
         # After the first frame: the first fetch builds the demo simulator (or opens connections),
         # which would otherwise compete with painting the chrome the user is waiting for.
         self.call_after_refresh(self.store.start)
+        self.call_after_refresh(restore_gc_threshold)
 
     async def on_unmount(self) -> None:
         """Stop polling, then close the backend's connections (the app runs the loop they live on)."""

@@ -243,7 +243,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     )
 
 
-def build_backend(config: Config) -> Backend:
+def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
     """The one place that picks a backend, then wraps it: read-only refusal inside, the audit outside.
 
     The audit is outermost so refused attempts are recorded too. Imports are local so `rwc --help`
@@ -278,7 +278,12 @@ def build_backend(config: Config) -> Backend:
         return simulator
 
     demo = DemoBackend(
-        simulator_factory, user=config.user, role=config.role, clock_speed=config.clock_speed, start=start
+        simulator_factory,
+        user=config.user,
+        role=config.role,
+        clock_speed=config.clock_speed,
+        start=start,
+        freeze_gc=long_lived,
     )
     audit_user: str | None = None  # the demo's default user, known once the simulator is built
     if config.user is not None:
@@ -360,9 +365,9 @@ def run_sim(argv: Sequence[str]) -> int:
     return run_until_stopped(served, config_out=config_out)
 
 
-def make_app(config: Config) -> RwcApp:
+def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:
     """The app exactly as `rwc` runs it: the one factory for the CLI, the UI tests and the snapshot apps."""
-    backend = build_backend(config)
+    backend = build_backend(config, long_lived=long_lived)
     from console.app import RwcApp
 
     return RwcApp(backend=backend, config=config)
@@ -411,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments[:1] == ["sim"]:
             return run_sim(arguments[1:])
         config = parse_args(arguments)
-        app = make_app(config)
+        app = make_app(config, long_lived=True)
         log.info(
             "starting rwc %s (%s)", __version__, "demo" if config.demo else f"profile {config.profile_name}"
         )

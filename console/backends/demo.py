@@ -7,6 +7,7 @@ It follows real time (scaled by `clock_speed`) so the demo cluster lives on scre
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
@@ -58,9 +59,13 @@ class DemoBackend:
         clock_speed: float = 1.0,
         profile_name: str = "demo",
         start: datetime | None = None,
+        freeze_gc: bool = False,
     ) -> None:
         """`simulator` may be a factory: it then runs on first use, in a thread, so the first frame
-        paints before the simulator is imported and built; `start` is its clock's start until then."""
+        paints before the simulator is imported and built; `start` is its clock's start until then.
+        `freeze_gc` (the `rwc` process, not tests that build many) exempts the built simulator from the
+        garbage collector."""
+        self._freeze_gc = freeze_gc
         self._simulator: Simulator | None = None
         self._factory: Callable[[], Simulator] | None = None
         if callable(simulator):
@@ -92,6 +97,10 @@ class DemoBackend:
         if self._simulator is None:
             self._simulator = simulator
             self._last_sync = time.monotonic()
+            if self._freeze_gc:
+                # The simulator's objects live as long as the process: keep the collector from rescanning
+                # them (with the `large` scenario a full collection would pause the UI ~0.2 s).
+                gc.freeze()
 
     @property
     def identity_now(self) -> Identity:

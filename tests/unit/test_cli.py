@@ -196,7 +196,7 @@ def test_live_profile_builds_the_audited_live_backend(
 def test_internal_error_is_one_line_with_traceback_in_the_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken_factory(config: Config) -> object:
+    def broken_factory(config: Config, **options: object) -> object:
         raise ZeroDivisionError("boom\nsecond line")
 
     monkeypatch.setattr(cli, "make_app", broken_factory)
@@ -398,7 +398,7 @@ def test_make_app_passes_backend_and_config(monkeypatch: pytest.MonkeyPatch) -> 
     fake_module.RwcApp = FakeApp  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "console.app", fake_module)
     sentinel_backend = object()
-    monkeypatch.setattr(cli, "build_backend", lambda config: sentinel_backend)
+    monkeypatch.setattr(cli, "build_backend", lambda config, **options: sentinel_backend)
     config = Config(clock_speed=0.0)
     app = cli.make_app(config)
     assert isinstance(app, FakeApp)

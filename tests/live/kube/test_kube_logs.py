@@ -135,12 +135,14 @@ async def test_closing_a_follow_ends_the_servers_stream(kube_env: KubeEnv, clien
     namespace, pod = pod_of(kube_env, workload)
     follow = client.workload_logs(namespace, pod, follow=True, tail_lines=1)
     await asyncio.wait_for(anext(follow), FOLLOW_WAIT_SECONDS)
-    assert server_request_threads() == 1
+    # Counted relative to now: other tests' request threads may still be finishing in this process.
+    streaming = server_request_threads()
+    assert streaming >= 1
     await follow.aclose()
-    deadline = time.monotonic() + 3.0
-    while server_request_threads() and time.monotonic() < deadline:
+    deadline = time.monotonic() + 10.0
+    while server_request_threads() >= streaming and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-    assert server_request_threads() == 0
+    assert server_request_threads() < streaming
 
 
 def server_request_threads() -> int:
