@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from console.data.store import ResourceState
 from console.ui.context import ConsoleContext
@@ -25,6 +25,7 @@ from console.ui.prompts import CommandLine, FilterLine, PromptBar
 from console.ui.resources import SUMMARY, HeaderSummary
 from console.ui.store_bridge import StoreUpdated
 from widgets.header import RwcHeader
+from widgets.key_bar import KeyBar
 from widgets.resource_table import Column, ResourceTable, Row, RowCache
 from widgets.stale_banner import StaleBanner
 
@@ -70,9 +71,9 @@ class RwcScreen(Screen[None]):
         yield StaleBanner()
         yield from self.compose_body()
         yield PromptBar(":", CommandLine(id="command-line"), id="command-bar")
-        # No "^p palette" block: at 80 columns it pushes ": Command ? Help q Quit" off the line;
+        # No "^p palette" hint: at 80 columns it pushes ": Command ? Help q Quit" off the line;
         # `?` lists ctrl+p with every other key.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

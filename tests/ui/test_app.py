@@ -28,6 +28,7 @@ from screens.nodes import NodesScreen
 from screens.projects import ProjectsScreen
 from screens.workloads import WorkloadsScreen
 from widgets.header import RwcHeader
+from widgets.key_bar import KeyBar
 from widgets.resource_table import ResourceTable
 from widgets.stale_banner import StaleBanner
 
@@ -93,6 +94,50 @@ async def test_read_only_badge_with_read_only_config() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await workloads_loaded(pilot)
         assert "READ-ONLY" in header_text(app)
+
+
+# -- the key bar ----------------------------------------------------------------------------------
+
+
+def key_bar(app: RwcApp) -> KeyBar:
+    return app.screen.query_one(KeyBar)
+
+
+async def test_key_bar_lists_the_screens_keys_and_follows_focus() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await wait_until(pilot, lambda: bool(key_bar(app).hints), "the key bar")
+        line = key_bar(app).render().plain
+        assert "/ Filter" in line and "l Logs" in line and "q Quit" in line
+        assert len(line.rstrip()) <= SIZE[0]
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: "Keep filter" in key_bar(app).render().plain, "the filter's keys")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "l Logs" in key_bar(app).render().plain, "the table's keys again")
+
+
+async def test_key_bar_dims_write_keys_in_read_only_mode() -> None:
+    app = make_app(demo_config(read_only=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await wait_until(pilot, lambda: bool(key_bar(app).hints), "the key bar")
+        enabled = {hint.description: hint.enabled for hint in key_bar(app).hints}
+        assert enabled["Logs"] and enabled["Filter"]
+        assert not enabled["Delete"] and not enabled["Suspend"]
+        line = key_bar(app).render()
+        delete_at = line.plain.index("Delete")
+        assert any(span.start <= delete_at < span.end and "dim" in str(span.style) for span in line.spans)
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        await wait_until(pilot, lambda: bool(key_bar(app).hints), "the key bar")
+        column = key_bar(app).render().plain.index("Help")
+        await pilot.click(KeyBar, offset=(column, 0))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help from a click")
 
 
 # -- keys: help, command line, palette, quit --------------------------------------------------------
