@@ -119,4 +119,3 @@ def hints_for(screen: Screen[object], key_display: Callable[[Binding], str]) -> 
         seen_actions.add(binding.action)
         hints.append(KeyHint(binding.key, key_display(binding), binding.description, enabled))
     return tuple(hints)
-
