@@ -13,32 +13,32 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from console.model import (
-    Alert,
-    ClusterInfo,
-    Department,
-    Filesystem,
-    FilesystemFromSnapshotSpec,
-    FilesystemGroup,
-    FilesystemSpec,
-    GpuDevice,
-    Identity,
-    Node,
-    NodePool,
-    ObjectStoreBucket,
-    PoolQuota,
-    Project,
-    Role,
-    Snapshot,
-    SnapshotSpec,
-    WekaCluster,
-    WekaMetricsSample,
-    Workload,
-    WorkloadFilter,
-    WorkloadSpec,
-)
+from console.model import Role
 
 if TYPE_CHECKING:
+    from console.model import (
+        Alert,
+        ClusterInfo,
+        Department,
+        Filesystem,
+        FilesystemFromSnapshotSpec,
+        FilesystemGroup,
+        FilesystemSpec,
+        GpuDevice,
+        Identity,
+        Node,
+        NodePool,
+        ObjectStoreBucket,
+        PoolQuota,
+        Project,
+        Snapshot,
+        SnapshotSpec,
+        WekaCluster,
+        WekaMetricsSample,
+        Workload,
+        WorkloadFilter,
+        WorkloadSpec,
+    )
     from console.sim.simulator import Simulator
 
 MAX_CATCH_UP_SECONDS = 300.0

@@ -9,31 +9,32 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from console.model import (
-    Alert,
-    ClusterInfo,
-    Department,
-    Filesystem,
-    FilesystemFromSnapshotSpec,
-    FilesystemGroup,
-    FilesystemSpec,
-    GpuDevice,
-    Identity,
-    Node,
-    NodePool,
-    ObjectStoreBucket,
-    PoolQuota,
-    Project,
-    Snapshot,
-    SnapshotSpec,
-    WekaCluster,
-    WekaMetricsSample,
-    Workload,
-    WorkloadFilter,
-    WorkloadSpec,
-)
+if TYPE_CHECKING:
+    from console.model import (
+        Alert,
+        ClusterInfo,
+        Department,
+        Filesystem,
+        FilesystemFromSnapshotSpec,
+        FilesystemGroup,
+        FilesystemSpec,
+        GpuDevice,
+        Identity,
+        Node,
+        NodePool,
+        ObjectStoreBucket,
+        PoolQuota,
+        Project,
+        Snapshot,
+        SnapshotSpec,
+        WekaCluster,
+        WekaMetricsSample,
+        Workload,
+        WorkloadFilter,
+        WorkloadSpec,
+    )
 
 
 @runtime_checkable

@@ -14,33 +14,35 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from console.data.backend import Backend
 from console.data.errors import ReadOnlyError
-from console.model import (
-    Alert,
-    ClusterInfo,
-    Department,
-    Filesystem,
-    FilesystemFromSnapshotSpec,
-    FilesystemGroup,
-    FilesystemSpec,
-    GpuDevice,
-    Identity,
-    Node,
-    NodePool,
-    ObjectStoreBucket,
-    PoolQuota,
-    Project,
-    Snapshot,
-    SnapshotSpec,
-    WekaCluster,
-    WekaMetricsSample,
-    Workload,
-    WorkloadFilter,
-    WorkloadSpec,
-)
+
+if TYPE_CHECKING:
+    from console.model import (
+        Alert,
+        ClusterInfo,
+        Department,
+        Filesystem,
+        FilesystemFromSnapshotSpec,
+        FilesystemGroup,
+        FilesystemSpec,
+        GpuDevice,
+        Identity,
+        Node,
+        NodePool,
+        ObjectStoreBucket,
+        PoolQuota,
+        Project,
+        Snapshot,
+        SnapshotSpec,
+        WekaCluster,
+        WekaMetricsSample,
+        Workload,
+        WorkloadFilter,
+        WorkloadSpec,
+    )
 
 P = ParamSpec("P")
 R = TypeVar("R")

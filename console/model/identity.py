@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    """The two roles rwc distinguishes; Run:ai has finer ones, these are what the console acts on."""
-
-    ADMIN = "admin"
-    RESEARCHER = "researcher"
+from console.model.enums import Role  # re-exported
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,86 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-UNLIMITED = -1.0
-"""Quota `limit` meaning "no cap" (the API's -1)."""
-
-
-class WorkloadPhase(StrEnum):
-    """The `Phase` enum of `/api/v1/workloads` (identical in the 2.18 and latest specs)."""
-
-    CREATING = "Creating"
-    INITIALIZING = "Initializing"
-    RESUMING = "Resuming"
-    PENDING = "Pending"
-    DELETING = "Deleting"
-    RUNNING = "Running"
-    UPDATING = "Updating"
-    STOPPED = "Stopped"
-    STOPPING = "Stopping"
-    DEGRADED = "Degraded"
-    FAILED = "Failed"
-    COMPLETED = "Completed"
-    TERMINATING = "Terminating"
-    UNKNOWN = "Unknown"
-
-
-TERMINAL_PHASES = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED})
-"""Phases a workload never leaves (except by deletion)."""
-
-
-class PhaseReason(StrEnum):
-    """`phaseReason` values the API documents for a pending workload."""
-
-    NON_PREEMPTIBLE_OVER_QUOTA = "NonPreemptibleOverQuota"
-    OVER_LIMIT = "OverLimit"
-
-
-class WorkloadType(StrEnum):
-    """Native Run:ai workload types (`WorkloadType` in the templates API)."""
-
-    TRAINING = "Training"
-    WORKSPACE = "Workspace"
-    DISTRIBUTED = "Distributed"
-    INFERENCE = "Inference"
-
-
-class ProjectPhase(StrEnum):
-    """`ProjectPhase` enum of the org-unit API."""
-
-    CREATING = "Creating"
-    UPDATING = "Updating"
-    DELETING = "Deleting"
-    DELETED = "Deleted"
-    INITIALIZING = "Initializing"
-    READY = "Ready"
-    NOT_READY = "NotReady"
-    UNKNOWN = "Unknown"
-
-
-class NodeStatus(StrEnum):
-    """Computed node `status` of `/api/v1/nodes`."""
-
-    READY = "Ready"
-    NOT_READY = "NotReady"
-    UNKNOWN = "Unknown"
-
-
-class NodeRole(StrEnum):
-    """What a node is for; Run:ai labels nodes as GPU workers, CPU workers or system nodes."""
-
-    GPU_WORKER = "gpu-worker"
-    CPU_WORKER = "cpu-worker"
-    SYSTEM = "system"
-
-
-class GpuRequestKind(StrEnum):
-    """How a workload asks for GPUs: whole devices, a portion of one (`portion`) or GPU memory."""
-
-    DEVICES = "devices"
-    PORTION = "portion"
-    MEMORY = "memory"
+from console.model.enums import (  # re-exported: older imports name them here
+    TERMINAL_PHASES,
+    UNLIMITED,
+    GpuRequestKind,
+    NodeRole,
+    NodeStatus,
+    PhaseReason,
+    ProjectPhase,
+    WorkloadPhase,
+    WorkloadType,
+)
 
 
 @dataclass(frozen=True, slots=True)

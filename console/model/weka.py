@@ -7,45 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-
-class WekaClusterStatus(StrEnum):
-    """Protection state of `GET /cluster` `status`."""
-
-    OK = "OK"
-    REBUILDING = "REBUILDING"
-    REDISTRIBUTING = "REDISTRIBUTING"
-    PARTIALLY_PROTECTED = "PARTIALLY_PROTECTED"
-    UNPROTECTED = "UNPROTECTED"
-    UNAVAILABLE = "UNAVAILABLE"
-    UNINITIALIZED = "UNINITIALIZED"
-    UNKNOWN = "UNKNOWN"
-
-
-class StowStatus(StrEnum):
-    """Snapshot upload state (`stowStatus`): NONE -> UPLOADING -> SYNCHRONIZED."""
-
-    NONE = "NONE"
-    UPLOADING = "UPLOADING"
-    SYNCHRONIZED = "SYNCHRONIZED"
-
-
-class BucketMode(StrEnum):
-    """How a bucket is attached to a filesystem: WRITABLE tiers data, REMOTE only keeps snapshots."""
-
-    WRITABLE = "WRITABLE"
-    REMOTE = "REMOTE"
-
-
-class AlertSeverity(StrEnum):
-    """Severity vocabulary of the WEKA UI, most severe first."""
-
-    CRITICAL = "critical"
-    MAJOR = "major"
-    MINOR = "minor"
-    WARNING = "warning"
-    INFO = "info"
+from console.model.enums import AlertSeverity, BucketMode, StowStatus, WekaClusterStatus  # re-exported
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,15 @@ same everywhere, and keeps the 80-column budget in mind (most values fit in 6 ch
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from console.model import GpuRequest, GpuRequestKind
+from console.model import GpuRequestKind
 from console.model.units import BINARY_UNITS, scale_binary
+
+if TYPE_CHECKING:
+    from console.model import (
+        GpuRequest,
+    )
 
 NOT_AVAILABLE = "—"
 """What a cell shows for a value the backend does not report (never a misleading 0)."""

@@ -9,9 +9,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.data.backend import Backend
-from console.model import ClusterInfo, Identity, WekaClusterStatus
+from console.model import WekaClusterStatus
+
+if TYPE_CHECKING:
+    from console.model import (
+        ClusterInfo,
+        Identity,
+    )
 
 FAST_INTERVAL_SECONDS = 2.0
 """Things that change by the second: workloads, nodes, GPUs."""

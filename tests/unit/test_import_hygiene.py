@@ -34,3 +34,28 @@ def test_headless_layers_import_no_ui_and_no_live_clients() -> None:
 
     assert completed.returncode == 0, completed.stderr
     assert ast.literal_eval(completed.stdout.strip().splitlines()[-1]) == []
+
+
+FIRST_FRAME_PROBE = (
+    "import sys; import console.cli as cli; from console.app import SCREEN_CLASSES; "
+    "from console.ui.keymap import DEFAULT_SCREEN; "
+    "app = cli.make_app(cli.parse_args(['--demo'])); SCREEN_CLASSES[DEFAULT_SCREEN]; "
+    "print(sorted(m for m in sys.modules if m in {'console.model.runai', 'console.model.weka', "
+    "'console.model.identity'} or m.startswith('console.sim')))"
+)
+
+
+def test_the_first_frame_needs_neither_the_model_dataclasses_nor_the_simulator() -> None:
+    """`rwc --demo` paints its chrome before any data exists: the simulator is built after the first
+    frame, and the model's dataclasses (~25 ms to create) load with it, not before."""
+    completed = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert ast.literal_eval(completed.stdout.strip().splitlines()[-1]) == []
