@@ -10,14 +10,20 @@ read-only mode the keys are dimmed by `check_workload_action`; the data layer re
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.screen import Screen
 
-from console.model import Workload, WorkloadPhase
+from console.model import WorkloadPhase
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
+
+if TYPE_CHECKING:
+    from console.model import (
+        Workload,
+    )
 
 CHANGING_ACTIONS = frozenset({"submit_workload", "suspend_workload", "resume_workload", "delete_workload"})
 """Actions that change the cluster: dimmed in read-only mode."""

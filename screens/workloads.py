@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
 
 from console.data.errors import BackendError
-from console.model import Workload, WorkloadPhase, WorkloadType
+from console.model import WorkloadPhase, WorkloadType
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_gpu_request, format_gpus
 from console.ui.keymap import WORKLOAD_KEYS
@@ -27,6 +27,11 @@ from console.ui.palette import phase_style
 from screens.base import ResourceScreen
 from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
 from widgets.resource_table import Column, Row
+
+if TYPE_CHECKING:
+    from console.model import (
+        Workload,
+    )
 
 TYPE_ABBREVIATIONS = {
     WorkloadType.TRAINING: "train",
