@@ -110,7 +110,12 @@ class RwcApp(App[None]):
         self.theme = theme_name(no_color=config.no_color or bool(os.environ.get("NO_COLOR")))
 
     def _make_screen(self, name: str) -> RwcScreen:
-        return SCREEN_CLASSES[name](self.context)
+        screen = SCREEN_CLASSES[name](self.context)
+        # Textual counts a new screen as having missed every CSS change so far and re-parses the whole
+        # stylesheet the first time its mode is shown (~10 ms, before the first frame for the first
+        # screen). A screen made now has missed none; a theme change after this still reaches it.
+        screen._css_update_count = self._css_update_count
+        return screen
 
     def on_mount(self) -> None:
         # After the first frame: the first fetch builds the demo simulator (or opens connections),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from textual import on
@@ -30,6 +31,9 @@ from widgets.resource_table import Column, ResourceTable, Row, RowCache
 from widgets.stale_banner import StaleBanner
 
 T = TypeVar("T")
+
+PROMPT_ACTIONS = frozenset({"open_command_line", "start_filter", "start_search"})
+"""Actions that open a one-line prompt; their keys type themselves into an input that has focus."""
 
 AGE_REFRESH_SECONDS = 60.0
 """How often a visible table re-renders for ages alone (rows rebuild only if the minute changed)."""
@@ -70,7 +74,7 @@ class RwcScreen(Screen[None]):
         )
         yield StaleBanner()
         yield from self.compose_body()
-        yield PromptBar(":", CommandLine(id="command-line"), id="command-bar")
+        yield PromptBar(":", partial(CommandLine, id="command-line"), id="command-bar")
         # No "^p palette" hint: at 80 columns it pushes ": Command ? Help q Quit" off the line;
         # `?` lists ctrl+p with every other key.
         yield KeyBar()
@@ -171,13 +175,16 @@ class RwcScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """None (shown dimmed, not run) for `WRITE_ACTIONS` in read-only mode."""
+        """None (shown dimmed, not run) for `WRITE_ACTIONS` in read-only mode; False (the key is text)
+        for the prompt-opening keys while an input has focus (they are priority keys, see keymap)."""
+        if action in PROMPT_ACTIONS and isinstance(self.focused, Input):
+            return False
         if action in self.WRITE_ACTIONS and self.context.read_only:
             return None
         return True
 
-    def action_open_command_line(self) -> None:
-        self.query_one("#command-bar", PromptBar).open()
+    async def action_open_command_line(self) -> None:
+        await self.query_one("#command-bar", PromptBar).open()
 
     def _close_command_line(self) -> None:
         self.query_one("#command-bar", PromptBar).close()
@@ -254,7 +261,7 @@ class ResourceScreen(RwcScreen):
 
     def compose_body(self) -> ComposeResult:
         yield ResourceTable(self.COLUMNS, empty_message="Loading…", id="table")
-        yield PromptBar("/", FilterLine(id="filter"), id="filter-bar")
+        yield PromptBar("/", partial(FilterLine, id="filter"), id="filter-bar")
 
     def on_mount(self) -> None:
         # (Textual runs RwcScreen.on_mount too: handlers are called for every class that defines one.)
@@ -335,8 +342,8 @@ class ResourceScreen(RwcScreen):
     def filter_bar(self) -> PromptBar:
         return self.query_one("#filter-bar", PromptBar)
 
-    def action_start_filter(self) -> None:
-        self.filter_bar.open(self.table.filter_text)
+    async def action_start_filter(self) -> None:
+        await self.filter_bar.open(self.table.filter_text)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, message: Input.Changed) -> None:

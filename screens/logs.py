@@ -17,6 +17,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -92,8 +93,7 @@ class TextViewScreen(RwcScreen):
     def compose_body(self) -> ComposeResult:
         yield LogView(max_lines=self.max_lines, id="view")
         yield Static("", id="view-status")
-        search = FilterLine(id="search")
-        search.placeholder = "search… (enter finds, esc clears; then n / N)"
+        search = partial(FilterLine, id="search", placeholder="search… (enter finds, esc clears; then n / N)")
         yield PromptBar("/", search, id="search-bar")
 
     def on_mount(self) -> None:
@@ -145,8 +145,8 @@ class TextViewScreen(RwcScreen):
         self.show_status()
 
     # -- search ------------------------------------------------------------------------------------
-    def action_start_search(self) -> None:
-        self.search_bar.open(self.view.search)
+    async def action_start_search(self) -> None:
+        await self.search_bar.open(self.view.search)
 
     @on(Input.Changed, "#search")
     def _search_typed(self, message: Input.Changed) -> None:

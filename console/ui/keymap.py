@@ -93,15 +93,24 @@ SCREEN_KEYS: tuple[KeyAction, ...] = tuple(
 
 APP_KEYS: tuple[KeyAction, ...] = (
     *SCREEN_KEYS,
-    KeyAction("colon", "screen.open_command_line", "Command", key_display=":", group="Screens"),
+    # Priority (as `/` below): a key that opens a prompt runs before the keys typed after it are
+    # delivered, so `:no` or `/llama` arriving in one read (a paste, a slow SSH link) lands in the
+    # prompt instead of running `n`, `l`... on the table. The screen's `check_action` lets these
+    # keys through to an input that already has focus, so `:` and `/` can still be typed.
+    KeyAction(
+        "colon", "screen.open_command_line", "Command", key_display=":", group="Screens", priority=True
+    ),
     KeyAction("question_mark", "show_help", "Help", key_display="?"),
     KeyAction("ctrl+p", "command_palette", "Command palette", key_display="^p", show=False, palette=False),
     KeyAction("q", "quit", "Quit"),
 )
-"""Keys that work on every screen (not while typing in an input: none of them is a priority key)."""
+"""Keys that work on every screen (not while typing in an input: `:` is a priority key only to open
+its prompt ahead of the keys typed after it, see above)."""
 
 TABLE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("slash", "start_filter", "Filter", scope="table", key_display="/", group="Table"),
+    KeyAction(
+        "slash", "start_filter", "Filter", scope="table", key_display="/", group="Table", priority=True
+    ),
     # Priority only so the footer shows it over the table's own (hidden) enter; the screen's
     # `check_action` lets it through to inputs, so enter still submits a prompt.
     KeyAction(
@@ -157,7 +166,9 @@ Describe and resume stay out of the footer (help and the palette list them) so t
 
 TEXT_VIEW_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="text_view", key_display="esc", group="View"),
-    KeyAction("slash", "start_search", "Search", scope="text_view", key_display="/", group="View"),
+    KeyAction(
+        "slash", "start_search", "Search", scope="text_view", key_display="/", group="View", priority=True
+    ),
     KeyAction("n", "next_match", "Next match", scope="text_view", show=False, group="View"),
     KeyAction(
         "N", "previous_match", "Previous match", scope="text_view", key_display="⇧n", show=False, group="View"

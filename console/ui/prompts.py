@@ -6,8 +6,9 @@ messages and let the screen decide what a kept filter or a command means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.suggester import SuggestFromList
@@ -30,7 +31,11 @@ PROMPT_INPUT_CSS = """
 
 
 class PromptBar(Horizontal):
-    """One row holding a prompt symbol (`/` or `:`) and its input; takes no room while closed."""
+    """One row holding a prompt symbol (`/` or `:`) and its input; takes no room while closed.
+
+    The input is built and mounted the first time the bar opens: an `Input` costs several ms to
+    create and style, every screen has one or two bars, and most are never opened.
+    """
 
     DEFAULT_CSS = """
     PromptBar {
@@ -49,25 +54,36 @@ class PromptBar(Horizontal):
     }
     """
 
-    def __init__(self, symbol: str, prompt_input: Input, *, id: str | None = None) -> None:
+    def __init__(self, symbol: str, make_input: Callable[[], Input], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.symbol = symbol
-        self.prompt_input = prompt_input
+        self._make_input = make_input
+        self._input: Input | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text(self.symbol), classes="prompt-symbol")
-        yield self.prompt_input
+    @property
+    def prompt_input(self) -> Input | None:
+        """The input, once the bar has been opened."""
+        return self._input
 
     @property
     def is_open(self) -> bool:
         return self.has_class("-open")
 
-    def open(self, value: str = "") -> None:
-        """Show the bar with `value` in the input, focused, cursor at the end."""
+    async def open(self, value: str = "") -> None:
+        """Show the bar with `value` in the input, focused, cursor at the end.
+
+        The keys that open a prompt are priority keys, whose action Textual awaits before it
+        delivers the next key; focus moves here at once (not on the next loop turn, as `focus()`
+        would), so keys typed right after `/` or `:` reach this input, even the first time.
+        """
+        prompt_input = self._input
+        if prompt_input is None:
+            prompt_input = self._input = self._make_input()
+            await self.mount(Static(Text(self.symbol), classes="prompt-symbol"), prompt_input)
         self.add_class("-open")
-        self.prompt_input.value = value
-        self.prompt_input.cursor_position = len(value)
-        self.prompt_input.focus()
+        prompt_input.value = value
+        prompt_input.cursor_position = len(value)
+        self.screen.set_focus(prompt_input)
 
     def close(self) -> None:
         self.remove_class("-open")
@@ -89,8 +105,10 @@ class FilterLine(Input):
     class Cleared(Message):
         """Esc: close the prompt and drop the filter."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="filter… (enter keeps, esc clears)", id=id, compact=True)
+    def __init__(
+        self, *, id: str | None = None, placeholder: str = "filter… (enter keeps, esc clears)"
+    ) -> None:
+        super().__init__(placeholder=placeholder, id=id, compact=True)
 
     def action_keep_filter(self) -> None:
         self.post_message(self.Kept(self.value))

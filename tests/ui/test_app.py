@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable, Sequence
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from console.app import SCREEN_CLASSES, RwcApp
 from console.cli import build_backend, make_app
@@ -195,6 +197,36 @@ async def test_escape_closes_the_command_line_without_moving() -> None:
         await pilot.pause()
         assert isinstance(app.screen, WorkloadsScreen)
         assert table.has_focus
+
+
+def type_in_one_read(app: RwcApp, text: str) -> None:
+    """Keys as a terminal delivers a paste or a burst over a slow SSH link: all queued at once,
+    before the app handles the first (Pilot's `press` waits for each key to be handled)."""
+    names = {"/": "slash", ":": "colon"}
+    for character in text:
+        app.post_message(events.Key(names.get(character, character), character))
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_into_the_filter() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        table = await workloads_loaded(pilot)
+        type_in_one_read(app, "/llama")  # `l` alone would open the logs
+        await wait_until(pilot, lambda: table.filter_text == "llama", "the burst to land in the filter")
+        assert isinstance(app.screen, WorkloadsScreen)
+        type_in_one_read(app, "/x")  # `/` typed in the open filter is text
+        await wait_until(pilot, lambda: table.filter_text == "llama/x", "a slash typed into the filter")
+
+
+async def test_keys_typed_in_one_burst_after_colon_go_into_the_command_line() -> None:
+    app = make_app(demo_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await workloads_loaded(pilot)
+        type_in_one_read(app, ":no")  # `n` and `o` alone would mean nothing here, or something else
+        typed = lambda: [line.value for line in app.screen.query("#command-line").results(Input)]  # noqa: E731
+        await wait_until(pilot, lambda: typed() == ["no"], ":no in the command line")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NodesScreen), "the nodes screen")
 
 
 async def test_command_palette_lists_screens_and_goes_there() -> None:
