@@ -26,7 +26,6 @@ import difflib
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -229,6 +228,8 @@ def load_config_file(path: Path, *, must_exist: bool = False) -> ConfigFile:
         return ConfigFile(path=path, profiles={})
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    import tomllib  # here, not at the top: a first start (no config file yet) does not need it
+
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
