@@ -14,6 +14,7 @@ Modules: `weka_store` (state), `weka_state` (per-object records and data placeme
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from console.model import (
@@ -45,7 +46,7 @@ from console.sim.weka_rules import (
     validate_capacities,
     validate_name,
 )
-from console.sim.weka_state import DownloadJob, LocatorRecord
+from console.sim.weka_state import DownloadJob, LocatorRecord, StowInfo
 from console.sim.weka_store import WekaStore
 from console.sim.weka_units import format_bytes
 from console.sim.weka_uploads import begin_upload
@@ -136,6 +137,13 @@ class WekaSim(WekaBuilders):
 
     def snapshot(self, uid: str) -> Snapshot:
         return self._store.snap_state(uid).to_domain()
+
+    def snapshot_stow_by_site(self, uid: str) -> dict[str, StowInfo]:
+        """A snapshot's upload state per site (`LOCAL`, `REMOTE`), for the sites it was ever uploaded to;
+        empty for an unknown snapshot. The domain `Snapshot` shows one site (`SnapState.public_stow`); the
+        HTTP face's `localStowInfo` / `remoteStowInfo` need each. Copies: callers cannot change the state."""
+        snap = self._store.snaps.get(uid)
+        return {site: replace(info) for site, info in snap.stow.items()} if snap is not None else {}
 
     def alerts(self) -> list[Alert]:
         """Active alerts, muted ones included (flagged), most severe first."""

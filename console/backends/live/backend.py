@@ -65,7 +65,6 @@ from console.model import (
     WekaMetricsSample,
     Workload,
     WorkloadFilter,
-    WorkloadPhase,
     WorkloadSpec,
 )
 from console.model.runai_alerts import (
@@ -543,32 +542,11 @@ class LiveBackend:
         async def weka_alerts() -> Sequence[Alert]:
             return await self.weka.alerts() if self.weka is not None else ()
 
-        weka, (nodes, degraded) = await _together(weka_alerts(), self._runai_alert_inputs())
+        weka, (nodes, degraded) = await _together(weka_alerts(), self.runai.nodes_and_degraded_workloads())
         now = self.now()
         keys = node_alert_keys(nodes)
         self._alerts_first_seen = {key: self._alerts_first_seen.get(key, now) for key in keys}
         return (*weka, *runai_alerts(nodes, degraded, self._alerts_first_seen))
-
-    async def _runai_alert_inputs(self) -> tuple[list[Node], list[Workload]]:
-        """The nodes' status and taints and the degraded workloads, in two paged requests.
-
-        The header asks for alerts every few seconds on every screen, so this reads the raw node list
-        without its five telemetry requests and lets the server filter workloads by phase, without the
-        cluster-wide pod list `RunaiClient.workloads` adds for node names. It uses the client's own paging
-        helpers (same package) so paging and errors stay the client's.
-        """
-        from console.backends.live import runai_wire
-
-        runai = self.runai
-        cluster = await runai._cluster_uuid()
-        terms, _ = runai_wire.workload_filter_terms(WorkloadFilter(phase=WorkloadPhase.DEGRADED))
-        raw_nodes, raw_workloads = await _together(
-            runai._nodes_raw(cluster),
-            runai._list("/api/v1/workloads", "workloads", runai._filter(f"clusterId=={cluster}", *terms)),
-        )
-        nodes = [runai_wire.parse_node(item, {}) for item in raw_nodes]
-        degraded = [runai_wire.parse_workload(item, node_names=()) for item in raw_workloads]
-        return nodes, [workload for workload in degraded if workload.phase is WorkloadPhase.DEGRADED]
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:

@@ -23,7 +23,7 @@ Public API (all async; every method raises `console.data.errors.BackendError` su
     RunaiClient.from_profile(profile, *, environ=None, insecure=None, timeout=DEFAULT_TIMEOUT)
     cluster() identity() departments() department(id) projects() project(id) node_pools()
     nodes(*, with_telemetry=True) workloads(filter=None, *, with_node_names=True) workload(id)
-    describe_workload(id)
+    nodes_and_degraded_workloads() describe_workload(id)
     create_project(name, department_id, quotas) update_project_quotas(project_id, quotas) delete_project(id)
     update_department_quotas(department_id, quotas)
     submit_workload(spec) suspend_workload(id) resume_workload(id) delete_workload(id)
@@ -61,6 +61,7 @@ from console.model import (
     Project,
     Workload,
     WorkloadFilter,
+    WorkloadPhase,
     WorkloadSpec,
     WorkloadType,
 )
@@ -498,6 +499,16 @@ class RunaiClient:
             if left is None or wire.matches_locally(workload, left):
                 result.append(workload)
         return result
+
+    async def nodes_and_degraded_workloads(self) -> tuple[list[Node], list[Workload]]:
+        """The nodes (status, conditions, taints; no telemetry) and the Degraded workloads (no node names),
+        in two paged requests side by side: what the alert poll reads every few seconds."""
+        await self._cluster_uuid()  # resolved once, so the two requests never both ask for the clusters
+        nodes, workloads = await _together(
+            self.nodes(with_telemetry=False),
+            self.workloads(WorkloadFilter(phase=WorkloadPhase.DEGRADED), with_node_names=False),
+        )
+        return nodes, [workload for workload in workloads if workload.phase is WorkloadPhase.DEGRADED]
 
     async def workload(self, workload_id: str) -> Workload:
         """One workload with its pods and events (oldest event first), for the detail view."""

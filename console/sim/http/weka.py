@@ -458,13 +458,6 @@ def _stow_block(info: Any) -> dict[str, Any]:
     return {"stowStatus": info.status.value, "stowProgress": progress, "locator": info.locator}
 
 
-def _stow_sites(weka: WekaSim, uid: str) -> Mapping[str, Any]:
-    """Upload state per site. `WekaSim` shows one site in its domain object, so this one read goes to its
-    store; a public `WekaSim` accessor would be the better home (asked of the simulator's owner)."""
-    snap = weka._store.snaps.get(uid)  # noqa: SLF001 - see the docstring
-    return snap.stow if snap is not None else {}
-
-
 def _snapshot(snap: Snapshot, fs_ids: Mapping[str, str], sites: Mapping[str, Any]) -> dict[str, Any]:
     """camelCase keys of §12.1: the flat upload keys (one site) and both per-site blocks (open question 2)."""
     local, remote = sites.get("LOCAL"), sites.get("REMOTE")
@@ -807,7 +800,7 @@ class _WekaFace:
     # -- snapshots ------------------------------------------------------------------------------------------
     def _encode_snapshots(self, weka: WekaSim, snapshots: list[Snapshot]) -> list[dict[str, Any]]:
         fs_ids = {fs.uid: fs.id for fs in weka.filesystems()}
-        return [_snapshot(snap, fs_ids, _stow_sites(weka, snap.uid)) for snap in snapshots]
+        return [_snapshot(snap, fs_ids, weka.snapshot_stow_by_site(snap.uid)) for snap in snapshots]
 
     def list_snapshots(self, request: Request) -> Response:
         """4.0+ filters `filesystem` (a name), `name`, `access_point`; clients re-filter anyway (§3.3)."""
