@@ -63,7 +63,20 @@ class Invalid(BackendError):
 
 
 class RateLimited(BackendError):
+    """The service asked rwc to slow down; `retry_after` is how many seconds it asked for, when it said."""
+
     default_message = "Too many requests; slowing down."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        service: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, status=status, service=service)
 
 
 class Unavailable(BackendError):

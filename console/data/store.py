@@ -8,8 +8,9 @@ nobody is called (zero repaints), and paused resources (screens not visible) do 
 Failures keep the last good value: the state records the error and since when, the screen shows
 "stale since HH:MM:SS — <reason>", and the task retries with exponential backoff and full jitter
 (`ceiling = min(cap, interval * 2**(attempt-1))`, delay uniform in [0, ceiling)), resetting on
-success. Errors that need a person (credentials, permissions, anything not in `RETRYABLE_ERRORS`)
-retry at the cap. Any exception a fetch raises becomes a `BackendError`; a task never dies of one.
+success; a `RateLimited` error's `retry_after` is waited at least (up to the cap). Errors that need a
+person (credentials, permissions, anything not in `RETRYABLE_ERRORS`) retry at the cap. Any exception a
+fetch raises becomes a `BackendError`; a task never dies of one.
 
 The Store knows nothing of Textual: the app adapts `subscribe` callbacks into messages. It belongs to
 one event loop and is not thread-safe.
@@ -30,7 +31,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from console.data.backend import Backend
-from console.data.errors import RETRYABLE_ERRORS, BackendError, BadResponse, Timeout
+from console.data.errors import RETRYABLE_ERRORS, BackendError, BadResponse, RateLimited, Timeout
 
 logger = logging.getLogger(__name__)
 
@@ -387,15 +388,20 @@ class Store:
         """Seconds to wait before retry number `attempt` (1-based) after `error`.
 
         Full jitter: uniform in [0, min(cap, interval * 2**(attempt-1))), so many clients never retry
-        in step. Errors a retry will not fix (not in `RETRYABLE_ERRORS`) wait the whole cap. The cap is
-        at least the interval, so a failing resource never polls faster than a healthy one would.
+        in step. A `RateLimited` error that says how long to wait (`retry_after`) waits at least that, up to
+        the cap (a server's far-off date must not freeze a screen; `refresh` still fetches at once). Errors a
+        retry will not fix (not in `RETRYABLE_ERRORS`) wait the whole cap. The cap is at least the interval,
+        so a failing resource never polls faster than a healthy one would.
         """
         cap = max(self._backoff_cap_seconds, interval_seconds)
         if not isinstance(error, RETRYABLE_ERRORS):
             return cap
         exponent = min(max(attempt - 1, 0), _MAX_BACKOFF_EXPONENT)
         ceiling = min(cap, interval_seconds * BACKOFF_FACTOR**exponent)
-        return ceiling * self._rng.random()
+        delay = ceiling * self._rng.random()
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            delay = max(delay, min(cap, error.retry_after))
+        return delay
 
     def _cap(self, resource: _Resource) -> float:
         return max(self._backoff_cap_seconds, resource.interval_seconds)

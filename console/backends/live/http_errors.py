@@ -81,9 +81,7 @@ def error_for_response(response: httpx.Response, service: str) -> BackendError:
     if error_class is Invalid:
         return Invalid(message, field=_body_field(body), status=status, service=service)
     if error_class is RateLimited:
-        error = RateLimited(message, status=status, service=service)
-        error.retry_after = retry_after_seconds(response)  # type: ignore[attr-defined]
-        return error
+        return RateLimited(message, retry_after=retry_after_seconds(response), status=status, service=service)
     if error_class is not None:
         return error_class(message, status=status, service=service)
     return BadResponse(message or f"Unexpected HTTP status {status}.", status=status, service=service)

@@ -195,10 +195,9 @@ class WekaClient:
             field = error.field or (param if isinstance(param, str) and param else None)
             return Invalid(message, field=field, status=status, service=SERVICE)
         if message != error.message:
-            replaced = type(error)(message, status=status, service=SERVICE)
             if isinstance(error, RateLimited):
-                replaced.retry_after = getattr(error, "retry_after", None)  # type: ignore[attr-defined]
-            return replaced
+                return RateLimited(message, retry_after=error.retry_after, status=status, service=SERVICE)
+            return type(error)(message, status=status, service=SERVICE)
         return error
 
     @classmethod

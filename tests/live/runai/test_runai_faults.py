@@ -193,7 +193,7 @@ async def test_status_faults(
     assert error.status == status
     assert error.message == f"injected {status}"
     if kind is RateLimited:
-        assert error.retry_after == 1.0  # type: ignore[attr-defined]
+        assert isinstance(error, RateLimited) and error.retry_after == 1.0
 
 
 @pytest.mark.parametrize("route", _params())

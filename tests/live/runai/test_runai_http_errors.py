@@ -86,7 +86,7 @@ def test_invalid_names_the_field() -> None:
 def test_rate_limited_carries_retry_after() -> None:
     error = error_for_response(_response(429, {"message": "slow"}, headers={"Retry-After": "7"}), "runai")
     assert isinstance(error, RateLimited)
-    assert error.retry_after == 7.0  # type: ignore[attr-defined]
+    assert error.retry_after == 7.0
 
 
 def test_retry_after_as_http_date() -> None:

@@ -160,7 +160,7 @@ async def test_fault_maps_to_typed_error(
         if fault.kind is FaultKind.STATUS:
             assert error.value.status == fault.status
         if fault_id == "429":
-            assert error.value.retry_after == 1.0  # type: ignore[attr-defined]
+            assert isinstance(error.value, RateLimited) and error.value.retry_after == 1.0
         seen = [str(error.value), repr(error.value), repr(vars(error.value)), repr(client), caplog.text]
         assert not [text for text in seen if PASSWORD in text]
     finally:

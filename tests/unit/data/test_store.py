@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from console.data import BackendError, BadResponse, Forbidden, Timeout, Unauthorized, Unavailable
+from console.data import BackendError, BadResponse, Forbidden, RateLimited, Timeout, Unauthorized, Unavailable
 from console.data.store import ResourceState, Store
 
 EPOCH = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)
@@ -536,3 +536,43 @@ def test_register_refuses_duplicates_and_bad_intervals(recording_backend: Any) -
         store.register("nodes", Script(), interval_seconds=0)
     with pytest.raises(KeyError):
         store.refresh("nope")
+
+
+class LowestRandom(random.Random):
+    """Full jitter at its floor (no wait at all), so only a server's Retry-After can make the Store wait."""
+
+    def random(self) -> float:
+        return 0.0
+
+
+def test_rate_limited_carries_retry_after_and_builds_like_the_others() -> None:
+    assert RateLimited().retry_after is None
+    assert RateLimited("Slow down.").message == "Slow down."
+    error = RateLimited("Slow down.", retry_after=7.5, status=429, service="WEKA")
+    assert (error.retry_after, error.status, error.service) == (7.5, 429, "WEKA")
+    assert str(error) == "Slow down. (WEKA 429)"
+
+
+def test_backoff_waits_at_least_the_servers_retry_after_up_to_the_cap(recording_backend: Any) -> None:
+    store = Store(recording_backend, rng=LowestRandom(), backoff_cap_seconds=60)
+
+    assert store.backoff_delay(1, 1, RateLimited()) == 0  # said nothing: plain jitter
+    assert store.backoff_delay(1, 1, RateLimited(retry_after=7)) == 7
+    assert store.backoff_delay(1, 1, RateLimited(retry_after=3600)) == 60  # a far-off date waits the cap
+    high = Store(recording_backend, rng=HighestRandom(), backoff_cap_seconds=60)
+    assert high.backoff_delay(1, 5, RateLimited(retry_after=2)) == 16  # the longer of the two
+
+
+async def test_a_rate_limited_poll_sleeps_its_retry_after(recording_backend: Any, cleanup: Any) -> None:
+    fetch = Script(RateLimited(retry_after=5), RateLimited(retry_after=None), ["ok"])
+    time_source = ManualTime(instant=True)
+    store = make_store(recording_backend, time_source, backoff_cap_seconds=30)
+    cleanup(store)
+    store.register("projects", fetch, interval_seconds=1)
+
+    store.start()
+    await asyncio.wait_for(fetch.exhausted.wait(), 2)
+
+    # Retry-After 5 beats the first ceiling (1); without one, the second ceiling (2); then the interval.
+    assert time_source.sleeps == [5, 2, 1]
+    assert store.snapshot("projects").value == ["ok"]
