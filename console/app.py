@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import ModalScreen
 
 from console import DEFAULT_GC_THRESHOLD
 from console.config import Config
@@ -130,6 +131,11 @@ class RwcApp(App[None]):
         await self.backend.aclose()
 
     # -- global actions ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Screen keys do nothing while a dialog is open: the dialog's question must be answered (or
+        dismissed with esc) first, not left pending on a screen the user switched away from."""
+        return not (action == "show_screen" and isinstance(self.screen, ModalScreen))
+
     def action_show_screen(self, name: str) -> None:
         """Number keys and `:name`: switch to that screen, as it was left."""
         if name in SCREEN_CLASSES:

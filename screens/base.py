@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -182,6 +182,26 @@ class RwcScreen(Screen[None]):
         if action in self.WRITE_ACTIONS and self.context.read_only:
             return None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A dimmed key (a change, in read-only mode) does nothing in Textual: say why instead.
+
+        Keys reach the screen before its bindings run (an input that takes the key stops it first).
+        """
+        if not self.context.read_only:
+            return
+        pressed = {event.key, event.character} if event.is_printable else {event.key}
+        for key in self.key_actions():
+            if pressed.isdisjoint(key.key.split(",")):
+                continue
+            if self.check_action(key.action.partition("(")[0], ()) is None:
+                self.notify(
+                    f"{key.description} is not available: rwc is in read-only mode.",
+                    severity="warning",
+                    timeout=4,
+                    markup=False,
+                )
+            return
 
     async def action_open_command_line(self) -> None:
         await self.query_one("#command-bar", PromptBar).open()

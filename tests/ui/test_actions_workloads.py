@@ -482,6 +482,38 @@ async def test_delete_cancelled_with_escape_changes_nothing() -> None:
         assert audit_lines() == []
 
 
+async def test_screen_keys_wait_while_a_confirmation_is_open() -> None:
+    """`3` under a delete confirmation must not switch screens and leave the question pending."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = simulator_of(app)
+        await cursor_on(pilot, "mistral-eval")
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirm dialog")
+        await pilot.press("3", "colon")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.current_mode == "workloads"
+        await answer(pilot, "escape")
+        assert sim_workload(sim, "mistral-eval") is not None
+        await pilot.press("3")
+        await wait_until(pilot, lambda: app.current_mode == "nodes", "screen keys to work again")
+
+
+async def test_a_dimmed_key_in_read_only_mode_says_why() -> None:
+    app = demo_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        sim = simulator_of(app)
+        await cursor_on(pilot, "mistral-eval")
+        await pilot.press("D")
+        message = await wait_for_notification(pilot, "read-only")
+        assert message == "Delete is not available: rwc is in read-only mode."
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert sim_workload(sim, "mistral-eval") is not None
+        await pilot.press("l")  # reading is fine: no such message for logs
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "LogsScreen", "the logs")
+        assert sum("read-only" in message for message in notifications(app)) == 1
+
+
 async def test_suspend_and_delete_from_the_detail_view() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
