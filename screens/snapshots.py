@@ -51,7 +51,8 @@ class SnapshotsScreen(ResourceScreen):
         Column("filesystem", "FILESYSTEM", 12, priority=1, sort_hotkey="S"),
         Column("name", "NAME", 16, sort_hotkey="N", grow=True),
         Column("created", "AGE", 5, align="right", sort_hotkey="A"),
-        Column("access_point", "ACCESS POINT", 14, priority=3, sort_hotkey="P"),
+        # Full width or not at all: cut to 14 cells every row read "@GMT-2026.11.…" (AGE says when).
+        Column("access_point", "ACCESS POINT", 24, priority=3, sort_hotkey="P"),
         Column("writable", "RW", 2, priority=2, sort_hotkey="W"),
         Column("upload", "UPLOAD", 19, sort_hotkey="U"),
         Column("locator", "LOCATOR", 18, priority=4),
