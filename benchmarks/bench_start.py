@@ -27,7 +27,7 @@ def time_to_marker(argv: list[str], marker: bytes, env: dict[str, str]) -> float
         process.stop()
 
 
-def run(runs: int = 7) -> dict[str, float]:
+def run(runs: int = 11) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         env = {
             "XDG_CONFIG_HOME": f"{home}/config",
