@@ -2,8 +2,9 @@
 (`████▓▓░░` for 0.5 + 0.25 with a quarter free), MIG slices, utilisation, memory and temperature.
 
 The holders column repeats each share's glyph before its workload, so the bar reads without colour.
-Readings a GPU does not report show as `—`, never as a misleading 0. Enter opens the detail of the
-workload holding the largest share.
+Readings a GPU does not report show as `—`, never as a misleading 0; when the backend knows why none
+could be read (live, no NVIDIA driver on rwc's host), one line above the table says so. Enter opens the
+detail of the workload holding the largest share.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
 
 from console.model import GpuAllocation, GpuDevice
 from console.ui.context import ConsoleContext
@@ -59,6 +62,19 @@ class GpusScreen(ResourceScreen):
         Column("power", "POWER", 5, align="right", priority=5, sort_hotkey="W"),
     )
 
+    DEFAULT_CSS = """
+    GpusScreen #telemetry-note {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        color: $text-muted;
+        display: none;
+    }
+    GpusScreen #telemetry-note.-visible {
+        display: block;
+    }
+    """
+
     def __init__(self, context: ConsoleContext, *, node_name: str | None = None) -> None:
         super().__init__(context)
         self.node_name = node_name
@@ -69,12 +85,27 @@ class GpusScreen(ResourceScreen):
     def screen_title(self) -> str:
         return f"GPUs of {self.node_name}" if self.node_name else self.TITLE
 
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="telemetry-note", markup=False)
+        yield from super().compose_body()
+
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         gpus: Sequence[GpuDevice] = values["gpus"]
         if self.node_name is not None:
             gpus = [gpu for gpu in gpus if gpu.node_name == self.node_name]
         self._gpus_by_key = {gpu_key(gpu): gpu for gpu in gpus}
+        self._show_telemetry_note(gpus)
         return self._rows.rows(gpus)
+
+    def _show_telemetry_note(self, gpus: Sequence[GpuDevice]) -> None:
+        """The backend's reason the readings are missing, above the table; hidden without one."""
+        reason = next(
+            (gpu.telemetry_unavailable_reason for gpu in gpus if gpu.telemetry_unavailable_reason), None
+        )
+        note = self.query_one("#telemetry-note", Static)
+        if reason:
+            note.update(Text(reason, end=""))
+        note.set_class(bool(reason), "-visible")
 
     def _gpu_row(self, gpu: GpuDevice) -> Row:
         palette = self.palette

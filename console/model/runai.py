@@ -150,6 +150,8 @@ class GpuDevice:
     power_watts: float | None
     allocations: tuple[GpuAllocation, ...] = ()
     mig_enabled: bool = False
+    telemetry_unavailable_reason: str | None = None
+    """Why the readings above are all None, when the backend knows (live, with no NVML on rwc's host)."""
 
     @property
     def allocated_fraction(self) -> float:

@@ -16,8 +16,9 @@ Which service answers what, and why:
   unavailable, and `alerts()` then holds only the Run:ai-side ones.
 - **NVML** (`NvmlGpuReader`) adds what no API carries (UUID, memory used, utilisation, temperature, power)
   to the GPUs of the host rwc runs on, when that host is one of the cluster's nodes. Its blocking calls run
-  in a worker thread; a host without a driver simply adds nothing (and when Kubernetes cannot list GPUs
-  either, `gpus()` fails with both reasons, which the GPU panel shows).
+  in a worker thread; a host without a driver adds no readings, and each GPU Kubernetes lists then carries
+  the reason (`GpuDevice.telemetry_unavailable_reason`) for the GPU panel to show (when Kubernetes cannot
+  list GPUs either, `gpus()` fails with both reasons, which the GPU panel shows).
 
 `alerts()` merges WEKA's alerts with Run:ai-side ones derived the way the simulator derives them (nodes not
 ready, nodes draining, degraded workloads); the API has no raise time for node alerts, so those carry the
@@ -121,6 +122,18 @@ def merge_node(runai: Node, kube: Node | None) -> Node:
         taints=kube.taints,
         unschedulable=kube.unschedulable,
     )
+
+
+NVML_PANEL_UNAVAILABLE_ENDING = "; the GPU panel is unavailable"
+"""How `NvmlGpuReader.unavailable_reason()` ends. With Kubernetes listing the GPUs the panel is there, so
+`telemetry_unavailable_note` leaves it out."""
+
+
+def telemetry_unavailable_note(nvml_reason: str) -> str:
+    """The GPU panel's line when Kubernetes lists the GPUs but NVML cannot read this host's: why, and where
+    the readings come from."""
+    cause = nvml_reason.removesuffix(NVML_PANEL_UNAVAILABLE_ENDING).rstrip(". ")
+    return f"{cause}, so no GPU telemetry: utilisation, memory and temperature come from NVML on a GPU node."
 
 
 def with_local_readings(gpu: GpuDevice, local: GpuDevice) -> GpuDevice:
@@ -381,7 +394,8 @@ class LiveBackend:
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         """Kubernetes' GPUs and their holders, named as Run:ai names the model; this host's readings
-        (NVML) on the devices of this host. Without Kubernetes, this host's GPUs alone."""
+        (NVML) on the devices of this host, or on every GPU the reason NVML cannot read them. Without
+        Kubernetes, this host's GPUs alone."""
         if self.kube is None:
             local = await self._local_gpus(node_name)
             if local:
@@ -391,11 +405,15 @@ class LiveBackend:
             if nvml_reason:
                 reasons.append(nvml_reason)
             raise Unavailable("; ".join(reasons), service="kubernetes")
-        gpus = await self.kube.gpus(node_name)
+        gpus, nvml_reason = await _together(self.kube.gpus(node_name), self._nvml_reason())
         if any(gpu.node_name not in self._gpu_models for gpu in gpus):
             self._gpu_models.update({node.name: node.gpu_model for node in await self.runai.nodes()})
+        note = telemetry_unavailable_note(nvml_reason) if nvml_reason else None
         named = [
-            dataclasses.replace(gpu, model=self._gpu_models.get(gpu.node_name) or gpu.model) for gpu in gpus
+            dataclasses.replace(
+                gpu, model=self._gpu_models.get(gpu.node_name) or gpu.model, telemetry_unavailable_reason=note
+            )
+            for gpu in gpus
         ]
         mine = {gpu.node_name for gpu in named} & self._local_names
         if not mine:

@@ -110,6 +110,7 @@ def test_two_gpus_read_with_units(run_python: RunPython, fake_nvml_dir: Path) ->
         "power_watts": 312.456,  # from 312456 mW
         "allocations": [],  # NVML knows processes, not Run:ai fractions
         "mig_enabled": False,
+        "telemetry_unavailable_reason": None,  # read
     }
     assert second["memory_used_mib"] == 11000
     assert second["utilization_percent"] == 38.0
