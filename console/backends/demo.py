@@ -2,6 +2,12 @@
 
 It follows real time (scaled by `clock_speed`) so the demo cluster lives on screen; with a speed of
 0 the clock is frozen and only tests move it, which keeps snapshots and assertions deterministic.
+
+Simulator work never runs on the event loop: with the `large` scenario one catch-up of the clock or
+one query can take a tenth of a second, which would stall every keystroke. Each call runs in the
+backend's one worker thread (so calls reach the simulator one at a time, in the order made) under
+`Simulator.lock` (so a test or an HTTP face touching the same simulator from another thread waits).
+A caller cancelled while its call runs leaves it to finish in that thread; the answer is dropped.
 """
 
 from __future__ import annotations
@@ -10,8 +16,9 @@ import asyncio
 import gc
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from console.model import Role
 
@@ -46,6 +53,8 @@ MAX_CATCH_UP_SECONDS = 300.0
 
 LOG_POLL_SECONDS = 1.0
 
+T = TypeVar("T")
+
 
 class DemoBackend:
     """Answers every query from the simulator, acting as one user with one role."""
@@ -79,6 +88,7 @@ class DemoBackend:
         self._identity: Identity | None = None
         self._building: asyncio.Future[Simulator] | None = None
         self._last_sync = time.monotonic()
+        self._executor: ThreadPoolExecutor | None = None
 
     @property
     def profile_name(self) -> str:
@@ -105,167 +115,198 @@ class DemoBackend:
     @property
     def identity_now(self) -> Identity:
         if self._identity is None:
-            self._identity = self.simulator.runai.identity_for(self._user, self._role)
+            simulator = self.simulator
+            with simulator.lock:
+                self._identity = simulator.runai.identity_for(self._user, self._role)
         return self._identity
 
     def now(self) -> datetime:
-        """The simulator's time, which the screens use for ages (frozen in tests)."""
+        """The simulator's time, which the screens use for ages (frozen in tests); never waits on a tick."""
         if self._simulator is None and self._start is not None:
             return self._start
         return self.simulator.clock.now()
 
+    def _worker(self) -> ThreadPoolExecutor:
+        """The one thread that runs this backend's simulator work (made on first use, again after aclose)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rwc-demo-sim")
+        return self._executor
+
     async def _ready(self) -> Simulator:
-        """The simulator, building it in a worker thread the first time (one build, however many ask)."""
+        """The simulator, building it in the worker thread the first time (one build, however many ask)."""
         if self._simulator is not None:
             return self._simulator
-        if self._building is None:
+        if self._building is None or self._building.cancelled():  # cancelled: aclose() before it ran
             assert self._factory is not None
-            self._building = asyncio.ensure_future(asyncio.to_thread(self._factory))
+            loop = asyncio.get_running_loop()
+            self._building = asyncio.ensure_future(loop.run_in_executor(self._worker(), self._factory))
         self._adopt(await asyncio.shield(self._building))
         return self.simulator
 
-    async def _sync(self) -> None:
-        """Bring the simulator up to real time, scaled by the clock speed."""
+    async def _run(self, work: Callable[[Simulator], T], *, sync: bool = True) -> T:
+        """`work(simulator)` in the worker thread under the simulator's lock, after catching up with
+        real time when `sync`."""
         simulator = await self._ready()
+        return await asyncio.get_running_loop().run_in_executor(
+            self._worker(), self._locked, simulator, work, sync
+        )
+
+    def _locked(self, simulator: Simulator, work: Callable[[Simulator], T], sync: bool) -> T:
+        with simulator.lock:
+            if sync:
+                self._catch_up(simulator)
+            return work(simulator)
+
+    def _catch_up(self, simulator: Simulator) -> None:
+        """Bring the simulator up to real time, scaled by the clock speed (under its lock)."""
         wall = time.monotonic()
         elapsed, self._last_sync = wall - self._last_sync, wall
         if self.clock_speed > 0:
             simulator.advance(min(elapsed * self.clock_speed, MAX_CATCH_UP_SECONDS))
 
-    def _after_action(self) -> None:
-        self.simulator.settle()
+    async def _sync(self) -> None:
+        """Bring the simulator up to real time, scaled by the clock speed."""
+        await self._run(lambda simulator: None)
+
+    async def _act(self, action: Callable[[Simulator], T]) -> T:
+        """`action`, then the scheduler (so its effect shows at once); the action's answer."""
+
+        def work(simulator: Simulator) -> T:
+            answer = action(simulator)
+            simulator.settle()
+            return answer
+
+        return await self._run(work)
+
+    async def _act_then(self, action: Callable[[Simulator], object], answer: Callable[[Simulator], T]) -> T:
+        """`action`, then the scheduler, then `answer` (the object as the action left it)."""
+
+        def work(simulator: Simulator) -> T:
+            action(simulator)
+            simulator.settle()
+            return answer(simulator)
+
+        return await self._run(work)
 
     # -- who and where -------------------------------------------------------------------------
     async def identity(self) -> Identity:
         await self._ready()
-        return self.identity_now
+        if self._identity is not None:
+            return self._identity
+        return await self._run(lambda simulator: self.identity_now, sync=False)
 
     async def cluster(self) -> ClusterInfo:
-        await self._ready()
-        return self.simulator.runai.cluster_info()
+        return await self._run(lambda simulator: simulator.runai.cluster_info(), sync=False)
 
     # -- Run:ai queries --------------------------------------------------------------------------
     async def departments(self) -> Sequence[Department]:
-        await self._sync()
-        return self.simulator.runai.departments(self.identity_now)
+        return await self._run(lambda simulator: simulator.runai.departments(self.identity_now))
 
     async def projects(self) -> Sequence[Project]:
-        await self._sync()
-        return self.simulator.runai.projects(self.identity_now)
+        return await self._run(lambda simulator: simulator.runai.projects(self.identity_now))
 
     async def node_pools(self) -> Sequence[NodePool]:
-        await self._sync()
-        return self.simulator.runai.node_pools()
+        return await self._run(lambda simulator: simulator.runai.node_pools())
 
     async def nodes(self) -> Sequence[Node]:
-        await self._sync()
-        return self.simulator.runai.nodes()
+        return await self._run(lambda simulator: simulator.runai.nodes())
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
-        await self._sync()
-        return self.simulator.runai.gpus(node_name)
+        return await self._run(lambda simulator: simulator.runai.gpus(node_name))
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
-        await self._sync()
-        return self.simulator.runai.workloads(self.identity_now, workload_filter)
+        return await self._run(
+            lambda simulator: simulator.runai.workloads(self.identity_now, workload_filter)
+        )
 
     async def workload(self, workload_id: str) -> Workload:
-        await self._sync()
-        return self.simulator.runai.workload(self.identity_now, workload_id)
+        return await self._run(lambda simulator: simulator.runai.workload(self.identity_now, workload_id))
 
     async def workload_logs(
         self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
     ) -> AsyncIterator[str]:
-        await self._sync()
-        lines, seen = self.simulator.runai.workload_logs_after(self.identity_now, workload_id, 0)
+        def after(seen: int) -> Callable[[Simulator], tuple[list[str], int]]:
+            return lambda simulator: simulator.runai.workload_logs_after(self.identity_now, workload_id, seen)
+
+        lines, seen = await self._run(after(0))
         for line in lines[-tail_lines:] if tail_lines else lines:
             yield line
         while follow:
             await asyncio.sleep(LOG_POLL_SECONDS)
-            await self._sync()
-            fresh, seen = self.simulator.runai.workload_logs_after(self.identity_now, workload_id, seen)
+            fresh, seen = await self._run(after(seen))
             for line in fresh:
                 yield line
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
-        await self._sync()
-        return self.simulator.runai.describe_workload(self.identity_now, workload_id)
+        return await self._run(
+            lambda simulator: simulator.runai.describe_workload(self.identity_now, workload_id)
+        )
 
     # -- WEKA queries -----------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster:
-        await self._sync()
-        return self.simulator.weka.cluster()
+        return await self._run(lambda simulator: simulator.weka.cluster())
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
-        await self._sync()
-        return self.simulator.weka.metrics(window_seconds)
+        return await self._run(lambda simulator: simulator.weka.metrics(window_seconds))
 
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
-        await self._sync()
-        return self.simulator.weka.filesystem_groups()
+        return await self._run(lambda simulator: simulator.weka.filesystem_groups())
 
     async def filesystems(self) -> Sequence[Filesystem]:
-        await self._sync()
-        return self.simulator.weka.filesystems()
+        return await self._run(lambda simulator: simulator.weka.filesystems())
 
     async def snapshots(self, filesystem_uid: str | None = None) -> Sequence[Snapshot]:
-        await self._sync()
-        return self.simulator.weka.snapshots(filesystem_uid)
+        return await self._run(lambda simulator: simulator.weka.snapshots(filesystem_uid))
 
     async def buckets(self) -> Sequence[ObjectStoreBucket]:
-        await self._sync()
-        return self.simulator.weka.buckets()
+        return await self._run(lambda simulator: simulator.weka.buckets())
 
     async def alerts(self) -> Sequence[Alert]:
-        await self._sync()
-        return (*self.simulator.weka.alerts(), *self.simulator.runai.alerts())
+        return await self._run(lambda simulator: (*simulator.weka.alerts(), *simulator.runai.alerts()))
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
-        await self._sync()
-        project = self.simulator.runai.create_project(self.identity_now, name, department_id, quotas)
-        self._after_action()
-        return project
+        return await self._act(
+            lambda simulator: simulator.runai.create_project(self.identity_now, name, department_id, quotas)
+        )
 
     async def update_project_quotas(self, project_id: str, quotas: Sequence[PoolQuota]) -> Project:
-        await self._sync()
-        project = self.simulator.runai.update_project_quotas(self.identity_now, project_id, quotas)
-        self._after_action()
-        return project
+        return await self._act(
+            lambda simulator: simulator.runai.update_project_quotas(self.identity_now, project_id, quotas)
+        )
 
     async def delete_project(self, project_id: str) -> None:
-        await self._sync()
-        self.simulator.runai.delete_project(self.identity_now, project_id)
-        self._after_action()
+        await self._act(lambda simulator: simulator.runai.delete_project(self.identity_now, project_id))
 
     async def update_department_quotas(self, department_id: str, quotas: Sequence[PoolQuota]) -> Department:
-        await self._sync()
-        department = self.simulator.runai.update_department_quotas(self.identity_now, department_id, quotas)
-        self._after_action()
-        return department
+        return await self._act(
+            lambda simulator: simulator.runai.update_department_quotas(
+                self.identity_now, department_id, quotas
+            )
+        )
 
     async def submit_workload(self, spec: WorkloadSpec) -> Workload:
-        await self._sync()
-        self.simulator.runai.submit_workload(self.identity_now, spec)
-        self._after_action()
-        return self.simulator.runai.workload_by_name(self.identity_now, spec.project_name, spec.name)
+        return await self._act_then(
+            lambda simulator: simulator.runai.submit_workload(self.identity_now, spec),
+            lambda simulator: simulator.runai.workload_by_name(
+                self.identity_now, spec.project_name, spec.name
+            ),
+        )
 
     async def suspend_workload(self, workload_id: str) -> Workload:
-        await self._sync()
-        self.simulator.runai.suspend_workload(self.identity_now, workload_id)
-        self._after_action()
-        return self.simulator.runai.workload(self.identity_now, workload_id)
+        return await self._act_then(
+            lambda simulator: simulator.runai.suspend_workload(self.identity_now, workload_id),
+            lambda simulator: simulator.runai.workload(self.identity_now, workload_id),
+        )
 
     async def resume_workload(self, workload_id: str) -> Workload:
-        await self._sync()
-        self.simulator.runai.resume_workload(self.identity_now, workload_id)
-        self._after_action()
-        return self.simulator.runai.workload(self.identity_now, workload_id)
+        return await self._act_then(
+            lambda simulator: simulator.runai.resume_workload(self.identity_now, workload_id),
+            lambda simulator: simulator.runai.workload(self.identity_now, workload_id),
+        )
 
     async def delete_workload(self, workload_id: str) -> None:
-        await self._sync()
-        self.simulator.runai.delete_workload(self.identity_now, workload_id)
-        self._after_action()
+        await self._act(lambda simulator: simulator.runai.delete_workload(self.identity_now, workload_id))
 
     async def cordon_node(self, node_name: str) -> Node:
         return await self._node_action("cordon_node", node_name)
@@ -280,52 +321,59 @@ class DemoBackend:
         return await self._node_action("undrain_node", node_name)
 
     async def _node_action(self, action: str, node_name: str) -> Node:
-        await self._sync()
-        getattr(self.simulator.runai, action)(self.identity_now, node_name)
-        self._after_action()
-        return self.simulator.runai.node(node_name)
+        return await self._act_then(
+            lambda simulator: getattr(simulator.runai, action)(self.identity_now, node_name),
+            lambda simulator: simulator.runai.node(node_name),
+        )
 
     # -- WEKA actions -----------------------------------------------------------------------------
     async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:
-        await self._sync()
-        return self.simulator.weka.create_filesystem(self.identity_now, spec)
+        return await self._run(lambda simulator: simulator.weka.create_filesystem(self.identity_now, spec))
 
     async def resize_filesystem(
         self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
     ) -> Filesystem:
-        await self._sync()
-        return self.simulator.weka.resize_filesystem(
-            self.identity_now, filesystem_uid, total_capacity_bytes, ssd_capacity_bytes
+        return await self._run(
+            lambda simulator: simulator.weka.resize_filesystem(
+                self.identity_now, filesystem_uid, total_capacity_bytes, ssd_capacity_bytes
+            )
         )
 
     async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
-        await self._sync()
-        return self.simulator.weka.set_filesystem_tiering(self.identity_now, filesystem_uid, obs_bucket)
+        return await self._run(
+            lambda simulator: simulator.weka.set_filesystem_tiering(
+                self.identity_now, filesystem_uid, obs_bucket
+            )
+        )
 
     async def delete_filesystem(self, filesystem_uid: str) -> None:
-        await self._sync()
-        self.simulator.weka.delete_filesystem(self.identity_now, filesystem_uid)
+        await self._run(lambda simulator: simulator.weka.delete_filesystem(self.identity_now, filesystem_uid))
 
     async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot:
-        await self._sync()
-        return self.simulator.weka.create_snapshot(self.identity_now, spec)
+        return await self._run(lambda simulator: simulator.weka.create_snapshot(self.identity_now, spec))
 
     async def delete_snapshot(self, snapshot_uid: str) -> None:
-        await self._sync()
-        self.simulator.weka.delete_snapshot(self.identity_now, snapshot_uid)
+        await self._run(lambda simulator: simulator.weka.delete_snapshot(self.identity_now, snapshot_uid))
 
     async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
-        await self._sync()
-        return self.simulator.weka.restore_snapshot(self.identity_now, snapshot_uid)
+        return await self._run(
+            lambda simulator: simulator.weka.restore_snapshot(self.identity_now, snapshot_uid)
+        )
 
     async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
-        await self._sync()
-        return self.simulator.weka.upload_snapshot(self.identity_now, snapshot_uid, site)
+        return await self._run(
+            lambda simulator: simulator.weka.upload_snapshot(self.identity_now, snapshot_uid, site)
+        )
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
-        await self._sync()
-        return self.simulator.weka.create_filesystem_from_snapshot(self.identity_now, spec)
+        return await self._run(
+            lambda simulator: simulator.weka.create_filesystem_from_snapshot(self.identity_now, spec)
+        )
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:
-        return None
+        """Stop the worker thread: queued calls are cancelled, one already running finishes on its own
+        (nothing waits for it); a later call starts a new thread."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

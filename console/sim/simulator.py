@@ -2,11 +2,16 @@
 
 Time advances in fixed ticks so that the same seed and the same total advance give the same state,
 however the advance is split up (the demo advances in uneven real-time steps, tests in round ones).
+
+The simulator is not thread-safe: whoever touches it from more than one thread (the demo backend's
+worker thread, the HTTP faces' server threads, a test between awaits) holds `Simulator.lock`, which
+`advance` and `settle` take themselves.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime
 
 from console.model import Role
@@ -27,32 +32,37 @@ class Simulator:
         self.runai = RunaiSim(self.clock, random.Random(f"{seed}-runai"))
         self.weka = WekaSim(self.clock, random.Random(f"{seed}-weka"))
         self._pending_seconds = 0.0
+        self.lock = threading.RLock()
+        """Held for any read or change that may overlap another thread's (re-entrant: calls nest)."""
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward, stepping both clusters once per whole tick."""
         if seconds < 0:
             raise ValueError("cannot advance by a negative time")
-        self._pending_seconds += seconds
-        while self._pending_seconds >= TICK_SECONDS - 1e-9:
-            self._pending_seconds -= TICK_SECONDS
-            self.clock.advance(TICK_SECONDS)
-            self.runai.step(TICK_SECONDS)
-            self.weka.step(TICK_SECONDS)
+        with self.lock:
+            self._pending_seconds += seconds
+            while self._pending_seconds >= TICK_SECONDS - 1e-9:
+                self._pending_seconds -= TICK_SECONDS
+                self.clock.advance(TICK_SECONDS)
+                self.runai.step(TICK_SECONDS)
+                self.weka.step(TICK_SECONDS)
 
     def warm_caches(self) -> None:
         """Build every cached view once (20,000 workloads take ~0.3 s the first time, ms afterwards).
 
-        The demo calls this in the thread that builds the simulator, so the first fetches on the event
-        loop are cheap and the first screen of the `large` scenario does not freeze the keyboard.
+        The demo calls this in the thread that builds the simulator, so the first fetches are cheap and
+        the first screen of the `large` scenario fills at once.
         """
-        admin = self.runai.identity_for(None, Role.ADMIN)
-        self.runai.workloads(admin, None)
-        self.runai.projects(admin)
-        self.runai.nodes()
-        self.runai.gpus(None)
-        self.weka.filesystems()
-        self.weka.snapshots(None)
+        with self.lock:
+            admin = self.runai.identity_for(None, Role.ADMIN)
+            self.runai.workloads(admin, None)
+            self.runai.projects(admin)
+            self.runai.nodes()
+            self.runai.gpus(None)
+            self.weka.filesystems()
+            self.weka.snapshots(None)
 
     def settle(self) -> None:
         """Run the scheduler without moving time (after an action, so its effect shows at once)."""
-        self.runai.schedule()
+        with self.lock:
+            self.runai.schedule()

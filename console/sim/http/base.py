@@ -2,7 +2,7 @@
 
 The standard library's `ThreadingHTTPServer` is enough for a local test server and keeps the
 simulator free of web frameworks; the simulator itself is not thread-safe, so every request runs
-under the `SimulatorHost` lock.
+under its lock (`Simulator.lock`, shared with the demo backend and with tests that move its clock).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ MAX_CATCH_UP_SECONDS = 300.0
 
 
 class SimulatorHost:
-    """One simulator shared by every server: a lock, and real time mapped onto the sim clock.
+    """One simulator shared by every server: its lock, and real time mapped onto the sim clock.
 
     `clock_speed` 0 freezes the clock (tests advance it by hand through `simulator.advance`).
     """
@@ -35,7 +35,7 @@ class SimulatorHost:
     def __init__(self, simulator: Simulator, *, clock_speed: float = 1.0) -> None:
         self.simulator = simulator
         self.clock_speed = clock_speed
-        self.lock = threading.RLock()
+        self.lock = simulator.lock
         self._last_sync = time.monotonic()
 
     @contextmanager
