@@ -58,12 +58,14 @@ async def measure_refresh(cycles: int = 5) -> tuple[float, int]:
         table = app.screen.query_one(ResourceTable)
         await _until(lambda: table.row_count >= 20_000)
         await pilot.pause()
-        running = [w.id for w in runai.workloads(admin, None) if w.phase == "Running"]
+        with simulator.lock:  # the demo backend's worker thread may be answering a poll meanwhile
+            running = [w.id for w in runai.workloads(admin, None) if w.phase == "Running"]
         per_cycle = int(table.row_count * CHANGED_FRACTION)
         for cycle in range(cycles):
             victims = running[cycle * per_cycle : (cycle + 1) * per_cycle]
-            for workload_id in victims:
-                runai.suspend_workload(admin, workload_id)
+            with simulator.lock:
+                for workload_id in victims:
+                    runai.suspend_workload(admin, workload_id)
             target = victims[-1]
             before = table.cell_text(target, "phase") if target in table.visible_keys() else None
             cpu_start = time.process_time()

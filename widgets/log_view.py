@@ -182,10 +182,17 @@ class LogView(ScrollView, can_focus=True):
         self._update_virtual_size()
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # A line wider than the view brings the horizontal scrollbar on the next layout, which
+            # takes a row: scroll again then, or following would stop one line short of the end.
+            self.call_after_refresh(self._stay_at_end)
         elif rows_before:
             # Keep the lines the user is reading where they are while the oldest ones drop away.
             self._scroll_quietly(self.scroll_y - rows_before)
         self.refresh()
+
+    def _stay_at_end(self) -> None:
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def clear(self) -> None:
         self._lines.clear()

@@ -21,7 +21,7 @@ from console.cli import make_app
 from console.config import Config
 from console.data import paths
 from console.data.errors import ReadOnlyError, Unavailable
-from console.model import FilesystemSpec, Role, SnapshotSpec, StowStatus
+from console.model import Filesystem, FilesystemSpec, Role, SnapshotSpec, StowStatus
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
 from console.ui.units import GIB, TIB
@@ -83,17 +83,24 @@ async def open_screen(pilot: Pilot, key: str, screen_class: type) -> ResourceTab
 
 
 def fs_uid(app: RwcApp, name: str) -> str:
-    return next(fs.uid for fs in simulator(app).weka.filesystems() if fs.name == name)
+    return next(fs.uid for fs in sim_filesystems(app) if fs.name == name)
 
 
 def snapshot_uid(app: RwcApp, filesystem: str, name: str) -> str:
-    return next(
-        s.uid for s in simulator(app).weka.snapshots() if s.filesystem_name == filesystem and s.name == name
-    )
+    sim = simulator(app)
+    with sim.lock:  # the demo backend's worker thread may be answering a poll
+        snapshots = sim.weka.snapshots()
+    return next(s.uid for s in snapshots if s.filesystem_name == filesystem and s.name == name)
+
+
+def sim_filesystems(app: RwcApp) -> list[Filesystem]:
+    sim = simulator(app)
+    with sim.lock:
+        return list(sim.weka.filesystems())
 
 
 def filesystems_by_name(app: RwcApp) -> dict[str, object]:
-    return {fs.name: fs for fs in simulator(app).weka.filesystems()}
+    return {fs.name: fs for fs in sim_filesystems(app)}
 
 
 async def open_form(pilot: Pilot, key: str, form_class: type[FormScreen]) -> FormScreen:
@@ -519,7 +526,8 @@ async def test_upload_followed_to_synchronized() -> None:
         table = await open_screen(pilot, "6", SnapshotsScreen)
         sim = simulator(app)
         home = fs_uid(app, "home")
-        snapshot = sim.weka.create_snapshot(admin(app), SnapshotSpec(home, "dr-copy"))
+        with sim.lock:  # the demo backend's worker thread may be answering a poll
+            snapshot = sim.weka.create_snapshot(admin(app), SnapshotSpec(home, "dr-copy"))
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: snapshot.uid in table.visible_keys(), "the new snapshot's row")
         table.move_cursor_to_key(snapshot.uid)
@@ -527,7 +535,8 @@ async def test_upload_followed_to_synchronized() -> None:
 
         await pilot.press("u")
         await settle(pilot)
-        assert sim.weka.snapshot(snapshot.uid).stow_status is StowStatus.UPLOADING
+        with sim.lock:
+            assert sim.weka.snapshot(snapshot.uid).stow_status is StowStatus.UPLOADING
         assert any("Upload of dr-copy of home" in m for m in notifications(app, "information"))
         await wait_until(pilot, lambda: "0%" in table.cell_text(snapshot.uid, "upload"), "the bar at 0%")
 
@@ -545,7 +554,8 @@ async def test_upload_followed_to_synchronized() -> None:
             raise AssertionError("the upload never finished")
         assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] > seen[0]
         assert table.cell_text(snapshot.uid, "upload").strip() == "✓ uploaded"
-        final = sim.weka.snapshot(snapshot.uid)
+        with sim.lock:
+            final = sim.weka.snapshot(snapshot.uid)
         assert final.stow_status is StowStatus.SYNCHRONIZED and final.locator
 
 

@@ -58,7 +58,8 @@ def admin(sim: Simulator) -> Identity:
 
 def sim_workload(sim: Simulator, name: str) -> Workload | None:
     """The workload named `name` as the simulator holds it now (None when it does not exist)."""
-    return next((w for w in sim.runai.workloads(admin(sim)) if w.name == name), None)
+    with sim.lock:  # the demo backend's worker thread may be answering a poll
+        return next((w for w in sim.runai.workloads(admin(sim)) if w.name == name), None)
 
 
 def audit_lines() -> list[dict[str, Any]]:
@@ -199,14 +200,15 @@ async def test_submit_a_training_with_half_a_gpu_runs_it_on_a_shared_gpu() -> No
         partner = WorkloadSpec(
             "half-gpu-partner", "llm-pretrain", WorkloadType.TRAINING, IMAGE, GpuRequest.fraction(0.5)
         )
-        sim.runai.submit_workload(admin(sim), dataclasses.replace(partner, node_pools=("h100",)))
+        with sim.lock:
+            sim.runai.submit_workload(admin(sim), dataclasses.replace(partner, node_pools=("h100",)))
         sim.advance(180)
         running = sim_workload(sim, "half-gpu-train")
         assert running is not None and running.phase is WorkloadPhase.RUNNING
         assert running.allocated_gpus == pytest.approx(0.5)
-        (gpu,) = [
-            gpu for gpu in sim.runai.gpus() if any(a.workload_id == running.id for a in gpu.allocations)
-        ]
+        with sim.lock:
+            gpus = sim.runai.gpus()
+        (gpu,) = [gpu for gpu in gpus if any(a.workload_id == running.id for a in gpu.allocations)]
         shares = {allocation.workload_name: allocation.fraction for allocation in gpu.allocations}
         assert shares == {"half-gpu-train": 0.5, "half-gpu-partner": 0.5}
 
@@ -218,7 +220,8 @@ async def test_a_fraction_above_one_is_refused_on_the_field_and_nothing_is_submi
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
-        before = len(sim.runai.workloads(admin(sim)))
+        with sim.lock:
+            before = len(sim.runai.workloads(admin(sim)))
         form = await open_submit_form(pilot)
         await fill(pilot, form, name="too-much", project="vision", image=IMAGE, gpus="1.5")
         await pilot.press("ctrl+s")
@@ -228,7 +231,8 @@ async def test_a_fraction_above_one_is_refused_on_the_field_and_nothing_is_submi
         assert "fraction" in field_error(form, "gpus")
         assert form.focused is form.widget_for("gpus")
         assert sim_workload(sim, "too-much") is None
-        assert len(sim.runai.workloads(admin(sim))) == before
+        with sim.lock:
+            assert len(sim.runai.workloads(admin(sim))) == before
         assert audit_lines() == []
 
 
@@ -318,9 +322,9 @@ async def test_a_duplicate_name_shows_the_conflict_in_the_form_with_every_value_
         assert {name: form.value_of(name) for name in typed} == typed
         assert not form.busy
         # Nothing changed in the simulator: the original is still the only one of that name.
-        assert [w.id for w in sim.runai.workloads(admin(sim)) if w.name == "vit-large-pretrain"] == [
-            existing.id
-        ]
+        with sim.lock:
+            same_name = [w.id for w in sim.runai.workloads(admin(sim)) if w.name == "vit-large-pretrain"]
+        assert same_name == [existing.id]
         (line,) = [entry for entry in audit_lines() if entry["action"] == "submit_workload"]
         assert line["outcome"] == "error"
 

@@ -51,7 +51,8 @@ def simulator_of(app: RwcApp) -> Simulator:
 
 
 def sim_log(sim: Simulator, workload_id: str) -> list[str]:
-    return sim.runai.workload_logs(sim.runai.identity_for(None, Role.ADMIN), workload_id)
+    with sim.lock:  # the demo backend's worker thread may be answering a poll
+        return sim.runai.workload_logs(sim.runai.identity_for(None, Role.ADMIN), workload_id)
 
 
 async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
@@ -263,7 +264,8 @@ async def test_the_stream_ending_in_an_error_says_why() -> None:
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
         screen = await open_view(pilot, "mistral-eval", "l")
-        sim.runai.delete_workload(sim.runai.identity_for(None, Role.ADMIN), screen.workload_id)
+        with sim.lock:
+            sim.runai.delete_workload(sim.runai.identity_for(None, Role.ADMIN), screen.workload_id)
         sim.advance(120)
         await wait_until(
             pilot, lambda: "stream stopped" in status_text(screen), "the stream error", timeout=5
