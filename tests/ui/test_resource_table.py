@@ -207,6 +207,34 @@ async def test_filter_narrows_rows_and_survives_updates() -> None:
         assert table.visible_count == 5
 
 
+async def test_typing_a_filter_letter_by_letter_matches_what_the_whole_word_matches() -> None:
+    """Each keystroke narrows the previous matches; rows that change between keystrokes still count,
+    and deleting letters widens the match again."""
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        names = ["train-qwen", "eval-qwen", "train-bert", "qwerty-demo", "notebook-ana", "qux"]
+        table.update_rows([make_row(i, name=name) for i, name in enumerate(names)])
+        for typed in ("q", "qw", "qwe"):
+            table.filter_text = typed
+            await pilot.pause()
+        assert table.visible_keys() == ["wl-0", "wl-1", "wl-3"]
+        names[2] = "train-qwen-2"  # changes name between keystrokes: must appear when it matches
+        table.update_rows([make_row(i, name=name) for i, name in enumerate(names)])
+        table.filter_text = "qwen"
+        await pilot.pause()
+        assert table.visible_keys() == ["wl-0", "wl-1", "wl-2"]
+        table.filter_text = "q"  # letters deleted: searched afresh
+        await pilot.pause()
+        assert table.visible_keys() == ["wl-0", "wl-1", "wl-2", "wl-3", "wl-5"]
+        table.filter_text = "!q"
+        await pilot.pause()
+        assert table.visible_keys() == ["wl-4"]
+        table.filter_text = "!qux"
+        await pilot.pause()
+        assert table.visible_keys() == ["wl-0", "wl-1", "wl-2", "wl-3", "wl-4"]
+
+
 async def test_filter_keeps_cursor_and_shows_message_when_nothing_matches() -> None:
     app = TableApp()
     async with app.run_test(size=(80, 24)) as pilot:
