@@ -22,18 +22,23 @@ PROBE = (
 )
 
 
-def test_headless_layers_import_no_ui_and_no_live_clients() -> None:
+def modules_listed_by(probe: str) -> list[str]:
+    """Run `probe` in a fresh interpreter; it prints a sorted list of module names as its last line."""
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-
     assert completed.returncode == 0, completed.stderr
-    assert ast.literal_eval(completed.stdout.strip().splitlines()[-1]) == []
+    listed: list[str] = ast.literal_eval(completed.stdout.strip().splitlines()[-1])
+    return listed
+
+
+def test_headless_layers_import_no_ui_and_no_live_clients() -> None:
+    assert modules_listed_by(PROBE) == []
 
 
 FIRST_FRAME_PROBE = (
@@ -48,14 +53,4 @@ FIRST_FRAME_PROBE = (
 def test_the_first_frame_needs_neither_the_model_dataclasses_nor_the_simulator() -> None:
     """`rwc --demo` paints its chrome before any data exists: the simulator is built after the first
     frame, and the model's dataclasses (~25 ms to create) load with it, not before."""
-    completed = subprocess.run(
-        [sys.executable, "-c", FIRST_FRAME_PROBE],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert completed.returncode == 0, completed.stderr
-    assert ast.literal_eval(completed.stdout.strip().splitlines()[-1]) == []
+    assert modules_listed_by(FIRST_FRAME_PROBE) == []
