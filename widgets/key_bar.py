@@ -60,7 +60,7 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id, classes=classes)
         self._hints: tuple[KeyHint, ...] = ()
         self._spans: list[tuple[int, int, str]] = []
-        """(start, end, key) of each enabled hint on the line, for clicks."""
+        """(start, end, key) of each enabled hint on the line, in cells, for clicks."""
 
     @property
     def hints(self) -> tuple[KeyHint, ...]:
@@ -90,13 +90,13 @@ class KeyBar(Widget, can_focus=False):
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
         for hint in self._hints:
-            start = len(line)
+            start = line.cell_len  # clicks arrive in cells, not characters
             extra = Style() if hint.enabled else dim
             line.append(hint.display, key_style + extra)
             if hint.description:
                 line.append(f" {hint.description}", description_style + extra)
             if hint.enabled:
-                spans.append((start, len(line), hint.key))
+                spans.append((start, line.cell_len, hint.key))
             line.append(" ")
         self._spans = spans
         return line
