@@ -2,20 +2,23 @@
 (snap-to-object), and the locator a second cluster needs to bring the snapshot online.
 
 Keys: `c` take a snapshot, `d` delete one (y/n), `R` restore its filesystem from it (type the
-filesystem's name: the live content is replaced), `u` upload it to the object store (the row's bar
-then moves, polled every second while any upload runs), `F` create a filesystem from an uploaded one.
+filesystem's name: the live content is replaced), `u` upload it to the object store (to the one kind
+of bucket its filesystem has; with a local and a remote one attached, `l`/`r` picks; the row's bar then
+moves, polled every second while any upload runs), `F` create a filesystem from an uploaded one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 
 from rich.text import Text
 from textual.timer import Timer
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from console.data.errors import BackendError
-from console.model import Filesystem, Snapshot, StowStatus
+from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age
@@ -23,6 +26,7 @@ from console.ui.keymap import SNAPSHOT_KEYS
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm
+from screens.dialogs.upload_site import LOCAL, REMOTE, UploadSiteDialog, UploadTarget, upload_targets
 from widgets.bars import progress_bar
 from widgets.resource_table import Column, Row
 
@@ -233,17 +237,77 @@ class SnapshotsScreen(ResourceScreen):
         )
 
     def action_upload_snapshot(self) -> None:
-        """Start a snap-to-object upload; the API refuses what cannot upload (writable, untiered, busy)."""
+        """Upload to the site the snapshot's filesystem has a bucket for; ask which when it has both.
+
+        The filesystem's buckets are fetched in a worker (this screen's resource is only snapshots) so
+        the choice follows what is attached now; the API still refuses what cannot upload (writable,
+        busy, being deleted) in its own words.
+        """
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
+        self.run_worker(self._upload(snapshot), group="upload-site", exclusive=True, exit_on_error=False)
+
+    async def _upload(self, snapshot: Snapshot) -> None:
         backend = self.context.backend
-        run_action(
+        title = f"Upload {snapshot.name}"
+        try:
+            filesystems = await backend.filesystems()
+        except BackendError as error:
+            self.notify(str(error), title=title, severity="error", timeout=8, markup=False)
+            return
+        filesystem = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
+        if filesystem is None:
+            self.notify(
+                f"Filesystem {snapshot.filesystem_name} of snapshot {snapshot.name} no longer exists.",
+                title=title,
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        try:
+            buckets: Sequence[ObjectStoreBucket] = await backend.buckets()
+        except BackendError:
+            buckets = ()  # only the dialog's detail lines need them; the bucket names are on the filesystem
+        targets = upload_targets(filesystem, buckets)
+        if not targets:
+            self.notify(
+                f"Snapshot {snapshot.name} cannot be uploaded: filesystem {filesystem.name} has no "
+                "object-store bucket attached. Attach a local (tiering) bucket to it on Filesystems (t), "
+                "or a remote one with WEKA's own tools, first.",
+                title=title,
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        if len(targets) == 1:
+            (target,) = targets.values()
+            with suppress(WorkerCancelled, WorkerFailed):
+                await self._start_upload(snapshot, target).wait()
+            return
+
+        def answered(site: str | None) -> None:
+            if site is not None and site in targets:
+                self._start_upload(snapshot, targets[site])
+
+        self.app.push_screen(
+            UploadSiteDialog(snapshot.name, filesystem.name, targets[LOCAL], targets[REMOTE]), answered
+        )
+
+    def _start_upload(self, snapshot: Snapshot, target: UploadTarget) -> Worker[Snapshot | None]:
+        """The upload itself, with the site always sent (and so in the audit line), never left to WEKA."""
+        backend = self.context.backend
+        return run_action(
             self,
-            f"Upload {snapshot.name}",
-            lambda: backend.upload_snapshot(snapshot.uid),
+            f"Upload {snapshot.name} to {target.buckets}",
+            lambda: backend.upload_snapshot(snapshot.uid, target.site),
             refresh=("snapshots",),
-            success=f"Upload of {snapshot.name} of {snapshot.filesystem_name} to the object store started.",
+            success=(
+                f"Upload of {snapshot.name} of {snapshot.filesystem_name} to {target.buckets} "
+                f"({target.word}) started."
+            ),
         )
 
     def action_create_filesystem_from_snapshot(self) -> None:

@@ -1,4 +1,5 @@
-"""Modal dialogs every screen shares: y/n confirmation, type-the-name confirmation, and forms.
+"""Modal dialogs every screen shares: y/n confirmation, type-the-name confirmation, forms, and the
+snapshot upload's choice of site.
 
 Action screens build on these instead of writing their own modals, so every destructive action asks
 the same way and every form keeps the user's input when the backend refuses it.
@@ -13,8 +14,9 @@ if TYPE_CHECKING:
     from screens.dialogs.confirm import ConfirmDialog, confirm_then
     from screens.dialogs.form import FormField, FormScreen
     from screens.dialogs.type_name import TypeNameDialog
+    from screens.dialogs.upload_site import UploadSiteDialog
 
-__all__ = ["ConfirmDialog", "FormField", "FormScreen", "TypeNameDialog", "confirm_then"]
+__all__ = ["ConfirmDialog", "FormField", "FormScreen", "TypeNameDialog", "UploadSiteDialog", "confirm_then"]
 
 _HOMES = {
     "ConfirmDialog": "screens.dialogs.confirm",
@@ -22,6 +24,7 @@ _HOMES = {
     "FormField": "screens.dialogs.form",
     "FormScreen": "screens.dialogs.form",
     "TypeNameDialog": "screens.dialogs.type_name",
+    "UploadSiteDialog": "screens.dialogs.upload_site",
 }
 
 
