@@ -360,6 +360,22 @@ COMMAND_LINE_KEYS: tuple[KeyAction, ...] = (
     ),
 )
 
+UPLOAD_SITE_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("l", "choose('LOCAL')", "Local", scope="upload_site", palette=False, group="Upload"),
+    KeyAction("r", "choose('REMOTE')", "Remote", scope="upload_site", palette=False, group="Upload"),
+    # q too, as on every question: "get me out", never "quit rwc with the question open".
+    KeyAction(
+        "escape,q",
+        "cancel",
+        "Cancel",
+        scope="upload_site",
+        key_display="esc",
+        palette=False,
+        group="Upload",
+    ),
+)
+"""The snapshot upload's site question (shown when both kinds of bucket are attached)."""
+
 ALL_KEYS: tuple[KeyAction, ...] = (
     *APP_KEYS,
     *TABLE_KEYS,
@@ -376,6 +392,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *FILESYSTEM_KEYS,
     *SNAPSHOT_KEYS,
     *CONFIRM_KEYS,
+    *UPLOAD_SITE_KEYS,
     *TYPE_NAME_KEYS,
     *FORM_KEYS,
 )

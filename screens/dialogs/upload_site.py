@@ -18,28 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from console.model import BucketMode, Filesystem, ObjectStoreBucket
-from console.ui.keymap import KeyAction, bindings_for
+from console.ui.keymap import UPLOAD_SITE_KEYS, bindings_for
 
 LOCAL = "LOCAL"
 REMOTE = "REMOTE"
 
 SITE_WORDS = {LOCAL: "local", REMOTE: "remote"}
 """How the dialog and the toasts name a site (WEKA's CLI words; the API's are upper case)."""
-
-UPLOAD_SITE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("l", "choose('LOCAL')", "Local", scope="upload_site", palette=False, group="Upload"),
-    KeyAction("r", "choose('REMOTE')", "Remote", scope="upload_site", palette=False, group="Upload"),
-    # q too, as on every question: "get me out", never "quit rwc with the question open".
-    KeyAction(
-        "escape,q",
-        "cancel",
-        "Cancel",
-        scope="upload_site",
-        key_display="esc",
-        palette=False,
-        group="Upload",
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
