@@ -8,10 +8,9 @@ The simulator's clock is frozen (`clock_speed=0`); tests that need time to pass 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
 import pytest
+from pilot_waits import wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -43,14 +42,6 @@ def demo_backend(app: RwcApp) -> DemoBackend:
     while not isinstance(backend, DemoBackend):
         backend = backend.inner  # type: ignore[attr-defined]
     return backend
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def settle(pilot: Pilot) -> None:

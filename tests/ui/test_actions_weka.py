@@ -9,9 +9,8 @@ The clock is frozen (`clock_speed=0`, seed 7); the upload test moves it by hand.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
+from pilot_waits import wait_until
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Switch
 
@@ -57,14 +56,6 @@ def simulator(app: RwcApp) -> Simulator:
 
 def admin(app: RwcApp):  # type: ignore[no-untyped-def]
     return simulator(app).runai.identity_for(None, Role.ADMIN)
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def settle(pilot: Pilot) -> None:

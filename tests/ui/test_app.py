@@ -4,10 +4,10 @@ palette, themes, polling only what is visible, and stale data kept on screen whe
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
+from pilot_waits import wait_until
 from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -46,14 +46,6 @@ def _private_dirs(tmp_path, monkeypatch) -> None:
 
 def demo_config(**overrides: object) -> Config:
     return Config(clock_speed=0, sim_start=DEFAULT_START, **overrides)  # type: ignore[arg-type]
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 def header_text(app: RwcApp) -> str:

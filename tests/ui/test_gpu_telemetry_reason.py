@@ -8,11 +8,11 @@ Only the first gets the line; the demo, which always has telemetry, never does. 
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pilot_waits import wait_until
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -97,14 +97,6 @@ def live_app(served: ServedSimulator, tmp_path: Path) -> Callable[[object], RwcA
         return RwcApp(backend=backend, config=config)
 
     return build
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def gpu_screen(pilot: Pilot) -> tuple[GpusScreen, ResourceTable]:

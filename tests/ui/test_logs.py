@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pilot_waits import wait_until
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -53,14 +52,6 @@ def simulator_of(app: RwcApp) -> Simulator:
 def sim_log(sim: Simulator, workload_id: str) -> list[str]:
     with sim.lock:  # the demo backend's worker thread may be answering a poll
         return sim.runai.workload_logs(sim.runai.identity_for(None, Role.ADMIN), workload_id)
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def open_view(pilot: Pilot, name: str, key: str) -> Any:

@@ -6,11 +6,11 @@ esc. The simulator's clock is frozen (`clock_speed=0`) and seeded, so every run 
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from pilot_waits import wait_until
 from textual.pilot import Pilot
 
 from console.app import RwcApp
@@ -41,14 +41,6 @@ def _private_dirs(tmp_path, monkeypatch) -> None:
 
 def demo_app(**overrides: object) -> RwcApp:
     return make_app(Config(clock_speed=0, sim_start=DEFAULT_START, **overrides))  # type: ignore[arg-type]
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def loaded_table(pilot: Pilot, screen_class: type[ResourceScreen]) -> ResourceTable:

@@ -12,9 +12,8 @@ Clock frozen (`clock_speed=0`, seed 7).
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
+from pilot_waits import wait_until
 from textual.pilot import Pilot
 
 from console.app import RwcApp
@@ -43,14 +42,6 @@ def simulator(app: RwcApp) -> Simulator:
     while not isinstance(backend, DemoBackend):
         backend = backend.inner  # type: ignore[attr-defined]
     return backend.simulator
-
-
-async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -1,0 +1,21 @@
+"""Waiting in Pilot tests for what a user would wait for, with a message that says what never came.
+
+Test modules in this folder import it as `from pilot_waits import wait_until` (pytest puts the folder
+of a test module on sys.path; the tests folders have no `__init__.py`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+
+async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    """Let the app run until `predicate()` holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
