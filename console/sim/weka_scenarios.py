@@ -63,6 +63,7 @@ def populate_demo(sim: WekaSim) -> None:
         used_total_bytes=61 * TIB,
         used_ssd_bytes=21 * TIB,
         obs_bucket="obs-local",
+        remote_bucket="obs-dr",  # tiered locally and copied off-site for DR: `u` asks which site
         write_bytes_per_second=120 * MB,
     )
     sim.add_filesystem(
