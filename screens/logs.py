@@ -6,6 +6,11 @@ and posts a replaceable "lines pending" message, so a burst of thousands of line
 follow, the bottom (or `f`) resumes it; `/` highlights a term and `n`/`N` walk its matches; `w` wraps;
 ctrl+s saves what is kept to a file in rwc's state directory. Closing the screen cancels the stream.
 
+The log alone cannot say why it is empty or whether more will come, so the view also watches the
+workload (its own Store resource, as the detail view does): a workload that never started says so and
+why ("No logs: pod x-0-0 never started — Pending: <reason>"), and a Completed or Failed one says it
+ended and that its log is complete instead of claiming to follow a stream.
+
 `TextViewScreen` is the shared frame (view, status line, search prompt, wrap, save) that the describe
 view (`screens/describe.py`) uses too.
 """
@@ -30,10 +35,14 @@ from textual.worker import Worker, WorkerState
 
 from console.data import paths
 from console.data.errors import BackendError
+from console.model import TERMINAL_PHASES, Workload, WorkloadPhase
 from console.ui.context import ConsoleContext
+from console.ui.format import format_age, format_clock_time
 from console.ui.keymap import LOGS_KEYS, TEXT_VIEW_KEYS
+from console.ui.palette import phase_style
 from console.ui.prompts import FilterLine, PromptBar
 from screens.base import RwcScreen
+from screens.workload_detail import explain_phase
 from widgets.log_view import DEFAULT_MAX_LINES, LogView
 
 LOG_TAIL_LINES = 1_000
@@ -41,6 +50,41 @@ LOG_TAIL_LINES = 1_000
 LOG_WORKER_GROUP = "logs"
 YIELD_EVERY_LINES = 256
 """A backend that hands over a long tail without awaiting must still let the UI breathe."""
+WORKLOAD_REFRESH_SECONDS = 2.0
+"""How often the view re-reads the workload's phase (to say "ended" or "never started" in time)."""
+
+RAN_PHASES = frozenset(
+    {
+        WorkloadPhase.RUNNING,
+        WorkloadPhase.DEGRADED,
+        WorkloadPhase.COMPLETED,
+        WorkloadPhase.STOPPING,
+        WorkloadPhase.TERMINATING,
+        WorkloadPhase.UPDATING,
+    }
+)
+"""Phases only a workload whose containers started can be in."""
+STARTED_POD_PHASES = frozenset({"Running", "Succeeded", "Failed"})
+"""Kubernetes pod phases after a container started (a Pending pod has written nothing)."""
+RAN_EVENT_REASONS = frozenset({"Started", "Preempted", "Evicted", "Requeued", "Completed", "BackOff"})
+"""Event reasons that prove a container ran once (a preempted workload is Pending again, with a log)."""
+
+
+def never_started(workload: Workload) -> bool:
+    """True when no container of `workload` ever ran, so there is no log to read at all."""
+    if workload.phase in RAN_PHASES:
+        return False
+    if any(pod.k8s_phase in STARTED_POD_PHASES for pod in workload.pods):
+        return False
+    return not any(event.reason in RAN_EVENT_REASONS for event in workload.events)
+
+
+def why_no_logs(workload: Workload) -> str:
+    """`No logs: pod x-0-0 never started — Pending: <why>`, from the phase, its reason and the events."""
+    who = f"pod {workload.pods[0].name}" if workload.pods else workload.name
+    why = explain_phase(workload) or (workload.events[-1].message if workload.events else "")
+    reason = f"{workload.phase.value}: {why}" if why else workload.phase.value
+    return f"No logs: {who} never started — {reason}"
 
 
 def safe_file_part(text: str) -> str:
@@ -238,6 +282,17 @@ class LogsScreen(TextViewScreen):
     TITLE = "Logs"
     KEYS = LOGS_KEYS
 
+    DEFAULT_CSS = """
+    LogsScreen #log-note {
+        display: none;
+        padding: 0 1;
+        color: $warning;
+    }
+    LogsScreen #log-note.-shown {
+        display: block;
+    }
+    """
+
     def __init__(
         self,
         context: ConsoleContext,
@@ -253,21 +308,76 @@ class LogsScreen(TextViewScreen):
         self.tail_lines = tail_lines
         self._pending: deque[str] = deque(maxlen=max_lines)
         self._stream_state = "streaming"
+        self.workload: Workload | None = None
+        """The workload as last read (phase, pods, events); None until the first answer."""
+        # Its own resource, as the detail view has: two views of one workload must not unregister
+        # each other's when one closes.
+        self.resource_name = f"workload-logs:{workload_id}:{id(self):x}"
+        backend = context.backend
+        context.bridge.add_resource(
+            self.resource_name, lambda: backend.workload(workload_id), WORKLOAD_REFRESH_SECONDS
+        )
 
     @property
     def screen_title(self) -> str:
         return f"Logs {self.workload_name}"
 
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        return (self.resource_name,)
+
     def save_file_name(self, now: datetime) -> str:
         return f"rwc-{safe_file_part(self.workload_name)}-{now:%Y%m%d-%H%M%S}.log"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="log-note")
+        yield from super().compose_body()
 
     def on_mount(self) -> None:
         self.stream_logs()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         """Stop reading the moment the view goes (its workers would be cancelled with it anyway; this says
-        so where the stream starts)."""
+        so where the stream starts), and stop watching the workload."""
         self.workers.cancel_group(self, LOG_WORKER_GROUP)
+        await self.context.bridge.remove_resource(self.resource_name)
+
+    # -- the workload ----------------------------------------------------------------------------------
+    @property
+    def has_ended(self) -> bool:
+        """Completed or Failed: nothing more will be written, the log is complete."""
+        return self.workload is not None and self.workload.phase in TERMINAL_PHASES
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        workload = self.context.bridge.snapshot(self.resource_name).value
+        if isinstance(workload, Workload) and workload != self.workload:
+            self.workload = workload
+            self.show_status()
+
+    def show_status(self) -> None:
+        super().show_status()
+        if not self.is_mounted:
+            return
+        note = self.query_one("#log-note", Static)
+        workload = self.workload
+        silent = workload is not None and not self.view.line_count and never_started(workload)
+        note.set_class(silent, "-shown")
+        note.update(Text(why_no_logs(workload)) if silent and workload is not None else "")
+
+    def ended_text(self) -> Text:
+        """`■ Completed 09:12:30 (5m ago) · log complete`: the phase, when it ended, that no more comes."""
+        workload = self.workload
+        assert workload is not None
+        palette = self.palette
+        ended_at = workload.completed_at or workload.phase_updated_at
+        text = Text("■ ", end="")
+        text.append(workload.phase.value, phase_style(workload.phase, palette))
+        text.append(
+            f" {format_clock_time(ended_at)} ({format_age(self.context.backend.now(), ended_at)} ago)"
+        )
+        text.append(" · log complete", palette.muted)
+        return text
 
     # -- the stream ------------------------------------------------------------------------------------
     @work(exclusive=True, group=LOG_WORKER_GROUP, exit_on_error=False)
@@ -320,15 +430,32 @@ class LogsScreen(TextViewScreen):
 
     # -- follow -----------------------------------------------------------------------------------------
     def action_toggle_follow(self) -> None:
-        self.view.follow = not self.view.follow
+        """Follow or pause; on an ended workload there is nothing to follow: go to the end and say so."""
+        if self.has_ended:
+            self.view.follow = True
+            self.notify(
+                f"{self.workload_name} has ended: its log is complete, nothing more will arrive.",
+                timeout=3,
+                markup=False,
+            )
+        else:
+            self.view.follow = not self.view.follow
         self.show_status()
 
     def status_parts(self) -> list[Text]:
         palette = self.palette
+        if self.has_ended:
+            stopped = "stopped" in self._stream_state
+            parts = [self.ended_text(), *super().status_parts()]
+            return [*parts, Text(self._stream_state, palette.error)] if stopped else parts
         if self.view.follow:
             follow = Text("● following", palette.ok)
         else:
             follow = Text("‖ paused", palette.warning)
             follow.append(" (f follows)", palette.muted)
-        state = Text(self._stream_state, palette.error if "stopped" in self._stream_state else palette.muted)
+        stream_state = self._stream_state
+        workload = self.workload
+        if stream_state == "streaming" and workload is not None and never_started(workload):
+            stream_state = f"waiting for it to start ({workload.phase.value})"
+        state = Text(stream_state, palette.error if "stopped" in stream_state else palette.muted)
         return [follow, *super().status_parts(), state]
