@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         ObjectStoreBucket,
         Snapshot,
         SnapshotSpec,
+        SnapshotUpload,
         WekaCluster,
         WekaMetricsSample,
     )
@@ -97,6 +98,7 @@ _MODULE_OF: dict[str, str] = {
     "Role": "console.model.enums",
     "Snapshot": "console.model.weka",
     "SnapshotSpec": "console.model.weka",
+    "SnapshotUpload": "console.model.weka",
     "StowStatus": "console.model.enums",
     "TERMINAL_PHASES": "console.model.enums",
     "Taint": "console.model.runai",
@@ -143,6 +145,7 @@ __all__ = [
     "Role",
     "Snapshot",
     "SnapshotSpec",
+    "SnapshotUpload",
     "StowStatus",
     "Taint",
     "WekaCluster",

@@ -100,6 +100,16 @@ class Filesystem:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotUpload:
+    """A snapshot's upload to one object-store site: WEKA's `localStowInfo` / `remoteStowInfo`."""
+
+    site: str  # LOCAL | REMOTE, as the upload's `obs_site` spells it
+    status: StowStatus
+    progress_percent: float | None  # None where the API says N/A
+    locator: str
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     uid: str
     id: str
@@ -113,6 +123,9 @@ class Snapshot:
     stow_status: StowStatus
     upload_progress_percent: float | None  # None where the API says N/A
     locator: str
+    uploads: tuple[SnapshotUpload, ...] = ()
+    """Each site it is uploading or uploaded to, local first; empty where the API has only the flat
+    `stowStatus` (which then says whether, but not where)."""
 
 
 @dataclass(frozen=True, slots=True)

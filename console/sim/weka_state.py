@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console.model import AttachedBucket, BucketMode, Filesystem, Snapshot, StowStatus
+from console.model import AttachedBucket, BucketMode, Filesystem, Snapshot, SnapshotUpload, StowStatus
 
 EARLY_RELEASE_SSD_FRACTION = 0.95
 """When a tiered filesystem's SSD is this full, WEKA drops SSD copies before the retention period ends
@@ -293,6 +293,9 @@ class StowInfo:
     progress: float | None = None
     locator: str = ""
 
+    def to_domain(self, site: str) -> SnapshotUpload:
+        return SnapshotUpload(site, self.status, self.progress, self.locator)
+
 
 class SnapState:
     """One snapshot, mutable; `cache` holds its last domain object until something changes."""
@@ -365,6 +368,11 @@ class SnapState:
                 stow_status=stow.status,
                 upload_progress_percent=stow.progress,
                 locator=stow.locator,
+                uploads=tuple(
+                    info.to_domain(site)
+                    for site in ("LOCAL", "REMOTE")
+                    if (info := self.stow.get(site)) is not None and info.status is not StowStatus.NONE
+                ),
             )
         return self.cache
 
@@ -419,7 +427,11 @@ class LocatorRecord:
 
 @dataclass(slots=True)
 class SnapshotSchedule:
-    """A snaptool-like policy: a snapshot every `every_seconds`, the newest `keep` kept, maybe uploaded."""
+    """A snaptool-like policy: a snapshot every `every_seconds`, the newest `keep` kept, maybe uploaded.
+
+    Periods start at `anchor_epoch + k * every_seconds` (epoch seconds; 0 puts hourly ones on the hour)
+    and each snapshot is named after the start of its period with `name_format`.
+    """
 
     fs_uid: str
     every_seconds: float
@@ -428,3 +440,8 @@ class SnapshotSchedule:
     upload_site: str | None
     next_due_elapsed: float
     taken: list[str] = field(default_factory=list)  # uids of the snapshots it made, oldest first
+    anchor_epoch: float = 0.0
+    name_format: str = "%Y%m%d-%H%M"
+    to_upload: list[str] = field(default_factory=list)
+    """Uids of snapshots whose upload was refused for now (another upload or a deletion ran): snaptool
+    retries them, oldest first, before the next one."""

@@ -38,6 +38,7 @@ from console.model import (
     ObjectStoreBucket,
     Snapshot,
     SnapshotSpec,
+    SnapshotUpload,
     StowStatus,
     WekaCluster,
     WekaClusterStatus,
@@ -674,6 +675,7 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
     where = f"snapshots[{index}]"
     raw = as_object(raw, where)
     sites = snapshot_sites(raw, where)
+    uploads: tuple[SnapshotUpload, ...] = ()
     if sites is None:
         status = _stow_status(as_str(raw, "stowStatus", where, default="NONE"), where)
         progress = None if status is StowStatus.NONE else _progress(raw.get("progress"))
@@ -682,6 +684,11 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
     else:
         public = _public_stow(sites)
         uploaded = any(info.status is StowStatus.SYNCHRONIZED for info in sites.values())
+        uploads = tuple(
+            SnapshotUpload(site, info.status, info.progress, info.locator)
+            for site in ("LOCAL", "REMOTE")
+            if (info := sites.get(site)) is not None and info.status is not StowStatus.NONE
+        )
     fs_uid = raw.get("filesystemUid") or raw.get("fileSystemUid")
     if not isinstance(fs_uid, str) or not fs_uid:
         require(raw, "filesystemUid", where)
@@ -699,6 +706,7 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
         stow_status=public.status,
         upload_progress_percent=public.progress,
         locator=public.locator,
+        uploads=uploads,
     )
     return snapshot, uploaded
 
