@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import BindingType
 from textual.screen import ModalScreen
@@ -25,6 +26,7 @@ from console.data.backend import Backend
 from console.data.store import Store
 from console.ui.commands import RwcCommands
 from console.ui.context import ConsoleContext
+from console.ui.key_gate import KeyGate
 from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN, bindings_for
 from console.ui.store_bridge import StoreBridge
 from screens.base import ResourceScreen, RwcScreen
@@ -95,6 +97,7 @@ class RwcApp(App[None]):
         self.store = store if store is not None else Store(backend)
         self.bridge = StoreBridge(self.store)
         self.bridge.register(backend)
+        self.key_gate = KeyGate(self, partial(App.on_event, self))
         self.context = ConsoleContext(
             backend=backend,
             bridge=self.bridge,
@@ -119,13 +122,23 @@ class RwcApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        self.key_gate.watch_screens()
         # After the first frame: the first fetch builds the demo simulator (or opens connections),
         # which would otherwise compete with painting the chrome the user is waiting for.
         self.call_after_refresh(self.store.start)
         self.call_after_refresh(restore_gc_threshold)
 
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go through the `KeyGate`, which delivers each one only
+        after the one before it has settled (see `console.ui.key_gate`); everything else as Textual does."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self.key_gate.accept(event)
+            return
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
         """Stop polling, then close the backend's connections (the app runs the loop they live on)."""
+        self.key_gate.close()
         self.bridge.close()
         await self.store.stop()
         await self.backend.aclose()

@@ -7,7 +7,7 @@ filter, `esc` and `enter`; a concrete screen supplies columns and `build_rows`, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar, TypeVar
@@ -17,9 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker
 
 from console.data.store import ResourceState
+from console.ui.backend_clock import BackendClock
 from console.ui.context import ConsoleContext
+from console.ui.key_gate import OPENS_SCREEN
 from console.ui.keymap import TABLE_KEYS, KeyAction, bindings_for, resolve_command
 from console.ui.palette import CellPalette
 from console.ui.prompts import CommandLine, FilterLine, PromptBar
@@ -34,9 +37,6 @@ T = TypeVar("T")
 
 PROMPT_ACTIONS = frozenset({"open_command_line", "start_filter", "start_search"})
 """Actions that open a one-line prompt; their keys type themselves into an input that has focus."""
-
-AGE_REFRESH_SECONDS = 60.0
-"""How often a visible table re-renders for ages alone (rows rebuild only if the minute changed)."""
 
 
 class RwcScreen(Screen[None]):
@@ -61,6 +61,13 @@ class RwcScreen(Screen[None]):
         super().__init__()
         self.context = context
         self._palette: CellPalette | None = None
+        self.backend_clock = BackendClock(context.backend.now)
+        """The backend's time and pace, for ages that redraw exactly when their text changes."""
+
+    def open_after(self, loading: Coroutine[Any, Any, object], name: str = "") -> Worker[object]:
+        """Run `loading` (fetch, then push a dialog or screen) so that keys typed meanwhile wait for
+        what it opens instead of reaching this screen (`console.ui.key_gate.OPENS_SCREEN`)."""
+        return self.run_worker(loading, name=name, group=OPENS_SCREEN, exclusive=True, exit_on_error=False)
 
     # -- composition -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -260,14 +267,14 @@ class ResourceScreen(RwcScreen):
 
     def __init__(self, context: ConsoleContext) -> None:
         super().__init__(context)
-        self.now: datetime = context.backend.now()
-        """The backend's time of the rows being built (for ages); frozen in tests."""
+        self.now: datetime = self.backend_clock.now()
+        """The backend's time of the rows being built; ages in cells are `AgeCell`s, which the table
+        writes from `self.backend_clock` when it draws them, so rows need not be rebuilt as time passes."""
         self._row_caches: list[RowCache[Any]] = []
-        self._rows_minute: datetime | None = None
         self._rendered_inputs: tuple[object, ...] = ()
 
     def row_cache(self, build: Callable[[T], Row], key: Callable[[T], str]) -> RowCache[T]:
-        """A `RowCache` that this screen empties when the theme changes or ages move to a new minute."""
+        """A `RowCache` that this screen empties when the theme changes."""
         cache: RowCache[T] = RowCache(build, key)
         self._row_caches.append(cache)
         return cache
@@ -285,8 +292,9 @@ class ResourceScreen(RwcScreen):
 
     def on_mount(self) -> None:
         # (Textual runs RwcScreen.on_mount too: handlers are called for every class that defines one.)
-        # Ages ("5m") move on even when nothing else does; once a minute is all they need.
-        self.set_interval(AGE_REFRESH_SECONDS, self._refresh_ages)
+        # Ages ("5m") move on even when nothing else does: the table redraws them from the backend's
+        # clock exactly when one in view changes.
+        self.table.age_clock = self.backend_clock
         self.table.focus()
 
     @property
@@ -315,10 +323,6 @@ class ResourceScreen(RwcScreen):
     def key_actions(self) -> tuple[KeyAction, ...]:
         return (*super().key_actions(), *self.sort_key_actions())
 
-    def _refresh_ages(self) -> None:
-        if self.is_current:
-            self.resources_changed()
-
     # -- data ---------------------------------------------------------------------------------------
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         """Rows for the current values; called only when every resource has loaded once."""
@@ -334,20 +338,17 @@ class ResourceScreen(RwcScreen):
             table.refresh()
             return
         table.empty_message = self.EMPTY_MESSAGE
-        self.now = self.context.backend.now()
-        minute = self.now.replace(second=0, microsecond=0)
-        if minute != self._rows_minute:
-            # Ages move with time even when an item does not: rebuild cached rows once a minute.
-            self._clear_row_caches()
-            self._rows_minute = minute
+        self.now = self.backend_clock.now()
         # The Store hands back the very same objects while nothing changed (and a screen coming back
-        # into view asks again): skip the rebuild unless a value, the minute or the theme is new.
-        inputs = (*values.values(), minute, self.palette)
+        # into view asks again): skip the rebuild unless a value or the theme is new.
+        inputs = (*values.values(), self.palette)
         if len(inputs) != len(self._rendered_inputs) or any(
             new is not old for new, old in zip(inputs, self._rendered_inputs, strict=True)
         ):
             self._rendered_inputs = inputs
-            table.update_rows(self.build_rows(values))
+            table.update_rows(self.build_rows(values))  # (brings the ages in view up to the clock too)
+        else:
+            table.refresh_ages()
         self._show_counts()
 
     def _show_counts(self) -> None:

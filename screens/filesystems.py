@@ -14,14 +14,14 @@ from rich.text import Text
 from console.data.errors import BackendError
 from console.model import BucketMode, Filesystem
 from console.ui.action_runner import run_action
-from console.ui.format import format_age, format_bytes, format_bytes_pair
+from console.ui.format import format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
 from screens.snapshots import SnapshotsScreen
 from widgets.bars import capacity_bar
-from widgets.resource_table import Column, Row
+from widgets.resource_table import AgeCell, Column, Row
 
 SSD_WARNING_FRACTION = 0.85
 SSD_CRITICAL_FRACTION = 0.95
@@ -58,7 +58,6 @@ class FilesystemsScreen(ResourceScreen):
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         filesystems: Sequence[Filesystem] = values["filesystems"]
-        now = self.context.backend.now()
         palette = self.palette
         for filesystem in filesystems:
             fraction = filesystem.ssd_used_fraction
@@ -92,7 +91,7 @@ class FilesystemsScreen(ResourceScreen):
                     format_bytes(filesystem.used_object_bytes) if filesystem.is_tiered else "—",
                     bucket,
                     str(filesystem.snapshot_count),
-                    format_age(now, uploaded) if uploaded else Text("never", palette.muted, end=""),
+                    AgeCell(uploaded) if uploaded else Text("never", palette.muted, end=""),
                     status,
                 ),
                 sort_values=(
@@ -106,7 +105,6 @@ class FilesystemsScreen(ResourceScreen):
                     -uploaded.timestamp() if uploaded else None,
                     filesystem.status,
                 ),
-                search_text=f"{filesystem.name} {filesystem.group_name} {bucket} {filesystem.status}",
             )
 
     def filesystem_for(self, key: str | None) -> Filesystem | None:
@@ -129,7 +127,7 @@ class FilesystemsScreen(ResourceScreen):
         return filesystem
 
     def action_create_filesystem(self) -> None:
-        self.run_worker(self._open_create_form(), group="form-data", exclusive=True, exit_on_error=False)
+        self.open_after(self._open_create_form())
 
     async def _open_create_form(self) -> None:
         """Groups and buckets are fetched when the form opens, so its choices are today's."""
@@ -150,9 +148,7 @@ class FilesystemsScreen(ResourceScreen):
     def action_set_tiering(self) -> None:
         filesystem = self._chosen_filesystem()
         if filesystem is not None:
-            self.run_worker(
-                self._open_tiering_form(filesystem), group="form-data", exclusive=True, exit_on_error=False
-            )
+            self.open_after(self._open_tiering_form(filesystem))
 
     async def _open_tiering_form(self, filesystem: Filesystem) -> None:
         try:

@@ -160,11 +160,6 @@ class GpusScreen(ResourceScreen):
                 gpu.temperature_celsius,
                 gpu.power_watts,
             ),
-            search_text=(
-                f"{gpu.node_name} {gpu.model} "
-                + " ".join(f"{a.workload_name} {a.project_name}" for a in allocations)
-                + (" mig" if gpu.mig_enabled else "")
-            ),
         )
 
     def open_detail(self, key: str) -> None:

@@ -14,15 +14,15 @@ from rich.text import Text
 
 from console.data.errors import BackendError
 from console.model import Node, NodeRole, NodeStatus, Workload
-from console.ui.action_runner import ACTION_WORKER_GROUP, run_action
+from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
-from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpu_sum
+from console.ui.format import format_bytes_pair, format_cores, format_gpu_sum
 from console.ui.keymap import NODE_KEYS
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, confirm_then
 from screens.gpus import GpusScreen
 from widgets.bars import capacity_bar
-from widgets.resource_table import Column, Row
+from widgets.resource_table import AgeCell, Column, Row
 
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
 NODE_RESOURCES = ("nodes", "gpus", "workloads")
@@ -146,7 +146,7 @@ class NodesScreen(ResourceScreen):
                 gpus_cell,
                 cpu,
                 memory,
-                format_age(self.now, node.created_at),
+                AgeCell(node.created_at),
             ),
             sort_values=(
                 node.name,
@@ -160,10 +160,6 @@ class NodesScreen(ResourceScreen):
                 node.allocated_cpu_millicores / node.cpu_millicores if node.cpu_millicores else 0.0,
                 node.allocated_memory_bytes / node.memory_bytes if node.memory_bytes else 0.0,
                 -node.created_at.timestamp(),
-            ),
-            search_text=(
-                f"{node.name} {node.node_pool} {node.role.value} {node.status.value} "
-                f"{' '.join(problems)} {scheduling} {node.gpu_model or ''}"
             ),
         )
 
@@ -254,7 +250,7 @@ class NodesScreen(ResourceScreen):
                 ),
             )
 
-        self.run_worker(ask, group=ACTION_WORKER_GROUP, exit_on_error=False)
+        self.open_after(ask())
 
     def action_undrain_node(self) -> None:
         """`U`: remove the maintenance taint (work may come back, so no question)."""

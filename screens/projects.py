@@ -15,7 +15,7 @@ from rich.text import Text
 
 from console.data.errors import BackendError
 from console.model import Department, PoolQuota, Project, ProjectPhase
-from console.ui.action_runner import ACTION_WORKER_GROUP, run_action
+from console.ui.action_runner import run_action
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
 from screens.base import ResourceScreen
@@ -120,7 +120,6 @@ class ProjectsScreen(ResourceScreen):
                 pending,
                 None,
             ),
-            search_text=f"{department.name} department",
         )
 
     def _project_row(self, project: Project) -> Row:
@@ -148,7 +147,6 @@ class ProjectsScreen(ResourceScreen):
                 project.pending_workloads,
                 project.phase.value,
             ),
-            search_text=f"{project.name} {project.department_name} {project.phase.value}",
         )
 
     def open_detail(self, key: str) -> None:
@@ -202,7 +200,7 @@ class ProjectsScreen(ResourceScreen):
             if pools is not None:
                 self.app.push_screen(CreateProjectForm(self.context, departments, pools, department_id))
 
-        self.run_worker(open_form, group=ACTION_WORKER_GROUP, exit_on_error=False)
+        self.open_after(open_form())
 
     def action_edit_quota(self) -> None:
         """`e`: the quota of the project, or of the department, under the cursor."""
@@ -216,7 +214,7 @@ class ProjectsScreen(ResourceScreen):
             if pools is not None:
                 self.app.push_screen(EditQuotaForm(self.context, target, pools))
 
-        self.run_worker(open_form, group=ACTION_WORKER_GROUP, exit_on_error=False)
+        self.open_after(open_form())
 
     def action_delete_project(self) -> None:
         """`D`: delete the project under the cursor once its name is typed exactly."""

@@ -10,25 +10,23 @@ moves, polled every second while any upload runs), `F` create a filesystem from 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
 from typing import Any
 
 from rich.text import Text
 from textual.timer import Timer
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
+from textual.worker import Worker
 
 from console.data.errors import BackendError
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
-from console.ui.format import format_age
 from console.ui.keymap import SNAPSHOT_KEYS
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm
 from screens.dialogs.upload_site import LOCAL, REMOTE, UploadSiteDialog, UploadTarget, upload_targets
 from widgets.bars import progress_bar
-from widgets.resource_table import Column, Row
+from widgets.resource_table import AgeCell, Column, Row
 
 UPLOAD_WORDS = {
     StowStatus.NONE: "local",
@@ -127,7 +125,7 @@ class SnapshotsScreen(ResourceScreen):
             cells=(
                 snapshot.filesystem_name,
                 name,
-                format_age(self.now, snapshot.created_at),
+                AgeCell(snapshot.created_at),
                 snapshot.access_point,
                 Text("rw", palette.warning, end="") if snapshot.is_writable else "ro",
                 self._upload_cell(snapshot),
@@ -141,10 +139,6 @@ class SnapshotsScreen(ResourceScreen):
                 snapshot.is_writable,
                 (upload_order[snapshot.stow_status], progress),
                 snapshot.locator,
-            ),
-            search_text=(
-                f"{snapshot.filesystem_name} {snapshot.name} {snapshot.access_point} "
-                f"{UPLOAD_WORDS[snapshot.stow_status]} {snapshot.stow_status.value} {snapshot.locator}"
             ),
         )
 
@@ -162,9 +156,7 @@ class SnapshotsScreen(ResourceScreen):
     def action_create_snapshot(self) -> None:
         cursor = self.snapshot_for(self.table.cursor_key)
         filesystem_uid = self.filesystem_uid or (cursor.filesystem_uid if cursor is not None else None)
-        self.run_worker(
-            self._open_create_form(filesystem_uid), group="form-data", exclusive=True, exit_on_error=False
-        )
+        self.open_after(self._open_create_form(filesystem_uid))
 
     async def _open_create_form(self, filesystem_uid: str | None) -> None:
         try:
@@ -246,7 +238,7 @@ class SnapshotsScreen(ResourceScreen):
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
-        self.run_worker(self._upload(snapshot), group="upload-site", exclusive=True, exit_on_error=False)
+        self.open_after(self._upload(snapshot))
 
     async def _upload(self, snapshot: Snapshot) -> None:
         backend = self.context.backend
@@ -284,8 +276,8 @@ class SnapshotsScreen(ResourceScreen):
             return
         if len(targets) == 1:
             (target,) = targets.values()
-            with suppress(WorkerCancelled, WorkerFailed):
-                await self._start_upload(snapshot, target).wait()
+            # Not awaited: the upload is an action like any other, and keys must not wait for its answer.
+            self._start_upload(snapshot, target)
             return
 
         def answered(site: str | None) -> None:
@@ -327,9 +319,18 @@ class SnapshotsScreen(ResourceScreen):
                 markup=False,
             )
             return
-        self.run_worker(
-            self._open_from_snapshot_form(snapshot), group="form-data", exclusive=True, exit_on_error=False
-        )
+        if snapshot.uploads and not serves_locally(snapshot):
+            self.notify(
+                f"Snapshot {snapshot.name} is uploaded only to its remote bucket, and WEKA creates a "
+                "filesystem only from a local bucket. Attach that bucket as a local one on the cluster "
+                "that should serve the data, or upload the snapshot to a local bucket (u) first.",
+                title=title,
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        self.open_after(self._open_from_snapshot_form(snapshot))
 
     async def _open_from_snapshot_form(self, snapshot: Snapshot) -> None:
         backend = self.context.backend

@@ -20,11 +20,11 @@ from textual.widgets import Sparkline, Static
 
 from console.model import Alert, AlertSeverity, WekaCluster, WekaClusterStatus, WekaMetricsSample
 from console.ui.context import ConsoleContext
-from console.ui.format import format_age, format_bytes, format_bytes_pair
+from console.ui.format import format_bytes, format_bytes_pair
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
 from widgets.bars import capacity_bar
-from widgets.resource_table import Column, Row
+from widgets.resource_table import AgeCell, Column, Row
 
 WEKA_CLUSTER = "weka cluster"
 WEKA_METRICS = "weka metrics"
@@ -333,7 +333,7 @@ class WekaOverviewScreen(ResourceScreen):
                 Text(alert.type, end=""),
                 Text(alert.title, end=""),
                 Text(alert.source, palette.muted, end=""),
-                format_age(self.now, alert.raised_at),
+                AgeCell(alert.raised_at),
             ),
             sort_values=(
                 (alert.muted, SEVERITY_ORDER[alert.severity]),
@@ -341,9 +341,6 @@ class WekaOverviewScreen(ResourceScreen):
                 alert.title,
                 alert.source,
                 -alert.raised_at.timestamp(),
-            ),
-            search_text=(
-                f"{alert.severity.value} {alert.type} {alert.title} {alert.source} {alert.description}"
             ),
         )
 

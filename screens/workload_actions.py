@@ -18,6 +18,7 @@ from textual.screen import Screen
 from console.model import WorkloadPhase
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
+from console.ui.format import format_gpus
 from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class WorkloadActions:
         backend = self.context.backend
         warning = "Its pods are killed and it cannot be brought back; its logs go with it."
         if workload.phase is WorkloadPhase.RUNNING and workload.allocated_gpus:
-            warning = f"It is running on {workload.allocated_gpus:g} GPU(s). " + warning
+            warning = f"It is running on {format_gpus(workload.allocated_gpus)} GPU(s). " + warning
         self._confirm_then(
             f"Delete workload {workload.name}",
             [workload_line(workload), "", warning],

@@ -3,24 +3,39 @@ its phase — "why is my job pending?" and "who preempted it?" are the questions
 
 The list's workload keys work here too (⇧s suspend, ⇧r resume, ⇧d delete, `l` logs, `y` describe);
 after a delete the view closes, since what it showed is going away.
+
+Its ages ("Running for 16s", "created 26m ago") redraw when their text changes, at the backend clock's
+pace; a fraction that came back different from what was asked (a MIG slice) says why, from the GPUs
+the workload holds.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import partial
 
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
-from console.model import PhaseReason, Pod, Workload, WorkloadEvent, WorkloadPhase
+from console.data.errors import BackendError
+from console.model import GpuAllocation, PhaseReason, Pod, Workload, WorkloadEvent, WorkloadPhase
 from console.ui.context import ConsoleContext
-from console.ui.format import format_age, format_clock_time, format_gpu_request, format_gpus
+from console.ui.format import (
+    age_changes_at,
+    explain_gpu_share,
+    format_age,
+    format_clock_time,
+    format_gpu_request,
+    format_gpus,
+)
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
@@ -55,6 +70,34 @@ def explain_phase(workload: Workload) -> str:
     if workload.phase is WorkloadPhase.PENDING:
         return "Waiting for the scheduler to find GPUs in its node pools."
     return ""
+
+
+def explain_gpu_shares(workload: Workload, allocations: Sequence[GpuAllocation]) -> str:
+    """Why the workload's pods got other shares than asked ("asked 0.5, got 0.43: a 3g.40gb MIG slice
+    is 3/7 of the GPU ..."), from the GPUs' allocations when known, else from the pods; "" when every
+    pod got what it asked."""
+    request = workload.gpu_request
+    if not request.is_fractional:
+        return ""
+    if allocations:
+        shares = [(allocation.fraction, allocation.mig_profile) for allocation in allocations]
+    else:
+        shares = [(pod.allocated_gpus, None) for pod in workload.pods if pod.allocated_gpus > 0]
+    reasons = dict.fromkeys(
+        reason
+        for fraction, mig_profile in shares
+        if (reason := explain_gpu_share(request, fraction, mig_profile))
+    )
+    return "; ".join(reasons)
+
+
+def age_moments(workload: Workload) -> Iterable[datetime | None]:
+    """Every moment this screen shows as an age."""
+    yield workload.phase_updated_at
+    yield workload.created_at
+    yield workload.completed_at
+    for pod in workload.pods:
+        yield pod.created_at
 
 
 def latest_preemption(events: Sequence[WorkloadEvent]) -> WorkloadEvent | None:
@@ -93,7 +136,13 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
             self.resource_name, lambda: backend.workload(workload_id), DETAIL_REFRESH_SECONDS
         )
         self._shown: Workload | None = None
+        self._shown_ages: tuple[str, ...] = ()
         self._sections: tuple[RenderableType, ...] = ()
+        self._age_timer: Timer | None = None
+        self._gpu_allocations: tuple[GpuAllocation, ...] = ()
+        """This workload's shares of its GPUs (with MIG profiles), fetched when it holds a fraction."""
+        self._allocations_for: tuple[object, ...] | None = None
+        """What `_gpu_allocations` were fetched for (nodes and allocation), to fetch again on a change."""
 
     @property
     def resource_names(self) -> tuple[str, ...]:
@@ -126,12 +175,15 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
             if state.failed:
                 self.query_one("#summary", Static).update(Text(f"Cannot load the workload: {state.error}"))
             return
-        if workload == self._shown:
+        now = self.backend_clock.now()
+        ages = tuple(format_age(now, moment) for moment in age_moments(workload))
+        self._plan_age_refresh(workload, now)
+        self._fetch_allocations_if_needed(workload)
+        if workload == self._shown and ages == self._shown_ages:
             return
-        self._shown = workload
+        self._shown, self._shown_ages = workload, ages
         self.header.title = self.screen_title
         palette = self.palette
-        now = self.context.backend.now()
         self._sections = (
             self._summary(workload, palette, now),
             self._pods(workload.pods, palette, now),
@@ -139,6 +191,47 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         )
         for section_id, renderable in zip(("#summary", "#pods", "#events"), self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)
+
+    def _plan_age_refresh(self, workload: Workload, now: datetime) -> None:
+        """Wake when the first age on this screen reads differently (never for a frozen clock)."""
+        if self._age_timer is not None:
+            self._age_timer.stop()
+            self._age_timer = None
+        moments = [moment for moment in map(partial(age_changes_at, now), age_moments(workload)) if moment]
+        if not moments or not self.is_current:
+            return
+        wait = self.backend_clock.real_seconds_until(min(moments), now)
+        if wait is not None:
+            self._age_timer = self.set_timer(wait, self._ages_due, name="ages")
+
+    def _ages_due(self) -> None:
+        if self.is_current:
+            self.resources_changed()
+
+    def _fetch_allocations_if_needed(self, workload: Workload) -> None:
+        """A fractional workload on GPUs: ask those nodes' GPUs which share (which MIG slice) it got."""
+        wanted = (workload.node_names, workload.allocated_gpus, workload.gpu_request)
+        if wanted == self._allocations_for:
+            return
+        self._allocations_for = wanted
+        if workload.gpu_request.is_fractional and workload.node_names and workload.allocated_gpus > 0:
+            self._fetch_allocations(workload.id, workload.node_names)
+        else:
+            self._gpu_allocations = ()
+
+    @work(group="workload-detail-gpus", exclusive=True, exit_on_error=False)
+    async def _fetch_allocations(self, workload_id: str, node_names: tuple[str, ...]) -> None:
+        allocations: list[GpuAllocation] = []
+        try:
+            for node_name in node_names:
+                for gpu in await self.context.backend.gpus(node_name):
+                    allocations.extend(a for a in gpu.allocations if a.workload_id == workload_id)
+        except BackendError:
+            return  # the pods' own numbers still explain the difference, without the slice's name
+        if tuple(allocations) != self._gpu_allocations:
+            self._gpu_allocations = tuple(allocations)
+            self._shown = None
+            self.resources_changed()
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
@@ -192,6 +285,9 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
             f" · allocated {format_gpus(workload.allocated_gpus)}"
             f" · pods {workload.running_pods}/{workload.requested_pods} running",
         )
+        share = explain_gpu_shares(workload, self._gpu_allocations)
+        if share:
+            field("GPU share", Text(share[0].upper() + share[1:], palette.warning))
         pools = ", ".join(workload.requested_node_pools) or "any"
         field("Node pool", f"{workload.current_node_pool or '—'} (asked: {pools})")
         field("Nodes", ", ".join(workload.node_names) or "—")

@@ -21,12 +21,13 @@ from textual import work
 from console.data.errors import BackendError
 from console.model import WorkloadPhase, WorkloadType
 from console.ui.context import ConsoleContext
-from console.ui.format import format_age, format_gpu_request, format_gpus
+from console.ui.format import format_gpu_request, format_gpus
+from console.ui.key_gate import OPENS_SCREEN
 from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
 from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
-from widgets.resource_table import Column, Row
+from widgets.resource_table import AgeCell, Column, Row
 
 if TYPE_CHECKING:
     from console.model import (
@@ -98,7 +99,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
                 format_gpu_request(workload.gpu_request, workload.requested_pods),
                 Text(format_gpus(allocated), palette.muted if not allocated else Style(), end=""),
                 nodes,
-                format_age(self.now, workload.created_at),
+                AgeCell(workload.created_at),
                 workload.submitted_by,
             ),
             sort_values=(
@@ -111,10 +112,6 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
                 nodes,
                 -workload.created_at.timestamp(),
                 workload.submitted_by,
-            ),
-            search_text=(
-                f"{workload.name} {workload.project_name} {workload.type.value} {workload.phase.value} "
-                f"{nodes} {workload.submitted_by}"
             ),
         )
 
@@ -149,7 +146,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
     def action_submit_workload(self) -> None:
         self._open_submit_form()
 
-    @work(group="submit-form", exclusive=True, exit_on_error=False)
+    @work(group=OPENS_SCREEN, exclusive=True, exit_on_error=False)
     async def _open_submit_form(self) -> None:
         """Fetch the projects and node pools the user may choose from, then open the form."""
         backend = self.context.backend

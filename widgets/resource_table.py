@@ -5,14 +5,19 @@ whole table on any `update_cell` and removes rows in O(rows), so it cannot refre
 few seconds. This widget keeps rows in a dict by key, keeps the ordered list of visible keys, and renders
 only the lines on screen (`render_line`, like Toolong's `log_lines.py`), caching each rendered line until
 its `Row` object changes. A refresh with 1 % of rows changed costs a dict pass and a few line repaints.
+
+Ages (`AgeCell`) are written when a line is drawn, from the table's clock, and the table wakes exactly
+when an age in view would read differently: `16s` becomes `17s` a second later without any row being
+rebuilt, and rows off screen cost nothing. The filter matches the text the cells show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -24,13 +29,53 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
-__all__ = ["Cell", "Column", "ResourceTable", "Row", "RowCache"]
+from console.ui.backend_clock import BackendClock
+from console.ui.format import age_changes_at, format_age
+
+__all__ = ["AgeCell", "AgeClock", "Cell", "Column", "ResourceTable", "Row", "RowCache"]
 
 ItemT = TypeVar("ItemT")
 
-Cell = Text | str
-"""A cell: `rich.text.Text` for styled values, or a plain `str` shown literally (never parsed as markup)."""
+
+@dataclass(frozen=True, slots=True)
+class AgeCell:
+    """How long ago `since` was (`16s`, `26m`, `3h12m`; `—` for None), written when the line is drawn.
+
+    Rows hold the moment, not the text, so a row stays equal to itself as time passes (its cache and
+    the table's diff see no change) while the age on screen is always the table clock's.
+    """
+
+    since: datetime | None
+    style: Style | str = ""
+    suffix: str = ""
+    """Text after the age, e.g. `" ago"`."""
+
+    def text_at(self, now: datetime) -> str:
+        return format_age(now, self.since) + self.suffix
+
+    def render_at(self, now: datetime) -> Text:
+        return Text(self.text_at(now), self.style, no_wrap=True, end="")
+
+
+Cell = Text | str | AgeCell
+"""A cell: `rich.text.Text` for styled values, a plain `str` shown literally (never parsed as markup), or
+an `AgeCell` whose text follows the clock."""
+
+
+class AgeClock(Protocol):
+    """Where a table's ages read the time, and how long until the clock reaches a moment
+    (`console.ui.backend_clock.BackendClock`: the backend's time, at whatever pace it runs)."""
+
+    def now(self) -> datetime: ...
+
+    def real_seconds_until(self, moment: datetime, now: datetime) -> float | None: ...
+
+
+def _wall_time() -> datetime:
+    return datetime.now(UTC)
+
 
 _COLUMN_GAP = 1
 """Blank cells between two columns."""
@@ -64,13 +109,20 @@ class Column:
     """Takes the leftover width (e.g. a name column)."""
 
 
-def _plain(cell: Cell) -> str:
-    return cell if isinstance(cell, str) else cell.plain
+_CELL_SEPARATOR = "\n"
+"""Between cells in a row's search text: a filter cannot type it, so no match spans two columns."""
+
+
+def _static_plain(cell: Cell) -> str:
+    """A cell's text when it does not depend on the time; an age's is left out (it changes by itself)."""
+    if isinstance(cell, str):
+        return cell
+    return "" if isinstance(cell, AgeCell) else cell.plain
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row: its stable key, its cells in column order, and the values it sorts and filters by.
+    """One row: its stable key, its cells in column order, and the values it sorts by.
 
     Rows are compared by value on every refresh, so a screen that rebuilds an equal `Row` repaints
     nothing; reusing the same object for an unchanged item (see `RowCache`) makes the diff cheaper still.
@@ -78,15 +130,33 @@ class Row:
 
     key: str
     cells: tuple[Cell, ...]
-    """One per column, in column order: `Text` or a literal `str` (never a markup string)."""
+    """One per column, in column order: `Text`, a literal `str` (never a markup string) or an `AgeCell`."""
     sort_values: tuple[object, ...]
     """One per column: comparable values used for sorting (None sorts last)."""
-    search_text: str = ""
-    """Text the filter matches, lower-cased here; defaults to the joined plain cells."""
+    search_text: str = field(init=False, compare=False)
+    """What the filter matches: the cells' text as shown, lower-cased (built once, with the row), so
+    `/idle` finds the rows that say idle and nothing the row does not show."""
+    age_columns: tuple[int, ...] = field(init=False, compare=False)
+    """Indexes of the `AgeCell`s, whose text the table writes when it draws the line."""
 
     def __post_init__(self) -> None:
-        search_text = self.search_text or " ".join(_plain(cell) for cell in self.cells)
-        object.__setattr__(self, "search_text", search_text.lower())
+        cells = self.cells
+        object.__setattr__(
+            self, "search_text", _CELL_SEPARATOR.join([_static_plain(cell) for cell in cells]).lower()
+        )
+        object.__setattr__(
+            self, "age_columns", tuple(i for i, cell in enumerate(cells) if isinstance(cell, AgeCell))
+        )
+
+    def age_texts(self, now: datetime) -> tuple[str, ...]:
+        """The texts of this row's ages at `now` (empty for a row without ages)."""
+        cells = self.cells
+        return tuple(_cell_text(cells[i], now) for i in self.age_columns)
+
+
+def _cell_text(cell: Cell, now: datetime) -> str:
+    """What a cell shows at `now`."""
+    return cell.text_at(now) if isinstance(cell, AgeCell) else _static_plain(cell)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +193,7 @@ def compute_layout(columns: Sequence[Column], width: int) -> _Layout:
     return _Layout(width, tuple(shown), tuple(widths))
 
 
-def _fit_cell(cell: Cell, width: int, align: Literal["left", "right"]) -> Text:
+def _fit_cell(cell: Text | str, width: int, align: Literal["left", "right"]) -> Text:
     """A copy of `cell` exactly `width` cells wide: one line, cropped with an ellipsis, padded to align."""
     if isinstance(cell, str):
         text = Text(cell, no_wrap=True, end="")
@@ -305,8 +375,16 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._anchor_key: str | None = None
         """The row the user last put the cursor on; the cursor returns to it when a filter lets it back."""
         self._layout: _Layout | None = None
-        self._line_cache: LRUCache[tuple[str, bool, bool], tuple[Row, Strip]] = LRUCache(_LINE_CACHE_SIZE)
+        self._line_cache: LRUCache[tuple[str, bool, bool], tuple[Row, tuple[str, ...], Strip]] = LRUCache(
+            _LINE_CACHE_SIZE
+        )
+        """Rendered lines by (key, cursor, zebra): valid while the row is the same object and its ages
+        read the same."""
         self._header_strip: Strip | None = None
+        self._age_clock: AgeClock = BackendClock(_wall_time)
+        self._ages_now: datetime | None = None
+        """The moment the ages on screen are written for (set by `refresh_ages`)."""
+        self._age_timer: Timer | None = None
 
     # ------------------------------------------------------------------ public state
 
@@ -367,10 +445,60 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._rows.get(key)
 
     def cell_text(self, key: str, column_key: str) -> str:
-        """The plain text of one cell (raises KeyError for an unknown row or column)."""
+        """The plain text of one cell as drawn (raises KeyError for an unknown row or column)."""
         row = self._rows[key]
         index = self._column_index[column_key]
-        return _plain(row.cells[index]) if index < len(row.cells) else ""
+        return _cell_text(row.cells[index], self._ages_time()) if index < len(row.cells) else ""
+
+    # ------------------------------------------------------------------ ages
+
+    @property
+    def age_clock(self) -> AgeClock:
+        """The clock `AgeCell`s are written from (wall time unless the screen gives the backend's)."""
+        return self._age_clock
+
+    @age_clock.setter
+    def age_clock(self, clock: AgeClock) -> None:
+        self._age_clock = clock
+        self._ages_now = None
+        self._line_cache.clear()
+        self.refresh_ages()
+
+    def _ages_time(self) -> datetime:
+        if self._ages_now is None:
+            self._ages_now = self._age_clock.now()
+        return self._ages_now
+
+    def refresh_ages(self) -> None:
+        """Bring the ages in view up to the clock, repainting only lines whose age reads differently, and
+        plan the next wake-up for the first moment an age in view changes (none for a frozen clock, a
+        screen not shown or a view without ages)."""
+        if self._age_timer is not None:
+            self._age_timer.stop()
+            self._age_timer = None
+        now = self._age_clock.now()
+        before, self._ages_now = self._ages_now, now
+        if not self.is_mounted:
+            return
+        scroll_y = int(self.scroll_offset.y)
+        rows = self._rows
+        changes_at: datetime | None = None
+        for offset, key in enumerate(self._visible[scroll_y : scroll_y + self._page_height()]):
+            row = rows[key]
+            if not row.age_columns:
+                continue
+            if before is not None and before != now and row.age_texts(before) != row.age_texts(now):
+                self.refresh_line(scroll_y + offset + 1)
+            for index in row.age_columns:
+                cell = row.cells[index]
+                moment = age_changes_at(now, cell.since) if isinstance(cell, AgeCell) else None
+                if moment is not None and (changes_at is None or moment < changes_at):
+                    changes_at = moment
+        if changes_at is None or not self.screen.is_current:
+            return
+        wait = self._age_clock.real_seconds_until(changes_at, now)
+        if wait is not None:
+            self._age_timer = self.set_timer(wait, self.refresh_ages, name="ages")
 
     # ------------------------------------------------------------------ updating
 
@@ -399,6 +527,7 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
                 changed.append(key)
         removed_count = len(old_rows) - (len(new_rows) - len(added))
         if not added and not removed_count and not changed and list(new_rows) == self._input_order:
+            self.refresh_ages()
             return
 
         new_input_order = list(new_rows)
@@ -434,6 +563,7 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._rebuild_visible(changed_keys=changed)
         else:
             self._refresh_changed_lines(changed)
+            self.refresh_ages()
 
     def sort_by(self, column_key: str, *, reverse: bool | None = None) -> None:
         """Sort by `column_key`; with `reverse` None, sorting by the current column again reverses it."""
@@ -562,6 +692,7 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
                 self.refresh()
         if new_key != old_cursor_key:
             self.post_message(self.RowHighlighted(self, new_key))
+        self.refresh_ages()  # rows that came into view show ages for now, not for the last wake-up
 
     def _surviving_neighbour(self, old_visible: list[str], old_index: int) -> str | None:
         """The nearest row to `old_index` in the old display order that is still shown (below first)."""
@@ -691,9 +822,18 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
             left += width + _COLUMN_GAP
         return None
 
+    def on_mount(self) -> None:
+        self.refresh_ages()
+
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_cursor_into_view()
+        self.refresh_ages()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.refresh_ages()
 
     def on_focus(self) -> None:
         self._line_cache.clear()
@@ -741,19 +881,23 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         is_odd = self.zebra_stripes and index % 2 == 1
         cache_key = (key, is_cursor, is_odd)
         cached = self._line_cache.get(cache_key)
-        if cached is not None and cached[0] is row:
-            return cached[1]
-        strip = self._render_row(row, layout, is_cursor, is_odd)
-        self._line_cache[cache_key] = (row, strip)
+        now = self._ages_time()
+        ages = row.age_texts(now) if row.age_columns else ()
+        if cached is not None and cached[0] is row and cached[1] == ages:
+            return cached[2]
+        strip = self._render_row(row, layout, is_cursor, is_odd, now)
+        self._line_cache[cache_key] = (row, ages, strip)
         return strip
 
-    def _render_row(self, row: Row, layout: _Layout, is_cursor: bool, is_odd: bool) -> Strip:
+    def _render_row(self, row: Row, layout: _Layout, is_cursor: bool, is_odd: bool, now: datetime) -> Strip:
         line = Text(no_wrap=True, end="")
         cells = row.cells
         columns = self._columns
         last = len(layout.indices) - 1
         for position, (index, width) in enumerate(zip(layout.indices, layout.widths, strict=True)):
             cell = cells[index] if index < len(cells) else ""
+            if isinstance(cell, AgeCell):
+                cell = cell.render_at(now)
             line.append_text(_fit_cell(cell, width, columns[index].align))
             if position != last:
                 line.append(" " * _COLUMN_GAP)

@@ -17,7 +17,7 @@ import gc
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from console.model import Role
@@ -88,6 +88,8 @@ class DemoBackend:
         self._identity: Identity | None = None
         self._building: asyncio.Future[Simulator] | None = None
         self._last_sync = time.monotonic()
+        self._synced: tuple[datetime, float] | None = None
+        """(the simulator's time, the real time) at the last catch-up: `now()` reads ahead from it."""
         self._executor: ThreadPoolExecutor | None = None
 
     @property
@@ -121,10 +123,20 @@ class DemoBackend:
         return self._identity
 
     def now(self) -> datetime:
-        """The simulator's time, which the screens use for ages (frozen in tests); never waits on a tick."""
+        """The simulator's time, which the screens use for ages (frozen in tests); never waits on a tick.
+
+        The clock catches up only when asked something (a poll every few seconds); between two
+        catch-ups this reads ahead at the clock speed, where the next catch-up will put it, so an age
+        on screen moves each second instead of jumping at each poll.
+        """
         if self._simulator is None and self._start is not None:
             return self._start
-        return self.simulator.clock.now()
+        clock_now = self.simulator.clock.now()
+        synced = self._synced
+        if self.clock_speed <= 0 or synced is None:
+            return clock_now
+        ahead = min((time.monotonic() - synced[1]) * self.clock_speed, MAX_CATCH_UP_SECONDS)
+        return max(clock_now, synced[0] + timedelta(seconds=ahead))
 
     def _worker(self) -> ThreadPoolExecutor:
         """The one thread that runs this backend's simulator work (made on first use, again after aclose)."""
@@ -163,6 +175,7 @@ class DemoBackend:
         elapsed, self._last_sync = wall - self._last_sync, wall
         if self.clock_speed > 0:
             simulator.advance(min(elapsed * self.clock_speed, MAX_CATCH_UP_SECONDS))
+        self._synced = (simulator.clock.now(), wall)  # one assignment: `now()` reads it from the loop
 
     async def _sync(self) -> None:
         """Bring the simulator up to real time, scaled by the clock speed."""

@@ -91,12 +91,58 @@ def format_size(size_bytes: int | float | None) -> str:
     return "" if size_bytes is None else format_bytes(size_bytes)
 
 
+EXACT_UNITS: tuple[tuple[str, int], ...] = (
+    ("PiB", PIB),
+    ("PB", 1000**5),
+    ("TiB", TIB),
+    ("TB", 1000**4),
+    ("GiB", GIB),
+    ("GB", 1000**3),
+    ("MiB", MIB),
+    ("MB", 1000**2),
+    ("KiB", KIB),
+    ("KB", 1000),
+)
+"""Units a prefilled size may be written in, largest first; binary before decimal at a tie."""
+
+
+def _exact_in(size_bytes: int, unit_name: str, unit: int) -> str | None:
+    """`size_bytes` in `unit` with at most three decimals (`1.5TiB`, `1.125TB`), or None if not exact."""
+    if size_bytes < unit or (size_bytes * 1000) % unit:
+        return None
+    text = f"{Decimal(size_bytes * 1000 // unit) / 1000:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + unit_name
+
+
+DECIMAL_UNITS: tuple[tuple[str, int], ...] = tuple(
+    (name, unit) for name, unit in EXACT_UNITS if not name.endswith("iB")
+)
+
+
+def is_decimal_size(text: str) -> bool:
+    """Whether a size is written in decimal units (`1PB`, `500 GB`), as WEKA prints them."""
+    match = _SIZE_PATTERN.match(text)
+    return match is not None and match["unit"].lower() in {name.lower() for name, _ in DECIMAL_UNITS}
+
+
+def format_size_like(size_bytes: int | float, written: str) -> str:
+    """`size_bytes` in the same kind of unit as `written` (decimal `1.2TB` beside a `1PB`, else binary
+    `1.1TiB`), at most one decimal: a note next to a field speaks the field's units."""
+    if not is_decimal_size(written):
+        return format_size(size_bytes)
+    for name, unit in DECIMAL_UNITS:
+        if size_bytes >= unit:
+            value = size_bytes / unit
+            return f"{value:.0f}{name}" if value >= 100 or value == int(value) else f"{value:.1f}{name}"
+    return f"{size_bytes:.0f}B"
+
+
 def format_size_exact(size_bytes: int) -> str:
-    """Bytes in the largest binary unit that divides them exactly, for prefilling a form: a resize
-    that leaves the field untouched must send the very same number back, not a rounded one."""
-    for unit_name, unit in (("PiB", PIB), ("TiB", TIB), ("GiB", GIB), ("MiB", MIB), ("KiB", KIB)):
-        # Up to three decimals when they are exact (1.5TiB, 1.125TiB); else a smaller unit, else bytes.
-        if size_bytes >= unit and (size_bytes * 1000) % unit == 0:
-            text = f"{Decimal(size_bytes * 1000 // unit) / 1000:f}"
-            return (text.rstrip("0").rstrip(".") if "." in text else text) + unit_name
-    return f"{size_bytes}B"
+    """Bytes as the user would type them, for prefilling a form: the shortest exact writing in binary or
+    decimal units (`1PB`, `1.5TiB`, `500GB`), so a resize that leaves the field untouched sends the very
+    same number back, and a filesystem made as `1PB` (WEKA prints decimal units) reads `1PB`, not
+    `976562500000KiB`."""
+    writings = [text for unit_name, unit in EXACT_UNITS if (text := _exact_in(size_bytes, unit_name, unit))]
+    writings.append(f"{size_bytes}B")
+    # The shortest; at equal length the larger unit, binary before decimal (the order above).
+    return min(writings, key=len)

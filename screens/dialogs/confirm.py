@@ -38,10 +38,21 @@ def as_text(line: BodyLine) -> Text:
     return line if isinstance(line, Text) else Text(line, end="")
 
 
+def typed_ahead_notice(count: int) -> Text:
+    """The line a destructive question shows after ignoring keys typed before it appeared."""
+    keys = "key" if count == 1 else "keys"
+    return Text(f"Ignored {count} {keys} typed before this question appeared. Answer now.", end="")
+
+
 class ConfirmDialog(ModalScreen[bool]):
-    """Dismisses with True on y/enter and False on n/esc."""
+    """Dismisses with True on y/enter and False on n/esc.
+
+    Only keys pressed after the question was painted count (`console.ui.key_gate`): a `y` typed
+    ahead in a burst never confirms; the dialog says how many keys it ignored.
+    """
 
     BINDINGS = bindings_for(CONFIRM_KEYS)
+    ASKS_BEFORE_DESTROYING = True
 
     DEFAULT_CSS = """
     ConfirmDialog {
@@ -68,6 +79,12 @@ class ConfirmDialog(ModalScreen[bool]):
         margin-top: 1;
         color: $text-muted;
     }
+    ConfirmDialog #typed-ahead {
+        color: $warning;
+    }
+    ConfirmDialog #typed-ahead.-empty {
+        display: none;
+    }
     """
 
     def __init__(
@@ -82,6 +99,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.body_lines = tuple(body_lines)
         self.confirm_label = confirm_label
         self.danger = danger
+        self.ignored_key_count = 0
 
     def compose(self) -> ComposeResult:
         frame = Vertical()
@@ -90,12 +108,20 @@ class ConfirmDialog(ModalScreen[bool]):
             with VerticalScroll(id="confirm-body"):
                 yield Static(Text("\n", end="").join(as_text(line) for line in self.body_lines))
             yield Static(self.keys_line(), id="confirm-keys")
+            yield Static("", id="typed-ahead", classes="-empty")
 
     def keys_line(self) -> Text:
         """`y/⏎ Drain   n/esc Cancel`: the keys with the dialog's own words for the answer."""
         return Text.assemble(
             ("y/⏎", "bold"), f" {self.confirm_label}   ", ("n/esc", "bold"), " Cancel", end=""
         )
+
+    def typed_ahead_ignored(self, count: int) -> None:
+        """Keys typed before this question appeared did not answer it; say so, so the user answers now."""
+        self.ignored_key_count += count
+        notice = self.query_one("#typed-ahead", Static)
+        notice.update(typed_ahead_notice(self.ignored_key_count))
+        notice.remove_class("-empty")
 
     def action_confirm(self) -> None:
         self.dismiss(True)

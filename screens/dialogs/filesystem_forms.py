@@ -27,7 +27,7 @@ from console.model import (
 from console.model.names import WEKA_NAME_MAX_LENGTH, has_path_separator
 from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes
-from console.ui.units import SIZE_EXAMPLE, SizeError, format_size_exact, parse_size
+from console.ui.units import SIZE_EXAMPLE, SizeError, format_size_exact, format_size_like, parse_size
 from screens.dialogs.form import FieldValue, FormField, FormScreen
 
 NO_BUCKET = "-"
@@ -264,15 +264,20 @@ class ResizeFilesystemForm(NotedForm):
     def __init__(self, context: ConsoleContext, filesystem: Filesystem) -> None:
         self.filesystem = filesystem
         tiered = filesystem.is_tiered
+        total = format_size_exact(filesystem.total_budget_bytes)
+
+        def size(size_bytes: int) -> str:
+            return format_size_like(size_bytes, total)  # the note speaks the units prefilled below it
+
         used = (
-            f"{format_bytes(filesystem.used_total_bytes)} of {format_bytes(filesystem.total_budget_bytes)}, "
-            f"SSD {format_bytes(filesystem.used_ssd_bytes)} of {format_bytes(filesystem.ssd_budget_bytes)}"
+            f"{size(filesystem.used_total_bytes)} of {size(filesystem.total_budget_bytes)}, "
+            f"SSD {size(filesystem.used_ssd_bytes)} of {size(filesystem.ssd_budget_bytes)}"
         )
         fields = (
             FormField(
                 "total",
                 "Total capacity",
-                value=format_size_exact(filesystem.total_budget_bytes),
+                value=total,
                 placeholder=SIZE_EXAMPLE,
                 validate=validate_size,
             ),

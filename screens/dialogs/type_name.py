@@ -14,12 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from console.ui.keymap import TYPE_NAME_KEYS, bindings_for
+from screens.dialogs.confirm import typed_ahead_notice
 
 
 class TypeNameDialog(ModalScreen[bool]):
     """Dismisses with True only when the typed text equals `expected_name`; False on esc."""
 
     BINDINGS = bindings_for(TYPE_NAME_KEYS)
+    ASKS_BEFORE_DESTROYING = True
+    """Keys typed before the dialog was painted are ignored (`console.ui.key_gate`), the name included."""
 
     DEFAULT_CSS = """
     TypeNameDialog {
@@ -45,6 +48,12 @@ class TypeNameDialog(ModalScreen[bool]):
     TypeNameDialog #type-name-error.-empty {
         display: none;
     }
+    TypeNameDialog #typed-ahead {
+        color: $warning;
+    }
+    TypeNameDialog #typed-ahead.-empty {
+        display: none;
+    }
     TypeNameDialog #type-name-keys {
         color: $text-muted;
     }
@@ -55,6 +64,7 @@ class TypeNameDialog(ModalScreen[bool]):
         self.dialog_title = title
         self.explanation = explanation
         self.expected_name = expected_name
+        self.ignored_key_count = 0
 
     def compose(self) -> ComposeResult:
         frame = Vertical()
@@ -70,6 +80,7 @@ class TypeNameDialog(ModalScreen[bool]):
             )
             yield Input(placeholder=self.expected_name, id="type-name-input", compact=True)
             yield Static("", id="type-name-error", classes="-empty")
+            yield Static("", id="typed-ahead", classes="-empty")
             yield Static(
                 Text.assemble(("⏎", "bold"), " Confirm   ", ("esc", "bold"), " Cancel", end=""),
                 id="type-name-keys",
@@ -77,6 +88,13 @@ class TypeNameDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#type-name-input", Input).focus()
+
+    def typed_ahead_ignored(self, count: int) -> None:
+        """Keys typed before this dialog appeared were not taken as the name; say so."""
+        self.ignored_key_count += count
+        notice = self.query_one("#typed-ahead", Static)
+        notice.update(typed_ahead_notice(self.ignored_key_count))
+        notice.remove_class("-empty")
 
     @property
     def typed(self) -> str:

@@ -113,6 +113,15 @@ async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, tim
         await pilot.pause(0.02)
 
 
+async def wait_for_screen(pilot: Pilot, screen_class: type, what: str) -> None:
+    """Until a `screen_class` screen is on top and painted (a question ignores keys typed before)."""
+    app = pilot.app
+    assert isinstance(app, RwcApp)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, screen_class) and app.key_gate.is_shown(app.screen), what
+    )
+
+
 async def workloads_table(pilot: Pilot) -> ResourceTable:
     app = pilot.app
     await wait_until(pilot, lambda: isinstance(app.screen, WorkloadsScreen), "the workloads screen")
@@ -264,7 +273,7 @@ async def test_a_session_with_actions_writes_no_secret_anywhere(
         table.move_cursor_to_key(target.id)
         await pilot.pause()
         await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the suspend dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "the suspend dialog")
         await pilot.press("y")
         await app.workers.wait_for_complete()
 
@@ -276,7 +285,7 @@ async def test_a_session_with_actions_writes_no_secret_anywhere(
         nodes.move_cursor_to_key("dgx-a100-03")
         await pilot.pause()
         await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the cordon dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "the cordon dialog")
         await pilot.press("y")
         await app.workers.wait_for_complete()
 

@@ -19,3 +19,21 @@ async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, tim
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+async def wait_for_screen(
+    pilot: Pilot, screen_class: type, what: str | None = None, timeout: float = 15.0
+) -> None:
+    """Wait until a `screen_class` screen is on top *and painted*, as a user would see it before answering.
+
+    A destructive question ignores keys typed before it was painted (`console.ui.key_gate`), so a test
+    that answers it must wait for this, not only for the screen to be pushed.
+    """
+    app = pilot.app
+    gate = getattr(app, "key_gate", None)
+
+    def shown() -> bool:
+        screen = app.screen
+        return isinstance(screen, screen_class) and (gate is None or gate.is_shown(screen))
+
+    await wait_until(pilot, shown, what or f"the {screen_class.__name__} to be shown", timeout)

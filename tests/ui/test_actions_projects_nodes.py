@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from pilot_waits import wait_until
+from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -242,7 +242,7 @@ async def test_delete_project_needs_the_exact_name() -> None:
         project = (await sim_projects(app))["speech"]
         move_cursor_to(table, project.id)
         await pilot.press("D")
-        await wait_until(pilot, lambda: isinstance(app.screen, TypeNameDialog), "type-name dialog")
+        await wait_for_screen(pilot, TypeNameDialog, "type-name dialog")
         dialog = app.screen
         await pilot.press(*"speec", "enter")
         await settle(pilot)
@@ -269,7 +269,7 @@ async def test_delete_project_cancelled_with_escape() -> None:
         project = (await sim_projects(app))["speech"]
         move_cursor_to(table, project.id)
         await pilot.press("D")
-        await wait_until(pilot, lambda: isinstance(app.screen, TypeNameDialog), "type-name dialog")
+        await wait_for_screen(pilot, TypeNameDialog, "type-name dialog")
         await pilot.press(*"speech", "escape")
         await settle(pilot)
         assert isinstance(app.screen, ProjectsScreen)
@@ -289,13 +289,13 @@ async def test_cordon_asks_then_uncordon() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_nodes(pilot, "dgx-a100-03")
         await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "confirm dialog")
         await pilot.press("n")
         await settle(pilot)
         assert not (await sim_node(app, "dgx-a100-03")).cordoned
 
         await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "confirm dialog")
         await pilot.press("y")
         await settle(pilot)
         assert (await sim_node(app, "dgx-a100-03")).cordoned
@@ -321,7 +321,7 @@ async def test_drain_lists_workloads_cancel_changes_nothing() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_nodes(pilot, "dgx-a100-01")
         await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "drain confirmation")
+        await wait_for_screen(pilot, ConfirmDialog, "drain confirmation")
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         body = "\n".join(str(line) for line in dialog.body_lines)
@@ -340,7 +340,7 @@ async def test_drain_confirmed_taints_and_moves_preemptible_work() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_nodes(pilot, "dgx-a100-01")
         await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "drain confirmation")
+        await wait_for_screen(pilot, ConfirmDialog, "drain confirmation")
         await pilot.press("y")
         await settle(pilot)
         node = await sim_node(app, "dgx-a100-01")
@@ -391,7 +391,7 @@ async def test_read_only_refusal_reaches_the_user_when_a_key_slips_through() -> 
         screen = app.screen
         assert isinstance(screen, NodesScreen)
         screen.action_cordon_node()  # straight to the method, past check_action
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "confirm dialog")
         await pilot.press("y")
         await settle(pilot)
         assert not (await sim_node(app, "dgx-a100-03")).cordoned
@@ -404,7 +404,7 @@ async def test_researcher_gets_forbidden_on_cordon() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_nodes(pilot, "dgx-a100-03")
         await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "confirm dialog")
         await pilot.press("y")
         await settle(pilot)
         assert not (await sim_node(app, "dgx-a100-03")).cordoned

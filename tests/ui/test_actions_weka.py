@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from pilot_waits import wait_until
+from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Switch
 
@@ -313,7 +313,7 @@ async def test_delete_with_a_mismatched_name_changes_nothing() -> None:
         table = await open_screen(pilot, "5", FilesystemsScreen)
         table.move_cursor_to_key(fs_uid(app, "home"))
         await pilot.press("D")
-        await wait_until(pilot, lambda: isinstance(app.screen, TypeNameDialog), "the type-the-name dialog")
+        await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
         await pilot.press(*"homes", "enter")
         await pilot.pause()
         assert isinstance(app.screen, TypeNameDialog)  # still asking
@@ -330,7 +330,7 @@ async def test_delete_refused_while_snapshots_exist_shows_the_api_message() -> N
         table = await open_screen(pilot, "5", FilesystemsScreen)
         table.move_cursor_to_key(fs_uid(app, "home"))
         await pilot.press("D")
-        await wait_until(pilot, lambda: isinstance(app.screen, TypeNameDialog), "the type-the-name dialog")
+        await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
         await pilot.press(*"home", "enter")
         await settle(pilot)
         assert isinstance(app.screen, FilesystemsScreen)
@@ -349,7 +349,7 @@ async def test_delete_a_filesystem_without_snapshots() -> None:
         await wait_until(pilot, lambda: spare.uid in table.visible_keys(), "the spare filesystem")
         table.move_cursor_to_key(spare.uid)
         await pilot.press("D")
-        await wait_until(pilot, lambda: isinstance(app.screen, TypeNameDialog), "the type-the-name dialog")
+        await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
         await pilot.press(*"spare", "enter")
         await settle(pilot)
         assert weka.filesystem(spare.uid).is_removing
@@ -440,12 +440,12 @@ async def test_delete_snapshot_after_confirming() -> None:
         uid = snapshot_uid(app, "inference-cache", "before-rollout")
         table.move_cursor_to_key(uid)
         await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirmation")
+        await wait_for_screen(pilot, ConfirmDialog, "the confirmation")
         await pilot.press("n")
         await settle(pilot)
         assert not simulator(app).weka.snapshot(uid).is_removing
         await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirmation")
+        await wait_for_screen(pilot, ConfirmDialog, "the confirmation")
         await pilot.press("y")
         await settle(pilot)
         assert simulator(app).weka.snapshot(uid).is_removing
@@ -462,7 +462,7 @@ async def test_restore_needs_the_filesystem_name() -> None:
         uid = snapshot_uid(app, "inference-cache", "before-rollout")
         table.move_cursor_to_key(uid)
         await pilot.press("R")
-        await wait_until(pilot, lambda: isinstance(app.screen, TypeNameDialog), "the type-the-name dialog")
+        await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
         await pilot.press(*"before-rollout", "enter")  # the snapshot's name is not the filesystem's
         await pilot.pause()
         assert isinstance(app.screen, TypeNameDialog)

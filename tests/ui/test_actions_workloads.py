@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_waits import wait_until
+from pilot_waits import wait_for_screen, wait_until
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Static
@@ -104,7 +104,7 @@ async def wait_for_notification(pilot: Pilot, text: str) -> str:
 async def answer(pilot: Pilot, key: str) -> ConfirmDialog:
     """Wait for the confirm dialog, check it names what it asks about, and press `key`."""
     app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirm dialog")
+    await wait_for_screen(pilot, ConfirmDialog, "the confirm dialog")
     dialog = app.screen
     assert isinstance(dialog, ConfirmDialog)
     await pilot.press(key)
@@ -484,7 +484,7 @@ async def test_screen_keys_wait_while_a_confirmation_is_open() -> None:
         sim = simulator_of(app)
         await cursor_on(pilot, "mistral-eval")
         await pilot.press("D")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirm dialog")
+        await wait_for_screen(pilot, ConfirmDialog, "the confirm dialog")
         await pilot.press("3", "colon")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and app.current_mode == "workloads"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from pilot_waits import wait_until
+from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 
 from console.app import RwcApp
@@ -120,7 +120,7 @@ async def both_kinds_snapshot(pilot: Pilot, table: ResourceTable) -> str:
 
 async def press_u_for_the_dialog(pilot: Pilot) -> UploadSiteDialog:
     await pilot.press("u")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, UploadSiteDialog), "the site dialog")
+    await wait_for_screen(pilot, UploadSiteDialog, "the site dialog")
     await pilot.pause()
     dialog = pilot.app.screen
     assert isinstance(dialog, UploadSiteDialog)
