@@ -259,6 +259,20 @@ SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
 """WEKA actions; uppercase keys destroy or replace data (shift to reach them). Short words so each
 footer fits 80 columns; ⇧f is in help and the palette only."""
 
+SNAPSHOT_DETAIL_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("escape", "back", "Back", scope="snapshot_detail", key_display="esc", group="Snapshot"),
+    KeyAction(
+        "ctrl+r",
+        "refresh",
+        "Refresh now",
+        scope="snapshot_detail",
+        key_display="^r",
+        show=False,
+        group="Snapshot",
+    ),
+)
+"""One snapshot in full (enter on Snapshots): its upload per site, progress, rate and ETA."""
+
 CONFIRM_KEYS: tuple[KeyAction, ...] = (
     KeyAction("y,enter", "confirm", "Yes", scope="confirm", key_display="y", palette=False, group="Confirm"),
     KeyAction(
@@ -391,6 +405,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *NODE_KEYS,
     *FILESYSTEM_KEYS,
     *SNAPSHOT_KEYS,
+    *SNAPSHOT_DETAIL_KEYS,
     *CONFIRM_KEYS,
     *UPLOAD_SITE_KEYS,
     *TYPE_NAME_KEYS,

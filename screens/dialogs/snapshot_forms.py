@@ -15,12 +15,14 @@ from rich.text import Text
 
 from console.data.errors import BackendError, Conflict
 from console.model import (
+    BucketMode,
     Filesystem,
     FilesystemFromSnapshotSpec,
     FilesystemGroup,
     ObjectStoreBucket,
     Snapshot,
     SnapshotSpec,
+    StowStatus,
 )
 from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes
@@ -38,6 +40,7 @@ from screens.dialogs.filesystem_forms import (
     validate_weka_name,
 )
 from screens.dialogs.form import FieldValue, FormField
+from screens.dialogs.upload_site import LOCAL
 
 ACCESS_POINT_FORMAT = "@GMT-%Y.%m.%d-%H.%M.%S"
 """WEKA's default access-point name: the creation time in UTC, Windows "previous versions" style."""
@@ -125,6 +128,35 @@ class CreateSnapshotForm(NotedForm):
         )
 
 
+def serves_locally(snapshot: Snapshot) -> bool:
+    """Whether an upload of `snapshot` is in a local bucket: WEKA creates filesystems only from those
+    (reference/weka.md §12.6). True when the API does not say where (only the flat `stowStatus`)."""
+    synced = [upload.site for upload in snapshot.uploads if upload.status is StowStatus.SYNCHRONIZED]
+    return not snapshot.uploads or LOCAL in synced
+
+
+def buckets_serving(
+    snapshot: Snapshot, source: Filesystem | None, buckets: Sequence[ObjectStoreBucket]
+) -> list[ObjectStoreBucket]:
+    """The buckets a filesystem can be created from `snapshot` with: the local one it was uploaded to.
+
+    A local upload goes to the filesystem's WRITABLE (tiering) bucket, so that is the one; a remote
+    bucket never serves (§12.6). Where that cannot be told (the API gave no sites, or the bucket was
+    detached since), every local bucket is offered and the user picks.
+    """
+    local = [bucket for bucket in buckets if bucket.obs_site == "local"]
+    if not serves_locally(snapshot):
+        return []
+    if snapshot.uploads and source is not None:
+        tiering = {
+            attached.bucket_name for attached in source.buckets if attached.mode is BucketMode.WRITABLE
+        }
+        uploaded_to = [bucket for bucket in local if bucket.name in tiering]
+        if uploaded_to:
+            return uploaded_to
+    return local
+
+
 class FilesystemFromSnapshotForm(NotedForm):
     """`POST /fileSystems/download`: a new filesystem whose data is fetched from the bucket on demand."""
 
@@ -140,10 +172,13 @@ class FilesystemFromSnapshotForm(NotedForm):
         buckets: Sequence[ObjectStoreBucket],
     ) -> None:
         self.snapshot = snapshot
-        bucket_options: list[tuple[str, object]] = [(bucket_label(b), b.name) for b in buckets]
-        local = [b.name for b in buckets if b.obs_site == "local"]
+        serving = buckets_serving(snapshot, source, buckets)
+        bucket_options: list[tuple[str, object]] = [(bucket_label(b), b.name) for b in serving]
         source_bucket = current_tiering_bucket(source) if source is not None else None
-        bucket = source_bucket or (local[0] if local else None)
+        if len(serving) == 1:
+            bucket: str | None = serving[0].name
+        else:
+            bucket = source_bucket if any(b.name == source_bucket for b in serving) else None
         group = source.group_name if source is not None else default_group(groups)
         fields = (
             FormField(

@@ -1,0 +1,330 @@
+"""One WEKA snapshot in full (enter on Snapshots): what it is, and where its uploads went and how far.
+
+The list has one cell for the upload; this view has a line per object-store site (local, remote): the
+bucket behind it (the filesystem's tiering bucket for local, its remote one for remote), the state, the
+progress, the rate and the time left, and the locator a second cluster needs. WEKA reports an upload's
+progress in percent only (reference/weka.md §12.1), so the rate is measured here, from the progress seen
+over time (`UploadRates`, shared with the list so it is known the moment the view opens), and said as
+percent per minute; bytes are not in the REST answer and the view says so rather than guess.
+
+Refreshed through the Store like every screen: the shared `snapshots` and `filesystems` resources, plus
+the bucket list as its own resource; while an upload runs, snapshots are fetched every second.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Static
+
+from console.model import Filesystem, ObjectStoreBucket, Snapshot, SnapshotUpload, StowStatus
+from console.ui.context import ConsoleContext
+from console.ui.format import format_age, format_clock_time
+from console.ui.keymap import SNAPSHOT_DETAIL_KEYS
+from console.ui.palette import CellPalette
+from screens.base import RwcScreen
+from screens.dialogs.upload_site import LOCAL, REMOTE, SITE_WORDS, UploadTarget, upload_targets
+from widgets.bars import progress_bar
+
+UPLOAD_POLL_SECONDS = 1.0
+"""While an upload runs, snapshots are fetched this often (the bar and the rate should move)."""
+BUCKETS_REFRESH_SECONDS = 30.0
+"""Buckets change by hand and rarely; their details only name where an upload went."""
+RATE_SAMPLES = 8
+"""Progress samples kept per upload: the rate is the average over these (a few seconds to minutes)."""
+UNKNOWN_SITE = ""
+"""The site of an upload when the API gives only the flat `stowStatus` (older WEKA)."""
+
+
+def site_word(site: str) -> str:
+    """`local` / `remote` for the API's `LOCAL` / `REMOTE`; an unknown site as the API spelled it."""
+    if site == UNKNOWN_SITE:
+        return "site not reported"
+    return SITE_WORDS.get(site, site.lower())
+
+
+def uploads_of(snapshot: Snapshot) -> tuple[SnapshotUpload, ...]:
+    """Each site's upload; from the flat keys (site unknown) when the API gave no per-site state."""
+    if snapshot.uploads or snapshot.stow_status is StowStatus.NONE:
+        return snapshot.uploads
+    return (
+        SnapshotUpload(
+            UNKNOWN_SITE, snapshot.stow_status, snapshot.upload_progress_percent, snapshot.locator
+        ),
+    )
+
+
+def format_duration(seconds: float) -> str:
+    """`45s`, `12m`, `3h12m`: the age format, for a span of time."""
+    start = datetime(2000, 1, 1)
+    return format_age(start + timedelta(seconds=max(0.0, seconds)), start)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadRate:
+    """How fast an upload moved over the samples seen, and when it will be done at that pace."""
+
+    percent_per_second: float
+    seconds_left: float
+
+
+class UploadRates:
+    """Upload progress seen over time, per snapshot and site: the rate WEKA does not report, measured.
+
+    The list feeds it on every refresh and hands it to the detail view, which feeds it too, so a rate is
+    known as soon as two different samples were seen. Samples are in the backend's time (the simulated
+    clock in the demo), so the rate is per simulated second as the progress is.
+    """
+
+    def __init__(self) -> None:
+        self._samples: dict[tuple[str, str], deque[tuple[datetime, float]]] = {}
+
+    def observe(self, snapshots: Iterable[Snapshot], at: datetime) -> None:
+        """Record each running upload's progress at `at`; forget uploads of these snapshots that stopped."""
+        for snapshot in snapshots:
+            running: set[str] = set()
+            for upload in uploads_of(snapshot):
+                percent = upload.progress_percent
+                if upload.status is not StowStatus.UPLOADING or percent is None or not math.isfinite(percent):
+                    continue
+                running.add(upload.site)
+                samples = self._samples.setdefault((snapshot.uid, upload.site), deque(maxlen=RATE_SAMPLES))
+                if samples and (percent < samples[-1][1] or at < samples[-1][0]):
+                    samples.clear()  # restarted, or time went backwards: start measuring again
+                if samples and samples[-1][0] == at:
+                    samples.pop()
+                samples.append((at, percent))
+            for key in [key for key in self._samples if key[0] == snapshot.uid and key[1] not in running]:
+                del self._samples[key]
+
+    def rate(self, snapshot_uid: str, site: str) -> UploadRate | None:
+        """The average rate over the kept samples; None until the progress was seen to move."""
+        samples = self._samples.get((snapshot_uid, site))
+        if not samples or len(samples) < 2:
+            return None
+        (first_at, first), (last_at, last) = samples[0], samples[-1]
+        seconds = (last_at - first_at).total_seconds()
+        if seconds <= 0 or last <= first:
+            return None
+        per_second = (last - first) / seconds
+        return UploadRate(per_second, max(0.0, 100.0 - last) / per_second)
+
+
+class SnapshotDetailScreen(RwcScreen):
+    """Pushed over the snapshots list by enter; esc returns to the same row."""
+
+    SCREEN_NAME = "snapshot_detail"
+    TITLE = "Snapshot"
+    KEYS = SNAPSHOT_DETAIL_KEYS
+
+    DEFAULT_CSS = """
+    SnapshotDetailScreen VerticalScroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    SnapshotDetailScreen .detail-section {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(
+        self, context: ConsoleContext, *, snapshot_uid: str, rates: UploadRates | None = None
+    ) -> None:
+        super().__init__(context)
+        self.snapshot_uid = snapshot_uid
+        self.rates = rates if rates is not None else UploadRates()
+        self.buckets_resource = f"snapshot-buckets:{snapshot_uid}:{id(self):x}"
+        backend = context.backend
+        context.bridge.add_resource(self.buckets_resource, backend.buckets, BUCKETS_REFRESH_SECONDS)
+        self.snapshot: Snapshot | None = None
+        """The snapshot as last shown; kept (and said to be gone) once it is deleted."""
+        self._sections: tuple[RenderableType, ...] = ()
+        self._upload_timer: Timer | None = None
+
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        return ("snapshots", "filesystems", self.buckets_resource)
+
+    @property
+    def screen_title(self) -> str:
+        return f"Snapshot {self.snapshot.name}" if self.snapshot is not None else self.TITLE
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static("Loading…", id="summary")
+            yield Static("", id="uploads", classes="detail-section")
+
+    def focus_body(self) -> None:
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def on_mount(self) -> None:
+        self.focus_body()  # RwcScreen.on_mount runs as well: Textual calls each class's handler
+
+    async def on_unmount(self) -> None:
+        await self.context.bridge.remove_resource(self.buckets_resource)
+
+    # -- data -----------------------------------------------------------------------------------------
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        bridge = self.context.bridge
+        snapshots_state = bridge.snapshot("snapshots")
+        snapshots: Sequence[Snapshot] | None = snapshots_state.value
+        if snapshots is None:
+            if snapshots_state.failed:
+                self._show((Text(f"Cannot load the snapshot: {snapshots_state.error}"),))
+            return
+        found = next((s for s in snapshots if s.uid == self.snapshot_uid), None)
+        gone = found is None
+        if found is not None:
+            self.snapshot = found
+            self.rates.observe((found,), snapshots_state.fetched_at or self.context.backend.now())
+        snapshot = self.snapshot
+        if snapshot is None:
+            self._show((Text("This snapshot no longer exists."),))
+            return
+        self.header.title = self.screen_title
+        self._follow_uploads(not gone and any(u.status is StowStatus.UPLOADING for u in uploads_of(snapshot)))
+        filesystems: Sequence[Filesystem] = bridge.snapshot("filesystems").value or ()
+        buckets: Sequence[ObjectStoreBucket] = bridge.snapshot(self.buckets_resource).value or ()
+        filesystem = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
+        palette = self.palette
+        now = self.context.backend.now()
+        self._show(
+            (
+                self._summary(snapshot, gone, palette, now),
+                self._uploads(snapshot, filesystem, buckets, palette, now),
+            )
+        )
+
+    def _show(self, sections: tuple[RenderableType, ...]) -> None:
+        self._sections = sections
+        for section_id, renderable in zip(("#summary", "#uploads"), (*sections, ""), strict=False):
+            self.query_one(section_id, Static).update(renderable)
+
+    def _follow_uploads(self, uploading: bool) -> None:
+        """Poll every second while an upload runs (progress and rate move), back to the normal rate after."""
+        if uploading and self._upload_timer is None:
+            self._upload_timer = self.set_interval(UPLOAD_POLL_SECONDS, self._poll_uploads)
+        elif not uploading and self._upload_timer is not None:
+            self._upload_timer.stop()
+            self._upload_timer = None
+
+    def _poll_uploads(self) -> None:
+        if self.is_current:
+            self.context.bridge.refresh(("snapshots",))
+
+    def rendered_text(self, width: int = 78) -> str:
+        """The detail as plain text (what the screen shows, without styles): for tests and copying."""
+        console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
+        with console.capture() as capture:
+            for renderable in self._sections:
+                console.print(renderable)
+        return capture.get()
+
+    # -- rendering --------------------------------------------------------------------------------------
+    def _summary(self, snapshot: Snapshot, gone: bool, palette: CellPalette, now: datetime) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style=palette.muted, no_wrap=True)
+        grid.add_column(overflow="fold")
+        name = Text(snapshot.name, palette.accent)
+        if gone:
+            name.append("  (deleted: no longer on the cluster)", palette.error)
+        elif snapshot.is_removing:
+            name.append("  (being deleted)", palette.warning)
+        grid.add_row("Name", name)
+        grid.add_row("Filesystem", Text(snapshot.filesystem_name))
+        grid.add_row(
+            "Created",
+            Text(f"{snapshot.created_at:%Y-%m-%d %H:%M:%S} UTC ({format_age(now, snapshot.created_at)} ago)"),
+        )
+        grid.add_row("Access point", Text(f".snapshots/{snapshot.access_point}"))
+        if snapshot.is_writable:
+            mode = Text("writable", palette.warning)
+            mode.append(" — a writable snapshot can never be uploaded", palette.muted)
+        else:
+            mode = Text("read-only")
+        grid.add_row("Mode", mode)
+        grid.add_row(
+            "Size",
+            Text("not in WEKA's REST answer (`weka fs snapshot` lists upload sizes)", palette.muted),
+        )
+        return grid
+
+    def _uploads(
+        self,
+        snapshot: Snapshot,
+        filesystem: Filesystem | None,
+        buckets: Sequence[ObjectStoreBucket],
+        palette: CellPalette,
+        now: datetime,
+    ) -> Table | Text:
+        """A line per site: uploaded or uploading there, and the sites its filesystem could upload to."""
+        targets = upload_targets(filesystem, buckets) if filesystem is not None else {}
+        uploads = {upload.site: upload for upload in uploads_of(snapshot)}
+        sites = [site for site in (LOCAL, REMOTE, UNKNOWN_SITE) if site in uploads or site in targets]
+        if not sites:
+            reason = "its filesystem has no object-store bucket attached"
+            if filesystem is None:
+                reason = "its filesystem is not known here"
+            return Text.assemble(("Uploads", "bold"), (f"  none: {reason}", palette.muted))
+        table = Table(
+            title="Uploads",
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            padding=(0, 1, 0, 0),
+            show_header=False,
+            show_edge=False,
+        )
+        table.add_column(style=palette.muted, no_wrap=True)
+        table.add_column(overflow="fold", ratio=1)
+        for site in sites:
+            upload = uploads.get(site)
+            table.add_row(site_word(site), self._bucket_text(site, targets.get(site), palette))
+            table.add_row("", self._state_text(snapshot, upload, palette, now))
+            if upload is not None and upload.locator:
+                table.add_row("", Text.assemble(("locator ", palette.muted), upload.locator))
+        return table
+
+    def _bucket_text(self, site: str, target: UploadTarget | None, palette: CellPalette) -> Text:
+        if site == UNKNOWN_SITE:
+            return Text("bucket not reported (this WEKA gives no per-site upload state)", palette.muted)
+        if target is None:
+            return Text(f"no {site_word(site)} bucket attached to the filesystem now", palette.muted)
+        text = Text(f"bucket {target.buckets}", end="")
+        if target.details:
+            text.append(f" ({'; '.join(target.details)})", palette.muted)
+        return text
+
+    def _state_text(
+        self, snapshot: Snapshot, upload: SnapshotUpload | None, palette: CellPalette, now: datetime
+    ) -> Text:
+        if upload is None or upload.status is StowStatus.NONE:
+            return Text("not uploaded", palette.muted)
+        if upload.status is StowStatus.SYNCHRONIZED:
+            return Text("✓ uploaded (SYNCHRONIZED)", palette.ok)
+        text = Text("↑ uploading ", palette.warning, end="")
+        text.append_text(
+            progress_bar(
+                upload.progress_percent, width=10, fill_style=palette.warning, free_style=palette.muted
+            )
+        )
+        rate = self.rates.rate(snapshot.uid, upload.site)
+        if rate is None:
+            text.append(" · rate: measuring…", palette.muted)
+        else:
+            done_at = now + timedelta(seconds=rate.seconds_left)
+            text.append(f" · {rate.percent_per_second * 60:.1f}%/min")
+            text.append(f" · ETA {format_duration(rate.seconds_left)} ({format_clock_time(done_at)})")
+        return text
