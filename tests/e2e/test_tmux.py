@@ -266,3 +266,38 @@ def test_tour_of_every_screen_filter_help_and_quit(rwc_in_tmux: TmuxSession) -> 
     assert not session.tracebacks, f"a traceback showed:\n{session.tracebacks[0]}"
     log = session.log_file.read_text(errors="replace") if session.log_file.exists() else ""
     assert "Traceback" not in log, log[-4000:]
+
+
+# -- a burst of keys in one terminal write ---------------------------------------------------------------
+
+
+def test_c_then_udaily_in_one_write_types_into_the_form_and_deletes_nothing(rwc_in_tmux: TmuxSession) -> None:
+    """The report's burst through a real terminal: `cudaily` in one `send-keys` write on Snapshots once
+    opened Upload (u), Delete (d) and confirmed the delete with the `y` of "daily". Now the letters
+    after `c` are the new snapshot's name, the snapshot count does not move, and nothing is audited."""
+    session = rwc_in_tmux
+    session.wait_for(showing("Workloads", "vit-large-pretrain"), "the workloads", START_TIMEOUT_SECONDS)
+    session.send_keys("6")
+    screen = session.wait_for(showing("Snapshots", "eval-sandbox"), "the snapshots", STEP_TIMEOUT_SECONDS)
+    before = header_count(screen, "Snapshots")
+
+    session.type_text("cudaily")  # one write: tmux hands rwc all seven bytes in one read
+    screen = session.wait_for(
+        lambda screen: "Create snapshot" in screen and "udaily" in screen,
+        "the create form holding udaily",
+        STEP_TIMEOUT_SECONDS,
+    )
+    assert re.search(r"Name +udaily", screen), screen
+    assert "─ Delete" not in screen and "─ Upload" not in screen  # no other dialog's title
+    session.send_keys("Escape")
+    screen = session.wait_for(
+        lambda screen: "Create snapshot" not in screen and header_count(screen, "Snapshots") is not None,
+        "the snapshots after esc",
+        STEP_TIMEOUT_SECONDS,
+    )
+    assert header_count(screen, "Snapshots") == before
+    audit_log = session.log_file.parent / "audit.jsonl"
+    audited = audit_log.read_text() if audit_log.exists() else ""
+    assert "delete_snapshot" not in audited and "upload_snapshot" not in audited
+    session.send_keys("q")
+    assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS)
