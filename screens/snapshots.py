@@ -1,10 +1,13 @@
-"""WEKA snapshots: filesystem, name, age, access point, writable, upload state with a progress bar
-(snap-to-object), and the locator a second cluster needs to bring the snapshot online.
+"""WEKA snapshots: filesystem, name, age, access point, writable, where the upload went (`✓ local`,
+`✓ remote`, `↑local` with a progress bar; snap-to-object), and the locator a second cluster needs to bring
+the snapshot online. Enter opens one snapshot in full (`SnapshotDetailScreen`: each site's bucket,
+progress, measured rate and ETA).
 
 Keys: `c` take a snapshot, `d` delete one (y/n), `R` restore its filesystem from it (type the
 filesystem's name: the live content is replaced), `u` upload it to the object store (to the one kind
 of bucket its filesystem has; with a local and a remote one attached, `l`/`r` picks; the row's bar then
-moves, polled every second while any upload runs), `F` create a filesystem from an uploaded one.
+moves, polled every second while any upload runs), `F` create a filesystem from an uploaded one (from
+the local bucket it was uploaded to; an upload only in a remote bucket is refused at once).
 """
 
 from __future__ import annotations
@@ -23,19 +26,20 @@ from console.ui.context import ConsoleContext
 from console.ui.keymap import SNAPSHOT_KEYS
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
-from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm
+from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm, serves_locally
 from screens.dialogs.upload_site import LOCAL, REMOTE, UploadSiteDialog, UploadTarget, upload_targets
+from screens.snapshot_detail import UPLOAD_POLL_SECONDS, SnapshotDetailScreen, UploadRates, site_word
 from widgets.bars import progress_bar
 from widgets.resource_table import AgeCell, Column, Row
 
 UPLOAD_WORDS = {
-    StowStatus.NONE: "local",
+    StowStatus.NONE: "not uploaded",
     StowStatus.UPLOADING: "uploading",
     StowStatus.SYNCHRONIZED: "uploaded",
 }
-
-UPLOAD_POLL_SECONDS = 1.0
-"""While an upload runs its row's bar moves; the snapshots resource is fetched this often until done."""
+UPLOAD_COLUMN_WIDTH = 19
+PERCENT_WIDTH = 5
+"""` 100%`: the widest label a progress bar carries."""
 
 
 class SnapshotsScreen(ResourceScreen):
@@ -56,7 +60,7 @@ class SnapshotsScreen(ResourceScreen):
         # Full width or not at all: cut to 14 cells every row read "@GMT-2026.11.…" (AGE says when).
         Column("access_point", "ACCESS POINT", 24, priority=3, sort_hotkey="P"),
         Column("writable", "RW", 2, priority=2, sort_hotkey="W"),
-        Column("upload", "UPLOAD", 19, sort_hotkey="U"),
+        Column("upload", "UPLOAD", UPLOAD_COLUMN_WIDTH, sort_hotkey="U"),
         Column("locator", "LOCATOR", 18, priority=4),
     )
 
@@ -72,6 +76,8 @@ class SnapshotsScreen(ResourceScreen):
         self.filesystem_name = filesystem_name
         self._rows = self.row_cache(self._snapshot_row, key=lambda snapshot: snapshot.uid)
         self._upload_timer: Timer | None = None
+        self.upload_rates = UploadRates()
+        """Upload progress seen over time (WEKA reports no rate); the detail view shows what it measures."""
 
     @property
     def screen_title(self) -> str:
@@ -79,6 +85,8 @@ class SnapshotsScreen(ResourceScreen):
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         snapshots: Sequence[Snapshot] = values["snapshots"]
+        fetched_at = self.context.bridge.snapshot("snapshots").fetched_at
+        self.upload_rates.observe(snapshots, fetched_at or self.context.backend.now())
         if self.filesystem_uid is not None:
             snapshots = [s for s in snapshots if s.filesystem_uid == self.filesystem_uid]
         self._follow_uploads(any(s.stow_status is StowStatus.UPLOADING for s in snapshots))
@@ -97,21 +105,39 @@ class SnapshotsScreen(ResourceScreen):
             self.context.bridge.refresh(("snapshots",))
 
     def _upload_cell(self, snapshot: Snapshot) -> Text:
+        """Where the upload went and how far: `✓ remote`, `✓ local+remote`, `↑local ███░░░ 40%`,
+        `✓local ↑remote 40%`; `not uploaded`. Without per-site state (older WEKA) it says whether only."""
         palette = self.palette
+        synced = "+".join(site_word(u.site) for u in snapshot.uploads if u.status is StowStatus.SYNCHRONIZED)
+        uploading = next((u for u in snapshot.uploads if u.status is StowStatus.UPLOADING), None)
+        if uploading is not None:
+            cell = Text(end="")
+            if synced:
+                cell.append(f"✓{synced} ", palette.ok)
+            cell.append(f"↑{site_word(uploading.site)}", palette.warning)
+            self._append_progress(cell, uploading.progress_percent)
+            return cell
+        if synced:
+            return Text(f"✓ {synced}", palette.ok, end="")
         if snapshot.stow_status is StowStatus.UPLOADING:
-            cell = Text("up ", palette.warning, end="")
-            cell.append_text(
-                progress_bar(
-                    snapshot.upload_progress_percent,
-                    width=8,
-                    fill_style=palette.warning,
-                    free_style=palette.muted,
-                )
-            )
+            cell = Text("↑", palette.warning, end="")
+            self._append_progress(cell, snapshot.upload_progress_percent)
             return cell
         if snapshot.stow_status is StowStatus.SYNCHRONIZED:
             return Text("✓ uploaded", palette.ok, end="")
-        return Text("local", palette.muted, end="")
+        return Text(UPLOAD_WORDS[StowStatus.NONE], palette.muted, end="")
+
+    def _append_progress(self, cell: Text, percent: float | None) -> None:
+        """A bar in the room the column has left (none when only the percentage fits), then `40%`."""
+        palette = self.palette
+        bar_width = UPLOAD_COLUMN_WIDTH - cell.cell_len - 1 - PERCENT_WIDTH
+        if bar_width >= 3:
+            cell.append(" ")
+            cell.append_text(
+                progress_bar(percent, width=bar_width, fill_style=palette.warning, free_style=palette.muted)
+            )
+        else:
+            cell.append(" ?" if percent is None else f" {percent:.0f}%", palette.warning)
 
     def _snapshot_row(self, snapshot: Snapshot) -> Row:
         palette = self.palette
@@ -141,6 +167,13 @@ class SnapshotsScreen(ResourceScreen):
                 snapshot.locator,
             ),
         )
+
+    def open_detail(self, key: str) -> None:
+        """Enter on a snapshot: all of it, with each upload's site, progress, rate and ETA."""
+        if self.snapshot_for(key) is not None:
+            self.app.push_screen(
+                SnapshotDetailScreen(self.context, snapshot_uid=key, rates=self.upload_rates)
+            )
 
     # -- actions ----------------------------------------------------------------------------------------
     def snapshot_for(self, key: str | None) -> Snapshot | None:
@@ -306,14 +339,16 @@ class SnapshotsScreen(ResourceScreen):
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
+        title = "Filesystem from snapshot"
         if snapshot.stow_status is not StowStatus.SYNCHRONIZED or not snapshot.locator:
-            state = UPLOAD_WORDS[snapshot.stow_status]
-            if snapshot.stow_status is StowStatus.UPLOADING and snapshot.upload_progress_percent is not None:
-                state = f"{state}, {snapshot.upload_progress_percent:.0f}%"
+            state = ""
+            if snapshot.stow_status is StowStatus.UPLOADING:
+                progress = snapshot.upload_progress_percent
+                state = " (uploading)" if progress is None else f" (uploading, {progress:.0f}%)"
             self.notify(
-                f"Snapshot {snapshot.name} is not uploaded ({state}): only a SYNCHRONIZED snapshot has a "
+                f"Snapshot {snapshot.name} is not uploaded{state}: only a SYNCHRONIZED snapshot has a "
                 "locator to create a filesystem from. Upload it first (u).",
-                title="Filesystem from snapshot",
+                title=title,
                 severity="error",
                 timeout=8,
                 markup=False,

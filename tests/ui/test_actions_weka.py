@@ -522,7 +522,7 @@ async def test_upload_followed_to_synchronized() -> None:
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: snapshot.uid in table.visible_keys(), "the new snapshot's row")
         table.move_cursor_to_key(snapshot.uid)
-        assert "local" in table.cell_text(snapshot.uid, "upload")
+        assert table.cell_text(snapshot.uid, "upload").strip() == "not uploaded"
 
         await pilot.press("u")
         await settle(pilot)
@@ -537,14 +537,14 @@ async def test_upload_followed_to_synchronized() -> None:
             app.context.bridge.refresh(("snapshots",))
             await settle(pilot)
             cell = table.cell_text(snapshot.uid, "upload").strip()
-            if "uploaded" in cell:
+            if cell.startswith("✓"):
                 break
-            assert cell.startswith("up ") and cell.endswith("%"), cell
+            assert cell.startswith("↑remote ") and cell.endswith("%"), cell  # home has only the DR bucket
             seen.append(int(cell.rsplit(" ", 1)[-1].rstrip("%")))
         else:
             raise AssertionError("the upload never finished")
         assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] > seen[0]
-        assert table.cell_text(snapshot.uid, "upload").strip() == "✓ uploaded"
+        assert table.cell_text(snapshot.uid, "upload").strip() == "✓ remote"
         with sim.lock:
             final = sim.weka.snapshot(snapshot.uid)
         assert final.stow_status is StowStatus.SYNCHRONIZED and final.locator
