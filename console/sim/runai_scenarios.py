@@ -24,7 +24,8 @@ from console.model.runai import (
     WorkloadType,
 )
 from console.sim.runai import RunaiSim
-from console.sim.runai_state import NodeState, ProjectState
+from console.sim.runai_placement import mig_profile_for
+from console.sim.runai_state import EPSILON, RUNNING_PHASES, ClusterState, NodeState, ProjectState
 
 PYTORCH = "nvcr.io/nvidia/pytorch:24.08-py3"
 PYTORCH_OLD = "nvcr.io/nvidia/pytorch:24.03-py3"
@@ -78,7 +79,9 @@ def populate_demo(sim: RunaiSim) -> None:
                     duration_seconds=25 * MINUTE,
                 ),
             ),
-        ]
+        ],
+        submit_every_seconds=120.0,
+        idle_submit_every_seconds=20.0,
     )
 
 
@@ -293,62 +296,119 @@ class _Template:
     image: str
     gpu: GpuRequest
     minutes: tuple[int, int]
+    """How long it runs (a training's duration; how long a workspace's user keeps it before deleting it)."""
     command: str
 
 
 _TEMPLATES: tuple[_Template, ...] = (
     _Template(
-        "bert-sweep", WorkloadType.TRAINING, PYTORCH, GpuRequest.whole(1), (3, 10), "python run_glue.py"
+        "bert-sweep", WorkloadType.TRAINING, PYTORCH, GpuRequest.whole(1), (5, 20), "python run_glue.py"
     ),
     _Template(
-        "resnet-ablation", WorkloadType.TRAINING, PYTORCH, GpuRequest.whole(2), (4, 12), "python train.py"
+        "resnet-ablation", WorkloadType.TRAINING, PYTORCH, GpuRequest.whole(2), (15, 45), "python train.py"
     ),
     _Template(
-        "llama3-lora", WorkloadType.TRAINING, NEMO, GpuRequest.whole(4), (6, 15), "python finetune_lora.py"
+        "llama3-lora", WorkloadType.TRAINING, NEMO, GpuRequest.whole(4), (20, 60), "python finetune_lora.py"
     ),
     _Template(
-        "vit-probe", WorkloadType.TRAINING, PYTORCH, GpuRequest.fraction(0.5), (3, 8), "python probe.py"
-    ),
-    _Template("whisper-eval", WorkloadType.TRAINING, NEMO, GpuRequest.whole(1), (2, 6), "python eval_wer.py"),
-    _Template(
-        "notebook", WorkloadType.WORKSPACE, JUPYTER, GpuRequest.fraction(0.25), (10, 30), "start-notebook.sh"
+        "vit-probe", WorkloadType.TRAINING, PYTORCH, GpuRequest.fraction(0.5), (5, 20), "python probe.py"
     ),
     _Template(
-        "embed-batch", WorkloadType.TRAINING, RAPIDS, GpuRequest.memory(20480), (3, 9), "python embed.py"
+        "whisper-eval", WorkloadType.TRAINING, NEMO, GpuRequest.whole(1), (4, 15), "python eval_wer.py"
+    ),
+    _Template(
+        "notebook", WorkloadType.WORKSPACE, JUPYTER, GpuRequest.fraction(0.25), (20, 90), "start-notebook.sh"
+    ),
+    _Template(
+        "embed-batch", WorkloadType.TRAINING, RAPIDS, GpuRequest.memory(20480), (5, 20), "python embed.py"
+    ),
+    _Template(
+        "dlrm-train",
+        WorkloadType.TRAINING,
+        PYTORCH,
+        GpuRequest.whole(2),
+        (30, 90),
+        "python dlrm_s_pytorch.py",
     ),
 )
+"""Whole-GPU trainings of minutes to an hour or so, fractions, GPU memory and notebooks."""
+
+_SUBMISSION_TRIES = 4
+"""Draws of (project, template) before a simulated user gives up submitting this time."""
 
 
 @dataclass(slots=True)
 class DemoActivity:
     """Simulated researchers: scripted moments, then random submissions; old finished work expires.
 
+    Users behave so that the cluster looks busy for hours, as a real shared one does: they submit
+    faster while GPUs sit idle and the queue is short (`idle_submit_every_seconds`), at the calm rate
+    otherwise; they only ask for what their project could ever get (no request larger than a node or
+    over a quota limit, no non-preemptible request beyond the project's deserved quota); and they
+    delete their notebooks when done with them, so interactive work does not pile up for ever (it
+    did: with the generator stopped at `max_active`, the demo drained to a quarter of its GPUs).
     Everything random comes from `sim.rng` inside `step`, so the history is a function of the seed.
     """
 
     scripted: list[tuple[float, str, WorkloadSpec]] = field(default_factory=list)
     submit_every_seconds: float = 75.0
+    """Mean time between submissions once the cluster is busy (see `_wants_work`)."""
+    idle_submit_every_seconds: float | None = None
+    """Mean time between submissions while GPUs sit idle and the queue is short (None: always calm)."""
+    busy_fraction: float = 0.9
+    """Allocated GPUs per schedulable GPU at which users calm down to `submit_every_seconds`."""
+    max_pending: int = 12
+    """Pending workloads at which they calm down whatever the allocation (the queue says "busy")."""
     max_active: int = 60
     finished_ttl_seconds: float = 2 * HOUR
     _counter: int = 0
     _submitted: dict[str, float] = field(default_factory=dict)
+    _lifetimes: dict[str, float] = field(default_factory=dict)
+    """Workspace id -> seconds of running after which its user deletes it."""
 
     def __call__(self, sim: RunaiSim, dt_seconds: float) -> None:
         now = sim.clock.elapsed_seconds
         while self.scripted and self.scripted[0][0] <= now:
             _, user, spec = self.scripted.pop(0)
             self._submit(sim, user, spec)
-        if sim.rng.random() < dt_seconds / self.submit_every_seconds:
-            self._random_submission(sim)
+        eager = self.idle_submit_every_seconds
+        if eager is None:
+            if sim.rng.random() < dt_seconds / self.submit_every_seconds:
+                self._random_submission(sim)
+        elif sim.rng.random() < dt_seconds / eager:
+            # Thinning: at the eager rate while the cluster wants work, at the calm rate otherwise.
+            calm = sim.rng.random() < eager / self.submit_every_seconds
+            if calm or self._wants_work(sim):
+                self._random_submission(sim)
         self._expire(sim)
 
-    def _submit(self, sim: RunaiSim, user: str, spec: WorkloadSpec) -> None:
+    def _wants_work(self, sim: RunaiSim) -> bool:
+        """Whether the cluster has idle GPUs and a short queue: users of an idle cluster submit more.
+
+        Allocated GPUs, not asked-for ones: work that pends for long (a whole node wanted, a quota
+        used up) would otherwise hide idle GPUs from the users who could use them.
+        """
+        state = sim.state
+        gpu_pools = [name for name, pool in state.pools.items() if pool.gpu_model is not None]
+        if len(state.pending) >= self.max_pending:
+            return False
+        schedulable = sum(
+            len(node.gpus) for name in gpu_pools for node in state.pool_nodes(name) if node.schedulable
+        )
+        allocated = sum(
+            project.allocated.get(name, 0.0) for project in state.projects.values() for name in gpu_pools
+        )
+        return allocated < schedulable * self.busy_fraction
+
+    def _submit(self, sim: RunaiSim, user: str, spec: WorkloadSpec, lifetime: float | None = None) -> None:
         actor = sim.identity_for(user, Role.RESEARCHER)
         try:
             workload_id = sim.submit_workload(actor, spec)
         except BackendError:  # a simulated user shrugs off a refused submission (quota, name clash)
             return
         self._submitted[workload_id] = sim.clock.elapsed_seconds
+        if lifetime is not None:
+            self._lifetimes[workload_id] = lifetime
 
     def _random_submission(self, sim: RunaiSim) -> None:
         active = sum(1 for workload in sim.state.workloads.values() if workload.completed_at is None)
@@ -358,14 +418,20 @@ class DemoActivity:
         if not projects:
             return
         rng = sim.rng
-        project = rng.choice(projects)
-        user = rng.choice(project.members)
-        template = rng.choice(_TEMPLATES)
+        for _ in range(_SUBMISSION_TRIES):
+            project = rng.choice(projects)
+            user = rng.choice(project.members)
+            template = rng.choice(_TEMPLATES)
+            choices = _runnable_pools(sim, project, template)
+            if choices:
+                break
+        else:
+            return
+        pool, preemptible = rng.choice(choices)
         self._counter += 1
-        pools = [name for name, quota in project.quotas.items() if quota.deserved > 0 or quota.limit != 0]
-        gpu_pools = [name for name in pools if sim.state.pools[name].gpu_model is not None]
-        node_pools = (rng.choice(gpu_pools),) if gpu_pools else ()
         low, high = template.minutes
+        minutes = rng.randint(low, high) * MINUTE
+        workspace = template.workload_type is WorkloadType.WORKSPACE
         spec = WorkloadSpec(
             name=f"{template.base}-{user.split('@')[0]}-{self._counter}",
             project_name=project.name,
@@ -373,13 +439,15 @@ class DemoActivity:
             image=template.image,
             gpu_request=template.gpu,
             command=template.command,
-            node_pools=node_pools,
-            duration_seconds=rng.randint(low, high) * MINUTE,
+            node_pools=(pool,),
+            preemptible=preemptible,
+            duration_seconds=None if workspace else minutes,
         )
-        self._submit(sim, user, spec)
+        self._submit(sim, user, spec, lifetime=minutes if workspace else None)
 
     def _expire(self, sim: RunaiSim) -> None:
-        """Delete what simulated users submitted once it finished long enough ago (a TTL, like the API's)."""
+        """Users delete notebooks they are done with; what they submitted goes once finished long enough
+        ago (a TTL, like the API's)."""
         if not self._submitted:
             return
         admin = Identity(user="ttl-controller@acme.ai", role=Role.ADMIN)
@@ -387,13 +455,94 @@ class DemoActivity:
             workload = sim.state.workloads.get(workload_id)
             if workload is None:
                 del self._submitted[workload_id]
+                self._lifetimes.pop(workload_id, None)
                 continue
             if workload.completed_at is None:
+                lifetime = self._lifetimes.get(workload_id)
+                if (
+                    lifetime is not None
+                    and workload.phase in RUNNING_PHASES
+                    and sim.life.run_seconds(workload) >= lifetime
+                ):
+                    del self._lifetimes[workload_id]
+                    owner = sim.identity_for(workload.submitted_by, Role.RESEARCHER)
+                    sim.delete_workload(owner, workload_id)
                 continue
             finished = (sim.clock.now() - workload.completed_at).total_seconds()
             if finished >= self.finished_ttl_seconds:
                 sim.delete_workload(admin, workload_id)
                 del self._submitted[workload_id]
+
+
+def _runnable_pools(
+    sim: RunaiSim, project: ProjectState, template: _Template
+) -> list[tuple[str, bool | None]]:
+    """(pool, preemptible) for each GPU pool where the project could ever run the template's request.
+
+    A workspace is non-preemptible (its type's default) while the project's deserved quota in the pool
+    has room for it beside the non-preemptible work already there; otherwise its user makes it
+    preemptible, as the submit form suggests, rather than queueing something that cannot start.
+    """
+    state = sim.state
+    request = template.gpu
+    default_preemptible = template.workload_type in (WorkloadType.TRAINING, WorkloadType.DISTRIBUTED)
+    choices: list[tuple[str, bool | None]] = []
+    for name, quota in project.quotas.items():
+        pool = state.pools.get(name)
+        if pool is None or pool.gpu_model is None or (quota.deserved <= 0 and quota.limit == 0):
+            continue
+        nodes = [node for node in state.pool_nodes(name) if node.schedulable and node.gpus]
+        gpus = _gpus_in_pool(request, pool.gpu_memory_mib)
+        if gpus is None or not any(_pod_fits_empty(node, request) for node in nodes):
+            continue
+        if not _within_limits(state, project, name, gpus, project.requested.get(name, 0.0)):
+            continue
+        preemptible: bool | None = None
+        if not default_preemptible:
+            in_use = project.allocated_non_preemptible.get(name, 0.0)
+            if in_use + gpus > quota.deserved + EPSILON:
+                preemptible = True
+        choices.append((name, preemptible))
+    return choices
+
+
+def _gpus_in_pool(request: GpuRequest, gpu_memory_mib: int) -> float | None:
+    """What one pod of `request` counts against quota in a pool with GPUs of that memory."""
+    if request.kind is GpuRequestKind.DEVICES:
+        return float(request.devices)
+    if request.kind is GpuRequestKind.PORTION:
+        return request.portion
+    if gpu_memory_mib <= 0:
+        return None
+    return min(1.0, request.memory_mib / gpu_memory_mib)
+
+
+def _pod_fits_empty(node: NodeState, request: GpuRequest) -> bool:
+    """Whether one pod of `request` fits on `node` with nothing else on it (GPU count, memory, MIG)."""
+    if request.kind is GpuRequestKind.DEVICES:
+        return len(node.gpus) >= request.devices
+    if request.kind is GpuRequestKind.PORTION:
+        need_mib = request.portion * node.gpu_memory_mib
+    else:
+        need_mib = float(request.memory_mib)
+    if need_mib > node.gpu_memory_mib:
+        return False
+    return not node.mig or mig_profile_for(need_mib, node.gpu_memory_mib) is not None
+
+
+def _within_limits(state: ClusterState, project: ProjectState, pool: str, gpus: float, asked: float) -> bool:
+    """Whether `gpus` more stay within the project's and its department's limits in `pool`, beside what
+    the project already asks for there (`asked`, running and pending): a user whose project is at its
+    limit waits for their own work to end instead of queueing more behind it."""
+    limit = project.quota(pool).limit
+    if 0 <= limit < asked + gpus - EPSILON:
+        return False
+    department = state.departments.get(project.department_id)
+    dept_quota = department.quotas.get(pool) if department is not None else None
+    if dept_quota is None or dept_quota.limit < 0:
+        return True
+    dept_asked = sum(state.projects[pid].requested.get(pool, 0.0) for pid in department.project_ids)
+    return dept_asked + gpus <= dept_quota.limit + EPSILON
 
 
 # ====================================================================================================

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from console.model import (
     Filesystem,
@@ -18,6 +18,7 @@ from console.model import (
     StowStatus,
     WekaClusterStatus,
 )
+from console.sim.weka_engine import free_access_point
 from console.sim.weka_metrics import IoProfile
 from console.sim.weka_rules import validate_capacities, validate_name
 from console.sim.weka_state import SnapshotSchedule
@@ -233,18 +234,51 @@ class WekaBuilders:
         prefix: str = "hourly",
         keep: int = 24,
         upload_site: str | None = None,
+        anchor: datetime | None = None,
+        name_format: str = "%Y%m%d-%H%M",
     ) -> None:
-        """Take a snapshot on every `every_seconds` boundary of the clock (on the hour for 3600).
+        """Take a snapshot at the start of every period (`anchor` + k x `every_seconds`; by default on the
+        clock's multiples of it: on the hour for 3600), named `prefix-<start of period>`.
 
         The newest `keep` are kept and each is optionally uploaded: what snaptool does, and what keeps
-        the demo alive.
+        the demo alive. The filesystem's `prefix-` snapshots are the schedule's history: periods since
+        the newest of them that ended before now without one are filled in as snaptool would have taken
+        them (it ran before the simulator started), so the history has no gap; a period that begins
+        exactly now is taken on the first tick, which leaves the state at the start as it was built.
         """
         store = self._store
         fs = store.fs_named(filesystem_name)
-        epoch = store.clock.now().timestamp()
-        delay = (math.floor(epoch / every_seconds) + 1) * every_seconds - epoch
-        schedule = SnapshotSchedule(fs.uid, every_seconds, prefix, keep, upload_site, store.elapsed + delay)
+        anchor_epoch = 0.0 if anchor is None else anchor.timestamp()
+        since = store.clock.now().timestamp() - anchor_epoch
+        current = math.floor(since / every_seconds + 1e-9)  # the period that holds now
+        on_boundary = since - current * every_seconds < 1e-6
+        first_due = store.elapsed + (0.0 if on_boundary else (current + 1) * every_seconds - since)
+        schedule = SnapshotSchedule(
+            fs.uid,
+            every_seconds,
+            prefix,
+            keep,
+            upload_site,
+            first_due,
+            anchor_epoch=anchor_epoch,
+            name_format=name_format,
+        )
         schedule.taken = [uid for uid in fs.snapshot_uids if store.snaps[uid].name.startswith(f"{prefix}-")]
+        if schedule.taken:
+            newest = max(store.snaps[uid].created_at for uid in schedule.taken).timestamp() - anchor_epoch
+            first_missing = max(math.floor(newest / every_seconds + 1e-9) + 1, current - keep + 1)
+            last_missing = current - 1 if on_boundary else current
+            for period in range(first_missing, last_missing + 1):
+                start = datetime.fromtimestamp(anchor_epoch + period * every_seconds, UTC)
+                snapshot = self.add_snapshot(
+                    filesystem_name,
+                    f"{prefix}-{start:{name_format}}",
+                    created_at=start,
+                    access_point=free_access_point(fs, start),
+                    stow_status=StowStatus.SYNCHRONIZED if upload_site else StowStatus.NONE,
+                    site=upload_site or "LOCAL",
+                )
+                schedule.taken.append(snapshot.uid)
         store.schedules.append(schedule)
 
     def backfill_metrics(self, seconds: int = 600) -> None:

@@ -8,14 +8,13 @@ The work per tick is proportional to filesystems and uploads in flight, never to
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from console.data.errors import BackendError
+from console.data.errors import BackendError, Conflict
 from console.sim.weka_state import FsState, SnapshotSchedule, UploadJob
-from console.sim.weka_store import WekaStore
-from console.sim.weka_uploads import begin_upload, finish_upload
+from console.sim.weka_store import ACCESS_POINT_FORMAT, WekaStore
+from console.sim.weka_uploads import begin_upload, finish_upload, upload_target
 
 
 def tick(store: WekaStore, at: datetime) -> None:
@@ -47,26 +46,60 @@ def run_due(store: WekaStore) -> None:
 
 
 def run_schedules(store: WekaStore, at: datetime) -> None:
+    """Take each schedule's snapshot once its period has begun, named after that period's start."""
     for schedule in store.schedules:
         fs = store.fs.get(schedule.fs_uid)
         if fs is None:
             continue
         trim_schedule(store, schedule)
+        retry_uploads(store, schedule)
         if store.elapsed + 1e-9 < schedule.next_due_elapsed:
             continue
+        due = schedule.next_due_elapsed
         while schedule.next_due_elapsed <= store.elapsed + 1e-9:
+            due = schedule.next_due_elapsed  # periods missed while nothing ran are not made up
             schedule.next_due_elapsed += schedule.every_seconds
         if not fs.is_ready:
             continue
+        period = at - timedelta(seconds=store.elapsed - due)
         try:
-            snap = store.take_snapshot(fs, f"{schedule.prefix}-{at:%Y%m%d-%H%M}", None, False)
+            snap = store.take_snapshot(
+                fs, f"{schedule.prefix}-{period:{schedule.name_format}}", free_access_point(fs, at), False
+            )
         except BackendError:
             continue
         schedule.taken.append(snap.uid)
+        trim_schedule(store, schedule)  # retention first: the new one's upload waits for the deletion
         if schedule.upload_site:
-            # Refused when another upload of this filesystem still runs: snaptool waits too.
-            with contextlib.suppress(BackendError):
-                begin_upload(store, snap, schedule.upload_site)
+            schedule.to_upload.append(snap.uid)
+            retry_uploads(store, schedule)
+
+
+def free_access_point(fs: FsState, at: datetime) -> str:
+    """`@GMT-…` of `at`, or of the next free second when another schedule took one this second."""
+    point = at.strftime(ACCESS_POINT_FORMAT)
+    while point in fs.access_points:
+        at += timedelta(seconds=1)
+        point = at.strftime(ACCESS_POINT_FORMAT)
+    return point
+
+
+def retry_uploads(store: WekaStore, schedule: SnapshotSchedule) -> None:
+    """Start the schedule's waiting uploads, oldest first, until one must wait its turn (another upload
+    of this filesystem or a snapshot deletion runs); one that can never start (no bucket) is dropped."""
+    site = schedule.upload_site
+    while schedule.to_upload and site:
+        snap = store.snaps.get(schedule.to_upload[0])
+        if snap is not None and not snap.is_removing:
+            try:
+                begin_upload(store, snap, site)
+            except Conflict:  # waits its turn, unless it is already uploaded there
+                resolved, _ = upload_target(store.fs[snap.fs_uid], site)
+                if not snap.is_synchronized(resolved):
+                    return
+            except BackendError:
+                pass
+        schedule.to_upload.pop(0)
 
 
 def trim_schedule(store: WekaStore, schedule: SnapshotSchedule) -> None:

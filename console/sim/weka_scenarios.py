@@ -3,7 +3,8 @@
 The demo tells the reference architecture's storage story at a glance: datasets and checkpoints tier
 to a local object store, home and models keep SSD-only copies backed up to a remote (DR) bucket,
 scratch is overfilling its SSD (so an alert shows), one upload is in flight and finishes within a few
-minutes, and hourly snapshots (uploaded where a bucket is attached) keep things moving afterwards.
+minutes, and hourly and nightly snapshot schedules (uploaded where a bucket is attached) keep things
+moving afterwards, with a history that has one snapshot per period.
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ def populate_demo(sim: WekaSim) -> None:
             site=site,
         )
     sim.add_snapshot("scratch", f"hourly-{at(0, 8):%Y%m%d-%H%M}", created_at=at(0, 8))
-    # The upload in flight: 40 % of 150 GB sent; the rest takes about three minutes at 500 MB/s.
+    # The upload in flight: 40 % of 150 GB sent; the rest takes about three minutes at 500 MB/s (5.5
+    # beside the 09:00 hourly snapshot's upload of datasets to the same bucket).
     sim.add_snapshot(
         "checkpoints",
         "pre-release-v3",
@@ -160,6 +162,16 @@ def populate_demo(sim: WekaSim) -> None:
     sim.add_snapshot_schedule("home", 3600, upload_site="REMOTE")
     sim.add_snapshot_schedule("scratch", 3600)
     sim.add_snapshot_schedule("models", 3600)
+    # The nightly history above is what these schedules took (they started on different days).
+    for name, site in (
+        ("datasets", "LOCAL"),
+        ("checkpoints", "LOCAL"),
+        ("home", "REMOTE"),
+        ("models", "REMOTE"),
+    ):
+        sim.add_snapshot_schedule(
+            name, 86_400, prefix="nightly", keep=7, upload_site=site, anchor=at(0, 2), name_format="%Y%m%d"
+        )
     sim.backfill_metrics()
 
 

@@ -404,9 +404,8 @@ def test_action_answers(face: tuple[Face, Any]) -> None:
     )
     download = FilesystemFromSnapshotSpec("conf-dr", "tiered", 200 * TIB, TIB, "obs-local", synced.locator)
     do("POST", "/fileSystems/download", "/fileSystems/download", wire.filesystem_download_body(download))
-    spare = do(
-        "POST", "/snapshots", "/snapshots", wire.snapshot_create_body(SnapshotSpec(uid["home"], "conf-2"))
-    )
+    cache = uid["inference-cache"]  # no schedule uploads from it: a running upload would refuse the delete
+    spare = do("POST", "/snapshots", "/snapshots", wire.snapshot_create_body(SnapshotSpec(cache, "conf-2")))
     do("DELETE", "/snapshots/{uid}", f"/snapshots/{spare['uid']}")
     empty = next(fs.uid for fs in weka.filesystems() if fs.name == "conf-dr")
     advance(simulator, 3600)

@@ -72,7 +72,7 @@ def test_demo_snapshots_have_one_upload_in_flight_that_finishes_within_minutes()
     [uploading] = [s for s in snapshots if s.stow_status is StowStatus.UPLOADING]
     assert uploading.upload_progress_percent == pytest.approx(40.0)
 
-    run(clock, sim, 5 * 60)
+    run(clock, sim, 6 * 60)  # beside the 09:00 hourly upload of datasets to the same bucket
 
     done = sim.snapshot(uploading.uid)
     assert done.stow_status is StowStatus.SYNCHRONIZED and done.locator
@@ -87,7 +87,7 @@ def test_demo_takes_and_uploads_hourly_snapshots():
 
     taken = [s for s in sim.snapshots() if s.name == "hourly-20261123-1000"]
     assert len(taken) == 5
-    assert len(sim.snapshots()) == before + 5
+    assert len(sim.snapshots()) == before + 10  # 09:00 (taken on the first tick) and 10:00, five each
     assert {s.filesystem_name for s in taken if s.stow_status is StowStatus.UPLOADING} == {
         "datasets",
         "checkpoints",
@@ -173,8 +173,8 @@ def test_the_simulator_steps_the_weka_half_however_time_is_split():
     pieces = build_simulator("demo", seed=3)
     [uploading] = [s for s in whole.weka.snapshots() if s.stow_status is StowStatus.UPLOADING]
 
-    whole.advance(300)
-    for _ in range(600):
+    whole.advance(360)
+    for _ in range(720):
         pieces.advance(0.5)
 
     assert whole.weka.snapshot(uploading.uid).stow_status is StowStatus.SYNCHRONIZED
