@@ -168,6 +168,7 @@ class RwcScreen(Screen[None]):
         summary_state = self.context.bridge.snapshot(SUMMARY)
         if isinstance(summary_state.value, HeaderSummary):
             self.header.summary = summary_state.value
+        self.header.summary_failing_since = summary_state.error_since if summary_state.failed else None
         self._show_staleness()
 
     def _show_staleness(self) -> None:

@@ -2,9 +2,11 @@
 (`████▓▓░░` for 0.5 + 0.25 with a quarter free), MIG slices, utilisation, memory and temperature.
 
 The holders column repeats each share's glyph before its workload, so the bar reads without colour.
-Readings a GPU does not report show as `—`, never as a misleading 0; when the backend knows why none
-could be read (live, no NVIDIA driver on rwc's host), one line above the table says so. Enter opens the
-detail of the workload holding the largest share.
+A GPU on a node that is not Ready reads `down` (its bar `××××××××`, FREE `down`), never "idle, FREE 1";
+one on a cordoned or draining node reads `idle · cordoned` with FREE 0: its work runs, nothing new lands
+(`console.ui.gpu_availability`). Readings a GPU does not report show as `—`, never as a misleading 0;
+when the backend knows why none could be read (live, no NVIDIA driver on rwc's host), one line above
+the table says so. Enter opens the detail of the workload holding the largest share.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.model import GpuAllocation, GpuDevice
+from console.model import GpuAllocation, GpuDevice, Node
 from console.ui.context import ConsoleContext
 from console.ui.format import NOT_AVAILABLE, format_bytes_pair, format_gpus, format_percent
+from console.ui.gpu_availability import NodeAvailability, closed_reason, node_availability
 from screens.base import ResourceScreen
 from screens.workload_detail import WorkloadDetailScreen
-from widgets.bars import SEGMENT_GLYPHS, segmented_bar
+from widgets.bars import FREE, SEGMENT_GLYPHS, UNAVAILABLE, segmented_bar
 from widgets.resource_table import Column, Row
 
 HOT_CELSIUS = 80.0
@@ -47,7 +50,8 @@ class GpusScreen(ResourceScreen):
 
     SCREEN_NAME = "gpus"
     TITLE = "GPU fractions"
-    RESOURCES = ("gpus",)
+    RESOURCES = ("gpus", "nodes")
+    """The nodes say which GPUs can run work at all (a NotReady node's GPUs are down, not idle)."""
     EMPTY_MESSAGE = "No GPUs."
     COLUMNS = (
         Column("node", "NODE", 12, sort_hotkey="N"),
@@ -79,6 +83,8 @@ class GpusScreen(ResourceScreen):
         super().__init__(context)
         self.node_name = node_name
         self._gpus_by_key: dict[str, GpuDevice] = {}
+        self._node_states: dict[str, tuple[NodeAvailability, str]] = {}
+        """Node name -> whether its GPUs can take work, and the word for why not."""
         self._rows = self.row_cache(self._gpu_row, key=gpu_key)
 
     @property
@@ -95,6 +101,11 @@ class GpusScreen(ResourceScreen):
             gpus = [gpu for gpu in gpus if gpu.node_name == self.node_name]
         self._gpus_by_key = {gpu_key(gpu): gpu for gpu in gpus}
         self._show_telemetry_note(gpus)
+        node_states = {node.name: _node_state(node) for node in values["nodes"]}
+        if node_states != self._node_states:
+            # A node going down (or coming back) changes rows whose GPU objects did not change.
+            self._node_states = node_states
+            self._rows.clear()
         return self._rows.rows(gpus)
 
     def _show_telemetry_note(self, gpus: Sequence[GpuDevice]) -> None:
@@ -112,9 +123,24 @@ class GpusScreen(ResourceScreen):
         allocations = gpu.allocations
         shares = [allocation.fraction for allocation in allocations]
         allocated_fraction = gpu.allocated_fraction
-        share = segmented_bar(shares, width=8, styles=palette.segments, free_style=palette.muted)
-        share.append(f" {format_gpus(allocated_fraction)}")
+        availability, why = self._node_states.get(gpu.node_name, (NodeAvailability.USABLE, ""))
+        down = availability is NodeAvailability.DOWN
+        share = segmented_bar(
+            shares,
+            width=8,
+            styles=palette.segments,
+            free_style=palette.error if down else palette.muted,
+            free_glyph=UNAVAILABLE if down else FREE,
+        )
+        if down:
+            share.append(" down", palette.error)
+        else:
+            share.append(f" {format_gpus(allocated_fraction)}")
         holders = Text(no_wrap=True, end="")
+        if down:
+            holders.append(f"down: node {why}", palette.error)
+            if allocations:
+                holders.append(" ")
         if gpu.mig_enabled:
             holders.append("MIG ", palette.accent)
         for position, allocation in enumerate(allocations):
@@ -123,8 +149,13 @@ class GpusScreen(ResourceScreen):
             glyph = SEGMENT_GLYPHS[position % len(SEGMENT_GLYPHS)]
             holders.append(glyph, palette.segments[position % len(palette.segments)])
             holders.append(describe_share(allocation))
-        if not allocations:
+        closed = availability is NodeAvailability.CLOSED
+        if not allocations and not down:
             holders.append("idle", palette.muted)
+            if closed:
+                holders.append(f" · {why}", palette.warning)
+        free = 0.0 if closed else max(0.0, 1.0 - allocated_fraction)
+        free_cell = Text("down", palette.error, end="") if down else format_gpus(free)
         used_bytes = None if gpu.memory_used_mib is None else gpu.memory_used_mib * MIB
         memory = format_bytes_pair(used_bytes, gpu.memory_total_mib * MIB)
         temperature = gpu.temperature_celsius
@@ -142,7 +173,7 @@ class GpusScreen(ResourceScreen):
                 gpu.model,
                 share,
                 holders,
-                format_gpus(max(0.0, 1.0 - allocated_fraction)),
+                free_cell,
                 format_percent(gpu.utilization_percent),
                 memory,
                 temperature_cell,
@@ -154,7 +185,7 @@ class GpusScreen(ResourceScreen):
                 gpu.model,
                 allocated_fraction,
                 ",".join(allocation.workload_name for allocation in allocations),
-                1.0 - allocated_fraction,
+                -1.0 if down else free,
                 gpu.utilization_percent,
                 gpu.memory_used_mib,
                 gpu.temperature_celsius,
@@ -170,3 +201,13 @@ class GpusScreen(ResourceScreen):
             return
         largest = max(gpu.allocations, key=lambda allocation: allocation.fraction)
         self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=largest.workload_id))
+
+
+def _node_state(node: Node) -> tuple[NodeAvailability, str]:
+    """Whether the node's GPUs can take work, and the word for why not (`NotReady`, `cordoned`)."""
+    availability = node_availability(node)
+    if availability is NodeAvailability.DOWN:
+        return availability, node.status.value
+    if availability is NodeAvailability.CLOSED:
+        return availability, closed_reason(node)
+    return availability, ""

@@ -3,6 +3,10 @@ CPU and memory. Enter on a node shows its GPUs and who holds them.
 
 `c`/`u` cordon and uncordon, `d`/`U` drain and undrain (the Run:ai maintenance taint). A drain first
 lists the workloads on the node and which of them will move, because that is the real cost of it.
+
+A node that is not Ready runs nothing, so its GPUS cell reads `× 8 down`, not an empty bar of 8 free
+GPUs, and the header leaves them out of the usable total (`console.ui.gpu_availability`). A cordoned or
+draining node keeps its bar (its work still runs); SCHED beside it says that nothing new lands there.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ from console.model import Node, NodeRole, NodeStatus, Workload
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes_pair, format_cores, format_gpu_sum
+from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.keymap import NODE_KEYS
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, confirm_then
 from screens.gpus import GpusScreen
-from widgets.bars import capacity_bar
+from widgets.bars import UNAVAILABLE, capacity_bar
 from widgets.resource_table import AgeCell, Column, Row
 
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
@@ -118,9 +123,14 @@ class NodesScreen(ResourceScreen):
         if problems:
             status.append("!", palette.warning)
         scheduling = scheduling_state(node)
+        down = node.gpu_count > 0 and node_availability(node) is NodeAvailability.DOWN
         gpu_fraction = node.allocated_gpus / node.gpu_count if node.gpu_count else -1.0
-        gpus_cell = (
-            capacity_bar(
+        if down:
+            # Sorts between GPU-less nodes (-1) and idle ones (0): none of its GPUs can take work.
+            gpu_fraction = -0.5
+            gpus_cell = Text(f"{UNAVAILABLE} {node.gpu_count} down", palette.error, end="")
+        elif node.gpu_count:
+            gpus_cell = capacity_bar(
                 node.allocated_gpus,
                 node.gpu_count,
                 width=5,
@@ -128,9 +138,8 @@ class NodesScreen(ResourceScreen):
                 fill_style=palette.accent,
                 free_style=palette.muted,
             )
-            if node.gpu_count
-            else Text("—", palette.muted, end="")
-        )
+        else:
+            gpus_cell = Text("—", palette.muted, end="")
         cpu = f"{format_cores(node.allocated_cpu_millicores)}/{format_cores(node.cpu_millicores)}"
         memory = format_bytes_pair(node.allocated_memory_bytes, node.memory_bytes)
         return Row(

@@ -9,6 +9,7 @@ an alert's full text).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,10 +21,10 @@ from textual.widgets import Sparkline, Static
 
 from console.model import Alert, AlertSeverity, WekaCluster, WekaClusterStatus, WekaMetricsSample
 from console.ui.context import ConsoleContext
-from console.ui.format import format_bytes, format_bytes_pair
+from console.ui.format import NOT_AVAILABLE, format_bytes, format_bytes_pair
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
-from widgets.bars import capacity_bar
+from widgets.bars import NO_DATA, capacity_bar
 from widgets.resource_table import AgeCell, Column, Row
 
 WEKA_CLUSTER = "weka cluster"
@@ -90,11 +91,15 @@ def severity_style(severity: AlertSeverity, palette: CellPalette) -> Style:
 
 
 def format_rate(bytes_per_second: float) -> str:
+    if not math.isfinite(bytes_per_second):
+        return NOT_AVAILABLE
     return f"{format_bytes(bytes_per_second)}/s"
 
 
 def format_iops(iops: float) -> str:
     """`950`, `12.3k`, `114k`, `1.2M`: IOPS as dashboards print them."""
+    if not math.isfinite(iops):
+        return NOT_AVAILABLE
     for limit, suffix in ((1e6, "M"), (1e3, "k")):
         if iops >= limit:
             scaled = iops / limit
@@ -104,6 +109,8 @@ def format_iops(iops: float) -> str:
 
 def format_latency(microseconds: float) -> str:
     """`234µs`, `1.2ms`: WEKA reports latency in µs (reference §9)."""
+    if not math.isfinite(microseconds):
+        return NOT_AVAILABLE
     if microseconds >= 1000:
         return f"{microseconds / 1000:.1f}ms"
     return f"{microseconds:.0f}µs"
@@ -115,8 +122,14 @@ def alert_key(alert: Alert) -> str:
     return f"{alert.source}:{alert.type}"
 
 
+MIN_SPARKLINE_POINTS = 2
+"""Fewer points draw no trend: an empty sparkline is a flat bottom line (reads as zero) and one point a
+flat full bar (reads as the peak), so below this the line says "no data" instead."""
+
+
 class MetricLine(Horizontal):
-    """`Read  13.2GiB/s  ▂▃▅▇█▆▅…`: a label with the latest value, then the sparkline of the window."""
+    """`Read  13.2GiB/s  ▂▃▅▇█▆▅…`: a label with the latest value, then the sparkline of the window;
+    `no data` in words where there is nothing to draw (never a flat line that looks like zero)."""
 
     DEFAULT_CSS = """
     MetricLine {
@@ -130,23 +143,44 @@ class MetricLine(Horizontal):
         width: 1fr;
         margin: 0 1 0 0;
     }
+    MetricLine > .metric-no-data {
+        width: 1fr;
+        color: $text-muted;
+        display: none;
+    }
+    MetricLine.-no-data > Sparkline {
+        display: none;
+    }
+    MetricLine.-no-data > .metric-no-data {
+        display: block;
+    }
     """
 
     def __init__(self, label: str, *, id: str) -> None:  # noqa: A002 - Textual's name for it
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-no-data")  # nothing to draw until the first samples arrive
         self.label = label
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.label), classes="metric-label")
+        yield Static(Text(f" {self.label:<8}"), classes="metric-label")
         yield Sparkline([], summary_function=max)
+        yield Static(Text("loading…", end=""), classes="metric-no-data")
 
-    def show(self, value: Text, data: Sequence[float]) -> None:
-        """Latest value beside the label; the window as the sparkline (one bar per time slice)."""
+    def show(self, value: Text, data: Sequence[float], *, no_data_reason: str = "") -> None:
+        """Latest value beside the label; the window as the sparkline (one bar per time slice), or
+        `no data` and why when it has too few readable points (NaN and infinities are not points)."""
         label = Text(f" {self.label:<8}", end="")
         label.append_text(value)
         label.append(" ")
         self.query_one(".metric-label", Static).update(label)
-        self.query_one(Sparkline).data = list(data)
+        points = [point for point in data if math.isfinite(point)]
+        drawable = len(points) >= MIN_SPARKLINE_POINTS
+        if drawable:
+            self.query_one(Sparkline).data = points
+        else:
+            words = NO_DATA if not points else f"{NO_DATA} yet (1 point)"
+            reason = f" — {no_data_reason}" if no_data_reason else ""
+            self.query_one(".metric-no-data", Static).update(Text(f"{words}{reason}", end=""))
+        self.set_class(not drawable, "-no-data")
 
 
 class WekaOverviewScreen(ResourceScreen):
@@ -224,6 +258,15 @@ class WekaOverviewScreen(ResourceScreen):
         samples: Sequence[WekaMetricsSample] | None = values[WEKA_METRICS]
         if samples is not None:
             self._show_metrics(samples, cluster)
+        else:
+            metrics_state = self.context.bridge.snapshot(WEKA_METRICS)
+            if metrics_state.failed:
+                for metric in self.query(MetricLine):
+                    metric.show(
+                        Text(f"{NOT_AVAILABLE:>{VALUE_WIDTH}}", end=""),
+                        (),
+                        no_data_reason=f"WEKA did not answer: {metrics_state.error}",
+                    )
 
     def summary_text(self, cluster: WekaCluster) -> Text:
         """Health and hardware on one line, then capacity: SSD used of provisioned, provisioned of the
@@ -279,10 +322,14 @@ class WekaOverviewScreen(ResourceScreen):
 
     def _bar_line(self, label: str, used: int, total: int, words: str) -> Text:
         palette = self.palette
-        fraction = used / total if total else 0.0
-        style = palette.error if fraction >= 0.95 else palette.warning if fraction >= 0.85 else palette.ok
         line = Text(no_wrap=True, end="")
         line.append(f"{label:<{LABEL_WIDTH}}", palette.muted)
+        if not (math.isfinite(used) and math.isfinite(total)) or total <= 0:
+            # A capacity of nothing (or unreadable) is not "0% used": say there is nothing to measure.
+            line.append(NO_DATA, palette.muted)
+            return line
+        fraction = used / total
+        style = palette.error if fraction >= 0.95 else palette.warning if fraction >= 0.85 else palette.ok
         line.append_text(
             capacity_bar(used, total, width=CAPACITY_BAR_WIDTH, fill_style=style, free_style=palette.muted)
         )
@@ -301,19 +348,26 @@ class WekaOverviewScreen(ResourceScreen):
         writes = [sample.write_bytes_per_second for sample in samples]
         iops = [sample.iops for sample in samples]
         latency = [sample.latency_microseconds for sample in samples]
+        empty = (
+            ""
+            if samples
+            else f"WEKA reported no activity for the last {METRICS_WINDOW_SECONDS / 60:.0f} minutes"
+        )
         if latest is None:
             for line in self.query(MetricLine):
-                line.show(value("—"), ())
+                line.show(value(NOT_AVAILABLE), (), no_data_reason=empty)
             return
         self.query_one("#metric-read", MetricLine).show(
-            value(format_rate(latest.read_bytes_per_second)), reads
+            value(format_rate(latest.read_bytes_per_second)), reads, no_data_reason=empty
         )
         self.query_one("#metric-write", MetricLine).show(
-            value(format_rate(latest.write_bytes_per_second)), writes
+            value(format_rate(latest.write_bytes_per_second)), writes, no_data_reason=empty
         )
-        self.query_one("#metric-iops", MetricLine).show(value(format_iops(latest.iops)), iops)
+        self.query_one("#metric-iops", MetricLine).show(
+            value(format_iops(latest.iops)), iops, no_data_reason=empty
+        )
         self.query_one("#metric-latency", MetricLine).show(
-            value(format_latency(latest.latency_microseconds)), latency
+            value(format_latency(latest.latency_microseconds)), latency, no_data_reason=empty
         )
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:

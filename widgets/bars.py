@@ -2,11 +2,14 @@
 
 A bar is glyphs first (`█████░░░ 5/8`), colour second: full cells `█`, free cells `░`, an overflow `+`
 when a project runs over its quota, and distinct glyphs (`█ ▓ ▒`) for the shares of one GPU, so the
-monochrome theme and NO_COLOR terminals show the same information.
+monochrome theme and NO_COLOR terminals show the same information. A bar with nothing to measure
+(an unreadable amount, NaN from an API) says `no data` in words rather than drawing an empty bar that
+reads as zero.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rich.style import Style
@@ -15,8 +18,12 @@ from rich.text import Text
 FULL = "█"
 FREE = "░"
 OVERFLOW = "+"
+UNAVAILABLE = "×"
+"""A cell of capacity that exists but cannot be used (a GPU on a node that is down)."""
 SEGMENT_GLYPHS = ("█", "▓", "▒")
 """Glyphs that tell adjacent shares of one GPU apart when colour is gone."""
+NO_DATA = "no data"
+"""What a bar or a graph says when it has nothing true to draw."""
 
 DEFAULT_BAR_WIDTH = 8
 
@@ -39,7 +46,15 @@ def capacity_bar(
     fill_style: Style | None = None,
     free_style: Style | None = None,
 ) -> Text:
-    """`█████░░░ 5/8`: `used` of `total`; past `total` the last cell becomes `+` (over quota)."""
+    """`█████░░░ 5/8`: `used` of `total`; past `total` the last cell becomes `+` (over quota).
+
+    An amount that is not a number (NaN, infinity) draws `no data` in the bar's place, never a bar."""
+    if not (math.isfinite(used) and math.isfinite(total)):
+        bar = Text(f"{NO_DATA:<{width}}", free_style or "", no_wrap=True, end="")
+        if label:
+            bar.append(" ")
+            bar.append(label)
+        return bar
     # Anything used of nothing (a project with no deserved quota) is all overflow.
     fraction = used / total if total > 0 else (float("inf") if used > 0 else 0.0)
     filled = _filled_cells(fraction, width)
@@ -82,17 +97,19 @@ def segmented_bar(
     width: int = DEFAULT_BAR_WIDTH,
     styles: Sequence[Style | None] = (),
     free_style: Style | None = None,
+    free_glyph: str = FREE,
 ) -> Text:
     """One GPU split by the workloads that hold it: `████▓▓░░` for 0.5 + 0.25 and a quarter free.
 
     Cells are given by cumulative rounding, so the shares add up to the bar and every non-zero share
-    keeps at least one cell (a 0.05 slice is still visible).
+    keeps at least one cell (a 0.05 slice is still visible). `free_glyph=UNAVAILABLE` draws the rest as
+    `×` for a GPU that cannot take work (`████××××`). Unreadable shares (NaN) take no cells.
     """
     bar = Text(no_wrap=True, end="")
     used_cells = 0
     cumulative = 0.0
     for position, share in enumerate(shares):
-        if share <= 0:
+        if not math.isfinite(share) or share <= 0:
             continue
         cumulative = min(1.0, cumulative + share)
         end_cell = max(used_cells + 1, round(cumulative * width))
@@ -103,5 +120,5 @@ def segmented_bar(
         style = styles[position % len(styles)] if styles else None
         bar.append(SEGMENT_GLYPHS[position % len(SEGMENT_GLYPHS)] * cells, style)
         used_cells = end_cell
-    bar.append(FREE * (width - used_cells), free_style)
+    bar.append(free_glyph * (width - used_cells), free_style)
     return bar

@@ -1,12 +1,16 @@
 """The two- or three-line header every screen shows: where you are, who you are, and what is wrong.
 
 Line 1: profile, cluster, user and role, and the badges (DEMO, READ-ONLY, INSECURE, STALE).
-Line 2: this screen's title and row count, then GPUs allocated/total, WEKA health and open alerts.
+Line 2: this screen's title and row count, then GPUs allocated of usable (and how many are down), WEKA
+health and open alerts. WEKA reads `OK` only from an answer of this round: while it does not answer, or
+while the whole summary fails, it reads `? since HH:MM:SS`, never the last good word.
 Line 3 (demo only): how to leave the demo and connect a real cluster.
 Badges are words in reverse video, so they stand out without colour.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
@@ -14,7 +18,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from console.model import WekaClusterStatus
-from console.ui.format import format_gpu_sum
+from console.ui.format import format_clock_time
+from console.ui.gpu_availability import format_gpu_capacity
 from console.ui.resources import HeaderSummary
 from widgets.bars import capacity_bar
 
@@ -53,6 +58,9 @@ class RwcHeader(Widget):
     """
 
     summary: reactive[HeaderSummary | None] = reactive(None, layout=False)
+    summary_failing_since: reactive[datetime | None] = reactive(None)
+    """When the summary itself stopped loading (None while it loads): `summary` is then old, and its WEKA
+    word no longer true."""
     stale: reactive[bool] = reactive(False)
     title: reactive[str] = reactive("")
     detail: reactive[str] = reactive("")
@@ -126,26 +134,33 @@ class RwcHeader(Widget):
             status.append("cluster summary unavailable" if self.stale else "loading…", muted)
             return status
         status.append("GPU ", muted)
-        status.append_text(
-            capacity_bar(
-                summary.gpus_allocated,
-                summary.gpus_total,
-                width=6,
-                label=f"{format_gpu_sum(summary.gpus_allocated)}/{summary.gpus_total}",
-            )
-        )
+        gpus = summary.gpus
+        status.append_text(capacity_bar(gpus.allocated, gpus.usable, width=6))
+        label = Text(f" {format_gpu_capacity(gpus)}", end="")
+        if gpus.down:
+            label.stylize(self._style("bad"), label.plain.index(" ("))
+        status.append_text(label)
         status.append("  WEKA ", muted)
-        if summary.weka_status is None:
-            status.append("?", self._style("bad"))
-        else:
-            healthy = summary.weka_status in HEALTHY_WEKA
-            status.append(summary.weka_status.value, Style() if healthy else self._style("bad"))
+        status.append_text(self._weka_word(summary))
         status.append("  alerts ", muted)
         if summary.open_alerts < 0:
             status.append("?")
         else:
             status.append(str(summary.open_alerts), self._style("bad") if summary.open_alerts else Style())
         return status
+
+    def _weka_word(self, summary: HeaderSummary) -> Text:
+        """`OK` (or the bad state) from this round's answer; `? since HH:MM:SS` while WEKA, or the whole
+        summary, has not answered since then."""
+        moments = (summary.weka_unknown_since, self.summary_failing_since)
+        unknown_since = [moment for moment in moments if moment is not None]
+        if summary.weka_status is not None and not unknown_since:
+            healthy = summary.weka_status in HEALTHY_WEKA
+            return Text(summary.weka_status.value, Style() if healthy else self._style("bad"), end="")
+        word = Text("?", self._style("bad"), end="")
+        if unknown_since:
+            word.append(f" since {format_clock_time(min(unknown_since))}", self._style("bad"))
+        return word
 
     def render(self) -> Text:
         width = max(1, self.content_region.width or self.size.width)

@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+from weakref import WeakKeyDictionary
 
 from console.data.backend import Backend
+from console.data.errors import Timeout
 from console.model import WekaClusterStatus
+from console.ui.gpu_availability import GpuCapacity, gpu_capacity
 
 if TYPE_CHECKING:
     from console.model import (
@@ -20,13 +24,20 @@ if TYPE_CHECKING:
         Identity,
     )
 
+T = TypeVar("T")
+
 FAST_INTERVAL_SECONDS = 2.0
 """Things that change by the second: workloads, nodes, GPUs."""
 SLOW_INTERVAL_SECONDS = 5.0
 """Things that change by the minute: projects, departments, filesystems, snapshots, the header."""
 
 SUMMARY = "cluster summary"
-"""The header's resource: identity, cluster, GPU totals, WEKA status, open alerts."""
+"""The header's resource: identity, cluster, GPU totals (usable and down), WEKA status, open alerts."""
+
+
+WEKA_SUMMARY_DEADLINE_SECONDS = 6.0
+"""How long the header waits for WEKA before it says "WEKA ? since …". A WEKA that hangs must not hold
+the whole header (and its last "WEKA OK") for the client's 30 s timeout, nor delay the Run:ai numbers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,37 +46,92 @@ class HeaderSummary:
 
     identity: Identity
     cluster: ClusterInfo
-    gpus_allocated: float
-    gpus_total: int
+    gpus: GpuCapacity
+    """Allocated of usable GPUs, and how many are down (see `console.ui.gpu_availability`)."""
     weka_status: WekaClusterStatus | None
-    """None when the profile has no WEKA cluster or it did not answer."""
+    """None when the profile has no WEKA cluster or it did not answer this time."""
     open_alerts: int
+    weka_error: str | None = None
+    """Why WEKA did not answer this time (None when it did)."""
+    weka_unknown_since: datetime | None = None
+    """When WEKA stopped answering: the first of the current run of failed polls (None while it answers)."""
+
+    @property
+    def gpus_allocated(self) -> float:
+        return self.gpus.allocated
+
+    @property
+    def gpus_total(self) -> int:
+        return self.gpus.total
+
+
+@dataclass
+class _WekaMemory:
+    """Per backend: since when WEKA has not answered the header (None while it answers)."""
+
+    failing_since: datetime | None = None
+
+
+_weka_memories: WeakKeyDictionary[Backend, _WekaMemory] = WeakKeyDictionary()
+
+
+def _weka_memory(backend: Backend) -> _WekaMemory:
+    """This backend's memory (a fresh one for a backend that cannot be weakly referenced)."""
+    try:
+        return _weka_memories.setdefault(backend, _WekaMemory())
+    except TypeError:
+        return _WekaMemory()
+
+
+async def _within_deadline(call: Awaitable[T], what: str) -> T | BaseException:
+    """The answer, or the exception (a `Timeout` past the deadline): the header's optional parts never
+    fail the Run:ai numbers beside them."""
+    try:
+        return await asyncio.wait_for(call, WEKA_SUMMARY_DEADLINE_SECONDS)
+    except TimeoutError:
+        return Timeout(f"{what} did not answer in {WEKA_SUMMARY_DEADLINE_SECONDS:g} s")
+    except Exception as error:  # noqa: BLE001 - any failure shows as "?" in the header; Run:ai data still counts
+        return error
 
 
 async def fetch_summary(backend: Backend) -> HeaderSummary:
-    """One round of the header's queries; a WEKA failure degrades to "WEKA ?" rather than failing all."""
-    identity, cluster, pools = await asyncio.gather(
-        backend.identity(), backend.cluster(), backend.node_pools()
-    )
+    """One round of the header's queries, all at once.
+
+    A WEKA failure or hang (past `WEKA_SUMMARY_DEADLINE_SECONDS`) degrades to "WEKA ? since HH:MM:SS"
+    rather than failing the summary or leaving the last "WEKA OK" on screen; a Run:ai failure fails it
+    (the header then says STALE, and the WEKA word stops claiming anything, see `RwcHeader`).
+    """
+    try:
+        async with asyncio.TaskGroup() as group:
+            identity_task = group.create_task(backend.identity())
+            cluster_task = group.create_task(backend.cluster())
+            nodes_task = group.create_task(backend.nodes())
+            weka_task = group.create_task(_within_deadline(backend.weka_cluster(), "WEKA"))
+            alerts_task = group.create_task(_within_deadline(backend.alerts(), "The alerts"))
+    except BaseExceptionGroup as failed:
+        # The Store shows the first Run:ai error as it came (its sentence, not "1 sub-exception").
+        raise failed.exceptions[0] from None
+    weka = weka_task.result()
+    memory = _weka_memory(backend)
     weka_status: WekaClusterStatus | None
-    try:
-        weka_cluster = await backend.weka_cluster()
-    except Exception:  # noqa: BLE001 - any WEKA failure shows as "WEKA ?"; Run:ai data still counts
-        weka_status = None
+    weka_error: str | None
+    if isinstance(weka, BaseException):
+        weka_status, weka_error = None, str(weka) or type(weka).__name__
+        if memory.failing_since is None:
+            memory.failing_since = backend.now()
     else:
-        weka_status = weka_cluster.status
-    try:
-        alerts = await backend.alerts()
-        open_alerts = sum(1 for alert in alerts if not alert.muted)
-    except Exception:  # noqa: BLE001 - the alert count is optional decoration
-        open_alerts = -1
+        weka_status, weka_error = weka.status, None
+        memory.failing_since = None
+    alerts = alerts_task.result()
+    open_alerts = -1 if isinstance(alerts, BaseException) else sum(1 for alert in alerts if not alert.muted)
     return HeaderSummary(
-        identity=identity,
-        cluster=cluster,
-        gpus_allocated=sum(pool.allocated_gpus for pool in pools),
-        gpus_total=sum(pool.total_gpus for pool in pools),
+        identity=identity_task.result(),
+        cluster=cluster_task.result(),
+        gpus=gpu_capacity(nodes_task.result()),
         weka_status=weka_status,
         open_alerts=open_alerts,
+        weka_error=weka_error,
+        weka_unknown_since=memory.failing_since,
     )
 
 

@@ -74,9 +74,10 @@ async def test_header_shows_demo_hint_user_role_and_gpu_totals() -> None:
         assert "DEMO" in text
         assert "DEMO: simulated. To connect, add a profile to" in text
         assert f"{identity.user} ({identity.role.value})" in text
+        # Allocated of the usable GPUs, the down ones named (the demo's dgx-h100-04 is NotReady).
         allocated = format_gpu_sum(sum(pool.allocated_gpus for pool in pools))
         total = sum(pool.total_gpus for pool in pools)
-        assert f"{allocated}/{total}" in text
+        assert f"{allocated}/{total - 8} (8 down)" in text
         assert "WEKA " in text and "alerts " in text
         assert "READ-ONLY" not in text
         assert "STALE" not in text
