@@ -4,6 +4,12 @@ Each department is a row followed by its projects, so the org tree reads top-dow
 order; every project also names its department, so sorting or filtering keeps the context. Enter on a
 project opens its workloads. `c` creates a project, `e` edits the quota of the project or department
 under the cursor, `D` deletes a project after its name is typed.
+
+Every number of a department row counts one population. When the user sees all of the department's
+projects (an admin), the row shows the department's own quota, deserved and allocated, and RUN/PND over
+those same projects. When some are hidden (a researcher sees only their projects), it counts only the
+visible ones, labelled `your 2 of 3 projects`: deserved, allocated, RUN and PND are then the sums of the
+project rows under it, never a department-wide allocation beside a visible-only RUN.
 """
 
 from __future__ import annotations
@@ -45,6 +51,11 @@ def describe_quotas(quotas: Sequence[PoolQuota]) -> str:
         if q.deserved_gpus or q.limit_gpus >= 0 or q.allocated_gpus
     ]
     return " ".join(parts) or "—"
+
+
+def hidden_project_count(department: Department, visible: Sequence[Project]) -> int:
+    """How many of the department's projects the user cannot see (0 when the API does not list them)."""
+    return len(set(department.project_ids) - {project.id for project in visible})
 
 
 class ProjectsScreen(ResourceScreen):
@@ -97,15 +108,26 @@ class ProjectsScreen(ResourceScreen):
     def _department_row(self, department: Department, members: Sequence[Project]) -> Row:
         running = sum(project.running_workloads for project in members)
         pending = sum(project.pending_workloads for project in members)
+        hidden = hidden_project_count(department, members)
+        quota: str | Text
+        if hidden:
+            # Only some of its projects are visible: every number counts those, and says so.
+            deserved = sum(project.deserved_gpus for project in members)
+            allocated = sum(project.allocated_gpus for project in members)
+            shown = len(members)
+            quota = Text(f"your {shown} of {shown + hidden} projects", self.palette.muted, end="")
+        else:
+            deserved, allocated = department.deserved_gpus, department.allocated_gpus
+            quota = describe_quotas(department.quotas)
         name = Text.assemble(("▾ ", self.palette.muted), (department.name, self.palette.accent), end="")
         return Row(
             key=f"{DEPARTMENT_KEY_PREFIX}{department.id}",
             cells=(
                 name,
                 Text("department", self.palette.muted, end=""),
-                describe_quotas(department.quotas),
-                format_gpus(department.deserved_gpus),
-                self._allocation_bar(department.allocated_gpus, department.deserved_gpus),
+                quota,
+                format_gpus(deserved),
+                self._allocation_bar(allocated, deserved),
                 str(running),
                 str(pending),
                 "",
@@ -114,8 +136,8 @@ class ProjectsScreen(ResourceScreen):
                 department.name,
                 department.name,
                 None,
-                department.deserved_gpus,
-                department.allocated_gpus,
+                deserved,
+                allocated,
                 running,
                 pending,
                 None,
