@@ -10,28 +10,34 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from functools import partial
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker
 
 from console.data.store import ResourceState
 from console.ui.backend_clock import BackendClock
 from console.ui.context import ConsoleContext
+from console.ui.format import age_changes_at
 from console.ui.key_gate import OPENS_SCREEN
 from console.ui.keymap import TABLE_KEYS, KeyAction, bindings_for, resolve_command
 from console.ui.palette import CellPalette
 from console.ui.prompts import CommandLine, FilterLine, PromptBar
+from console.ui.refusals import READ_ONLY_REASON
 from console.ui.resources import SUMMARY, HeaderSummary
 from console.ui.store_bridge import StoreUpdated
 from widgets.header import RwcHeader
 from widgets.key_bar import KeyBar
 from widgets.resource_table import Column, ResourceTable, Row, RowCache
 from widgets.stale_banner import StaleBanner
+
+if TYPE_CHECKING:
+    from console.model import Identity
 
 T = TypeVar("T")
 
@@ -63,6 +69,35 @@ class RwcScreen(Screen[None]):
         self._palette: CellPalette | None = None
         self.backend_clock = BackendClock(context.backend.now)
         """The backend's time and pace, for ages that redraw exactly when their text changes."""
+        self._age_timers: dict[str, Timer] = {}
+
+    def redraw_when_ages_change(
+        self,
+        now: datetime,
+        moments: Iterable[datetime | None],
+        redraw: Callable[[], None],
+        name: str = "ages",
+    ) -> None:
+        """Call `redraw` at the first moment an age shown from `moments` (as drawn at `now`) would read
+        differently: `16s` a second later, `26m` a minute later, at the backend clock's pace. Nothing wakes
+        for a frozen clock or while this screen is not shown (coming back redraws it anyway); a new plan
+        under the same `name` replaces the last. For "x ago" text outside tables (tables do this alone)."""
+        timer = self._age_timers.pop(name, None)
+        if timer is not None:
+            timer.stop()
+        changes = [moment for moment in (age_changes_at(now, then) for then in moments) if moment is not None]
+        if not changes or not self.is_current:
+            return
+        wait = self.backend_clock.real_seconds_until(min(changes))
+        if wait is None:
+            return
+
+        def due() -> None:
+            self._age_timers.pop(name, None)
+            if self.is_current:
+                redraw()
+
+        self._age_timers[name] = self.set_timer(wait, due, name=name)
 
     def open_after(self, loading: Coroutine[Any, Any, object], name: str = "") -> Worker[object]:
         """Run `loading` (fetch, then push a dialog or screen) so that keys typed meanwhile wait for
@@ -167,6 +202,8 @@ class RwcScreen(Screen[None]):
     def _show_summary(self) -> None:
         summary_state = self.context.bridge.snapshot(SUMMARY)
         if isinstance(summary_state.value, HeaderSummary):
+            if self.header.summary is None or self.header.summary.identity != summary_state.value.identity:
+                self.refresh_bindings()  # who is signed in decides which keys are dimmed
             self.header.summary = summary_state.value
         self.header.summary_failing_since = summary_state.error_since if summary_state.failed else None
         self._show_staleness()
@@ -183,30 +220,51 @@ class RwcScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """None (shown dimmed, not run) for `WRITE_ACTIONS` in read-only mode; False (the key is text)
-        for the prompt-opening keys while an input has focus (they are priority keys, see keymap)."""
+        """None (shown dimmed, not run) for an action that would be refused (`refusal_reason`); False
+        (the key is text) for the prompt-opening keys while an input has focus (priority keys, see keymap)."""
         if action in PROMPT_ACTIONS and isinstance(self.focused, Input):
             return False
-        if action in self.WRITE_ACTIONS and self.context.read_only:
+        if self.refusal_reason(action) is not None:
             return None
         return True
 
+    def refusal_reason(self, action: str) -> str | None:
+        """Why `action` would be refused now (None: it may go ahead), so the key is dimmed and says why
+        before any question or form. The backend stays the authority and refuses on its own too."""
+        if action in self.WRITE_ACTIONS and self.context.read_only:
+            return READ_ONLY_REASON
+        return self.action_refusal(action)
+
+    def action_refusal(self, action: str) -> str | None:
+        """A screen's own reasons (`console.ui.refusals`): the role, the selected item's state."""
+        return None
+
+    @property
+    def identity(self) -> Identity | None:
+        """Who is signed in, from the header's summary (None until it first loads)."""
+        summary = self.context.bridge.snapshot(SUMMARY).value
+        return summary.identity if isinstance(summary, HeaderSummary) else None
+
     def on_key(self, event: events.Key) -> None:
-        """A dimmed key (a change, in read-only mode) does nothing in Textual: say why instead.
+        """A dimmed key does nothing in Textual: say why instead (read-only mode, the role, the state
+        of the item under the cursor).
 
         Keys reach the screen before its bindings run (an input that takes the key stops it first).
         """
-        if not self.context.read_only:
+        if isinstance(self.focused, Input):
             return
         pressed = {event.key, event.character} if event.is_printable else {event.key}
         for key in self.key_actions():
             if pressed.isdisjoint(key.key.split(",")):
                 continue
-            if self.check_action(key.action.partition("(")[0], ()) is None:
+            action = key.action.partition("(")[0]
+            reason = self.refusal_reason(action) if self.check_action(action, ()) is None else None
+            if reason is not None:
+                event.stop()
                 self.notify(
-                    f"{key.description} is not available: rwc is in read-only mode.",
+                    f"{key.description} is not available: {reason}.",
                     severity="warning",
-                    timeout=4,
+                    timeout=5,
                     markup=False,
                 )
             return
@@ -348,6 +406,7 @@ class ResourceScreen(RwcScreen):
         ):
             self._rendered_inputs = inputs
             table.update_rows(self.build_rows(values))  # (brings the ages in view up to the clock too)
+            self.refresh_bindings()  # the item under the cursor may have changed state
         else:
             table.refresh_ages()
         self._show_counts()
@@ -414,6 +473,11 @@ class ResourceScreen(RwcScreen):
         key = self.table.cursor_key
         if key is not None:
             self.open_detail(key)
+
+    @on(ResourceTable.RowHighlighted)
+    def _row_highlighted(self, message: ResourceTable.RowHighlighted) -> None:
+        """The item under the cursor decides which keys are dimmed (`refusal_reason`)."""
+        self.refresh_bindings()
 
     @on(ResourceTable.RowChosen)
     def _row_chosen(self, message: ResourceTable.RowChosen) -> None:

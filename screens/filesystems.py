@@ -16,6 +16,7 @@ from console.model import BucketMode, Filesystem
 from console.ui.action_runner import run_action
 from console.ui.format import format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
+from console.ui.refusals import admin_only, filesystem_delete_refusal
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
@@ -41,6 +42,14 @@ class FilesystemsScreen(ResourceScreen):
     RESOURCES = ("filesystems",)
     KEYS = FILESYSTEM_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS)
+
+    def action_refusal(self, action: str) -> str | None:
+        """Only a WEKA cluster admin changes storage; a filesystem with snapshots is not deleted."""
+        if action in self.WRITE_ACTIONS and (reason := admin_only(self.identity, "change filesystems")):
+            return reason
+        if action == "delete_filesystem":
+            return filesystem_delete_refusal(self.filesystem_for(self.table.cursor_key))
+        return None
     """All of them: dimmed under --read-only, and not run from the palette either (Textual's
     `run_action` asks `check_action`); the data layer refuses them on its own as well."""
     EMPTY_MESSAGE = "No filesystems."

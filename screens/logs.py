@@ -371,12 +371,12 @@ class LogsScreen(TextViewScreen):
         assert workload is not None
         palette = self.palette
         ended_at = workload.completed_at or workload.phase_updated_at
+        now = self.context.backend.now()
         text = Text("■ ", end="")
         text.append(workload.phase.value, phase_style(workload.phase, palette))
-        text.append(
-            f" {format_clock_time(ended_at)} ({format_age(self.context.backend.now(), ended_at)} ago)"
-        )
+        text.append(f" {format_clock_time(ended_at)} ({format_age(now, ended_at)} ago)")
         text.append(" · log complete", palette.muted)
+        self.redraw_when_ages_change(now, (ended_at,), self.show_status)  # "(5m ago)" moves on by itself
         return text
 
     # -- the stream ------------------------------------------------------------------------------------

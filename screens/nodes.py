@@ -23,6 +23,7 @@ from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes_pair, format_cores, format_gpu_sum
 from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.keymap import NODE_KEYS
+from console.ui.refusals import admin_only
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, confirm_then
 from screens.gpus import GpusScreen
@@ -93,6 +94,12 @@ class NodesScreen(ResourceScreen):
     EMPTY_MESSAGE = "No nodes."
     KEYS = NODE_KEYS
     WRITE_ACTIONS = frozenset({"cordon_node", "uncordon_node", "drain_node", "undrain_node"})
+
+    def action_refusal(self, action: str) -> str | None:
+        """Node maintenance is an administrator's (Run:ai answers a researcher 403)."""
+        if action in self.WRITE_ACTIONS:
+            return admin_only(self.identity, "cordon, drain or uncordon nodes")
+        return None
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True),
         Column("pool", "POOL", 9, priority=2, sort_hotkey="P"),

@@ -24,6 +24,7 @@ from console.model import Department, PoolQuota, Project, ProjectPhase
 from console.ui.action_runner import run_action
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
+from console.ui.refusals import admin_only
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.project_quota import PROJECT_RESOURCES, CreateProjectForm, EditQuotaForm
@@ -67,6 +68,12 @@ class ProjectsScreen(ResourceScreen):
     EMPTY_MESSAGE = "No projects you can see."
     KEYS = PROJECT_KEYS
     WRITE_ACTIONS = frozenset({"create_project", "edit_quota", "delete_project"})
+
+    def action_refusal(self, action: str) -> str | None:
+        """Projects and quotas are an administrator's (Run:ai answers a researcher 403)."""
+        if action in self.WRITE_ACTIONS:
+            return admin_only(self.identity, "create, change or delete projects")
+        return None
     COLUMNS = (
         Column("name", "NAME", 16, sort_hotkey="N", grow=True),
         Column("department", "DEPT", 11, priority=3, sort_hotkey="T"),

@@ -206,6 +206,7 @@ class SnapshotDetailScreen(RwcScreen):
                 self._uploads(snapshot, filesystem, buckets, palette, now),
             )
         )
+        self.redraw_when_ages_change(now, (snapshot.created_at,), self.resources_changed)  # "(5m ago)"
 
     def _show(self, sections: tuple[RenderableType, ...]) -> None:
         self._sections = sections

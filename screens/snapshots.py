@@ -24,6 +24,7 @@ from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.keymap import SNAPSHOT_KEYS
+from console.ui.refusals import admin_only, snapshot_delete_refusal
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm, serves_locally
@@ -51,6 +52,19 @@ class SnapshotsScreen(ResourceScreen):
     KEYS = SNAPSHOT_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in SNAPSHOT_KEYS)
     """All of them (see `FilesystemsScreen.WRITE_ACTIONS`)."""
+
+    def action_refusal(self, action: str) -> str | None:
+        """Only a WEKA cluster admin changes snapshots; no deletion runs beside an upload."""
+        if action in self.WRITE_ACTIONS and (reason := admin_only(self.identity, "change snapshots")):
+            return reason
+        if action == "delete_snapshot":
+            snapshot = self.snapshot_for(self.table.cursor_key)
+            if snapshot is None:
+                return None
+            snapshots: Sequence[Snapshot] = self.values().get("snapshots") or ()
+            same_filesystem = (s for s in snapshots if s.filesystem_uid == snapshot.filesystem_uid)
+            return snapshot_delete_refusal(snapshot, same_filesystem)
+        return None
     EMPTY_MESSAGE = "No snapshots."
     COLUMNS = (
         # ⇧s, not ⇧f: ⇧f creates a filesystem from the snapshot under the cursor.

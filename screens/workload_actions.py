@@ -4,7 +4,8 @@ Both screens mix in `WorkloadActions` and say which workload is meant (`selected
 (from `console.ui.keymap.workload_action_keys`), the questions asked and the messages shown are the same
 wherever the user is. Every change asks first (`ConfirmDialog`), runs through `run_action` (toast,
 immediate refresh, the backend's own refusal shown as written) and is audited by the data layer. In
-read-only mode the keys are dimmed by `check_workload_action`; the data layer refuses on its own anyway.
+read-only mode, and where the API would refuse (`action_refusal`), the keys are dimmed with the reason;
+the data layer refuses on its own anyway.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from console.model import WorkloadPhase
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.format import format_gpus
+from console.ui.refusals import workload_refusal
 from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
 
 if TYPE_CHECKING:
@@ -69,11 +71,11 @@ class WorkloadActions:
     def after_workload_deleted(self, workload: Workload) -> None:
         """Called once a delete was accepted (the detail view closes itself)."""
 
-    def check_workload_action(self, action: str) -> bool | None:
-        """None (shown dimmed) for changes in read-only mode; True for everything else."""
-        if action in CHANGING_ACTIONS and self.context.read_only:
-            return None
-        return True
+    def action_refusal(self, action: str) -> str | None:
+        """Suspend/resume/delete that the API would refuse (someone else's workload for a researcher,
+        a phase that does not allow it): dimmed, with the reason, before the question is asked."""
+        identity = getattr(self, "identity", None)
+        return workload_refusal(action, self.selected_workload(), identity)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _screen(self) -> Screen[object]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import partial
 
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -22,14 +21,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Static
 
 from console.data.errors import BackendError
 from console.model import GpuAllocation, PhaseReason, Pod, Workload, WorkloadEvent, WorkloadPhase
 from console.ui.context import ConsoleContext
 from console.ui.format import (
-    age_changes_at,
     explain_gpu_share,
     format_age,
     format_clock_time,
@@ -39,7 +36,7 @@ from console.ui.format import (
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
-from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
+from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 
 DETAIL_REFRESH_SECONDS = 2.0
 MAX_EVENTS_SHOWN = 50
@@ -114,6 +111,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     SCREEN_NAME = "workload_detail"
     TITLE = "Workload"
     KEYS = WORKLOAD_DETAIL_KEYS
+    WRITE_ACTIONS = CHANGING_ACTIONS
 
     DEFAULT_CSS = """
     WorkloadDetailScreen VerticalScroll {
@@ -138,7 +136,6 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self._shown: Workload | None = None
         self._shown_ages: tuple[str, ...] = ()
         self._sections: tuple[RenderableType, ...] = ()
-        self._age_timer: Timer | None = None
         self._gpu_allocations: tuple[GpuAllocation, ...] = ()
         """This workload's shares of its GPUs (with MIG profiles), fetched when it holds a fraction."""
         self._allocations_for: tuple[object, ...] | None = None
@@ -177,10 +174,12 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
             return
         now = self.backend_clock.now()
         ages = tuple(format_age(now, moment) for moment in age_moments(workload))
-        self._plan_age_refresh(workload, now)
+        self.redraw_when_ages_change(now, age_moments(workload), self.resources_changed)
         self._fetch_allocations_if_needed(workload)
         if workload == self._shown and ages == self._shown_ages:
             return
+        if workload is not None and (self._shown is None or workload.phase != self._shown.phase):
+            self.refresh_bindings()  # the phase decides which of suspend/resume is dimmed
         self._shown, self._shown_ages = workload, ages
         self.header.title = self.screen_title
         palette = self.palette
@@ -191,22 +190,6 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         )
         for section_id, renderable in zip(("#summary", "#pods", "#events"), self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)
-
-    def _plan_age_refresh(self, workload: Workload, now: datetime) -> None:
-        """Wake when the first age on this screen reads differently (never for a frozen clock)."""
-        if self._age_timer is not None:
-            self._age_timer.stop()
-            self._age_timer = None
-        moments = [moment for moment in map(partial(age_changes_at, now), age_moments(workload)) if moment]
-        if not moments or not self.is_current:
-            return
-        wait = self.backend_clock.real_seconds_until(min(moments), now)
-        if wait is not None:
-            self._age_timer = self.set_timer(wait, self._ages_due, name="ages")
-
-    def _ages_due(self) -> None:
-        if self.is_current:
-            self.resources_changed()
 
     def _fetch_allocations_if_needed(self, workload: Workload) -> None:
         """A fractional workload on GPUs: ask those nodes' GPUs which share (which MIG slice) it got."""
@@ -245,11 +228,6 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self._shown = None
 
     # -- actions ------------------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in WORKLOAD_ACTIONS:
-            return self.check_workload_action(action)
-        return super().check_action(action, parameters)
-
     def selected_workload(self) -> Workload | None:
         return self._shown
 

@@ -26,7 +26,7 @@ from console.ui.key_gate import OPENS_SCREEN
 from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
-from screens.workload_actions import WORKLOAD_ACTIONS, WorkloadActions
+from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.resource_table import AgeCell, Column, Row
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
     SCREEN_NAME = "workloads"
     TITLE = "Workloads"
     KEYS = WORKLOAD_KEYS
+    WRITE_ACTIONS = CHANGING_ACTIONS
     RESOURCES = ("workloads",)
     EMPTY_MESSAGE = "No workloads."
     COLUMNS = (
@@ -131,11 +132,6 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
             table.move_cursor_to_key(key)
 
     # -- actions ------------------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in WORKLOAD_ACTIONS:
-            return self.check_workload_action(action)
-        return super().check_action(action, parameters)
-
     def selected_workload(self) -> Workload | None:
         key = self.table.cursor_key
         workloads: Sequence[Workload] | None = self.context.bridge.snapshot("workloads").value

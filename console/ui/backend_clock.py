@@ -52,9 +52,10 @@ class BackendClock:
             self._anchor = (moment, wall)
         return moment
 
-    def real_seconds_until(self, moment: datetime, now: datetime) -> float | None:
-        """Real seconds to wait from `now` (a reading of this clock) until the backend's clock reaches
-        `moment`; None when the clock is frozen, so nothing needs to wake."""
+    def real_seconds_until(self, moment: datetime) -> float | None:
+        """Real seconds to wait from now until the backend's clock reaches `moment`; None when the clock
+        is frozen, so nothing needs to wake. (It reads the clock, which also keeps the rate measured.)"""
+        now = self.now()
         rate = self._rate
         backend_seconds = max(0.0, (moment - now).total_seconds())
         if rate is None:

@@ -16,9 +16,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from console.model import Node, NodeStatus
+from console.model.enums import NodeStatus
 from console.ui.format import format_gpu_sum
+
+if TYPE_CHECKING:  # the dataclasses load with the first data, not before the first frame
+    from console.model import Node
 
 
 class NodeAvailability(Enum):

@@ -403,7 +403,14 @@ async def test_researcher_gets_forbidden_on_cordon() -> None:
     app = demo_app(role=Role.RESEARCHER, user="alice@acme.ai")
     async with app.run_test(size=SIZE) as pilot:
         await open_nodes(pilot, "dgx-a100-03")
-        await pilot.press("c")
+        await wait_until(pilot, lambda: app.screen.identity is not None, "who is signed in")
+        await pilot.press("c")  # dimmed for a researcher: says why at once, asks nothing
+        reason = "Cordon is not available: only an administrator can cordon, drain or uncordon nodes"
+        await wait_until(pilot, lambda: any(reason in str(n.message) for n in app._notifications), reason)
+        assert not isinstance(app.screen, ConfirmDialog)
+        screen = app.screen
+        assert isinstance(screen, NodesScreen)
+        screen.action_cordon_node()  # past the dimmed key: the API still refuses
         await wait_for_screen(pilot, ConfirmDialog, "confirm dialog")
         await pilot.press("y")
         await settle(pilot)

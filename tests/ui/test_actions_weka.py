@@ -312,7 +312,9 @@ async def test_delete_with_a_mismatched_name_changes_nothing() -> None:
     async with app.run_test(size=SIZE) as pilot:
         table = await open_screen(pilot, "5", FilesystemsScreen)
         table.move_cursor_to_key(fs_uid(app, "home"))
-        await pilot.press("D")
+        screen = app.screen
+        assert isinstance(screen, FilesystemsScreen)
+        screen.action_delete_filesystem()  # past the dimmed key (home has snapshots): the name is asked
         await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
         await pilot.press(*"homes", "enter")
         await pilot.pause()
@@ -324,12 +326,31 @@ async def test_delete_with_a_mismatched_name_changes_nothing() -> None:
     assert not any(line["action"] == "delete_filesystem" for line in audit_lines())
 
 
-async def test_delete_refused_while_snapshots_exist_shows_the_api_message() -> None:
+async def test_delete_of_a_filesystem_with_snapshots_says_so_at_once() -> None:
+    """Refuse before asking: ⇧d on a filesystem with snapshots is dimmed and says why, no name asked."""
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         table = await open_screen(pilot, "5", FilesystemsScreen)
         table.move_cursor_to_key(fs_uid(app, "home"))
+        await pilot.pause()
         await pilot.press("D")
+        await wait_until(
+            pilot, lambda: any("home still has 4 snapshots" in m for m in notifications(app)), "why"
+        )
+        assert isinstance(app.screen, FilesystemsScreen)
+        assert filesystems_by_name(app)["home"].status == "READY"  # type: ignore[attr-defined]
+    assert not any(line["action"] == "delete_filesystem" for line in audit_lines())
+
+
+async def test_delete_refused_while_snapshots_exist_shows_the_api_message() -> None:
+    """The API stays the authority: past the dimmed key, the server's own refusal is shown."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_screen(pilot, "5", FilesystemsScreen)
+        table.move_cursor_to_key(fs_uid(app, "home"))
+        screen = app.screen
+        assert isinstance(screen, FilesystemsScreen)
+        screen.action_delete_filesystem()
         await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
         await pilot.press(*"home", "enter")
         await settle(pilot)

@@ -442,7 +442,16 @@ async def test_resuming_a_running_workload_shows_the_backends_refusal() -> None:
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
         await cursor_on(pilot, "vit-large-pretrain")
-        await pilot.press("R")
+        await pilot.press("R")  # refused before asking: it is running
+        assert (
+            "is not available: vit-large-pretrain is Running, not suspended"
+            in await wait_for_notification(pilot, "nothing to resume")
+        )
+        assert not isinstance(app.screen, ConfirmDialog)
+        screen = app.screen
+        assert isinstance(screen, WorkloadsScreen)
+        app._notifications.clear()
+        screen.action_resume_workload()  # past the dimmed key: the backend's own refusal
         await answer(pilot, "y")
         assert "not suspended" in await wait_for_notification(pilot, "nothing to resume")
         still = sim_workload(sim, "vit-large-pretrain")
@@ -579,7 +588,16 @@ async def test_a_researcher_cannot_suspend_someone_elses_workload() -> None:
         sim = simulator_of(app)
         workload = await cursor_on(pilot, "vit-large-pretrain")  # carol's, in alice's project
         assert workload.submitted_by != "alice@acme.ai"
-        await pilot.press("S")
+        await wait_until(pilot, lambda: app.screen.identity is not None, "who is signed in")
+        await pilot.press("S")  # dimmed: the reason at once, no question
+        assert "researchers may suspend only their own workloads" in await wait_for_notification(
+            pilot, "Suspend is not available"
+        )
+        assert not isinstance(app.screen, ConfirmDialog)
+        screen = app.screen
+        assert isinstance(screen, WorkloadsScreen)
+        app._notifications.clear()
+        screen.action_suspend_workload()  # past the dimmed key: the API still refuses (403)
         await answer(pilot, "y")
         message = await wait_for_notification(pilot, "vit-large-pretrain")
         assert "submitted by carol@acme.ai" in message and "403" in message

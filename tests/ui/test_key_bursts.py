@@ -23,9 +23,10 @@ from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
 from console.data import paths
-from console.model import Identity, Role
+from console.model import FilesystemSpec, Identity, Role
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
+from console.ui.units import GIB
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, FormScreen, TypeNameDialog
 from widgets.resource_table import ResourceTable
@@ -103,6 +104,20 @@ async def cursor_on_a_project(pilot: Pilot, table: ResourceTable) -> str:
             return selected.name
         await pilot.press("j")
     raise AssertionError("no project row under the cursor")
+
+
+async def cursor_on_a_filesystem_without_snapshots(pilot: Pilot, table: ResourceTable) -> None:
+    """⇧d is refused at once on a filesystem with snapshots; make one without, as a user would find one."""
+    app = pilot.app
+    assert isinstance(app, RwcApp)
+    sim = simulator(app)
+    with sim.lock:
+        spare = sim.weka.create_filesystem(admin(sim), FilesystemSpec("spare", "default", 100 * GIB))
+        sim.advance(5)
+    await pilot.press("ctrl+r")
+    await wait_until(pilot, lambda: spare.uid in table.visible_keys(), "the spare filesystem")
+    table.move_cursor_to_key(spare.uid)
+    await pilot.pause()
 
 
 async def open_list(pilot: Pilot, number_key: str, screen_name: str) -> ResourceTable:
@@ -281,9 +296,11 @@ async def test_every_opening_key_takes_the_burst_behind_it(
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         table = await open_list(pilot, number, screen_name)
+        sim = simulator(app)
         if screen_name == "projects":
             await cursor_on_a_project(pilot, table)
-        sim = simulator(app)
+        if (screen_name, opener) == ("filesystems", "<D>"):
+            await cursor_on_a_filesystem_without_snapshots(pilot, table)
         with sim.lock:
             state_before = sim_state(sim)
         type_in_one_read(app, [opener, *"udcyDSR"])

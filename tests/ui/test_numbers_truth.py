@@ -12,6 +12,7 @@ replaced by one that runs from real time at a chosen pace, so the world stays st
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -19,13 +20,21 @@ from datetime import datetime, timedelta
 import pytest
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from console.app import RwcApp
 from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
-from console.model import FilesystemSpec, GpuRequest, Role, Workload, WorkloadSpec, WorkloadType
+from console.model import (
+    FilesystemSpec,
+    GpuRequest,
+    Role,
+    Workload,
+    WorkloadPhase,
+    WorkloadSpec,
+    WorkloadType,
+)
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
 from console.ui.format import format_age
@@ -34,8 +43,10 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.filesystem_forms import ResizeFilesystemForm
 from screens.filesystems import FilesystemsScreen
 from screens.gpus import GpusScreen
+from screens.logs import LogsScreen
 from screens.nodes import NodesScreen
 from screens.projects import ProjectsScreen
+from screens.snapshot_detail import SnapshotDetailScreen
 from screens.snapshots import SnapshotsScreen
 from screens.workload_detail import WorkloadDetailScreen
 from screens.workloads import WorkloadsScreen
@@ -208,6 +219,59 @@ async def test_the_detail_views_ages_tick_too() -> None:
             return line.removeprefix("Created").strip().removesuffix(" ago")
 
         readings = await watch_age(pilot, clock, created, created_age)
+    assert len(set(readings)) >= 3, readings
+
+
+AGO = re.compile(r"\((\S+) ago\)")
+"""`(26m ago)`, as the snapshot detail and an ended workload's log status write it."""
+
+
+def ago_in(text: str) -> str:
+    found = AGO.search(text)
+    assert found is not None, text
+    return found.group(1)
+
+
+async def test_the_snapshot_details_created_ago_ticks() -> None:
+    app = demo_app()
+    sim = simulator(app)
+    with sim.lock:
+        snapshot = next(iter(sim.weka.snapshots()))
+    clock = run_clock(app, snapshot.created_at + timedelta(minutes=26), speed=60)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await list_screen(pilot, "snap", SnapshotsScreen)
+        table.move_cursor_to_key(snapshot.uid)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SnapshotDetailScreen)
+        detail = pilot.app.screen
+        assert isinstance(detail, SnapshotDetailScreen)
+        await wait_until(pilot, lambda: AGO.search(detail.rendered_text()) is not None, "the created age")
+        readings = await watch_age(pilot, clock, snapshot.created_at, lambda: ago_in(detail.rendered_text()))
+    assert len(set(readings)) >= 3, readings
+
+
+async def test_an_ended_workloads_log_says_how_long_ago_it_ended_truthfully() -> None:
+    """`■ Completed 09:12:30 (26m ago) · log complete` moves on as the clock does."""
+    app = demo_app()
+    sim = simulator(app)
+    with sim.lock:
+        admin = sim.runai.identity_for(None, Role.ADMIN)
+        ended = next(w for w in sim.runai.workloads(admin, None) if w.phase is WorkloadPhase.COMPLETED)
+    ended_at = ended.completed_at or ended.phase_updated_at
+    clock = run_clock(app, ended_at + timedelta(minutes=26), speed=60)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await list_screen(pilot, "wl", WorkloadsScreen)
+        table.move_cursor_to_key(ended.id)
+        await pilot.press("l")
+        await wait_for_screen(pilot, LogsScreen)
+        logs = pilot.app.screen
+        assert isinstance(logs, LogsScreen)
+
+        def status() -> str:
+            return str(logs.query_one("#view-status", Static).render())
+
+        await wait_until(pilot, lambda: "log complete" in status(), "the ended status")
+        readings = await watch_age(pilot, clock, ended_at, lambda: ago_in(status()))
     assert len(set(readings)) >= 3, readings
 
 

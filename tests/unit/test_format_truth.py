@@ -185,13 +185,13 @@ def test_a_clock_at_speed_60_wakes_a_sixtieth_as_long() -> None:
     clock = BackendClock(lambda: fake.backend, monotonic=lambda: fake.real)
     now = clock.now()
     # Unmeasured: no long sleep on a guess, or a 60x clock would show a stale minute for a minute.
-    assert clock.real_seconds_until(now + timedelta(minutes=1), now) == UNMEASURED_WAIT_SECONDS
+    assert clock.real_seconds_until(now + timedelta(minutes=1)) == UNMEASURED_WAIT_SECONDS
     fake.tick(0.5)
     now = clock.now()
     assert clock.rate == pytest.approx(60)
-    assert clock.real_seconds_until(now + timedelta(minutes=1), now) == pytest.approx(1.0)
+    assert clock.real_seconds_until(now + timedelta(minutes=1)) == pytest.approx(1.0)
     # Seconds at 60x would tick 60 times a real second: not more often than the shortest wait.
-    assert clock.real_seconds_until(now + timedelta(seconds=1), now) == SHORTEST_WAIT_SECONDS
+    assert clock.real_seconds_until(now + timedelta(seconds=1)) == SHORTEST_WAIT_SECONDS
 
 
 def test_a_frozen_clock_wakes_nobody() -> None:
@@ -201,7 +201,7 @@ def test_a_frozen_clock_wakes_nobody() -> None:
     fake.tick(1.0)
     now = clock.now()
     assert clock.rate == 0
-    assert clock.real_seconds_until(now + timedelta(seconds=1), now) is None
+    assert clock.real_seconds_until(now + timedelta(seconds=1)) is None
 
 
 def test_a_wall_clock_wakes_when_the_age_changes() -> None:
@@ -210,7 +210,18 @@ def test_a_wall_clock_wakes_when_the_age_changes() -> None:
     clock.now()
     fake.tick(0.3)
     now = clock.now()
-    assert clock.real_seconds_until(now + timedelta(seconds=0.7), now) == pytest.approx(0.7)
+    assert clock.real_seconds_until(now + timedelta(seconds=0.7)) == pytest.approx(0.7)
+
+
+def test_planning_a_wait_measures_the_pace_and_counts_from_the_clock_now() -> None:
+    """A caller that read the time elsewhere still gets a measured pace and a wait from the current time."""
+    fake = FakeTime(rate=60)
+    clock = BackendClock(lambda: fake.backend, monotonic=lambda: fake.real)
+    target = fake.backend + timedelta(minutes=2)
+    clock.real_seconds_until(target)
+    fake.tick(1.0)  # a minute of backend time has passed since the last reading
+    assert clock.real_seconds_until(target) == pytest.approx(1.0)
+    assert clock.rate == pytest.approx(60)
 
 
 # -- capacities as typed -----------------------------------------------------------------------------------
