@@ -70,7 +70,7 @@ class AgeClock(Protocol):
 
     def now(self) -> datetime: ...
 
-    def real_seconds_until(self, moment: datetime, now: datetime) -> float | None: ...
+    def real_seconds_until(self, moment: datetime) -> float | None: ...
 
 
 def _wall_time() -> datetime:
@@ -496,7 +496,7 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
                     changes_at = moment
         if changes_at is None or not self.screen.is_current:
             return
-        wait = self._age_clock.real_seconds_until(changes_at, now)
+        wait = self._age_clock.real_seconds_until(changes_at)
         if wait is not None:
             self._age_timer = self.set_timer(wait, self.refresh_ages, name="ages")
 
