@@ -19,6 +19,7 @@ from textual import events
 from textual.app import App
 from textual.binding import BindingType
 from textual.screen import ModalScreen
+from textual.widget import AwaitMount
 
 from console import DEFAULT_GC_THRESHOLD
 from console.config import Config
@@ -68,6 +69,10 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
 )
 
 
+MAX_SCREEN_HISTORY = 32
+"""Screens remembered for esc to walk back through."""
+
+
 def restore_gc_threshold() -> None:
     """Back to Python's collector settings once the first frame is up (see `console.STARTUP_GC_THRESHOLD`)."""
     gc.set_threshold(*DEFAULT_GC_THRESHOLD)
@@ -98,6 +103,8 @@ class RwcApp(App[None]):
         self.bridge = StoreBridge(self.store)
         self.bridge.register(backend)
         self.key_gate = KeyGate(self, partial(App.on_event, self))
+        self._screen_history: list[str] = []
+        """Modes the user left, oldest first (esc on a list walks back through them)."""
         self.context = ConsoleContext(
             backend=backend,
             bridge=self.bridge,
@@ -150,9 +157,43 @@ class RwcApp(App[None]):
         return not (action == "show_screen" and isinstance(self.screen, ModalScreen))
 
     def action_show_screen(self, name: str) -> None:
-        """Number keys and `:name`: switch to that screen, as it was left."""
-        if name in SCREEN_CLASSES:
-            self.switch_mode(name)
+        """Number keys and `:name`: that list screen, with its filter, sort and cursor as left."""
+        self.show_screen(name)
+
+    def show_screen(self, name: str, filter_text: str | None = None) -> AwaitMount | None:
+        """Open the list screen `name` (k9s `:pods`): always the list itself, never a detail or a
+        scoped sub-list left open there; `filter_text` (`:wl vision`) keeps that filter on it.
+
+        The screen left behind is remembered, so esc on a list walks back to it (`go_back`).
+        """
+        if name not in SCREEN_CLASSES:
+            return None
+        mounted = None
+        if name != self.current_mode:
+            self._screen_history.append(self.current_mode)
+            del self._screen_history[:-MAX_SCREEN_HISTORY]
+            mounted = self.switch_mode(name)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if filter_text is not None and isinstance(self.screen, ResourceScreen):
+            self.screen.keep_filter(filter_text)
+        return mounted
+
+    def go_back(self) -> bool:
+        """Esc on a list with nothing left to clear: back to the screen the user came from."""
+        while self._screen_history:
+            previous = self._screen_history.pop()
+            if previous != self.current_mode and previous in SCREEN_CLASSES:
+                self.switch_mode(previous)
+                return True
+        return False
+
+    async def run_on_screen(self, name: str, action: str) -> None:
+        """The palette's "Upload — Snapshots" from anywhere: go to that screen, then run its action."""
+        mounted = self.show_screen(name)
+        if mounted is not None:
+            await mounted
+        await self.run_action(action, self.screen)
 
     def action_show_help(self) -> None:
         screen = self.screen

@@ -289,7 +289,8 @@ class RwcScreen(Screen[None]):
     async def _command_entered(self, message: CommandLine.Entered) -> None:
         """Run a `:` command through the same actions as the keys (`:no` is exactly `3`)."""
         message.stop()
-        target = resolve_command(message.value)
+        word, _, argument = message.value.strip().partition(" ")
+        target = resolve_command(word)
         self._close_command_line()
         if target is None:
             if message.value.strip():
@@ -299,6 +300,8 @@ class RwcScreen(Screen[None]):
             await self.run_action("app.quit")
         elif target == "help":
             await self.run_action("app.show_help")
+        elif argument.strip() and hasattr(self.app, "show_screen"):
+            self.app.show_screen(target, filter_text=argument.strip())  # :wl vision, :wl @alice
         else:
             await self.run_action(f"app.show_screen('{target}')")
 
@@ -306,9 +309,14 @@ class RwcScreen(Screen[None]):
         self.context.bridge.refresh((*self.resource_names, SUMMARY))
 
     def action_back(self) -> None:
-        """Esc: leave a pushed screen (detail, or a list scoped to one project/node/filesystem)."""
+        """Esc: leave a pushed screen (detail, or a list scoped to one project/node/filesystem); on a
+        list itself, back to the screen the user came from (as in k9s)."""
         if len(self.app.screen_stack) > 1:
             self.dismiss()
+            return
+        go_back = getattr(self.app, "go_back", None)
+        if callable(go_back):
+            go_back()
 
 
 class ResourceScreen(RwcScreen):
@@ -317,6 +325,8 @@ class ResourceScreen(RwcScreen):
     KEYS = TABLE_KEYS
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     EMPTY_MESSAGE: ClassVar[str] = "Nothing to show"
+    DEFAULT_SORT: ClassVar[str | None] = None
+    """The column a list opens sorted by (its sort values ascending): ages sort newest first."""
 
     DEFAULT_CSS = """
     ResourceScreen ResourceTable {
@@ -331,6 +341,8 @@ class ResourceScreen(RwcScreen):
         writes from `self.backend_clock` when it draws them, so rows need not be rebuilt as time passes."""
         self._row_caches: list[RowCache[Any]] = []
         self._rendered_inputs: tuple[object, ...] = ()
+        self._cursor_to_key: str | None = None
+        self._initial_filter: str | None = None
 
     def row_cache(self, build: Callable[[T], Row], key: Callable[[T], str]) -> RowCache[T]:
         """A `RowCache` that this screen empties when the theme changes."""
@@ -354,7 +366,26 @@ class ResourceScreen(RwcScreen):
         # Ages ("5m") move on even when nothing else does: the table redraws them from the backend's
         # clock exactly when one in view changes.
         self.table.age_clock = self.backend_clock
+        if self.DEFAULT_SORT is not None:
+            self.table.sort_by(self.DEFAULT_SORT, reverse=False)
+        if self._initial_filter is not None:
+            self.table.filter_text, self._initial_filter = self._initial_filter, None
         self.table.focus()
+
+    def show_new_row(self, key: str) -> None:
+        """After a create or submit, put the cursor on the new row: now, or when it first arrives."""
+        self._cursor_to_key = key
+        self._move_to_new_row()
+        self.context.bridge.refresh(self.resource_names)
+
+    def _move_to_new_row(self) -> None:
+        key = self._cursor_to_key
+        table = self.table
+        if key is not None and table.get_row(key) is not None:
+            self._cursor_to_key = None
+            if table.filter_text and key not in table.visible_keys():
+                self.clear_filter()  # the new row must be seen, not hidden by an old filter
+            table.move_cursor_to_key(key)
 
     @property
     def table(self) -> ResourceTable:
@@ -409,6 +440,7 @@ class ResourceScreen(RwcScreen):
             self.refresh_bindings()  # the item under the cursor may have changed state
         else:
             table.refresh_ages()
+        self._move_to_new_row()
         self._show_counts()
 
     def _show_counts(self) -> None:
@@ -445,6 +477,16 @@ class ResourceScreen(RwcScreen):
     def _filter_cleared(self, message: FilterLine.Cleared) -> None:
         message.stop()
         self.clear_filter()
+
+    def keep_filter(self, text: str) -> None:
+        """Filter the list by `text` as if typed after `/` and kept (`:wl vision`)."""
+        if not self.is_mounted:
+            self._initial_filter = text
+            return
+        self.filter_bar.close()
+        self.table.filter_text = text
+        self._show_counts()
+        self.table.focus()
 
     def clear_filter(self) -> None:
         self.filter_bar.close()

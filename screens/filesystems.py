@@ -57,11 +57,11 @@ class FilesystemsScreen(ResourceScreen):
         Column("name", "NAME", 14, sort_hotkey="N", grow=True),
         Column("group", "GROUP", 8, priority=4, sort_hotkey="O"),
         Column("total", "TOTAL", 7, align="right", priority=1, sort_hotkey="T"),
-        Column("ssd", "SSD USED/BUDGET", 16, sort_hotkey="S"),
+        Column("ssd", "SSD USED/BUDGET", 16, sort_hotkey="E"),
         Column("object", "OBJECT", 7, align="right", priority=2, sort_hotkey="J"),
         Column("tiering", "TIER BUCKET", 11, priority=3, sort_hotkey="B"),
         Column("snapshots", "SNAPS", 5, align="right", priority=2, sort_hotkey="C"),
-        Column("uploaded", "UPLOAD", 6, align="right", priority=1, sort_hotkey="U"),
+        Column("uploaded", "UPLOAD", 6, align="right", priority=1, sort_hotkey="P"),
         Column("status", "STATUS", 8, priority=5, sort_hotkey="A"),
     )
 
@@ -147,7 +147,12 @@ class FilesystemsScreen(ResourceScreen):
         except BackendError as error:
             self.notify(str(error), title="Create filesystem", severity="error", markup=False)
             return
-        self.app.push_screen(CreateFilesystemForm(self.context, groups, buckets))
+        self.app.push_screen(CreateFilesystemForm(self.context, groups, buckets), self._created)
+
+    def _created(self, filesystem: Filesystem | None) -> None:
+        """The form closed: after a create, the cursor goes to the new filesystem's row."""
+        if filesystem is not None:
+            self.show_new_row(filesystem.uid)
 
     def action_resize_filesystem(self) -> None:
         filesystem = self._chosen_filesystem()

@@ -56,13 +56,13 @@ class GpusScreen(ResourceScreen):
     COLUMNS = (
         Column("node", "NODE", 12, sort_hotkey="N"),
         Column("index", "#", 2, align="right", sort_hotkey="I"),
-        Column("model", "MODEL", 6, priority=4, sort_hotkey="M"),
+        Column("model", "MODEL", 6, priority=4, sort_hotkey="O"),
         Column("share", "ALLOCATION", 13, sort_hotkey="L"),
         Column("holders", "HELD BY", 18, priority=1, grow=True, sort_hotkey="H"),
-        Column("free", "FREE", 4, align="right", priority=2, sort_hotkey="F"),
-        Column("util", "UTIL", 4, align="right", priority=2, sort_hotkey="U"),
-        Column("memory", "MEM", 10, align="right", priority=3, sort_hotkey="E"),
-        Column("temperature", "TEMP", 4, align="right", priority=3, sort_hotkey="T"),
+        Column("free", "FREE", 4, align="right", priority=2, sort_hotkey="E"),
+        Column("util", "UTIL", 4, align="right", priority=2, sort_hotkey="T"),
+        Column("memory", "MEM", 10, align="right", priority=3, sort_hotkey="M"),
+        Column("temperature", "TEMP", 4, align="right", priority=3, sort_hotkey="P"),
         Column("power", "POWER", 5, align="right", priority=5, sort_hotkey="W"),
     )
 

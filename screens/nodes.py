@@ -103,10 +103,10 @@ class NodesScreen(ResourceScreen):
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True),
         Column("pool", "POOL", 9, priority=2, sort_hotkey="P"),
-        Column("role", "ROLE", 4, priority=4, sort_hotkey="R"),
-        Column("status", "STATUS", 8, sort_hotkey="S"),
+        Column("role", "ROLE", 4, priority=4, sort_hotkey="O"),
+        Column("status", "STATUS", 8, sort_hotkey="T"),
         Column("conditions", "PROBLEMS", 12, priority=5),
-        Column("scheduling", "SCHED", 8, sort_hotkey="D"),
+        Column("scheduling", "SCHED", 8, sort_hotkey="H"),
         Column("model", "MODEL", 6, priority=4, sort_hotkey="M"),
         Column("gpus", "GPUS", 11, sort_hotkey="L"),
         Column("cpu", "CPU", 7, align="right", priority=2, sort_hotkey="C"),

@@ -80,9 +80,9 @@ class ProjectsScreen(ResourceScreen):
         Column("quota", "QUOTA pool dsv/lim/wt", 23, priority=2),
         Column("deserved", "DSV", 4, priority=5, align="right", sort_hotkey="E"),
         Column("allocated", "ALLOCATED", 14, sort_hotkey="A"),
-        Column("running", "RUN", 3, align="right", sort_hotkey="R"),
+        Column("running", "RUN", 3, align="right", sort_hotkey="C"),
         Column("pending", "PND", 3, align="right", sort_hotkey="P"),
-        Column("phase", "PHASE", 8, priority=4, sort_hotkey="S"),
+        Column("phase", "PHASE", 8, priority=4, sort_hotkey="H"),
     )
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:

@@ -66,15 +66,16 @@ class SnapshotsScreen(ResourceScreen):
             return snapshot_delete_refusal(snapshot, same_filesystem)
         return None
     EMPTY_MESSAGE = "No snapshots."
+    DEFAULT_SORT = "created"
     COLUMNS = (
         # ⇧s, not ⇧f: ⇧f creates a filesystem from the snapshot under the cursor.
-        Column("filesystem", "FILESYSTEM", 12, priority=1, sort_hotkey="S"),
+        Column("filesystem", "FILESYSTEM", 12, priority=1, sort_hotkey="L"),
         Column("name", "NAME", 16, sort_hotkey="N", grow=True),
         Column("created", "AGE", 5, align="right", sort_hotkey="A"),
         # Full width or not at all: cut to 14 cells every row read "@GMT-2026.11.…" (AGE says when).
         Column("access_point", "ACCESS POINT", 24, priority=3, sort_hotkey="P"),
         Column("writable", "RW", 2, priority=2, sort_hotkey="W"),
-        Column("upload", "UPLOAD", UPLOAD_COLUMN_WIDTH, sort_hotkey="U"),
+        Column("upload", "UPLOAD", UPLOAD_COLUMN_WIDTH, sort_hotkey="O"),
         Column("locator", "LOCATOR", 18, priority=4),
     )
 
@@ -211,7 +212,14 @@ class SnapshotsScreen(ResourceScreen):
         except BackendError as error:
             self.notify(str(error), title="Create snapshot", severity="error", markup=False)
             return
-        self.app.push_screen(CreateSnapshotForm(self.context, filesystems, filesystem_uid=filesystem_uid))
+        self.app.push_screen(
+            CreateSnapshotForm(self.context, filesystems, filesystem_uid=filesystem_uid), self._created
+        )
+
+    def _created(self, snapshot: Snapshot | None) -> None:
+        """The form closed: after a create, the cursor goes to the new snapshot's row."""
+        if snapshot is not None:
+            self.show_new_row(snapshot.uid)
 
     def action_delete_snapshot(self) -> None:
         snapshot = self._chosen_snapshot()

@@ -191,10 +191,10 @@ class WekaOverviewScreen(ResourceScreen):
     RESOURCES = (WEKA_CLUSTER, WEKA_METRICS, ALERTS)
     EMPTY_MESSAGE = "No open alerts."
     COLUMNS = (
-        Column("severity", "SEVERITY", 10, sort_hotkey="S"),
+        Column("severity", "SEVERITY", 10, sort_hotkey="V"),
         Column("type", "TYPE", 22, priority=2, sort_hotkey="T"),
         Column("title", "TITLE", 30, grow=True, sort_hotkey="N"),
-        Column("source", "FROM", 5, priority=3, sort_hotkey="F"),
+        Column("source", "FROM", 5, priority=3, sort_hotkey="O"),
         Column("age", "AGE", 5, align="right", priority=1, sort_hotkey="A"),
     )
 

@@ -51,6 +51,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
     WRITE_ACTIONS = CHANGING_ACTIONS
     RESOURCES = ("workloads",)
     EMPTY_MESSAGE = "No workloads."
+    DEFAULT_SORT = "age"
     COLUMNS = (
         Column("name", "NAME", 18, sort_hotkey="N", grow=True),
         Column("project", "PROJECT", 11, priority=2, sort_hotkey="P"),
@@ -61,14 +62,13 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         Column("allocated", "ALLOC", 5, align="right", sort_hotkey="L"),
         Column("node", "NODE", 12, priority=3, sort_hotkey="O"),
         Column("age", "AGE", 5, align="right", sort_hotkey="A"),
-        Column("submitter", "USER", 8, priority=5, sort_hotkey="U"),
+        Column("submitter", "USER", 8, priority=5, sort_hotkey="E"),
     )
 
     def __init__(self, context: ConsoleContext, *, project_name: str | None = None) -> None:
         super().__init__(context)
         self.project_name = project_name
         self._rows = self.row_cache(self._workload_row, key=lambda workload: workload.id)
-        self._cursor_to_key: str | None = None
         """A just-submitted workload's id: the cursor goes to its row as soon as the row arrives."""
 
     @property
@@ -114,22 +114,13 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
                 -workload.created_at.timestamp(),
                 workload.submitted_by,
             ),
+            filter_terms=(f"@{workload.submitted_by}",),
         )
 
     def open_detail(self, key: str) -> None:
         from screens.workload_detail import WorkloadDetailScreen  # on first use, not at start-up
 
         self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=key))
-
-    def resources_changed(self) -> None:
-        super().resources_changed()
-        key = self._cursor_to_key
-        table = self.table
-        if key is not None and table.get_row(key) is not None:
-            self._cursor_to_key = None
-            if table.filter_text and key not in table.visible_keys():
-                self.clear_filter()  # the new row must be seen, not hidden by an old filter
-            table.move_cursor_to_key(key)
 
     # -- actions ------------------------------------------------------------------------------------
     def selected_workload(self) -> Workload | None:
@@ -164,5 +155,4 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         """The form closed: after a submit, put the cursor on the new row (now, or when it arrives)."""
         if workload is None:
             return
-        self._cursor_to_key = workload.id
-        self.resources_changed()
+        self.show_new_row(workload.id)

@@ -133,6 +133,9 @@ class Row:
     """One per column, in column order: `Text`, a literal `str` (never a markup string) or an `AgeCell`."""
     sort_values: tuple[object, ...]
     """One per column: comparable values used for sorting (None sorts last)."""
+    filter_terms: tuple[str, ...] = ()
+    """Words the filter also matches that no column shows, each with a sigil a name cannot start
+    with (`@alice@acme.ai`: `/@alice` or `:wl @alice` finds alice's workloads at any width)."""
     search_text: str = field(init=False, compare=False)
     """What the filter matches: the cells' text as shown, lower-cased (built once, with the row), so
     `/idle` finds the rows that say idle and nothing the row does not show."""
@@ -142,7 +145,9 @@ class Row:
     def __post_init__(self) -> None:
         cells = self.cells
         object.__setattr__(
-            self, "search_text", _CELL_SEPARATOR.join([_static_plain(cell) for cell in cells]).lower()
+            self,
+            "search_text",
+            _CELL_SEPARATOR.join([*(_static_plain(cell) for cell in cells), *self.filter_terms]).lower(),
         )
         object.__setattr__(
             self, "age_columns", tuple(i for i, cell in enumerate(cells) if isinstance(cell, AgeCell))
@@ -924,7 +929,14 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
                 room = width - 2
                 fitted = _fit_cell(label, room, "left").plain.rstrip() if room > 0 else ""
                 label = f"{fitted} {indicator}" if fitted else indicator
-            line.append_text(_fit_cell(label, width, column.align))
+            cell = _fit_cell(label, width, column.align)
+            if column.sort_hotkey is not None:
+                # The sort letter is underlined (`⇧` + it sorts), as menus mark their accelerators:
+                # readable without colour, and only where the header shows that letter.
+                at = cell.plain.upper().find(column.sort_hotkey.upper())
+                if at >= 0:
+                    cell.stylize("underline", at, at + 1)
+            line.append_text(cell)
             if position != last:
                 line.append(" " * _COLUMN_GAP)
         line.stylize_before(header_style)

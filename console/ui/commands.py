@@ -1,4 +1,5 @@
-"""The ctrl+p command palette's rwc provider: screens and the current screen's actions.
+"""The ctrl+p command palette's rwc provider: screens, the current screen's actions and every other
+list screen's actions (which go to that screen first).
 
 It reads the same registry as the bindings and the help screen (`console.ui.keymap`), and each entry
 runs the very action its key runs, so the palette is a searchable index of the keys, nothing more.
@@ -13,7 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
-from console.ui.keymap import APP_KEYS, SCREENS, KeyAction
+from console.ui.keymap import ALL_KEYS, APP_KEYS, SCREENS, KeyAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class RwcCommands(Provider):
         key_actions = getattr(screen, "key_actions", None)
         if callable(key_actions):
             screen_keys = key_actions()
+        here = {key.action for key in screen_keys}
         for key in (*APP_KEYS, *screen_keys):
             if not key.palette or key.group == "Screens":
                 continue
@@ -50,6 +52,21 @@ class RwcCommands(Provider):
                     key.description, f"key {key.display_key}", partial(self._run, key.action, target)
                 )
             )
+        # Every other list screen's actions too (from Nodes, "upload" finds Snapshots' upload): the
+        # entry goes to that screen first, then runs the action on what its cursor is on.
+        run_on_screen = getattr(app, "run_on_screen", None)
+        if callable(run_on_screen):
+            for entry in SCREENS:
+                for key in ALL_KEYS:
+                    if key.scope != entry.name or not key.palette or key.action in here:
+                        continue
+                    entries.append(
+                        PaletteEntry(
+                            f"{key.description} — {entry.title}",
+                            f"{entry.title}: key {key.display_key}",
+                            partial(run_on_screen, entry.name, key.action),
+                        )
+                    )
         return entries
 
     async def _run(self, action: str, target: DOMNode) -> None:

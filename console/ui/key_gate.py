@@ -94,6 +94,7 @@ class KeyGate:
         """Note when each screen that comes to the top is painted, whatever brought it there (a key,
         a worker, a timer): a destructive question compares keys against that moment."""
         self._app.screen_change_signal.subscribe(self._app, self._screen_changed)
+        self._screen_changed(self._app.screen)  # the first screen came before this subscription
 
     def _screen_changed(self, screen: Screen[object]) -> None:
         def painted() -> None:

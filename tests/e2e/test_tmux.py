@@ -164,7 +164,7 @@ class Stop:
 
 TOUR = (
     Stop("1", "Projects", "llm-pretrain"),
-    Stop("2", "Workloads", "vit-large-pretrain"),
+    Stop("2", "Workloads", "mistral-eval"),
     Stop("3", "Nodes", "dgx-h100-04"),
     Stop("4", "GPU fractions", "dgx-a100-01"),
     Stop("5", "Filesystems", "inference-cache"),
@@ -200,7 +200,7 @@ def prompt_open(symbol: str) -> Callable[[str], bool]:
 def test_tour_of_every_screen_filter_help_and_quit(rwc_in_tmux: TmuxSession) -> None:
     session = rwc_in_tmux
     session.wait_for(
-        showing("Workloads", "vit-large-pretrain"), "the workloads at start", START_TIMEOUT_SECONDS
+        showing("Workloads", "mistral-eval"), "the workloads at start", START_TIMEOUT_SECONDS
     )
 
     for stop in TOUR:
@@ -216,7 +216,7 @@ def test_tour_of_every_screen_filter_help_and_quit(rwc_in_tmux: TmuxSession) -> 
     session.type_text("wl")
     session.send_keys("Enter")
     screen = session.wait_for(
-        showing("Workloads", "vit-large-pretrain"), ":wl to the workloads", STEP_TIMEOUT_SECONDS
+        showing("Workloads", "mistral-eval"), ":wl to the workloads", STEP_TIMEOUT_SECONDS
     )
     counts = header_count(screen, "Workloads")
     assert counts is not None
@@ -276,7 +276,7 @@ def test_c_then_udaily_in_one_write_types_into_the_form_and_deletes_nothing(rwc_
     opened Upload (u), Delete (d) and confirmed the delete with the `y` of "daily". Now the letters
     after `c` are the new snapshot's name, the snapshot count does not move, and nothing is audited."""
     session = rwc_in_tmux
-    session.wait_for(showing("Workloads", "vit-large-pretrain"), "the workloads", START_TIMEOUT_SECONDS)
+    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads", START_TIMEOUT_SECONDS)
     session.send_keys("6")
     screen = session.wait_for(showing("Snapshots", "eval-sandbox"), "the snapshots", STEP_TIMEOUT_SECONDS)
     before = header_count(screen, "Snapshots")

@@ -120,6 +120,19 @@ async def cursor_on_a_filesystem_without_snapshots(pilot: Pilot, table: Resource
     await pilot.pause()
 
 
+async def cursor_on_a_deletable_snapshot(pilot: Pilot, table: ResourceTable) -> None:
+    """d is refused at once beside an upload; put the cursor where a delete would be asked about."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ResourceScreen)
+    await wait_until(pilot, lambda: screen.identity is not None, "who is signed in")
+    for key in table.visible_keys():
+        table.move_cursor_to_key(key)
+        if screen.refusal_reason("delete_snapshot") is None:
+            await pilot.pause()
+            return
+    raise AssertionError("no snapshot that may be deleted")
+
+
 async def open_list(pilot: Pilot, number_key: str, screen_name: str) -> ResourceTable:
     app = pilot.app
     await pilot.press(number_key)
@@ -188,7 +201,8 @@ async def test_keys_arriving_30ms_apart_after_c_all_land_in_the_form() -> None:
 async def test_delete_then_y_in_one_read_does_not_delete_and_says_why() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_list(pilot, "6", "snapshots")
+        table = await open_list(pilot, "6", "snapshots")
+        await cursor_on_a_deletable_snapshot(pilot, table)
         before = snapshot_names(app)
         type_in_one_read(app, "dy")
         await gate_idle(pilot)
@@ -226,7 +240,8 @@ async def test_type_the_name_ignores_a_name_and_enter_typed_ahead() -> None:
 async def test_escape_typed_ahead_still_cancels_a_question() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_list(pilot, "6", "snapshots")
+        table = await open_list(pilot, "6", "snapshots")
+        await cursor_on_a_deletable_snapshot(pilot, table)
         before = snapshot_names(app)
         type_in_one_read(app, ["d", "<escape>", "j"])
         await gate_idle(pilot)
@@ -299,6 +314,8 @@ async def test_every_opening_key_takes_the_burst_behind_it(
         sim = simulator(app)
         if screen_name == "projects":
             await cursor_on_a_project(pilot, table)
+        if screen_name == "snapshots":
+            await cursor_on_a_deletable_snapshot(pilot, table)
         if (screen_name, opener) == ("filesystems", "<D>"):
             await cursor_on_a_filesystem_without_snapshots(pilot, table)
         with sim.lock:

@@ -82,11 +82,11 @@ def first_held_gpu(table: ResourceTable) -> str:
 
 CASES = [
     ScreenCase(
-        "projects", "1", "proj", ProjectsScreen, "name", "R", "running", WorkloadsScreen, first_project_row
+        "projects", "1", "proj", ProjectsScreen, "name", "C", "running", WorkloadsScreen, first_project_row
     ),
     ScreenCase("workloads", "2", "wl", WorkloadsScreen, "name", "N", "name", WorkloadDetailScreen),
     ScreenCase("nodes", "3", "no", NodesScreen, "name", "N", "name", GpusScreen, first_gpu_node),
-    ScreenCase("gpus", "4", "gpu", GpusScreen, "node", "U", "util", WorkloadDetailScreen, first_held_gpu),
+    ScreenCase("gpus", "4", "gpu", GpusScreen, "node", "T", "util", WorkloadDetailScreen, first_held_gpu),
     ScreenCase("filesystems", "5", "fs", FilesystemsScreen, "name", "N", "name", SnapshotsScreen),
     ScreenCase("snapshots", "6", "snap", SnapshotsScreen, "name", "N", "name", None),
 ]
