@@ -9,22 +9,17 @@ test then asks the simulator what really happened.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import pytest
-from pilot_waits import wait_for_screen, wait_until
+from demo_helpers import admin, audited_actions, demo_app, open_list, simulator
+from pilot_waits import wait_until
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from console.app import RwcApp
-from console.backends.demo import DemoBackend
-from console.cli import make_app
-from console.config import Config
-from console.data import paths
-from console.model import FilesystemSpec, Identity, Role
-from console.sim.clock import DEFAULT_START
+from console.model import FilesystemSpec
 from console.sim.simulator import Simulator
 from console.ui.units import GIB
 from screens.base import ResourceScreen
@@ -45,21 +40,6 @@ KEY_NAMES = {
     ".": "full_stop",
     "?": "question_mark",
 }
-
-
-def demo_app(**overrides: object) -> RwcApp:
-    return make_app(Config(clock_speed=0, sim_start=DEFAULT_START, **overrides))  # type: ignore[arg-type]
-
-
-def simulator(app: RwcApp) -> Simulator:
-    backend: object = app.backend
-    while not isinstance(backend, DemoBackend):
-        backend = backend.inner  # type: ignore[attr-defined]
-    return backend.simulator
-
-
-def admin(sim: Simulator) -> Identity:
-    return sim.runai.identity_for(None, Role.ADMIN)
 
 
 def key_event(token: str) -> events.Key:
@@ -133,25 +113,6 @@ async def cursor_on_a_deletable_snapshot(pilot: Pilot, table: ResourceTable) -> 
     raise AssertionError("no snapshot that may be deleted")
 
 
-async def open_list(pilot: Pilot, number_key: str, screen_name: str) -> ResourceTable:
-    app = pilot.app
-    await pilot.press(number_key)
-    await wait_until(pilot, lambda: app.current_mode == screen_name, f"the {screen_name} screen")
-    screen = app.screen
-    assert isinstance(screen, ResourceScreen)
-    table = screen.query_one(ResourceTable)
-    await wait_until(pilot, lambda: table.row_count > 0, f"{screen_name} rows")
-    await wait_for_screen(pilot, ResourceScreen)
-    return table
-
-
-def audit_actions() -> list[str]:
-    path = paths.audit_log_path()
-    if not path.exists():
-        return []
-    return [str(json.loads(line)["action"]) for line in path.read_text().splitlines()]
-
-
 def snapshot_names(app: RwcApp) -> set[tuple[str, str]]:
     sim = simulator(app)
     with sim.lock:
@@ -177,7 +138,7 @@ async def test_c_then_udaily_in_one_read_types_into_the_create_form_and_deletes_
         assert isinstance(name_field, Input)
         assert name_field.value == "udaily"
         assert snapshot_names(app) == before
-        assert not any(action.startswith(("delete", "upload")) for action in audit_actions())
+        assert not any(action.startswith(("delete", "upload")) for action in audited_actions())
 
 
 async def test_keys_arriving_30ms_apart_after_c_all_land_in_the_form() -> None:
@@ -216,7 +177,7 @@ async def test_delete_then_y_in_one_read_does_not_delete_and_says_why() -> None:
         await pilot.press("y")  # a key pressed now, after it was painted, answers it
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmDialog), "the dialog to close")
         await app.workers.wait_for_complete()
-        await wait_until(pilot, lambda: "delete_snapshot" in audit_actions(), "the delete to be sent")
+        await wait_until(pilot, lambda: "delete_snapshot" in audited_actions(), "the delete to be sent")
 
 
 async def test_type_the_name_ignores_a_name_and_enter_typed_ahead() -> None:
@@ -331,7 +292,7 @@ async def test_every_opening_key_takes_the_burst_behind_it(
             assert app.screen is opened[0]
         with sim.lock:
             assert sim_state(sim) == state_before
-        assert audit_actions() == []
+        assert audited_actions() == []
 
 
 def sim_state(sim: Simulator) -> tuple[object, ...]:

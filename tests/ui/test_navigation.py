@@ -5,17 +5,13 @@ and mean sorting everywhere, and ctrl+p finds every action of every screen. At 8
 
 from __future__ import annotations
 
+from demo_helpers import demo_app, simulator
 from pilot_waits import wait_for_screen, wait_until
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
-from console.app import SCREEN_CLASSES, RwcApp
-from console.backends.demo import DemoBackend
-from console.cli import make_app
-from console.config import Config
+from console.app import SCREEN_CLASSES
 from console.model import Snapshot, Workload
-from console.sim.clock import DEFAULT_START
-from console.sim.simulator import Simulator
 from console.ui.keymap import ALL_KEYS
 from screens.base import ResourceScreen
 from screens.gpus import GpusScreen
@@ -25,17 +21,6 @@ from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
 
 SIZE = (80, 24)
-
-
-def demo_app(**overrides: object) -> RwcApp:
-    return make_app(Config(clock_speed=0, sim_start=DEFAULT_START, **overrides))  # type: ignore[arg-type]
-
-
-def simulator(app: RwcApp) -> Simulator:
-    backend: object = app.backend
-    while not isinstance(backend, DemoBackend):
-        backend = backend.inner  # type: ignore[attr-defined]
-    return backend.simulator
 
 
 async def list_shown(pilot: Pilot, screen_class: type[ResourceScreen]) -> ResourceTable:

@@ -5,60 +5,20 @@ at once — no question, no form, nothing sent, nothing audited as sent. Tested 
 
 from __future__ import annotations
 
-import json
-
-from pilot_waits import wait_for_screen, wait_until
+from demo_helpers import admin, audited_actions, demo_app, open_list, simulator
+from pilot_waits import wait_until
 from textual.pilot import Pilot
 
 from console.app import RwcApp
-from console.backends.demo import DemoBackend
-from console.cli import make_app
-from console.config import Config
-from console.data import paths
-from console.model import Identity, Role, SnapshotSpec, WorkloadPhase
-from console.sim.clock import DEFAULT_START
-from console.sim.simulator import Simulator
-from screens.base import ResourceScreen
+from console.model import Role, SnapshotSpec, WorkloadPhase
 from screens.dialogs import ConfirmDialog
 from widgets.key_bar import KeyBar
-from widgets.resource_table import ResourceTable
 
 SIZE = (80, 24)
 
 
-def demo_app(**overrides: object) -> RwcApp:
-    return make_app(Config(clock_speed=0, sim_start=DEFAULT_START, **overrides))  # type: ignore[arg-type]
-
-
-def simulator(app: RwcApp) -> Simulator:
-    backend: object = app.backend
-    while not isinstance(backend, DemoBackend):
-        backend = backend.inner  # type: ignore[attr-defined]
-    return backend.simulator
-
-
-def admin(sim: Simulator) -> Identity:
-    return sim.runai.identity_for(None, Role.ADMIN)
-
-
 def messages(app: RwcApp) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
-
-
-def audited() -> list[str]:
-    path = paths.audit_log_path()
-    return [json.loads(line)["action"] for line in path.read_text().splitlines()] if path.exists() else []
-
-
-async def open_list(pilot: Pilot, number_key: str, screen_name: str) -> ResourceTable:
-    app = pilot.app
-    await pilot.press(number_key)
-    await wait_until(pilot, lambda: app.current_mode == screen_name, screen_name)
-    table = app.screen.query_one(ResourceTable)
-    await wait_until(pilot, lambda: table.row_count > 0, f"{screen_name} rows")
-    await wait_for_screen(pilot, ResourceScreen)
-    await wait_until(pilot, lambda: app.screen.identity is not None, "who is signed in")  # type: ignore[attr-defined]
-    return table
 
 
 def key_bar_dims(app: RwcApp, description: str) -> bool:
@@ -91,7 +51,7 @@ async def test_suspend_of_a_stopped_workload_is_refused_before_asking() -> None:
         table.move_cursor_to_key(stopped.id)
         await wait_until(pilot, lambda: key_bar_dims(app, "Suspend"), "Suspend dimmed on a stopped workload")
         await press_and_hear_why(pilot, "S", f"{stopped.name} is already suspended (Stopped)")
-        assert audited() == []
+        assert audited_actions() == []
 
 
 async def test_a_researchers_admin_keys_are_dimmed_with_the_reason() -> None:
@@ -104,7 +64,7 @@ async def test_a_researchers_admin_keys_are_dimmed_with_the_reason() -> None:
         await press_and_hear_why(pilot, "c", "only an administrator can change filesystems")
         await open_list(pilot, "6", "snapshots")
         await press_and_hear_why(pilot, "d", "only an administrator can change snapshots")
-        assert audited() == []
+        assert audited_actions() == []
 
 
 async def test_delete_of_a_snapshot_being_uploaded_says_so_at_once() -> None:
@@ -123,4 +83,4 @@ async def test_delete_of_a_snapshot_being_uploaded_says_so_at_once() -> None:
         await press_and_hear_why(pilot, "d", "going-up is uploading; delete it once the upload has finished")
         with sim.lock:
             assert any(s.uid == snapshot.uid for s in sim.weka.snapshots())
-        assert "delete_snapshot" not in audited()
+        assert "delete_snapshot" not in audited_actions()
