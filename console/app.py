@@ -18,6 +18,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widget import AwaitMount
 
@@ -29,6 +30,7 @@ from console.ui.commands import RwcCommands
 from console.ui.context import ConsoleContext
 from console.ui.key_gate import KeyGate
 from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN, bindings_for
+from console.ui.safe_text import visible
 from console.ui.store_bridge import StoreBridge
 from screens.base import ResourceScreen, RwcScreen
 from themes import STYLESHEET_PATH, THEMES, theme_name
@@ -151,6 +153,23 @@ class RwcApp(App[None]):
         await self.backend.aclose()
 
     # -- global actions ---------------------------------------------------------------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast: its words are drawn as text, never parsed as markup (`maintenance [/]` from a
+        server once crashed the app) and never obeyed by the terminal (`console.ui.safe_text`).
+
+        rwc's own messages are plain text too, so `markup` is accepted for Textual's callers and ignored.
+        """
+        lines = "\n".join(visible(line) for line in str(message).splitlines())
+        super().notify(lines, title=visible(str(title)), severity=severity, timeout=timeout, markup=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screen keys do nothing while a dialog is open: the dialog's question must be answered (or
         dismissed with esc) first, not left pending on a screen the user switched away from."""

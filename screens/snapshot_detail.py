@@ -36,6 +36,7 @@ from console.ui.palette import CellPalette
 from screens.base import RwcScreen
 from screens.dialogs.upload_site import LOCAL, REMOTE, SITE_WORDS, UploadTarget, upload_targets
 from widgets.bars import progress_bar
+from widgets.safe_static import SafeStatic
 
 UPLOAD_POLL_SECONDS = 1.0
 """While an upload runs, snapshots are fetched this often (the bar and the rate should move)."""
@@ -162,8 +163,8 @@ class SnapshotDetailScreen(RwcScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
-            yield Static("Loading…", id="summary")
-            yield Static("", id="uploads", classes="detail-section")
+            yield SafeStatic("Loading…", id="summary")
+            yield SafeStatic("", id="uploads", classes="detail-section")
 
     def focus_body(self) -> None:
         self.query_one("#detail", VerticalScroll).focus()

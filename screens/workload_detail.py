@@ -37,6 +37,7 @@ from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
+from widgets.safe_static import SafeStatic
 
 DETAIL_REFRESH_SECONDS = 2.0
 MAX_EVENTS_SHOWN = 50
@@ -151,9 +152,9 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
-            yield Static("Loading…", id="summary")
-            yield Static("", id="pods", classes="detail-section")
-            yield Static("", id="events", classes="detail-section")
+            yield SafeStatic("Loading…", id="summary")
+            yield SafeStatic("", id="pods", classes="detail-section")
+            yield SafeStatic("", id="events", classes="detail-section")
 
     def focus_body(self) -> None:
         self.query_one("#detail", VerticalScroll).focus()

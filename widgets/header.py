@@ -21,6 +21,7 @@ from console.model import WekaClusterStatus
 from console.ui.format import format_clock_time
 from console.ui.gpu_availability import format_gpu_capacity
 from console.ui.resources import HeaderSummary
+from console.ui.safe_text import visible_text
 from widgets.bars import capacity_bar
 
 HEALTHY_WEKA = frozenset({WekaClusterStatus.OK})
@@ -177,4 +178,5 @@ class RwcHeader(Widget):
             hint = Text(demo_hint(self.config_location), self._style("muted"), no_wrap=True, end="")
             hint.truncate(width, overflow="ellipsis")
             lines.append(hint)
-        return Text("\n", end="").join(lines)
+        # Cluster, user, profile and workload names come from outside: drawn, never obeyed.
+        return Text("\n", end="").join(visible_text(line) for line in lines)

@@ -33,6 +33,7 @@ from textual.timer import Timer
 
 from console.ui.backend_clock import BackendClock
 from console.ui.format import age_changes_at, format_age
+from console.ui.safe_text import is_safe, visible
 
 __all__ = ["AgeCell", "AgeClock", "Cell", "Column", "ResourceTable", "Row", "RowCache"]
 
@@ -143,7 +144,11 @@ class Row:
     """Indexes of the `AgeCell`s, whose text the table writes when it draws the line."""
 
     def __post_init__(self) -> None:
+        # The one place every table cell passes: API text is drawn, never obeyed (`console.ui.safe_text`).
         cells = self.cells
+        if not all(_is_safe_cell(cell) for cell in cells):
+            cells = tuple(_safe_cell(cell) for cell in cells)
+            object.__setattr__(self, "cells", cells)
         object.__setattr__(
             self,
             "search_text",
@@ -157,6 +162,25 @@ class Row:
         """The texts of this row's ages at `now` (empty for a row without ages)."""
         cells = self.cells
         return tuple(_cell_text(cells[i], now) for i in self.age_columns)
+
+
+def _is_safe_cell(cell: Cell) -> bool:
+    if isinstance(cell, str):
+        return is_safe(cell)
+    if isinstance(cell, Text):
+        return is_safe(cell.plain)
+    return True  # an AgeCell's text is rwc's own
+
+
+def _safe_cell(cell: Cell) -> Cell:
+    """The cell with controls and bidi characters shown, not obeyed (same length: spans stay valid)."""
+    if isinstance(cell, str):
+        return visible(cell)
+    if isinstance(cell, Text) and not is_safe(cell.plain):
+        safe = cell.copy()
+        safe.plain = visible(cell.plain)
+        return safe
+    return cell
 
 
 def _cell_text(cell: Cell, now: datetime) -> str:

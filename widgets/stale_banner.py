@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 from console.data.store import ResourceState
 from console.ui.format import format_clock_time
+from console.ui.safe_text import visible
 
 
 def describe_problem(states: Iterable[ResourceState[Any]]) -> str:
@@ -63,4 +64,5 @@ class StaleBanner(Widget):
         self.set_class(bool(message), "-visible")
 
     def render(self) -> Text:
-        return Text.assemble("⚠ ", self.message, no_wrap=True, overflow="ellipsis", end="")
+        # The reason is a server's words: drawn, never obeyed (`console.ui.safe_text`).
+        return Text.assemble("⚠ ", visible(self.message), no_wrap=True, overflow="ellipsis", end="")

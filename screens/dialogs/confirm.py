@@ -15,6 +15,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from console.ui.keymap import CONFIRM_KEYS, bindings_for
+from console.ui.safe_text import visible
+from widgets.safe_static import SafeStatic
 
 BodyLine = str | Text
 """A line of the body; plain strings are shown literally (never parsed as markup)."""
@@ -103,12 +105,12 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         frame = Vertical()
-        frame.border_title = self.dialog_title
+        frame.border_title = Text(visible(self.dialog_title), end="")  # API names: text, not markup
         with frame:
             with VerticalScroll(id="confirm-body"):
-                yield Static(Text("\n", end="").join(as_text(line) for line in self.body_lines))
-            yield Static(self.keys_line(), id="confirm-keys")
-            yield Static("", id="typed-ahead", classes="-empty")
+                yield SafeStatic(Text("\n", end="").join(as_text(line) for line in self.body_lines))
+            yield SafeStatic(self.keys_line(), id="confirm-keys")
+            yield SafeStatic("", id="typed-ahead", classes="-empty")
 
     def keys_line(self) -> Text:
         """`y/⏎ Drain   n/esc Cancel`: the keys with the dialog's own words for the answer."""

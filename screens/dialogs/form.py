@@ -31,6 +31,8 @@ from console.model.names import DNS_LABEL_MAX_LENGTH, is_dns1123_label
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
 from console.ui.keymap import FORM_KEYS, bindings_for
+from console.ui.safe_text import visible
+from widgets.safe_static import SafeStatic
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -194,7 +196,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     # -- composition ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         frame = Vertical()
-        frame.border_title = self.form_title
+        frame.border_title = Text(visible(self.form_title), end="")  # API names: text, not markup
         with frame:
             with VerticalScroll(id="form-fields", can_focus=False):
                 for index, field in enumerate(self.fields):
@@ -206,8 +208,8 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                         yield Label(Text(field.label, end=""), classes="form-label")
                         yield widget
                     yield error
-            yield Static("", id="form-error", classes="-empty")
-            yield Static(self._status_text(), id="form-status")
+            yield SafeStatic("", id="form-error", classes="-empty")
+            yield SafeStatic(self._status_text(), id="form-status")
 
     def _make_widget(self, field: FormField, widget_id: str) -> Widget:
         if field.kind == "select":

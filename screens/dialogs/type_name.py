@@ -14,7 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from console.ui.keymap import TYPE_NAME_KEYS, bindings_for
+from console.ui.safe_text import visible
 from screens.dialogs.confirm import typed_ahead_notice
+from widgets.safe_static import SafeStatic
 
 
 class TypeNameDialog(ModalScreen[bool]):
@@ -68,20 +70,20 @@ class TypeNameDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         frame = Vertical()
-        frame.border_title = self.dialog_title
+        frame.border_title = Text(visible(self.dialog_title), end="")  # API names: text, not markup
         with frame:
             explanation = (
                 self.explanation if isinstance(self.explanation, Text) else Text(self.explanation, end="")
             )
-            yield Static(explanation, id="type-name-explanation")
-            yield Static(
+            yield SafeStatic(explanation, id="type-name-explanation")
+            yield SafeStatic(
                 Text.assemble("Type ", (self.expected_name, "bold"), " to confirm:", end=""),
                 id="type-name-prompt",
             )
             yield Input(placeholder=self.expected_name, id="type-name-input", compact=True)
-            yield Static("", id="type-name-error", classes="-empty")
-            yield Static("", id="typed-ahead", classes="-empty")
-            yield Static(
+            yield SafeStatic("", id="type-name-error", classes="-empty")
+            yield SafeStatic("", id="typed-ahead", classes="-empty")
+            yield SafeStatic(
                 Text.assemble(("⏎", "bold"), " Confirm   ", ("esc", "bold"), " Cancel", end=""),
                 id="type-name-keys",
             )

@@ -15,10 +15,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from console.model import BucketMode, Filesystem, ObjectStoreBucket
 from console.ui.keymap import UPLOAD_SITE_KEYS, bindings_for
+from console.ui.safe_text import visible
+from widgets.safe_static import SafeStatic
 
 LOCAL = "LOCAL"
 REMOTE = "REMOTE"
@@ -103,9 +104,11 @@ class UploadSiteDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         frame = Vertical()
-        frame.border_title = f"Upload {self.snapshot_name}"
+        frame.border_title = Text(
+            visible(f"Upload {self.snapshot_name}"), end=""
+        )  # API names: text, not markup
         with frame:
-            yield Static(
+            yield SafeStatic(
                 Text.assemble(
                     "Upload snapshot ",
                     (self.snapshot_name, "bold"),
@@ -116,8 +119,8 @@ class UploadSiteDialog(ModalScreen[str | None]):
                 ),
                 id="upload-site-question",
             )
-            yield Static(self.choices(), id="upload-site-choices")
-            yield Static(
+            yield SafeStatic(self.choices(), id="upload-site-choices")
+            yield SafeStatic(
                 Text.assemble(
                     ("l", "bold"),
                     " Local   ",
