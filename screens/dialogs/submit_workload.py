@@ -54,6 +54,10 @@ class GpuRequestError(ValueError):
     """Text that is not a GPU request; `str()` is the sentence shown under the field."""
 
 
+MAX_GPUS_PER_POD = 64
+"""More whole GPUs per pod than any node has (the largest GPU servers hold 16); a typo, not a request."""
+
+
 def parse_gpu_request(text: str) -> GpuRequest:
     """`"2"` -> 2 whole GPUs, `"0.5"` -> half of one, `"20GiB"`/`"20480MiB"` -> GPU memory per pod."""
     value = text.strip()
@@ -61,6 +65,12 @@ def parse_gpu_request(text: str) -> GpuRequest:
         raise GpuRequestError(f"Say how many GPUs: {GPU_EXAMPLE}; 0 for CPU only.")
     if _NUMBER.match(value):
         number = float(value)
+        if not math.isfinite(number) or number > MAX_GPUS_PER_POD:
+            # 320 nines parse as inf, which int() and floor() refuse: say what is wrong instead.
+            raise GpuRequestError(
+                f"{value[:12]}{'…' if len(value) > 12 else ''} GPUs is more than any node has; "
+                f"at most {MAX_GPUS_PER_POD} per pod."
+            )
         if number.is_integer():
             return GpuRequest.whole(int(number))
         if MIN_FRACTION - 1e-9 <= number <= MAX_FRACTION + 1e-9:
@@ -97,7 +107,7 @@ def validate_gpus(value: FieldValue) -> str | None:
 def parse_workers(value: FieldValue) -> int:
     """The worker count of a distributed training; ValueError unless a whole number."""
     text = str(value or "").strip()
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > 6:  # digits only, and not a number no cluster could schedule
         raise ValueError(text)
     return int(text)
 

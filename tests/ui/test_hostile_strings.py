@@ -10,6 +10,7 @@ stand-ins), so the check is not passing because nothing was drawn.
 
 from __future__ import annotations
 
+import pytest
 from demo_helpers import demo_app, open_list, simulator
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
@@ -111,3 +112,28 @@ async def test_hostile_names_reach_the_screen_only_as_visible_text() -> None:
         assert "pwned" in output, "the hostile names were drawn (as text)"
         for sequence in FORBIDDEN_IN_OUTPUT:
             assert sequence not in output, f"{sequence!r} from the data reached the terminal"
+
+
+async def test_markup_typed_at_the_command_line_is_shown_not_parsed() -> None:
+    """`:[/]` once crashed the app with MarkupError in the "unknown command" toast."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, "2", "workloads")
+        await pilot.press("colon", *"[/]x", "enter")
+        await wait_until(
+            pilot, lambda: any("[/]x" in str(n.message) for n in app._notifications), "the toast"
+        )
+        await pilot.pause(0.2)
+        assert app.is_running
+
+
+def test_absurd_gpu_numbers_are_a_field_error_not_a_crash() -> None:
+    """320 nines parse as float infinity; `math.floor(inf)` once crashed the submit form."""
+    from screens.dialogs.submit_workload import GpuRequestError, parse_gpu_request, validate_gpus
+
+    for typed in ("9" * 320, "1e400", "65", "nan", "inf"):
+        message = validate_gpus(typed)
+        assert message, typed
+        with pytest.raises(GpuRequestError):
+            parse_gpu_request(typed)
+    assert "more than any node has" in (validate_gpus("9" * 320) or "")
