@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import gc
 import importlib
+import logging
 import os
 from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import BindingType
@@ -69,6 +71,20 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "weka": "screens.weka_overview:WekaOverviewScreen",
     }
 )
+
+
+log = logging.getLogger(__name__)
+
+
+def crash_message(error: BaseException) -> str:
+    """The one screen a user sees after an unexpected error: what, and where the details are."""
+    from console.data import paths
+
+    what = visible(f"{type(error).__name__}: {error}")[:300]
+    return (
+        f"rwc stopped on an unexpected error ({what}).\n"
+        f"The details are in {home_relative(paths.app_log_path())}; please include them when you report it."
+    )
 
 
 MAX_SCREEN_HISTORY = 32
@@ -169,6 +185,22 @@ class RwcApp(App[None]):
         """
         lines = "\n".join(visible(line) for line in str(message).splitlines())
         super().notify(lines, title=visible(str(title)), severity=severity, timeout=timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: the traceback (no locals: they hold tokens and API data) goes to
+        rwc.log, the terminal gets one short message naming the log, and rwc exits with status 1.
+
+        Textual's own handler prints a Rich traceback with every frame's locals to the terminal and
+        nothing to the log. This overrides a private method; the attributes it sets are the ones
+        Textual 8's handler sets (`tests/ui/test_crash_report.py` checks the behaviour).
+        """
+        log.error("rwc stopped on an unexpected error", exc_info=(type(error), error, error.__traceback__))
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises the first one for the test that caused it
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(Text(crash_message(error), end=""))
+        self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screen keys do nothing while a dialog is open: the dialog's question must be answered (or
