@@ -7,10 +7,13 @@ one. All data comes from the `Backend` through the `Store`; nothing here fetches
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import importlib
 import logging
 import os
+import signal
 from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -148,10 +151,27 @@ class RwcApp(App[None]):
 
     def on_mount(self) -> None:
         self.key_gate.watch_screens()
+        self._exit_on_signals()
         # After the first frame: the first fetch builds the demo simulator (or opens connections),
         # which would otherwise compete with painting the chrome the user is waiting for.
         self.call_after_refresh(self.store.start)
         self.call_after_refresh(restore_gc_threshold)
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM, SIGHUP (the SSH link dropped) and SIGINT from outside (`kill -INT`; ctrl+c typed in
+        rwc is a key) end rwc the normal way: the terminal leaves the alternate screen with mouse
+        tracking off, and the exit status says which signal (128 + n: 143, 129, 130)."""
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            try:
+                loop.add_signal_handler(signal_number, self._exit_for_signal, signal_number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # not the main thread (tests run the app beside pytest), or no signals here
+
+    def _exit_for_signal(self, signal_number: int) -> None:
+        log.info("exiting on signal %s", signal.Signals(signal_number).name)
+        self.key_gate.close()
+        self.exit(return_code=128 + signal_number)
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal go through the `KeyGate`, which delivers each one only
@@ -164,6 +184,10 @@ class RwcApp(App[None]):
     async def on_unmount(self) -> None:
         """Stop polling, then close the backend's connections (the app runs the loop they live on)."""
         self.key_gate.close()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signal_number)
         self.bridge.close()
         await self.store.stop()
         await self.backend.aclose()

@@ -199,9 +199,7 @@ def prompt_open(symbol: str) -> Callable[[str], bool]:
 
 def test_tour_of_every_screen_filter_help_and_quit(rwc_in_tmux: TmuxSession) -> None:
     session = rwc_in_tmux
-    session.wait_for(
-        showing("Workloads", "mistral-eval"), "the workloads at start", START_TIMEOUT_SECONDS
-    )
+    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads at start", START_TIMEOUT_SECONDS)
 
     for stop in TOUR:
         session.send_keys(stop.key)
@@ -301,3 +299,32 @@ def test_c_then_udaily_in_one_write_types_into_the_form_and_deletes_nothing(rwc_
     assert "delete_snapshot" not in audited and "upload_snapshot" not in audited
     session.send_keys("q")
     assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS)
+
+
+# -- signals ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("signal_name", "status"), [("TERM", 143), ("HUP", 129), ("INT", 130)])
+def test_a_signal_ends_rwc_promptly_and_gives_the_terminal_back(
+    rwc_in_tmux: TmuxSession, signal_name: str, status: int
+) -> None:
+    """SIGTERM, SIGHUP (a dropped SSH link) and SIGINT from outside: rwc exits within seconds with 128+n
+    and leaves the alternate screen with mouse tracking off (tmux says what the terminal is in)."""
+    session = rwc_in_tmux
+    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads", START_TIMEOUT_SECONDS)
+    shell_pid = session.tmux("display", "-p", "-t", session.session_name, "#{pane_pid}").stdout.strip()
+    rwc_pid = subprocess.run(["pgrep", "-P", shell_pid], capture_output=True, text=True).stdout.split()
+    assert rwc_pid, "rwc's process under the pane's shell"
+    subprocess.run(["kill", f"-{signal_name}", rwc_pid[0]], check=True)
+    deadline = time.monotonic() + QUIT_TIMEOUT_SECONDS
+    while not session.status_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session.status_file.exists(), (
+        f"rwc still running after SIG{signal_name}; {session.diagnostics(session.capture())}"
+    )
+    assert session.status_file.read_text().strip() == str(status)
+    modes = session.tmux(
+        "display", "-p", "-t", session.session_name, "#{alternate_on} #{mouse_any_flag}"
+    ).stdout
+    assert modes.split() == ["0", "0"], f"terminal left in alternate screen / mouse mode: {modes!r}"
+    assert "Traceback" not in session.capture()
