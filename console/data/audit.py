@@ -4,7 +4,8 @@ A line looks like
 `{"time": "2026-11-23T09:00:00.000Z", "user": "ada", "profile": "prod", "action": "delete_project",
 "target": "p-42", "outcome": "ok", "args": {"project_id": "p-42"}}`
 with `outcome` one of "ok", "error" (plus `"error": <the user message>`), "refused" (read-only mode)
-or "cancelled" (the caller gave up; the action may or may not have happened).
+or "cancelled" (the caller gave up; the action may or may not have happened), or "accepted" (the
+service accepted it but reading the result back failed; `"error"` says why the read failed).
 
 Secrets are never written: argument keys matching /secret|token|password|key/i (at any depth of a
 spec) are replaced by "<redacted>", `key=value` / `--token value` inside strings are masked too, and
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from console.data.backend import Backend
-from console.data.errors import BackendError, ReadOnlyError
+from console.data.errors import ActionAccepted, BackendError, ReadOnlyError
 from console.data.readonly import ForwardingBackend
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,10 @@ class AuditedBackend(ForwardingBackend):
             result = await call(*args, **kwargs)
         except ReadOnlyError as error:
             self._write(record, outcome="refused", error=str(error), arguments=arguments)
+            raise
+        except ActionAccepted as accepted:
+            # Done on the service; only reading it back failed (not "error": nobody should redo it).
+            self._write(record, outcome="accepted", error=str(accepted.reason), arguments=arguments)
             raise
         except BackendError as error:
             self._write(record, outcome="error", error=str(error), arguments=arguments)

@@ -95,5 +95,25 @@ class ReadOnlyError(BackendError):
     default_message = "rwc is in read-only mode: changes are disabled (started with --read-only)."
 
 
+class ActionAccepted(BackendError):
+    """The service accepted the action (it answered 2xx) but reading the result back failed.
+
+    Not a failure of the action: saying "failed" here invites the user to do it again (a second submit,
+    a second project). `run_action` words it as accepted and lets the next poll show the row; the audit
+    log records it as accepted. `reason` is why the read-back failed (logged, not the headline).
+    """
+
+    default_message = "Accepted; reading the result back failed."
+
+    def __init__(self, reason: BackendError, *, service: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(
+            f"Accepted; reading the result back failed: {reason}", service=service or reason.service
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
 RETRYABLE_ERRORS: tuple[type[BackendError], ...] = (RateLimited, Unavailable, Timeout, BadResponse)
 """Errors the Store retries with backoff; the others need the user (credentials, permissions)."""

@@ -3,8 +3,10 @@
 Every action ends the same way: success says so and refreshes the Store resources it changed at once
 (no waiting for the next poll); a `BackendError` shows its message as written (read-only and
 permission refusals included) and hands the error to `on_error`, so a form stays open with what the
-user typed. Nothing ever surfaces as a traceback: an unexpected exception is logged and shown as a
-one-line error.
+user typed. An action the service accepted but whose result could not be read back (`ActionAccepted`)
+is not an error: it says "Accepted — …; the row refreshes on the next poll", so nobody repeats a submit
+that went through. Nothing ever surfaces as a traceback: an unexpected exception is logged and shown as
+a one-line error.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker
 
-from console.data.errors import BackendError
+from console.data.errors import ActionAccepted, BackendError
 from console.ui.context import ConsoleContext
 from console.ui.resources import SUMMARY
 from console.ui.store_bridge import StoreBridge
@@ -48,6 +50,11 @@ def refresh_resources(bridge: StoreBridge | None, names: Iterable[str]) -> None:
     bridge.refresh(name for name in dict.fromkeys((*names, SUMMARY)) if name in known)
 
 
+def accepted_message(label: str) -> str:
+    """The toast of an action the service accepted but rwc could not read back."""
+    return f"Accepted — {label}; the row refreshes on the next poll."
+
+
 def run_action(
     screen: DOMNode,
     label: str,
@@ -64,6 +71,9 @@ def run_action(
     On success: notify `success` (a string, or built from the result; default "<label>: done"),
     refresh `refresh` (Store resource names) and the header at once, then `on_success(result)`.
     On a `BackendError`: notify `str(error)` as an error titled `label`, then `on_error(error)`.
+    On `ActionAccepted` (done, but not read back): say it was accepted, refresh as on success, then
+    `on_success(None)`: the action happened, so a form closes (with no result) instead of inviting a
+    second try, and a delete's follow-up runs.
     The worker never raises (`exit_on_error=False` and every exception is caught), so the app keeps
     running whatever the backend does.
     """
@@ -73,6 +83,13 @@ def run_action(
     async def perform() -> T | None:
         try:
             result = await call()
+        except ActionAccepted as accepted:
+            logger.info("%s: accepted, not read back: %s", label, accepted.reason)
+            screen.app.notify(accepted_message(label), title=label, severity="information", markup=False)
+            refresh_resources(bridge, refresh_names)
+            if on_success is not None:
+                on_success(None)  # type: ignore[arg-type]  # documented: None when not read back
+            return None
         except BackendError as error:
             screen.app.notify(str(error), title=label, severity="error", timeout=8, markup=False)
             if on_error is not None:

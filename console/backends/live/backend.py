@@ -41,6 +41,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from console.backends.live.accepted import read_back
 from console.config import ConfigError, Profile
 from console.data.errors import BackendError, Unavailable
 from console.model import (
@@ -594,19 +595,23 @@ class LiveBackend:
 
     async def cordon_node(self, node_name: str) -> Node:
         await self._require_kube().cordon_node(node_name)
-        return await self._node(node_name)
+        with read_back("kubernetes"):
+            return await self._node(node_name)
 
     async def uncordon_node(self, node_name: str) -> Node:
         await self._require_kube().uncordon_node(node_name)
-        return await self._node(node_name)
+        with read_back("kubernetes"):
+            return await self._node(node_name)
 
     async def drain_node(self, node_name: str) -> Node:
         await self._require_kube().drain_node(node_name)
-        return await self._node(node_name)
+        with read_back("kubernetes"):
+            return await self._node(node_name)
 
     async def undrain_node(self, node_name: str) -> Node:
         await self._require_kube().undrain_node(node_name)
-        return await self._node(node_name)
+        with read_back("kubernetes"):
+            return await self._node(node_name)
 
     # -- WEKA actions -----------------------------------------------------------------------------
     async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:

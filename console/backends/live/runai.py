@@ -42,6 +42,7 @@ import httpx
 
 from console import __version__
 from console.backends.live import runai_wire as wire
+from console.backends.live.accepted import read_back
 from console.backends.live.http_errors import (
     error_for_response,
     map_transport_error,
@@ -420,13 +421,15 @@ class RunaiClient:
         cluster = await self._cluster_uuid()
         body = wire.project_creation_body(name, department_id, quotas, cluster, await self._pool_ids())
         response = await self._request("POST", "/api/v1/org-unit/projects", body=body)
-        return wire.parse_project(parse_json(response, SERVICE), {})
+        with read_back(SERVICE):
+            return wire.parse_project(parse_json(response, SERVICE), {})
 
     async def update_project_quotas(self, project_id: str, quotas: Sequence[PoolQuota]) -> Project:
         """PATCH the listed node pools' quotas (pools not listed keep theirs), then read the project back."""
         body = wire.resources_body(quotas, await self._pool_ids())
         await self._request("PATCH", f"/api/v1/org-unit/projects/{project_id}/resources", body=body)
-        return await self.project(project_id)
+        with read_back(SERVICE):
+            return await self.project(project_id)
 
     async def delete_project(self, project_id: str) -> None:
         await self._request("DELETE", f"/api/v1/org-unit/projects/{project_id}")
@@ -434,7 +437,8 @@ class RunaiClient:
     async def update_department_quotas(self, department_id: str, quotas: Sequence[PoolQuota]) -> Department:
         body = wire.resources_body(quotas, await self._pool_ids())
         await self._request("PATCH", f"/api/v1/org-unit/departments/{department_id}/resources", body=body)
-        return await self.department(department_id)
+        with read_back(SERVICE):
+            return await self.department(department_id)
 
     # ================================================================================================
     # nodes and node pools
@@ -560,9 +564,10 @@ class RunaiClient:
             raise Invalid(
                 error.message, field=wire.form_field(error.field), status=error.status, service=error.service
             ) from None
-        answer = parse_json(response, SERVICE)
-        workload_id = require(answer, "workloadId", SERVICE, where="submission response")
-        return await self.workload(str(workload_id))
+        with read_back(SERVICE):
+            answer = parse_json(response, SERVICE)
+            workload_id = require(answer, "workloadId", SERVICE, where="submission response")
+            return await self.workload(str(workload_id))
 
     async def _workload_type(self, workload_id: str) -> WorkloadType:
         return wire.workload_type(wire._obj(await self._get(f"/api/v1/workloads/{workload_id}"), "workload"))
@@ -575,7 +580,8 @@ class RunaiClient:
                 service=SERVICE,
             )
         await self._request("POST", f"/api/v1/workloads/{wire.SEGMENTS[kind]}/{workload_id}/{verb}")
-        return await self.workload(workload_id)
+        with read_back(SERVICE):
+            return await self.workload(workload_id)
 
     async def suspend_workload(self, workload_id: str) -> Workload:
         return await self._lifecycle(workload_id, "suspend")

@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx
 
 from console.backends.live import weka_wire as wire
+from console.backends.live.accepted import read_back
 from console.backends.live.http_errors import error_for_response, map_transport_error
 from console.config import ConfigError, Profile
 from console.data.errors import (
@@ -387,7 +388,8 @@ class WekaClient:
     async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:
         """`POST /fileSystems`; the answer is not ready yet (`is_creating`, §10.3) and has no snapshots."""
         raw = await self._call("POST", "/fileSystems", json=wire.filesystem_create_body(spec))
-        return wire.parse_filesystem(raw, 0, wire.SnapshotSummary())
+        with read_back(SERVICE):
+            return wire.parse_filesystem(raw, 0, wire.SnapshotSummary())
 
     async def resize_filesystem(
         self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
@@ -395,7 +397,8 @@ class WekaClient:
         """`PUT /fileSystems/{uid}` with the new sizes (no SSD size: the cluster keeps its rule)."""
         body = wire.filesystem_resize_body(total_capacity_bytes, ssd_capacity_bytes)
         await self._call("PUT", f"/fileSystems/{_segment(filesystem_uid)}", json=body)
-        return await self.filesystem(filesystem_uid)
+        with read_back(SERVICE):
+            return await self.filesystem(filesystem_uid)
 
     async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
         """Attach `obs_bucket` as WRITABLE (`POST .../objectStoreBuckets`), or detach the WRITABLE one
@@ -403,7 +406,8 @@ class WekaClient:
         path = f"/fileSystems/{_segment(filesystem_uid)}"
         if obs_bucket is not None:
             await self._call("POST", f"{path}/objectStoreBuckets", json=wire.attach_body(obs_bucket))
-            return await self.filesystem(filesystem_uid)
+            with read_back(SERVICE):
+                return await self.filesystem(filesystem_uid)
         raw = await self._call("GET", path)
         writable = [
             ref
@@ -414,7 +418,8 @@ class WekaClient:
             return await self.filesystem(filesystem_uid)  # not tiered: nothing to detach
         obs_uid = writable[0].uid or await self._bucket_uid(writable[0].name)
         await self._call("DELETE", f"{path}/objectStoreBuckets/{_segment(obs_uid)}")
-        return await self.filesystem(filesystem_uid)
+        with read_back(SERVICE):
+            return await self.filesystem(filesystem_uid)
 
     async def _bucket_uid(self, name: str) -> str:
         for bucket in await self.buckets():
@@ -430,12 +435,14 @@ class WekaClient:
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
         """`POST /fileSystems/download` (§12.6); ready once its STOW_DOWNLOAD_FILESYSTEM task ends."""
         raw = await self._call("POST", "/fileSystems/download", json=wire.filesystem_download_body(spec))
-        return wire.parse_filesystem(raw, 0, wire.SnapshotSummary())
+        with read_back(SERVICE):
+            return wire.parse_filesystem(raw, 0, wire.SnapshotSummary())
 
     # -- snapshot actions ------------------------------------------------------------------------------------
     async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot:
         raw = await self._call("POST", "/snapshots", json=wire.snapshot_create_body(spec))
-        return wire.parse_snapshot(raw)[0]
+        with read_back(SERVICE):
+            return wire.parse_snapshot(raw)[0]
 
     async def delete_snapshot(self, snapshot_uid: str) -> None:
         await self._call("DELETE", f"/snapshots/{_segment(snapshot_uid)}")
@@ -445,12 +452,14 @@ class WekaClient:
         snapshot = await self.snapshot(snapshot_uid)
         fs_uid = snapshot.filesystem_uid
         await self._call("POST", f"/snapshots/{_segment(fs_uid)}/{_segment(snapshot_uid)}/restore", json={})
-        return await self.filesystem(fs_uid)
+        with read_back(SERVICE):
+            return await self.filesystem(fs_uid)
 
     async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
         """`POST /snapshots/{uid}/upload`; progress and the locator show on the snapshot (§12.4)."""
         await self._call("POST", f"/snapshots/{_segment(snapshot_uid)}/upload", json=wire.upload_body(site))
-        return await self.snapshot(snapshot_uid)
+        with read_back(SERVICE):
+            return await self.snapshot(snapshot_uid)
 
 
 def _segment(value: str) -> str:
