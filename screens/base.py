@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker
 
+from console.data.audit import record_ui_refusal
 from console.data.store import ResourceState
 from console.ui.backend_clock import BackendClock
 from console.ui.context import ConsoleContext
@@ -261,6 +262,15 @@ class RwcScreen(Screen[None]):
             reason = self.refusal_reason(action) if self.check_action(action, ()) is None else None
             if reason is not None:
                 event.stop()
+                if reason == READ_ONLY_REASON:  # an attempt to change something: the audit log says so
+                    tables = self.query(ResourceTable)
+                    target = tables.first().cursor_key if tables else getattr(self, "workload_id", None)
+                    if action.startswith(("create_", "submit_")):
+                        target = None  # the row under the cursor is not what a new item would be
+                    identity = self.identity
+                    record_ui_refusal(
+                        self.context.backend, action, target, reason, user=identity.user if identity else None
+                    )
                 self.notify(
                     f"{key.description} is not available: {reason}.",
                     severity="warning",

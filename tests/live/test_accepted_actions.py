@@ -9,7 +9,6 @@ fail. The client must raise `ActionAccepted` (the change is in the simulator), t
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from console.backends.live.backend import LiveBackend
 from console.cli import make_app
 from console.config import Config, Profile, load_config_file
 from console.data import paths
+from console.data.audit import read_audit_records
 from console.data.errors import ActionAccepted, Unavailable
 from console.model import GpuRequest, PoolQuota, WorkloadPhase, WorkloadSpec, WorkloadType
 from console.model.units import TIB
@@ -190,7 +190,7 @@ async def test_app_says_accepted_not_failed(
         served.clear_faults()
     with served.locked() as simulator:
         assert simulator.runai.state.workloads[target].phase in SUSPENDED
-    lines = [json.loads(line) for line in paths.audit_log_path().read_text(encoding="utf-8").splitlines()]
+    lines = read_audit_records(paths.audit_log_path())
     suspend = [line for line in lines if line["action"] == "suspend_workload"]
     assert [line["outcome"] for line in suspend] == ["accepted"]
     assert "500" in suspend[0]["error"]

@@ -6,8 +6,6 @@ test module on sys.path; the tests folders have no `__init__.py`).
 
 from __future__ import annotations
 
-import json
-
 from textual.pilot import Pilot
 
 from console.app import RwcApp
@@ -15,6 +13,7 @@ from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
 from console.data import paths
+from console.data.audit import read_audit_records
 from console.model import Identity, Role
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
@@ -41,10 +40,7 @@ def admin(sim: Simulator) -> Identity:
 
 def audited_actions() -> list[str]:
     """The action of every line of the audit log so far (XDG_STATE_HOME is per test)."""
-    path = paths.audit_log_path()
-    if not path.exists():
-        return []
-    return [str(json.loads(line)["action"]) for line in path.read_text().splitlines()]
+    return [str(record["action"]) for record in read_audit_records(paths.audit_log_path())]
 
 
 async def open_list(pilot: Pilot, number_key: str, screen_name: str) -> ResourceTable:

@@ -7,8 +7,6 @@ The simulator's clock is frozen (`clock_speed=0`); tests that need time to pass 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
@@ -19,6 +17,7 @@ from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
 from console.data import paths
+from console.data.audit import read_audit_records
 from console.data.errors import Forbidden, ReadOnlyError
 from console.model import DRAIN_TAINT, Node, Project, Role
 from console.sim.clock import DEFAULT_START
@@ -74,10 +73,8 @@ def error_notifications(app: RwcApp) -> list[str]:
 
 
 def audit_lines() -> list[dict[str, object]]:
-    path = paths.audit_log_path()
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    """One record per action (intent and outcome lines merged), see `read_audit_records`."""
+    return read_audit_records(paths.audit_log_path())
 
 
 async def sim_projects(app: RwcApp) -> dict[str, Project]:

@@ -8,8 +8,6 @@ The clock is frozen (`clock_speed=0`, seed 7); the upload test moves it by hand.
 
 from __future__ import annotations
 
-import json
-
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Switch
@@ -19,6 +17,7 @@ from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
 from console.data import paths
+from console.data.audit import read_audit_records
 from console.data.errors import ReadOnlyError, Unavailable
 from console.model import Filesystem, FilesystemSpec, Role, SnapshotSpec, StowStatus
 from console.sim.clock import DEFAULT_START
@@ -125,10 +124,8 @@ def notifications(app: RwcApp, severity: str | None = None) -> list[str]:
 
 
 def audit_lines() -> list[dict[str, object]]:
-    path = paths.audit_log_path()
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    """One record per action (intent and outcome lines merged), see `read_audit_records`."""
+    return read_audit_records(paths.audit_log_path())
 
 
 # -- filesystems: create --------------------------------------------------------------------------------

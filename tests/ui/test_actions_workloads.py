@@ -7,7 +7,6 @@ and the audit log's lines, not only the message on screen.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from console.app import RwcApp
 from console.cli import make_app
 from console.config import Config
+from console.data.audit import read_audit_records
 from console.data.backend import Backend
 from console.data.errors import Forbidden, ReadOnlyError
 from console.model import GpuRequest, Identity, Role, Workload, WorkloadPhase, WorkloadSpec, WorkloadType
@@ -63,10 +63,7 @@ def sim_workload(sim: Simulator, name: str) -> Workload | None:
 
 def audit_lines() -> list[dict[str, Any]]:
     """Every line of the audit log (XDG_STATE_HOME is per test, see tests/conftest.py)."""
-    path = Path(os.environ["XDG_STATE_HOME"]) / "rwc" / "audit.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_audit_records(Path(os.environ["XDG_STATE_HOME"]) / "rwc" / "audit.jsonl")
 
 
 async def workloads_table(pilot: Pilot) -> ResourceTable:
@@ -547,8 +544,11 @@ async def test_suspend_and_delete_from_the_detail_view() -> None:
 # -- refusals --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["s", "S", "R", "D"])
-async def test_read_only_dims_the_keys_and_changes_nothing(key: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "refused_action"),
+    [("s", "submit_workload"), ("S", "suspend_workload"), ("R", "resume_workload"), ("D", "delete_workload")],
+)
+async def test_read_only_dims_the_keys_and_changes_nothing(key: str, refused_action: str) -> None:
     app = demo_app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
@@ -562,7 +562,15 @@ async def test_read_only_dims_the_keys_and_changes_nothing(key: str) -> None:
         assert app.screen is screen  # no dialog, no form
         unchanged = sim_workload(sim, "vit-large-pretrain")
         assert unchanged is not None and unchanged.phase is WorkloadPhase.RUNNING
-        assert audit_lines() == []
+        [refusal] = audit_lines()  # nothing was sent, but the attempt is in the audit log
+        target = None if refused_action == "submit_workload" else unchanged.id
+        assert {key: refusal[key] for key in ("user", "action", "target", "outcome", "error")} == {
+            "user": admin(sim).user,
+            "action": refused_action,
+            "target": target,
+            "outcome": "refused",
+            "error": "rwc is in read-only mode",
+        }
 
 
 async def test_read_only_backend_still_refuses_on_its_own() -> None:

@@ -11,8 +11,6 @@ Clock frozen (`clock_speed=0`, seed 7).
 
 from __future__ import annotations
 
-import json
-
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 
@@ -21,6 +19,7 @@ from console.backends.demo import DemoBackend
 from console.cli import make_app
 from console.config import Config
 from console.data import paths
+from console.data.audit import read_audit_records
 from console.model import Role, SnapshotSpec, StowStatus
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
@@ -64,11 +63,8 @@ def notifications(app: RwcApp, severity: str) -> list[str]:
 
 
 def upload_audit_lines() -> list[dict[str, object]]:
-    path = paths.audit_log_path()
-    if not path.exists():
-        return []
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
-    return [line for line in lines if line["action"] == "upload_snapshot"]
+    records = read_audit_records(paths.audit_log_path())
+    return [record for record in records if record["action"] == "upload_snapshot"]
 
 
 def stow_by_site(app: RwcApp, uid: str) -> dict[str, StowStatus]:

@@ -15,6 +15,7 @@ import pytest
 from console import __version__, cli
 from console.cli import UsageError, build_backend, build_parser, main, parse_args
 from console.config import Config, ConfigError
+from console.data.audit import read_audit_records
 from console.data.errors import ReadOnlyError
 from console.model import Role
 
@@ -338,8 +339,8 @@ def demo_config(**overrides: object) -> Config:
 
 
 def audit_lines(tmp_path: Path) -> list[dict[str, object]]:
-    audit_file = tmp_path / "xdg-state" / "rwc" / "audit.jsonl"
-    return [json.loads(line) for line in audit_file.read_text(encoding="utf-8").splitlines()]
+    """One record per action (intent and outcome lines merged), see `read_audit_records`."""
+    return read_audit_records(tmp_path / "xdg-state" / "rwc" / "audit.jsonl")
 
 
 async def test_read_only_backend_refuses_actions_and_changes_nothing(tmp_path: Path) -> None:

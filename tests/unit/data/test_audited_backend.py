@@ -1,4 +1,6 @@
-"""AuditedBackend: one JSON line per action, outcomes, secrets redacted, a private file, never in the way."""
+"""AuditedBackend: an intent line before each action and its outcome after, secrets redacted, a private
+file. The durability rules (not sent when the line cannot be written, symlinks, half lines) are in
+test_audit_durable.py."""
 
 from __future__ import annotations
 
@@ -14,7 +16,14 @@ from typing import Any
 import pytest
 
 from console.data import ACTION_NAMES, Backend, Forbidden, ReadOnlyError
-from console.data.audit import REDACTED, AuditedBackend, redact_text, summarize
+from console.data.audit import (
+    REDACTED,
+    AuditedBackend,
+    AuditLogUnwritable,
+    read_audit_records,
+    redact_text,
+    summarize,
+)
 from console.data.readonly import ReadOnlyBackend
 from console.model import FilesystemSpec, GpuRequest, PoolQuota, WorkloadSpec, WorkloadType
 
@@ -25,8 +34,14 @@ def audited(inner: Backend, audit_path: Path) -> AuditedBackend:
     return AuditedBackend(inner, audit_path=audit_path, user="ada", profile="prod", clock=lambda: AUDIT_TIME)
 
 
-def read_lines(audit_path: Path) -> list[dict[str, Any]]:
+def raw_lines(audit_path: Path) -> list[dict[str, Any]]:
+    """Every line as written: the intent ("sending") and the outcome of each action."""
     return [json.loads(line) for line in audit_path.read_text(encoding="utf-8").splitlines()]
+
+
+def read_lines(audit_path: Path) -> list[dict[str, Any]]:
+    """One record per action: the outcome line merged into its intent line."""
+    return read_audit_records(audit_path)  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -34,7 +49,7 @@ def audit_path(tmp_path: Path) -> Path:
     return tmp_path / "state" / "rwc" / "audit.jsonl"
 
 
-async def test_an_action_writes_one_line_with_who_what_and_outcome(
+async def test_an_action_writes_its_intent_then_its_outcome_with_who_and_what(
     recording_backend: Any, audit_path: Path
 ) -> None:
     backend = audited(recording_backend, audit_path)
@@ -43,17 +58,18 @@ async def test_an_action_writes_one_line_with_who_what_and_outcome(
 
     assert result == "delete_project-result"
     assert recording_backend.called("delete_project") == [(("p-42",), {})]
-    assert read_lines(audit_path) == [
-        {
-            "time": "2026-11-23T09:30:15.123Z",
-            "user": "ada",
-            "profile": "prod",
-            "action": "delete_project",
-            "target": "p-42",
-            "outcome": "ok",
-            "args": {"project_id": "p-42"},
-        }
-    ]
+    intent, outcome = raw_lines(audit_path)
+    assert isinstance(intent["id"], str) and len(intent["id"]) == 16
+    who_and_what = {
+        "time": "2026-11-23T09:30:15.123Z",
+        "id": intent["id"],
+        "user": "ada",
+        "profile": "prod",
+        "action": "delete_project",
+        "target": "p-42",
+    }
+    assert intent == {**who_and_what, "outcome": "sending", "args": {"project_id": "p-42"}}
+    assert outcome == {**who_and_what, "outcome": "ok", "args": {"project_id": "p-42"}}
 
 
 @pytest.mark.parametrize("action", sorted(ACTION_NAMES))
@@ -160,6 +176,12 @@ async def test_lines_append_across_actions_and_instances(recording_backend: Any,
     await audited(recording_backend, audit_path).uncordon_node("n1")
 
     assert [line["action"] for line in read_lines(audit_path)] == ["cordon_node", "uncordon_node"]
+    assert [(line["action"], line["outcome"]) for line in raw_lines(audit_path)] == [
+        ("cordon_node", "sending"),
+        ("cordon_node", "ok"),
+        ("uncordon_node", "sending"),
+        ("uncordon_node", "ok"),
+    ]
 
 
 async def test_a_failed_action_is_audited_as_error_and_re_raised(
@@ -218,28 +240,24 @@ async def test_a_cancelled_action_is_audited_as_cancelled(recording_backend: Any
     assert read_lines(audit_path)[0]["outcome"] == "cancelled"
 
 
-async def test_an_unwritable_log_warns_and_the_action_still_succeeds(
+async def test_an_unwritable_log_stops_the_action_and_says_why(
     recording_backend: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
     backend = audited(recording_backend, not_a_directory / "audit.jsonl")
 
-    with caplog.at_level(logging.WARNING, logger="console.data.audit"):
-        created = await backend.create_filesystem(FilesystemSpec("scratch", "default", 10**12))
+    with (
+        caplog.at_level(logging.WARNING, logger="console.data.audit"),
+        pytest.raises(AuditLogUnwritable) as raised,
+    ):
+        await backend.create_filesystem(FilesystemSpec("scratch", "default", 10**12))
 
-    assert created == "create_filesystem-result"
-    assert any("Could not write the audit log" in record.getMessage() for record in caplog.records)
-
-
-async def test_an_unwritable_log_does_not_hide_the_actions_own_error(
-    recording_backend: Any, tmp_path: Path
-) -> None:
-    (tmp_path / "file").write_text("")
-    recording_backend.failures["delete_snapshot"] = Forbidden()
-
-    with pytest.raises(Forbidden):
-        await audited(recording_backend, tmp_path / "file" / "audit.jsonl").delete_snapshot("snap-1")
+    assert recording_backend.calls == []
+    assert str(raised.value).startswith(
+        f"not sent: the audit log {not_a_directory / 'audit.jsonl'} cannot be written: "
+    )
+    assert any("Not sent, the audit log" in record.getMessage() for record in caplog.records)
 
 
 def test_redact_text_masks_pairs_flags_and_bearer_tokens_only() -> None:
