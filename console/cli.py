@@ -357,12 +357,15 @@ def build_sim_parser() -> argparse.ArgumentParser:
 def run_sim(argv: Sequence[str]) -> int:
     """`rwc sim ...`: serve until Ctrl-C; exit 0 after a clean shutdown."""
     args = build_sim_parser().parse_args(list(argv))
-    from console.sim.http.serve import build_served, run_until_stopped
+    from console.sim.http.serve import ProfileWriteError, build_served, run_until_stopped
 
     start = datetime.now(UTC).replace(microsecond=0)  # like `rwc --demo`: the cluster's history ends now
     served = build_served(args.scenario, args.seed, clock_speed=args.clock_speed, start=start)
     config_out = args.config_out.expanduser() if args.config_out is not None else None
-    return run_until_stopped(served, config_out=config_out)
+    try:
+        return run_until_stopped(served, config_out=config_out)
+    except ProfileWriteError as error:  # a symbolic link or an unwritable folder: one line, exit 2
+        raise UsageError(str(error)) from None
 
 
 def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:
@@ -378,14 +381,18 @@ def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:
 
 class _LazyFileHandler(logging.FileHandler):
     """A log file created (with its private folder) on the first record: `--help` and usage errors leave
-    no files behind."""
+    no files behind. It is 0600 in a 0700 folder (tightened if older ones are looser) and never written
+    through a symbolic link; if it cannot be opened, records are dropped rather than crashing rwc."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, encoding="utf-8", delay=True)
 
     def _open(self):  # type: ignore[no-untyped-def]
-        paths.ensure_private_dir(Path(self.baseFilename).parent)
-        return super()._open()
+        try:
+            descriptor = paths.open_private_append(Path(self.baseFilename))
+        except OSError:
+            return None  # FileHandler.emit skips a record when there is no stream
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115
 
 
 def _one_line(text: object) -> str:

@@ -58,12 +58,21 @@ class SimCredentials:
     kube_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
 
-def _write_private(path: Path, text: str) -> Path:
-    """Create `path` readable by its owner only (0600) before anything is written into it."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class ProfileWriteError(OSError):
+    """`--config-out` could not be written safely; the message says why, for one line on stderr."""
+
+
+def _write_private(path: Path, text: str, *, exclusive: bool = False) -> Path:
+    """Create `path` readable by its owner only (0600) before anything is written into it, never through
+    a symbolic link planted there (O_NOFOLLOW); `exclusive` also refuses any file already there (O_EXCL)."""
+    flags = os.O_WRONLY | os.O_CREAT | _NO_FOLLOW | (os.O_EXCL if exclusive else os.O_TRUNC)
+    descriptor = os.open(path, flags, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
         handle.write(text)
-    os.chmod(path, 0o600)
     return path
 
 
@@ -187,12 +196,34 @@ class ServedSimulator:
         return "\n".join(lines) + "\n"
 
     def write_profile(self, path: Path) -> Path:
-        """Write `profile_toml()` to `path` atomically (a reader never sees half a file), mode 0600."""
+        """Write `profile_toml()` to `path` atomically (a reader never sees half a file), mode 0600.
+
+        The text goes first into a new file (O_EXCL, O_NOFOLLOW) in a private 0700 folder that `mkdtemp`
+        makes beside `path` with an unguessable name, then is renamed over `path`: nobody can plant a link
+        where it is written, and a rename replaces whatever is at `path` without following it. A symbolic
+        link at `path` itself is refused (it says where someone wanted the profile to go; not rwc's call).
+        Raises `ProfileWriteError` with a message for the user.
+        """
         path = Path(path).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        _write_private(partial, self.profile_toml())
-        os.replace(partial, path)
+        if path.is_symlink():
+            raise ProfileWriteError(
+                f"--config-out {path}: it is a symbolic link, which rwc sim serve does not write through; "
+                "remove it or choose another path"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            private = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        except FileExistsError:
+            raise ProfileWriteError(f"--config-out {path}: {path.parent} is not a folder") from None
+        except OSError as error:
+            raise ProfileWriteError(f"--config-out {path}: {error.strerror or error}") from None
+        try:
+            partial = _write_private(private / "profile.toml", self.profile_toml(), exclusive=True)
+            os.replace(partial, path)
+        except OSError as error:
+            raise ProfileWriteError(f"--config-out {path}: {error.strerror or error}") from None
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
         return path
 
 
