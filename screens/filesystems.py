@@ -50,11 +50,12 @@ class FilesystemsScreen(ResourceScreen):
         if action == "delete_filesystem":
             return filesystem_delete_refusal(self.filesystem_for(self.table.cursor_key))
         return None
+
     """All of them: dimmed under --read-only, and not run from the palette either (Textual's
     `run_action` asks `check_action`); the data layer refuses them on its own as well."""
     EMPTY_MESSAGE = "No filesystems."
     COLUMNS = (
-        Column("name", "NAME", 14, sort_hotkey="N", grow=True),
+        Column("name", "NAME", 14, sort_hotkey="N", grow=True, identifies=True),
         Column("group", "GROUP", 8, priority=4, sort_hotkey="O"),
         Column("total", "TOTAL", 7, align="right", priority=1, sort_hotkey="T"),
         Column("ssd", "SSD USED/BUDGET", 16, sort_hotkey="E"),

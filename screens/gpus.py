@@ -54,9 +54,9 @@ class GpusScreen(ResourceScreen):
     """The nodes say which GPUs can run work at all (a NotReady node's GPUs are down, not idle)."""
     EMPTY_MESSAGE = "No GPUs."
     COLUMNS = (
-        Column("node", "NODE", 12, sort_hotkey="N"),
+        Column("node", "NODE", 12, sort_hotkey="N", identifies=True),
         Column("index", "#", 2, align="right", sort_hotkey="I"),
-        Column("model", "MODEL", 6, priority=4, sort_hotkey="O"),
+        Column("model", "MODEL", 6, priority=4, sort_hotkey="O", identifies=True, max_width=14),
         Column("share", "ALLOCATION", 13, sort_hotkey="L"),
         Column("holders", "HELD BY", 18, priority=1, grow=True, sort_hotkey="H"),
         Column("free", "FREE", 4, align="right", priority=2, sort_hotkey="E"),

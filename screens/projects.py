@@ -74,8 +74,9 @@ class ProjectsScreen(ResourceScreen):
         if action in self.WRITE_ACTIONS:
             return admin_only(self.identity, "create, change or delete projects")
         return None
+
     COLUMNS = (
-        Column("name", "NAME", 16, sort_hotkey="N", grow=True),
+        Column("name", "NAME", 16, sort_hotkey="N", grow=True, identifies=True),
         Column("department", "DEPT", 11, priority=3, sort_hotkey="T"),
         Column("quota", "QUOTA pool dsv/lim/wt", 23, priority=2),
         Column("deserved", "DSV", 4, priority=5, align="right", sort_hotkey="E"),

@@ -65,18 +65,19 @@ class SnapshotsScreen(ResourceScreen):
             same_filesystem = (s for s in snapshots if s.filesystem_uid == snapshot.filesystem_uid)
             return snapshot_delete_refusal(snapshot, same_filesystem)
         return None
+
     EMPTY_MESSAGE = "No snapshots."
     DEFAULT_SORT = "created"
     COLUMNS = (
         # ⇧s, not ⇧f: ⇧f creates a filesystem from the snapshot under the cursor.
         Column("filesystem", "FILESYSTEM", 12, priority=1, sort_hotkey="L"),
-        Column("name", "NAME", 16, sort_hotkey="N", grow=True),
+        Column("name", "NAME", 16, sort_hotkey="N", grow=True, identifies=True),
         Column("created", "AGE", 5, align="right", sort_hotkey="A"),
         # Full width or not at all: cut to 14 cells every row read "@GMT-2026.11.…" (AGE says when).
         Column("access_point", "ACCESS POINT", 24, priority=3, sort_hotkey="P"),
         Column("writable", "RW", 2, priority=2, sort_hotkey="W"),
         Column("upload", "UPLOAD", UPLOAD_COLUMN_WIDTH, sort_hotkey="O"),
-        Column("locator", "LOCATOR", 18, priority=4),
+        Column("locator", "LOCATOR", 18, priority=4, identifies=True, max_width=64),
     )
 
     def __init__(

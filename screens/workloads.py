@@ -53,14 +53,14 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
     EMPTY_MESSAGE = "No workloads."
     DEFAULT_SORT = "age"
     COLUMNS = (
-        Column("name", "NAME", 18, sort_hotkey="N", grow=True),
+        Column("name", "NAME", 18, sort_hotkey="N", grow=True, identifies=True),
         Column("project", "PROJECT", 11, priority=2, sort_hotkey="P"),
         Column("type", "TYPE", 5, priority=4, sort_hotkey="T"),
         # Phase sorts on ⇧h and requested on ⇧q: ⇧s and ⇧r suspend and resume.
         Column("phase", "PHASE", 12, sort_hotkey="H"),
         Column("requested", "REQ", 6, align="right", priority=1, sort_hotkey="Q"),
         Column("allocated", "ALLOC", 5, align="right", sort_hotkey="L"),
-        Column("node", "NODE", 12, priority=3, sort_hotkey="O"),
+        Column("node", "NODE", 12, priority=3, sort_hotkey="O", identifies=True),
         Column("age", "AGE", 5, align="right", sort_hotkey="A"),
         Column("submitter", "USER", 8, priority=5, sort_hotkey="E"),
     )

@@ -108,6 +108,12 @@ class Column:
     """
     grow: bool = False
     """Takes the leftover width (e.g. a name column)."""
+    identifies: bool = False
+    """Its values tell rows apart (a node, workload, model or locator): it widens to what its values
+    need, up to `max_width`, before a `grow` column takes the rest, and a value too long for it is cut
+    in the middle (`gke-ml-a…x9k2`), since names that share a prefix differ at the end."""
+    max_width: int = 40
+    """The most an identifying column widens to."""
 
 
 _CELL_SEPARATOR = "\n"
@@ -197,8 +203,12 @@ class _Layout:
     widths: tuple[int, ...]
 
 
-def compute_layout(columns: Sequence[Column], width: int) -> _Layout:
-    """Drop the highest-priority-number columns until the preferred widths fit, then let `grow` absorb.
+def compute_layout(
+    columns: Sequence[Column], width: int, content_widths: Sequence[int] | None = None
+) -> _Layout:
+    """Drop the highest-priority-number columns until the preferred widths fit, widen identifying
+    columns towards `content_widths` (the widest value of each column) from what is left, then let
+    `grow` absorb the rest.
 
     Ties drop the right-most column first. If the always-shown columns still do not fit, the grow
     column shrinks towards `_MIN_GROW_WIDTH` and the rest of the line is cropped.
@@ -216,14 +226,46 @@ def compute_layout(columns: Sequence[Column], width: int) -> _Layout:
     widths = [columns[i].width for i in shown]
     slack = width - needed(shown)
     grow_position = next((pos for pos, i in enumerate(shown) if columns[i].grow), None)
+    if content_widths is not None and slack > 0:
+        # The grow column keeps at least its preferred width; identifying columns take from the rest.
+        for position, index in enumerate(shown):
+            column = columns[index]
+            if not column.identifies or position == grow_position or slack <= 0:
+                continue
+            wanted = min(column.max_width, content_widths[index]) - widths[position]
+            if wanted > 0:
+                extra = min(wanted, slack)
+                widths[position] += extra
+                slack -= extra
+    grow_position = next((pos for pos, i in enumerate(shown) if columns[i].grow), None)
     if grow_position is not None and slack != 0:
         preferred = widths[grow_position]
         widths[grow_position] = max(min(preferred, _MIN_GROW_WIDTH), preferred + slack)
     return _Layout(width, tuple(shown), tuple(widths))
 
 
-def _fit_cell(cell: Text | str, width: int, align: Literal["left", "right"]) -> Text:
-    """A copy of `cell` exactly `width` cells wide: one line, cropped with an ellipsis, padded to align."""
+def _cut_middle(text: Text, width: int) -> Text:
+    """`gke-ml-a100-pool-x9k2` in 13 cells -> `gke-ml-…-x9k2`: the end survives, where names differ."""
+    if width <= 2:
+        text.truncate(width, overflow="ellipsis")
+        return text
+    tail = (width - 1) // 2
+    head = width - 1 - tail
+    plain = text.plain
+    if len(plain) != text.cell_len:  # wide characters: cells are not characters; cut at the end
+        text.truncate(width, overflow="ellipsis")
+        return text
+    cut = text[:head]
+    cut.append("…")
+    cut.append_text(text[len(plain) - tail :])
+    return cut
+
+
+def _fit_cell(
+    cell: Text | str, width: int, align: Literal["left", "right"], *, cut_middle: bool = False
+) -> Text:
+    """A copy of `cell` exactly `width` cells wide: one line, cropped with an ellipsis (at the end, or
+    in the middle for identifying columns), padded to align."""
     if isinstance(cell, str):
         text = Text(cell, no_wrap=True, end="")
     else:
@@ -234,7 +276,10 @@ def _fit_cell(cell: Text | str, width: int, align: Literal["left", "right"]) -> 
         # Same-length replacement keeps the spans valid; a newline would break the line in two.
         text.plain = plain.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     if text.cell_len > width:
-        text.truncate(width, overflow="ellipsis")
+        if cut_middle:
+            text = _cut_middle(text, width)
+        else:
+            text.truncate(width, overflow="ellipsis")
     missing = width - text.cell_len
     if missing > 0:
         if align == "right":
@@ -404,6 +449,10 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._anchor_key: str | None = None
         """The row the user last put the cursor on; the cursor returns to it when a filter lets it back."""
         self._layout: _Layout | None = None
+        self._identifying: list[int] | None = None
+        """Indexes of the `identifies` columns (found on first layout)."""
+        self._identifying_widths: list[int] | None = None
+        """The widest value per column for `compute_layout`; None until measured or after a wider one."""
         self._line_cache: LRUCache[tuple[str, bool, bool], tuple[Row, tuple[str, ...], Strip]] = LRUCache(
             _LINE_CACHE_SIZE
         )
@@ -572,6 +621,16 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         self._rows = new_rows
         self._input_order = new_input_order
+        if self._identifying and (added or changed):
+            widths = self._identifying_widths
+            if widths is None or any(
+                len(_static_plain(new_rows[key].cells[index])) > widths[index]
+                for key in (*added, *changed)
+                for index in self._identifying
+                if index < len(new_rows[key].cells)
+            ):
+                self._identifying_widths = None  # a wider value arrived: lay out again
+                self._layout = None
         matched = self._matched
         filter_changed = False
         if matched is not None:
@@ -885,10 +944,30 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width  # `size` would include the scrollbar
         layout = self._layout
         if layout is None or layout.width != width:
-            layout = self._layout = compute_layout(self._columns, width)
+            layout = self._layout = compute_layout(self._columns, width, self._identifying_value_widths())
             self._line_cache.clear()
             self._header_strip = None
         return layout
+
+    def _identifying_value_widths(self) -> list[int] | None:
+        """The widest value of each identifying column (others 0), measured once per change of rows."""
+        if self._identifying is None:
+            self._identifying = [i for i, column in enumerate(self._columns) if column.identifies]
+        if not self._identifying:
+            return None
+        if self._identifying_widths is None:
+            widths = [0] * len(self._columns)
+            for index in self._identifying:
+                widths[index] = max(
+                    (
+                        len(_static_plain(row.cells[index]))
+                        for row in self._rows.values()
+                        if index < len(row.cells)
+                    ),
+                    default=0,
+                )
+            self._identifying_widths = widths
+        return self._identifying_widths
 
     def render_line(self, y: int) -> Strip:
         """Line 0 is the fixed header; the rest are rows from the scroll offset down."""
@@ -927,7 +1006,8 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
             cell = cells[index] if index < len(cells) else ""
             if isinstance(cell, AgeCell):
                 cell = cell.render_at(now)
-            line.append_text(_fit_cell(cell, width, columns[index].align))
+            column = columns[index]
+            line.append_text(_fit_cell(cell, width, column.align, cut_middle=column.identifies))
             if position != last:
                 line.append(" " * _COLUMN_GAP)
         base_style = self.rich_style
