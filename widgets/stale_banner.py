@@ -1,7 +1,9 @@
 """One line above a table saying the data is old and why: "stale since 09:12:03 — <reason>".
 
 A failed fetch never blanks a screen (the Store keeps the last value); this banner is how the user
-learns that what they see stopped moving. It takes no room while everything is fresh.
+learns that what they see stopped moving. It also says when items were left out because they could not
+be read ("2 workloads could not be read — see log"): the rows shown are then not all there is. It takes
+no room while everything is fresh and whole.
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from console.data.store import ResourceState
+from console.data.unreadable import merge_unreadable, unreadable_notice
 from console.ui.format import format_clock_time
 from console.ui.safe_text import visible
 
 
 def describe_problem(states: Iterable[ResourceState[Any]]) -> str:
-    """The banner's text for these resource states; empty when all are fresh.
+    """The banner's text for these resource states; empty when all are fresh and nothing was left out.
 
-    Data that was never loaded is worse than stale data, so it is reported first.
+    Data that was never loaded is worse than stale data, so it is reported first; items left out as
+    unreadable come after either, or alone.
     """
+    states = list(states)
+    failure = _describe_failure(states)
+    left_out = unreadable_notice(merge_unreadable(state.unreadable for state in states if state.loaded))
+    return " · ".join(part for part in (failure, left_out) if part)
+
+
+def _describe_failure(states: list[ResourceState[Any]]) -> str:
     failing = [state for state in states if state.error is not None]
     if not failing:
         return ""

@@ -32,6 +32,7 @@ from typing import Any, Generic, TypeVar
 
 from console.data.backend import Backend
 from console.data.errors import RETRYABLE_ERRORS, BackendError, BadResponse, RateLimited, Timeout
+from console.data.unreadable import UnreadableItems, tallying
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class ResourceState(Generic[T]):
     simulator's clock in the demo, so snapshots stay deterministic). `error` is the last fetch's
     failure (None after a success), `error_since` when the current run of failures began, `attempt`
     how many fetches in a row have failed, `next_retry_in` seconds until the next try while failing.
+    `unreadable` counts the items the fetch that gave `value` had to leave out (`console.data.unreadable`).
     """
 
     name: str
@@ -62,6 +64,7 @@ class ResourceState(Generic[T]):
     error_since: datetime | None = None
     attempt: int = 0
     next_retry_in: float | None = None
+    unreadable: tuple[UnreadableItems, ...] = ()
 
     @property
     def loaded(self) -> bool:
@@ -328,10 +331,11 @@ class Store:
         error: BackendError | None = None
         value: Any = None
         try:
-            if resource.timeout_seconds is None:
-                value = await resource.fetch()
-            else:
-                value = await asyncio.wait_for(resource.fetch(), resource.timeout_seconds)
+            with tallying() as tally:
+                if resource.timeout_seconds is None:
+                    value = await resource.fetch()
+                else:
+                    value = await asyncio.wait_for(resource.fetch(), resource.timeout_seconds)
         except asyncio.CancelledError:
             if _being_cancelled():
                 raise
@@ -347,13 +351,16 @@ class Store:
             logger.exception("Unexpected error while fetching %r", resource.name)
             error = BadResponse(f"Could not read {resource.name}: {type(unexpected).__name__}: {unexpected}")
         if error is None:
-            self._record_success(resource, value)
+            self._record_success(resource, value, tally.found())
         else:
             self._record_failure(resource, error)
 
-    def _record_success(self, resource: _Resource, value: Any) -> None:
+    def _record_success(
+        self, resource: _Resource, value: Any, unreadable: tuple[UnreadableItems, ...] = ()
+    ) -> None:
         previous = resource.state
         value_changed = not previous.loaded or not _values_equal(previous.value, value)
+        unreadable_changed = previous.unreadable != unreadable
         if previous.error is not None:
             logger.info("%s recovered after %d failed attempts", resource.name, previous.attempt)
         resource.state = ResourceState(
@@ -361,9 +368,10 @@ class Store:
             # Keep the old object when equal, so consumers comparing by identity see no change either.
             value=value if value_changed else previous.value,
             fetched_at=self._now(),
+            unreadable=unreadable,
         )
         resource.due_at = self._clock() + resource.interval_seconds
-        if value_changed or previous.error is not None:
+        if value_changed or unreadable_changed or previous.error is not None:
             self._notify(resource)
 
     def _record_failure(self, resource: _Resource, error: BackendError) -> None:

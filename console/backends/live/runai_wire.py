@@ -2,9 +2,23 @@
 
 Kept apart from the client so that every interpretation of the wire (which field means what, what a
 missing value defaults to, where the reference is unsure) sits in one file that tests can read without a
-server. Parsers raise `BadResponse` (service "runai") naming the field when a field the domain needs is
-missing or has the wrong type; enum values the domain does not know become the enum's "unknown" member
-instead of failing, so a newer control plane with a new phase still shows its workloads.
+server.
+
+A tolerant reader, following the spec's `required`/`nullable` (both the 2.18 and the latest spec in
+reference/openapi/runai; tests/contract/test_runai_generated.py feeds it bodies generated from them):
+
+- An item is unreadable only without what it cannot be shown without, which the spec requires: a
+  workload's id, name, project and timestamps; a project's or department's id and name (and a project's
+  creation time); a node's name and creation time; a node pool's id and name; a pod's name and workload.
+  The parser then raises `BadResponse` naming the field, and `parse_items` leaves that item out of its
+  list, logs why and counts it (`console.data.unreadable`: the screen says "1 workload could not be
+  read — see log"); the rest of the list is shown.
+- Any other field that is missing, null, of another type, or not a finite number ("NaN", "+Inf",
+  overflow, garbage) reads as its default: an empty text, 0, the enum's "unknown" member (so a newer
+  control plane with a new phase still shows its workloads). Telemetry values are numeric strings and
+  are read strictly (`finite_number`); quantities strictly and totally (`parse_quantity`): neither
+  ever raises.
+- Null items of a list (some item schemas are nullable, e.g. `Event2`) carry nothing and are skipped.
 
 Choices where reference/runai.md is unsure, each made here once:
 
@@ -19,19 +33,27 @@ Choices where reference/runai.md is unsure, each made here once:
   tenant or cluster scope; a researcher otherwise. The user is the token's `email` claim (then
   `preferred_username`, then `sub`).
 - Telemetry groups (§6): matched by `key` without case; a node or node pool by its `name`, else `value`.
+- A `resources[]` entry without `nodePool` (optional and nullable in both specs) is the quota of the
+  default pool (`default`), as on a cluster without node pools; one whose pool has only an `id` (the
+  only required key) is shown under that id.
+- A node reading the server did not send, or sent as something other than a finite number, shows as 0
+  (the domain has no unknown there); a GPU-memory request that cannot be read shows as unknown
+  (`UNREADABLE_MEMORY_REQUEST`).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from console.data.errors import BadResponse, NotFound
+from console.data.unreadable import report_unreadable
 from console.model.identity import Identity, Role
 from console.model.runai import (
     UNLIMITED,
@@ -57,6 +79,10 @@ from console.model.runai import (
     WorkloadSpec,
     WorkloadType,
 )
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SERVICE = "runai"
 
@@ -115,6 +141,9 @@ DEFAULT_WEIGHT = PoolQuota("", 0.0).over_quota_weight
 
 ADMIN_SCOPES = frozenset({"system", "tenant", "cluster"})
 
+DEFAULT_POOL = "default"
+"""Run:ai's default node pool: where quotas set without a pool apply."""
+
 FORM_FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "name"),
     ("projectId", "project_name"),
@@ -132,6 +161,10 @@ FORM_FIELDS: tuple[tuple[str, str], ...] = (
 # ====================================================================================================
 # field access
 # ====================================================================================================
+# Two kinds of field: what an item cannot be shown without (its id, name, project, creation time: the
+# spec requires them) raises `BadResponse` naming the field, and the item is left out of its list
+# (`parse_items`); everything else is decoration and reads as a default (an empty string, 0, "unknown")
+# when it is missing, null or unreadable, so that one odd field never costs a row.
 def _bad(message: str) -> BadResponse:
     return BadResponse(message, service=SERVICE)
 
@@ -142,6 +175,11 @@ def _obj(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """An optional object: `{}` when it is missing, null or not an object."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _field(obj: Mapping[str, Any], key: str, where: str) -> Any:
     if key not in obj or obj[key] is None:
         raise _bad(f"The Run:ai {where} lacks the field {key!r}.")
@@ -149,52 +187,85 @@ def _field(obj: Mapping[str, Any], key: str, where: str) -> Any:
 
 
 def _str(obj: Mapping[str, Any], key: str, where: str, *, default: str | None = None) -> str:
+    """A text field; with a `default`, the default when it is missing, null or not text."""
     value = obj.get(key)
-    if value is None:
-        if default is not None:
-            return default
-        raise _bad(f"The Run:ai {where} lacks the field {key!r}.")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return str(value)  # ids were integers on the legacy API; treat every id as an opaque string
-    if not isinstance(value, str):
-        raise _bad(f"The Run:ai {where} field {key!r} is not a string.")
-    return value
-
-
-def _num(obj: Mapping[str, Any] | None, key: str, where: str, *, default: float | None = None) -> float:
-    value = obj.get(key) if obj is not None else None
+    if default is not None:
+        return default
     if value is None:
-        if default is not None:
-            return default
         raise _bad(f"The Run:ai {where} lacks the field {key!r}.")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    raise _bad(f"The Run:ai {where} field {key!r} is not a string.")
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""A number as JSON and Prometheus write one; not "NaN", "+Inf", "1_000" or " 1" (Python's `float` takes
+all of those)."""
+
+
+def finite_number(value: Any) -> float | None:
+    """A finite number from a JSON number or a numeric string (telemetry sends "85"); None for anything
+    else: NaN, ±Inf, a number too large for a float, garbage, booleans."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
         try:
-            return float(value)  # telemetry and metrics send numbers as strings
-        except (TypeError, ValueError):
-            raise _bad(f"The Run:ai {where} field {key!r} is not a number.") from None
-    return value
+            return float(value)
+        except OverflowError:
+            return None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _num(obj: Mapping[str, Any] | None, key: str, *, default: float) -> float:
+    """An optional number: `default` when it is missing, null or not a finite number."""
+    value = finite_number(obj.get(key)) if isinstance(obj, Mapping) else None
+    return default if value is None else value
+
+
+def _count(obj: Mapping[str, Any] | None, key: str, *, default: int = 0) -> int:
+    """An optional count (pods, GPUs): `default` when it is missing, unreadable or negative."""
+    value = finite_number(obj.get(key)) if isinstance(obj, Mapping) else None
+    return int(value) if value is not None and value >= 0 else default
 
 
 def _list(obj: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> list[Any]:
+    """An array field; an optional one that is missing, null or not an array reads as empty."""
     value = obj.get(key)
-    if value is None:
-        if required:
+    if isinstance(value, list):
+        return value
+    if required:
+        if value is None:
             raise _bad(f"The Run:ai {where} lacks the field {key!r}.")
-        return []
-    if not isinstance(value, list):
         raise _bad(f"The Run:ai {where} field {key!r} is not an array.")
-    return value
+    return []
+
+
+def _enum(enum: Any, value: Any, unknown: Any) -> Any:
+    """`enum(value)` for a value the domain knows; `unknown` for any other (a newer phase, a non-string)."""
+    return enum(value) if isinstance(value, str) and value in enum._value2member_map_ else unknown
 
 
 def parse_datetime(value: Any, where: str) -> datetime:
-    """An ISO 8601 / RFC 3339 timestamp (`Z` or an offset; a naive one is taken as UTC)."""
+    """An ISO 8601 / RFC 3339 timestamp (`Z` or an offset; a naive one is taken as UTC). One that cannot
+    be placed in UTC (year 1 with a negative offset, year 9999 with a positive one) is unreadable too, so
+    that no screen ever meets an OverflowError when it computes an age."""
     if not isinstance(value, str):
         raise _bad(f"The Run:ai {where} is not a timestamp.")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise _bad(f"The Run:ai {where} is not a timestamp: {value[:40]!r}.") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def _time(obj: Mapping[str, Any], key: str, where: str) -> datetime:
@@ -202,18 +273,86 @@ def _time(obj: Mapping[str, Any], key: str, where: str) -> datetime:
 
 
 def _optional_time(obj: Mapping[str, Any], key: str, where: str) -> datetime | None:
+    """An optional timestamp: None when it is missing, null or unreadable."""
     value = obj.get(key)
-    return None if value is None else parse_datetime(value, f"{where} field {key!r}")
+    if value is None:
+        return None
+    try:
+        return parse_datetime(value, f"{where} field {key!r}")
+    except BadResponse:
+        return None
 
 
-def memory_mib(quantity: Any, where: str) -> int:
-    """A Kubernetes quantity (`8192Mi`, `10G`, `2Gi`, bytes) in MiB, rounded up."""
-    found = re.fullmatch(r"\+?([0-9.]+)(Ki|Mi|Gi|Ti|k|K|M|G|T)?", str(quantity).strip())
+_QUANTITY = re.compile(
+    r"(?P<number>\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
+    r"(?:(?P<exponent>[eE][+-]?[0-9]+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E))?"
+)
+"""A Kubernetes quantity: a number, then a binary suffix, a decimal suffix or a decimal exponent ("1.5e3").
+Negative quantities do not occur for memory. `K` is not Kubernetes' but is read as `k`."""
+
+_QUANTITY_FACTORS: dict[str | None, float] = {
+    None: 1,
+    "n": 1e-9,
+    "u": 1e-6,
+    "m": 1e-3,
+    "k": 1e3,
+    "K": 1e3,
+    "M": 1e6,
+    "G": 1e9,
+    "T": 1e12,
+    "P": 1e15,
+    "E": 1e18,
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "Ti": 2**40,
+    "Pi": 2**50,
+    "Ei": 2**60,
+}
+
+
+def parse_quantity(quantity: Any) -> float | None:
+    """A Kubernetes quantity (`8192Mi`, `10G`, `2Gi`, `1.5e3`, bytes) as a finite number of base units;
+    None for anything that is not one (the spec's pattern lets `1..2` and `5eee` through)."""
+    if isinstance(quantity, bool):
+        return None
+    if isinstance(quantity, (int, float)):
+        return finite_number(quantity) if quantity >= 0 else None
+    if not isinstance(quantity, str):
+        return None
+    found = _QUANTITY.fullmatch(quantity.strip())
     if not found:
-        raise _bad(f"The Run:ai {where} is not a memory quantity: {str(quantity)[:40]!r}.")
-    factor = {None: 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
-    factor |= {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
-    return math.ceil(float(found[1]) * factor[found[2]] / 2**20)
+        return None
+    if found["exponent"]:
+        value = float(found["number"] + found["exponent"])  # float() of "1e999" is inf, never slow
+    else:
+        value = float(found["number"]) * _QUANTITY_FACTORS[found["suffix"]]
+    return value if math.isfinite(value) else None
+
+
+def memory_mib(quantity: Any) -> int | None:
+    """A memory quantity in MiB, rounded up; None when it is not a quantity."""
+    value = parse_quantity(quantity)
+    return None if value is None else math.ceil(value / 2**20)
+
+
+def parse_items(items: Iterable[Any], parse: Callable[[Any], T], kind: str) -> list[T]:
+    """Each item of a list answer that can be read, in order.
+
+    An item that cannot be read (`parse` raises `BadResponse`: it is not an object, or lacks what it
+    cannot be shown without) is left out, logged with the reason and counted for the screen's notice
+    (`console.data.unreadable`); a null item (the spec makes some item schemas nullable) carries nothing
+    and is skipped. Any other exception is a bug in `parse` and is not hidden here.
+    """
+    result = []
+    for item in items:
+        if item is None:
+            continue
+        try:
+            result.append(parse(item))
+        except BadResponse as error:
+            report_unreadable(kind, error.message)
+    return result
 
 
 # ====================================================================================================
@@ -245,8 +384,8 @@ def is_admin(access_rules: Iterable[Any]) -> bool:
     for rule in access_rules:
         if not isinstance(rule, Mapping):
             continue
-        scope = str(rule.get("scopeType") or "").lower()
-        role = str(rule.get("roleName") or "").lower()
+        scope = _str(rule, "scopeType", "access rule", default="").lower()
+        role = _str(rule, "roleName", "access rule", default="").lower()
         if scope in ADMIN_SCOPES and "admin" in role:
             return True
     return False
@@ -256,6 +395,21 @@ def access_rules_of(body: Any) -> list[Any]:
     """The rule list of `GET /api/v1/authorization/me/access-rules`."""
     outer = _obj(_field(_obj(body, "access rules"), "accessRules", "access-rules response"), "accessRules")
     return _list(outer, "accessRules", "access-rules response", required=True)
+
+
+def project_names(items: Iterable[Any]) -> list[str]:
+    """The names of the readable projects of a project list (what a researcher may see)."""
+    return [name for name, _ in project_ids_by_name(items)]
+
+
+def project_ids_by_name(items: Iterable[Any]) -> list[tuple[str, str]]:
+    """(name, id) of each project of a list that has both; the others are left out (and counted)."""
+
+    def name_and_id(item: Any) -> tuple[str, str]:
+        obj = _obj(item, "project")
+        return _str(obj, "name", "project"), _str(obj, "id", "project")
+
+    return parse_items(items, name_and_id, "project")
 
 
 def identity_from(user: str, admin: bool, visible_projects: Sequence[str]) -> Identity:
@@ -269,100 +423,109 @@ def identity_from(user: str, admin: bool, visible_projects: Sequence[str]) -> Id
 # ====================================================================================================
 def parse_cluster(item: Any) -> ClusterInfo:
     obj = _obj(item, "cluster")
-    status = obj.get("status")
-    state = status.get("state") if isinstance(status, Mapping) else None
     return ClusterInfo(
         uuid=_str(obj, "uuid", "cluster"),
         name=_str(obj, "name", "cluster"),
         version=_str(obj, "version", "cluster", default=""),
-        state=state if isinstance(state, str) else "Unknown",
+        state=_str(_mapping(obj.get("status")), "state", "cluster status", default="Unknown"),
     )
 
 
 def choose_cluster(clusters: Any, cluster_id: str | None) -> Mapping[str, Any]:
-    """The profile's cluster when it names one; otherwise the tenant's only (or first-created) cluster."""
+    """The profile's cluster when it names one; otherwise the tenant's only (or first-created) cluster.
+    Entries without a `uuid` cannot be chosen and are left out."""
     if not isinstance(clusters, list):
         raise _bad("The Run:ai cluster list is not an array.")
-    items = [_obj(item, "cluster") for item in clusters]
+
+    def readable(item: Any) -> Mapping[str, Any]:
+        obj = _obj(item, "cluster")
+        _str(obj, "uuid", "cluster")
+        return obj
+
+    items = parse_items(clusters, readable, "cluster")
     if cluster_id is not None:
         for item in items:
-            if str(item.get("uuid", "")).lower() == cluster_id.lower():
+            if _str(item, "uuid", "cluster").lower() == cluster_id.lower():
                 return item
         raise NotFound(
             f"Cluster {cluster_id} (the profile's cluster_id) is not in this tenant.", service=SERVICE
         )
     if not items:
         raise NotFound("This Run:ai tenant has no clusters.", service=SERVICE)
-    return min(items, key=lambda item: str(item.get("createdAt") or ""))
+    return min(items, key=lambda item: _str(item, "createdAt", "cluster", default=""))
 
 
 # ====================================================================================================
 # org units
 # ====================================================================================================
 def limit_from_wire(value: Any) -> float:
-    """[UNSURE] reference §3.3: `null` (or a missing limit) is read as unlimited, like -1."""
-    if value is None:
-        return UNLIMITED
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad("The Run:ai quota limit is not a number.")
-    return value
+    """[UNSURE] reference §3.3: `null` (or a missing limit) is read as unlimited, like -1; so is a limit
+    that is not a finite number (it limits nothing rwc could show)."""
+    number = finite_number(value)
+    return UNLIMITED if number is None else number
+
+
+def _pool_name(resource: Mapping[str, Any]) -> str:
+    """The node pool a `resources[]` entry is for. `nodePool` is optional and nullable (and its `name`
+    optional, only `id` required): [UNSURE] an entry without one is the default pool's, as on a cluster
+    without node pools; one with only an id is shown under its id."""
+    pool = _mapping(resource.get("nodePool"))
+    return _str(pool, "name", "resources nodePool", default="") or _str(
+        pool, "id", "resources nodePool", default=DEFAULT_POOL
+    )
 
 
 def parse_quotas(resources: Sequence[Any], statuses: Sequence[Any], where: str) -> tuple[PoolQuota, ...]:
-    """`resources[]` (what was set) joined with `status.nodePoolQuotaStatuses[]` (what is used), per pool."""
+    """`resources[]` (what was set) joined with `status.nodePoolQuotaStatuses[]` (what is used), per pool.
+    Entries that are not objects (the schema has no `type`, so `false` is valid) set nothing and are
+    skipped; a pool named twice keeps its first entry."""
     used: dict[str, Mapping[str, Any]] = {}
     for status in statuses:
-        status = _obj(status, f"{where} quota status")
-        used[_str(status, "nodePoolName", f"{where} quota status")] = status
-    quotas = []
+        status = _mapping(status)
+        name = _str(status, "nodePoolName", f"{where} quota status", default="")
+        if name:
+            used.setdefault(name, status)
+    quotas: dict[str, PoolQuota] = {}
     for item in resources:
-        item = _obj(item, f"{where} resources")
-        pool = _obj(_field(item, "nodePool", f"{where} resources"), f"{where} resources nodePool")
-        name = _str(pool, "name", f"{where} resources nodePool")
-        gpu = item.get("gpu")
-        gpu = _obj(gpu, f"{where} resources gpu") if gpu is not None else {}
+        if not isinstance(item, Mapping):
+            continue
+        name = _pool_name(item)
+        if name in quotas:
+            continue
+        gpu = _mapping(item.get("gpu"))
         status = used.get(name, {})
-        quotas.append(
-            PoolQuota(
-                node_pool=name,
-                deserved_gpus=_num(gpu, "deserved", f"{where} gpu quota", default=0.0),
-                limit_gpus=limit_from_wire(gpu.get("limit")),
-                over_quota_weight=_num(gpu, "overQuotaWeight", f"{where} gpu quota", default=DEFAULT_WEIGHT),
-                allocated_gpus=_gpu_of(status, "allocated", where),
-                allocated_non_preemptible_gpus=_gpu_of(status, "allocatedNonPreemptible", where),
-                requested_gpus=_gpu_of(status, "requested", where),
-            )
+        quotas[name] = PoolQuota(
+            node_pool=name,
+            deserved_gpus=_num(gpu, "deserved", default=0.0),
+            limit_gpus=limit_from_wire(gpu.get("limit")),
+            over_quota_weight=_num(gpu, "overQuotaWeight", default=DEFAULT_WEIGHT),
+            allocated_gpus=_gpu_of(status, "allocated"),
+            allocated_non_preemptible_gpus=_gpu_of(status, "allocatedNonPreemptible"),
+            requested_gpus=_gpu_of(status, "requested"),
         )
-    return tuple(quotas)
+    return tuple(quotas.values())
 
 
-def _gpu_of(status: Mapping[str, Any], key: str, where: str) -> float:
-    value = status.get(key)
-    if value is None:
-        return 0.0
-    return _num(_obj(value, f"{where} {key}"), "gpu", f"{where} {key}", default=0.0)
+def _gpu_of(status: Mapping[str, Any], key: str) -> float:
+    return _num(_mapping(status.get(key)), "gpu", default=0.0)
 
 
 def parse_project(item: Any, counts: Mapping[str, tuple[int, int]] | None = None) -> Project:
     """A `Project`; `counts` maps project id -> (running, pending) workloads (from workload telemetry)."""
     obj = _obj(item, "project")
-    status = obj.get("status")
-    status = _obj(status, "project status") if status is not None else {}
-    parent = obj.get("parent")
-    parent = _obj(parent, "project parent") if parent is not None else {}
+    status = _mapping(obj.get("status"))
     project_id = _str(obj, "id", "project")
     name = _str(obj, "name", "project")
     running, pending = (counts or {}).get(project_id, (0, 0))
-    phase = status.get("phase")
     return Project(
         id=project_id,
         name=name,
         department_id=_str(obj, "parentId", "project", default=""),
-        department_name=_str(parent, "name", "project parent", default=""),
-        namespace=_str(status, "namespace", "project status", default=f"runai-{name}"),
-        phase=ProjectPhase(phase) if phase in ProjectPhase._value2member_map_ else ProjectPhase.UNKNOWN,
+        department_name=_str(_mapping(obj.get("parent")), "name", "project parent", default=""),
+        namespace=_str(status, "namespace", "project status", default="") or f"runai-{name}",
+        phase=_enum(ProjectPhase, status.get("phase"), ProjectPhase.UNKNOWN),
         quotas=parse_quotas(
-            _list(obj, "resources", "project", required=True),
+            _list(obj, "resources", "project"),
             _list(status, "nodePoolQuotaStatuses", "project status"),
             "project",
         ),
@@ -372,11 +535,15 @@ def parse_project(item: Any, counts: Mapping[str, tuple[int, int]] | None = None
     )
 
 
+def parse_projects(items: Iterable[Any], counts: Mapping[str, tuple[int, int]]) -> list[Project]:
+    return parse_items(items, lambda item: parse_project(item, counts), "project")
+
+
 def parse_department(item: Any) -> Department:
     """A `Department` from `GET /org-unit/departments/{id}` (the list lacks the per-pool statuses)."""
     obj = _obj(item, "department")
-    status = obj.get("status")
-    status = _obj(status, "department status") if status is not None else {}
+    status = _mapping(obj.get("status"))
+    children = (_mapping(child) for child in _list(obj, "children", "department"))
     return Department(
         id=_str(obj, "id", "department"),
         name=_str(obj, "name", "department"),
@@ -386,10 +553,14 @@ def parse_department(item: Any) -> Department:
             "department",
         ),
         project_ids=tuple(
-            _str(_obj(child, "department child"), "id", "department child")
-            for child in _list(obj, "children", "department")
+            child_id for child in children if (child_id := _str(child, "id", "department child", default=""))
         ),
     )
+
+
+def department_ids(items: Iterable[Any]) -> list[str]:
+    """The ids of a department list's readable entries (each is then read whole by id)."""
+    return parse_items(items, lambda item: _str(_obj(item, "department"), "id", "department"), "department")
 
 
 def workload_counts(telemetry: Any) -> dict[str, tuple[int, int]]:
@@ -399,7 +570,7 @@ def workload_counts(telemetry: Any) -> dict[str, tuple[int, int]]:
     for groups, value in parse_telemetry(telemetry):
         project = groups.get("projectid")
         phase = groups.get("phase")
-        if project is None or phase is None:
+        if project is None or phase is None or value is None or value < 0:
             continue
         if phase[0] in RUNNING_PHASES:
             running[project[0]] = running.get(project[0], 0) + int(value)
@@ -440,27 +611,35 @@ def project_creation_body(
 # ====================================================================================================
 # nodes and node pools
 # ====================================================================================================
-def parse_telemetry(body: Any) -> list[tuple[dict[str, tuple[str, str]], float]]:
-    """Each telemetry value with its groups as {lower-case key: (value, name)}."""
+def parse_telemetry(body: Any) -> list[tuple[dict[str, tuple[str, str]], float | None]]:
+    """Each telemetry value with its groups as {lower-case key: (value, name)}. A value that is not a
+    finite number ("NaN": Prometheus' 0/0, "+Inf", garbage) is None: that reading is unknown. Entries and
+    groups that are not objects, and groups without a key, say nothing and are skipped."""
     obj = _obj(body, "telemetry")
-    result = []
+    result: list[tuple[dict[str, tuple[str, str]], float | None]] = []
     for entry in _list(obj, "values", "telemetry", required=True):
-        entry = _obj(entry, "telemetry value")
+        if not isinstance(entry, Mapping):
+            continue
         groups: dict[str, tuple[str, str]] = {}
         for group in _list(entry, "groups", "telemetry value"):
-            group = _obj(group, "telemetry group")
+            group = _mapping(group)
+            key = _str(group, "key", "telemetry group", default="")
+            if not key:
+                continue
             value = _str(group, "value", "telemetry group", default="")
-            groups[_str(group, "key", "telemetry group").lower()] = (
-                value,
-                _str(group, "name", "group", default=value),
-            )
-        result.append((groups, _num(entry, "value", "telemetry value")))
+            groups[key.lower()] = (value, _str(group, "name", "telemetry group", default="") or value)
+        result.append((groups, finite_number(entry.get("value"))))
     return result
 
 
 def telemetry_by(body: Any, key: str) -> dict[str, float]:
-    """Telemetry grouped by one key, keyed by the group's name (node and node-pool names)."""
-    return {groups[key.lower()][1]: value for groups, value in parse_telemetry(body) if key.lower() in groups}
+    """Telemetry grouped by one key, keyed by the group's name (node and node-pool names). Unknown
+    readings are left out, so the node reads as if the server had sent nothing for it."""
+    return {
+        groups[key.lower()][1]: value
+        for groups, value in parse_telemetry(body)
+        if key.lower() in groups and value is not None
+    }
 
 
 NODE_TELEMETRY = (
@@ -473,26 +652,37 @@ NODE_TELEMETRY = (
 """What `nodes()` asks `/api/v1/nodes/telemetry` for, grouped by node: the node object has none of it."""
 
 
+def _gpu_info(obj: Mapping[str, Any]) -> tuple[int, str | None]:
+    """(GPU count, GPU model) of a node's optional, nullable `gpuInfo`; (0, None) when it says nothing."""
+    info = _mapping(obj.get("gpuInfo"))
+    count = _count(info, "gpuCount")
+    model = _str(info, "gpuType", "node gpuInfo", default="") or None
+    return count, model if count else None
+
+
 def parse_node(item: Any, telemetry: Mapping[str, Mapping[str, float]]) -> Node:
     """A `Node`; `telemetry` maps a NODE_TELEMETRY type to {node name: value}."""
     obj = _obj(item, "node")
     name = _str(obj, "name", "node")
-    status_text = obj.get("status")
-    status = NodeStatus(status_text) if status_text in NodeStatus._value2member_map_ else NodeStatus.UNKNOWN
+    status = _enum(NodeStatus, obj.get("status"), NodeStatus.UNKNOWN)
     taints = []
     cordoned = False
     for taint in _list(obj, "taints", "node"):
-        taint = _obj(taint, "node taint")
-        key = _str(taint, "key", "node taint")
-        effect = _str(taint, "effect", "node taint")
+        taint = _mapping(taint)
+        key = _str(taint, "key", "node taint", default="")
+        effect = _str(taint, "effect", "node taint", default="")
+        if not key:
+            continue  # a taint without a key is no taint rwc can show or act on
         if key == CORDON_TAINT_KEY:
             cordoned = True
             continue
         taints.append(Taint(key=key, value=_str(taint, "value", "node taint", default=""), effect=effect))
     conditions = []
     for condition in _list(obj, "conditions", "node"):
-        condition = _obj(condition, "node condition")
-        kind = _str(condition, "type", "node condition")
+        condition = _mapping(condition)
+        kind = _str(condition, "type", "node condition", default="")
+        if not kind:
+            continue
         reason = _str(condition, "reason", "node condition", default="")
         implied = _CONDITION_STATUS.get(reason)
         if implied is None:
@@ -500,60 +690,74 @@ def parse_node(item: Any, telemetry: Mapping[str, Mapping[str, float]]) -> Node:
         conditions.append(
             NodeCondition(kind, implied, reason, _str(condition, "message", "node condition", default=""))
         )
-    gpu_info = obj.get("gpuInfo")
-    gpu_info = _obj(gpu_info, "node gpuInfo") if gpu_info is not None else None
-    gpu_count = int(_num(gpu_info, "gpuCount", "node gpuInfo")) if gpu_info else 0
+    gpu_count, gpu_model = _gpu_info(obj)
 
     def reading(kind: str) -> float:
+        """[UNSURE] a reading the server did not send, or sent unreadably, shows as 0 (the domain has no
+        unknown here); the reason is in the log."""
         return telemetry.get(kind, {}).get(name, 0.0)
 
     return Node(
         name=name,
-        node_pool=_str(obj, "nodePool", "node"),
+        node_pool=_str(obj, "nodePool", "node", default=""),
         # The Run:ai node says nothing of system nodes; only the Kubernetes labels would.
         role=NodeRole.GPU_WORKER if gpu_count else NodeRole.CPU_WORKER,
         status=status,
         conditions=tuple(conditions),
         taints=tuple(taints),
         unschedulable=cordoned,
-        gpu_model=_str(gpu_info, "gpuType", "node gpuInfo") if gpu_count and gpu_info else None,
+        gpu_model=gpu_model,
         gpu_count=gpu_count,
-        allocated_gpus=reading("ALLOCATED_GPUS"),
-        cpu_millicores=round(reading("TOTAL_CPU_CORES") * 1000),
-        allocated_cpu_millicores=round(reading("ALLOCATED_CPU_CORES") * 1000),
-        memory_bytes=round(reading("TOTAL_CPU_MEMORY_BYTES")),
-        allocated_memory_bytes=round(reading("ALLOCATED_CPU_MEMORY_BYTES")),
+        allocated_gpus=max(0.0, reading("ALLOCATED_GPUS")),
+        cpu_millicores=_whole(reading("TOTAL_CPU_CORES") * 1000),
+        allocated_cpu_millicores=_whole(reading("ALLOCATED_CPU_CORES") * 1000),
+        memory_bytes=_whole(reading("TOTAL_CPU_MEMORY_BYTES")),
+        allocated_memory_bytes=_whole(reading("ALLOCATED_CPU_MEMORY_BYTES")),
         created_at=_time(obj, "createdAt", "node"),
     )
 
 
+def _whole(value: float) -> int:
+    """A reading as a whole number; a product that overflowed to infinity, or a negative one, is 0."""
+    return round(value) if math.isfinite(value) and value > 0 else 0
+
+
+def parse_nodes(items: Iterable[Any], telemetry: Mapping[str, Mapping[str, float]]) -> list[Node]:
+    return parse_items(items, lambda item: parse_node(item, telemetry), "node")
+
+
 def parse_node_pool(item: Any, nodes: Sequence[Any], allocated: Mapping[str, float]) -> NodePool:
     """A `NodePool`; the GPU model and count come from the raw `nodes` (the pool object has neither), the
-    allocated GPUs from ALLOCATED_GPUS telemetry grouped by node pool."""
+    allocated GPUs from ALLOCATED_GPUS telemetry grouped by node pool. Nodes that cannot be read (no
+    name) are not counted here; the node list says so."""
     obj = _obj(item, "node pool")
     name = _str(obj, "name", "node pool")
-    status = obj.get("status")
-    status = _obj(status, "node pool status") if isinstance(status, Mapping) else {}
-    members = [_obj(node, "node") for node in nodes if _obj(node, "node").get("nodePool") == name]
+    status = _mapping(obj.get("status"))
+    members = [
+        node
+        for node in nodes
+        if isinstance(node, Mapping)
+        and node.get("nodePool") == name
+        and _str(node, "name", "node", default="")
+    ]
     listed = status.get("nodes")
     if isinstance(listed, list) and all(isinstance(node, str) for node in listed):
         order = {node_name: index for index, node_name in enumerate(listed)}
-        members.sort(key=lambda node: order.get(str(node.get("name")), len(order)))
+        members.sort(key=lambda node: order.get(_str(node, "name", "node"), len(order)))
         node_names = tuple(listed)
     else:
         node_names = tuple(_str(node, "name", "node") for node in members)
     gpu_model = None
     total = 0
     for node in members:
-        info = node.get("gpuInfo")
-        if isinstance(info, Mapping) and info.get("gpuCount"):
-            total += int(_num(info, "gpuCount", "node gpuInfo"))
-            gpu_model = gpu_model or _str(info, "gpuType", "node gpuInfo")
-    scheduling = obj.get("schedulingConfiguration")
-    placement = scheduling.get("placementStrategy") if isinstance(scheduling, Mapping) else None
+        count, model = _gpu_info(node)
+        total += count
+        gpu_model = gpu_model or model
+    scheduling = _mapping(obj.get("schedulingConfiguration"))
+    placement = scheduling.get("placementStrategy")
     if not isinstance(placement, Mapping):
         placement = obj.get("placementStrategy")  # deprecated top-level copy
-    strategy = placement.get("gpu") if isinstance(placement, Mapping) else None
+    strategy = _str(_mapping(placement), "gpu", "node pool placementStrategy", default="")
     return NodePool(
         id=_str(obj, "id", "node pool"),
         name=name,
@@ -563,33 +767,59 @@ def parse_node_pool(item: Any, nodes: Sequence[Any], allocated: Mapping[str, flo
         gpu_model=gpu_model,
         node_names=node_names,
         total_gpus=total,
-        allocated_gpus=allocated.get(name, 0.0),
-        placement_strategy=strategy if isinstance(strategy, str) else "binpack",
+        allocated_gpus=max(0.0, allocated.get(name, 0.0)),
+        placement_strategy=strategy or "binpack",
     )
+
+
+def parse_node_pools(
+    items: Iterable[Any], nodes: Sequence[Any], allocated: Mapping[str, float]
+) -> list[NodePool]:
+    return parse_items(items, lambda item: parse_node_pool(item, nodes, allocated), "node pool")
+
+
+def pool_ids(items: Iterable[Any]) -> dict[str, str]:
+    """{node pool name: id} of a node-pool list's readable entries (quota edits send pools by id)."""
+
+    def name_and_id(item: Any) -> tuple[str, str]:
+        obj = _obj(item, "node pool")
+        return _str(obj, "name", "node pool"), _str(obj, "id", "node pool")
+
+    return dict(parse_items(items, name_and_id, "node pool"))
 
 
 # ====================================================================================================
 # workloads
 # ====================================================================================================
 def workload_type(obj: Mapping[str, Any]) -> WorkloadType:
-    raw = str(obj.get("type") or "").lower()
+    raw = _str(obj, "type", "workload", default="").lower()
     found = _WORKLOAD_TYPES.get(raw)
     if found is not None:
         return found
-    return _CATEGORY_TYPES.get(str(obj.get("category") or "").lower(), WorkloadType.TRAINING)
+    return _CATEGORY_TYPES.get(_str(obj, "category", "workload", default="").lower(), WorkloadType.TRAINING)
+
+
+UNREADABLE_MEMORY_REQUEST = GpuRequest.memory(0)
+"""A GPU-memory request whose amount cannot be read (`gpuMemory` null, `"1..2"`): no real request is
+0 MiB, so this one shows as unknown (`GpuRequest.describe`), and the row stays."""
 
 
 def gpu_request_of(obj: Mapping[str, Any]) -> GpuRequest:
     """Per-pod GPU request from `workloadRequestedResources` (`gpuRequestType` + `gpu`/`gpuMemory`)."""
-    requested = obj.get("workloadRequestedResources")
-    if not isinstance(requested, Mapping):
+    requested = _mapping(obj.get("workloadRequestedResources"))
+    if not requested:
         return GpuRequest.whole(0)
-    gpu = requested.get("gpu") if isinstance(requested.get("gpu"), Mapping) else {}
     kind = requested.get("gpuRequestType")
     if kind == GpuRequestKind.MEMORY.value:
-        memory = requested.get("gpuMemory") if isinstance(requested.get("gpuMemory"), Mapping) else {}
-        return GpuRequest.memory(memory_mib(memory.get("request"), "workload gpuMemory.request"))
-    amount = _num(gpu, "request", "workload gpu request", default=0.0)
+        memory = _mapping(requested.get("gpuMemory")).get("request")
+        mib = memory_mib(memory)
+        if mib is None or mib <= 0:
+            logger.debug("Unreadable GPU memory request %r of workload %r", memory, obj.get("id"))
+            return UNREADABLE_MEMORY_REQUEST
+        return GpuRequest.memory(mib)
+    amount = _num(_mapping(requested.get("gpu")), "request", default=0.0)
+    if amount < 0:
+        amount = 0.0
     if kind == GpuRequestKind.PORTION.value and amount < 1:
         return GpuRequest.fraction(amount)
     return GpuRequest.whole(round(amount))
@@ -604,15 +834,10 @@ def parse_workload(
 ) -> Workload:
     """A `Workload`; the list and detail objects carry no node names, so they come from its pods."""
     obj = _obj(item, "workload")
-    phase = obj.get("phase")
-    reason = obj.get("phaseReason")
-    preemptible = obj.get("preemptible")
     kind = workload_type(obj)
+    preemptible = obj.get("preemptible")
     if not isinstance(preemptible, bool):
         preemptible = kind in (WorkloadType.TRAINING, WorkloadType.DISTRIBUTED)
-    requested_pods = obj.get("requestedPods")
-    number = requested_pods.get("number") if isinstance(requested_pods, Mapping) else None
-    allocated = obj.get("allocatedResources")
     images = _list(obj, "images", "workload")
     current = _list(obj, "currentNodePools", "workload")
     if node_names is None:
@@ -625,44 +850,66 @@ def parse_workload(
         project_name=_str(obj, "projectName", "workload"),
         department_name=_str(obj, "departmentName", "workload", default=""),
         submitted_by=_str(obj, "submittedBy", "workload", default=""),
-        phase=WorkloadPhase(phase) if phase in WorkloadPhase._value2member_map_ else WorkloadPhase.UNKNOWN,
+        phase=_enum(WorkloadPhase, obj.get("phase"), WorkloadPhase.UNKNOWN),
         phase_message=_str(obj, "phaseMessage", "workload", default=""),
-        phase_reason=PhaseReason(reason) if reason in PhaseReason._value2member_map_ else None,
+        phase_reason=_enum(PhaseReason, obj.get("phaseReason"), None),
         phase_updated_at=_time(obj, "phaseUpdatedAt", "workload"),
         created_at=_time(obj, "createdAt", "workload"),
         completed_at=_optional_time(obj, "completedAt", "workload"),
         preemptible=preemptible,
         priority_class=_str(obj, "priorityClassName", "workload", default=""),
-        image=str(images[0]) if images else "",
+        image=images[0] if images and isinstance(images[0], str) else "",
         command=_str(obj, "command", "workload", default=""),
         arguments=_str(obj, "arguments", "workload", default=""),
-        requested_node_pools=tuple(str(pool) for pool in _list(obj, "requestedNodePools", "workload")),
-        current_node_pool=str(current[0]) if current else None,
+        requested_node_pools=tuple(
+            pool for pool in _list(obj, "requestedNodePools", "workload") if isinstance(pool, str)
+        ),
+        current_node_pool=current[0] if current and isinstance(current[0], str) else None,
         gpu_request=gpu_request_of(obj),
-        requested_pods=int(number) if isinstance(number, int) else 1,
-        running_pods=int(_num(obj, "runningPods", "workload", default=0)),
-        allocated_gpus=_num(allocated, "gpu", "workload allocatedResources", default=0.0)
-        if isinstance(allocated, Mapping)
-        else 0.0,
+        requested_pods=_count(_mapping(obj.get("requestedPods")), "number", default=1),
+        running_pods=_count(obj, "runningPods"),
+        allocated_gpus=max(0.0, _num(_mapping(obj.get("allocatedResources")), "gpu", default=0.0)),
         node_names=tuple(node_names),
         pods=tuple(pods),
         events=tuple(events),
     )
 
 
+def node_names_by_workload(pods: Iterable[Any]) -> dict[str, tuple[str, ...]]:
+    """{workload id: the nodes its pods run on} from a pod list; pods without both say nothing."""
+    nodes_of: dict[str, dict[str, None]] = {}
+    for pod in pods:
+        pod = _mapping(pod)
+        node = pod.get("nodeName")
+        workload_id = pod.get("workloadId")
+        if isinstance(node, str) and node and isinstance(workload_id, str):
+            nodes_of.setdefault(workload_id, {})[node] = None
+    return {workload_id: tuple(nodes) for workload_id, nodes in nodes_of.items()}
+
+
+def parse_workloads(items: Iterable[Any], pods: Iterable[Any] = ()) -> list[Workload]:
+    """The readable workloads of a list, each with the nodes its pods (from the cluster's pod list) run on."""
+    nodes_of = node_names_by_workload(pods)
+
+    def parse(item: Any) -> Workload:
+        workload_id = _mapping(item).get("id")
+        names = nodes_of.get(workload_id, ()) if isinstance(workload_id, str) else ()
+        return parse_workload(item, node_names=names)
+
+    return parse_items(items, parse, "workload")
+
+
 def parse_pod(item: Any) -> Pod:
     """A `Pod`. The API's pod has no GPU indexes (`gpu_indexes` stays empty: the Kubernetes pod's
     `runai-gpu` annotation has them)."""
     obj = _obj(item, "pod")
-    allocated = obj.get("allocatedResources")
+    node_name = obj.get("nodeName")
     return Pod(
         name=_str(obj, "name", "pod"),
         workload_id=_str(obj, "workloadId", "pod"),
-        node_name=obj.get("nodeName") if isinstance(obj.get("nodeName"), str) else None,
+        node_name=node_name if isinstance(node_name, str) and node_name else None,
         k8s_phase=_str(obj, "k8sPhase", "pod", default="Unknown"),
-        allocated_gpus=_num(allocated, "gpu", "pod allocatedResources", default=0.0)
-        if isinstance(allocated, Mapping)
-        else 0.0,
+        allocated_gpus=max(0.0, _num(_mapping(obj.get("allocatedResources")), "gpu", default=0.0)),
         gpu_indexes=(),
         created_at=_optional_time(obj, "createdAt", "pod"),
     )
@@ -676,6 +923,15 @@ def parse_event(item: Any) -> WorkloadEvent:
         reason=_str(obj, "reason", "event", default=""),
         message=_str(obj, "message", "event", default=""),
         source=_str(obj, "source", "event", default=""),
+    )
+
+
+def parse_workload_detail(item: Any, pods: Iterable[Any], events: Iterable[Any]) -> Workload:
+    """`GET /workloads/{id}` with its pods and events (the detail view). The workload itself must be
+    readable; pods and events that are not are left out (and counted), null events (`Event2` is
+    nullable) skipped."""
+    return parse_workload(
+        item, pods=parse_items(pods, parse_pod, "pod"), events=parse_items(events, parse_event, "event")
     )
 
 

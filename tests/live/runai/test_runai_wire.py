@@ -48,7 +48,15 @@ def test_timestamps() -> None:
     [("8192Mi", 8192), ("2Gi", 2048), ("10M", 10), ("1G", 954), ("1048576", 1), ("4Ki", 1)],
 )
 def test_memory_quantities(quantity: str, mib: int) -> None:
-    assert wire.memory_mib(quantity, "q") == mib
+    assert wire.memory_mib(quantity) == mib
+
+
+@pytest.mark.parametrize(
+    "garbage", ["1..2", "5eee", "", "Mi", "-1Gi", "1e999", "NaN", "+Inf", "1_000", None, [], True]
+)
+def test_memory_quantities_that_are_not_read_as_none(garbage: Any) -> None:
+    """The spec's quantity pattern lets "1..2" and "5eee" through; `float()` would raise on them."""
+    assert wire.memory_mib(garbage) is None
 
 
 def test_quota_limit_null_is_unlimited_and_weight_defaults() -> None:
@@ -70,8 +78,8 @@ def test_quota_statuses_join_by_pool_name() -> None:
 def test_project_needs_its_fields() -> None:
     with pytest.raises(BadResponse, match="'id'"):
         wire.parse_project({"name": "x", "resources": [], "createdAt": "2026-01-01T00:00:00Z"})
-    with pytest.raises(BadResponse, match="'resources'"):
-        wire.parse_project({"id": "1", "name": "x", "createdAt": "2026-01-01T00:00:00Z"})
+    # `resources` is optional in the 2.18 spec: a project without it has no quotas, and is still shown.
+    assert wire.parse_project({"id": "1", "name": "x", "createdAt": "2026-01-01T00:00:00Z"}).quotas == ()
     project = wire.parse_project(
         {
             "id": 7,
