@@ -368,8 +368,7 @@ class RunaiClient:
         projects = await self._list(
             "/api/v1/org-unit/projects", "projects", self._filter(f"clusterId=={await self._cluster_uuid()}")
         )
-        names = [str(wire._obj(item, "project").get("name")) for item in projects]
-        return wire.identity_from(user, False, names)
+        return wire.identity_from(user, False, wire.project_names(projects))
 
     # ================================================================================================
     # org units
@@ -389,7 +388,7 @@ class RunaiClient:
             self._list("/api/v1/org-unit/projects", "projects", self._filter(f"clusterId=={cluster}")),
             self._workload_counts(),
         )
-        return [wire.parse_project(item, counts) for item in items]
+        return wire.parse_projects(items, counts)
 
     async def project(self, project_id: str) -> Project:
         item, counts = await _together(
@@ -403,7 +402,7 @@ class RunaiClient:
         items = await self._list(
             "/api/v1/org-unit/departments", "departments", self._filter(f"clusterId=={cluster}")
         )
-        ids = [wire._str(wire._obj(item, "department"), "id", "department") for item in items]
+        ids = wire.department_ids(items)
         return await _together(*(self.department(department_id) for department_id in ids))
 
     async def department(self, department_id: str) -> Department:
@@ -412,10 +411,7 @@ class RunaiClient:
     async def _pool_ids(self) -> dict[str, str]:
         cluster = await self._cluster_uuid()
         pools = await self._list("/api/v1/node-pools", "nodepools", self._filter(f"clusterId=={cluster}"))
-        return {
-            wire._str(wire._obj(pool, "node pool"), "name", "node pool"): wire._str(pool, "id", "node pool")
-            for pool in pools
-        }
+        return wire.pool_ids(pools)
 
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
         cluster = await self._cluster_uuid()
@@ -460,7 +456,7 @@ class RunaiClient:
             self._nodes_raw(cluster), *(self._node_telemetry(cluster, kind, "Node") for kind in kinds)
         )
         telemetry = dict(zip(kinds, readings, strict=True))
-        return [wire.parse_node(item, telemetry) for item in raw]
+        return wire.parse_nodes(raw, telemetry)
 
     async def node_pools(self) -> list[NodePool]:
         cluster = await self._cluster_uuid()
@@ -469,7 +465,7 @@ class RunaiClient:
             self._nodes_raw(cluster),
             self._node_telemetry(cluster, "ALLOCATED_GPUS", "Nodepool"),
         )
-        return [wire.parse_node_pool(pool, raw_nodes, allocated) for pool in pools]
+        return wire.parse_node_pools(pools, raw_nodes, allocated)
 
     # ================================================================================================
     # workloads
@@ -489,20 +485,8 @@ class RunaiClient:
             items, pods = await _together(workload_list, pod_list)
         else:
             items, pods = await workload_list, []
-        nodes_of: dict[str, dict[str, None]] = {}
-        for pod in pods:
-            pod = wire._obj(pod, "pod")
-            node = pod.get("nodeName")
-            workload_id = pod.get("workloadId")
-            if isinstance(node, str) and node and isinstance(workload_id, str):
-                nodes_of.setdefault(workload_id, {})[node] = None
-        result = []
-        for item in items:
-            workload_id = str(wire._obj(item, "workload").get("id"))
-            workload = wire.parse_workload(item, node_names=tuple(nodes_of.get(workload_id, ())))
-            if left is None or wire.matches_locally(workload, left):
-                result.append(workload)
-        return result
+        workloads = wire.parse_workloads(items, pods)
+        return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
 
     async def nodes_and_degraded_workloads(self) -> tuple[list[Node], list[Workload]]:
         """The nodes (status, conditions, taints; no telemetry) and the Degraded workloads (no node names),
@@ -521,11 +505,7 @@ class RunaiClient:
             self._list(f"/api/v1/workloads/{workload_id}/pods", "pods"),
             self._list(f"/api/v1/workloads/{workload_id}/events", "events", {"sortOrder": "asc"}),
         )
-        return wire.parse_workload(
-            item,
-            pods=[wire.parse_pod(pod) for pod in pods],
-            events=[wire.parse_event(event) for event in events],
-        )
+        return wire.parse_workload_detail(item, pods, events)
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         """`GET /api/v1/workloads/{id}` as the API returns it."""
@@ -539,10 +519,9 @@ class RunaiClient:
         found = await self._list(
             "/api/v1/org-unit/projects", "projects", self._filter(f"clusterId=={cluster}", f"name=={name}")
         )
-        for item in found:
-            item = wire._obj(item, "project")
-            if item.get("name") == name:
-                return wire._str(item, "id", "project")
+        for found_name, project_id in wire.project_ids_by_name(found):
+            if found_name == name:
+                return project_id
         raise Invalid(f"Project {name!r} does not exist.", field="project_name", service=SERVICE)
 
     async def submit_workload(self, spec: WorkloadSpec) -> Workload:
