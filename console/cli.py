@@ -251,6 +251,7 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
     """
     from console.data.audit import AuditedBackend
     from console.data.readonly import ReadOnlyBackend
+    from console.data.visibility import OwnProjectsOnly
 
     if not config.demo:
         assert config.profile is not None  # Config refuses a live configuration without one
@@ -259,7 +260,8 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
         from console.backends.live.backend import LiveBackend
 
         live = LiveBackend(config.profile, insecure=config.insecure)
-        wrapped: Backend = ReadOnlyBackend(live) if config.read_only else live
+        visible: Backend = OwnProjectsOnly(live)  # a researcher sees no other project's names
+        wrapped: Backend = ReadOnlyBackend(visible) if config.read_only else visible
         # The user is who the Run:ai token acts as, learnt on the first action.
         return AuditedBackend(
             wrapped, audit_path=paths.audit_log_path(), user=None, profile=live.profile_name
@@ -297,7 +299,8 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
                 f"(try --user {example})"
             )
         audit_user = acting.user
-    backend: Backend = ReadOnlyBackend(demo) if config.read_only else demo
+    visible: Backend = OwnProjectsOnly(demo)  # a researcher sees no other project's names
+    backend: Backend = ReadOnlyBackend(visible) if config.read_only else visible
     return AuditedBackend(
         backend, audit_path=paths.audit_log_path(), user=audit_user, profile=demo.profile_name
     )

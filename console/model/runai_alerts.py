@@ -66,4 +66,5 @@ def workload_degraded_alert(
         muted=False,
         raised_at=raised_at,
         source=RUNAI_ALERT_SOURCE,
+        project_name=project_name,
     )

@@ -137,6 +137,9 @@ class Alert:
     muted: bool
     raised_at: datetime
     source: str = "weka"  # weka | runai
+    project_name: str | None = None
+    """The Run:ai project the alert is about (a degraded workload), so a researcher who may not see
+    that project is not shown its names (`console.data.visibility`)."""
 
 
 @dataclass(frozen=True, slots=True)

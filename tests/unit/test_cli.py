@@ -188,7 +188,8 @@ def test_live_profile_builds_the_audited_live_backend(
     backend = build_backend(parse_args(["--read-only", "--insecure"]))
     assert type(backend).__name__ == "AuditedBackend"
     assert type(backend.inner).__name__ == "ReadOnlyBackend"  # type: ignore[attr-defined]
-    live = backend.inner.inner  # type: ignore[attr-defined]
+    assert type(backend.inner.inner).__name__ == "OwnProjectsOnly"  # type: ignore[attr-defined]
+    live = backend.inner.inner.inner  # type: ignore[attr-defined]
     assert type(live).__name__ == "LiveBackend" and live.insecure and live.profile_name == "prod"
     assert "s3cret-value" not in repr(live)
     asyncio.run(backend.aclose())
