@@ -1,10 +1,10 @@
 """Items of a list answer that could not be read: left out of the list, logged, counted and shown.
 
 One odd item must not take its whole list with it (a workload with a garbled timestamp must not blank
-the workloads screen), and it must not vanish silently either: a decoder that gives up on an item calls
-`report_unreadable`, which logs why and counts it; the Store runs every fetch inside `tallying()` and
-keeps the counts on the resource's state (`ResourceState.unreadable`), and the screen's notice line says
-"2 workloads could not be read — see log".
+the workloads screen), and it must not vanish silently either: a decoder that gives up on items of a
+list calls `report_unreadable`, which logs why and counts them; the Store runs every fetch inside
+`tallying()` and keeps the counts on the resource's state (`ResourceState.unreadable`), and the screen's
+notice line says "2 workloads could not be read — see log".
 
 The count travels beside the value, not in it: a backend merges, sorts and filters lists (Run:ai and
 Kubernetes nodes, say) and a count kept on a list object would be lost on the way. The tally is found
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -38,13 +38,17 @@ class UnreadableItems:
 
 
 class UnreadableTally:
-    """The unreadable items of one fetch, by kind (in the order first seen)."""
+    """The unreadable items of one fetch, by kind (in the order first seen).
+
+    A fetch may read the same list twice (the header reads the nodes for its GPU count and again for the
+    alerts): per kind it keeps the most any one reading left out, so one bad node is one, not two.
+    """
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
 
-    def add(self, kind: str) -> None:
-        self._counts[kind] = self._counts.get(kind, 0) + 1
+    def add(self, kind: str, count: int) -> None:
+        self._counts[kind] = max(self._counts.get(kind, 0), count)
 
     def found(self) -> tuple[UnreadableItems, ...]:
         return tuple(UnreadableItems(kind, count) for kind, count in self._counts.items())
@@ -65,21 +69,22 @@ def tallying() -> Iterator[UnreadableTally]:
         _current_tally.reset(token)
 
 
-def report_unreadable(kind: str, reason: str) -> None:
-    """One `kind` item was left out of its list because of `reason` (the decoder's words, naming the
-    field): counted in the current fetch's tally and logged (a warning the first time a reason is seen,
-    debug after that, so a bad item polled every few seconds does not flood the log)."""
+def report_unreadable(kind: str, reasons: Sequence[str]) -> None:
+    """One reading of a `kind` list left out an item for each of `reasons` (the decoder's words, naming
+    the field): counted in the current fetch's tally and logged (a warning the first time a reason is
+    seen, debug after that, so a bad item polled every few seconds does not flood the log)."""
     tally = _current_tally.get()
     if tally is not None:
-        tally.add(kind)
-    key = f"{kind}: {reason}"
-    if key in _recent_reasons:
-        logger.debug("Left out an unreadable %s: %s", kind, reason)
-        return
-    if len(_recent_reasons) >= _RECENT_LIMIT:
-        _recent_reasons.pop(next(iter(_recent_reasons)))
-    _recent_reasons[key] = None
-    logger.warning("Left out an unreadable %s: %s", kind, reason)
+        tally.add(kind, len(reasons))
+    for reason in reasons:
+        key = f"{kind}: {reason}"
+        if key in _recent_reasons:
+            logger.debug("Left out an unreadable %s: %s", kind, reason)
+            continue
+        if len(_recent_reasons) >= _RECENT_LIMIT:
+            _recent_reasons.pop(next(iter(_recent_reasons)))
+        _recent_reasons[key] = None
+        logger.warning("Left out an unreadable %s: %s", kind, reason)
 
 
 def merge_unreadable(groups: Iterable[Iterable[UnreadableItems]]) -> tuple[UnreadableItems, ...]:

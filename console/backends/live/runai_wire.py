@@ -345,13 +345,16 @@ def parse_items(items: Iterable[Any], parse: Callable[[Any], T], kind: str) -> l
     and is skipped. Any other exception is a bug in `parse` and is not hidden here.
     """
     result = []
+    reasons = []
     for item in items:
         if item is None:
             continue
         try:
             result.append(parse(item))
         except BadResponse as error:
-            report_unreadable(kind, error.message)
+            reasons.append(error.message)
+    if reasons:
+        report_unreadable(kind, reasons)
     return result
 
 

@@ -151,6 +151,7 @@ class FaultKind(StrEnum):
     TIMEOUT = "timeout"  # hold the request for `delay_seconds` (longer than the client waits)
     DROP = "drop"  # close the connection without answering
     MALFORMED = "malformed"  # answer 200 with a body that is not JSON
+    AMEND = "amend"  # answer normally, then pass a 2xx JSON body through `amend` (e.g. add an odd item)
 
 
 @dataclass
@@ -164,6 +165,8 @@ class Fault:
     delay_seconds: float = 0.0
     times: int | None = None
     message: str = "Injected fault"
+    amend: Callable[[Any], Any] | None = None
+    """For AMEND: the decoded JSON answer in, the answer to send out (what a real server might say)."""
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method == "*" or self.method.upper() == method.upper()) and bool(
@@ -303,6 +306,8 @@ class SimHttpServer:
                         response.headers["Retry-After"] = "1"
                 elif fault and fault.kind is FaultKind.MALFORMED:
                     response = Response(200, b'{"data": [ {"uid": "trunc')
+                elif fault and fault.kind is FaultKind.AMEND and fault.amend is not None:
+                    response = _amended(server.dispatch(request), fault.amend)
                 else:
                     response = server.dispatch(request)
                 self._write(response)
@@ -355,6 +360,17 @@ class SimHttpServer:
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
         return Handler
+
+
+def _amended(response: Response, amend: Callable[[Any], Any]) -> Response:
+    """`response` with its JSON body rewritten by `amend`; errors, streams and other bodies as they are."""
+    if (
+        response.stream is not None
+        or not 200 <= response.status < 300
+        or response.content_type != "application/json"
+    ):
+        return response
+    return Response.json(response.status, amend(json.loads(response.body)), headers=response.headers)
 
 
 def _client_gone(connection: socket.socket) -> bool:
