@@ -631,7 +631,12 @@ def parse_telemetry(body: Any) -> list[tuple[dict[str, tuple[str, str]], float |
                 continue
             value = _str(group, "value", "telemetry group", default="")
             groups[key.lower()] = (value, _str(group, "name", "telemetry group", default="") or value)
-        result.append((groups, finite_number(entry.get("value"))))
+        value = finite_number(entry.get("value"))
+        if value is None:
+            logger.debug(
+                "Telemetry value %.40r of %r is not a finite number: unknown", entry.get("value"), groups
+            )
+        result.append((groups, value))
     return result
 
 
@@ -696,9 +701,9 @@ def parse_node(item: Any, telemetry: Mapping[str, Mapping[str, float]]) -> Node:
     gpu_count, gpu_model = _gpu_info(obj)
 
     def reading(kind: str) -> float:
-        """[UNSURE] a reading the server did not send, or sent unreadably, shows as 0 (the domain has no
-        unknown here); the reason is in the log."""
-        return telemetry.get(kind, {}).get(name, 0.0)
+        """[UNSURE] a reading the server did not send, or sent unreadably (logged by `parse_telemetry`),
+        shows as 0: the domain has no unknown here."""
+        return _finite_or_zero(telemetry.get(kind, {}).get(name, 0.0))
 
     return Node(
         name=name,
@@ -711,7 +716,7 @@ def parse_node(item: Any, telemetry: Mapping[str, Mapping[str, float]]) -> Node:
         unschedulable=cordoned,
         gpu_model=gpu_model,
         gpu_count=gpu_count,
-        allocated_gpus=max(0.0, reading("ALLOCATED_GPUS")),
+        allocated_gpus=reading("ALLOCATED_GPUS"),
         cpu_millicores=_whole(reading("TOTAL_CPU_CORES") * 1000),
         allocated_cpu_millicores=_whole(reading("ALLOCATED_CPU_CORES") * 1000),
         memory_bytes=_whole(reading("TOTAL_CPU_MEMORY_BYTES")),
@@ -723,6 +728,10 @@ def parse_node(item: Any, telemetry: Mapping[str, Mapping[str, float]]) -> Node:
 def _whole(value: float) -> int:
     """A reading as a whole number; a product that overflowed to infinity, or a negative one, is 0."""
     return round(value) if math.isfinite(value) and value > 0 else 0
+
+
+def _finite_or_zero(value: float) -> float:
+    return value if math.isfinite(value) and value > 0 else 0.0
 
 
 def parse_nodes(items: Iterable[Any], telemetry: Mapping[str, Mapping[str, float]]) -> list[Node]:
@@ -770,7 +779,7 @@ def parse_node_pool(item: Any, nodes: Sequence[Any], allocated: Mapping[str, flo
         gpu_model=gpu_model,
         node_names=node_names,
         total_gpus=total,
-        allocated_gpus=max(0.0, allocated.get(name, 0.0)),
+        allocated_gpus=_finite_or_zero(allocated.get(name, 0.0)),
         placement_strategy=strategy or "binpack",
     )
 
