@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from console.data.errors import BadResponse
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _RECENT_LIMIT = 512
 """How many distinct reasons are remembered so that a list polled every 2 s logs each one once."""
@@ -85,6 +90,28 @@ def report_unreadable(kind: str, reasons: Sequence[str]) -> None:
             _recent_reasons.pop(next(iter(_recent_reasons)))
         _recent_reasons[key] = None
         logger.warning("Left out an unreadable %s: %s", kind, reason)
+
+
+def readable_items(items: Iterable[Any], parse: Callable[[Any, int], T], kind: str) -> list[T]:
+    """Each item of a list answer that can be read, in order: `parse(item, index)` for each.
+
+    An item that cannot be read (`parse` raises `BadResponse`: it is not an object, or lacks what it
+    cannot be shown without) is left out, and `report_unreadable` logs why and counts it; a null item
+    (some specs make item schemas nullable) carries nothing and is skipped. Any other exception is a bug
+    in `parse` and is not hidden here.
+    """
+    result = []
+    reasons = []
+    for index, item in enumerate(items):
+        if item is None:
+            continue
+        try:
+            result.append(parse(item, index))
+        except BadResponse as error:
+            reasons.append(error.message)
+    if reasons:
+        report_unreadable(kind, reasons)
+    return result
 
 
 def merge_unreadable(groups: Iterable[Iterable[UnreadableItems]]) -> tuple[UnreadableItems, ...]:

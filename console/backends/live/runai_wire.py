@@ -53,7 +53,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from console.data.errors import BadResponse, NotFound
-from console.data.unreadable import report_unreadable
+from console.data.unreadable import readable_items
 from console.model.identity import Identity, Role
 from console.model.runai import (
     UNLIMITED,
@@ -337,25 +337,9 @@ def memory_mib(quantity: Any) -> int | None:
 
 
 def parse_items(items: Iterable[Any], parse: Callable[[Any], T], kind: str) -> list[T]:
-    """Each item of a list answer that can be read, in order.
-
-    An item that cannot be read (`parse` raises `BadResponse`: it is not an object, or lacks what it
-    cannot be shown without) is left out, logged with the reason and counted for the screen's notice
-    (`console.data.unreadable`); a null item (the spec makes some item schemas nullable) carries nothing
-    and is skipped. Any other exception is a bug in `parse` and is not hidden here.
-    """
-    result = []
-    reasons = []
-    for item in items:
-        if item is None:
-            continue
-        try:
-            result.append(parse(item))
-        except BadResponse as error:
-            reasons.append(error.message)
-    if reasons:
-        report_unreadable(kind, reasons)
-    return result
+    """Each item of a list answer that can be read, in order; an unreadable one is left out, logged and
+    counted, a null one skipped (`console.data.unreadable.readable_items`)."""
+    return readable_items(items, lambda item, _index: parse(item), kind)
 
 
 # ====================================================================================================

@@ -330,38 +330,27 @@ class WekaClient:
     async def alerts(self) -> Sequence[Alert]:
         """WEKA's alerts, muted ones flagged; `raised_at` is when this client first saw each (§7)."""
         items = wire.as_list(await self._call("GET", "/alerts"), "alerts")
-        now, seen, alerts = self._now(), {}, []
-        for index, raw in enumerate(items):
-            key = wire.alert_key(wire.as_object(raw, f"alerts[{index}]"))
-            seen[key] = self._alerts_first_seen.get(key, now)
-            alerts.append(wire.parse_alert(raw, index, seen[key]))
-        self._alerts_first_seen = seen  # forget cleared alerts: a new one later is new
+        alerts, self._alerts_first_seen = wire.parse_alerts(items, self._alerts_first_seen, self._now())
         return alerts
 
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
         items = wire.as_list(await self._call("GET", "/fileSystemGroups"), "fileSystemGroups")
-        return [wire.parse_group(raw, index) for index, raw in enumerate(items)]
+        return wire.parse_groups(items)
 
     async def buckets(self) -> Sequence[ObjectStoreBucket]:
         items = wire.as_list(await self._call("GET", "/objectStoreBuckets"), "objectStoreBuckets")
-        return [wire.parse_bucket(raw, index) for index, raw in enumerate(items)]
+        return wire.parse_buckets(items)
 
     async def _snapshot_readings(self) -> list[tuple[Snapshot, bool]]:
         items = wire.as_list(await self._call("GET", "/snapshots"), "snapshots")
-        return [wire.parse_snapshot(raw, index) for index, raw in enumerate(items)]
+        return wire.parse_snapshots(items)
 
     async def filesystems(self) -> Sequence[Filesystem]:
         """`/fileSystems` + `/snapshots` (each filesystem's snapshot count and newest upload)."""
         fs_data, readings = await self._gather(self._call("GET", "/fileSystems"), self._snapshot_readings())
-        summaries = wire.summarize_snapshots(readings)
-        empty = wire.SnapshotSummary()
-        items = wire.as_list(fs_data, "fileSystems")
-        return [
-            wire.parse_filesystem(
-                raw, index, summaries.get(raw.get("uid") if isinstance(raw, Mapping) else "", empty)
-            )
-            for index, raw in enumerate(items)
-        ]
+        return wire.parse_filesystems(
+            wire.as_list(fs_data, "fileSystems"), wire.summarize_snapshots(readings)
+        )
 
     async def filesystem(self, filesystem_uid: str) -> Filesystem:
         raw, readings = await self._gather(

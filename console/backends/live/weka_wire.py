@@ -13,6 +13,16 @@ says shapes vary by version (reference/weka.md):
   `stat -> [{timestamp, value}]` / `stat -> {timestamp: value}` (§9, open question 3);
 - numbers: 64-bit integers for bytes (§0 rule 2), whether sent as ints, integral floats or digit strings.
 
+A tolerant reader (tests/contract/test_weka_generated.py feeds it bodies generated from the 3.14
+inventory and variations of a real `weka status --json`). The 3.14 models mark nothing required, so an
+item is unreadable only without what it cannot be shown without: its `uid` and `name`; a filesystem
+also its four capacity figures (a row of zeros would be a lie on the screen that exists to show them), a
+group its tiering policy, a snapshot its filesystem uid and creation time, an alert its `type` and
+`title`. `readable_items` then leaves it out of its list, logs why and counts it for the screen's
+notice. Every other field that is missing, null, of another type or not a finite number reads as its
+default (`as_*` with a `default` never raise). Statistics points that cannot be read are skipped, not
+the whole history.
+
 No httpx here: `console.backends.live.weka` does the talking.
 """
 
@@ -26,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from console.data.errors import BadResponse
+from console.data.unreadable import readable_items
 from console.model import (
     Alert,
     AlertSeverity,
@@ -100,14 +111,15 @@ def _bad(where: str, key: str, expected: str, value: Any) -> BadResponse:
 
 
 def as_str(mapping: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    """A text field: required without a `default`; with one, the default when missing or not text."""
     value = mapping.get(key) if isinstance(mapping, dict) else None
+    if isinstance(value, str):
+        return value
+    if default is not None:
+        return default
     if value is None:
-        if default is None:
-            require(mapping, key, where)
-        return default  # type: ignore[return-value]
-    if not isinstance(value, str):
-        raise _bad(where, key, "a string", value)
-    return value
+        require(mapping, key, where)
+    raise _bad(where, key, "a string", value)
 
 
 def as_bool(mapping: Mapping[str, Any], key: str, where: str, default: bool | None = None) -> bool:
@@ -120,21 +132,29 @@ def as_bool(mapping: Mapping[str, Any], key: str, where: str, default: bool | No
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
+    if default is not None:
+        return default
     raise _bad(where, key, "true or false", value)
 
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
+    if isinstance(value, int):
         try:
-            parsed = float(value.strip())
-        except ValueError:
+            return float(value)
+        except OverflowError:  # an integer past the float range
             return None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        parsed = float(value.strip())
         return parsed if math.isfinite(parsed) else None
     return None
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""A number as JSON writes one; not "NaN", "inf", "1_000" (Python's `float` takes those)."""
 
 
 def as_int(mapping: Mapping[str, Any], key: str, where: str, default: int | None = None) -> int:
@@ -146,10 +166,12 @@ def as_int(mapping: Mapping[str, Any], key: str, where: str, default: int | None
         return default  # type: ignore[return-value]
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,20}", value.strip()):
         return int(value.strip())
     number = _number(value)
     if number is None:
+        if default is not None:
+            return default
         raise _bad(where, key, "a number", value)
     return round(number)
 
@@ -162,6 +184,8 @@ def as_float(mapping: Mapping[str, Any], key: str, where: str, default: float | 
         return float(default)  # type: ignore[arg-type]
     number = _number(value)
     if number is None:
+        if default is not None:
+            return float(default)
         raise _bad(where, key, "a number", value)
     return number
 
@@ -184,14 +208,19 @@ def parse_time(value: Any, where: str) -> datetime:
         text = value.strip()
         try:
             parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-        except ValueError:
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            parsed.astimezone(UTC)  # a time that cannot be placed in UTC is no time (ages would overflow)
+        except (ValueError, OverflowError):
             raise BadResponse(
                 f"The WEKA answer's {where!r} is not a time: {text[:40]!r}.", service=SERVICE
             ) from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parsed
     number = _number(value)
     if number is not None:
-        return datetime.fromtimestamp(number, UTC)
+        try:
+            return datetime.fromtimestamp(number, UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
     raise BadResponse(f"The WEKA answer's {where!r} is not a time.", service=SERVICE)
 
 
@@ -283,7 +312,10 @@ def parse_cluster(data: Any) -> ClusterReading:
     time_block = data.get("time")
     cluster_time = None
     if isinstance(time_block, dict) and time_block.get("cluster_time"):
-        cluster_time = parse_time(time_block["cluster_time"], "cluster.time.cluster_time")
+        try:
+            cluster_time = parse_time(time_block["cluster_time"], "cluster.time.cluster_time")
+        except BadResponse:
+            cluster_time = None  # the history window then follows rwc's clock
     activity = data.get("activity")
     return ClusterReading(
         name=as_str(data, "name", where),
@@ -315,7 +347,8 @@ def parse_realtime_latency(data: Any) -> float | None:
     weighted, weight, plain = 0.0, 0.0, []
     for index, entry in enumerate(entries):
         where = f"stats/realtime[{index}]"
-        entry = as_object(entry, where)
+        if not isinstance(entry, dict):
+            continue  # says nothing of latency
         read_latency = as_float(entry, "read_latency_usecs", where, default=0.0)
         write_latency = as_float(entry, "write_latency_usecs", where, default=0.0)
         reads = as_float(entry, "reads_per_second", where, default=0.0)
@@ -356,12 +389,12 @@ def build_weka_cluster(
     provisioned = used_ssd = object_only = 0
     for index, raw in enumerate(filesystems):
         where = f"fileSystems[{index}]"
-        if as_bool(raw, "is_removing", where, default=False):
-            continue
-        ssd = as_int(raw, "used_ssd", where)
-        provisioned += as_int(raw, "ssd_budget", where)
+        if not isinstance(raw, dict) or as_bool(raw, "is_removing", where, default=False):
+            continue  # an entry that is not an object adds nothing (the filesystems list counts it)
+        ssd = max(0, as_int(raw, "used_ssd", where, default=0))
+        provisioned += max(0, as_int(raw, "ssd_budget", where, default=0))
         used_ssd += ssd
-        object_only += max(0, as_int(raw, "used_total", where) - ssd)
+        object_only += max(0, as_int(raw, "used_total", where, default=0) - ssd)
     return WekaCluster(
         name=reading.name,
         guid=reading.guid,
@@ -385,38 +418,35 @@ def build_weka_cluster(
 
 
 def _stats_rows(data: Any) -> Iterable[tuple[datetime, str, float]]:
-    """(timestamp, stat, value) from any of the layouts the module doc lists."""
+    """(timestamp, stat, value) from any of the layouts the module doc lists. A row, point or series
+    that cannot be read (no time, a value that is not a finite number) is skipped: one odd point must
+    not blank the history around it."""
     data = as_object(data, "stats")
     categories = data.get("all") if isinstance(data.get("all"), dict) else data
-    for category, content in categories.items():
-        where = f"stats.{category}"
+    for content in categories.values():
         if isinstance(content, list):
-            for index, row in enumerate(content):
-                row = as_object(row, f"{where}[{index}]")
-                stat = as_str(row, "stat", f"{where}[{index}]")
-                value = as_float(row, "value", f"{where}[{index}]")
-                yield (
-                    parse_time(require(row, "timestamp", f"{where}[{index}]"), f"{where}[{index}]"),
-                    stat,
-                    value,
-                )
+            for row in content:
+                row = row if isinstance(row, dict) else {}
+                yield from _stat_point(row.get("timestamp"), row.get("stat"), row.get("value"))
         elif isinstance(content, dict):
             for stat, series in content.items():
                 if isinstance(series, list):
-                    for index, point in enumerate(series):
-                        point = as_object(point, f"{where}.{stat}[{index}]")
-                        at = parse_time(require(point, "timestamp", f"{where}.{stat}[{index}]"), where)
-                        yield at, stat, as_float(point, "value", f"{where}.{stat}[{index}]")
+                    for point in series:
+                        point = point if isinstance(point, dict) else {}
+                        yield from _stat_point(point.get("timestamp"), stat, point.get("value"))
                 elif isinstance(series, dict):
                     for stamp, value in series.items():
-                        number = _number(value)
-                        if number is None:
-                            raise _bad(f"{where}.{stat}", str(stamp), "a number", value)
-                        yield parse_time(stamp, f"{where}.{stat}"), stat, number
-                else:
-                    raise BadResponse(f"Unreadable series for {where}.{stat}.", service=SERVICE)
-        else:
-            raise BadResponse(f"Unreadable statistics for {where}.", service=SERVICE)
+                        yield from _stat_point(stamp, stat, value)
+
+
+def _stat_point(stamp: Any, stat: Any, value: Any) -> Iterable[tuple[datetime, str, float]]:
+    number = _number(value)
+    if not isinstance(stat, str) or number is None or stamp is None:
+        return
+    try:
+        yield parse_time(stamp, "stats timestamp"), stat, number
+    except BadResponse:
+        return
 
 
 def parse_stats(data: Any, since: datetime | None = None) -> list[WekaMetricsSample]:
@@ -480,9 +510,25 @@ def parse_alert(raw: Any, index: int, raised_at: datetime) -> Alert:
         title=title,
         description=as_str(raw, "description", where, default="") or as_str(raw, "action", where, default=""),
         severity=parse_severity(raw.get("severity")),
-        muted=as_bool(raw, "muted", where),
+        muted=as_bool(raw, "muted", where, default=False),
         raised_at=raised_at,
     )
+
+
+def parse_alerts(
+    items: Iterable[Any], first_seen: Mapping[tuple[str, str, str], datetime], now: datetime
+) -> tuple[list[Alert], dict[tuple[str, str, str], datetime]]:
+    """The readable alerts, each raised when first seen (`first_seen`, else `now`), and the first
+    sightings to keep for the next poll (cleared alerts are forgotten: a new one later is new)."""
+    seen: dict[tuple[str, str, str], datetime] = {}
+
+    def parse(raw: Any, index: int) -> Alert:
+        parse_alert(raw, index, now)  # readable at all?
+        key = alert_key(raw)
+        seen[key] = first_seen.get(key, now)
+        return parse_alert(raw, index, seen[key])
+
+    return readable_items(items, parse, "WEKA alert"), seen
 
 
 # -- groups, buckets, filesystems ---------------------------------------------------------------------------
@@ -494,9 +540,13 @@ def parse_group(raw: Any, index: int) -> FilesystemGroup:
     return FilesystemGroup(
         uid=as_str(raw, "uid", where),
         name=as_str(raw, "name", where),
-        target_ssd_retention_seconds=as_int(raw, "target_ssd_retention", where),
-        start_demote_seconds=as_int(raw, "start_demote", where),
+        target_ssd_retention_seconds=max(0, as_int(raw, "target_ssd_retention", where)),
+        start_demote_seconds=max(0, as_int(raw, "start_demote", where)),
     )
+
+
+def parse_groups(items: Iterable[Any]) -> list[FilesystemGroup]:
+    return readable_items(items, parse_group, "filesystem group")
 
 
 def _bandwidth_bytes(value: Any, where: str) -> int:
@@ -507,8 +557,8 @@ def _bandwidth_bytes(value: Any, where: str) -> int:
     if isinstance(value, dict):
         value = value.get("_mbps", 0)
     number = _number(value)
-    if number is None:
-        raise _bad(where, "bandwidth", "a number of Mbit/s", value)
+    if number is None or number <= 0:
+        return 0  # unreadable or none: shown as no limit
     return round(number * 1_000_000 / 8)
 
 
@@ -524,6 +574,10 @@ def parse_bucket(raw: Any, index: int) -> ObjectStoreBucket:
         status=as_str(raw, "status", where, default="UNKNOWN").upper(),
         bandwidth_bytes_per_second=_bandwidth_bytes(raw.get("bandwidth"), where),
     )
+
+
+def parse_buckets(items: Iterable[Any]) -> list[ObjectStoreBucket]:
+    return readable_items(items, parse_bucket, "object-store bucket")
 
 
 def _bucket_mode(text: str) -> BucketMode | None:
@@ -550,17 +604,19 @@ def attached_buckets(raw: Mapping[str, Any], where: str) -> list[AttachedBucketR
     items = raw.get("obs_buckets")
     if items is None:
         items = raw.get("object_storages")
-    if items is None:
+    if not isinstance(items, list):
         return []
     result = []
-    for index, item in enumerate(as_list(items, f"{where}.obs_buckets")):
+    for index, item in enumerate(items):
         item_where = f"{where}.obs_buckets[{index}]"
-        item = as_object(item, item_where)
-        mode = _bucket_mode(as_str(item, "mode", item_where, default=""))
-        if mode is None:
+        if not isinstance(item, dict):
             continue
+        mode = _bucket_mode(as_str(item, "mode", item_where, default=""))
+        name = as_str(item, "name", item_where, default="")
+        if mode is None or not name:
+            continue  # a bucket rwc cannot name or place is not shown as attached
         uid = as_str(item, "uid", item_where, default="") or as_str(item, "obsId", item_where, default="")
-        result.append(AttachedBucketRef(uid, as_str(item, "name", item_where), mode))
+        result.append(AttachedBucketRef(uid, name, mode))
     return result
 
 
@@ -586,20 +642,20 @@ def parse_filesystem(raw: Any, index: int, summary: SnapshotSummary) -> Filesyst
     where = f"fileSystems[{index}]"
     raw = as_object(raw, where)
     status = as_str(raw, "status", where, default="") or _status_from_flags(raw, where)
-    used_total = as_int(raw, "used_total", where)
-    used_ssd = as_int(raw, "used_ssd", where)
+    used_total = max(0, as_int(raw, "used_total", where))
+    used_ssd = max(0, as_int(raw, "used_ssd", where))
     return Filesystem(
         uid=as_str(raw, "uid", where),
         id=as_str(raw, "id", where, default=""),
         name=as_str(raw, "name", where),
-        group_name=as_str(raw, "group_name", where),
+        group_name=as_str(raw, "group_name", where, default=""),
         status=status,
         is_ready=as_bool(raw, "is_ready", where, default=status == "READY"),
         is_creating=as_bool(raw, "is_creating", where, default=status == "CREATING"),
         is_removing=as_bool(raw, "is_removing", where, default=status == "REMOVING"),
         is_encrypted=as_bool(raw, "is_encrypted", where, default=False),
-        total_budget_bytes=as_int(raw, "total_budget", where),
-        ssd_budget_bytes=as_int(raw, "ssd_budget", where),
+        total_budget_bytes=max(0, as_int(raw, "total_budget", where)),
+        ssd_budget_bytes=max(0, as_int(raw, "ssd_budget", where)),
         used_total_bytes=used_total,
         used_ssd_bytes=used_ssd,
         used_object_bytes=max(0, used_total - used_ssd),
@@ -638,11 +694,13 @@ def _progress(value: Any) -> float | None:
 
 
 def _site_stow(block: Any, where: str) -> SiteStow:
-    block = as_object(block, where)
+    block = block if isinstance(block, dict) else {}
     status = _stow_status(as_str(block, "stowStatus", where, default="NONE"), where)
     progress = _progress(block.get("stowProgress", block.get("progress")))
     if status is StowStatus.NONE:
         progress = None
+    if progress is not None and not 0 <= progress <= 100:
+        progress = None  # not a percentage: unknown
     return SiteStow(status, progress, as_str(block, "locator", where, default=""))
 
 
@@ -679,6 +737,8 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
     if sites is None:
         status = _stow_status(as_str(raw, "stowStatus", where, default="NONE"), where)
         progress = None if status is StowStatus.NONE else _progress(raw.get("progress"))
+        if progress is not None and not 0 <= progress <= 100:
+            progress = None  # not a percentage: unknown
         public = SiteStow(status, progress, as_str(raw, "locator", where, default=""))
         uploaded = status is StowStatus.SYNCHRONIZED
     else:
@@ -698,7 +758,7 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
         id=as_str(raw, "id", where, default=""),
         name=as_str(raw, "name", where),
         filesystem_uid=fs_uid,
-        filesystem_name=as_str(raw, "filesystem", where),
+        filesystem_name=as_str(raw, "filesystem", where, default=""),
         access_point=as_str(raw, "accessPoint", where, default=""),
         is_writable=as_bool(raw, "isWritable", where, default=False),
         is_removing=as_bool(raw, "isRemoving", where, default=False),
@@ -709,6 +769,22 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
         uploads=uploads,
     )
     return snapshot, uploaded
+
+
+def parse_snapshots(items: Iterable[Any]) -> list[tuple[Snapshot, bool]]:
+    """The readable snapshots of a list, each with whether a site holds a synchronized upload of it."""
+    return readable_items(items, parse_snapshot, "snapshot")
+
+
+def parse_filesystems(items: Iterable[Any], summaries: Mapping[str, SnapshotSummary]) -> list[Filesystem]:
+    """The readable filesystems of a list, each with its snapshots' summary (by uid)."""
+    empty = SnapshotSummary()
+
+    def parse(raw: Any, index: int) -> Filesystem:
+        uid = raw.get("uid") if isinstance(raw, dict) else None
+        return parse_filesystem(raw, index, summaries.get(uid, empty) if isinstance(uid, str) else empty)
+
+    return readable_items(items, parse, "filesystem")
 
 
 def summarize_snapshots(readings: Iterable[tuple[Snapshot, bool]]) -> dict[str, SnapshotSummary]:
