@@ -323,9 +323,7 @@ class KubeClient:
                 return items
 
     def _node_rows(self) -> list[wire.NodeRow]:
-        return [
-            wire.parse_node(item, self._resolve_pool) for item in self._paged(self._core.list_node, "Node")
-        ]
+        return wire.parse_nodes(self._paged(self._core.list_node, "Node"), self._resolve_pool)
 
     def _node_row(self, name: str) -> wire.NodeRow:
         raw = _json(self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout))
@@ -346,7 +344,7 @@ class KubeClient:
             items = self._paged(self._core.list_pod_for_all_namespaces, "Pod", **arguments)
         else:
             items = self._paged(self._core.list_namespaced_pod, "Pod", namespace=namespace, **arguments)
-        return [wire.parse_pod(item) for item in items]
+        return wire.parse_pods(items)
 
     def _active_pods(self, node_name: str | None = None) -> list[wire.PodRow]:
         """Pods that are not finished (on one node, if given): what holds CPU, memory and GPUs."""

@@ -17,6 +17,7 @@ temperature, power and used memory (DCGM/NVML, not the API), and GPU UUIDs.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from console.data.errors import BadResponse
+from console.data.unreadable import readable_items
 from console.model.runai import (
     GpuAllocation,
     GpuDevice,
@@ -197,19 +199,30 @@ _SUFFIX: dict[str, Decimal] = {
 }
 
 
+QUANTITY_LIMIT = Decimal(2) ** 63
+"""Kubernetes keeps quantities in 64 bits; a larger one (`1e999999999`) is garbage, and turning it into
+an int would take a million digits."""
+
+
 def parse_quantity(value: object, where: str = "quantity") -> Decimal:
-    """A Kubernetes resource quantity (`64`, `500m`, `1056000000Ki`, `1.5Gi`, `1e3`) as an exact Decimal."""
+    """A Kubernetes resource quantity (`64`, `500m`, `1056000000Ki`, `1.5Gi`, `1e3`) as an exact Decimal.
+    Total: anything else (NaN, infinity, past 2**63) is `BadResponse`, never an arithmetic error."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    if not isinstance(value, str):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
         raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
-    found = _QUANTITY.match(value.strip())
+    found = _QUANTITY.match(text)
     if found is None:
         raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
     try:
-        return Decimal(found.group(1)) * _SUFFIX[found.group(2) or ""]
-    except InvalidOperation:
+        quantity = Decimal(found.group(1)) * _SUFFIX[found.group(2) or ""]
+    except (InvalidOperation, ArithmeticError):
         raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE) from None
+    if not quantity.is_finite() or abs(quantity) > QUANTITY_LIMIT:
+        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
+    return quantity
 
 
 def cpu_millicores(value: object, where: str = "cpu quantity") -> int:
@@ -393,6 +406,13 @@ def parse_node(obj: Mapping[str, Any], resolve_pool: PoolResolver) -> NodeRow:
     )
 
 
+def parse_nodes(items: Iterable[Any], resolve_pool: PoolResolver) -> list[NodeRow]:
+    """The readable nodes of a list; one that is not is left out, logged and counted."""
+    return readable_items(
+        items, lambda item, _index: parse_node(_mapping(item, "node"), resolve_pool), "node"
+    )
+
+
 def node_view(row: NodeRow, pods: Iterable[PodRow]) -> Node:
     """The domain `Node`: allocations are the requests of the pods that hold resources on it."""
     cpu = memory = 0
@@ -516,6 +536,8 @@ def parse_pod(obj: Mapping[str, Any]) -> PodRow:
         gpu_fraction = float(fraction) if fraction not in (None, "") else None
     except (TypeError, ValueError):
         raise BadResponse(f"The {where} annotation gpu-fraction is {fraction!r}.", service=SERVICE) from None
+    if gpu_fraction is not None and not (math.isfinite(gpu_fraction) and gpu_fraction >= 0):
+        raise BadResponse(f"The {where} annotation gpu-fraction is {fraction!r}.", service=SERVICE)
     node_name = spec.get("nodeName")
     return PodRow(
         name=name,
@@ -538,6 +560,11 @@ def parse_pod(obj: Mapping[str, Any]) -> PodRow:
         gpu_indexes=_indexes(annotations.get(ANNOTATION_GPU_INDEXES), f"{where} annotation runai-gpu"),
         created_at=parse_time(metadata.get("creationTimestamp"), f"{where} creationTimestamp"),
     )
+
+
+def parse_pods(items: Iterable[Any]) -> list[PodRow]:
+    """The readable pods of a list; one that is not is left out, logged and counted."""
+    return readable_items(items, lambda item, _index: parse_pod(_mapping(item, "pod")), "pod")
 
 
 _MIG_PROFILE = re.compile(r"^(\d+)g\.(\d+)gb$")

@@ -217,20 +217,25 @@ def test_an_unusable_kubeconfig_is_a_config_error(kube_env: KubeEnv, tmp_path: P
         KubeClient(tmp_path / "junk.json", "rwc-sim")
 
 
-async def test_a_list_item_missing_a_required_field_is_a_bad_response(kube_env: KubeEnv) -> None:
-    """Valid JSON with the wrong shape (a node without a name) is BadResponse, not a KeyError or a pydantic
-    ValidationError: the client parses raw JSON itself."""
+async def test_a_list_item_missing_a_required_field_is_left_out_and_counted(kube_env: KubeEnv) -> None:
+    """Valid JSON with the wrong shape (a node without a name) is neither a KeyError nor a pydantic
+    ValidationError (the client parses raw JSON itself), nor the end of the list: that item is left out
+    and counted for the screen's notice, the readable one is kept."""
+    from console.data.unreadable import UnreadableItems, tallying
     from console.sim.http.base import Response
 
+    good = {"metadata": {"name": "n1", "creationTimestamp": "2026-03-01T10:00:00Z"}}
     router = kube_env.server.router
     router.add(
-        "GET", "/api/v1/nodes", lambda request: Response.json(200, {"kind": "NodeList", "items": [{}]})
+        "GET", "/api/v1/nodes", lambda request: Response.json(200, {"kind": "NodeList", "items": [{}, good]})
     )
     router._routes.insert(0, router._routes.pop())  # noqa: SLF001 - ours first
     client = kube_env.client()
     try:
-        with pytest.raises(BadResponse, match="metadata.name"):
-            await client.nodes()
+        with tallying() as tally:
+            nodes = await client.nodes()
+        assert [node.name for node in nodes] == ["n1"]
+        assert tally.found() == (UnreadableItems("node", 1),)
     finally:
         await client.aclose()
 
