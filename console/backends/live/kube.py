@@ -31,6 +31,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -69,6 +70,13 @@ peer; this is the backstop for a proxy that keeps the socket but drops the strea
 few milliseconds of a reopen is missed, so it is rare on purpose (kubectl logs -f has no read timeout)."""
 LIST_PAGE_SIZE = 500
 """Items per list request (`limit`); big clusters come back in pages instead of one huge body."""
+MAX_LIST_PAGES = 400
+"""Pages of one list (200,000 items at 500 a page, 10x the largest cluster rwc is sized for): a server
+whose `continue` never ends stops here with an error instead of being asked 1,000 times a second."""
+MAX_LIST_SECONDS = 120.0
+"""Total time for one paged list, all pages together (the per-request timeout bounds each page)."""
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Largest answer read (a 500-item page of pods is ~2 MB); a bigger one is refused, not buffered."""
 LOG_LIMIT_BYTES = 8 * 1024 * 1024
 """Upper bound on a log read without `tail_lines`, so "the whole log" cannot exhaust memory."""
 LOG_QUEUE_LINES = 1000
@@ -307,9 +315,18 @@ class KubeClient:
             raise map_kube_error(error) from None
 
     def _paged(self, list_call: Callable[..., Any], kind: str, **arguments: Any) -> list[Any]:
+        """Every page of a list, bounded: a `continue` token seen twice, more than `MAX_LIST_PAGES`
+        pages or more than `MAX_LIST_SECONDS` in all end in a `BadResponse`/`Timeout` that says so."""
         items: list[Any] = []
         token: str | None = None
-        while True:
+        seen_tokens: set[str] = set()
+        deadline = time.monotonic() + MAX_LIST_SECONDS
+        for _page_number in range(MAX_LIST_PAGES):
+            if time.monotonic() > deadline:
+                raise Timeout(
+                    f"Listing {kind}s took over {MAX_LIST_SECONDS:.0f}s across pages; stopped.",
+                    service=SERVICE,
+                )
             page = list_call(
                 limit=self._page_size,
                 _continue=token,
@@ -321,6 +338,17 @@ class KubeClient:
             items.extend(found)
             if not token:
                 return items
+            if token in seen_tokens:
+                raise BadResponse(
+                    f"The Kubernetes API repeated a paging token while listing {kind}s; stopped after "
+                    f"{len(seen_tokens) + 1} pages.",
+                    service=SERVICE,
+                )
+            seen_tokens.add(token)
+        raise BadResponse(
+            f"The Kubernetes API's list of {kind}s did not end after {MAX_LIST_PAGES} pages; stopped.",
+            service=SERVICE,
+        )
 
     def _node_rows(self) -> list[wire.NodeRow]:
         return wire.parse_nodes(self._paged(self._core.list_node, "Node"), self._resolve_pool)
@@ -542,12 +570,30 @@ def _status_body(body: str | bytes) -> dict[str, Any]:
 # small helpers
 # ==============================================================================================
 def _json(response: Any) -> Any:
-    """The body of a raw (`_preload_content=False`) response as JSON; the connection goes back to the pool."""
+    """The body of a raw (`_preload_content=False`) response as JSON; the connection goes back to the pool.
+
+    At most `MAX_BODY_BYTES` are read (a bigger answer is refused and its connection closed, never
+    buffered whole), and JSON nested too deep for Python's parser is a `BadResponse`, not a
+    `RecursionError`.
+    """
+    oversized = False
     try:
-        data = response.data
+        data = response.read(MAX_BODY_BYTES + 1) if hasattr(response, "read") else response.data
+        oversized = len(data) > MAX_BODY_BYTES
     finally:
-        response.release_conn()
-    return json.loads(data)
+        if oversized and hasattr(response, "close"):
+            response.close()  # the rest is never read; this connection cannot be reused
+        else:
+            response.release_conn()
+    if oversized:
+        raise BadResponse(
+            f"The Kubernetes API sent an answer over {MAX_BODY_BYTES // (1024 * 1024)} MiB; refused.",
+            service=SERVICE,
+        )
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise BadResponse("The Kubernetes API sent JSON nested too deep to read.", service=SERVICE) from None
 
 
 def _set_read_timeout(response: Any, seconds: float) -> None:
