@@ -278,4 +278,6 @@ class RwcApp(App[None]):
             return
         title = getattr(screen, "screen_title", "rwc")
         keys = screen.key_actions() if isinstance(screen, RwcScreen) else ()
-        self.push_screen(HelpScreen(title, sections_for(keys, has_table=isinstance(screen, ResourceScreen))))
+        name = getattr(screen, "SCREEN_NAME", "")
+        sections = sections_for(keys, has_table=isinstance(screen, ResourceScreen), screen_name=name)
+        self.push_screen(HelpScreen(title, sections))

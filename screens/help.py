@@ -24,26 +24,44 @@ from console.ui.keymap import (
     KeyAction,
     bindings_for,
 )
+from console.ui.legend import legend_for
+from console.ui.safe_text import visible
 
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 
 
-def sections_for(screen_keys: Iterable[KeyAction], *, has_table: bool) -> list[HelpSection]:
-    """Help sections for a screen with `screen_keys`: global keys, the screen's own, then prompts."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for key in (*APP_KEYS, *screen_keys):
-        groups.setdefault(key.group, []).append((key.display_key, key.description))
-    commands = [(f":{entry.aliases[0]}", f"{entry.title} (also :{entry.name})") for entry in SCREENS]
-    commands.append((":q", "Quit"))
-    groups.setdefault("Screens", []).extend(commands)
+def sections_for(
+    screen_keys: Iterable[KeyAction], *, has_table: bool, screen_name: str = ""
+) -> list[HelpSection]:
+    """Help sections for a screen: its own keys first (what the user came to `?` for), then the
+    table's, the prompts', the keys of every screen with every `:` alias, and last the legend of the
+    notations this screen draws (`console.ui.legend`)."""
+    own: dict[str, list[tuple[str, str]]] = {}
+    for key in screen_keys:
+        own.setdefault(key.group, []).append((key.display_key, key.description))
+    table = own.pop("Table", [])
+    groups: dict[str, list[tuple[str, str]]] = dict(own)
     if has_table:
-        groups.setdefault("Table", []).extend(TABLE_NAVIGATION_HELP)
+        groups["Table"] = [*table, *TABLE_NAVIGATION_HELP]
         for key in FILTER_KEYS:
             groups.setdefault(key.group, []).append((key.display_key, key.description))
         groups.setdefault("Filter (/)", []).append(("!text", "Rows NOT matching text"))
+    elif table:
+        groups["Table"] = table
+    for key in APP_KEYS:
+        groups.setdefault(key.group, []).append((key.display_key, key.description))
+    commands = [
+        (" ".join(f":{name}" for name in entry.command_names), f"{entry.title}  (key {entry.number_key})")
+        for entry in SCREENS
+    ]
+    commands.append((":q", "Quit"))
+    commands.append((":wl text", "Any list, filtered: :wl vision, :wl @alice"))
+    groups.setdefault("Screens", []).extend(commands)
     for key in COMMAND_LINE_KEYS:
         groups.setdefault(key.group, []).append((key.display_key, key.description))
-    return list(groups.items())
+    sections: list[HelpSection] = list(groups.items())
+    sections.extend(legend_for(screen_name))
+    return sections
 
 
 class HelpScreen(ModalScreen[None]):
@@ -74,14 +92,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll()
-        scroll.border_title = f"Keys — {self.help_title}  (esc closes)"
+        # The title can hold a workload's name: text, never markup (`console.ui.safe_text`).
+        scroll.border_title = Text(visible(f"Keys — {self.help_title}  (esc closes)"), end="")
         with scroll:
             yield Static(self.render_sections(), id="help-text")
 
     def render_sections(self) -> Text:
         text = Text(end="")
-        key_width = max((len(key) for _, rows in self.sections for key, _ in rows), default=4)
         for position, (group, rows) in enumerate(self.sections):
+            key_width = min(24, max((len(key) for key, _ in rows), default=4))  # per section: legends
             if position:
                 text.append("\n")
             text.append(f"{group}\n", style="bold")

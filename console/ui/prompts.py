@@ -117,6 +117,14 @@ class FilterLine(Input):
         self.post_message(self.Cleared())
 
 
+def command_line_hint() -> str:
+    """`proj wl no gpu fs snap wk · :wl text filters · help · q`: every screen's shortest alias, from the
+    registry (so a new screen is in it), and the rest in `?` help, which lists every alias."""
+    from console.ui.keymap import SCREENS
+
+    return f"{' '.join(entry.aliases[0] for entry in SCREENS)} · :wl text filters · help · q"
+
+
 class CommandLine(Input):
     """`:`: go to a screen by name or alias (`:wl`, `:no`, `:fs`), `:help`, `:q`; tab completes."""
 
@@ -135,7 +143,7 @@ class CommandLine(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder="screen: proj wl no gpu fs snap · help · q",
+            placeholder=command_line_hint(),
             suggester=SuggestFromList(command_completions(), case_sensitive=False),
             id=id,
             compact=True,
