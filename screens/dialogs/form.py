@@ -12,6 +12,7 @@ Fields are one line each (compact inputs, label on the left) so a dozen fit on a
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -20,6 +21,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -94,6 +96,19 @@ def parse_limit(value: FieldValue) -> float:
 
 def switch_label(on: bool) -> str:
     return "yes" if on else "no"
+
+
+class YesNoBox(Checkbox):
+    """A checkbox that reads the same without colour: `[x] yes` / `[ ] no`, where Textual's own
+    `▐X▌` shows an X in both states and tells them apart by colour alone."""
+
+    @property
+    def _button(self) -> Content:
+        return Content.styled("[x]" if self.value else "[ ]", self.get_visual_style("toggle--button"))
+
+
+_PREFILLED_NUMBER = re.compile(r"^\s*[0-9][0-9.,]*\s*[A-Za-z%]{0,4}\s*$")
+"""`8`, `0.5`, `200TiB`, `1PB`: a pre-filled value that typing should replace, not extend."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +235,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             # A checkbox labelled yes/no rather than a Switch: a Switch shows its state by colour only,
             # which a monochrome terminal (NO_COLOR) cannot show.
             on = bool(field.value)
-            return Checkbox(switch_label(on), on, id=widget_id, compact=True, disabled=field.disabled)
+            return YesNoBox(switch_label(on), on, id=widget_id, compact=True, disabled=field.disabled)
         value = "" if field.value is None else str(field.value)
         return Input(
             value,
@@ -228,7 +243,9 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             id=widget_id,
             compact=True,
             disabled=field.disabled,
-            select_on_focus=False,
+            # A pre-filled number is selected on focus, so typing `4` gives 4, not 14; text (a name,
+            # an image) keeps the cursor at its end to be edited.
+            select_on_focus=bool(_PREFILLED_NUMBER.match(value)),
         )
 
     def _status_text(self, busy: bool = False) -> Text:
@@ -245,7 +262,11 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         )
 
     def on_mount(self) -> None:
-        first = next((widget for widget in self._widgets.values() if not widget.disabled), None)
+        """The first text field has focus (what a user types first is a name), else the first field."""
+        enabled = [widget for widget in self._widgets.values() if not widget.disabled]
+        first = next((widget for widget in enabled if isinstance(widget, Input)), None)
+        if first is None and enabled:
+            first = enabled[0]
         if first is not None:
             first.focus()
 
@@ -356,6 +377,10 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         self.clear_errors()
         errors: dict[str, str] = {}
         for field in self.fields:
+            widget = self._widgets[field.name]
+            if isinstance(widget, Select) and not field.disabled and isinstance(widget.value, NoSelection):
+                errors[field.name] = f"Choose a {field.label.lower()}."  # a blank select is never sent
+                continue
             if field.validate is not None and not field.disabled:
                 message = field.validate(values[field.name])
                 if message:
