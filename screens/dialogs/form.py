@@ -168,6 +168,10 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     FormScreen .form-row Input, FormScreen .form-row Select {
         width: 1fr;
     }
+    /* Compact selects and checkboxes show no focus of their own: reverse video shows it, colour or not. */
+    FormScreen .form-row Select:focus > SelectCurrent, FormScreen .form-row Checkbox:focus {
+        text-style: reverse;
+    }
     FormScreen .form-field-error {
         color: $error;
         margin-left: 24;

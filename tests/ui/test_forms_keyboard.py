@@ -91,3 +91,20 @@ async def test_a_burst_with_tabs_fills_each_field_in_order() -> None:
         await wait_until(pilot, lambda: form.value_of("command") == "python x.py", "the command")
         assert form.value_of("name") == "job-a"
         assert form.value_of("image") == "img:1"
+
+
+async def test_focus_shows_on_selects_and_checkboxes_without_colour() -> None:
+    app = demo_app(no_color=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_list(pilot, "5", "filesystems")
+        await pilot.press("c")
+        await wait_for_screen(pilot, CreateFilesystemForm)
+        form = app.screen
+        assert isinstance(form, CreateFilesystemForm)
+        group, box = form.widget_for("group"), form.widget_for("encrypted")
+        group.focus()
+        await pilot.pause()
+        assert group.query_one("SelectCurrent").styles.text_style.reverse
+        box.focus()
+        await pilot.pause()
+        assert box.styles.text_style.reverse and not group.query_one("SelectCurrent").styles.text_style.reverse
