@@ -107,4 +107,5 @@ async def test_focus_shows_on_selects_and_checkboxes_without_colour() -> None:
         assert group.query_one("SelectCurrent").styles.text_style.reverse
         box.focus()
         await pilot.pause()
-        assert box.styles.text_style.reverse and not group.query_one("SelectCurrent").styles.text_style.reverse
+        assert box.styles.text_style.reverse
+        assert not group.query_one("SelectCurrent").styles.text_style.reverse
