@@ -4,36 +4,43 @@ sent, the save hint shows at 60x15, and a burst with tabs fills the right fields
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from demo_helpers import audited_actions, demo_app, open_list
 from pilot_waits import wait_for_screen, wait_until
 from test_key_bursts import gate_idle, type_in_one_read
+from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm
-from screens.dialogs.form import YesNoBox
+from screens.dialogs.form import FormScreen, YesNoBox
 from screens.dialogs.snapshot_forms import CreateSnapshotForm
 from screens.dialogs.submit_workload import SubmitWorkloadForm
+
+F = TypeVar("F", bound=FormScreen)  # type: ignore[type-arg]
+
+
+async def open_form(pilot: Pilot, number_key: str, screen_name: str, key: str, form_class: type[F]) -> F:
+    """Go to a list, press the key that opens `form_class`, and wait until it is painted."""
+    await open_list(pilot, number_key, screen_name)
+    await pilot.press(key)
+    await wait_for_screen(pilot, form_class)
+    form = pilot.app.screen
+    assert isinstance(form, form_class)
+    return form
 
 
 async def test_the_first_text_field_has_focus_not_the_select_above_it() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(pilot, "6", "snapshots")
-        await pilot.press("c")
-        await wait_for_screen(pilot, CreateSnapshotForm)
-        form = app.screen
-        assert isinstance(form, CreateSnapshotForm)
+        form = await open_form(pilot, "6", "snapshots", "c", CreateSnapshotForm)
         assert form.widget_for("name").has_focus  # the Filesystem select above it is pre-chosen
 
 
 async def test_typing_into_a_prefilled_number_replaces_it() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(pilot, "5", "filesystems")
-        await pilot.press("r")
-        await wait_for_screen(pilot, ResizeFilesystemForm)
-        form = app.screen
-        assert isinstance(form, ResizeFilesystemForm)
+        form = await open_form(pilot, "5", "filesystems", "r", ResizeFilesystemForm)
         total = form.widget_for("total")
         assert isinstance(total, Input) and total.value
         total.focus()
@@ -45,11 +52,7 @@ async def test_typing_into_a_prefilled_number_replaces_it() -> None:
 async def test_checkboxes_read_without_colour_and_a_blank_select_is_refused() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(pilot, "5", "filesystems")
-        await pilot.press("c")
-        await wait_for_screen(pilot, CreateFilesystemForm)
-        form = app.screen
-        assert isinstance(form, CreateFilesystemForm)
+        form = await open_form(pilot, "5", "filesystems", "c", CreateFilesystemForm)
         box = form.widget_for("encrypted")
         assert isinstance(box, YesNoBox)
         assert str(box.render()).startswith("[ ] no")
@@ -96,11 +99,7 @@ async def test_a_burst_with_tabs_fills_each_field_in_order() -> None:
 async def test_focus_shows_on_selects_and_checkboxes_without_colour() -> None:
     app = demo_app(no_color=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(pilot, "5", "filesystems")
-        await pilot.press("c")
-        await wait_for_screen(pilot, CreateFilesystemForm)
-        form = app.screen
-        assert isinstance(form, CreateFilesystemForm)
+        form = await open_form(pilot, "5", "filesystems", "c", CreateFilesystemForm)
         group, box = form.widget_for("group"), form.widget_for("encrypted")
         group.focus()
         await pilot.pause()
