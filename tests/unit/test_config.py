@@ -5,12 +5,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import certifi
 import pytest
 
 from console.config import SCENARIO_NAMES, Config, ConfigError, Profile, load_config_file
 from console.model import Role
 
-VALID_PROFILE = """\
+VALID_PROFILE_TEMPLATE = """\
 default_profile = "prod"
 
 [profiles.prod]
@@ -24,7 +25,7 @@ weka_password_file = "weka-password"
 weka_org = "Root"
 kube_context = "prod-admin"
 kubeconfig = "~/.kube/prod"
-ca_bundle = "/etc/ssl/corp-ca.pem"
+ca_bundle = "CA_BUNDLE"
 
 [profiles.lab]
 runai_url = "http://runai.lab.local:8080"
@@ -32,6 +33,8 @@ runai_client_id = "lab"
 runai_client_secret_file = "/run/secrets/runai"
 insecure = true
 """
+VALID_PROFILE = VALID_PROFILE_TEMPLATE.replace("CA_BUNDLE", certifi.where())
+"""A real PEM bundle (certifi's, installed with httpx): the config checks the bundle it names."""
 
 MINIMAL_PROFILE = """\
 [profiles.prod]
@@ -82,7 +85,7 @@ def test_valid_profiles_parse(tmp_path: Path) -> None:
     assert prod.weka_org == "Root"
     assert prod.kube_context == "prod-admin"
     assert prod.kubeconfig == Path("~/.kube/prod").expanduser()
-    assert prod.ca_bundle == Path("/etc/ssl/corp-ca.pem")
+    assert prod.ca_bundle == Path(certifi.where())
     assert prod.insecure is False
     assert prod.has_weka
     lab = config_file.select("lab")
