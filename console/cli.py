@@ -219,6 +219,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
             config_path, must_exist=args.config is not None or args.profile is not None
         )
         profile = config_file.select(args.profile)
+        if profile is None and args.config is not None:
+            # A file the user named and that holds no profile (`--config /dev/null`, an empty file)
+            # must not quietly open the demo: they asked for a cluster.
+            raise ConfigError(f"{config_path}: no profiles in this file (add [profiles.NAME], or use --demo)")
         if profile is not None:
             given = [flag for flag, value in demo_options.items() if value is not None]
             if given:

@@ -216,20 +216,18 @@ _SECRET_HINTS = {
 
 def load_config_file(path: Path, *, must_exist: bool = False) -> ConfigFile:
     """Read and validate `path`; a missing file is an empty config unless the user named it (`must_exist`)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         if must_exist:
-            raise ConfigError(f"{path}: no such config file") from None
+            raise ConfigError(f"{path}: no such config file")
         return ConfigFile(path=path, profiles={})
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    # A FIFO, a device (/dev/zero) or a huge file is refused before a byte is read; not UTF-8 too.
+    text = read_small_text_file(path, str(path), MAX_CONFIG_FILE_BYTES)
     import tomllib  # here, not at the top: a first start (no config file yet) does not need it
 
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
+        document = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deep") from None
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line L, column C)", which is what the user needs to find it.
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
@@ -373,6 +371,8 @@ def _env_var_name(value: object, path: Path, key: str) -> str:
     return text
 
 
+MAX_CONFIG_FILE_BYTES = 1024 * 1024
+"""A config of many profiles is a few KB; a bigger file is not one."""
 MAX_SECRET_FILE_BYTES = 64 * 1024
 """A client secret or password file is a line; anything this big is the wrong file."""
 MAX_CA_BUNDLE_BYTES = 4 * 1024 * 1024

@@ -103,3 +103,31 @@ def test_a_bad_secret_file_is_one_line_naming_the_key(tmp_path: Path, kind: str)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert "profiles.prod.runai_client_secret_file" in lines[0] and SECRET_CASES[kind] in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("device", "is not a regular file"),  # --config /dev/null once opened the demo silently
+        ("fifo", "is not a regular file"),
+        ("empty", "no profiles in this file"),
+        ("deep", "nested too deep"),
+        ("not-utf8", "is not UTF-8 text"),
+    ],
+)
+def test_a_config_file_rwc_cannot_use_is_one_line_exit_2(tmp_path: Path, kind: str, words: str) -> None:
+    if kind == "device":
+        config = Path("/dev/null")
+    elif kind == "empty":
+        config = tmp_path / "empty.toml"
+        config.write_text("")
+    elif kind == "deep":
+        config = tmp_path / "deep.toml"
+        config.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    else:
+        config = make(kind, tmp_path)
+    result = run_rwc(config, tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr and result.stdout == ""
+    assert str(config) in lines[0] and words in lines[0]
