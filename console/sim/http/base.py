@@ -8,6 +8,7 @@ under its lock (`Simulator.lock`, shared with the demo backend and with tests th
 from __future__ import annotations
 
 import json
+import logging
 import re
 import select
 import socket
@@ -202,6 +203,18 @@ class FaultInjector:
         return None
 
 
+MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024
+"""Larger than any request rwc or kubectl sends; a bigger one is answered 413, not read."""
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A server that never prints: a request that breaks a handler (a malformed one from a hostile
+    client) is logged, not dumped as a traceback on the terminal `rwc sim serve` runs in."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        logging.getLogger(__name__).debug("request from %s failed", client_address, exc_info=True)
+
+
 class SimHttpServer:
     """Serves one `Router` on 127.0.0.1 (an ephemeral port unless given) in a daemon thread."""
 
@@ -222,7 +235,7 @@ class SimHttpServer:
         self.requests_seen: list[tuple[str, str]] = []
         self.closing = threading.Event()
         """Set by `stop`; streaming responses end at their next chunk or heartbeat."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -282,7 +295,14 @@ class SimHttpServer:
 
             def _handle(self) -> None:
                 split = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
+                length_text = (self.headers.get("Content-Length") or "0").strip()
+                if not length_text.isdigit():
+                    self.send_error(400, "Content-Length is not a number")
+                    return
+                length = int(length_text)
+                if length > MAX_REQUEST_BODY_BYTES:
+                    self.send_error(413, f"A request body may be at most {MAX_REQUEST_BODY_BYTES} bytes")
+                    return
                 body = self.rfile.read(length) if length else b""
                 request = Request(
                     method=self.command,
