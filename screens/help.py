@@ -1,24 +1,31 @@
-"""`?`: every key rwc answers to on the screen you came from, grouped, read from the key registry.
+"""`?`: every key rwc answers to on the screen you came from, grouped, and what its notations mean.
 
-Nothing here is written by hand: the lines come from `console.ui.keymap` (and the table's columns for
-the sort keys), so help cannot drift from the bindings, the footer or the command palette.
+The keys are not written by hand: they come from `console.ui.keymap` (and the table's columns for the
+sort keys), so help cannot drift from the bindings, the footer or the command palette. The legend
+(`Pending*`, `2×4`, `dsv/lim/wt`, `████+`, `↑local 40%`...) comes from `console.ui.legend`, which is
+written against the row builders. The screen's own keys and legend come first: that is what the user
+pressed `?` to find.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widget import Widget
 
 from console.ui.keymap import (
     APP_KEYS,
     COMMAND_LINE_KEYS,
     FILTER_KEYS,
     HELP_KEYS,
+    SCREEN_KEYS,
     SCREENS,
     TABLE_NAVIGATION_HELP,
     KeyAction,
@@ -29,39 +36,103 @@ from console.ui.safe_text import visible
 
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 
+SORT_GROUP = "Sort (again: reverse)"
+KEY_COLUMN_MAX = 16
+"""A key or notation longer than this sits on its own line, its meaning under it."""
+DEFAULT_TEXT_WIDTH = 70
+"""The help box's text width at 80 columns (76 wide, less border, padding and scrollbar)."""
+
+
+def _key_sections(keys: Iterable[KeyAction]) -> dict[str, list[tuple[str, str]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key in keys:
+        groups.setdefault(key.group, []).append((key.display_key, key.description))
+    return groups
+
+
+def _screens_section() -> list[tuple[str, str]]:
+    """Each screen once: its number key, its title and every name `:` takes for it."""
+    rows = [
+        (entry.number_key, f"{entry.title}  {' '.join(f':{name}' for name in entry.command_names)}")
+        for entry in SCREENS
+    ]
+    rows.append((":wl text", "Any list, filtered: :wl vision, :wl @alice"))
+    rows.append((":q", "Quit"))
+    return rows
+
 
 def sections_for(
     screen_keys: Iterable[KeyAction], *, has_table: bool, screen_name: str = ""
 ) -> list[HelpSection]:
-    """Help sections for a screen: its own keys first (what the user came to `?` for), then the
-    table's, the prompts', the keys of every screen with every `:` alias, and last the legend of the
-    notations this screen draws (`console.ui.legend`)."""
-    own: dict[str, list[tuple[str, str]]] = {}
-    for key in screen_keys:
-        own.setdefault(key.group, []).append((key.display_key, key.description))
+    """Help sections for a screen, what the user came to `?` for first: its own keys and the legend
+    of what it draws (`console.ui.legend`); then its sort keys, the table's, the prompts', every screen
+    with every `:` alias; last what every screen draws and the other screens' legends."""
+    own = _key_sections(screen_keys)
     table = own.pop("Table", [])
-    groups: dict[str, list[tuple[str, str]]] = dict(own)
+    sort = own.pop(SORT_GROUP, [])
+    own_legend, other_legends = legend_for(screen_name)
+    sections: list[HelpSection] = list(own.items())
+    sections.extend((title, legend.entries) for title, legend in own_legend)
+    if sort:
+        sections.append((SORT_GROUP, sort))
     if has_table:
-        groups["Table"] = [*table, *TABLE_NAVIGATION_HELP]
-        for key in FILTER_KEYS:
-            groups.setdefault(key.group, []).append((key.display_key, key.description))
-        groups.setdefault("Filter (/)", []).append(("!text", "Rows NOT matching text"))
+        sections.append(("Table", [*table, *TABLE_NAVIGATION_HELP]))
+        filter_groups = _key_sections(FILTER_KEYS)
+        filter_groups.setdefault("Filter (/)", []).append(("!text", "Rows NOT matching text"))
+        sections.extend(filter_groups.items())
     elif table:
-        groups["Table"] = table
-    for key in APP_KEYS:
-        groups.setdefault(key.group, []).append((key.display_key, key.description))
-    commands = [
-        (" ".join(f":{name}" for name in entry.command_names), f"{entry.title}  (key {entry.number_key})")
-        for entry in SCREENS
-    ]
-    commands.append((":q", "Quit"))
-    commands.append((":wl text", "Any list, filtered: :wl vision, :wl @alice"))
-    groups.setdefault("Screens", []).extend(commands)
-    for key in COMMAND_LINE_KEYS:
-        groups.setdefault(key.group, []).append((key.display_key, key.description))
-    sections: list[HelpSection] = list(groups.items())
-    sections.extend(legend_for(screen_name))
+        sections.append(("Table", table))
+    app_keys = _key_sections(key for key in APP_KEYS if key not in SCREEN_KEYS)
+    app_keys["Screens"] = [*app_keys.get("Screens", []), *_screens_section()]
+    sections.extend(app_keys.items())
+    sections.extend(_key_sections(COMMAND_LINE_KEYS).items())
+    sections.extend((title, legend.entries) for title, legend in other_legends)
     return sections
+
+
+def render_help(sections: Sequence[HelpSection], width: int = DEFAULT_TEXT_WIDTH) -> Text:
+    """The sections as lines of at most `width` cells: a bold heading, then `key  meaning` rows whose
+    meanings wrap under themselves (not under the key), so a long legend line still reads as a column."""
+    text = Text(end="")
+    for position, (group, rows) in enumerate(sections):
+        key_width = max((cell_len(key) for key, _ in rows if cell_len(key) <= KEY_COLUMN_MAX), default=4)
+        indent = 2 + key_width + 2
+        wrap_width = max(12, width - indent)
+        if position:
+            text.append("\n")
+        text.append(f"{group}\n", style="bold")
+        for key, description in rows:
+            lines = textwrap.wrap(description, wrap_width, break_on_hyphens=False) or [""]
+            text.append(f"  {key}", style="bold")
+            if cell_len(key) > key_width:
+                text.append("\n")
+                text.append(" " * indent)
+            else:
+                text.append(" " * (key_width - cell_len(key) + 2))
+            text.append(f"\n{' ' * indent}".join(lines))
+            text.append("\n")
+    text.rstrip()
+    return text
+
+
+class HelpText(Widget):
+    """The help's lines, wrapped to the width the box has (narrower when a scrollbar shows)."""
+
+    DEFAULT_CSS = """
+    HelpText {
+        height: auto;
+    }
+    """
+
+    def __init__(self, sections: Sequence[HelpSection], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sections = sections
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(render_help(self.sections, width or DEFAULT_TEXT_WIDTH).plain.splitlines())
+
+    def render(self) -> Text:
+        return render_help(self.sections, self.content_size.width or DEFAULT_TEXT_WIDTH)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -95,20 +166,11 @@ class HelpScreen(ModalScreen[None]):
         # The title can hold a workload's name: text, never markup (`console.ui.safe_text`).
         scroll.border_title = Text(visible(f"Keys — {self.help_title}  (esc closes)"), end="")
         with scroll:
-            yield Static(self.render_sections(), id="help-text")
+            yield HelpText(self.sections, id="help-text")
 
-    def render_sections(self) -> Text:
-        text = Text(end="")
-        for position, (group, rows) in enumerate(self.sections):
-            key_width = min(24, max((len(key) for key, _ in rows), default=4))  # per section: legends
-            if position:
-                text.append("\n")
-            text.append(f"{group}\n", style="bold")
-            for key, description in rows:
-                text.append(f"  {key:<{key_width}}  ", style="bold")
-                text.append(f"{description}\n")
-        text.rstrip()
-        return text
+    def render_sections(self, width: int = DEFAULT_TEXT_WIDTH) -> Text:
+        """Everything the help says, as it reads at `width` cells."""
+        return render_help(self.sections, width)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -1,73 +1,154 @@
 """What the screens' notations mean, per screen, for the `?` help's legend.
 
-Textual-free: plain (notation, meaning) pairs. Each entry is written against the row builder that
-draws it (named in the comment), so a change of notation there is a change here.
+A new user meets `Pending*`, `2×4`, `a100 8/∞/2`, `████+` or `↑local 40%` with no word of what they mean;
+`?` is where they look. Each screen's entries sit under that screen's name (its help shows them first,
+then what every screen draws, then the other screens'), and each is written against the row builder
+that draws it (named in the comment above it), so a change of notation there is a change here.
+
+Textual-free: plain (notation, meaning) pairs, read by `screens.help`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 LegendEntry = tuple[str, str]
 
-_BARS: tuple[LegendEntry, ...] = (
-    ("████░░", "used or allocated (█) against what there is (░)"),
-    ("█████+", "more than the quota or budget: the + says it is over"),
-    ("××××", "capacity that cannot take work (a GPU on a node that is down)"),
-    ("—", "no value, or one the API sent that rwc could not read (the reason is in the detail or log)"),
-    ("no data", "a graph or bar with nothing to draw, never a flat zero"),
+
+@dataclass(frozen=True, slots=True)
+class Legend:
+    """The notations one screen draws, under the title the user knows the screen by."""
+
+    title: str
+    entries: tuple[LegendEntry, ...]
+
+
+EVERY_SCREEN = Legend(
+    "every screen",
+    (
+        # widgets/header.py _status_line, console/ui/gpu_availability.py format_gpu_capacity
+        ("GPU 50.9/56", "header: GPUs allocated of those on Ready nodes"),
+        ("(8 down)", "header: GPUs on nodes not Ready, not in the 56"),
+        # widgets/header.py _weka_word
+        ("? since 10:42", "header: WEKA has not answered since then"),
+        ("STALE", "data stopped refreshing (the line above says why)"),
+        # widgets/bars.py capacity_bar
+        ("███░░ 3/5", "used (█) of what there is (░), then the numbers"),
+        ("████+", "over the total, as a project over its quota"),
+        # widgets/bars.py segmented_bar with UNAVAILABLE
+        ("××××", "capacity that cannot take work (a node down)"),
+        # console/ui/format.py NOT_AVAILABLE
+        ("—", "no value: none applies, or none could be read"),
+        ("no data", "nothing true to draw (never a zero bar)"),
+        # console/ui/format.py format_age
+        ("45s 3h12m 2d3h", "how long ago (AGE, UPLOAD), to the unit shown"),
+    ),
 )
 
-LEGENDS: dict[str, tuple[LegendEntry, ...]] = {
+SCREEN_LEGENDS: dict[str, Legend] = {
+    # screens/projects.py describe_quotas, _department_row, _project_row, _allocation_bar
+    "projects": Legend(
+        "Projects",
+        (
+            ("a100 8/∞/2", "QUOTA per node pool: dsv/lim/wt, as below"),
+            ("dsv", "deserved: GPUs guaranteed in that pool"),
+            ("lim", "limit: the most it may hold there (∞: none)"),
+            ("wt", "over-quota weight: its share of idle GPUs"),
+            ("████+ 9/8", "ALLOCATED: GPUs held of deserved; + over quota"),
+            ("RUN PND", "workloads running, pending"),
+            ("▾ name", "a department; its projects are listed under it"),
+            ("your 2 of 3", "you see 2 of its projects: its numbers count those"),
+        ),
+    ),
     # screens/workloads.py _workload_row, console/ui/format.py format_gpu_request
-    "workloads": (
-        ("Pending*", "the * marks a phase with a reason: Enter shows why (quota, no node fits, preempted)"),
-        ("2×4", "GPUs asked per pod × pods (a distributed job: 4 pods of 2 GPUs)"),
-        ("0.5 / 20GiB", "a fraction of one GPU / an amount of GPU memory per pod"),
-        ("REQ vs ALLOC", "asked for vs held now; a MIG slice may hold 0.43 for 0.5 asked (Enter says why)"),
-        ("@user", "/@alice or :wl @alice keeps the workloads alice submitted"),
+    "workloads": Legend(
+        "Workloads",
+        (
+            ("Pending*", "*: the phase has a reason (quota…); ⏎ shows it"),
+            ("2×4", "REQ: 2 GPUs per pod × 4 pods (distributed workers)"),
+            ("0.5  20GiB", "REQ: a share of one GPU, or GPU memory, per pod"),
+            ("ALLOC 0.43", "held now: 0.43 for 0.5 on a MIG slice (⏎ says why)"),
+            ("wksp", "TYPE: workspace (dist: distributed, infer: inference)"),
+            ("@alice", "/@alice or :wl @alice: what alice submitted"),
+        ),
     ),
-    # screens/projects.py describe_quotas and the department rows
-    "projects": (
-        ("dsv/lim/wt", "per node pool: deserved (guaranteed) / limit (∞ none) / over-quota weight"),
-        ("▾ name", "a department; its projects are listed under it"),
-        ("your 2 of 3 projects", "a department row counting only the projects you may see"),
-        ("ALLOCATED bar", "GPUs held against deserved; + when the project runs over its quota"),
+    # screens/nodes.py _node_row, scheduling_state, problem_conditions
+    "nodes": Legend(
+        "Nodes",
+        (
+            ("Ready!", "a problem condition besides readiness: PROBLEMS names it"),
+            ("× 8 down", "GPUS of a node that is not Ready: none can run work"),
+            ("cordoned", "SCHED: what runs there keeps running, nothing new lands"),
+            ("draining", "SCHED: preemptible work moves off, nothing new lands"),
+            ("—", "SCHED: work can land; CPU, MEM: not reported (see note)"),
+        ),
     ),
-    # screens/nodes.py
-    "nodes": (
-        ("× 8 down", "a node that is not Ready: none of its GPUs can run work"),
-        ("SCHED cordoned/draining", "its work runs, nothing new lands there (draining moves work off)"),
-        ("PROBLEMS", "conditions other than Ready that are True (disk, memory, PID pressure…)"),
+    # screens/gpus.py _gpu_row, describe_share; console/data/visibility.py ANOTHER_PROJECT
+    "gpus": Legend(
+        "GPU fractions",
+        (
+            ("████▓▓░░ 0.75", "a GPU's shares, a glyph per holder (█ ▓ ▒); ░ free"),
+            ("▓train-b 0.25", "HELD BY: each holder after its glyph, and its share"),
+            ("MIG 1g.10gb", "a GPU cut into MIG slices; the holder's slice"),
+            ("idle", "no workload holds it"),
+            ("idle · cordoned", "free, but the node is cordoned or draining: FREE 0"),
+            ("down", "node not Ready: bar ×, FREE down, runs nothing"),
+            ("another project", "held by a project you are not a member of"),
+        ),
     ),
-    # screens/gpus.py
-    "gpus": (
-        ("█▓▒", "shares of one GPU, one shade per holder (fractions, memory or MIG slices)"),
-        ("idle", "a GPU no workload holds, on a node that takes work"),
-        ("idle · cordoned", "free but on a cordoned or draining node: FREE 0, nothing new lands"),
-        ("down", "on a node that is not Ready"),
-        ("another project", "a holder in a project you are not a member of (researchers)"),
+    # screens/filesystems.py build_rows, tiering_bucket
+    "filesystems": Legend(
+        "Filesystems",
+        (
+            ("SSD USED/BUDGET", "data on SSD of its SSD budget"),
+            ("OBJECT", "data tiered to the object store (— SSD-only)"),
+            ("UPLOAD 3h", "its newest uploaded snapshot was taken 3h ago"),
+            ("UPLOAD never", "no snapshot of it is in an object store"),
+            ("READY enc", "STATUS, and enc when the filesystem is encrypted"),
+        ),
     ),
-    # screens/filesystems.py
-    "filesystems": (
-        ("SSD USED/BUDGET", "data on SSD against the filesystem's SSD budget"),
-        ("OBJECT", "data tiered out to the object store (slower to read back)"),
-        ("UPLOAD 3h", "age of the newest snapshot uploaded to object storage: how old the off-site copy is"),
+    # screens/snapshots.py _upload_cell, _snapshot_row; screens/snapshot_detail.py site_word
+    "snapshots": Legend(
+        "Snapshots",
+        (
+            ("✓ local", "uploaded to the filesystem's local (tiering) bucket"),
+            ("✓ remote", "uploaded to its remote bucket (local+remote: both)"),
+            ("↑local 40%", "uploading to the local bucket, 40% done"),
+            ("✓local ↑remote", "in one bucket, uploading to the other"),
+            ("✓ uploaded  ↑", "uploaded, uploading; WEKA does not say where"),
+            ("not uploaded", "on this cluster only: no off-site copy"),
+            ("ro rw", "RW: a read-only or a writable snapshot"),
+            ("(removing)", "being deleted"),
+            ("LOCATOR", "what another cluster needs to bring it online"),
+        ),
     ),
-    # screens/snapshots.py
-    "snapshots": (
-        ("✓ local / ✓ remote", "uploaded to the filesystem's local (tiering) or remote (DR) bucket"),
-        ("↑local 40%", "uploading now, with how far it has got"),
-        ("not uploaded", "only on this cluster: no off-site copy"),
-        ("ro / rw", "read-only or writable snapshot (a writable one cannot be uploaded)"),
+    # screens/weka_overview.py STATUS_SYMBOLS, STATUS_WORDS, SEVERITY_SYMBOLS, _alert_row
+    "weka": Legend(
+        "WEKA",
+        (
+            ("✓ OK", "fully protected"),
+            ("◐", "rebuilding or redistributing data"),
+            ("! ✗", "partially protected; not protected, or unavailable"),
+            ("10/12 (2 down)", "drives, backends, clients: active of total"),
+            ("✗✗ ✗ ! i", "alert severity: critical, major, minor/warning, info"),
+            ("muted", "an alert someone muted in WEKA"),
+        ),
     ),
-    "weka": (("WEKA OK / ? since", "the cluster's status; ? since HH:MM:SS when WEKA stopped answering"),),
 }
+"""In the number keys' order; the keys are the screens' registry names (`console.ui.keymap.SCREENS`)."""
+
+LEGEND_OF_DETAIL: dict[str, str] = {"workload_detail": "workloads", "snapshot_detail": "snapshots"}
+"""A detail view draws its list's notations: its help shows that list's legend first."""
 
 
-def legend_for(screen_name: str) -> list[tuple[str, tuple[LegendEntry, ...]]]:
-    """This screen's notations first, then the bars and marks every screen shares."""
-    sections: list[tuple[str, tuple[LegendEntry, ...]]] = []
-    own = LEGENDS.get(screen_name)
-    if own:
-        sections.append(("Legend", own))
-    sections.append(("Legend: bars and marks", _BARS))
-    return sections
+def legend_for(screen_name: str) -> tuple[list[tuple[str, Legend]], list[tuple[str, Legend]]]:
+    """This screen's legend (none for a screen that draws no notation), then the rest: what every
+    screen draws, then every other screen's, each headed by the screen's title."""
+    own_name = LEGEND_OF_DETAIL.get(screen_name, screen_name)
+    own = SCREEN_LEGENDS.get(own_name)
+    first = [(f"Legend: {own.title} (this screen)", own)] if own else []
+    rest = [(f"Legend: {EVERY_SCREEN.title}", EVERY_SCREEN)]
+    rest.extend(
+        (f"Legend: {legend.title}", legend) for name, legend in SCREEN_LEGENDS.items() if name != own_name
+    )
+    return first, rest
