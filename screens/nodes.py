@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
 
 from console.data.errors import BackendError
 from console.model import Node, NodeRole, NodeStatus, Workload
@@ -95,11 +97,25 @@ class NodesScreen(ResourceScreen):
     KEYS = NODE_KEYS
     WRITE_ACTIONS = frozenset({"cordon_node", "uncordon_node", "drain_node", "undrain_node"})
 
+    DEFAULT_CSS = """
+    NodesScreen #telemetry-note {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+        color: $text-muted;
+        display: none;
+    }
+    NodesScreen #telemetry-note.-visible {
+        display: block;
+    }
+    """
+
     def action_refusal(self, action: str) -> str | None:
         """Node maintenance is an administrator's (Run:ai answers a researcher 403)."""
         if action in self.WRITE_ACTIONS:
             return admin_only(self.identity, "cordon, drain or uncordon nodes")
         return None
+
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True, identifies=True),
         Column("pool", "POOL", 9, priority=2, sort_hotkey="P"),
@@ -118,9 +134,24 @@ class NodesScreen(ResourceScreen):
         super().__init__(context)
         self._rows = self.row_cache(self._node_row, key=lambda node: node.name)
 
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="telemetry-note", markup=False)
+        yield from super().compose_body()
+
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         nodes: Sequence[Node] = values["nodes"]
+        self._show_telemetry_note(nodes)
         return self._rows.rows(nodes)
+
+    def _show_telemetry_note(self, nodes: Sequence[Node]) -> None:
+        """Why CPU and memory read `—` (the Run:ai version has no such data), above the table."""
+        reason = next(
+            (node.telemetry_unavailable_reason for node in nodes if node.telemetry_unavailable_reason), None
+        )
+        note = self.query_one("#telemetry-note", Static)
+        if reason:
+            note.update(Text(reason, end=""))
+        note.set_class(bool(reason), "-visible")
 
     def _node_row(self, node: Node) -> Row:
         palette = self.palette
@@ -147,8 +178,10 @@ class NodesScreen(ResourceScreen):
             )
         else:
             gpus_cell = Text("—", palette.muted, end="")
-        cpu = f"{format_cores(node.allocated_cpu_millicores)}/{format_cores(node.cpu_millicores)}"
-        memory = format_bytes_pair(node.allocated_memory_bytes, node.memory_bytes)
+        cpu: str | Text = f"{format_cores(node.allocated_cpu_millicores)}/{format_cores(node.cpu_millicores)}"
+        memory: str | Text = format_bytes_pair(node.allocated_memory_bytes, node.memory_bytes)
+        if node.telemetry_unavailable_reason:  # unknown, not 0/0: the note above the table says why
+            cpu = memory = Text("—", palette.muted, end="")
         return Row(
             key=node.name,
             cells=(

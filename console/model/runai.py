@@ -179,6 +179,9 @@ class Node:
     memory_bytes: int
     allocated_memory_bytes: int
     created_at: datetime
+    telemetry_unavailable_reason: str | None = None
+    """Why the CPU and memory figures are unknown (the Run:ai version has no such telemetry); they read 0
+    then, and the Nodes screen shows this instead of them. None when they are known."""
 
     @property
     def cordoned(self) -> bool:

@@ -112,16 +112,28 @@ async def _together(*calls: Awaitable[Any]) -> list[Any]:
 
 def merge_node(runai: Node, kube: Node | None) -> Node:
     """Run:ai's node (pool, vendor GPU model, allocation, creation time) with what Kubernetes knows best:
-    the role label, the status and conditions, the cordon and the taints (the things node actions change)."""
+    the role label, the status and conditions, the cordon and the taints (the things node actions change).
+    Where the Run:ai version has no CPU and memory telemetry (2.18), Kubernetes' capacity and requests fill
+    them in."""
     if kube is None:
         return runai
-    return dataclasses.replace(
+    merged = dataclasses.replace(
         runai,
         role=kube.role,
         status=kube.status,
         conditions=kube.conditions,
         taints=kube.taints,
         unschedulable=kube.unschedulable,
+    )
+    if runai.telemetry_unavailable_reason is None:
+        return merged
+    return dataclasses.replace(
+        merged,
+        cpu_millicores=kube.cpu_millicores,
+        allocated_cpu_millicores=kube.allocated_cpu_millicores,
+        memory_bytes=kube.memory_bytes,
+        allocated_memory_bytes=kube.allocated_memory_bytes,
+        telemetry_unavailable_reason=None,
     )
 
 

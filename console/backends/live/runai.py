@@ -33,6 +33,7 @@ Public API (all async; every method raises `console.data.errors.BackendError` su
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -41,6 +42,7 @@ from typing import Any
 import httpx
 
 from console import __version__
+from console.backends.live import runai_versions as versions
 from console.backends.live import runai_wire as wire
 from console.backends.live.accepted import read_back
 from console.backends.live.http_errors import (
@@ -51,7 +53,16 @@ from console.backends.live.http_errors import (
     require,
 )
 from console.config import ConfigError, Profile
-from console.data.errors import BackendError, BadResponse, Invalid, Unauthorized, Unavailable
+from console.data.errors import (
+    BackendError,
+    BadResponse,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+)
 from console.model import (
     ClusterInfo,
     Department,
@@ -85,6 +96,16 @@ DEFAULT_TOKEN_LIFETIME_SECONDS = 300.0
 EVENTS_PAGE_LIMIT = 500
 
 
+def _sign_in_failed(error: BackendError) -> BackendError:
+    """`error` of the token request, worded as what it is to the user: the sign-in failed, and why."""
+    message = f"sign-in to Run:ai failed: {error.message}"
+    if isinstance(error, RateLimited):
+        return RateLimited(message, retry_after=error.retry_after, status=error.status, service=SERVICE)
+    if isinstance(error, Invalid):
+        return Unauthorized(message, status=error.status, service=SERVICE)
+    return type(error)(message, status=error.status, service=error.service or SERVICE)
+
+
 async def _together(*awaitables: Awaitable[Any]) -> list[Any]:
     """Run requests concurrently; the first failure cancels the rest and is raised alone (a `BackendError`
     when any failed that way), so callers never see an ExceptionGroup or a half-finished sibling."""
@@ -100,6 +121,10 @@ async def _together(*awaitables: Awaitable[Any]) -> list[Any]:
 
 async def _awaited(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:
@@ -168,6 +193,16 @@ class RunaiClient:
         self.client_id = client_id
         self._secret = _Secret(client_secret)
         self._cluster_id = cluster_id
+        self._profile_cluster_id = cluster_id
+        """The cluster the profile named; None means "the tenant's only or first-created", re-picked by
+        `cluster()` (so an error never blames a profile setting the user did not make)."""
+        self._legacy_routes: set[str] = set()
+        """Lists this control plane serves only on their 2.18 routes ("nodes", "node-pools",
+        "access-rules"), learned from a 404 on the top-level route."""
+        self._latest_routes: set[str] = set()
+        """Lists this control plane has answered on their top-level route."""
+        self._unknown_telemetry: set[str] = set()
+        """Node telemetry types this control plane refused as unknown (a version between 2.18 and ours)."""
         self._page_size = max(1, min(PAGE_SIZE, page_size))
         self._wall_clock = wall_clock
         self._http = httpx.AsyncClient(
@@ -179,6 +214,8 @@ class RunaiClient:
             follow_redirects=False,
         )
         self._token: str | None = None
+        self._grant: str | None = None
+        """The token request form this control plane accepted (`runai_versions.GRANTS`), once known."""
         self._refresh_at = 0.0
         self._token_lock = asyncio.Lock()
         self.tokens_fetched = 0
@@ -223,37 +260,28 @@ class RunaiClient:
     # HTTP and tokens
     # ================================================================================================
     async def _fetch_token(self) -> None:
-        """Exchange the client credentials for a token (reference §2: `clientId` as the docs spell it)."""
-        body = {
-            "grantType": "client_credentials",
-            "clientId": self.client_id,
-            "clientSecret": self._secret.reveal(),
-        }
+        """Exchange the client credentials for a token, in the form this control plane accepts.
+
+        The latest form first (`client_credentials`); a 400/422 (the request not understood, as a 2.18
+        control plane answers it) makes the client try 2.18's `app_token` form once, and the form that
+        worked is kept for every later token (`runai_versions`). Any failure reads "sign-in to Run:ai
+        failed: <the server's words>", keeping its type (credentials refused: `Unauthorized`)."""
         try:
-            response = await self._http.post("/api/v1/token", json=body)
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, SERVICE) from None
-        finally:
-            del body
-        if response.status_code in (400, 401, 403):
-            # The v1 token endpoint answers a bad secret with 400 or 401 (reference §2.3): the credentials.
-            error = error_for_response(response, SERVICE)
-            raise Unauthorized(
-                error.message if error.message != type(error).default_message else None,
-                status=response.status_code,
-                service=SERVICE,
-            )
-        answer = parse_json(response, SERVICE)
-        token = require(answer, "accessToken", SERVICE, where="token response")
+            answer = await self._token_answer()
+        except BackendError as error:
+            raise _sign_in_failed(error) from None
+        token = answer.get("accessToken") if isinstance(answer, Mapping) else None
         if not isinstance(token, str) or not token:
-            raise BadResponse("The token response has no access token.", service=SERVICE)
+            raise BadResponse(
+                "sign-in to Run:ai failed: the token response has no access token.", service=SERVICE
+            )
         now = self._wall_clock()
         expires = wire.jwt_claims(token).get("exp")
         if not isinstance(expires, (int, float)) or isinstance(expires, bool):
             lifetime = answer.get("expiresIn")
             valid = (
                 lifetime
-                if isinstance(lifetime, (int, float)) and lifetime > 0
+                if isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool) and lifetime > 0
                 else DEFAULT_TOKEN_LIFETIME_SECONDS
             )
             expires = now + valid
@@ -261,6 +289,29 @@ class RunaiClient:
         self._token = token
         self._refresh_at = expires - margin
         self.tokens_fetched += 1
+
+    async def _token_answer(self) -> Any:
+        """The token response's JSON, from the first grant form the server understands."""
+        grants = (self._grant,) if self._grant is not None else versions.GRANTS
+        response: httpx.Response | None = None
+        for grant in grants:
+            body = versions.token_body(grant, self.client_id, self._secret.reveal())
+            try:
+                response = await self._http.post("/api/v1/token", json=body)
+            except httpx.HTTPError as exc:
+                raise map_transport_error(exc, SERVICE) from None
+            finally:
+                del body
+            if response.status_code not in versions.MALFORMED_TOKEN_REQUEST:
+                break
+        assert response is not None
+        if response.status_code in (400, 401, 403, 422):
+            # The v1 token endpoint answers a bad secret with 400 or 401 (reference §2.3): the credentials.
+            error = error_for_response(response, SERVICE)
+            raise Unauthorized(error.message, status=response.status_code, service=SERVICE)
+        answer = parse_json(response, SERVICE)
+        self._grant = grant
+        return answer
 
     async def _access_token(self, *, stale: str | None = None) -> str:
         """A usable token: the cached one until its refresh time; a new one when `stale` is still cached."""
@@ -340,35 +391,56 @@ class RunaiClient:
     # who and where
     # ================================================================================================
     async def cluster(self) -> ClusterInfo:
-        """The profile's cluster (`cluster_id`), or the tenant's only / first-created cluster."""
-        chosen = wire.choose_cluster(await self._get("/api/v1/clusters"), self._cluster_id)
+        """The profile's cluster (`cluster_id`), or the tenant's only / first-created cluster (picked again
+        on each call, so a NotFound here is about the profile's setting only when the profile made one)."""
+        chosen = wire.choose_cluster(await self._get("/api/v1/clusters"), self._profile_cluster_id)
         info = wire.parse_cluster(chosen)
         self._cluster_id = info.uuid
         return info
 
     async def identity(self) -> Identity:
         """Who the token acts as: the user from the token's claims, the role from the caller's access rules
-        (`/api/v1/authorization/me/access-rules`) and, for a researcher, the projects the API shows them."""
+        (`/api/v1/authorization/me/access-rules`, or on 2.18 the tenant's rules of this subject) and, for a
+        researcher, the projects the API shows them."""
         token = await self._access_token()
         user = wire.user_from_claims(wire.jwt_claims(token), self.client_id)
-        rules: list[Any] = []
-        offset = 0
-        for _ in range(MAX_PAGES):
-            body = await self._get(
-                "/api/v1/authorization/me/access-rules", {"offset": offset, "limit": self._page_size}
-            )
-            chunk = wire.access_rules_of(body)
-            rules += chunk
-            total = body["accessRules"].get("totalRecords")
-            if not chunk or not isinstance(total, int) or len(rules) >= total:
-                break
-            offset += len(chunk)
-        if wire.is_admin(rules):
+        if wire.is_admin(await self._my_access_rules(user)):
             return wire.identity_from(user, True, ())
         projects = await self._list(
             "/api/v1/org-unit/projects", "projects", self._filter(f"clusterId=={await self._cluster_uuid()}")
         )
         return wire.identity_from(user, False, wire.project_names(projects))
+
+    async def _my_access_rules(self, user: str) -> list[Any]:
+        if "access-rules" not in self._legacy_routes:
+            try:
+                return await self._paged_rules(
+                    "/api/v1/authorization/me/access-rules",
+                    lambda body: (wire.access_rules_of(body), body["accessRules"].get("totalRecords")),
+                )
+            except NotFound:
+                pass  # 2.18: no "me" route
+        try:
+            rules = await self._paged_rules("/api/v1/authorization/access-rules", versions.access_rules_2_18)
+        except Forbidden:
+            rules = []  # on 2.18 only administrators may read access rules: the caller is not one
+        except NotFound:
+            raise NotFound(
+                f"Your access rules are {versions.NOT_AVAILABLE}.", status=404, service=SERVICE
+            ) from None
+        self._legacy_routes.add("access-rules")
+        return versions.rules_of_subject(rules, (user, self.client_id))
+
+    async def _paged_rules(self, path: str, read: Callable[[Any], tuple[list[Any], Any]]) -> list[Any]:
+        rules: list[Any] = []
+        offset = 0
+        for _ in range(MAX_PAGES):
+            chunk, total = read(await self._get(path, {"offset": offset, "limit": self._page_size}))
+            rules += chunk
+            if not chunk or not isinstance(total, int) or len(rules) >= total:
+                break
+            offset += len(chunk)
+        return rules
 
     # ================================================================================================
     # org units
@@ -409,8 +481,7 @@ class RunaiClient:
         return wire.parse_department(await self._get(f"/api/v1/org-unit/departments/{department_id}"))
 
     async def _pool_ids(self) -> dict[str, str]:
-        cluster = await self._cluster_uuid()
-        pools = await self._list("/api/v1/node-pools", "nodepools", self._filter(f"clusterId=={cluster}"))
+        pools = await self._node_pools_raw(await self._cluster_uuid())
         return wire.pool_ids(pools)
 
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
@@ -439,32 +510,140 @@ class RunaiClient:
     # ================================================================================================
     # nodes and node pools
     # ================================================================================================
-    async def _nodes_raw(self, cluster: str) -> list[Any]:
-        return await self._list("/api/v1/nodes", "nodes", self._filter(f"clusterUuid=={cluster}"))
+    async def _either(
+        self,
+        what: str,
+        latest: Callable[[], Awaitable[list[Any]]],
+        legacy: Callable[[], Awaitable[list[Any]]],
+    ) -> list[Any]:
+        """`latest()` (the top-level route), or `legacy()` (2.18's route) once the top-level one 404'd."""
+        if what not in self._legacy_routes:
+            try:
+                items = await latest()
+            except NotFound:
+                pass
+            else:
+                self._latest_routes.add(what)
+                return items
+        try:
+            items = await legacy()
+        except NotFound:
+            raise NotFound(
+                f"The {what} list is {versions.NOT_AVAILABLE}.", status=404, service=SERVICE
+            ) from None
+        self._legacy_routes.add(what)
+        return items
 
-    async def _node_telemetry(self, cluster: str, kind: str, group: str) -> dict[str, float]:
+    async def _nodes_raw(self, cluster: str) -> list[Any]:
+        async def legacy() -> list[Any]:
+            body = await self._get(f"/api/v1/clusters/{cluster}/nodes")
+            chunk = require(body, "nodes", SERVICE, where="nodes response")
+            if not isinstance(chunk, list):
+                raise BadResponse("The nodes response field 'nodes' is not an array.", service=SERVICE)
+            return chunk
+
+        return await self._either(
+            "nodes",
+            lambda: self._list("/api/v1/nodes", "nodes", self._filter(f"clusterUuid=={cluster}")),
+            legacy,
+        )
+
+    async def _node_pools_raw(self, cluster: str) -> list[Any]:
+        async def legacy() -> list[Any]:
+            body = await self._get(f"/v1/k8s/clusters/{cluster}/node-pools")
+            if not isinstance(body, list):
+                raise BadResponse("The node-pools response is not an array.", service=SERVICE)
+            return [versions.node_pool_from_2_18(item) for item in body]
+
+        return await self._either(
+            "node-pools",
+            lambda: self._list("/api/v1/node-pools", "nodepools", self._filter(f"clusterId=={cluster}")),
+            legacy,
+        )
+
+    def _route_known(self, what: str) -> bool:
+        return what in self._legacy_routes or what in self._latest_routes
+
+    def _telemetry_known(self, kind: str) -> bool:
+        """Whether to ask for `kind`: not one the server refused, and on a 2.18 control plane (it has no
+        `/api/v1/nodes`) only 2.18's types."""
+        if kind in self._unknown_telemetry:
+            return False
+        return "nodes" not in self._legacy_routes or kind in versions.NODE_TELEMETRY_2_18
+
+    async def _node_telemetry(self, cluster: str, kind: str, group: str) -> dict[str, float] | None:
+        """One node telemetry type grouped by `group`; None when the server does not know the type (it is
+        then never asked for again)."""
         params = {"telemetryType": kind, "groupBy": group, "clusterId": cluster}
-        return wire.telemetry_by(await self._get("/api/v1/nodes/telemetry", params), group)
+        try:
+            body = await self._get("/api/v1/nodes/telemetry", params)
+        except Invalid:
+            self._unknown_telemetry.add(kind)
+            return None
+        return wire.telemetry_by(body, group)
+
+    async def _allocated_gpus_by_node(self, cluster: str) -> dict[str, float]:
+        """Per node, the ALLOCATED_GPUS reading, or where the server has no such type, the sum over the
+        pods placed there (`runai_versions`)."""
+        if self._telemetry_known("ALLOCATED_GPUS"):
+            reading = await self._node_telemetry(cluster, "ALLOCATED_GPUS", "Node")
+            if reading is not None:
+                return reading
+        pods = await self._list("/api/v1/workloads/pods", "pods", self._filter(f"clusterId=={cluster}"))
+        return versions.allocated_gpus_by_node(pods)
+
+    async def _node_readings(self, cluster: str, kinds: Sequence[str]) -> dict[str, dict[str, float]]:
+        """The NODE_TELEMETRY `kinds` the server has, by type and node name; absent types are left out."""
+        others = [kind for kind in kinds if kind != "ALLOCATED_GPUS" and self._telemetry_known(kind)]
+        allocated = self._allocated_gpus_by_node(cluster) if "ALLOCATED_GPUS" in kinds else _nothing()
+        by_node, *readings = await _together(
+            allocated, *(self._node_telemetry(cluster, kind, "Node") for kind in others)
+        )
+        found = {kind: reading for kind, reading in zip(others, readings, strict=True) if reading is not None}
+        if by_node is not None:
+            found["ALLOCATED_GPUS"] = by_node
+        return found
 
     async def nodes(self, *, with_telemetry: bool = True) -> list[Node]:
         """Nodes as Run:ai sees them. Allocation and capacity come from node telemetry (five requests; with
         `with_telemetry=False` they are skipped and those fields are 0, for callers that need only status,
-        conditions and taints); whether a node is a system node is Kubernetes' to say."""
+        conditions and taints); whether a node is a system node is Kubernetes' to say. A control plane
+        without some of those types (2.18) gives the allocation from the pods, and the nodes carry
+        `telemetry_unavailable_reason` for CPU and memory."""
         cluster = await self._cluster_uuid()
         kinds = wire.NODE_TELEMETRY if with_telemetry else ()
-        raw, *readings = await _together(
-            self._nodes_raw(cluster), *(self._node_telemetry(cluster, kind, "Node") for kind in kinds)
-        )
-        telemetry = dict(zip(kinds, readings, strict=True))
-        return wire.parse_nodes(raw, telemetry)
+        if self._route_known("nodes") or not kinds:
+            raw, readings = await _together(self._nodes_raw(cluster), self._node_readings(cluster, kinds))
+        else:
+            # Which types to ask for depends on the version, which the nodes route tells: it goes first
+            # until it has answered once on the top-level route.
+            raw = await self._nodes_raw(cluster)
+            readings = await self._node_readings(cluster, kinds)
+        note = versions.missing_readings_note(kind for kind in kinds if kind not in readings)
+        return [
+            dataclasses.replace(node, telemetry_unavailable_reason=note) if note else node
+            for node in wire.parse_nodes(raw, readings)
+        ]
+
+    async def _pool_allocation(self, cluster: str) -> dict[str, float] | None:
+        """ALLOCATED_GPUS by node pool; None where the server has no such type."""
+        if not self._telemetry_known("ALLOCATED_GPUS"):
+            return None
+        return await self._node_telemetry(cluster, "ALLOCATED_GPUS", "Nodepool")
 
     async def node_pools(self) -> list[NodePool]:
         cluster = await self._cluster_uuid()
-        pools, raw_nodes, allocated = await _together(
-            self._list("/api/v1/node-pools", "nodepools", self._filter(f"clusterId=={cluster}")),
-            self._nodes_raw(cluster),
-            self._node_telemetry(cluster, "ALLOCATED_GPUS", "Nodepool"),
-        )
+        if self._route_known("nodes"):
+            pools, raw_nodes, allocated = await _together(
+                self._node_pools_raw(cluster), self._nodes_raw(cluster), self._pool_allocation(cluster)
+            )
+        else:
+            pools, raw_nodes = await _together(self._node_pools_raw(cluster), self._nodes_raw(cluster))
+            allocated = await self._pool_allocation(cluster)
+        if allocated is None:
+            allocated = versions.allocated_gpus_by_pool(
+                raw_nodes, await self._allocated_gpus_by_node(cluster)
+            )
         return wire.parse_node_pools(pools, raw_nodes, allocated)
 
     # ================================================================================================
@@ -558,7 +737,18 @@ class RunaiClient:
                 f"The Run:ai API cannot {verb} {kind.value.lower()} workloads; delete it instead.",
                 service=SERVICE,
             )
-        await self._request("POST", f"/api/v1/workloads/{wire.SEGMENTS[kind]}/{workload_id}/{verb}")
+        try:
+            await self._request("POST", f"/api/v1/workloads/{wire.SEGMENTS[kind]}/{workload_id}/{verb}")
+        except NotFound:
+            if kind is not WorkloadType.DISTRIBUTED:
+                raise
+            await self._workload_type(workload_id)  # NotFound again when the workload itself is gone
+            # It exists, so the route does not: 2.18 cannot suspend or resume distributed workloads.
+            raise Invalid(
+                f"To {verb} a distributed workload is {versions.NOT_AVAILABLE}; delete it instead.",
+                status=404,
+                service=SERVICE,
+            ) from None
         with read_back(SERVICE):
             return await self.workload(workload_id)
 

@@ -24,6 +24,17 @@ the acting user and role (`AppCredential`), and the simulator decides what that 
 simulator's `console.data` errors become the real `{code, message}` bodies: Invalid 400, Unauthorized 401,
 Forbidden 403, NotFound 404, Conflict 409 (submissions add `complianceIssues` naming the field).
 
+`version="2.18"` answers as a 2.18 control plane does (its spec, reference/openapi/runai/…-2.18-…):
+the token request takes only 2.18's grants (`app_token` with `appID`/`appSecret`; anything else is a 400
+"Required parameter is missing") and its answer has no `expiresIn`; there is no `/api/v1/nodes`,
+`/api/v1/node-pools` or `/api/v1/authorization/me/access-rules` (404) but `GET
+/api/v1/clusters/{uuid}/nodes`, the legacy `GET /v1/k8s/clusters/{uuid}/node-pools` (`NodePool1`: numeric
+id, the phase in a string `status`, `nodes` as a JSON string) and `GET /api/v1/authorization/access-rules`
+(every subject's rules, administrators only); node telemetry knows only 2.18's types, workload telemetry
+ignores `filterByPhases` and has no `Category` group, distributed workloads cannot be suspended or resumed,
+and workloads and nodes lack the fields added since. `console.backends.live.runai_versions` is the
+client's side of the same differences.
+
 Choices where the reference is unsure are marked [UNSURE] and made once, here.
 """
 
@@ -73,6 +84,33 @@ MAX_LIMIT = 500
 DEFAULT_OVER_QUOTA_WEIGHT = PoolQuota("", 0.0).over_quota_weight
 """What a `null` over-quota weight means: the weight a quota has when nobody set one."""
 ACCEPTED = {"code": 202, "message": "Request has been accepted."}
+
+LATEST = "latest"
+V2_18 = "2.18"
+VERSIONS = (V2_18, LATEST)
+"""Control planes this face can answer as (`RunaiFace(version=...)`)."""
+CLUSTER_VERSION_2_18 = "2.18.56"
+NODE_TELEMETRY_2_18 = frozenset({"READY_GPU_NODES", "READY_GPUS", "TOTAL_GPU_NODES", "TOTAL_GPUS"})
+"""The node telemetry types of the 2.18 spec this face computes (2.18 also lists FREE_GPUS)."""
+WORKLOAD_FIELDS_SINCE_2_18 = (
+    "aiApplicationId",
+    "aiApplicationName",
+    "arguments",
+    "category",
+    "command",
+    "environmentVariables",
+    "guaranteedRuntimeEndsAt",
+    "idleAllocatedGpus",
+    "idleGpus",
+    "phaseReason",
+    "priority",
+    "sourceApi",
+    "topology",
+    "totalPendingTimeSeconds",
+    "totalRunningTimeSeconds",
+)
+"""`Workload` properties of the latest spec that the 2.18 spec does not have."""
+NODE_FIELDS_SINCE_2_18 = ("id", "nvLinkDomainUid", "nvLinkCliqueId")
 FACE_NAMESPACE = uuid.UUID("6f1c1d7e-4b0b-4a51-9d43-8c7f3f1f6a10")
 """Seeds uuid5 ids for things the simulator does not give a UUID (pods, events, nodes)."""
 
@@ -451,7 +489,11 @@ class RunaiFace:
         token_lifetime_seconds: float = TOKEN_LIFETIME_SECONDS,
         wall_clock: Callable[[], float] = time.time,
         issuer: str = "https://runai-sim.local/auth/realms/runai",
+        version: str = LATEST,
     ) -> None:
+        if version not in VERSIONS:
+            raise ValueError(f"Run:ai version {version!r} is not one this face serves: {', '.join(VERSIONS)}")
+        self.version = version
         self.host = host
         self.credentials = {credential.client_id.lower(): credential for credential in credentials.values()}
         self.tokens = _Tokens(token_lifetime_seconds, wall_clock)
@@ -500,10 +542,20 @@ class RunaiFace:
             ("GET", "/api/v1/workloads/{workload_id}/pods", self._workload_pods),
             ("GET", "/api/v1/workloads/{workload_id}/events", self._workload_events),
         ]
+        if self.version == V2_18:
+            since = {"/api/v1/nodes", "/api/v1/node-pools", "/api/v1/authorization/me/access-rules"}
+            routes = [route for route in routes if route[1] not in since]
+            routes += [
+                ("GET", "/api/v1/clusters/{cluster_uuid}/nodes", self._cluster_nodes),
+                ("GET", "/v1/k8s/clusters/{cluster_uuid}/node-pools", self._legacy_node_pools),
+                ("GET", "/api/v1/authorization/access-rules", self._access_rules),
+            ]
         for segment in KIND_SEGMENTS:
             base = f"/api/v1/workloads/{segment}"
             routes.append(("POST", base, self._submitter(segment)))
             routes.append(("DELETE", base + "/{workload_id}", self._action(segment, "delete")))
+            if segment == "distributed" and self.version == V2_18:
+                continue  # 2.18 has no suspend/resume of distributed workloads
             if segment != "inferences":
                 routes.append(("POST", base + "/{workload_id}/suspend", self._action(segment, "suspend")))
                 routes.append(("POST", base + "/{workload_id}/resume", self._action(segment, "resume")))
@@ -556,6 +608,8 @@ class RunaiFace:
             raise HttpError(400, "Request body must be a JSON object.")
         # reference §2.2 [CONFLICT]: clientID (spec), clientId (docs), AppId (runapy): any case matches.
         keys = {str(key).lower(): value for key, value in body.items()}
+        if self.version == V2_18:
+            return self._token_2_18(keys)
         grant = keys.get("granttype")
         if grant not in ("client_credentials", "app_token"):
             raise HttpError(400, f"Unsupported grantType {grant!r}; this server accepts client_credentials.")
@@ -569,37 +623,40 @@ class RunaiFace:
         token, lifetime = self.tokens.issue(credential, self.issuer)
         return Response.json(200, {"accessToken": token, "idToken": token, "expiresIn": lifetime})
 
+    def _token_2_18(self, keys: Mapping[str, Any]) -> Response:
+        """2.18's token request: an application signs in with `app_token` and `appID`/`appSecret` (no
+        `client_credentials`, no `clientSecret`); the answer carries no `expiresIn`."""
+        client_id, secret = keys.get("appid"), keys.get("appsecret")
+        if (
+            keys.get("granttype") != "app_token"
+            or not isinstance(client_id, str)
+            or not isinstance(secret, str)
+        ):
+            raise HttpError(400, "Required parameter is missing")
+        credential = self.credentials.get(client_id.lower())
+        if credential is None or not hmac.compare_digest(credential.client_secret.encode(), secret.encode()):
+            raise HttpError(401, "Invalid client credentials.")
+        token, _ = self.tokens.issue(credential, self.issuer)
+        return Response.json(200, {"accessToken": token, "idToken": token, "refreshToken": token})
+
+    def _access_rules(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """2.18's `GET /api/v1/authorization/access-rules`: every subject's rules (one per credential this
+        face knows), for administrators only; `{totalRecords, displayRecords, accessRules}` unwrapped."""
+        if not actor.is_admin:
+            raise HttpError(403, "You do not have sufficient permissions.")
+        rules: list[dict[str, Any]] = []
+        for credential in self.credentials.values():
+            subject = sim.runai.identity_for(credential.user, credential.role)
+            rules += self._rules_of(sim, subject, first_id=len(rules) + 1)
+        chunk, _ = page(rules, request)
+        return Response.json(
+            200, {"totalRecords": len(rules), "displayRecords": len(chunk), "accessRules": list(chunk)}
+        )
+
     def _my_access_rules(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         """The caller's access rules: admins hold System administrator on the tenant, researchers a rule per
         project they are a member of (Run:ai's role names; the client reads the role from these)."""
-        subject = {"subjectId": actor.user, "subjectType": "user", "tenantId": TENANT_ID}
-        if actor.is_admin:
-            rules = [
-                {
-                    **subject,
-                    "id": 1,
-                    "roleId": 1,
-                    "roleName": "System administrator",
-                    "scopeId": str(TENANT_ID),
-                    "scopeType": "tenant",
-                    "scopeName": "runai",
-                },
-            ]
-        else:
-            names = {project.name: project.id for project in sim.runai.projects(actor)}
-            rules = [
-                {
-                    **subject,
-                    "id": 100 + index,
-                    "roleId": 5,
-                    "roleName": "L1 researcher",
-                    "scopeId": project_id,
-                    "scopeType": "project",
-                    "scopeName": name,
-                    "clusterId": sim.runai.cluster.uuid,
-                }
-                for index, (name, project_id) in enumerate(names.items())
-            ]
+        rules = self._rules_of(sim, actor, first_id=1 if actor.is_admin else 100)
         chunk, _ = page(rules, request)
         return Response.json(
             200,
@@ -612,6 +669,36 @@ class RunaiFace:
             },
         )
 
+    @staticmethod
+    def _rules_of(sim: Simulator, actor: Identity, *, first_id: int) -> list[dict[str, Any]]:
+        subject = {"subjectId": actor.user, "subjectType": "user", "tenantId": TENANT_ID}
+        if actor.is_admin:
+            return [
+                {
+                    **subject,
+                    "id": first_id,
+                    "roleId": 1,
+                    "roleName": "System administrator",
+                    "scopeId": str(TENANT_ID),
+                    "scopeType": "tenant",
+                    "scopeName": "runai",
+                },
+            ]
+        names = {project.name: project.id for project in sim.runai.projects(actor)}
+        return [
+            {
+                **subject,
+                "id": first_id + index,
+                "roleId": 5,
+                "roleName": "L1 researcher",
+                "scopeId": project_id,
+                "scopeType": "project",
+                "scopeName": name,
+                "clusterId": sim.runai.cluster.uuid,
+            }
+            for index, (name, project_id) in enumerate(names.items())
+        ]
+
     # -- clusters -------------------------------------------------------------------------------------
     def _cluster_json(self, sim: Simulator) -> dict[str, Any]:
         info = sim.runai.cluster_info()
@@ -622,7 +709,7 @@ class RunaiFace:
             "name": info.name,
             "createdAt": iso(created),
             "domain": f"https://{info.name}.runai-sim.local",
-            "version": info.version,
+            "version": CLUSTER_VERSION_2_18 if self.version == V2_18 else info.version,
             "status": {
                 "state": info.state,
                 "conditions": [],
@@ -999,7 +1086,7 @@ class RunaiFace:
         if node.unschedulable:
             taints.append(dict(CORDON_TAINT))
         created = iso(node.created_at)
-        return {
+        body = {
             "id": _face_uuid("node", node.name),
             "name": node.name,
             "clusterUuid": sim.runai.cluster.uuid,
@@ -1017,6 +1104,10 @@ class RunaiFace:
             "createdAt": created,
             "updatedAt": iso(sim.runai.state.nodes[node.name].status_since),
         }
+        if self.version == V2_18:
+            for key in NODE_FIELDS_SINCE_2_18:
+                body.pop(key)
+        return body
 
     def _nodes(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         cluster = sim.runai.cluster.uuid
@@ -1033,6 +1124,42 @@ class RunaiFace:
         chunk, _ = page(items, request)
         return Response.json(200, {"nodes": [self._node_json(sim, node) for node in chunk]})
 
+    def _cluster_nodes(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """2.18's `GET /api/v1/clusters/{uuid}/nodes`: every node of the cluster at once (`Nodes`)."""
+        if request.path_params["cluster_uuid"] != sim.runai.cluster.uuid:
+            raise HttpError(404, "Resource id not found.")
+        wanted = request.param("nodeName")
+        nodes = [node for node in sim.runai.nodes() if wanted in (None, "", node.name)]
+        return Response.json(200, {"nodes": [self._node_json(sim, node) for node in nodes]})
+
+    def _legacy_node_pools(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """2.18's `GET /v1/k8s/clusters/{uuid}/node-pools`: a bare array of `NodePool1`."""
+        if request.path_params["cluster_uuid"] != sim.runai.cluster.uuid:
+            raise HttpError(404, "Resource id not found.")
+        pools = []
+        for pool in sim.runai.node_pools():
+            created = iso(sim.runai.state.pools[pool.name].created_at)
+            pools.append(
+                {
+                    "id": int(pool.id) if pool.id.isdigit() else pool.id,
+                    "name": pool.name,
+                    "labelKey": pool.label_key,
+                    "labelValue": pool.label_value,
+                    "overProvisioningRatio": 1,
+                    "placementStrategy": {"gpu": pool.placement_strategy, "cpu": pool.placement_strategy},
+                    "clusterId": sim.runai.cluster.uuid,
+                    "createdAt": created,
+                    "updatedAt": created,
+                    "status": pool.phase,
+                    "statusMessage": "",
+                    "nodes": json.dumps(list(pool.node_names)),
+                    "createdBy": "admin@runai-sim.local",
+                    "updatedBy": "admin@runai-sim.local",
+                    "isDefault": pool.name == "default",
+                }
+            )
+        return Response.json(200, pools)
+
     def _node_telemetry(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         kind = request.param("telemetryType")
         measures: dict[str, Callable[[Node], float]] = {
@@ -1046,6 +1173,8 @@ class RunaiFace:
             "TOTAL_CPU_MEMORY_BYTES": lambda n: n.memory_bytes,
             "ALLOCATED_CPU_MEMORY_BYTES": lambda n: n.allocated_memory_bytes,
         }
+        if self.version == V2_18:
+            measures = {name: measure for name, measure in measures.items() if name in NODE_TELEMETRY_2_18}
         if kind not in measures:
             raise HttpError(
                 400, f"telemetryType {kind!r} is not supported; supported: {', '.join(measures)}."
@@ -1137,13 +1266,15 @@ class RunaiFace:
             return []  # deleted workloads are gone from the simulator
         return sim.runai.workloads(actor)
 
-    @staticmethod
     def _workload_json(
-        sim: Simulator, actor: Identity, workload_id: str, *, detailed: bool
+        self, sim: Simulator, actor: Identity, workload_id: str, *, detailed: bool
     ) -> dict[str, Any]:
         body = dict(sim.runai.describe_workload(actor, workload_id))
         if not detailed:
             body.pop("pendingSchedulingMessages", None)  # WorkloadDetailed only
+        if self.version == V2_18:
+            for key in WORKLOAD_FIELDS_SINCE_2_18:
+                body.pop(key, None)
         return body
 
     def _pod_json(self, sim: Simulator, workload: Workload, pod: Any) -> dict[str, Any]:
@@ -1294,12 +1425,15 @@ class RunaiFace:
             raise HttpError(
                 400, f"telemetryType {kind!r} is not supported; supported: {', '.join(measures)}."
             )
-        groups = self._group_by(request, WORKLOAD_GROUP_KEYS)
+        allowed = WORKLOAD_GROUP_KEYS
+        if self.version == V2_18:
+            allowed = {key: name for key, name in allowed.items() if name != "Category"}
+        groups = self._group_by(request, allowed)
         workloads = sim.runai.workloads(actor)
         cluster = sim.runai.cluster_info()
         if request.param("clusterId") and request.param("clusterId") != cluster.uuid:
             workloads = []
-        phases = set(_terms(request, "filterByPhases"))
+        phases = set(_terms(request, "filterByPhases")) if self.version != V2_18 else set()
         if phases:
             workloads = [w for w in workloads if w.phase.value in phases]
         projects = sim.runai.state.projects

@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from console.model.identity import Identity, Role
 from console.sim.http.base import SimHttpServer, SimulatorHost
 from console.sim.http.kube import kube_server
 from console.sim.http.kubeconfig import DEFAULT_CONTEXT, write_kubeconfig
-from console.sim.http.runai import AppCredential, serve_runai
+from console.sim.http.runai import LATEST, AppCredential, serve_runai
 from console.sim.http.weka import WekaUser, serve_weka
 from console.sim.simulator import Simulator
 
@@ -97,6 +97,7 @@ class ServedSimulator:
         workdir: Path | None = None,
         profile_name: str = PROFILE_NAME,
         runai_token_lifetime_seconds: float | None = None,
+        runai_version: str = LATEST,
     ) -> None:
         self.simulator = simulator
         self.host = SimulatorHost(simulator, clock_speed=clock_speed)
@@ -107,7 +108,7 @@ class ServedSimulator:
         self.workdir.mkdir(parents=True, exist_ok=True)
         admin = simulator.runai.identity_for(None, Role.ADMIN)
         self.admin = admin
-        runai_options: dict[str, float] = {}
+        runai_options: dict[str, Any] = {"version": runai_version}
         if runai_token_lifetime_seconds is not None:
             runai_options["token_lifetime_seconds"] = runai_token_lifetime_seconds
         # The acting user is the demo's default admin, so `rwc --config` sees what `rwc --demo` sees.
@@ -185,6 +186,7 @@ class ServedSimulator:
             f"[profiles.{self.profile_name}]",
             f"runai_url = {_toml_string(self.runai.url)}",
             f"runai_client_id = {_toml_string(RUNAI_CLIENT_ID)}",
+            "allow_http = true",  # the faces serve plain HTTP on 127.0.0.1; the header says HTTP
             f"runai_client_secret_file = {_toml_string(str(self.runai_secret_path))}",
             f"cluster_id = {_toml_string(cluster.uuid)}",
             f"weka_url = {_toml_string(self.weka.url)}",
