@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from rich.text import Text
@@ -22,9 +23,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Spacing
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.select import NoSelection
 from textual.worker import Worker
 
@@ -107,8 +109,15 @@ class YesNoBox(Checkbox):
         return Content.styled("[x]" if self.value else "[ ]", self.get_visual_style("toggle--button"))
 
 
+_DROPDOWN_MAX_HEIGHT = 12
+"""Rows an opened select's list may take at most, its border included (Textual's own limit)."""
+
 _PREFILLED_NUMBER = re.compile(r"^\s*[0-9][0-9.,]*\s*[A-Za-z%]{0,4}\s*$")
 """`8`, `0.5`, `200TiB`, `1PB`: a pre-filled value that typing should replace, not extend."""
+
+
+BLANK_SELECT_ERROR = "Nothing is chosen: press enter and pick one."
+"""Under a select left blank, when the form has no more specific word for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +177,12 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     FormScreen .form-row Input, FormScreen .form-row Select {
         width: 1fr;
     }
+    /* A long choice is cut with … on its one line: wrapped, its second line would push the list down. */
+    FormScreen .form-row SelectCurrent Static#label {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     /* Compact selects and checkboxes show no focus of their own: reverse video shows it, colour or not. */
     FormScreen .form-row Select:focus > SelectCurrent, FormScreen .form-row Checkbox:focus {
         text-style: reverse;
@@ -214,7 +229,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
 
     # -- composition ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        frame = Vertical()
+        frame = Vertical(id="form-frame")
         frame.border_title = Text(visible(self.form_title), end="")  # API names: text, not markup
         with frame:
             with VerticalScroll(id="form-fields", can_focus=False):
@@ -266,13 +281,43 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         )
 
     def on_mount(self) -> None:
-        """The first text field has focus (what a user types first is a name), else the first field."""
+        """The first text field has focus (what a user types first is a name), else the first field.
+
+        Focused here and now (`Screen.set_focus`), not with `Widget.focus`, which only queues it on the
+        app: keys typed ahead are let in once the form is painted, and must find the field focused
+        rather than the first select that Textual's auto-focus picks meanwhile."""
         enabled = [widget for widget in self._widgets.values() if not widget.disabled]
         first = next((widget for widget in enabled if isinstance(widget, Input)), None)
         if first is None and enabled:
             first = enabled[0]
         if first is not None:
-            first.focus()
+            self.set_focus(first)
+        for widget in self._widgets.values():
+            if isinstance(widget, Select):
+                self.watch(widget, "expanded", partial(self._fit_dropdown, widget), init=False)
+
+    def _fit_dropdown(self, select: Select[Any], expanded: bool) -> None:
+        """Keep an opened list inside the dialog, where Textual only keeps it on the screen (it would
+        hang over the dialog's border and the table behind): below the field when it fits there or
+        there is more room below, else above the field; shortened to the room it has (it scrolls)."""
+        if not expanded:
+            return
+        overlay = select.query_one("SelectOverlay", OptionList)
+        field = select.query_one("SelectCurrent").region
+        inside = self.query_one("#form-frame").region.shrink(Spacing(1, 0, 1, 0))  # within the border
+        gutter = overlay.styles.gutter.height  # its border, if any (a compact select's list has none)
+        wanted = min(overlay.option_count + gutter, _DROPDOWN_MAX_HEIGHT)
+        below = inside.bottom - field.bottom
+        above = field.y - inside.y
+        if max(below, above) <= gutter:
+            return  # no room for one choice inside: Textual keeps the list on the screen
+        if wanted <= below or below >= above:
+            height, offset_y = min(wanted, below), 0
+        else:
+            height = min(wanted, above)
+            offset_y = -(height + field.height)
+        overlay.styles.max_height = height
+        overlay.styles.offset = (0, offset_y)
 
     # -- values -----------------------------------------------------------------------------------
     def widget_for(self, name: str) -> Widget:
@@ -381,16 +426,17 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         self.clear_errors()
         errors: dict[str, str] = {}
         for field in self.fields:
-            widget = self._widgets[field.name]
-            if isinstance(widget, Select) and not field.disabled and isinstance(widget.value, NoSelection):
-                errors[field.name] = f"Choose a {field.label.lower()}."  # a blank select is never sent
-                continue
             if field.validate is not None and not field.disabled:
                 message = field.validate(values[field.name])
                 if message:
                     errors[field.name] = message
         for name, message in self.validate(values).items():
             errors.setdefault(name, message)
+        for field in self.fields:
+            widget = self._widgets[field.name]
+            if isinstance(widget, Select) and not field.disabled and isinstance(widget.value, NoSelection):
+                # A blank select is never sent (a form would fill in a default the user did not choose).
+                errors.setdefault(field.name, BLANK_SELECT_ERROR)
         if errors:
             for name, message in reversed(list(errors.items())):
                 self.show_error(message, name)  # reversed: the cursor ends on the first problem

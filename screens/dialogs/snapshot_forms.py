@@ -90,14 +90,6 @@ class CreateSnapshotForm(NotedForm):
         super().__init__("Create snapshot", fields, note=note, submit_label="Create", context=context)
         self.filesystem_names = {uid: name for name, uid in options}
 
-    def on_mount(self) -> None:
-        """With the filesystem already chosen (the cursor's or the scoped one), start on the name.
-
-        Textual runs every class's `on_mount` (the form's own focuses the first field), so this one
-        moves the focus after them rather than calling `super()`."""
-        if self.value_of("filesystem") is not None:
-            self.call_after_refresh(self.widget_for("name").focus)
-
     def validate(self, values: Mapping[str, FieldValue]) -> dict[str, str]:
         return {} if values["filesystem"] else {"filesystem": "Choose the filesystem to snapshot."}
 
