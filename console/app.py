@@ -133,6 +133,7 @@ class RwcApp(App[None]):
             demo=config.demo,
             read_only=config.read_only,
             insecure=config.insecure,
+            plain_http=config.plain_http,
             config_location=home_relative(config.config_path),
         )
         for name in SCREEN_CLASSES:

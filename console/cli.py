@@ -243,6 +243,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         profile_name=profile.name if profile else None,
         config_path=config_path,
         insecure=args.insecure or (profile.insecure if profile else False),
+        plain_http=bool(profile and profile.plain_http_keys),
         profile=profile,
     )
 
@@ -402,9 +403,17 @@ class _LazyFileHandler(logging.FileHandler):
         return open(descriptor, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115
 
 
+MAX_MESSAGE_CHARS = 1000
+"""An error line is read, not scrolled: a key or path pasted 100,000 characters long is cut."""
+
+
 def _one_line(text: object) -> str:
-    """Messages go to a terminal that may hold a TUI: keep each on one line."""
-    return " ".join(str(text).split())
+    """Messages go to a terminal that may hold a TUI: one line, of bounded length, whose controls (a
+    path or key from the config file may hold ESC) are shown, never obeyed."""
+    from console.ui.safe_text import visible  # Textual-free: a config error never loads Textual
+
+    line = visible(" ".join(str(text).split()))
+    return line if len(line) <= MAX_MESSAGE_CHARS else f"{line[: MAX_MESSAGE_CHARS - 1]}…"
 
 
 def _print_error(message: str) -> None:

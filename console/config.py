@@ -80,8 +80,16 @@ class Profile:
     kubeconfig: Path | None = None
     ca_bundle: Path | None = None
     insecure: bool = False
+    allow_http: bool = False
+    """Plain `http://` URLs are accepted only with this set: the token and secrets then travel unencrypted."""
     source_path: Path | None = field(default=None, compare=False, repr=False)
     """The file this profile was read from, so a secret that cannot be read is reported against it."""
+
+    @property
+    def plain_http_keys(self) -> tuple[str, ...]:
+        """The URL keys that are plain `http://` (allowed by `allow_http`); the header warns of them."""
+        urls = (("runai_url", self.runai_url), ("weka_url", self.weka_url))
+        return tuple(key for key, url in urls if url is not None and url.lower().startswith("http://"))
 
     @property
     def has_weka(self) -> bool:
@@ -157,6 +165,9 @@ class Config:
     """The config file that was (or would have been) read; shown in messages and the help screen."""
     insecure: bool = False
     """TLS verification off (--insecure or the profile's `insecure = true`); the header shows it."""
+    plain_http: bool = False
+    """The profile talks plain `http://` (it set `allow_http = true`): tokens travel unencrypted, and the
+    header says HTTP as it says INSECURE."""
     profile: Profile | None = None
     """The live connection; None in the demo."""
     sim_start: datetime | None = None
@@ -192,7 +203,9 @@ class ConfigFile:
         if requested is not None:
             if requested not in self.profiles:
                 known = ", ".join(sorted(self.profiles)) or "none"
-                raise ConfigError(f"{self.path}: no profile named {requested!r} (profiles: {known})")
+                raise ConfigError(
+                    f"{self.path}: no profile named {shown_value(requested)} (profiles: {known})"
+                )
             return self.profiles[requested]
         if self.default_profile is not None:
             return self.profiles[self.default_profile]
@@ -220,8 +233,9 @@ def load_config_file(path: Path, *, must_exist: bool = False) -> ConfigFile:
         if must_exist:
             raise ConfigError(f"{path}: no such config file")
         return ConfigFile(path=path, profiles={})
-    # A FIFO, a device (/dev/zero) or a huge file is refused before a byte is read; not UTF-8 too.
-    text = read_small_text_file(path, str(path), MAX_CONFIG_FILE_BYTES)
+    # `--config /dev/null` means "a config with nothing in it": it holds no profile (the CLI says so,
+    # exit 2). Any other FIFO, device (/dev/zero) or huge file is refused before a byte is read.
+    text = "" if _is_dev_null(path) else read_small_text_file(path, str(path), MAX_CONFIG_FILE_BYTES)
     import tomllib  # here, not at the top: a first start (no config file yet) does not need it
 
     try:
@@ -232,6 +246,13 @@ def load_config_file(path: Path, *, must_exist: bool = False) -> ConfigFile:
         # tomllib's message ends with "(at line L, column C)", which is what the user needs to find it.
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     return parse_config_document(document, path)
+
+
+def _is_dev_null(path: Path) -> bool:
+    try:
+        return path.samefile(os.devnull)
+    except OSError:
+        return False
 
 
 def parse_config_document(document: Mapping[str, Any], path: Path) -> ConfigFile:
@@ -255,7 +276,8 @@ def parse_config_document(document: Mapping[str, Any], path: Path) -> ConfigFile
         if default_profile not in profiles:
             known = ", ".join(sorted(profiles)) or "none are defined"
             raise ConfigError(
-                f"{path}: default_profile: no profile named {default_profile!r} (profiles: {known})"
+                f"{path}: default_profile: no profile named {shown_value(default_profile)} "
+                f"(profiles: {known})"
             )
     return ConfigFile(path=path, profiles=profiles, default_profile=default_profile)
 
@@ -287,6 +309,14 @@ def _parse_profile(name: str, table: Mapping[str, Any], path: Path) -> Profile:
             f"{path}: {prefix}.insecure: set either ca_bundle or insecure = true, not both "
             "(insecure turns verification off, so the CA bundle would be ignored)"
         )
+    if not values.get("allow_http"):
+        for key in ("runai_url", "weka_url"):
+            if key in values and values[key].lower().startswith("http://"):
+                raise ConfigError(
+                    f"{path}: {prefix}.{key}: {shown_value(values[key])} is plain http://, which would send "
+                    "the credentials and every token unencrypted; use https://, or set allow_http = true "
+                    "in this profile (a lab or a local simulator)"
+                )
     if "ca_bundle" in values:
         check_ca_bundle(values["ca_bundle"], f"{path}: {prefix}.ca_bundle")
     return Profile(name=name, source_path=path, **values)
@@ -336,6 +366,19 @@ def _toml_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+MAX_SHOWN_VALUE_CHARS = 80
+"""A value quoted back in a message is cut to this: the message must stay one readable line."""
+MAX_URL_CHARS = 2048
+"""Longer than any base URL (browsers and proxies cap whole URLs near this); longer is a pasting accident."""
+
+
+def shown_value(text: str) -> str:
+    """`text` quoted for a one-line message, cut with its length when too long to read."""
+    if len(text) <= MAX_SHOWN_VALUE_CHARS:
+        return repr(text)
+    return f"{text[:MAX_SHOWN_VALUE_CHARS]!r}… ({len(text):,} characters)"
+
+
 def _string(value: object, path: Path, key: str) -> str:
     if not isinstance(value, str):
         raise _wrong_type(path, key, "a string", value)
@@ -347,15 +390,25 @@ def _string(value: object, path: Path, key: str) -> str:
 def _url(value: object, path: Path, key: str) -> str:
     text = _string(value, path, key)
     expected = "expected a URL starting with https:// or http://"
+    if len(text) > MAX_URL_CHARS:
+        raise ConfigError(f"{path}: {key}: {expected}, got {shown_value(text)}, too long to be one")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise ConfigError(
+            f"{path}: {key}: {expected}, got {shown_value(text)}, which holds spaces or controls"
+        )
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
     except ValueError as error:
-        raise ConfigError(f"{path}: {key}: {expected}, got {text!r} ({error})") from None
-    if parts.scheme not in ("https", "http") or not parts.hostname or any(ch.isspace() for ch in text):
-        raise ConfigError(f"{path}: {key}: {expected}, got {text!r}")
+        raise ConfigError(f"{path}: {key}: {expected}, got {shown_value(text)} ({error})") from None
+    if parts.scheme.lower() not in ("https", "http"):
+        raise ConfigError(f"{path}: {key}: {expected}, got {shown_value(text)}")
+    if not parts.hostname:
+        raise ConfigError(f"{path}: {key}: {expected}, got {shown_value(text)}, which names no host")
     if parts.query or parts.fragment:
-        raise ConfigError(f"{path}: {key}: expected a base URL without ?query or #fragment, got {text!r}")
+        raise ConfigError(
+            f"{path}: {key}: expected a base URL without ?query or #fragment, got {shown_value(text)}"
+        )
     # One spelling for the clients to join paths onto: no trailing slash.
     return text.rstrip("/")
 
@@ -365,7 +418,7 @@ def _env_var_name(value: object, path: Path, key: str) -> str:
     if not _ENV_VAR_NAME.fullmatch(text):
         raise ConfigError(
             f"{path}: {key}: expected the name of an environment variable (letters, digits, _), "
-            f"got {text!r}; "
+            f"got {shown_value(text)}; "
             "the secret itself goes in that variable, not here"
         )
     return text
@@ -390,7 +443,7 @@ def read_small_text_file(file_path: Path, key: str, limit: int) -> str:
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise ConfigError(f"{key}: {file_path} is not a regular file")
+            raise ConfigError(f"{key}: {file_path} is {_file_kind(status.st_mode)}, not a regular file")
         if status.st_size > limit:
             raise ConfigError(f"{key}: {file_path} is {status.st_size:,} bytes, more than such a file can be")
         data = os.read(descriptor, limit + 1)
@@ -402,6 +455,19 @@ def read_small_text_file(file_path: Path, key: str, limit: int) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{key}: {file_path} is not UTF-8 text") from None
+
+
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is, in the words `ls -l` users know."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def check_ca_bundle(file_path: Path, key: str) -> None:
@@ -446,5 +512,6 @@ _PROFILE_FIELDS: dict[str, Callable[[object, Path, str], Any]] = {
     "kubeconfig": _path,
     "ca_bundle": _path,
     "insecure": _boolean,
+    "allow_http": _boolean,
 }
 """Every key a profile may hold and how it is checked; anything else is an error naming the key."""

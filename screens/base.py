@@ -113,6 +113,7 @@ class RwcScreen(Screen[None]):
             demo=context.demo,
             read_only=context.read_only,
             insecure=context.insecure,
+            plain_http=context.plain_http,
             config_location=context.config_location,
         )
         yield StaleBanner()

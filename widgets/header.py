@@ -1,6 +1,6 @@
 """The two- or three-line header every screen shows: where you are, who you are, and what is wrong.
 
-Line 1: profile, cluster, user and role, and the badges (DEMO, READ-ONLY, INSECURE, STALE).
+Line 1: profile, cluster, user and role, and the badges (DEMO, READ-ONLY, INSECURE, HTTP, STALE).
 Line 2: this screen's title and row count, then GPUs allocated of usable (and how many are down), WEKA
 health and open alerts. WEKA reads `OK` only from an answer of this round: while it does not answer, or
 while the whole summary fails, it reads `? since HH:MM:SS`, never the last good word.
@@ -74,6 +74,7 @@ class RwcHeader(Widget):
         demo: bool,
         read_only: bool,
         insecure: bool = False,
+        plain_http: bool = False,
         config_location: str = "~/.config/rwc/config.toml",
         id: str | None = None,
     ) -> None:
@@ -82,6 +83,8 @@ class RwcHeader(Widget):
         self.demo = demo
         self.read_only = read_only
         self.insecure = insecure
+        self.plain_http = plain_http
+        """The profile talks plain http:// (allow_http = true): tokens travel unencrypted."""
         self.config_location = config_location
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
@@ -96,6 +99,7 @@ class RwcHeader(Widget):
             ("DEMO", False, self.demo),
             ("READ-ONLY", False, self.read_only),
             ("INSECURE", True, self.insecure),
+            ("HTTP", True, self.plain_http),
             ("STALE", True, self.stale),
         ):
             if shown:

@@ -20,5 +20,7 @@ class ConsoleContext:
     demo: bool
     read_only: bool
     insecure: bool = False
+    plain_http: bool = False
+    """The profile talks plain http:// (`allow_http = true`); the header warns as for `insecure`."""
     config_location: str = "~/.config/rwc/config.toml"
     """Where profiles go, as the demo hint shows it (home shortened to ~)."""

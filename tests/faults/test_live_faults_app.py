@@ -242,11 +242,15 @@ async def test_a_run_ai_only_insecure_profile_says_weka_is_not_configured(
     path.write_text(text, encoding="utf-8")
     profile = load_config_file(path, must_exist=True).select(None)
     assert profile is not None and not profile.has_weka
-    config = Config(demo=False, profile=profile, profile_name=profile.name, config_path=path, insecure=True)
+    assert profile.allow_http and profile.plain_http_keys == ("runai_url",)
+    config = Config(
+        demo=False, profile=profile, profile_name=profile.name, config_path=path, insecure=True, plain_http=True
+    )
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
         await workloads_table(pilot)
-        assert "INSECURE" in app.screen.header.render().plain  # --insecure is shown
+        badges = app.screen.header.render().plain
+        assert "INSECURE" in badges and " HTTP " in f"{badges} "  # --insecure and plain http:// are shown
         await pilot.press("6")
         await wait_until(pilot, lambda: app.screen.query(StaleBanner), "the filesystems screen")
         banner = app.screen.query_one(StaleBanner)

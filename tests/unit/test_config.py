@@ -32,6 +32,7 @@ runai_url = "http://runai.lab.local:8080"
 runai_client_id = "lab"
 runai_client_secret_file = "/run/secrets/runai"
 insecure = true
+allow_http = true
 """
 VALID_PROFILE = VALID_PROFILE_TEMPLATE.replace("CA_BUNDLE", certifi.where())
 """A real PEM bundle (certifi's, installed with httpx): the config checks the bundle it names."""
@@ -90,6 +91,8 @@ def test_valid_profiles_parse(tmp_path: Path) -> None:
     assert prod.has_weka
     lab = config_file.select("lab")
     assert lab is not None and lab.insecure and not lab.has_weka
+    assert lab.allow_http and lab.plain_http_keys == ("runai_url",)  # the header will say HTTP
+    assert not prod.allow_http and prod.plain_http_keys == ()
     assert lab.runai_client_secret_file == Path("/run/secrets/runai")
 
 
@@ -209,6 +212,38 @@ def test_unknown_profile_name_lists_the_known_ones(tmp_path: Path) -> None:
             id="secret-env-not-a-name",
         ),
         pytest.param(
+            MINIMAL_PROFILE.replace("https://myorg.run.ai", "http://myorg.run.ai"),
+            "profiles.prod.runai_url",
+            "is plain http://, which would send the credentials and every token unencrypted; "
+            "use https://, or set allow_http = true",
+            id="http-without-allow-http",
+        ),
+        pytest.param(
+            MINIMAL_PROFILE
+            + 'weka_url = "http://weka:14000"\nweka_username = "u"\nweka_password_env = "W"\n',
+            "profiles.prod.weka_url",
+            "is plain http://",
+            id="weka-http-without-allow-http",
+        ),
+        pytest.param(
+            MINIMAL_PROFILE + 'allow_http = "yes"\n',
+            "profiles.prod.allow_http",
+            "expected true or false, got a string",
+            id="allow-http-not-bool",
+        ),
+        pytest.param(
+            MINIMAL_PROFILE.replace("https://myorg.run.ai", "https://myorg.run.ai/" + "a" * 100_000),
+            "profiles.prod.runai_url",
+            "(100,021 characters), too long to be one",
+            id="url-100k-characters",
+        ),
+        pytest.param(
+            MINIMAL_PROFILE.replace("https://myorg.run.ai", "https://myorg run.ai"),
+            "profiles.prod.runai_url",
+            "which holds spaces or controls",
+            id="url-with-space",
+        ),
+        pytest.param(
             MINIMAL_PROFILE + "insecure = 1\n",
             "profiles.prod.insecure",
             "expected true or false, got an integer",
@@ -291,7 +326,7 @@ def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_unreadable_path_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="is not a regular file") as caught:
+    with pytest.raises(ConfigError, match="not a regular file") as caught:
         load_config_file(tmp_path)  # a directory
     assert str(tmp_path) in str(caught.value)
 

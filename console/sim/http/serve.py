@@ -186,6 +186,7 @@ class ServedSimulator:
             f"[profiles.{self.profile_name}]",
             f"runai_url = {_toml_string(self.runai.url)}",
             f"runai_client_id = {_toml_string(RUNAI_CLIENT_ID)}",
+            "allow_http = true",  # the faces serve plain HTTP on 127.0.0.1; the header says HTTP
             f"runai_client_secret_file = {_toml_string(str(self.runai_secret_path))}",
             f"cluster_id = {_toml_string(cluster.uuid)}",
             f"weka_url = {_toml_string(self.weka.url)}",
