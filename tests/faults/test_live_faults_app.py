@@ -244,7 +244,12 @@ async def test_a_run_ai_only_insecure_profile_says_weka_is_not_configured(
     assert profile is not None and not profile.has_weka
     assert profile.allow_http and profile.plain_http_keys == ("runai_url",)
     config = Config(
-        demo=False, profile=profile, profile_name=profile.name, config_path=path, insecure=True, plain_http=True
+        demo=False,
+        profile=profile,
+        profile_name=profile.name,
+        config_path=path,
+        insecure=True,
+        plain_http=True,
     )
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:

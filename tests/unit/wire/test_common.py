@@ -75,7 +75,8 @@ def test_timestamps_round_trip_and_garbage_is_none() -> None:
 
 
 def test_errors_and_statuses_read_both_ways() -> None:
-    for error, status in ((Invalid("x"), 400), (Forbidden("x"), 403), (NotFound("x"), 404), (Conflict("x"), 409)):
+    refusals = ((Invalid("x"), 400), (Forbidden("x"), 403), (NotFound("x"), 404), (Conflict("x"), 409))
+    for error, status in refusals:
         assert status_of_error(error) == status
         assert isinstance(error, ERROR_OF_STATUS[status])
     assert status_of_error(Unavailable("x")) == 500
