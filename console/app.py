@@ -72,6 +72,7 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "filesystems": "screens.filesystems:FilesystemsScreen",
         "snapshots": "screens.snapshots:SnapshotsScreen",
         "weka": "screens.weka_overview:WekaOverviewScreen",
+        "alerts": "screens.alerts:AlertsScreen",
     }
 )
 

@@ -10,8 +10,7 @@ an alert's full text).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -19,18 +18,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Sparkline, Static
 
-from console.model import Alert, AlertSeverity, WekaCluster, WekaClusterStatus, WekaMetricsSample
+from console.model import WekaCluster, WekaClusterStatus, WekaMetricsSample
 from console.ui.context import ConsoleContext
 from console.ui.format import NOT_AVAILABLE, format_bytes, format_bytes_pair
 from console.ui.palette import CellPalette
-from screens.base import ResourceScreen
+from screens.alerts import ALERTS, AlertsTable
 from widgets.bars import NO_DATA, capacity_bar
-from widgets.resource_table import AgeCell, Column, Row
 
 WEKA_CLUSTER = "weka cluster"
 WEKA_METRICS = "weka metrics"
-ALERTS = "alerts"
-"""Store resources of this screen (registered by the screen; they poll only while it is visible)."""
+"""Store resources of this screen (registered by the screen; they poll only while it is visible); the
+alerts are the shared resource of `screens.alerts`."""
 
 OVERVIEW_REFRESH_SECONDS = 2.0
 """IO activity moves by the second; a two-second poll keeps the sparklines alive without flooding."""
@@ -63,15 +61,6 @@ STATUS_WORDS: dict[WekaClusterStatus, str] = {
 }
 """Each protection state in words (reference/weka.md §5), so the state reads without colour."""
 
-SEVERITY_ORDER: dict[AlertSeverity, int] = {severity: rank for rank, severity in enumerate(AlertSeverity)}
-SEVERITY_SYMBOLS: dict[AlertSeverity, str] = {
-    AlertSeverity.CRITICAL: "✗✗",
-    AlertSeverity.MAJOR: "✗",
-    AlertSeverity.MINOR: "!",
-    AlertSeverity.WARNING: "!",
-    AlertSeverity.INFO: "i",
-}
-
 
 def status_style(status: WekaClusterStatus, palette: CellPalette) -> Style:
     """Green only for OK, amber while WEKA repairs itself, red when data is at risk or unreachable."""
@@ -80,14 +69,6 @@ def status_style(status: WekaClusterStatus, palette: CellPalette) -> Style:
     if status in (WekaClusterStatus.REBUILDING, WekaClusterStatus.REDISTRIBUTING):
         return palette.warning
     return palette.error
-
-
-def severity_style(severity: AlertSeverity, palette: CellPalette) -> Style:
-    if severity in (AlertSeverity.CRITICAL, AlertSeverity.MAJOR):
-        return palette.error
-    if severity in (AlertSeverity.MINOR, AlertSeverity.WARNING):
-        return palette.warning
-    return palette.muted
 
 
 def format_rate(bytes_per_second: float) -> str:
@@ -114,12 +95,6 @@ def format_latency(microseconds: float) -> str:
     if microseconds >= 1000:
         return f"{microseconds / 1000:.1f}ms"
     return f"{microseconds:.0f}µs"
-
-
-def alert_key(alert: Alert) -> str:
-    """Row key: the alert type (one row per standing condition), prefixed by its source so a Run:ai
-    and a WEKA alert of the same name cannot collide."""
-    return f"{alert.source}:{alert.type}"
 
 
 MIN_SPARKLINE_POINTS = 2
@@ -183,21 +158,12 @@ class MetricLine(Horizontal):
         self.set_class(not drawable, "-no-data")
 
 
-class WekaOverviewScreen(ResourceScreen):
+class WekaOverviewScreen(AlertsTable):
     """Cluster health, capacity and activity on top; the open alerts as the table below."""
 
     SCREEN_NAME = "weka"
     TITLE = "WEKA"
     RESOURCES = (WEKA_CLUSTER, WEKA_METRICS, ALERTS)
-    EMPTY_MESSAGE = "No open alerts."
-    COLUMNS = (
-        Column("severity", "SEVERITY", 10, sort_hotkey="V"),
-        Column("type", "TYPE", 22, priority=2, sort_hotkey="T"),
-        Column("title", "TITLE", 30, grow=True, sort_hotkey="N"),
-        Column("source", "FROM", 5, priority=3, sort_hotkey="O"),
-        Column("age", "AGE", 5, align="right", priority=1, sort_hotkey="A"),
-    )
-
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     """A tall terminal gets taller sparklines (finer steps); 80x24 keeps one line each."""
 
@@ -226,8 +192,6 @@ class WekaOverviewScreen(ResourceScreen):
         context.bridge.add_resource(
             WEKA_METRICS, lambda: backend.weka_metrics(METRICS_WINDOW_SECONDS), OVERVIEW_REFRESH_SECONDS
         )
-        context.bridge.add_resource(ALERTS, backend.alerts, OVERVIEW_REFRESH_SECONDS)
-        self._rows = self.row_cache(self._alert_row, key=alert_key)
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading…"), id="weka-summary")
@@ -299,6 +263,15 @@ class WekaOverviewScreen(ResourceScreen):
             str(cluster.active_alerts_count), palette.error if cluster.active_alerts_count else palette.ok
         )
 
+        if cluster.filesystem_totals_unknown:
+            # The sums over /fileSystems: zeros would read "empty"; say they are not known (the banner
+            # above says why).
+            unknown = [
+                Text.assemble((f"{label:<{LABEL_WIDTH}}", muted), (NO_DATA, muted), end="")
+                for label in ("SSD used", "Provisioned", "Object tier")
+            ]
+            unknown[0].append(" — the filesystems did not answer", muted)
+            return Text("\n", end="").join([line, hardware, *unknown])
         ssd_used = self._bar_line(
             "SSD used",
             cluster.ssd_used_bytes,
@@ -369,38 +342,3 @@ class WekaOverviewScreen(ResourceScreen):
         self.query_one("#metric-latency", MetricLine).show(
             value(format_latency(latest.latency_microseconds)), latency, no_data_reason=empty
         )
-
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        alerts: Sequence[Alert] = values[ALERTS]
-        return self._rows.rows(alerts)
-
-    def _alert_row(self, alert: Alert) -> Row:
-        palette = self.palette
-        style = palette.muted if alert.muted else severity_style(alert.severity, palette)
-        severity = Text(f"{SEVERITY_SYMBOLS[alert.severity]} {alert.severity.value}", style, end="")
-        if alert.muted:
-            severity.append(" muted", palette.muted)
-        return Row(
-            key=alert_key(alert),
-            cells=(
-                severity,
-                Text(alert.type, end=""),
-                Text(alert.title, end=""),
-                Text(alert.source, palette.muted, end=""),
-                AgeCell(alert.raised_at),
-            ),
-            sort_values=(
-                (alert.muted, SEVERITY_ORDER[alert.severity]),
-                alert.type,
-                alert.title,
-                alert.source,
-                -alert.raised_at.timestamp(),
-            ),
-        )
-
-    def open_detail(self, key: str) -> None:
-        """Enter on an alert: its full description (what to do about it), which the table crops."""
-        alerts: Sequence[Alert] = self.values()[ALERTS] or ()
-        alert = next((a for a in alerts if alert_key(a) == key), None)
-        if alert is not None:
-            self.notify(alert.description or alert.title, title=alert.title, timeout=10, markup=False)

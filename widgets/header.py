@@ -147,11 +147,15 @@ class RwcHeader(Widget):
         status.append_text(label)
         status.append("  WEKA ", muted)
         status.append_text(self._weka_word(summary))
-        status.append("  alerts ", muted)
+        # A click on the count opens the alerts list (as `8` and `:alerts` do); the action is ours, fixed
+        # here, never text from a server.
+        opens_alerts = Style.from_meta({"@click": "app.show_screen('alerts')"})
+        status.append("  alerts ", muted + opens_alerts)
         if summary.open_alerts < 0:
-            status.append("?")
+            status.append("?", opens_alerts)
         else:
-            status.append(str(summary.open_alerts), self._style("bad") if summary.open_alerts else Style())
+            count_style = self._style("bad") if summary.open_alerts else Style()
+            status.append(str(summary.open_alerts), count_style + opens_alerts)
         return status
 
     def _weka_word(self, summary: HeaderSummary) -> Text:

@@ -2,7 +2,8 @@
 
 A failed fetch never blanks a screen (the Store keeps the last value); this banner is how the user
 learns that what they see stopped moving. It also says when items were left out because they could not
-be read ("2 workloads could not be read — see log"): the rows shown are then not all there is. It takes
+be read ("2 workloads could not be read — see log"), and when a part of the screen did not answer ("WEKA
+alerts not shown: <why>"): what is shown is then not all there is. It takes
 no room while everything is fresh and whole.
 """
 
@@ -16,7 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from console.data.store import ResourceState
-from console.data.unreadable import merge_unreadable, unreadable_notice
+from console.data.unreadable import merge_unreadable, missing_notice, unreadable_notice
 from console.ui.format import format_clock_time
 from console.ui.safe_text import visible
 
@@ -29,8 +30,10 @@ def describe_problem(states: Iterable[ResourceState[Any]]) -> str:
     """
     states = list(states)
     failure = _describe_failure(states)
-    left_out = unreadable_notice(merge_unreadable(state.unreadable for state in states if state.loaded))
-    return " · ".join(part for part in (failure, left_out) if part)
+    loaded = [state for state in states if state.loaded]
+    left_out = unreadable_notice(merge_unreadable(state.unreadable for state in loaded))
+    missing = missing_notice(part for state in loaded for part in state.missing)
+    return " · ".join(part for part in (failure, missing, left_out) if part)
 
 
 def _describe_failure(states: list[ResourceState[Any]]) -> str:

@@ -32,7 +32,7 @@ from typing import Any, Generic, TypeVar
 
 from console.data.backend import Backend
 from console.data.errors import RETRYABLE_ERRORS, BackendError, BadResponse, RateLimited, Timeout
-from console.data.unreadable import UnreadableItems, tallying
+from console.data.unreadable import MissingPart, UnreadableItems, tallying
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ class ResourceState(Generic[T]):
     simulator's clock in the demo, so snapshots stay deterministic). `error` is the last fetch's
     failure (None after a success), `error_since` when the current run of failures began, `attempt`
     how many fetches in a row have failed, `next_retry_in` seconds until the next try while failing.
-    `unreadable` counts the items the fetch that gave `value` had to leave out (`console.data.unreadable`).
+    `unreadable` counts the items the fetch that gave `value` had to leave out, and `missing` names the
+    parts of it that did not answer (`console.data.unreadable`): the value is shown, marked incomplete.
     """
 
     name: str
@@ -65,6 +66,7 @@ class ResourceState(Generic[T]):
     attempt: int = 0
     next_retry_in: float | None = None
     unreadable: tuple[UnreadableItems, ...] = ()
+    missing: tuple[MissingPart, ...] = ()
 
     @property
     def loaded(self) -> bool:
@@ -351,16 +353,20 @@ class Store:
             logger.exception("Unexpected error while fetching %r", resource.name)
             error = BadResponse(f"Could not read {resource.name}: {type(unexpected).__name__}: {unexpected}")
         if error is None:
-            self._record_success(resource, value, tally.found())
+            self._record_success(resource, value, tally.found(), tally.missing())
         else:
             self._record_failure(resource, error)
 
     def _record_success(
-        self, resource: _Resource, value: Any, unreadable: tuple[UnreadableItems, ...] = ()
+        self,
+        resource: _Resource,
+        value: Any,
+        unreadable: tuple[UnreadableItems, ...] = (),
+        missing: tuple[MissingPart, ...] = (),
     ) -> None:
         previous = resource.state
         value_changed = not previous.loaded or not _values_equal(previous.value, value)
-        unreadable_changed = previous.unreadable != unreadable
+        unreadable_changed = previous.unreadable != unreadable or previous.missing != missing
         if previous.error is not None:
             logger.info("%s recovered after %d failed attempts", resource.name, previous.attempt)
         resource.state = ResourceState(
@@ -369,6 +375,7 @@ class Store:
             value=value if value_changed else previous.value,
             fetched_at=self._now(),
             unreadable=unreadable,
+            missing=missing,
         )
         resource.due_at = self._clock() + resource.interval_seconds
         if value_changed or unreadable_changed or previous.error is not None:

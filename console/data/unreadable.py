@@ -1,4 +1,4 @@
-"""Items of a list answer that could not be read: left out of the list, logged, counted and shown.
+"""What a fetch had to leave out: items of a list that could not be read, and parts that did not answer.
 
 One odd item must not take its whole list with it (a workload with a garbled timestamp must not blank
 the workloads screen), and it must not vanish silently either: a decoder that gives up on items of a
@@ -10,18 +10,24 @@ The count travels beside the value, not in it: a backend merges, sorts and filte
 Kubernetes nodes, say) and a count kept on a list object would be lost on the way. The tally is found
 through a context variable, which tasks started during the fetch inherit, so the decoders need no
 parameter for it and code outside a Store fetch (a test, a one-off call) simply counts nowhere.
+
+A fetch that joins several answers (the alerts of WEKA and of Run:ai; the WEKA overview's `/cluster`,
+`/fileSystems` and `/stats/realtime`) uses `answered_part` for the parts it can do without: a part that
+fails is reported (`MissingPart`, kept as `ResourceState.missing`) and the rest is shown, marked — "WEKA
+alerts not shown: <why>" — instead of one missing route blanking the whole screen.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from console.data.errors import BadResponse
+from console.data.errors import BackendError, BadResponse
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +48,20 @@ class UnreadableItems:
         return f"{self.count} {self.kind if self.count == 1 else self.kind + 's'}"
 
 
+@dataclass(frozen=True, slots=True)
+class MissingPart:
+    """A part of an answer (`part`, e.g. "WEKA alerts") that did not come, and the server's or client's
+    words for why (`reason`); the rest of the answer is shown."""
+
+    part: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.part} not shown: {self.reason}"
+
+
 class UnreadableTally:
-    """The unreadable items of one fetch, by kind (in the order first seen).
+    """The unreadable items of one fetch, by kind (in the order first seen), and its missing parts.
 
     A fetch may read the same list twice (the header reads the nodes for its GPU count and again for the
     alerts): per kind it keeps the most any one reading left out, so one bad node is one, not two.
@@ -51,12 +69,19 @@ class UnreadableTally:
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
+        self._missing: dict[str, str] = {}
 
     def add(self, kind: str, count: int) -> None:
         self._counts[kind] = max(self._counts.get(kind, 0), count)
 
+    def add_missing(self, part: str, reason: str) -> None:
+        self._missing.setdefault(part, reason)
+
     def found(self) -> tuple[UnreadableItems, ...]:
         return tuple(UnreadableItems(kind, count) for kind, count in self._counts.items())
+
+    def missing(self) -> tuple[MissingPart, ...]:
+        return tuple(MissingPart(part, reason) for part, reason in self._missing.items())
 
 
 _current_tally: ContextVar[UnreadableTally | None] = ContextVar("rwc_unreadable_tally", default=None)
@@ -112,6 +137,61 @@ def readable_items(items: Iterable[Any], parse: Callable[[Any, int], T], kind: s
     if reasons:
         report_unreadable(kind, reasons)
     return result
+
+
+def report_missing_part(part: str, error: BackendError) -> None:
+    """`part` of the current fetch's answer did not come (`error`): counted on the fetch's state and
+    logged once per distinct reason, like an unreadable item."""
+    reason = str(error) or type(error).__name__
+    tally = _current_tally.get()
+    if tally is not None:
+        tally.add_missing(part, reason)
+    key = f"missing {part}: {reason}"
+    if key in _recent_reasons:
+        logger.debug("%s did not answer: %s", part, reason)
+        return
+    if len(_recent_reasons) >= _RECENT_LIMIT:
+        _recent_reasons.pop(next(iter(_recent_reasons)))
+    _recent_reasons[key] = None
+    logger.warning("%s did not answer: %s", part, reason)
+
+
+async def answered_part(part: str, call: Awaitable[T], default: T) -> T:
+    """`call`'s answer, or `default` when it fails with a `BackendError` (which is reported as a
+    `MissingPart`): for a part of a screen the rest can be shown without."""
+    try:
+        return await call
+    except BackendError as error:
+        report_missing_part(part, error)
+        return default
+
+
+async def answered_parts(parts: Mapping[str, Awaitable[Any]]) -> dict[str, Any]:
+    """The answers of `parts` (run side by side), by name. A part that fails with a `BackendError` is
+    left out of the result and reported as a `MissingPart`; only when no part answered is the first
+    failure raised, since then there is nothing to show. Any other exception is a bug and propagates."""
+    names = list(parts)
+    results = await asyncio.gather(*parts.values(), return_exceptions=True)
+    answers: dict[str, Any] = {}
+    failures: list[tuple[str, BackendError]] = []
+    for name, result in zip(names, results, strict=True):
+        if isinstance(result, BackendError):
+            failures.append((name, result))
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            answers[name] = result
+    if failures and not answers:
+        raise failures[0][1]
+    for name, error in failures:
+        report_missing_part(name, error)
+    return answers
+
+
+def missing_notice(missing: Iterable[MissingPart]) -> str:
+    """ "WEKA alerts not shown: <why>" for each missing part, joined; "" for none."""
+    unique = {item.part: item for item in missing}
+    return " · ".join(str(item) for item in unique.values())
 
 
 def merge_unreadable(groups: Iterable[Iterable[UnreadableItems]]) -> tuple[UnreadableItems, ...]:

@@ -43,6 +43,9 @@ class WekaCluster:
     clients_active: int
     clients_total: int
     latest: WekaMetricsSample | None = None
+    filesystem_totals_unknown: bool = False
+    """SSD used, provisioned and the object tier are sums over the filesystems; True when that list did
+    not answer, so the screen says "not known" instead of drawing zeros."""
 
 
 @dataclass(frozen=True, slots=True)

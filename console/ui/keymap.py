@@ -37,6 +37,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("filesystems", "Filesystems", "5", ("fs", "filesystem"), "WEKA filesystems: SSD, tiering"),
     ScreenEntry("snapshots", "Snapshots", "6", ("snap", "snapshot", "snaps"), "WEKA snapshots and uploads"),
     ScreenEntry("weka", "WEKA", "7", ("wk",), "WEKA cluster: health, capacity, IO, alerts"),
+    ScreenEntry("alerts", "Alerts", "8", ("al", "alert"), "Every open alert: WEKA and Run:ai"),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"

@@ -122,7 +122,7 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("LOCATOR", "what another cluster needs to bring it online"),
         ),
     ),
-    # screens/weka_overview.py STATUS_SYMBOLS, STATUS_WORDS, SEVERITY_SYMBOLS, _alert_row
+    # screens/weka_overview.py STATUS_SYMBOLS, STATUS_WORDS; its alerts as below
     "weka": Legend(
         "WEKA",
         (
@@ -132,6 +132,15 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("10/12 (2 down)", "drives, backends, clients: active of total"),
             ("✗✗ ✗ ! i", "alert severity: critical, major, minor/warning, info"),
             ("muted", "an alert someone muted in WEKA"),
+        ),
+    ),
+    # screens/alerts.py SEVERITY_SYMBOLS, SOURCE_WORDS, alert_row
+    "alerts": Legend(
+        "Alerts",
+        (
+            ("✗✗ ✗ ! i", "severity: critical, major, minor/warning, info"),
+            ("muted", "an alert someone muted in WEKA (listed last)"),
+            ("FROM", "WEKA's own alerts, or Run:ai (raised by rwc: a node down, a degraded workload)"),
         ),
     ),
 }

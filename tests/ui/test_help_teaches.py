@@ -99,6 +99,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: GPU fractions",
             "Legend: Filesystems",
             "Legend: WEKA",
+            "Legend: Alerts",
         ]
         assert {"✓ local", "✓ remote", "↑local 40%", "not uploaded"} <= set(
             section(help_screen, "Legend: Snapshots (this screen)")

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from console.backends.live.accepted import read_back
 from console.config import ConfigError, Profile
 from console.data.errors import BackendError, Unavailable
+from console.data.unreadable import answered_parts
 from console.model import (
     Alert,
     ClusterInfo,
@@ -95,6 +96,10 @@ WEKA 30 s, Kubernetes 30 s read). Read when a `LiveBackend` is built, so a test 
 
 LOG_WAIT_SECONDS = 2.0
 """While following the log of a workload whose pod has not started, how often to look again."""
+
+WEKA_ALERTS = "WEKA alerts"
+RUNAI_ALERTS = "Run:ai alerts"
+"""The two sources of `alerts()`, as the notice names the one that did not answer."""
 
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
@@ -568,16 +573,21 @@ class LiveBackend:
         return await self._require_weka().buckets()
 
     async def alerts(self) -> Sequence[Alert]:
-        """WEKA's alerts (none without WEKA), then the Run:ai-side ones."""
-
-        async def weka_alerts() -> Sequence[Alert]:
-            return await self.weka.alerts() if self.weka is not None else ()
-
-        weka, (nodes, degraded) = await _together(weka_alerts(), self.runai.nodes_and_degraded_workloads())
-        now = self.now()
-        keys = node_alert_keys(nodes)
-        self._alerts_first_seen = {key: self._alerts_first_seen.get(key, now) for key in keys}
-        return (*weka, *runai_alerts(nodes, degraded, self._alerts_first_seen))
+        """WEKA's alerts (none without WEKA), then the Run:ai-side ones. Each source that answers is
+        shown: one that does not is named above the list ("WEKA alerts not shown: …"), never blanking
+        the other's alerts; only when neither answers does the fetch fail."""
+        parts: dict[str, Awaitable[Any]] = {RUNAI_ALERTS: self.runai.nodes_and_degraded_workloads()}
+        if self.weka is not None:
+            parts[WEKA_ALERTS] = self.weka.alerts()
+        answers = await answered_parts(parts)
+        alerts: list[Alert] = list(answers.get(WEKA_ALERTS, ()))
+        if RUNAI_ALERTS in answers:
+            nodes, degraded = answers[RUNAI_ALERTS]
+            now = self.now()
+            keys = node_alert_keys(nodes)
+            self._alerts_first_seen = {key: self._alerts_first_seen.get(key, now) for key in keys}
+            alerts.extend(runai_alerts(nodes, degraded, self._alerts_first_seen))
+        return tuple(alerts)
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:

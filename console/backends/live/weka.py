@@ -16,9 +16,11 @@ unsure are documented there and in `console/sim/http/weka.py`, which serves the 
 from __future__ import annotations
 
 import asyncio
+import math
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +40,7 @@ from console.data.errors import (
     RateLimited,
     Unauthorized,
 )
+from console.data.unreadable import answered_parts
 from console.model import (
     Alert,
     Filesystem,
@@ -288,15 +291,30 @@ class WekaClient:
 
     # -- queries ---------------------------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster:
-        """`/cluster` + `/fileSystems` (capacity sums, §10.2) + `/stats/realtime` (latency, §5 has none)."""
-        cluster_data, fs_data, realtime = await self._gather(
-            self._call("GET", "/cluster"),
-            self._call("GET", "/fileSystems"),
-            self._call("GET", "/stats/realtime"),
+        """`/cluster` + `/fileSystems` (capacity sums, §10.2) + `/stats/realtime` (latency, §5 has none).
+
+        Only `/cluster` is needed: without the filesystems the capacity sums read "not known", without
+        the realtime stats the latency does, and the screen names the part that did not answer."""
+        answers = await answered_parts(
+            {
+                "WEKA cluster": self._call("GET", "/cluster"),
+                "WEKA capacity by filesystem": self._filesystem_items(),
+                "WEKA latency": self._call("GET", "/stats/realtime"),
+            }
         )
-        reading = self._remember_cluster_time(wire.parse_cluster(cluster_data))
-        latest = wire.sample_from_activity(reading, wire.parse_realtime_latency(realtime), self._now())
-        return wire.build_weka_cluster(reading, wire.as_list(fs_data, "fileSystems"), latest)
+        if "WEKA cluster" not in answers:  # the others answered, but the cluster itself did not
+            await self._call("GET", "/cluster")  # raises its error again, as the fetch's reason
+        reading = self._remember_cluster_time(wire.parse_cluster(answers["WEKA cluster"]))
+        realtime = answers.get("WEKA latency")
+        # Unknown latency is NaN (shown as —), not the 0 µs an empty realtime list reads as.
+        latency = wire.parse_realtime_latency(realtime) if realtime is not None else math.nan
+        latest = wire.sample_from_activity(reading, latency, self._now())
+        filesystems = answers.get("WEKA capacity by filesystem")
+        cluster = wire.build_weka_cluster(reading, filesystems or (), latest)
+        return cluster if filesystems is not None else replace(cluster, filesystem_totals_unknown=True)
+
+    async def _filesystem_items(self) -> list[Any]:
+        return wire.as_list(await self._call("GET", "/fileSystems"), "fileSystems")
 
     def _remember_cluster_time(self, reading: wire.ClusterReading) -> wire.ClusterReading:
         if reading.cluster_time is not None:

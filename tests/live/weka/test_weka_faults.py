@@ -7,6 +7,7 @@ past the client's timeout, drops the connection, or sends JSON that does not par
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -67,7 +68,7 @@ def _download(sim: Simulator) -> FilesystemFromSnapshotSpec:
 ROUTES: list[tuple[str, str, str, Call]] = [
     ("login", "POST", r"/login$", lambda c, s: c.login()),
     ("cluster", "GET", r"/cluster$", lambda c, s: c.weka_cluster()),
-    ("stats-realtime", "GET", r"/stats/realtime$", lambda c, s: c.weka_cluster()),
+    # /stats/realtime and /fileSystems are parts weka_cluster() does without: see the test below.
     ("stats", "GET", r"/stats$", lambda c, s: c.weka_metrics(60)),
     ("alerts", "GET", r"/alerts$", lambda c, s: c.alerts()),
     ("groups", "GET", r"/fileSystemGroups$", lambda c, s: c.filesystem_groups()),
@@ -279,3 +280,35 @@ async def test_the_password_never_appears_in_errors_reprs_or_logs(
     texts.extend(record.getMessage() for record in caplog.records)
     assert caplog.records, "httpx should have logged the requests"
     assert not [text for text in texts if PASSWORD in text]
+
+
+@pytest.mark.parametrize(
+    ("part", "pattern"), [("latency", r"/stats/realtime$"), ("capacity", r"/fileSystems$")]
+)
+@pytest.mark.parametrize("fault_id", ["404", "500", "malformed", "drop"])
+async def test_a_fault_on_an_optional_part_of_the_cluster_leaves_the_rest(
+    server: SimHttpServer, part: str, pattern: str, fault_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`/cluster` is what the overview cannot do without; a failing realtime-stats or filesystems
+    route leaves its latency (NaN, drawn as —) or its capacity sums unknown, reported as a missing part."""
+    from console.data.unreadable import tallying
+
+    _, fault, _ = next(f for f in FAULTS if f[0] == fault_id)
+    client = make_client(server, timeout=PATIENT_TIMEOUT)
+    try:
+        await client.login()
+        server.faults.add(Fault(fault.kind, f"^/api/v2.*{pattern}", "GET", fault.status, message="injected"))
+        with tallying() as tally:
+            cluster = await client.weka_cluster()
+        assert cluster.name and cluster.drives_total > 0  # /cluster's own figures
+        if part == "latency":
+            assert cluster.latest is not None and math.isnan(cluster.latest.latency_microseconds)
+            assert not cluster.filesystem_totals_unknown
+        else:
+            assert cluster.filesystem_totals_unknown
+        [missing] = tally.missing()
+        assert missing.part.startswith("WEKA") and missing.reason
+        assert PASSWORD not in caplog.text
+    finally:
+        server.faults.clear()
+        await client.aclose()

@@ -1,0 +1,115 @@
+"""Every open alert in one list: WEKA's and the ones rwc raises from Run:ai (a node down, a degraded
+workload), newest first, worst first once sorted by severity.
+
+It is where the header's alert count leads (`8`, `:alerts`, or a click on the count), and it works on a
+Run:ai-only profile too. A source that does not answer is named above the list ("WEKA alerts not shown:
+…") while the other's alerts stay. The WEKA overview shows the same rows under the cluster's health.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+
+from console.model import Alert, AlertSeverity
+from console.ui.context import ConsoleContext
+from console.ui.palette import CellPalette
+from screens.base import ResourceScreen
+from widgets.resource_table import AgeCell, Column, Row
+
+ALERTS = "alerts"
+"""The Store resource (console.ui.resources): every source's alerts, as the header counts them."""
+
+SEVERITY_ORDER: dict[AlertSeverity, int] = {severity: rank for rank, severity in enumerate(AlertSeverity)}
+SEVERITY_SYMBOLS: dict[AlertSeverity, str] = {
+    AlertSeverity.CRITICAL: "✗✗",
+    AlertSeverity.MAJOR: "✗",
+    AlertSeverity.MINOR: "!",
+    AlertSeverity.WARNING: "!",
+    AlertSeverity.INFO: "i",
+}
+SOURCE_WORDS: dict[str, str] = {"weka": "WEKA", "runai": "Run:ai"}
+
+ALERT_COLUMNS: tuple[Column, ...] = (
+    Column("severity", "SEVERITY", 10, sort_hotkey="V"),
+    Column("type", "TYPE", 22, priority=2, sort_hotkey="T", identifies=True),
+    Column("title", "TITLE", 30, grow=True, sort_hotkey="N"),
+    Column("source", "FROM", 6, priority=3, sort_hotkey="O"),
+    Column("age", "AGE", 5, align="right", priority=1, sort_hotkey="A"),
+)
+
+
+def severity_style(severity: AlertSeverity, palette: CellPalette) -> Style:
+    if severity in (AlertSeverity.CRITICAL, AlertSeverity.MAJOR):
+        return palette.error
+    if severity in (AlertSeverity.MINOR, AlertSeverity.WARNING):
+        return palette.warning
+    return palette.muted
+
+
+def alert_key(alert: Alert) -> str:
+    """Row key: the alert type (one row per standing condition), prefixed by its source so a Run:ai
+    and a WEKA alert of the same name cannot collide."""
+    return f"{alert.source}:{alert.type}"
+
+
+def alert_row(alert: Alert, palette: CellPalette) -> Row:
+    """One alert as a row: severity in a symbol and a word (readable without colour), muted ones last."""
+    style = palette.muted if alert.muted else severity_style(alert.severity, palette)
+    severity = Text(f"{SEVERITY_SYMBOLS[alert.severity]} {alert.severity.value}", style, end="")
+    if alert.muted:
+        severity.append(" muted", palette.muted)
+    return Row(
+        key=alert_key(alert),
+        cells=(
+            severity,
+            Text(alert.type, end=""),
+            Text(alert.title, end=""),
+            Text(SOURCE_WORDS.get(alert.source, alert.source), palette.muted, end=""),
+            AgeCell(alert.raised_at),
+        ),
+        sort_values=(
+            (alert.muted, SEVERITY_ORDER[alert.severity]),
+            alert.type,
+            alert.title,
+            alert.source,
+            -alert.raised_at.timestamp(),
+        ),
+    )
+
+
+class AlertsTable(ResourceScreen):
+    """A screen whose table is the alerts (this list, and the WEKA overview's lower half)."""
+
+    COLUMNS = ALERT_COLUMNS
+    EMPTY_MESSAGE = "No open alerts."
+
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__(context)
+        self._alert_rows = self.row_cache(lambda alert: alert_row(alert, self.palette), key=alert_key)
+
+    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        return self._alert_rows.rows(self.shown_alerts(values[ALERTS] or ()))
+
+    def shown_alerts(self, alerts: Sequence[Alert]) -> Sequence[Alert]:
+        """The alerts this screen lists (all of them here)."""
+        return alerts
+
+    def open_detail(self, key: str) -> None:
+        """Enter on an alert: its full description (what to do about it), which the table crops."""
+        alerts: Sequence[Alert] = self.values()[ALERTS] or ()
+        alert = next((a for a in alerts if alert_key(a) == key), None)
+        if alert is not None:
+            self.notify(alert.description or alert.title, title=alert.title, timeout=10, markup=False)
+
+
+class AlertsScreen(AlertsTable):
+    """Every source's open alerts: where the header's count leads."""
+
+    SCREEN_NAME = "alerts"
+    TITLE = "Alerts"
+    RESOURCES = (ALERTS,)
+    DEFAULT_SORT = "severity"
