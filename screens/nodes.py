@@ -35,21 +35,19 @@ from widgets.resource_table import AgeCell, Column, Row
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
 NODE_RESOURCES = ("nodes", "gpus", "workloads")
 """What a cordon or drain changes on screen: the node's state, and where work runs."""
-HEALTHY_WHEN_FALSE = frozenset({"MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable"})
-"""Kubernetes conditions that are good when False; any of them True is a problem worth showing."""
 
 
 def problem_conditions(node: Node) -> list[str]:
-    """Conditions that say something is wrong: pressure conditions that are True, Ready that is not."""
-    problems = []
-    for condition in node.conditions:
-        if condition.type == "Ready":
-            continue
-        if (condition.type in HEALTHY_WHEN_FALSE and condition.status == "True") or (
-            condition.type not in HEALTHY_WHEN_FALSE and condition.status == "False"
-        ):
-            problems.append(condition.type)
-    return problems
+    """Conditions that say something is wrong. By the Kubernetes convention every condition but Ready is
+    abnormal when True: the kubelet's pressure conditions and node-problem-detector's (KernelDeadlock,
+    ReadonlyFilesystem, FrequentContainerdRestart on GKE) alike. False or Unknown is not a problem;
+    Ready is shown by STATUS. (kubernetes.io/docs/concepts/architecture/nodes/#condition;
+    github.com/kubernetes/node-problem-detector: "a problem condition is True when the problem occurs".)"""
+    return [
+        condition.type
+        for condition in node.conditions
+        if condition.type != "Ready" and condition.status == "True"
+    ]
 
 
 def drain_body(node_name: str, workloads: Sequence[Workload]) -> list[str | Text]:
