@@ -73,6 +73,7 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "snapshots": "screens.snapshots:SnapshotsScreen",
         "weka": "screens.weka_overview:WekaOverviewScreen",
         "alerts": "screens.alerts:AlertsScreen",
+        "pools": "screens.pools:PoolsScreen",
     }
 )
 

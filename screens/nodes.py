@@ -128,9 +128,15 @@ class NodesScreen(ResourceScreen):
         Column("age", "AGE", 5, align="right", priority=6, sort_hotkey="A"),
     )
 
-    def __init__(self, context: ConsoleContext) -> None:
+    def __init__(self, context: ConsoleContext, *, node_pool: str | None = None) -> None:
         super().__init__(context)
+        self.node_pool = node_pool
+        """Opened from a pool on the Node pools screen: only that pool's nodes (esc goes back there)."""
         self._rows = self.row_cache(self._node_row, key=lambda node: node.name)
+
+    @property
+    def screen_title(self) -> str:
+        return f"Nodes of pool {self.node_pool}" if self.node_pool else self.TITLE
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="telemetry-note", markup=False)
@@ -138,6 +144,8 @@ class NodesScreen(ResourceScreen):
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         nodes: Sequence[Node] = values["nodes"]
+        if self.node_pool is not None:
+            nodes = [node for node in nodes if node.node_pool == self.node_pool]
         self._show_telemetry_note(nodes)
         return self._rows.rows(nodes)
 

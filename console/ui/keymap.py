@@ -38,6 +38,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("snapshots", "Snapshots", "6", ("snap", "snapshot", "snaps"), "WEKA snapshots and uploads"),
     ScreenEntry("weka", "WEKA", "7", ("wk",), "WEKA cluster: health, capacity, IO, alerts"),
     ScreenEntry("alerts", "Alerts", "8", ("al", "alert"), "Every open alert: WEKA and Run:ai"),
+    ScreenEntry("pools", "Node pools", "9", ("np", "pool"), "Node pools: GPUs, quota given out, demand"),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"

@@ -143,6 +143,16 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("FROM", "WEKA's own alerts, or Run:ai (raised by rwc: a node down, a degraded workload)"),
         ),
     ),
+    # screens/pools.py pool_row
+    "pools": Legend(
+        "Node pools",
+        (
+            ("NODES 3/4 1 cordoned", "Ready of all; how many take no new work"),
+            ("GPUS 22/24 (8 down)", "allocated of usable; GPUs on nodes that are not Ready"),
+            ("QUOTA 18/16 over", "projects' deserved quota of usable GPUs: more is promised than fits"),
+            ("PENDING 2 wl 6 GPU", "pending workloads waiting for the pool, and the GPUs they ask"),
+        ),
+    ),
 }
 """In the number keys' order; the keys are the screens' registry names (`console.ui.keymap.SCREENS`)."""
 

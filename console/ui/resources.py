@@ -154,6 +154,7 @@ RESOURCE_SPECS: tuple[ResourceSpec, ...] = (
     ResourceSpec("filesystems", lambda backend: backend.filesystems(), SLOW_INTERVAL_SECONDS),
     ResourceSpec("snapshots", lambda backend: backend.snapshots(), SLOW_INTERVAL_SECONDS),
     ResourceSpec("alerts", lambda backend: backend.alerts(), FAST_INTERVAL_SECONDS),
+    ResourceSpec("node_pools", lambda backend: backend.node_pools(), SLOW_INTERVAL_SECONDS),
 )
 ALWAYS_POLLED: frozenset[str] = frozenset({SUMMARY})
 """Resources that poll whatever screen is visible (the header is on all of them)."""
