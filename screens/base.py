@@ -204,9 +204,13 @@ class RwcScreen(Screen[None]):
     def _show_summary(self) -> None:
         summary_state = self.context.bridge.snapshot(SUMMARY)
         if isinstance(summary_state.value, HeaderSummary):
-            if self.header.summary is None or self.header.summary.identity != summary_state.value.identity:
-                self.refresh_bindings()  # who is signed in decides which keys are dimmed
+            identity_changed = (
+                self.header.summary is None or self.header.summary.identity != summary_state.value.identity
+            )
             self.header.summary = summary_state.value
+            if identity_changed:
+                self.refresh_bindings()  # who is signed in decides which keys are dimmed
+                self.identity_changed()
         self.header.summary_failing_since = summary_state.error_since if summary_state.failed else None
         self._show_staleness()
 
@@ -240,6 +244,9 @@ class RwcScreen(Screen[None]):
     def action_refusal(self, action: str) -> str | None:
         """A screen's own reasons (`console.ui.refusals`): the role, the selected item's state."""
         return None
+
+    def identity_changed(self) -> None:
+        """Who is signed in became known (or changed): a screen whose rows depend on it redraws."""
 
     @property
     def identity(self) -> Identity | None:

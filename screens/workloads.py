@@ -2,7 +2,8 @@
 
 Fractions stay fractions (`0.5`, `0.25`) and memory requests stay memory (`20GiB`), because that is
 what the user asked for. Enter opens the workload's detail (pods, events, why it is pending).
-Opened from a project (enter on the Projects screen), it lists only that project's workloads.
+Opened from a project (enter on the Projects screen), it lists only that project's workloads. `m` lists
+only the signed-in user's ("My workloads"), as a researcher's list opens.
 
 `s` submits a workload (the form opens on the project of the row under the cursor); ⇧s, ⇧r and ⇧d
 suspend, resume and delete the row's workload after asking; `l` shows its log and `y` its API object.
@@ -19,7 +20,7 @@ from rich.text import Text
 from textual import work
 
 from console.data.errors import BackendError
-from console.model import WorkloadPhase, WorkloadType
+from console.model import Role, WorkloadPhase, WorkloadType
 from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_request, format_gpus
 from console.ui.key_gate import OPENS_SCREEN
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from console.model import (
         Workload,
     )
+
+MINE_EMPTY = "None of your workloads here; m lists everyone's."
 
 TYPE_ABBREVIATIONS = {
     WorkloadType.TRAINING: "train",
@@ -69,17 +72,48 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         super().__init__(context)
         self.project_name = project_name
         self._rows = self.row_cache(self._workload_row, key=lambda workload: workload.id)
-        """A just-submitted workload's id: the cursor goes to its row as soon as the row arrives."""
+        self._mine: bool | None = None
+        """`m` toggles it; None until pressed: then a researcher's list starts on their own workloads
+        (they came for those) and an admin's, or a project's list, on everyone's."""
+
+    @property
+    def mine_only(self) -> bool:
+        """Only the signed-in user's workloads are listed."""
+        if self._mine is not None:
+            return self._mine
+        identity = self.identity
+        return self.project_name is None and identity is not None and identity.role is Role.RESEARCHER
 
     @property
     def screen_title(self) -> str:
-        return f"Workloads of {self.project_name}" if self.project_name else self.TITLE
+        whose = "My workloads" if self.mine_only else self.TITLE
+        if self.project_name:
+            return f"{whose} in {self.project_name}" if self.mine_only else f"{whose} of {self.project_name}"
+        return whose
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         workloads: Sequence[Workload] = values["workloads"]
         if self.project_name is not None:
             workloads = [w for w in workloads if w.project_name == self.project_name]
+        identity = self.identity
+        if self.mine_only and identity is not None:
+            workloads = [w for w in workloads if w.submitted_by == identity.user]
+        self.table.empty_message = MINE_EMPTY if self.mine_only else self.EMPTY_MESSAGE
         return self._rows.rows(workloads)
+
+    def action_toggle_mine(self) -> None:
+        """`m`: only my workloads / everyone's the API lets me see."""
+        self._mine = not self.mine_only
+        self._redraw_for_owner()
+
+    def identity_changed(self) -> None:
+        if self._mine is None:
+            self._redraw_for_owner()
+
+    def _redraw_for_owner(self) -> None:
+        self.header.title = self.screen_title
+        self._rendered_inputs = ()  # the same values, other rows
+        self.resources_changed()
 
     def _workload_row(self, workload: Workload) -> Row:
         palette = self.palette

@@ -162,9 +162,11 @@ def workload_action_keys(scope: str) -> tuple[KeyAction, ...]:
 WORKLOAD_KEYS: tuple[KeyAction, ...] = (
     KeyAction("s", "submit_workload", "Submit", scope="workloads", group="Workload"),
     *workload_action_keys("workloads"),
+    KeyAction("m", "toggle_mine", "Mine / everyone's", scope="workloads", show=False, group="Workload"),
 )
 """The workloads list's actions; its sort keys avoid S, R and D (phase sorts on ⇧h, requested on ⇧q).
-Describe and resume stay out of the footer (help and the palette list them) so the rest fit in 80 columns."""
+Describe, resume and the mine toggle stay out of the footer (help and the palette list them; the title
+says "My workloads" while the toggle is on) so the rest fit in 80 columns."""
 
 TEXT_VIEW_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="text_view", key_display="esc", group="View"),

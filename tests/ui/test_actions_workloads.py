@@ -594,9 +594,11 @@ async def test_a_researcher_cannot_suspend_someone_elses_workload() -> None:
     app = demo_app(role=Role.RESEARCHER, user="alice@acme.ai")
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
+        await workloads_table(pilot)
+        await wait_until(pilot, lambda: app.screen.identity is not None, "who is signed in")
+        await pilot.press("m")  # a researcher's list opens on their own: m lists everyone's they may see
         workload = await cursor_on(pilot, "vit-large-pretrain")  # carol's, in alice's project
         assert workload.submitted_by != "alice@acme.ai"
-        await wait_until(pilot, lambda: app.screen.identity is not None, "who is signed in")
         await pilot.press("S")  # dimmed: the reason at once, no question
         assert "researchers may suspend only their own workloads" in await wait_for_notification(
             pilot, "Suspend is not available"
