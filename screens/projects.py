@@ -1,9 +1,10 @@
 """Projects and departments: GPU quota per node pool (deserved/limit/over-quota weight) and usage.
 
-Each department is a row followed by its projects, so the org tree reads top-down in the default
-order; every project also names its department, so sorting or filtering keeps the context. Enter on a
-project opens its workloads. `c` creates a project, `e` edits the quota of the project or department
-under the cursor, `D` deletes a project after its name is typed.
+Each department is a row followed by its projects, so the org tree reads top-down in the default order;
+every project also names its department, so sorting or filtering keeps the context. Enter or space on a
+department folds its projects away (`▸ research (3)`) and back. Enter on a project opens its workloads.
+`c` creates a project, `e` edits the quota of the project or department under the cursor, `D` deletes
+a project after its name is typed.
 
 Every number of a department row counts one population. When the user sees all of the department's
 projects (an admin), the row shows the department's own quota, deserved and allocated, and RUN/PND over
@@ -22,6 +23,7 @@ from rich.text import Text
 from console.data.errors import BackendError
 from console.model import Department, PoolQuota, Project, ProjectPhase
 from console.ui.action_runner import run_action
+from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
 from console.ui.refusals import admin_only
@@ -86,6 +88,11 @@ class ProjectsScreen(ResourceScreen):
         Column("phase", "PHASE", 8, priority=4, sort_hotkey="H"),
     )
 
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__(context)
+        self._collapsed: set[str] = set()
+        """Departments (ids) folded with enter or space: their row stays, their projects are hidden."""
+
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         projects: Sequence[Project] = values["projects"]
         departments: Sequence[Department] = values["departments"]
@@ -95,9 +102,10 @@ class ProjectsScreen(ResourceScreen):
         known_department_ids = {department.id for department in departments}
         for department in sorted(departments, key=lambda d: d.name):
             members = sorted(by_department.get(department.id, ()), key=lambda p: p.name)
-            yield self._department_row(department, members)
-            for project in members:
-                yield self._project_row(project)
+            collapsed = department.id in self._collapsed
+            yield self._department_row(department, members, collapsed=collapsed)
+            if not collapsed:
+                yield from (self._project_row(project) for project in members)
         orphans = [p for p in projects if p.department_id not in known_department_ids]
         for project in sorted(orphans, key=lambda p: p.name):
             yield self._project_row(project)
@@ -113,7 +121,7 @@ class ProjectsScreen(ResourceScreen):
             free_style=self.palette.muted,
         )
 
-    def _department_row(self, department: Department, members: Sequence[Project]) -> Row:
+    def _department_row(self, department: Department, members: Sequence[Project], *, collapsed: bool) -> Row:
         running = sum(project.running_workloads for project in members)
         pending = sum(project.pending_workloads for project in members)
         hidden = hidden_project_count(department, members)
@@ -127,7 +135,11 @@ class ProjectsScreen(ResourceScreen):
         else:
             deserved, allocated = department.deserved_gpus, department.allocated_gpus
             quota = describe_quotas(department.quotas)
-        name = Text.assemble(("▾ ", self.palette.muted), (department.name, self.palette.accent), end="")
+        name = Text.assemble(
+            ("▸ " if collapsed else "▾ ", self.palette.muted), (department.name, self.palette.accent), end=""
+        )
+        if collapsed:
+            name.append(f" ({len(members)})", self.palette.muted)
         return Row(
             key=f"{DEPARTMENT_KEY_PREFIX}{department.id}",
             cells=(
@@ -180,15 +192,29 @@ class ProjectsScreen(ResourceScreen):
         )
 
     def open_detail(self, key: str) -> None:
-        """Enter on a project shows its workloads; on a department, a hint."""
+        """Enter on a project shows its workloads; on a department, folds its projects away or back."""
         if key.startswith(DEPARTMENT_KEY_PREFIX):
-            self.notify("Departments group projects; choose a project to see its workloads.", timeout=3)
+            self._toggle(key.removeprefix(DEPARTMENT_KEY_PREFIX))
             return
         projects: Sequence[Project] = self.values()["projects"] or ()
         project = next((p for p in projects if p.id == key), None)
         if project is None:
             return
         self.app.push_screen(WorkloadsScreen(self.context, project_name=project.name))
+
+    def action_toggle_department(self) -> None:
+        """Space: fold or unfold the department under the cursor (on a project, its department)."""
+        selected = self._selected()
+        if isinstance(selected, Project):
+            self._toggle(selected.department_id)
+            self.table.move_cursor_to_key(f"{DEPARTMENT_KEY_PREFIX}{selected.department_id}")
+        elif selected is not None:
+            self._toggle(selected.id)
+
+    def _toggle(self, department_id: str) -> None:
+        self._collapsed ^= {department_id}
+        self._rendered_inputs = ()  # the same values, other rows
+        self.resources_changed()
 
     # -- actions -----------------------------------------------------------------------------------------
     def _selected(self) -> Project | Department | None:

@@ -221,8 +221,18 @@ PROJECT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
     KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
     KeyAction("D", "delete_project", "Delete", scope="projects", key_display="⇧d", group="Projects"),
+    KeyAction(
+        "space",
+        "toggle_department",
+        "Collapse / expand department",
+        scope="projects",
+        key_display="space",
+        show=False,
+        group="Projects",
+    ),
 )
-"""Project and department actions; `e` on a department row edits the department's quota."""
+"""Project and department actions; `e` on a department row edits the department's quota; space (and
+enter) on a department row folds its projects away or back."""
 
 NODE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "cordon_node", "Cordon", scope="nodes", group="Nodes"),
