@@ -1,9 +1,10 @@
 """Every open alert in one list: WEKA's and the ones rwc raises from Run:ai (a node down, a degraded
-workload), newest first, worst first once sorted by severity.
+workload), worst first.
 
-It is where the header's alert count leads (`8`, `:alerts`, or a click on the count), and it works on a
-Run:ai-only profile too. A source that does not answer is named above the list ("WEKA alerts not shown:
-…") while the other's alerts stay. The WEKA overview shows the same rows under the cluster's health.
+It is where the header's alert count leads (`8`, `:alerts`, or a click on the count) and lists what that
+count counts, the unmuted alerts (`m` shows the muted ones too); it works on a Run:ai-only profile. A
+source that does not answer is named above the list ("WEKA alerts not shown: …") while the other's
+alerts stay. The WEKA overview shows the same rows under the cluster's health.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.text import Text
 
 from console.model import Alert, AlertSeverity
 from console.ui.context import ConsoleContext
+from console.ui.keymap import ALERT_KEYS
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
 from widgets.resource_table import AgeCell, Column, Row
@@ -107,9 +109,34 @@ class AlertsTable(ResourceScreen):
 
 
 class AlertsScreen(AlertsTable):
-    """Every source's open alerts: where the header's count leads."""
+    """Every source's open alerts: where the header's count leads. It lists what the count counts (the
+    unmuted ones); `m` shows the muted ones too, last, and the title says how many are hidden."""
 
     SCREEN_NAME = "alerts"
     TITLE = "Alerts"
+    KEYS = ALERT_KEYS
     RESOURCES = (ALERTS,)
     DEFAULT_SORT = "severity"
+
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__(context)
+        self.show_muted = False
+        self._muted_hidden = 0
+
+    @property
+    def screen_title(self) -> str:
+        if self._muted_hidden:
+            return f"Alerts ({self._muted_hidden} muted hidden, m shows)"
+        return self.TITLE
+
+    def shown_alerts(self, alerts: Sequence[Alert]) -> Sequence[Alert]:
+        shown = alerts if self.show_muted else [alert for alert in alerts if not alert.muted]
+        self._muted_hidden = len(alerts) - len(shown)
+        self.header.title = self.screen_title
+        return shown
+
+    def action_toggle_muted(self) -> None:
+        """`m`: the muted alerts too / only the open ones."""
+        self.show_muted = not self.show_muted
+        self._rendered_inputs = ()  # the same values, other rows
+        self.resources_changed()

@@ -217,6 +217,11 @@ HELP_KEYS: tuple[KeyAction, ...] = (
     ),
 )
 
+ALERT_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("m", "toggle_muted", "Show muted", scope="alerts", group="Alerts"),
+)
+"""The alerts list opens on the open alerts the header counts; `m` shows the muted ones too."""
+
 PROJECT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
     KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
@@ -416,6 +421,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *COMMAND_LINE_KEYS,
     *HELP_KEYS,
     *PROJECT_KEYS,
+    *ALERT_KEYS,
     *NODE_KEYS,
     *FILESYSTEM_KEYS,
     *SNAPSHOT_KEYS,
