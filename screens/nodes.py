@@ -1,5 +1,6 @@
 """Nodes: pool, role, readiness and problem conditions, cordoned/draining, GPU model and usage,
-CPU and memory. Enter on a node shows its GPUs and who holds them.
+CPU and memory. Enter on a node shows it in full (conditions, taints, its GPUs and who holds them, the
+workloads on it); `g` there opens its GPUs.
 
 `c`/`u` cordon and uncordon, `d`/`U` drain and undrain (the Run:ai maintenance taint). A drain first
 lists the workloads on the node and which of them will move, because that is the real cost of it.
@@ -28,7 +29,6 @@ from console.ui.keymap import NODE_KEYS
 from console.ui.refusals import admin_only
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, confirm_then
-from screens.gpus import GpusScreen
 from widgets.bars import UNAVAILABLE, capacity_bar
 from widgets.resource_table import AgeCell, Column, Row
 
@@ -219,13 +219,10 @@ class NodesScreen(ResourceScreen):
         )
 
     def open_detail(self, key: str) -> None:
-        """Enter on a node: its GPUs, split by the workloads that hold them."""
-        nodes: Sequence[Node] = self.values()["nodes"] or ()
-        node = next((n for n in nodes if n.name == key), None)
-        if node is not None and not node.gpu_count:
-            self.notify(f"{key} has no GPUs.", timeout=2)
-            return
-        self.app.push_screen(GpusScreen(self.context, node_name=key))
+        """Enter on a node: its detail (conditions, taints, GPUs and who holds them, workloads)."""
+        from screens.node_detail import NodeDetailScreen
+
+        self.app.push_screen(NodeDetailScreen(self.context, node_name=key))
 
     # -- actions -----------------------------------------------------------------------------------------
     def _selected_node(self) -> Node | None:

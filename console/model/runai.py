@@ -6,7 +6,7 @@ the value shown and the value the simulator produces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from console.model.enums import (  # re-exported: older imports name them here
@@ -121,6 +121,9 @@ class NodeCondition:
     status: str  # "True" | "False" | "Unknown"
     reason: str = ""
     message: str = ""
+    since: datetime | None = field(default=None, compare=False)
+    """`lastTransitionTime`: when the condition took its status (None where the API does not say). Not
+    compared: two readings of one state are equal even when only one of them says since when."""
 
 
 @dataclass(frozen=True, slots=True)

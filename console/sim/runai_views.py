@@ -183,15 +183,19 @@ def department_sums(
 
 
 def node_view(node: NodeState) -> Node:
+    since = node.status_since
     if node.status is NodeStatus.READY:
-        ready = NodeCondition("Ready", "True", "KubeletReady", "kubelet is posting ready status")
+        ready = NodeCondition("Ready", "True", "KubeletReady", "kubelet is posting ready status", since)
     else:
-        ready = NodeCondition("Ready", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+        ready = NodeCondition(
+            "Ready", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.", since
+        )
+    born = node.created_at
     conditions = (
         ready,
-        NodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory"),
-        NodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure"),
-        NodeCondition("PIDPressure", "False", "KubeletHasSufficientPID"),
+        NodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory", since=born),
+        NodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure", since=born),
+        NodeCondition("PIDPressure", "False", "KubeletHasSufficientPID", since=born),
     )
     return Node(
         name=node.name,

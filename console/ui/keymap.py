@@ -217,6 +217,12 @@ HELP_KEYS: tuple[KeyAction, ...] = (
     ),
 )
 
+NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("escape", "back", "Back", scope="node_detail", key_display="esc", group="Node"),
+    KeyAction("g", "node_gpus", "GPUs", scope="node_detail", group="Node"),
+)
+"""The node detail: back to the list, or on to the node's GPUs."""
+
 ALERT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("m", "toggle_muted", "Show muted", scope="alerts", group="Alerts"),
 )
@@ -422,6 +428,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *HELP_KEYS,
     *PROJECT_KEYS,
     *ALERT_KEYS,
+    *NODE_DETAIL_KEYS,
     *NODE_KEYS,
     *FILESYSTEM_KEYS,
     *SNAPSHOT_KEYS,

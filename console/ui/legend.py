@@ -156,7 +156,11 @@ SCREEN_LEGENDS: dict[str, Legend] = {
 }
 """In the number keys' order; the keys are the screens' registry names (`console.ui.keymap.SCREENS`)."""
 
-LEGEND_OF_DETAIL: dict[str, str] = {"workload_detail": "workloads", "snapshot_detail": "snapshots"}
+LEGEND_OF_DETAIL: dict[str, str] = {
+    "workload_detail": "workloads",
+    "snapshot_detail": "snapshots",
+    "node_detail": "nodes",
+}
 """A detail view draws its list's notations: its help shows that list's legend first."""
 
 

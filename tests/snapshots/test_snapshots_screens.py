@@ -20,6 +20,8 @@ from console.app import SCREEN_CLASSES
 from console.model import WorkloadPhase
 from console.ui import keymap
 from screens.help import HelpScreen
+from screens.node_detail import NodeDetailScreen
+from screens.nodes import NodesScreen
 from screens.workload_detail import WorkloadDetailScreen
 from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
@@ -73,6 +75,26 @@ def test_workload_detail(
         detail = app.screen
         assert isinstance(detail, WorkloadDetailScreen)
         await wait_until(pilot, lambda: detail._shown is not None, "the workload to load")
+        await wait_for_header(pilot)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
+
+
+def test_node_detail(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
+    """A node that went down: the Ready condition first, its GPUs, the workloads it held."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await wait_for_table(pilot, WorkloadsScreen)
+        await pilot.press("3")
+        table = await wait_for_table(pilot, NodesScreen)
+        table.move_cursor_to_key("dgx-h100-04")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NodeDetailScreen), "the node detail")
+        detail = app.screen
+        await wait_until(pilot, lambda: bool(detail._sections), "the node to load")
         await wait_for_header(pilot)
         await settle(pilot)
 

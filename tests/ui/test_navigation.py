@@ -15,6 +15,7 @@ from console.model import Snapshot, Workload
 from console.ui.keymap import ALL_KEYS
 from screens.base import ResourceScreen
 from screens.gpus import GpusScreen
+from screens.node_detail import NodeDetailScreen
 from screens.nodes import NodesScreen
 from screens.snapshots import SnapshotsScreen
 from screens.workloads import WorkloadsScreen
@@ -43,7 +44,9 @@ async def test_a_number_key_opens_the_list_not_the_sub_screen_left_open_there() 
         table = await list_shown(pilot, NodesScreen)
         table.move_cursor_to_key("dgx-a100-01")
         await pilot.pause()
-        await pilot.press("enter")  # the node's GPUs, pushed over the nodes list
+        await pilot.press("enter")  # the node's detail, pushed over the nodes list
+        await wait_until(pilot, lambda: isinstance(app.screen, NodeDetailScreen), "the node's detail")
+        await pilot.press("g")  # and its GPUs over that
         await wait_until(pilot, lambda: isinstance(app.screen, GpusScreen), "the node's GPUs")
         await pilot.press("2")
         await list_shown(pilot, WorkloadsScreen)

@@ -21,6 +21,7 @@ from console.sim.clock import DEFAULT_START
 from screens.base import ResourceScreen
 from screens.filesystems import FilesystemsScreen
 from screens.gpus import GpusScreen
+from screens.node_detail import NodeDetailScreen
 from screens.nodes import NodesScreen
 from screens.projects import DEPARTMENT_KEY_PREFIX, ProjectsScreen
 from screens.snapshots import SnapshotsScreen
@@ -85,7 +86,7 @@ CASES = [
         "projects", "1", "proj", ProjectsScreen, "name", "C", "running", WorkloadsScreen, first_project_row
     ),
     ScreenCase("workloads", "2", "wl", WorkloadsScreen, "name", "N", "name", WorkloadDetailScreen),
-    ScreenCase("nodes", "3", "no", NodesScreen, "name", "N", "name", GpusScreen, first_gpu_node),
+    ScreenCase("nodes", "3", "no", NodesScreen, "name", "N", "name", NodeDetailScreen, first_gpu_node),
     ScreenCase("gpus", "4", "gpu", GpusScreen, "node", "T", "util", WorkloadDetailScreen, first_held_gpu),
     ScreenCase("filesystems", "5", "fs", FilesystemsScreen, "name", "N", "name", SnapshotsScreen),
     ScreenCase("snapshots", "6", "snap", SnapshotsScreen, "name", "N", "name", None),

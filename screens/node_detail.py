@@ -1,0 +1,285 @@
+"""One node in full (enter on Nodes): is it healthy, can work land on it, what runs there and on which GPU.
+
+k9s `describe node` in the terms of this stack: the conditions with their reasons, messages and how long
+each has held (a problem first), the taints (the Run:ai maintenance taint named as such), CPU and memory
+allocated of allocatable, each GPU with the workloads holding it and their shares, and the workloads on
+the node with the GPUs they hold there. `g` opens the GPU screen of the node; esc goes back.
+
+Built from the Store's shared `nodes`, `gpus` and `workloads` resources, so it moves with the list.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
+from console.ui.context import ConsoleContext
+from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
+from console.ui.keymap import NODE_DETAIL_KEYS
+from console.ui.palette import CellPalette, phase_style
+from screens.base import RwcScreen
+from screens.nodes import problem_conditions, scheduling_state
+from widgets.safe_static import SafeStatic
+
+NODE_DETAIL_RESOURCES = ("nodes", "gpus", "workloads")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadOnNode:
+    """A workload with GPUs (or pods) on this node, and how many of the node's GPUs it holds."""
+
+    workload: Workload
+    gpus_here: float
+
+
+def workloads_on(
+    node: Node, gpus: Sequence[GpuDevice], workloads: Sequence[Workload]
+) -> list[WorkloadOnNode]:
+    """The workloads running on `node` (by their node names), with the GPU share each holds on it (from
+    the GPUs' allocations); biggest holder first."""
+    held: dict[str, float] = {}
+    for gpu in gpus:
+        if gpu.node_name == node.name:
+            for allocation in gpu.allocations:
+                held[allocation.workload_id] = held.get(allocation.workload_id, 0.0) + allocation.fraction
+    here = [
+        WorkloadOnNode(workload, held.get(workload.id, 0.0))
+        for workload in workloads
+        if node.name in workload.node_names or workload.id in held
+    ]
+    return sorted(here, key=lambda item: (-item.gpus_here, item.workload.name))
+
+
+def taint_words(taint: Taint) -> str:
+    """`key=value:Effect`, as kubectl writes it, with what the Run:ai taint means."""
+    text = f"{taint.key}={taint.value}:{taint.effect}" if taint.value else f"{taint.key}:{taint.effect}"
+    if taint == DRAIN_TAINT:
+        text += "  (Run:ai maintenance: preemptible work is moved off)"
+    return text
+
+
+def condition_is_problem(condition: NodeCondition) -> bool:
+    if condition.type == "Ready":
+        return condition.status != "True"
+    return condition.status == "True"
+
+
+class NodeDetailScreen(RwcScreen):
+    """Pushed over the nodes list by enter; esc returns to the same row."""
+
+    SCREEN_NAME = "node_detail"
+    TITLE = "Node"
+    KEYS = NODE_DETAIL_KEYS
+    RESOURCES = NODE_DETAIL_RESOURCES
+
+    DEFAULT_CSS = """
+    NodeDetailScreen VerticalScroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    NodeDetailScreen .detail-section {
+        margin-top: 1;
+    }
+    """
+
+    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads")
+
+    def __init__(self, context: ConsoleContext, *, node_name: str) -> None:
+        super().__init__(context)
+        self.node_name = node_name
+        self._sections: tuple[RenderableType, ...] = ()
+        self._shown: tuple[object, ...] = ()
+
+    @property
+    def screen_title(self) -> str:
+        return f"Node {self.node_name}"
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield SafeStatic("Loading…", id="summary")
+            for section in self.SECTIONS[1:]:
+                yield SafeStatic("", id=section[1:], classes="detail-section")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        values = {name: self.context.bridge.snapshot(name).value for name in self.RESOURCES}
+        nodes: Sequence[Node] | None = values["nodes"]
+        if nodes is None:
+            return
+        node = next((n for n in nodes if n.name == self.node_name), None)
+        summary = self.query_one("#summary", Static)
+        if node is None:
+            summary.update(Text(f"{self.node_name} is no longer in the cluster.", self.palette.warning))
+            return
+        gpus: Sequence[GpuDevice] = [g for g in values["gpus"] or () if g.node_name == node.name]
+        workloads: Sequence[Workload] = values["workloads"] or ()
+        now = self.backend_clock.now()
+        ages = tuple(format_age(now, c.since) for c in node.conditions if c.since is not None)
+        shown = (node, tuple(gpus), workloads, ages, self.palette)
+        same = len(shown) == len(self._shown) and all(
+            new is old or new == old for new, old in zip(shown, self._shown, strict=True)
+        )
+        if same:
+            return
+        self._shown = shown
+        palette = self.palette
+        self._sections = (
+            self._summary(node, palette, now),
+            self._conditions(node, palette, now),
+            self._gpus(node, gpus, palette),
+            self._workloads(workloads_on(node, gpus, workloads), palette),
+        )
+        for section_id, renderable in zip(self.SECTIONS, self._sections, strict=True):
+            self.query_one(section_id, Static).update(renderable)
+
+    def rendered_text(self, width: int = 78) -> str:
+        """The detail as plain text (what the screen shows, without styles): for tests and copying."""
+        console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
+        with console.capture() as capture:
+            for renderable in self._sections:
+                console.print(renderable)
+        return capture.get()
+
+    def palette_changed(self) -> None:
+        self._shown = ()
+
+    def action_node_gpus(self) -> None:
+        """`g`: this node's GPUs on the GPU screen's columns."""
+        from screens.gpus import GpusScreen
+
+        self.app.push_screen(GpusScreen(self.context, node_name=self.node_name))
+
+    # -- rendering ---------------------------------------------------------------------------------
+    def _summary(self, node: Node, palette: CellPalette, now: datetime) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style=palette.muted, no_wrap=True)
+        grid.add_column(overflow="fold")
+
+        def field(label: str, value: str | Text) -> None:
+            grid.add_row(label, value if isinstance(value, Text) else Text(value))
+
+        field("Name", Text(node.name, style=palette.accent))
+        field("Pool", f"{node.node_pool} ({node.role.value})")
+        ready = node.status is NodeStatus.READY
+        status = Text(node.status.value, palette.ok if ready else palette.error)
+        problems = problem_conditions(node)
+        if problems:
+            status.append(f"  problems: {', '.join(problems)}", palette.warning)
+        field("Status", status)
+        scheduling = scheduling_state(node)
+        field(
+            "Scheduling",
+            Text("new work can land here", palette.muted)
+            if scheduling == "—"
+            else Text(f"{scheduling}: no new work lands here", palette.warning),
+        )
+        if node.gpu_count:
+            model = node.gpu_model or "GPU"
+            gpus = f"{format_gpus(node.allocated_gpus)} of {node.gpu_count} allocated · {model}"
+            field("GPUs", Text(gpus, palette.error) if not ready else gpus)
+        else:
+            field("GPUs", Text("none", palette.muted))
+        if node.telemetry_unavailable_reason:
+            field("CPU, memory", Text(node.telemetry_unavailable_reason, palette.muted))
+        else:
+            cores = (format_cores(node.allocated_cpu_millicores), format_cores(node.cpu_millicores))
+            field("CPU", f"{cores[0]} of {cores[1]} allocated")
+            field("Memory", f"{format_bytes_pair(node.allocated_memory_bytes, node.memory_bytes)} allocated")
+        taints = [taint_words(taint) for taint in node.taints]
+        if node.unschedulable:
+            taints.insert(0, "node.kubernetes.io/unschedulable:NoSchedule  (cordoned)")
+        field("Taints", Text("\n".join(taints)) if taints else Text("none", palette.muted))
+        field("Created", f"{format_age(now, node.created_at)} ago")
+        return grid
+
+    def _conditions(self, node: Node, palette: CellPalette, now: datetime) -> Table | Text:
+        title = f"Conditions ({len(node.conditions)})"
+        if not node.conditions:
+            return Text.assemble((title, "bold"), ("  none reported", palette.muted))
+        table = _section_table(title, palette)
+        table.add_column("TYPE", no_wrap=True)
+        table.add_column("STATUS", no_wrap=True)
+        table.add_column("FOR", justify="right", no_wrap=True)
+        table.add_column("REASON / MESSAGE", overflow="fold", ratio=1)
+        ordered = sorted(node.conditions, key=lambda c: (not condition_is_problem(c), c.type != "Ready"))
+        for condition in ordered:
+            bad = condition_is_problem(condition)
+            words = Text(condition.reason, palette.warning if bad else palette.muted)
+            if condition.message:
+                words.append(f" {condition.message}")
+            table.add_row(
+                Text(condition.type, palette.warning if bad else ""),
+                Text(condition.status, palette.error if bad else palette.ok),
+                format_age(now, condition.since) if condition.since else "—",
+                words,
+            )
+        return table
+
+    def _gpus(self, node: Node, gpus: Sequence[GpuDevice], palette: CellPalette) -> Table | Text:
+        title = f"GPUs ({len(gpus)})  g: the GPU screen"
+        if not gpus:
+            return Text.assemble((f"GPUs ({node.gpu_count})", "bold"), ("  none listed", palette.muted))
+        table = _section_table(title, palette)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("USED", justify="right", no_wrap=True)
+        table.add_column("HELD BY", overflow="fold", ratio=1)
+        for gpu in sorted(gpus, key=lambda g: g.index):
+            holders = Text()
+            for position, allocation in enumerate(gpu.allocations):
+                if position:
+                    holders.append(", ")
+                holders.append(allocation.workload_name, palette.accent)
+                share = allocation.mig_profile or format_gpus(allocation.fraction)
+                holders.append(f" {share} ({allocation.project_name})", palette.muted)
+            table.add_row(
+                str(gpu.index),
+                format_gpus(gpu.allocated_fraction),
+                holders if gpu.allocations else Text("free", palette.muted),
+            )
+        return table
+
+    def _workloads(self, here: Sequence[WorkloadOnNode], palette: CellPalette) -> Table | Text:
+        title = f"Workloads here ({len(here)})"
+        if not here:
+            return Text.assemble((title, "bold"), ("  none", palette.muted))
+        table = _section_table(title, palette)
+        table.add_column("NAME", overflow="ellipsis", no_wrap=True, ratio=1)
+        table.add_column("PROJECT", no_wrap=True)
+        table.add_column("PHASE", no_wrap=True)
+        table.add_column("GPUS HERE", justify="right", no_wrap=True)
+        table.add_column("PREEMPT", no_wrap=True)
+        for item in here:
+            workload = item.workload
+            table.add_row(
+                Text(workload.name),
+                Text(workload.project_name),
+                Text(workload.phase.value, phase_style(workload.phase, palette)),
+                format_gpus(item.gpus_here),
+                "yes" if workload.preemptible else "no",
+            )
+        return table
+
+
+def _section_table(title: str, palette: CellPalette) -> Table:
+    return Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        padding=(0, 1, 0, 0),
+        header_style=palette.muted,
+        show_edge=False,
+    )
