@@ -2,7 +2,8 @@
 workload), worst first.
 
 It is where the header's alert count leads (`8`, `:alerts`, or a click on the count) and lists what that
-count counts, the unmuted alerts (`m` shows the muted ones too); it works on a Run:ai-only profile. A
+count counts, the unmuted alerts (`a` shows the muted ones too; `m` mutes a WEKA alert type for a while,
+or unmutes it); it works on a Run:ai-only profile. A
 source that does not answer is named above the list ("WEKA alerts not shown: …") while the other's
 alerts stay. The WEKA overview shows the same rows under the cluster's health.
 """
@@ -16,10 +17,15 @@ from rich.style import Style
 from rich.text import Text
 
 from console.model import Alert, AlertSeverity
+from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
+from console.ui.format import format_duration
 from console.ui.keymap import ALERT_KEYS
 from console.ui.palette import CellPalette
+from console.ui.refusals import admin_only
 from screens.base import ResourceScreen
+from screens.dialogs import ConfirmDialog, confirm_then
+from screens.dialogs.mute_alert import MuteAlertDialog
 from widgets.resource_table import AgeCell, Column, Row
 
 ALERTS = "alerts"
@@ -126,7 +132,7 @@ class AlertsScreen(AlertsTable):
     @property
     def screen_title(self) -> str:
         if self._muted_hidden:
-            return f"Alerts ({self._muted_hidden} muted hidden, m shows)"
+            return f"Alerts ({self._muted_hidden} muted hidden, a shows)"
         return self.TITLE
 
     def shown_alerts(self, alerts: Sequence[Alert]) -> Sequence[Alert]:
@@ -135,8 +141,69 @@ class AlertsScreen(AlertsTable):
         self.header.title = self.screen_title
         return shown
 
+    WRITE_ACTIONS = frozenset({"mute_alert"})
+
+    def selected_alert(self) -> Alert | None:
+        key = self.table.cursor_key
+        alerts: Sequence[Alert] = self.values().get(ALERTS) or ()
+        return next((alert for alert in alerts if alert_key(alert) == key), None) if key else None
+
+    def action_refusal(self, action: str) -> str | None:
+        """Only WEKA's own alerts can be muted (rwc raises the Run:ai ones from the cluster's state), and
+        only by a cluster admin."""
+        if action != "mute_alert":
+            return None
+        if reason := admin_only(self.identity, "mute or unmute WEKA alerts"):
+            return reason
+        alert = self.selected_alert()
+        if alert is not None and alert.source != "weka":
+            return "only WEKA's alerts can be muted; this one is rwc's reading of the Run:ai cluster"
+        return None
+
+    def action_mute_alert(self) -> None:
+        """`m`: mute the WEKA alert type under the cursor for a chosen while; on a muted one, unmute it."""
+        alert = self.selected_alert()
+        if alert is None:
+            self.notify("Choose an alert first.", severity="warning", timeout=3)
+            return
+        backend = self.context.backend
+        if alert.muted:
+            confirm_then(
+                self,
+                ConfirmDialog(
+                    f"Unmute {alert.type}",
+                    [
+                        Text.assemble(
+                            "Show ", (alert.type, "bold"), " alerts again, and count them in the header?"
+                        )
+                    ],
+                    confirm_label="Unmute",
+                ),
+                lambda: run_action(
+                    self,
+                    f"Unmute {alert.type}",
+                    lambda: backend.unmute_alert(alert.type),
+                    refresh=(ALERTS,),
+                    success=f"{alert.type} alerts are shown again.",
+                ),
+            )
+            return
+
+        def chosen(seconds: int | None) -> None:
+            if seconds is None:
+                return
+            run_action(
+                self,
+                f"Mute {alert.type}",
+                lambda: backend.mute_alert(alert.type, seconds),
+                refresh=(ALERTS,),
+                success=f"{alert.type} alerts muted for {format_duration(seconds)}; a lists them.",
+            )
+
+        self.app.push_screen(MuteAlertDialog(alert.type, alert.title), chosen)
+
     def action_toggle_muted(self) -> None:
-        """`m`: the muted alerts too / only the open ones."""
+        """`a`: the muted alerts too / only the open ones."""
         self.show_muted = not self.show_muted
         self._rendered_inputs = ()  # the same values, other rows
         self.resources_changed()

@@ -30,7 +30,7 @@ from textual.widgets import Static
 
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, SnapshotUpload, StowStatus
 from console.ui.context import ConsoleContext
-from console.ui.format import format_age, format_clock_time
+from console.ui.format import format_age, format_clock_time, format_duration
 from console.ui.keymap import SNAPSHOT_DETAIL_KEYS
 from console.ui.palette import CellPalette
 from screens.base import RwcScreen
@@ -64,12 +64,6 @@ def uploads_of(snapshot: Snapshot) -> tuple[SnapshotUpload, ...]:
             UNKNOWN_SITE, snapshot.stow_status, snapshot.upload_progress_percent, snapshot.locator
         ),
     )
-
-
-def format_duration(seconds: float) -> str:
-    """`45s`, `12m`, `3h12m`: the age format, for a span of time."""
-    start = datetime(2000, 1, 1)
-    return format_age(start + timedelta(seconds=max(0.0, seconds)), start)
 
 
 @dataclass(frozen=True, slots=True)

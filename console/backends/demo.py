@@ -383,6 +383,14 @@ class DemoBackend:
             lambda simulator: simulator.weka.create_filesystem_from_snapshot(self.identity_now, spec)
         )
 
+    async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
+        await self._run(
+            lambda simulator: simulator.weka.mute_alert(self.identity_now, alert_type, duration_seconds)
+        )
+
+    async def unmute_alert(self, alert_type: str) -> None:
+        await self._run(lambda simulator: simulator.weka.unmute_alert(self.identity_now, alert_type))
+
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:
         """Stop the worker thread: queued calls are cancelled, one already running finishes on its own

@@ -149,6 +149,12 @@ class Backend(Protocol):
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem: ...
 
+    async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
+        """Mute a WEKA alert type for a while (`PUT /alerts/{type}/mute`); WEKA unmutes it after."""
+        ...
+
+    async def unmute_alert(self, alert_type: str) -> None: ...
+
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None: ...
 
@@ -176,6 +182,8 @@ ACTION_NAMES: frozenset[str] = frozenset(
         "restore_snapshot",
         "upload_snapshot",
         "create_filesystem_from_snapshot",
+        "mute_alert",
+        "unmute_alert",
     }
 )
 """Every method of `Backend` that changes something: the wrappers refuse or audit exactly these."""

@@ -221,6 +221,12 @@ class ForwardingBackend:
             "create_filesystem_from_snapshot", self._inner.create_filesystem_from_snapshot, spec
         )
 
+    async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
+        await self._act("mute_alert", self._inner.mute_alert, alert_type, duration_seconds)
+
+    async def unmute_alert(self, alert_type: str) -> None:
+        await self._act("unmute_alert", self._inner.unmute_alert, alert_type)
+
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -208,3 +208,9 @@ def format_cores(millicores: int) -> str:
 
 def format_percent(value: float | None) -> str:
     return NOT_AVAILABLE if value is None else f"{value:.0f}%"
+
+
+def format_duration(seconds: float) -> str:
+    """`45s`, `12m`, `3h12m`, `7d`: the age format, for a span of time."""
+    start = datetime(2000, 1, 1)
+    return format_age(start + timedelta(seconds=max(0.0, seconds)), start)

@@ -224,9 +224,27 @@ NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
 """The node detail: back to the list, or on to the node's GPUs."""
 
 ALERT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("m", "toggle_muted", "Show muted", scope="alerts", group="Alerts"),
+    KeyAction("m", "mute_alert", "Mute/unmute", scope="alerts", group="Alerts"),
+    KeyAction("a", "toggle_muted", "All (muted too)", scope="alerts", group="Alerts"),
 )
-"""The alerts list opens on the open alerts the header counts; `m` shows the muted ones too."""
+"""The alerts list opens on the open alerts the header counts; `a` shows the muted ones too, `m` mutes
+the WEKA alert type under the cursor for a while (or unmutes a muted one)."""
+
+MUTE_DURATIONS: tuple[tuple[str, str, int], ...] = (
+    ("h", "1 hour", 3600),
+    ("e", "8 hours (a working day)", 8 * 3600),
+    ("d", "1 day", 24 * 3600),
+    ("w", "1 week", 7 * 24 * 3600),
+)
+"""The mute dialog's choices: key, words, seconds (WEKA's CLI takes `2h`, `1d`, `1w`)."""
+
+MUTE_KEYS: tuple[KeyAction, ...] = (
+    *(
+        KeyAction(key, f"choose({seconds})", words, scope="mute", palette=False, group="Mute")
+        for key, words, seconds in MUTE_DURATIONS
+    ),
+    KeyAction("escape,q", "cancel", "Cancel", scope="mute", key_display="esc", palette=False, group="Mute"),
+)
 
 PROJECT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
@@ -428,6 +446,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *HELP_KEYS,
     *PROJECT_KEYS,
     *ALERT_KEYS,
+    *MUTE_KEYS,
     *NODE_DETAIL_KEYS,
     *NODE_KEYS,
     *FILESYSTEM_KEYS,

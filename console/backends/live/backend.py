@@ -667,6 +667,12 @@ class LiveBackend:
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
         return await self._require_weka().create_filesystem_from_snapshot(spec)
 
+    async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
+        await self._require_weka().mute_alert(alert_type, duration_seconds)
+
+    async def unmute_alert(self, alert_type: str) -> None:
+        await self._require_weka().unmute_alert(alert_type)
+
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:
         """Close every client's connections (each even if another fails); idempotent."""

@@ -53,6 +53,7 @@ from console.model import (
     WekaCluster,
     WekaMetricsSample,
 )
+from console.wire.weka_alerts import mute_body, mute_path
 
 SERVICE = wire.SERVICE
 
@@ -461,6 +462,13 @@ class WekaClient:
         await self._call("POST", f"/snapshots/{_segment(fs_uid)}/{_segment(snapshot_uid)}/restore", json={})
         with read_back(SERVICE):
             return await self.filesystem(fs_uid)
+
+    async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
+        """`PUT /alerts/{type}/mute` (§7): WEKA hides the type for the duration, then shows it again."""
+        await self._call("PUT", mute_path(alert_type, "mute"), json=mute_body(duration_seconds))
+
+    async def unmute_alert(self, alert_type: str) -> None:
+        await self._call("PUT", mute_path(alert_type, "unmute"))
 
     async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
         """`POST /snapshots/{uid}/upload`; progress and the locator show on the snapshot (§12.4)."""

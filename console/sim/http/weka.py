@@ -54,6 +54,7 @@ from console.sim.http.base import HttpError, Request, Response, Router, SimHttpS
 from console.sim.simulator import Simulator
 from console.sim.weka import WekaSim
 from console.sim.weka_metrics import HISTORY_SECONDS
+from console.wire.weka_alerts import mute_seconds_from
 
 API = "/api/v2"
 
@@ -567,6 +568,20 @@ class _WekaFace:
         with self.weka() as (_, weka):
             return self.ok([_alert(alert) for alert in weka.alerts()])
 
+    def mute_alert(self, request: Request) -> Response:
+        """`PUT /alerts/{alert_type}/mute` `{"duration": seconds}`: muted until then (a cluster admin's)."""
+        user = self.authorize(request, write=True)
+        alert_type = request.path_params["alert_type"]
+        with self.weka("Alert") as (_, weka):
+            weka.mute_alert(user.identity, alert_type, mute_seconds_from(_body(request)))
+        return self.ok(None)
+
+    def unmute_alert(self, request: Request) -> Response:
+        user = self.authorize(request, write=True)
+        with self.weka("Alert") as (_, weka):
+            weka.unmute_alert(user.identity, request.path_params["alert_type"])
+        return self.ok(None)
+
     def stats_realtime(self, request: Request) -> Response:
         """One entry per active backend process; rates split evenly, every entry at the cluster's latency."""
         self.authorize(request)
@@ -962,6 +977,8 @@ def build_weka_router(
         ("POST", "/login/refresh", face.refresh),
         ("GET", "/cluster", face.cluster),
         ("GET", "/alerts", face.alerts),
+        ("PUT", "/alerts/{alert_type}/mute", face.mute_alert),
+        ("PUT", "/alerts/{alert_type}/unmute", face.unmute_alert),
         ("GET", "/stats", face.stats),
         ("GET", "/stats/realtime", face.stats_realtime),
         ("GET", "/tasks", face.tasks),

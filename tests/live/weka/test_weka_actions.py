@@ -336,3 +336,22 @@ async def test_an_org_admin_logs_in_to_its_org(server: SimHttpServer) -> None:
             await wrong_org.filesystem_groups()
     finally:
         await wrong_org.aclose()
+
+
+# -- alerts --------------------------------------------------------------------------------------------------
+async def test_mute_and_unmute_an_alert_type(
+    client: WekaClient, demo: DemoBackend, host: SimulatorHost, twin: Simulator
+) -> None:
+    """`PUT /alerts/{type}/mute` hides the type for the duration (then WEKA shows it again by itself);
+    `unmute` shows it at once; a duration out of bounds is refused before anything is sent."""
+    alert_type = twin.weka.alerts()[0].type
+    steps: list[Step] = [
+        lambda b: b.mute_alert(alert_type, 3600),
+        lambda b: b.unmute_alert(alert_type),
+        lambda b: b.mute_alert(alert_type, 120),  # shows again by itself after 2 minutes (run_both waits)
+    ]
+    await run_both(client, demo, host, twin, steps)
+    assert not any(alert.muted for alert in await client.alerts())  # 600 s later the mute has run out
+    for bad in (0, -5, float("nan"), 10 * 365 * 24 * 3600):
+        with pytest.raises(Invalid, match="mute"):
+            await client.mute_alert(alert_type, bad)

@@ -1,0 +1,75 @@
+"""`MuteAlertDialog`: for how long to mute a WEKA alert type. WEKA mutes per type for a duration and
+unmutes it by itself afterwards (reference/weka.md §7), so the question is only "how long"; each choice
+is one key, and esc mutes nothing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+
+from console.ui.keymap import MUTE_DURATIONS, MUTE_KEYS, bindings_for
+from console.ui.safe_text import visible
+from widgets.safe_static import SafeStatic
+
+
+class MuteAlertDialog(ModalScreen[int | None]):
+    """Dismisses with the chosen duration in seconds, or None on esc (nothing is muted)."""
+
+    BINDINGS = bindings_for(MUTE_KEYS)
+
+    DEFAULT_CSS = """
+    MuteAlertDialog {
+        align: center middle;
+    }
+    MuteAlertDialog > Vertical {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }
+    MuteAlertDialog #mute-choices {
+        margin-top: 1;
+    }
+    MuteAlertDialog #mute-keys {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, alert_type: str, title: str) -> None:
+        super().__init__()
+        self.alert_type = alert_type
+        self.alert_title = title
+
+    def compose(self) -> ComposeResult:
+        frame = Vertical()
+        frame.border_title = Text(visible(f"Mute {self.alert_type}"), end="")  # API names: text, not markup
+        with frame:
+            yield SafeStatic(
+                Text.assemble(
+                    "Mute every ",
+                    (self.alert_type, "bold"),
+                    " alert (",
+                    self.alert_title,
+                    ") for how long? WEKA shows it again after that.",
+                    end="",
+                ),
+                id="mute-question",
+            )
+            choices = Text("\n", end="").join(
+                Text.assemble((f"{key}  ", "bold"), words, end="") for key, words, _ in MUTE_DURATIONS
+            )
+            yield SafeStatic(choices, id="mute-choices")
+            yield SafeStatic(Text.assemble(("esc", "bold"), " Cancel: mute nothing", end=""), id="mute-keys")
+
+    def action_choose(self, seconds: int) -> None:
+        self.dismiss(seconds)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
