@@ -74,6 +74,7 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "weka": "screens.weka_overview:WekaOverviewScreen",
         "alerts": "screens.alerts:AlertsScreen",
         "pools": "screens.pools:PoolsScreen",
+        "idle": "screens.idle:IdleScreen",
     }
 )
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         Workload,
         WorkloadFilter,
         WorkloadSpec,
+        WorkloadUtilisation,
     )
     from console.sim.simulator import Simulator
 
@@ -226,6 +227,13 @@ class DemoBackend:
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._run(lambda simulator: simulator.runai.gpus(node_name))
+
+    async def workload_gpu_utilisation(
+        self, window_seconds: float, step_seconds: float
+    ) -> Sequence[WorkloadUtilisation]:
+        return await self._run(
+            lambda simulator: simulator.runai.workload_gpu_utilisation(window_seconds, step_seconds)
+        )
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self._run(

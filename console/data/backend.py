@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Workload,
         WorkloadFilter,
         WorkloadSpec,
+        WorkloadUtilisation,
     )
 
 
@@ -65,6 +66,13 @@ class Backend(Protocol):
     async def nodes(self) -> Sequence[Node]: ...
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]: ...
+
+    async def workload_gpu_utilisation(
+        self, window_seconds: float, step_seconds: float
+    ) -> Sequence[WorkloadUtilisation]:
+        """How busy each GPU-holding workload kept its GPUs over the last `window_seconds` (a reading
+        every `step_seconds`): what the idle-GPU view reads."""
+        ...
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]: ...
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Workload,
         WorkloadFilter,
         WorkloadSpec,
+        WorkloadUtilisation,
     )
 
 P = ParamSpec("P")
@@ -105,6 +106,11 @@ class ForwardingBackend:
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._inner.gpus(node_name)
+
+    async def workload_gpu_utilisation(
+        self, window_seconds: float, step_seconds: float
+    ) -> Sequence[WorkloadUtilisation]:
+        return await self._inner.workload_gpu_utilisation(window_seconds, step_seconds)
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self._inner.workloads(workload_filter)

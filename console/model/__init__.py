@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         WorkloadEvent,
         WorkloadFilter,
         WorkloadSpec,
+        WorkloadUtilisation,
     )
     from console.model.weka import (
         Alert,
@@ -82,6 +83,7 @@ _MODULE_OF: dict[str, str] = {
     "GpuAllocation": "console.model.runai",
     "GpuDevice": "console.model.runai",
     "GpuRequest": "console.model.runai",
+    "WorkloadUtilisation": "console.model.runai",
     "GpuRequestKind": "console.model.enums",
     "Identity": "console.model.identity",
     "Node": "console.model.runai",
@@ -130,6 +132,7 @@ __all__ = [
     "GpuDevice",
     "GpuRequest",
     "GpuRequestKind",
+    "WorkloadUtilisation",
     "Identity",
     "Node",
     "NodeCondition",

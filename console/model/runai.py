@@ -166,6 +166,18 @@ class GpuDevice:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkloadUtilisation:
+    """How busy one workload kept the GPUs it holds, over a window: a percentage of its allocation every
+    `step_seconds` from `start` (Run:ai's per-workload `GPU_UTILIZATION`), None where there was no
+    reading (not placed yet, or its node's exporter did not answer)."""
+
+    workload_id: str
+    start: datetime
+    step_seconds: float
+    percents: tuple[float | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Node:
     name: str
     node_pool: str

@@ -47,6 +47,7 @@ from console.model.runai import (
     WorkloadPhase,
     WorkloadSpec,
     WorkloadType,
+    WorkloadUtilisation,
 )
 from console.model.runai_alerts import node_draining_alert, node_not_ready_alert, workload_degraded_alert
 from console.model.weka import Alert
@@ -591,6 +592,12 @@ class RunaiSim:
         if node_name is not None:
             return list(self._gpus.of_node(self._node_state(node_name)))
         return [gpu for node in self.state.nodes.values() if node.gpus for gpu in self._gpus.of_node(node)]
+
+    def workload_gpu_utilisation(
+        self, window_seconds: float, step_seconds: float
+    ) -> list[WorkloadUtilisation]:
+        """Each GPU-holding workload's utilisation over the window (see `GpuViews.utilisation`)."""
+        return self._gpus.utilisation(window_seconds, step_seconds)
 
     def workloads(self, actor: Identity, workload_filter: WorkloadFilter | None = None) -> list[Workload]:
         items = self._workload_list()

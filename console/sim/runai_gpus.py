@@ -7,7 +7,9 @@ staggered moments, so one `gpus()` call on the 8,000-GPU scenario recomputes a f
 
 from __future__ import annotations
 
-from console.model.runai import GpuAllocation, GpuDevice, NodeStatus
+from datetime import timedelta
+
+from console.model.runai import GpuAllocation, GpuDevice, NodeStatus, WorkloadPhase, WorkloadUtilisation
 from console.sim.clock import Clock
 from console.sim.runai_state import ClusterState, GpuState, NodeState
 from console.sim.runai_telemetry import load_of, memory_use_of, reading
@@ -55,6 +57,42 @@ class GpuViews:
         )
         self._devices[node.name] = (node.version, bucket, devices)
         return devices
+
+    def utilisation(self, window_seconds: float, step_seconds: float) -> list[WorkloadUtilisation]:
+        """How busy each workload holding GPUs kept them over the last `window_seconds`, a reading every
+        `step_seconds`, as a percentage of its allocation.
+
+        Loads are a pure function of (workload, time), so the past is recomputed rather than stored:
+        before the workload was bound it has no reading, while it starts up (`running_since`) it reads
+        as initialising, and while none of its nodes is Ready there is no reading (no exporter answers).
+        """
+        now = self.clock.elapsed_seconds
+        steps = max(1, int(window_seconds // step_seconds))
+        times = [now - (steps - 1 - k) * step_seconds for k in range(steps)]
+        start = self.clock.start + timedelta(seconds=times[0])
+        holders: dict[str, list[NodeState]] = {}
+        for node in self.state.nodes.values():
+            for gpu in node.gpus:
+                for alloc in gpu.allocs:
+                    nodes = holders.setdefault(alloc.workload_id, [])
+                    if node not in nodes:
+                        nodes.append(node)
+        histories = []
+        for workload_id, nodes in holders.items():
+            workload = self.state.workloads.get(workload_id)
+            if workload is None:
+                continue
+            reporting = any(node.status is NodeStatus.READY for node in nodes)
+            percents: list[float | None] = []
+            for t in times:
+                if not reporting or t < workload.bound_at:
+                    percents.append(None)
+                    continue
+                starting = workload.running_since is not None and t < workload.running_since
+                phase = WorkloadPhase.INITIALIZING if starting else workload.phase
+                percents.append(round(100.0 * load_of(workload.type, phase, workload.seed, t), 1))
+            histories.append(WorkloadUtilisation(workload_id, start, step_seconds, tuple(percents)))
+        return histories
 
     def _allocation_views(self, node: NodeState) -> list[tuple[GpuAllocation, ...]]:
         cached = self._allocations.get(node.name)

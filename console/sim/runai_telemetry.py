@@ -14,6 +14,9 @@ from console.model.runai import WorkloadPhase, WorkloadType
 
 _MASK64 = (1 << 64) - 1
 
+ABANDONED_NOTEBOOK_EVERY = 3
+"""One notebook in this many (by seed) is left open and idle: its GPU reads near 0 % all along."""
+
 NOISE_PERIOD_SECONDS = 20.0
 """How quickly readings wander; nvitop-like plots look alive without flickering at this pace."""
 
@@ -84,6 +87,9 @@ def load_of(kind: WorkloadType, phase: WorkloadPhase, seed: int, t: float) -> fl
         return min(1.0, max(0.0, base + 0.07 * wobble))
     if kind is WorkloadType.INFERENCE:
         return min(1.0, max(0.0, 0.45 + 0.3 * wobble))
+    if seed % ABANDONED_NOTEBOOK_EVERY == 0:
+        # Open, holding its GPU, and nobody at the keyboard: the waste the idle-GPU view is for.
+        return max(0.0, 0.01 + 0.01 * wobble)
     # A notebook: idle most of the time, with the odd stretch where a cell runs the GPU hard.
     return 0.85 if wobble > 0.6 else max(0.0, 0.04 + 0.04 * wobble)
 

@@ -39,6 +39,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("weka", "WEKA", "7", ("wk",), "WEKA cluster: health, capacity, IO, alerts"),
     ScreenEntry("alerts", "Alerts", "8", ("al", "alert"), "Every open alert: WEKA and Run:ai"),
     ScreenEntry("pools", "Node pools", "9", ("np", "pool"), "Node pools: GPUs, quota given out, demand"),
+    ScreenEntry("idle", "Idle GPUs", "0", ("id",), "GPUs held and not used: who, how long, GPU-hours"),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"
@@ -216,6 +217,12 @@ HELP_KEYS: tuple[KeyAction, ...] = (
         group="Help",
     ),
 )
+
+IDLE_KEYS: tuple[KeyAction, ...] = (
+    *workload_action_keys("idle"),
+    KeyAction("w", "next_window", "Window", scope="idle", group="Idle GPUs"),
+)
+"""The idle-GPU view: the workload keys (suspend is the point), and `w` for the next window."""
 
 NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="node_detail", key_display="esc", group="Node"),
@@ -446,6 +453,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *HELP_KEYS,
     *PROJECT_KEYS,
     *ALERT_KEYS,
+    *IDLE_KEYS,
     *MUTE_KEYS,
     *NODE_DETAIL_KEYS,
     *NODE_KEYS,

@@ -143,6 +143,16 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("FROM", "WEKA's own alerts, or Run:ai (raised by rwc: a node down, a degraded workload)"),
         ),
     ),
+    # screens/idle.py idle_row
+    "idle": Legend(
+        "Idle GPUs",
+        (
+            ("<5% ≥30m", "listed: held GPUs used under 5 % for at least the window (w changes it)"),
+            ("UTIL", "its mean utilisation over the idle time"),
+            ("IDLE FOR 1h+", "idle at least since the history read begins (twice the window)"),
+            ("GPU·H", "GPUs held × idle hours: what the idleness cost"),
+        ),
+    ),
     # screens/pools.py pool_row
     "pools": Legend(
         "Node pools",

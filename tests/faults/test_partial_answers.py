@@ -141,3 +141,16 @@ async def test_a_runai_only_profile_lists_the_runai_alerts_and_the_header_count_
         await wait_until(pilot, lambda: table.row_count > 0, "the Run:ai alerts")
         assert sources(table) == {"runai"}
         assert app.screen.query_one(StaleBanner).message == ""  # no WEKA is configured: nothing missing
+
+
+async def test_the_idle_view_says_live_history_is_not_read_yet(
+    served: ServedSimulator, tmp_path: Path
+) -> None:
+    """Live mode does not read Run:ai's workload metrics yet: the view says so, the app stays up."""
+    app = make_app(config_of(served, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("0")
+        await wait_until(pilot, lambda: getattr(app.screen, "SCREEN_NAME", "") == "idle", "the idle view")
+        table = app.screen.query_one(ResourceTable)
+        await wait_until(pilot, lambda: "not read from Run:ai yet" in table.empty_message, "the reason")
+        assert app.is_running

@@ -100,6 +100,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: Filesystems",
             "Legend: WEKA",
             "Legend: Alerts",
+            "Legend: Idle GPUs",
             "Legend: Node pools",
         ]
         assert {"✓ local", "✓ remote", "↑local 40%", "not uploaded"} <= set(

@@ -69,6 +69,7 @@ from console.model import (
     Workload,
     WorkloadFilter,
     WorkloadSpec,
+    WorkloadUtilisation,
 )
 from console.model.runai_alerts import (
     NODE_DRAINING,
@@ -409,6 +410,17 @@ class LiveBackend:
             if node.name == name:
                 return merge_node(node, kube_node)
         return kube_node
+
+    async def workload_gpu_utilisation(
+        self, window_seconds: float, step_seconds: float
+    ) -> Sequence[WorkloadUtilisation]:
+        """Not read from a live cluster yet: Run:ai keeps it (`GET /api/v1/workloads/{id}/metrics`,
+        `GPU_UTILIZATION`), and reading it is the next step; until then the idle-GPU view says so."""
+        raise Unavailable(
+            "GPU utilisation history is not read from Run:ai yet (its workload metrics API); "
+            "this view works in the demo and over `rwc sim serve` only once that lands",
+            service="runai",
+        )
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         """Kubernetes' GPUs and their holders, named as Run:ai names the model; this host's readings
