@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import weka_wire as wire
+from console.wire import weka as wire
 from console.model import FilesystemFromSnapshotSpec, FilesystemSpec, SnapshotSpec, StowStatus
 from console.sim.http.base import SimHttpServer, SimulatorHost
 from console.sim.http.weka import API, WekaUser, build_weka_router, serve_weka

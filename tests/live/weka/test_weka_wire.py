@@ -1,4 +1,4 @@
-"""`weka_wire`: lenient where the reference says shapes vary by version, strict (naming the key) where a
+"""`console.wire.weka`: lenient where the reference says shapes vary by version, strict (naming the key) where a
 required key is missing."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import weka_wire as wire
+from console.wire import weka as wire
 from console.data.errors import BadResponse
 from console.model import AlertSeverity, BucketMode, StowStatus, WekaClusterStatus
 

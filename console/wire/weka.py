@@ -28,7 +28,6 @@ No httpx here: `console.backends.live.weka` does the talking.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from console.model import (
     WekaClusterStatus,
     WekaMetricsSample,
 )
+from console.wire.common import finite_number, parse_rfc3339
 
 SERVICE = "weka"
 
@@ -138,23 +138,7 @@ def as_bool(mapping: Mapping[str, Any], key: str, where: str, default: bool | No
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        try:
-            return float(value)
-        except OverflowError:  # an integer past the float range
-            return None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        parsed = float(value.strip())
-        return parsed if math.isfinite(parsed) else None
-    return None
-
-
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""A number as JSON writes one; not "NaN", "inf", "1_000" (Python's `float` takes those)."""
+    return finite_number(value.strip() if isinstance(value, str) else value)
 
 
 def as_int(mapping: Mapping[str, Any], key: str, where: str, default: int | None = None) -> int:
@@ -205,15 +189,11 @@ def as_object(value: Any, where: str) -> Mapping[str, Any]:
 def parse_time(value: Any, where: str) -> datetime:
     """ISO-8601 (`Z` or an offset; naive means UTC), or epoch seconds."""
     if isinstance(value, str) and value.strip():
-        text = value.strip()
-        try:
-            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            parsed.astimezone(UTC)  # a time that cannot be placed in UTC is no time (ages would overflow)
-        except (ValueError, OverflowError):
+        parsed = parse_rfc3339(value)
+        if parsed is None:  # a time that cannot be placed in UTC is no time (ages would overflow)
             raise BadResponse(
-                f"The WEKA answer's {where!r} is not a time: {text[:40]!r}.", service=SERVICE
-            ) from None
+                f"The WEKA answer's {where!r} is not a time: {value.strip()[:40]!r}.", service=SERVICE
+            )
         return parsed
     number = _number(value)
     if number is not None:

@@ -47,9 +47,8 @@ import base64
 import json
 import logging
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from console.data.errors import BadResponse, NotFound
@@ -79,6 +78,7 @@ from console.model.runai import (
     WorkloadSpec,
     WorkloadType,
 )
+from console.wire.common import finite_number, parse_quantity, parse_rfc3339
 
 logger = logging.getLogger(__name__)
 
@@ -200,29 +200,6 @@ def _str(obj: Mapping[str, Any], key: str, where: str, *, default: str | None = 
     raise _bad(f"The Run:ai {where} field {key!r} is not a string.")
 
 
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""A number as JSON and Prometheus write one; not "NaN", "+Inf", "1_000" or " 1" (Python's `float` takes
-all of those)."""
-
-
-def finite_number(value: Any) -> float | None:
-    """A finite number from a JSON number or a numeric string (telemetry sends "85"); None for anything
-    else: NaN, ±Inf, a number too large for a float, garbage, booleans."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        try:
-            return float(value)
-        except OverflowError:
-            return None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str) and _NUMBER.fullmatch(value):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return None
-
-
 def _num(obj: Mapping[str, Any] | None, key: str, *, default: float) -> float:
     """An optional number: `default` when it is missing, null or not a finite number."""
     value = finite_number(obj.get(key)) if isinstance(obj, Mapping) else None
@@ -253,18 +230,11 @@ def _enum(enum: Any, value: Any, unknown: Any) -> Any:
 
 
 def parse_datetime(value: Any, where: str) -> datetime:
-    """An ISO 8601 / RFC 3339 timestamp (`Z` or an offset; a naive one is taken as UTC). One that cannot
-    be placed in UTC (year 1 with a negative offset, year 9999 with a positive one) is unreadable too, so
-    that no screen ever meets an OverflowError when it computes an age."""
-    if not isinstance(value, str):
-        raise _bad(f"The Run:ai {where} is not a timestamp.")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise _bad(f"The Run:ai {where} is not a timestamp: {value[:40]!r}.") from None
+    """An RFC 3339 timestamp (`common.parse_rfc3339`); `BadResponse` naming `where` for anything else."""
+    parsed = parse_rfc3339(value)
+    if parsed is None:
+        shown = f": {value[:40]!r}" if isinstance(value, str) else ""
+        raise _bad(f"The Run:ai {where} is not a timestamp{shown}.")
     return parsed
 
 
@@ -283,57 +253,10 @@ def _optional_time(obj: Mapping[str, Any], key: str, where: str) -> datetime | N
         return None
 
 
-_QUANTITY = re.compile(
-    r"(?P<number>\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
-    r"(?:(?P<exponent>[eE][+-]?[0-9]+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E))?"
-)
-"""A Kubernetes quantity: a number, then a binary suffix, a decimal suffix or a decimal exponent ("1.5e3").
-Negative quantities do not occur for memory. `K` is not Kubernetes' but is read as `k`."""
-
-_QUANTITY_FACTORS: dict[str | None, float] = {
-    None: 1,
-    "n": 1e-9,
-    "u": 1e-6,
-    "m": 1e-3,
-    "k": 1e3,
-    "K": 1e3,
-    "M": 1e6,
-    "G": 1e9,
-    "T": 1e12,
-    "P": 1e15,
-    "E": 1e18,
-    "Ki": 2**10,
-    "Mi": 2**20,
-    "Gi": 2**30,
-    "Ti": 2**40,
-    "Pi": 2**50,
-    "Ei": 2**60,
-}
-
-
-def parse_quantity(quantity: Any) -> float | None:
-    """A Kubernetes quantity (`8192Mi`, `10G`, `2Gi`, `1.5e3`, bytes) as a finite number of base units;
-    None for anything that is not one (the spec's pattern lets `1..2` and `5eee` through)."""
-    if isinstance(quantity, bool):
-        return None
-    if isinstance(quantity, (int, float)):
-        return finite_number(quantity) if quantity >= 0 else None
-    if not isinstance(quantity, str):
-        return None
-    found = _QUANTITY.fullmatch(quantity.strip())
-    if not found:
-        return None
-    if found["exponent"]:
-        value = float(found["number"] + found["exponent"])  # float() of "1e999" is inf, never slow
-    else:
-        value = float(found["number"]) * _QUANTITY_FACTORS[found["suffix"]]
-    return value if math.isfinite(value) else None
-
-
 def memory_mib(quantity: Any) -> int | None:
-    """A memory quantity in MiB, rounded up; None when it is not a quantity."""
+    """A memory quantity in MiB, rounded up; None when it is not a quantity or is negative."""
     value = parse_quantity(quantity)
-    return None if value is None else math.ceil(value / 2**20)
+    return None if value is None or value < 0 else math.ceil(value / 2**20)
 
 
 def parse_items(items: Iterable[Any], parse: Callable[[Any], T], kind: str) -> list[T]:
