@@ -433,7 +433,8 @@ def parse_project(item: Any, counts: Mapping[str, tuple[int, int]] | None = None
         department_id=_str(obj, "parentId", "project", default=""),
         department_name=_str(_mapping(obj.get("parent")), "name", "project parent", default=""),
         namespace=_str(status, "namespace", "project status", default="") or f"runai-{name}",
-        phase=_enum(ProjectPhase, status.get("phase"), ProjectPhase.UNKNOWN),
+        # 2.18's project list requires a top-level `phase` its `Project` does not define; read either.
+        phase=_enum(ProjectPhase, status.get("phase", obj.get("phase")), ProjectPhase.UNKNOWN),
         quotas=parse_quotas(
             _list(obj, "resources", "project"),
             _list(status, "nodePoolQuotaStatuses", "project status"),

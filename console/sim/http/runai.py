@@ -587,7 +587,15 @@ class RunaiFace:
 
     @staticmethod
     def _rules_of(sim: Simulator, actor: Identity, *, first_id: int) -> list[dict[str, Any]]:
-        subject = {"subjectId": actor.user, "subjectType": "user", "tenantId": TENANT_ID}
+        created = iso(sim.clock.start)
+        subject = {
+            "subjectId": actor.user,
+            "subjectType": "user",
+            "tenantId": TENANT_ID,
+            "createdAt": created,  # 2.18's access rules require their metadata (MetadataFields)
+            "updatedAt": created,
+            "createdBy": wire.CREATED_BY,
+        }
         if actor.is_admin:
             return [
                 {
@@ -636,7 +644,10 @@ class RunaiFace:
         return {pool.name: pool.id for pool in sim.runai.node_pools()}
 
     def _project_json(self, sim: Simulator, project: Project, pool_ids: Mapping[str, str]) -> dict[str, Any]:
-        return wire.project_json(project, pool_ids, sim.runai.cluster.uuid)
+        body = wire.project_json(project, pool_ids, sim.runai.cluster.uuid)
+        if self.version == V2_18:  # its project list requires a top-level `phase` (its `Project` has none)
+            body["phase"] = project.phase.value
+        return body
 
     def _department_json(
         self, sim: Simulator, department: Department, pool_ids: Mapping[str, str], *, detailed: bool
