@@ -316,7 +316,7 @@ def parse_cluster(data: Any) -> ClusterReading:
 
 
 def _weighted_latency(read_latency: float, write_latency: float, reads: float, writes: float) -> float:
-    """Ops-weighted mean of read and write latency (reference §9 [I]), to a tenth of a microsecond."""
+    """Ops-weighted mean of read and write latency ([UNSURE] reference §9), to a tenth of a microsecond."""
     if reads + writes > 0:
         return round((read_latency * reads + write_latency * writes) / (reads + writes), 1)
     return round((read_latency + write_latency) / 2, 1)
@@ -531,8 +531,8 @@ def parse_groups(items: Iterable[Any]) -> list[FilesystemGroup]:
 
 
 def _bandwidth_bytes(value: Any, where: str) -> int:
-    """[?] The 3.14 model has `bandwidth: {"_mbps": n}`; read as megabits/s (WEKA's CLI unit for it).
-    A bare number is read the same way; no limit (absent, 0) is 0."""
+    """[UNSURE] reference §13: the 3.14 model has `bandwidth: {"_mbps": n}`; read as megabits/s (WEKA's CLI
+    unit for it). A bare number is read the same way; no limit (absent, 0) is 0."""
     if value is None:
         return 0
     if isinstance(value, dict):
@@ -562,7 +562,7 @@ def parse_buckets(items: Iterable[Any]) -> list[ObjectStoreBucket]:
 
 
 def _bucket_mode(text: str) -> BucketMode | None:
-    """WRITABLE tiers; REMOTE keeps snapshots; [I] READ_ONLY (a local bucket made read-only by a second
+    """WRITABLE tiers; REMOTE keeps snapshots; [UNSURE] READ_ONLY (a local bucket made read-only by a second
     one, §13) no longer tiers, so it shows as REMOTE. Unknown modes are left out."""
     mode = text.strip().upper()
     if mode == "WRITABLE":
@@ -660,7 +660,7 @@ def _stow_status(text: str, where: str) -> StowStatus:
     try:
         return StowStatus(text.strip().upper())
     except ValueError:
-        # [?] "others possible" (§12.1): an unknown state is shown as no upload rather than failing the list.
+        # [UNSURE] reference §12.1, "others possible": an unknown state shows as no upload.
         return StowStatus.NONE
 
 
