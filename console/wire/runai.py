@@ -1,8 +1,9 @@
-"""Run:ai `/api/v1` JSON <-> `console.model` objects, with no I/O: what `RunaiClient` reads and sends.
+"""Run:ai `/api/v1` JSON <-> `console.model` objects, with no I/O: what `RunaiClient` reads and sends, and
+(at the end) what the simulator's Run:ai face answers and how it reads what the client sends.
 
-Kept apart from the client so that every interpretation of the wire (which field means what, what a
-missing value defaults to, where the reference is unsure) sits in one file that tests can read without a
-server.
+Both sides in one file, so that every interpretation of the wire (which field means what, what a missing
+value defaults to, where the reference is unsure) is written once and round-trips
+(tests/unit/wire/test_runai_roundtrip.py).
 
 A tolerant reader, following the spec's `required`/`nullable` (both the 2.18 and the latest spec in
 reference/openapi/runai; tests/contract/test_runai_generated.py feeds it bodies generated from them):

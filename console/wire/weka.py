@@ -1,4 +1,6 @@
-"""WEKA REST API v2 JSON <-> rwc's domain objects, with no I/O, so every rule here is testable on its own.
+"""WEKA REST API v2 JSON <-> rwc's domain objects, with no I/O, so every rule here is testable on its own:
+what `WekaClient` reads and sends and (at the end) what the simulator's WEKA face answers, round-tripping
+(tests/unit/wire/test_weka_roundtrip.py).
 
 Strict where the client cannot work without a key (`BadResponse` names it), lenient where the reference
 says shapes vary by version (reference/weka.md):
