@@ -6,8 +6,6 @@ gets `console.model` objects, `describe_workload` gets the real `/api/v1/workloa
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from console.model.runai import (
     GpuAllocation,
     GpuRequestKind,
@@ -31,8 +29,7 @@ from console.sim.runai_state import (
     QuotaState,
     WorkloadState,
 )
-
-TENANT_ID = 1001
+from console.wire.runai import CATEGORY, DISTRIBUTED_FRAMEWORK, TENANT_ID, iso
 
 _K8S_PHASE: dict[WorkloadPhase, str] = {
     WorkloadPhase.CREATING: "Pending",
@@ -51,20 +48,6 @@ _K8S_PHASE: dict[WorkloadPhase, str] = {
     WorkloadPhase.UNKNOWN: "Unknown",
 }
 """The raw Kubernetes phase behind each Run:ai phase (Stopped workloads have no pods at all)."""
-
-_CATEGORY: dict[WorkloadType, str] = {
-    WorkloadType.TRAINING: "Train",
-    WorkloadType.DISTRIBUTED: "Train",
-    WorkloadType.WORKSPACE: "Build",
-    WorkloadType.INFERENCE: "Deploy",
-}
-
-
-def iso(at: datetime | None) -> str | None:
-    """RFC 3339 with a Z, as the Run:ai API writes timestamps."""
-    if at is None:
-        return None
-    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
 def running_pods(workload: WorkloadState) -> int:
@@ -311,8 +294,7 @@ def describe(
     body: dict[str, object] = {
         "id": workload.id,
         "name": workload.name,
-        # [UNSURE] reference §4.3: the spec's example type is "runai-job"; native types are named
-        # Training/Workspace/Distributed/Inference in WorkloadType, which is what we send.
+        # The native type names (`WorkloadType`); console.wire.runai says why ([UNSURE] reference §4.3).
         "type": workload.type.value,
         "tenantId": TENANT_ID,
         "clusterId": cluster_id,
@@ -324,7 +306,7 @@ def describe(
         "submittedBy": workload.submitted_by,
         "source": "Control-plane",
         "sourceApi": "WorkloadsV2",
-        "category": _CATEGORY[workload.type],
+        "category": CATEGORY[workload.type],
         "priority": workload.priority,
         "priorityClassName": workload.priority_class,
         "preemptible": workload.preemptible,
@@ -389,5 +371,8 @@ def describe(
         "pendingSchedulingMessages": pending_messages,
     }
     if workload.type is WorkloadType.DISTRIBUTED:
-        body["distributedFramework"] = "PyTorch"  # a string in the spec, not nullable: only when it applies
+        # a string in the spec, not nullable: only when it applies
+        body["distributedFramework"] = (
+            DISTRIBUTED_FRAMEWORK  # a string in the spec, not nullable: only when it applies
+        )
     return body

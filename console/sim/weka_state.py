@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from console.model import AttachedBucket, BucketMode, Filesystem, Snapshot, SnapshotUpload, StowStatus
+from console.wire.weka import public_site
 
 EARLY_RELEASE_SSD_FRACTION = 0.95
 """When a tiered filesystem's SSD is this full, WEKA drops SSD copies before the retention period ends
@@ -341,16 +342,10 @@ class SnapState:
         return info is not None and info.status is StowStatus.SYNCHRONIZED
 
     def public_stow(self) -> StowInfo:
-        """The one upload state the domain object shows: an upload in flight wins, then the local
-        copy, then the remote one (the REST flat keys carry one site only, reference §12.1)."""
-        for info in self.stow.values():
-            if info.status is StowStatus.UPLOADING:
-                return info
-        for site in ("LOCAL", "REMOTE"):
-            info = self.stow.get(site)
-            if info is not None and info.status is StowStatus.SYNCHRONIZED:
-                return info
-        return StowInfo()
+        """The one upload state the domain object shows (`console.wire.weka.public_site` chooses the site;
+        the REST flat keys carry one site only, reference §12.1)."""
+        site = public_site(self.stow)
+        return self.stow[site] if site is not None else StowInfo()
 
     def to_domain(self) -> Snapshot:
         if self.cache is None:

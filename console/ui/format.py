@@ -166,7 +166,7 @@ def format_gpu_request(request: GpuRequest, pods: int = 1) -> str:
         per_pod = str(request.devices)
     elif request.kind is GpuRequestKind.PORTION:
         per_pod = format_gpus(request.portion)
-    else:  # 0 MiB is no real request: the API sent one rwc could not read (runai_wire)
+    else:  # 0 MiB is no real request: the API sent one rwc could not read (console.wire.runai)
         per_pod = format_mib(request.memory_mib or None)
     return f"{per_pod}×{pods}" if pods > 1 else per_pod
 

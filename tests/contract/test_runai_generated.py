@@ -2,7 +2,7 @@
 
 For each list and get answer `RunaiClient` reads, the response schema of both real OpenAPI documents in
 `../shared/reference/openapi/runai/` (converted to JSON Schema by `openapi_jsonschema`) drives
-hypothesis-jsonschema, and the bodies it generates go through the same `runai_wire` functions the client
+hypothesis-jsonschema, and the bodies it generates go through the same `console.wire.runai` code the client
 calls. Every such body is valid by the spec, so:
 
 - decoding it may fail only with a `BackendError` (the Store shows those; anything else is a crash), and
@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from openapi_jsonschema import OpenApiSchemas, close
 
-from console.backends.live import runai_wire as wire
 from console.data.errors import BackendError, BadResponse
 from console.data.unreadable import tallying
+from console.wire import runai as wire
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_FILES = {

@@ -23,12 +23,12 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import weka_wire as wire
 from console.model import FilesystemFromSnapshotSpec, FilesystemSpec, SnapshotSpec, StowStatus
 from console.sim.http.base import SimHttpServer, SimulatorHost
 from console.sim.http.weka import API, WekaUser, build_weka_router, serve_weka
 from console.sim.scenarios import build_simulator
 from console.sim.weka_units import TIB
+from console.wire import weka as wire
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_CANDIDATES = (REPO_ROOT.parent / "shared", REPO_ROOT / "shared")

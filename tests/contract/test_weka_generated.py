@@ -4,7 +4,7 @@
 3.14 REST models (JSON keys and codegen types: `str`, `float`, `bool`, `list[Model]`, …; nothing marked
 required, anything may be null, as the generated client accepts) and the real `weka status --json` of a
 4.4 cluster. `inventory_schema` turns a model into a JSON Schema, hypothesis-jsonschema generates
-answers from it, and they go through the `weka_wire` functions `WekaClient` calls. As on the Run:ai side
+answers from it, and they go through the `console.wire.weka` code `WekaClient` calls. As on the Run:ai side
 (test_runai_generated.py):
 
 - decoding may fail only with a `BackendError`, and
@@ -32,10 +32,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from console.backends.live import weka_wire as wire
 from console.data.errors import BackendError
 from console.data.unreadable import tallying
 from console.model import WekaClusterStatus
+from console.wire import weka as wire
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INVENTORY_NAME = "weka-rest-api-3.14-inventory.derived.json"
@@ -265,7 +265,7 @@ def test_statistics_in_any_layout_with_any_values_never_raise_and_stay_finite(
     layout: str, points: list[tuple[Any, Any, Any]]
 ) -> None:
     """/stats is `{"all": {"rpc": [object]}}` in the inventory, which says little: the three layouts
-    weka_wire reads, filled with anything JSON can hold. Odd points are skipped; the rest are finite."""
+    wire.weka reads, filled with anything JSON can hold. Odd points are skipped; the rest are finite."""
     if layout == "rows":
         data: Any = {
             "all": {"ops": [{"timestamp": at, "stat": stat, "value": value} for at, stat, value in points]}

@@ -11,8 +11,8 @@ Every list is paged (`offset`/`limit` 500, following `next`, and a full page whe
 every list is narrowed to the profile's cluster on the server (`filterBy=clusterId==…`); a workload filter
 goes to the server as `filterBy` terms. What the Run:ai objects lack is read from the API's own side
 endpoints: per-node allocation and capacity from `/api/v1/nodes/telemetry`, per-project running/pending
-counts from `/api/v1/workloads/telemetry`, a workload's nodes from its pods (`runai_wire` says which field
-comes from where).
+counts from `/api/v1/workloads/telemetry`, a workload's nodes from its pods (`console.wire.runai` says
+which field comes from where).
 
 The secret is held in an object whose repr hides it, is sent only in the token request's JSON body (never
 a URL), and no error message is built from a request, so it cannot surface in a traceback or a log line.
@@ -43,7 +43,6 @@ import httpx
 
 from console import __version__
 from console.backends.live import runai_versions as versions
-from console.backends.live import runai_wire as wire
 from console.backends.live.accepted import read_back
 from console.backends.live.http_errors import (
     error_for_response,
@@ -77,6 +76,7 @@ from console.model import (
     WorkloadSpec,
     WorkloadType,
 )
+from console.wire import runai as wire
 
 SERVICE = wire.SERVICE
 

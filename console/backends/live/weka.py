@@ -9,8 +9,8 @@ answered with 400 (§3.2), and 401 texts sent as `{"data": "..."}`.
 Secrets: the password is read through a callable when a login needs it (the profile's `weka_password`), never
 kept in an attribute, a repr or a message; tokens stay out of reprs too.
 
-Wire parsing lives in `weka_wire` (no I/O); this module does the talking. Choices where the reference is
-unsure are documented there and in `console/sim/http/weka.py`, which serves the same choices.
+Wire parsing lives in `console.wire.weka` (no I/O); this module does the talking. Choices where the
+reference is unsure are documented there and in `console/sim/http/weka.py`, which serves the same choices.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from console.backends.live import weka_wire as wire
 from console.backends.live.accepted import read_back
 from console.backends.live.http_errors import error_for_response, map_transport_error
 from console.config import ConfigError, Profile
@@ -53,6 +52,7 @@ from console.model import (
     WekaCluster,
     WekaMetricsSample,
 )
+from console.wire import weka as wire
 from console.wire.weka_alerts import mute_body, mute_path
 
 SERVICE = wire.SERVICE

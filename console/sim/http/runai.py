@@ -44,23 +44,20 @@ import base64
 import hashlib
 import hmac
 import json
-import math
 import re
 import secrets
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from console.data.errors import BackendError, Invalid, Unauthorized
 from console.model.identity import Identity, Role
 from console.model.runai import (
-    UNLIMITED,
     Department,
-    GpuRequest,
     Node,
     NodePool,
     PoolQuota,
@@ -72,11 +69,13 @@ from console.model.runai import (
 )
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
 from console.sim.runai_state import PRIORITY_CLASS_VALUES
-from console.sim.runai_views import iso, pod_views
+from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
+from console.wire import runai as wire
+from console.wire.common import status_of_error
+from console.wire.runai import CATEGORY, KIND_SEGMENTS, SUBMISSION_FIELDS, TENANT_ID, iso
 
 SERVICE = "runai"
-TENANT_ID = 1001
 TOKEN_LIFETIME_SECONDS = 300
 """Short on purpose: a client that does not refresh its token fails within minutes of a demo."""
 DEFAULT_LIMIT = 50
@@ -114,36 +113,6 @@ NODE_FIELDS_SINCE_2_18 = ("id", "nvLinkDomainUid", "nvLinkCliqueId")
 FACE_NAMESPACE = uuid.UUID("6f1c1d7e-4b0b-4a51-9d43-8c7f3f1f6a10")
 """Seeds uuid5 ids for things the simulator does not give a UUID (pods, events, nodes)."""
 
-KIND_SEGMENTS: dict[str, WorkloadType] = {
-    "trainings": WorkloadType.TRAINING,
-    "workspaces": WorkloadType.WORKSPACE,
-    "distributed": WorkloadType.DISTRIBUTED,
-    "inferences": WorkloadType.INFERENCE,
-}
-"""`/api/v1/workloads/<segment>` per workload type; inferences have no suspend/resume in the spec."""
-
-CATEGORY: dict[WorkloadType, str] = {
-    WorkloadType.TRAINING: "Train",
-    WorkloadType.DISTRIBUTED: "Train",
-    WorkloadType.WORKSPACE: "Build",
-    WorkloadType.INFERENCE: "Deploy",
-}
-
-CORDON_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
-"""Kubernetes taints a cordoned node with this (TaintNodesByCondition), and Run:ai lists node taints, so a
-cordon shows through the Run:ai API as this taint; the node object has no `unschedulable` field."""
-
-SUBMISSION_FIELDS: dict[str, str] = {
-    "name": "name",
-    "project_name": "projectId",
-    "image": "spec.image",
-    "gpu": "spec.compute",
-    "node_pools": "spec.nodePools",
-    "workers": "spec.numWorkers",
-    "duration_seconds": "spec",
-}
-"""The simulator's field names (`Invalid.field`) as `complianceIssues[].field` paths of a submission body."""
-
 NODE_GROUP_KEYS = {"clusterid": "ClusterId", "nodepool": "Nodepool", "node": "Node"}
 WORKLOAD_GROUP_KEYS = {
     "clusterid": "ClusterId",
@@ -169,9 +138,7 @@ class AppCredential:
     role: Role = Role.ADMIN
 
 
-def runai_error_body(status: int, message: str, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """The `Error` body of the Run:ai `/api/v1` endpoints: `{code, message}` and extras (complianceIssues)."""
-    return {"code": status, "message": message, **extra}
+runai_error_body = wire.error_body
 
 
 def serve_runai(
@@ -194,27 +161,21 @@ def build_runai_router(
 # ====================================================================================================
 # errors
 # ====================================================================================================
-_STATUS_OF: tuple[tuple[type[BackendError], int], ...] = (
-    (Invalid, 400),
-    (Unauthorized, 401),
-    (Forbidden, 403),
-    (NotFound, 404),
-    (Conflict, 409),
-)
-
-
 def _http_error(error: BackendError, *, submission: bool = False) -> HttpError:
-    status = next((code for kind, code in _STATUS_OF if isinstance(error, kind)), 500)
-    extra: dict[str, Any] = {}
-    if submission and isinstance(error, Invalid) and error.field:
-        wire_field = SUBMISSION_FIELDS.get(error.field, error.field)
-        extra["complianceIssues"] = [{"field": wire_field, "details": error.message}]
-    return HttpError(status, error.message, extra=extra)
+    field_path = SUBMISSION_FIELDS.get(error.field, error.field) if isinstance(error, Invalid) else None
+    extra = wire.compliance_issues(error.message, field_path) if submission else {}
+    return HttpError(status_of_error(error), error.message, extra=extra)
 
 
 def _bad_request(message: str, field_path: str | None = None) -> HttpError:
-    extra = {"complianceIssues": [{"field": field_path, "details": message}]} if field_path else None
-    return HttpError(400, message, extra=extra)
+    return HttpError(400, message, extra=wire.compliance_issues(message, field_path) or None)
+
+
+def _expect(body: Any, key: str, kinds: type | tuple[type, ...], field_path: str, *, required: bool) -> Any:
+    try:
+        return wire.expect(body, key, kinds, field_path, required=required)
+    except Invalid as error:
+        raise _bad_request(error.message, error.field) from None
 
 
 # ====================================================================================================
@@ -426,53 +387,8 @@ def _paged(key: str, items: Sequence[Any], request: Request, to_json: Callable[[
 # ====================================================================================================
 # wire values
 # ====================================================================================================
-def _number(value: float) -> int | float:
-    """JSON number as the API writes it: integral values without a fraction."""
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _number_text(value: float) -> str:
-    """Telemetry and metrics values are strings on the wire (reference §6)."""
-    return str(_number(round(value, 6)))
-
-
 def _face_uuid(*parts: str) -> str:
     return str(uuid.uuid5(FACE_NAMESPACE, "/".join(parts)))
-
-
-def _memory_mib(quantity: str, field_path: str) -> int:
-    """A Kubernetes quantity (`10M`, `4G`, `8192Mi`, `2Gi`) in MiB, rounded up (never less than asked)."""
-    found = re.fullmatch(r"\+?([0-9.]+)(Ki|Mi|Gi|Ti|k|K|M|G|T)?", quantity.strip())
-    if not found:
-        raise _bad_request(f"GPU memory {quantity!r} is not a quantity like 8192Mi or 10G.", field_path)
-    factor = {
-        None: 1,
-        "k": 10**3,
-        "K": 10**3,
-        "M": 10**6,
-        "G": 10**9,
-        "T": 10**12,
-        "Ki": 2**10,
-        "Mi": 2**20,
-        "Gi": 2**30,
-        "Ti": 2**40,
-    }[found[2]]
-    return math.ceil(float(found[1]) * factor / 2**20)
-
-
-def _expect(body: Any, key: str, kinds: type | tuple[type, ...], field_path: str, *, required: bool) -> Any:
-    value = body.get(key) if isinstance(body, Mapping) else None
-    if value is None:
-        if required:
-            raise _bad_request(f"Required parameter is missing: {field_path}.", field_path)
-        return None
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
-        raise _bad_request(f"{field_path} has the wrong type ({type(value).__name__}).", field_path)
-    return value
-
-
-def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kinds if isinstance(kinds, tuple) else (kinds,)
 
 
 # ====================================================================================================
@@ -671,7 +587,15 @@ class RunaiFace:
 
     @staticmethod
     def _rules_of(sim: Simulator, actor: Identity, *, first_id: int) -> list[dict[str, Any]]:
-        subject = {"subjectId": actor.user, "subjectType": "user", "tenantId": TENANT_ID}
+        created = iso(sim.clock.start)
+        subject = {
+            "subjectId": actor.user,
+            "subjectType": "user",
+            "tenantId": TENANT_ID,
+            "createdAt": created,  # 2.18's access rules require their metadata (MetadataFields)
+            "updatedAt": created,
+            "createdBy": wire.CREATED_BY,
+        }
         if actor.is_admin:
             return [
                 {
@@ -702,23 +626,9 @@ class RunaiFace:
     # -- clusters -------------------------------------------------------------------------------------
     def _cluster_json(self, sim: Simulator) -> dict[str, Any]:
         info = sim.runai.cluster_info()
-        created = sim.clock.start - timedelta(days=400)
-        return {
-            "uuid": info.uuid,
-            "tenantId": TENANT_ID,
-            "name": info.name,
-            "createdAt": iso(created),
-            "domain": f"https://{info.name}.runai-sim.local",
-            "version": CLUSTER_VERSION_2_18 if self.version == V2_18 else info.version,
-            "status": {
-                "state": info.state,
-                "conditions": [],
-                "platform": {"type": "vanilla", "kubeVersion": "v1.30.4"},
-            },
-            "updatedAt": iso(created),
-            "deletedAt": None,
-            "lastLiveness": iso(sim.clock.now()),
-        }
+        if self.version == V2_18:
+            info = replace(info, version=CLUSTER_VERSION_2_18)
+        return wire.cluster_json(info, sim.clock.start - timedelta(days=400), sim.clock.now())
 
     def _clusters(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         return Response.json(200, [self._cluster_json(sim)])
@@ -733,112 +643,24 @@ class RunaiFace:
     def _pool_ids(sim: Simulator) -> dict[str, str]:
         return {pool.name: pool.id for pool in sim.runai.node_pools()}
 
-    @staticmethod
-    def _resources_json(quotas: Sequence[PoolQuota], pool_ids: Mapping[str, str]) -> list[dict[str, Any]]:
-        return [
-            {
-                "nodePool": {"id": pool_ids.get(quota.node_pool, quota.node_pool), "name": quota.node_pool},
-                "gpu": {
-                    "deserved": _number(quota.deserved_gpus),
-                    "limit": _number(quota.limit_gpus),
-                    "overQuotaWeight": _number(quota.over_quota_weight),
-                },
-                "cpu": None,
-                "memory": None,
-                "priority": None,
-            }
-            for quota in quotas
-        ]
-
-    @staticmethod
-    def _quota_statuses(quotas: Sequence[PoolQuota], pool_ids: Mapping[str, str]) -> dict[str, Any]:
-        def sums(attribute: str) -> dict[str, Any]:
-            return {"gpu": _number(round(sum(getattr(q, attribute) for q in quotas), 6))}
-
-        return {
-            "nodePoolQuotaStatuses": [
-                {
-                    "nodePoolId": pool_ids.get(quota.node_pool, quota.node_pool),
-                    "nodePoolName": quota.node_pool,
-                    "allocated": {"gpu": _number(quota.allocated_gpus)},
-                    "allocatedNonPreemptible": {"gpu": _number(quota.allocated_non_preemptible_gpus)},
-                    "requested": {"gpu": _number(quota.requested_gpus)},
-                }
-                for quota in quotas
-            ],
-            "quotaStatus": {
-                "allocated": sums("allocated_gpus"),
-                "allocatedNonPreemptible": sums("allocated_non_preemptible_gpus"),
-                "requested": sums("requested_gpus"),
-            },
-        }
-
     def _project_json(self, sim: Simulator, project: Project, pool_ids: Mapping[str, str]) -> dict[str, Any]:
-        created = iso(project.created_at)
-        status: dict[str, Any] = {
-            "namespace": project.namespace,
-            "phase": project.phase.value,
-            "phaseMessage": None,
-            "lastUpdatedTime": created,
-            **self._quota_statuses(project.quotas, pool_ids),
-        }
-        return {
-            "id": project.id,
-            "name": project.name,
-            "description": "",
-            "clusterId": sim.runai.cluster.uuid,
-            "parentId": project.department_id,
-            "requestedNamespace": None,
-            "enforceRunaiScheduler": True,
-            "status": status,
-            "totalResources": {
-                "gpuQuota": _number(round(project.deserved_gpus, 6)),
-                "cpuQuota": None,
-                "memoryQuota": None,
-            },
-            "resources": self._resources_json(project.quotas, pool_ids),
-            "schedulingRules": None,
-            "defaultNodePools": None,
-            "effective": {"schedulingRules": None, "defaultNodePools": None},
-            # [CONFLICT] reference §1: parent ids are typed uuid in the spec but numeric strings in practice.
-            "parent": {"id": project.department_id, "name": project.department_name, "parent": None},
-            "createdAt": created,
-            "updatedAt": created,
-            "createdBy": "admin@runai-sim.local",
-            "updatedBy": "admin@runai-sim.local",
-        }
+        body = wire.project_json(project, pool_ids, sim.runai.cluster.uuid)
+        if self.version == V2_18:  # its project list requires a top-level `phase` (its `Project` has none)
+            body["phase"] = project.phase.value
+        return body
 
     def _department_json(
         self, sim: Simulator, department: Department, pool_ids: Mapping[str, str], *, detailed: bool
     ) -> dict[str, Any]:
-        state = sim.runai.state.departments[department.id]
-        created = iso(state.created_at)
         projects = sim.runai.state.projects
-        statuses = self._quota_statuses(department.quotas, pool_ids)
-        body: dict[str, Any] = {
-            "id": department.id,
-            "name": department.name,
-            "description": "",
-            "clusterId": sim.runai.cluster.uuid,
-            "resources": self._resources_json(department.quotas, pool_ids),
-            "totalResources": {
-                "gpuQuota": _number(round(department.deserved_gpus, 6)),
-                "cpuQuota": None,
-                "memoryQuota": None,
-            },
-            "children": [
-                {"id": project_id, "name": projects[project_id].name}
-                for project_id in department.project_ids
-                if project_id in projects
-            ],
-            # DepartmentForList carries only the summed quotaStatus; GET one adds the per-pool statuses.
-            "status": statuses if detailed else {"quotaStatus": statuses["quotaStatus"]},
-            "createdAt": created,
-            "updatedAt": created,
-            "createdBy": "admin@runai-sim.local",
-            "updatedBy": "admin@runai-sim.local",
-        }
-        return body
+        return wire.department_json(
+            department,
+            pool_ids,
+            sim.runai.cluster.uuid,
+            created_at=sim.runai.state.departments[department.id].created_at,
+            children=[(pid, projects[pid].name) for pid in department.project_ids if pid in projects],
+            detailed=detailed,
+        )
 
     # -- org units: getters for filterBy / sortBy ------------------------------------------------------
     def _project_getters(self, sim: Simulator) -> dict[str, Getter]:
@@ -901,7 +723,7 @@ class RunaiFace:
         quotas = self._quotas_from_body(sim, request.json(), existing.quotas, replace=replace)
         department = sim.runai.update_department_quotas(actor, department_id, quotas)
         self._settled(sim)
-        return Response.json(200, self._resources_json(department.quotas, self._pool_ids(sim)))
+        return Response.json(200, wire.resources_json(department.quotas, self._pool_ids(sim)))
 
     def _put_department_resources(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         return self._department_resources(request, sim, actor, replace=True)
@@ -976,7 +798,7 @@ class RunaiFace:
         quotas = self._quotas_from_body(sim, request.json(), existing.quotas, replace=replace)
         project = sim.runai.update_project_quotas(actor, project_id, quotas)
         self._settled(sim)
-        return Response.json(200, self._resources_json(project.quotas, self._pool_ids(sim)))
+        return Response.json(200, wire.resources_json(project.quotas, self._pool_ids(sim)))
 
     def _put_project_resources(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         return self._project_resources(request, sim, actor, replace=True)
@@ -992,79 +814,17 @@ class RunaiFace:
     def _quotas_from_body(
         self, sim: Simulator, items: Any, current: Sequence[PoolQuota], *, replace: bool
     ) -> list[PoolQuota]:
-        """`Resources[]` as quotas for the simulator.
-
-        PATCH (replace=False) changes only the listed pools and, within one, only the attributes given;
-        PUT (replace=True) also resets every unlisted pool to the defaults. [UNSURE] reference §3.3: a `null`
-        limit is read as "no limit" (-1) and a `null` over-quota weight as the default weight.
-        """
-        if not isinstance(items, list):
-            raise HttpError(400, "resources must be an array of per-node-pool resources.")
+        """`Resources[]` as quotas for the simulator (`wire.quotas_from_body`)."""
         names_by_id = {pool.id: pool.name for pool in sim.runai.node_pools()}
-        old = {quota.node_pool: quota for quota in current}
-        result: list[PoolQuota] = []
-        for index, item in enumerate(items):
-            where = f"resources[{index}]"
-            if not isinstance(item, Mapping):
-                raise HttpError(400, f"{where} must be an object.")
-            pool = item.get("nodePool")
-            if not isinstance(pool, Mapping) or not isinstance(pool.get("id"), (str, int)):
-                raise HttpError(400, f"Required parameter is missing: {where}.nodePool.id.")
-            pool_id = str(pool["id"])
-            # An unknown id goes through as the pool's name, so the simulator refuses it in its own words.
-            name = names_by_id.get(pool_id) or str(pool.get("name") or pool_id)
-            before = old.get(name) or PoolQuota(node_pool=name, deserved_gpus=0.0)
-            gpu = item.get("gpu")
-            if gpu is None:
-                gpu = {}
-            if not isinstance(gpu, Mapping):
-                raise HttpError(400, f"{where}.gpu must be an object.")
-            values: dict[str, float] = {}
-            for key, attribute, null_value in (
-                ("deserved", "deserved_gpus", 0.0),
-                ("limit", "limit_gpus", UNLIMITED),
-                ("overQuotaWeight", "over_quota_weight", DEFAULT_OVER_QUOTA_WEIGHT),
-            ):
-                if key not in gpu:
-                    values[attribute] = getattr(before, attribute)
-                    continue
-                value = gpu[key]
-                if value is None:
-                    values[attribute] = float(null_value)
-                elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                    values[attribute] = value
-                else:
-                    raise HttpError(400, f"{where}.gpu.{key} must be a number.")
-            result.append(PoolQuota(node_pool=name, **values))
-        if replace:
-            listed = {quota.node_pool for quota in result}
-            result += [PoolQuota(node_pool=name, deserved_gpus=0.0) for name in old if name not in listed]
-        return result
+        try:
+            return wire.quotas_from_body(items, current, names_by_id, replace=replace)
+        except Invalid as error:
+            raise HttpError(400, error.message) from None
 
     # -- node pools and nodes -----------------------------------------------------------------------
     def _node_pool_json(self, sim: Simulator, pool: NodePool) -> dict[str, Any]:
-        state = sim.runai.state.pools[pool.name]
-        created = iso(state.created_at)
-        placement = {"gpu": pool.placement_strategy, "cpu": pool.placement_strategy}
-        return {
-            "id": pool.id,
-            "name": pool.name,
-            "labelKey": pool.label_key,
-            "labelValue": pool.label_value,
-            "clusterId": sim.runai.cluster.uuid,
-            "clusterName": sim.runai.cluster.name,
-            "tenantId": TENANT_ID,
-            "isDefault": pool.name == "default",
-            "phase": pool.phase,
-            "phaseMessage": "",
-            "status": {"nodes": list(pool.node_names), "conditions": []},
-            "schedulingConfiguration": {"placementStrategy": placement, "minGuaranteedRuntime": None},
-            "gpuNetworkAccelerationDetection": "Auto",
-            "createdBy": "admin@runai-sim.local",
-            "createdAt": created,
-            "updatedBy": "admin@runai-sim.local",
-            "updatedAt": created,
-        }
+        created_at = sim.runai.state.pools[pool.name].created_at
+        return wire.node_pool_json(pool, sim.runai.cluster_info(), created_at)
 
     def _node_pools(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         cluster = sim.runai.cluster.uuid
@@ -1080,30 +840,8 @@ class RunaiFace:
         return Response.json(200, {"nodepools": [self._node_pool_json(sim, pool) for pool in chunk]})
 
     def _node_json(self, sim: Simulator, node: Node) -> dict[str, Any]:
-        taints: list[dict[str, Any]] = [
-            {"key": taint.key, "value": taint.value, "effect": taint.effect} for taint in node.taints
-        ]
-        if node.unschedulable:
-            taints.append(dict(CORDON_TAINT))
-        created = iso(node.created_at)
-        body = {
-            "id": _face_uuid("node", node.name),
-            "name": node.name,
-            "clusterUuid": sim.runai.cluster.uuid,
-            "status": node.status.value,
-            # The API's conditions carry no `status` (reference §5.2); the reason says it.
-            "conditions": [
-                {"type": condition.type, "reason": condition.reason, "message": condition.message}
-                for condition in node.conditions
-            ],
-            "taints": taints,
-            "nodePool": node.node_pool,
-            "gpuInfo": {"gpuType": node.gpu_model, "gpuCount": node.gpu_count} if node.gpu_count else None,
-            "nvLinkDomainUid": None,
-            "nvLinkCliqueId": None,
-            "createdAt": created,
-            "updatedAt": iso(sim.runai.state.nodes[node.name].status_since),
-        }
+        updated_at = sim.runai.state.nodes[node.name].status_since
+        body = wire.node_json(node, _face_uuid("node", node.name), sim.runai.cluster.uuid, updated_at)
         if self.version == V2_18:
             for key in NODE_FIELDS_SINCE_2_18:
                 body.pop(key)
@@ -1223,14 +961,7 @@ class RunaiFace:
         for item in items:
             key = group_of(item)
             totals[key] = totals.get(key, 0.0) + measure(item)
-        values = [
-            {
-                "value": _number_text(total),
-                "groups": [{"key": key, "value": value, "name": name} for key, value, name in group],
-            }
-            for group, total in totals.items()
-        ]
-        return Response.json(200, {"type": kind, "timestamp": iso(sim.clock.now()), "values": values})
+        return Response.json(200, wire.telemetry_json(kind, sim.clock.now(), totals))
 
     # -- workloads: JSON ------------------------------------------------------------------------------
     def _workload_getters(self, sim: Simulator) -> dict[str, Getter]:
@@ -1278,45 +1009,13 @@ class RunaiFace:
         return body
 
     def _pod_json(self, sim: Simulator, workload: Workload, pod: Any) -> dict[str, Any]:
-        created = iso(pod.created_at)
-        return {
-            "id": _face_uuid("pod", workload.id, pod.name),
-            "name": pod.name,
-            "workloadId": workload.id,
-            "clusterId": sim.runai.cluster.uuid,
-            "projectId": workload.project_id,
-            "nodeName": pod.node_name,
-            "currentNodePool": workload.current_node_pool,
-            "requestedNodePools": list(workload.requested_node_pools),
-            "containers": [{"name": workload.name, "image": workload.image, "startedAt": None}],
-            "k8sPhase": pod.k8s_phase,
-            "k8sPhaseUpdatedAt": iso(workload.phase_updated_at),
-            "priorityClassName": workload.priority_class,
-            "allocatedResources": {"gpu": _number(pod.allocated_gpus)},
-            "tenantId": TENANT_ID,
-            "createdAt": created,
-            "completedAt": iso(workload.completed_at),
-            "updatedAt": iso(workload.phase_updated_at),
-            "deletedAt": None,
-        }
+        pod_id = _face_uuid("pod", workload.id, pod.name)
+        return wire.pod_json(pod, pod_id, workload, sim.runai.cluster.uuid)
 
     def _event_json(self, sim: Simulator, workload: Workload, index: int, event: Any) -> dict[str, Any]:
         namespace = sim.runai.state.projects[workload.project_id].namespace
-        return {
-            "createdAt": iso(event.created_at),
-            "id": _face_uuid("event", workload.id, str(index)),
-            "type": event.type,
-            "clusterId": sim.runai.cluster.uuid,
-            "message": event.message,
-            "reason": event.reason,
-            "source": event.source,
-            "involvedObject": {
-                "uid": workload.id,
-                "kind": "Workload",
-                "name": workload.name,
-                "namespace": namespace,
-            },
-        }
+        event_id = _face_uuid("event", workload.id, str(index))
+        return wire.event_json(event, event_id, workload, namespace, sim.runai.cluster.uuid)
 
     # -- workloads: handlers --------------------------------------------------------------------------
     def _workloads(self, request: Request, sim: Simulator, actor: Identity) -> Response:
@@ -1490,7 +1189,7 @@ class RunaiFace:
     def _spec_from_body(self, sim: Simulator, body: Any, workload_type: WorkloadType) -> WorkloadSpec:
         if not isinstance(body, Mapping):
             raise HttpError(400, "Request body must be a JSON object.")
-        name = _expect(body, "name", str, "name", required=True)
+        _expect(body, "name", str, "name", required=True)
         project_id = _expect(body, "projectId", (str, int), "projectId", required=True)
         cluster_id = _expect(body, "clusterId", str, "clusterId", required=True)
         if cluster_id != sim.runai.cluster.uuid:
@@ -1498,76 +1197,10 @@ class RunaiFace:
         project = sim.runai.state.projects.get(str(project_id))
         if project is None:
             raise _bad_request(f"Project {project_id} does not exist.", "projectId")
-        spec = body.get("spec")
-        if spec is None:
-            spec = {}
-        if not isinstance(spec, Mapping):
-            raise _bad_request("spec must be an object.", "spec")
-        compute = spec.get("compute")
-        if compute is None:
-            compute = {}
-        if not isinstance(compute, Mapping):
-            raise _bad_request("spec.compute must be an object.", "spec.compute")
-        preemptibility = _expect(spec, "preemptibility", str, "spec.preemptibility", required=False)
-        if preemptibility not in (None, "preemptible", "non-preemptible"):
-            raise _bad_request(f"Unknown preemptibility {preemptibility!r}.", "spec.preemptibility")
-        node_pools = _expect(spec, "nodePools", list, "spec.nodePools", required=False) or []
-        if not all(isinstance(pool, str) for pool in node_pools):
-            raise _bad_request("spec.nodePools must list node-pool names.", "spec.nodePools")
-        workers = 1
-        if workload_type is WorkloadType.DISTRIBUTED:
-            # numWorkers counts the workers beside the master; the simulator counts all pods (master first).
-            num_workers = _expect(spec, "numWorkers", int, "spec.numWorkers", required=False)
-            workers = (1 if num_workers is None else num_workers) + 1
-        return WorkloadSpec(
-            name=name,
-            project_name=project.name,
-            type=workload_type,
-            image=_expect(spec, "image", str, "spec.image", required=False) or "",
-            gpu_request=self._gpu_request(compute),
-            command=_expect(spec, "command", str, "spec.command", required=False) or "",
-            arguments=_expect(spec, "args", str, "spec.args", required=False) or "",
-            node_pools=tuple(node_pools),
-            preemptible=None if preemptibility is None else preemptibility == "preemptible",
-            workers=workers,
-        )
-
-    @staticmethod
-    def _gpu_request(compute: Mapping[str, Any]) -> GpuRequest:
-        """`spec.compute` as a `GpuRequest` (reference §4.5).
-
-        Whole devices: `gpuDevicesRequest` alone (or with a portion of exactly 1). A portion or an amount
-        of memory: of one device. [CONFLICT] reference §4.5 on N devices x a fraction: the simulator (and
-        the domain) support fractions of a single device only, so this face refuses more.
-        """
-        devices = _expect(compute, "gpuDevicesRequest", int, "spec.compute.gpuDevicesRequest", required=False)
-        if devices is not None and devices < 0:
-            raise _bad_request("gpuDevicesRequest cannot be negative.", "spec.compute.gpuDevicesRequest")
-        kind = _expect(compute, "gpuRequestType", str, "spec.compute.gpuRequestType", required=False)
-        if kind is None:
-            return GpuRequest.whole(devices or 0)
-        if kind == "portion":
-            portion = _expect(
-                compute, "gpuPortionRequest", (int, float), "spec.compute.gpuPortionRequest", required=True
-            )
-            if portion == 1:
-                return GpuRequest.whole(devices or 1)
-            if devices not in (None, 1):
-                raise _bad_request(
-                    "A portion applies to one device: ask for whole devices, or one device with a portion.",
-                    "spec.compute.gpuDevicesRequest",
-                )
-            return GpuRequest.fraction(float(portion))
-        if kind == "memory":
-            quantity = _expect(
-                compute, "gpuMemoryRequest", str, "spec.compute.gpuMemoryRequest", required=True
-            )
-            if devices not in (None, 1):
-                raise _bad_request(
-                    "A GPU memory request applies to one device.", "spec.compute.gpuDevicesRequest"
-                )
-            return GpuRequest.memory(_memory_mib(quantity, "spec.compute.gpuMemoryRequest"))
-        raise _bad_request(f"Unknown gpuRequestType {kind!r}.", "spec.compute.gpuRequestType")
+        try:
+            return wire.spec_from_body(body, workload_type, project.name)
+        except Invalid as error:
+            raise _bad_request(error.message, error.field) from None
 
     def _action(self, segment: str, verb: str) -> Callable[[Request, Simulator, Identity], Response]:
         workload_type = KIND_SEGMENTS[segment]

@@ -17,15 +17,13 @@ Choices where the reference is unsure (each kept in one place below):
   resolution unless `resolution_secs` asks for coarser (a real cluster stores per minute).
 - latency is not in `/cluster` (§5): `/stats/realtime` serves one entry per active backend, each with
   the cluster's latency, so an ops-weighted mean gives it back.
-- snapshots carry the flat `stowStatus`/`progress`/`locator` (3.14, CSI) **and** `localStowInfo` /
-  `remoteStowInfo` (CLI JSON 4.0.5+) (§12.1, open question 2): `_snapshot`.
-- bucket `bandwidth` is `{"_mbps": <megabits per second>}` as the 3.14 model spells it: `_bucket`.
+- snapshots carry the flat `stowStatus`/`progress`/`locator` (3.14, CSI) or, from 4.0.5 on, `localStowInfo`
+  / `remoteStowInfo` (§12.1, open question 2), by the simulated release: `console.wire.weka.snapshot_json`.
+- bucket `bandwidth` is `{"_mbps": <megabits per second>}` as the 3.14 model spells it: `wire.bucket_json`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import secrets
 import threading
 import time
@@ -35,25 +33,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotFound
+from console.data.errors import BackendError, Invalid, NotFound
 from console.model import (
-    Alert,
     Filesystem,
     FilesystemFromSnapshotSpec,
     FilesystemSpec,
     Identity,
-    ObjectStoreBucket,
     Role,
     Snapshot,
     SnapshotSpec,
-    StowStatus,
-    WekaCluster,
     WekaMetricsSample,
 )
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
 from console.sim.simulator import Simulator
 from console.sim.weka import WekaSim
 from console.sim.weka_metrics import HISTORY_SECONDS
+from console.wire import weka as wire
+from console.wire.common import status_of_error
 from console.wire.weka_alerts import mute_seconds_from
 
 API = "/api/v2"
@@ -71,28 +67,6 @@ READ_ROLES = ADMIN_ROLES | {"ReadOnly", "CSI"}
 """Roles that may read; `Regular` may only log in and change its password (reference §15)."""
 
 OBSERVED_SITES = ("LOCAL", "REMOTE")
-
-_EXCEPTION_BY_STATUS: dict[int, str] = {
-    400: "InvalidParameterException",
-    403: "PermissionDeniedException",
-    404: "ObjectDoesNotExistException",
-    405: "MethodNotAllowedException",
-    409: "ObjectConflictException",
-    429: "TooManyRequestsException",
-    503: "ServiceUnavailableException",
-}
-"""[I] Generic exception class names per status; the reference only pins the `...DoesNotExistException`
-family (§3.2), which `_http_error` uses for filesystems, snapshots and buckets."""
-
-_STATUS_BY_ERROR: tuple[tuple[type[BackendError], int], ...] = (
-    (Invalid, 400),
-    (Forbidden, 403),
-    (NotFound, 404),
-    (Conflict, 409),
-)
-
-_CAPACITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtpe]i?b|b)?\s*$", re.IGNORECASE)
-_UNIT_POWERS = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,27 +133,12 @@ class _TokenBook:
 # -- errors -----------------------------------------------------------------------------------------------
 
 
-def weka_error_body(status: int, message: str, extra: dict[str, Any]) -> Any:
-    """The WEKA error body for `status` (reference §3.2): `{"data": text}` for 401, else the recommendation
-    `{"message", "data": {"exceptionClass": [...], "error", ...}}` that every known parser reads."""
-    if status == 401:
-        return {"data": message}
-    classes = extra.get("exceptionClass") or [
-        _EXCEPTION_BY_STATUS.get(
-            status, "InternalErrorException" if status >= 500 else "OperationFailedException"
-        ),
-        "OperationFailedException",
-    ]
-    data: dict[str, Any] = {"exceptionClass": list(classes), "error": message}
-    for key in ("param", "missing_params"):
-        if key in extra:
-            data[key] = extra[key]
-    return {"message": message, "data": data}
+weka_error_body = wire.error_body
 
 
 def _http_error(error: BackendError, kind: str) -> HttpError:
     """A `WekaSim` refusal as the HTTP error WEKA would answer; `kind` names the object for 404s."""
-    status = next((code for cls, code in _STATUS_BY_ERROR if isinstance(error, cls)), error.status or 500)
+    status = status_of_error(error, default=error.status or 500)
     extra: dict[str, Any] = {}
     if isinstance(error, NotFound):
         extra["exceptionClass"] = [f"{kind}DoesNotExistException", "OperationFailedException"]
@@ -236,23 +195,14 @@ def _flag(body: Mapping[str, Any], key: str) -> bool:
 
 
 def _capacity(body: Mapping[str, Any], key: str) -> int:
-    """Bytes as an integer, or a unit string such as `10TiB` / `500GB` (the spec allows both, §10.3)."""
+    """Bytes as an integer or a unit string (`wire.parse_capacity`)."""
     value = body[key]
-    if isinstance(value, bool):
-        raise _bad_request(f"{key} must be a capacity in bytes.", param=key)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        found = _CAPACITY.match(value)
-        if found:
-            number, unit = float(found.group(1)), (found.group(2) or "B").lower()
-            if unit == "b":
-                return int(number)
-            base = 1024 if "i" in unit else 1000
-            return int(number * base ** _UNIT_POWERS[unit[0]])
-    raise _bad_request(f"{key} must be a capacity such as 1099511627776 or 1TiB, not {value!r}.", param=key)
+    capacity = wire.parse_capacity(value)
+    if capacity is None:
+        raise _bad_request(
+            f"{key} must be a capacity such as 1099511627776 or 1TiB, not {value!r}.", param=key
+        )
+    return capacity
 
 
 def _reject(body: Mapping[str, Any], *keys: str) -> None:
@@ -265,222 +215,9 @@ def _reject(body: Mapping[str, Any], *keys: str) -> None:
 # -- encoding ---------------------------------------------------------------------------------------------
 
 
-def _iso(at: datetime) -> str:
-    """ISO-8601 in UTC with `Z`, as WEKA prints times (§5: `2025-02-12T12:07:46.080318Z`)."""
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _tokens_body(tokens: dict[str, Any]) -> Any:
     """Open question 1 (§2.1, §19): an object, as every working client reads it; the docs show a list."""
     return tokens
-
-
-def _cluster(sim: Simulator, cluster: WekaCluster) -> dict[str, Any]:
-    """`GET /cluster`: the `weka status --json` object family (§5), the keys rwc and an admin read."""
-    latest = cluster.latest
-    started = sim.clock.start
-    reads, writes = _split_ops(latest)
-    return {
-        "name": cluster.name,
-        "guid": cluster.guid,
-        "release": cluster.release,
-        "release_hash": hashlib.sha1(cluster.release.encode()).hexdigest(),  # noqa: S324 - an id, not security
-        "status": cluster.status.value,
-        "io_status": cluster.io_status,
-        "io_status_changed_time": _iso(started),
-        "init_stage": "INITIALIZED",
-        "init_stage_changed_time": _iso(started),
-        "is_cluster": True,
-        "active_alerts_count": cluster.active_alerts_count,
-        "hot_spare": 1,
-        "stripe_data_drives": 5,  # [I] the simulator has no RAID model; a common 5+2 stripe
-        "stripe_protection_drives": 2,
-        "capacity": {
-            "total_bytes": cluster.total_capacity_bytes,
-            "hot_spare_bytes": 0,
-            "unprovisioned_bytes": cluster.unprovisioned_capacity_bytes,
-            "unavailable_bytes": 0,
-        },
-        "activity": {
-            "num_ops": latest.iops if latest else 0.0,
-            "num_reads": reads,
-            "num_writes": writes,
-            "sum_bytes_read": latest.read_bytes_per_second if latest else 0.0,
-            "sum_bytes_written": latest.write_bytes_per_second if latest else 0.0,
-            "obs_upload_bytes_per_second": latest.obs_upload_bytes_per_second if latest else 0.0,
-            "obs_download_bytes_per_second": 0.0,
-        },
-        "drives": {"active": cluster.drives_active, "total": cluster.drives_total},
-        "io_nodes": {"active": 6 * cluster.backends_active, "total": 6 * cluster.backends_total},
-        "nodes": {"blacklisted": 0, "total": 7 * cluster.backends_total + cluster.clients_total},
-        "processes": {"blacklisted": 0, "total": 7 * cluster.backends_total + cluster.clients_total},
-        "hosts": {
-            "active_count": cluster.backends_active + cluster.clients_active,
-            "total_count": cluster.backends_total + cluster.clients_total,
-            "backends": {"active": cluster.backends_active, "total": cluster.backends_total},
-            "clients": {"active": cluster.clients_active, "total": cluster.clients_total},
-        },
-        "containers": {
-            "active": cluster.backends_active + cluster.clients_active,
-            "total": cluster.backends_total + cluster.clients_total,
-            "backends": {"active": cluster.backends_active, "total": cluster.backends_total},
-            "clients": {"active": cluster.clients_active, "total": cluster.clients_total},
-        },
-        "rebuild": {
-            "progressPercent": 0,
-            "protectionState": [
-                {"MiB": 0, "numFailures": failures, "percent": 100 if failures == 0 else 0}
-                for failures in range(3)
-            ],
-            "enoughActiveFDs": True,
-            "numActiveFDs": cluster.backends_active,
-            "requiredFDsForRebuild": 3,
-            "stripeDisks": 7,
-            "unavailableMiB": 0,
-            "unavailablePercent": 0,
-            "totalCopiesMiB": 0,
-            "totalCopiesDoneMiB": 0,
-        },
-        "net": {"link_layer": "ETH"},
-        "time": {
-            "cluster_time": _iso(sim.clock.now()),
-            "cluster_local_utc_offset": "+00:00",
-            "cluster_local_utc_offset_seconds": 0,
-            "allowed_clock_skew_secs": 60,
-        },
-    }
-
-
-def _split_ops(sample: WekaMetricsSample | None) -> tuple[float, float]:
-    """[I] The simulator keeps total ops only; reads and writes share them in proportion to their bytes."""
-    if sample is None:
-        return 0.0, 0.0
-    moved = sample.read_bytes_per_second + sample.write_bytes_per_second
-    share = sample.read_bytes_per_second / moved if moved else 0.5
-    return round(sample.iops * share, 1), round(sample.iops * (1 - share), 1)
-
-
-def _alert(alert: Alert) -> dict[str, Any]:
-    """3.14 keys (`type`, `title`, `muted`, `action`, `params`) plus the 4.x CLI's `description`, `count`,
-    `severity` (§7: the simulator emits them all). No raise time: no source shows one on the wire."""
-    return {
-        "type": alert.type,
-        "title": alert.title,
-        "description": alert.description,
-        "action": "",
-        "muted": alert.muted,
-        "count": 1,
-        "severity": alert.severity.value.upper(),
-        "params": {},
-    }
-
-
-def _group(index: int, group: Any) -> dict[str, Any]:
-    return {
-        "uid": group.uid,
-        "id": f"FSGroupId<{index}>",
-        "name": group.name,
-        "target_ssd_retention": group.target_ssd_retention_seconds,
-        "start_demote": group.start_demote_seconds,
-    }
-
-
-def _bucket(index: int, bucket: ObjectStoreBucket) -> dict[str, Any]:
-    """`secret_key` is never served (whether WEKA masks it is unknown, §13); `bandwidth` in Mbit/s."""
-    return {
-        "uid": bucket.uid,
-        "id": f"ObsBucketId<{index}>",
-        "name": bucket.name,
-        "obs_name": "default" if bucket.obs_site == "local" else "remote_default",
-        "obs_site": bucket.obs_site,
-        "bucket": bucket.bucket,
-        "hostname": bucket.hostname,
-        "port": 443,
-        "protocol": "HTTPS",
-        "auth_method": "AWSSignature4",
-        "region": "",
-        "status": bucket.status,
-        "status_upload": bucket.status,
-        "status_download": bucket.status,
-        "status_remove": bucket.status,
-        "bandwidth": {"_mbps": bucket.bandwidth_bytes_per_second * 8 / 1_000_000},
-    }
-
-
-def _filesystem(
-    fs: Filesystem, group_uids: Mapping[str, str], buckets: Mapping[str, ObjectStoreBucket]
-) -> dict[str, Any]:
-    """snake_case keys of §10.2. WEKA has no REST key for object-tier usage, so none is invented here."""
-    attached = []
-    for item in fs.buckets:
-        bucket = buckets.get(item.bucket_name)
-        attached.append(
-            {
-                "uid": bucket.uid if bucket else "",
-                "name": item.bucket_name,
-                "obsId": bucket.uid if bucket else "",
-                "mode": item.mode.value,
-                "state": "ENABLED",
-                "status": bucket.status if bucket else "UNKNOWN",
-            }
-        )
-    return {
-        "uid": fs.uid,
-        "id": fs.id,
-        "name": fs.name,
-        "group_id": group_uids.get(fs.group_name, ""),
-        "group_name": fs.group_name,
-        "status": fs.status,
-        "is_ready": fs.is_ready,
-        "is_creating": fs.is_creating,
-        "is_removing": fs.is_removing,
-        "is_encrypted": fs.is_encrypted,
-        "auth_required": False,
-        "total_budget": fs.total_budget_bytes,
-        "ssd_budget": fs.ssd_budget_bytes,
-        "used_total": fs.used_total_bytes,
-        "used_total_data": fs.used_total_bytes,
-        "used_ssd": fs.used_ssd_bytes,
-        "used_ssd_data": fs.used_ssd_bytes,
-        "used_ssd_metadata": 0,
-        "free_total": max(0, fs.total_budget_bytes - fs.used_total_bytes),
-        "free_ssd": max(0, fs.ssd_budget_bytes - fs.used_ssd_bytes),
-        "available_total": max(0, fs.total_budget_bytes - fs.used_total_bytes),
-        "available_ssd": max(0, fs.ssd_budget_bytes - fs.used_ssd_bytes),
-        "obs_buckets": attached,
-    }
-
-
-def _stow_block(info: Any) -> dict[str, Any]:
-    """One site's `...StowInfo` as the CLI prints it: progress as text (`"33%"`, `"N/A"`)."""
-    if info is None:
-        return {"stowStatus": StowStatus.NONE.value, "stowProgress": "N/A", "locator": ""}
-    progress = "N/A" if info.progress is None else f"{info.progress:g}%"
-    return {"stowStatus": info.status.value, "stowProgress": progress, "locator": info.locator}
-
-
-def _snapshot(snap: Snapshot, fs_ids: Mapping[str, str], sites: Mapping[str, Any]) -> dict[str, Any]:
-    """camelCase keys of §12.1: the flat upload keys (one site) and both per-site blocks (open question 2)."""
-    local, remote = sites.get("LOCAL"), sites.get("REMOTE")
-    synced = [info for info in (local, remote) if info is not None and info.status is StowStatus.SYNCHRONIZED]
-    return {
-        "uid": snap.uid,
-        "id": snap.id,
-        "name": snap.name,
-        "filesystem": snap.filesystem_name,
-        "filesystemId": fs_ids.get(snap.filesystem_uid, ""),
-        "filesystemUid": snap.filesystem_uid,
-        "accessPoint": snap.access_point,
-        "isWritable": snap.is_writable,
-        "isRemoving": snap.is_removing,
-        "creationTime": _iso(snap.created_at),
-        "stowStatus": snap.stow_status.value,
-        "progress": snap.upload_progress_percent if snap.upload_progress_percent is not None else 0,
-        "locator": snap.locator,
-        "multiObs": len(synced) > 1,
-        "localStowInfo": _stow_block(local),
-        "remoteStowInfo": _stow_block(remote),
-    }
 
 
 # -- the face ---------------------------------------------------------------------------------------------
@@ -561,12 +298,12 @@ class _WekaFace:
     def cluster(self, request: Request) -> Response:
         self.authorize(request)
         with self.weka() as (sim, weka):
-            return self.ok(_cluster(sim, weka.cluster()))
+            return self.ok(wire.cluster_json(weka.cluster(), sim.clock.start, sim.clock.now()))
 
     def alerts(self, request: Request) -> Response:
         self.authorize(request)
         with self.weka() as (_, weka):
-            return self.ok([_alert(alert) for alert in weka.alerts()])
+            return self.ok([wire.alert_json(alert) for alert in weka.alerts()])
 
     def mute_alert(self, request: Request) -> Response:
         """`PUT /alerts/{alert_type}/mute` `{"duration": seconds}`: muted until then (a cluster admin's)."""
@@ -590,25 +327,7 @@ class _WekaFace:
         sample, count = cluster.latest, max(1, cluster.backends_active)
         if sample is None:
             return self.ok([])
-        reads, writes = _split_ops(sample)
-        entries = [
-            {
-                "id": f"NodeId<{index}>",
-                "hostname": f"{cluster.name}-backend-{index:02d}",
-                "cpu_utilization_percentage": 0.0,
-                "ops_per_second": sample.iops / count,
-                "reads_per_second": reads / count,
-                "writes_per_second": writes / count,
-                "read_bytes_per_second": sample.read_bytes_per_second / count,
-                "write_bytes_per_second": sample.write_bytes_per_second / count,
-                "read_latency_usecs": sample.latency_microseconds,
-                "write_latency_usecs": sample.latency_microseconds,
-                "obs_upload_bytes_per_second": sample.obs_upload_bytes_per_second / count,
-                "obs_download_bytes_per_second": 0.0,
-            }
-            for index in range(count)
-        ]
-        return self.ok(entries)
+        return self.ok(wire.realtime_json(cluster.name, sample, count))
 
     def stats(self, request: Request) -> Response:
         """`GET /stats?start_time&end_time&category&stat&resolution_secs`: rows per category (module doc)."""
@@ -631,9 +350,7 @@ class _WekaFace:
             for at, sample in _resample(window, resolution):
                 for stat, (unit, read) in stats.items():
                     if not wanted or stat in wanted:
-                        rows.append(
-                            {"timestamp": _iso(at), "stat": stat, "unit": unit, "value": read(sample)}
-                        )
+                        rows.append(wire.stats_row(at, stat, unit, read(sample)))
             result[category] = rows
         return self.ok({"all": result})
 
@@ -667,7 +384,7 @@ class _WekaFace:
     def _encode_filesystems(self, weka: WekaSim, filesystems: list[Filesystem]) -> list[dict[str, Any]]:
         group_uids = {group.name: group.uid for group in weka.filesystem_groups()}
         buckets = {bucket.name: bucket for bucket in weka.buckets()}
-        return [_filesystem(fs, group_uids, buckets) for fs in filesystems]
+        return [wire.filesystem_json(fs, group_uids, buckets) for fs in filesystems]
 
     def list_filesystems(self, request: Request) -> Response:
         """CSI's filters (`name`, `group_name`) are honoured; clients re-filter anyway (§3.3)."""
@@ -805,17 +522,23 @@ class _WekaFace:
     def list_groups(self, request: Request) -> Response:
         self.authorize(request)
         with self.weka() as (_, weka):
-            return self.ok([_group(index, group) for index, group in enumerate(weka.filesystem_groups())])
+            return self.ok(
+                [wire.group_json(index, group) for index, group in enumerate(weka.filesystem_groups())]
+            )
 
     def list_buckets(self, request: Request) -> Response:
         self.authorize(request)
         with self.weka() as (_, weka):
-            return self.ok([_bucket(index, bucket) for index, bucket in enumerate(weka.buckets())])
+            return self.ok([wire.bucket_json(index, bucket) for index, bucket in enumerate(weka.buckets())])
 
     # -- snapshots ------------------------------------------------------------------------------------------
     def _encode_snapshots(self, weka: WekaSim, snapshots: list[Snapshot]) -> list[dict[str, Any]]:
         fs_ids = {fs.uid: fs.id for fs in weka.filesystems()}
-        return [_snapshot(snap, fs_ids, weka.snapshot_stow_by_site(snap.uid)) for snap in snapshots]
+        per_site = wire.per_site_stow(weka.cluster().release)
+        return [
+            wire.snapshot_json(snap, fs_ids.get(snap.filesystem_uid, ""), per_site=per_site)
+            for snap in snapshots
+        ]
 
     def list_snapshots(self, request: Request) -> Response:
         """4.0+ filters `filesystem` (a name), `name`, `access_point`; clients re-filter anyway (§3.3)."""
@@ -946,8 +669,8 @@ def _resample(samples: list[WekaMetricsSample], seconds: int) -> Iterator[tuple[
 _STATS: dict[str, dict[str, tuple[str, Callable[[WekaMetricsSample], float]]]] = {
     "ops": {
         "OPS": ("Ops/Sec", lambda s: s.iops),
-        "READS": ("Ops/Sec", lambda s: _split_ops(s)[0]),
-        "WRITES": ("Ops/Sec", lambda s: _split_ops(s)[1]),
+        "READS": ("Ops/Sec", lambda s: wire.split_ops(s)[0]),
+        "WRITES": ("Ops/Sec", lambda s: wire.split_ops(s)[1]),
         "READ_BYTES": ("Bytes/Sec", lambda s: s.read_bytes_per_second),
         "WRITE_BYTES": ("Bytes/Sec", lambda s: s.write_bytes_per_second),
         "THROUGHPUT": ("Bytes/Sec", lambda s: round(s.read_bytes_per_second + s.write_bytes_per_second, 1)),

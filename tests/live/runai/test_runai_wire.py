@@ -1,4 +1,4 @@
-"""The wire interpretations in console/backends/live/runai_wire.py, one choice per test (no server)."""
+"""The wire interpretations in console/wire/runai.py, one choice per test (no server)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import runai_wire as wire
 from console.data.errors import BadResponse, NotFound
 from console.model import (
     GpuRequest,
@@ -21,6 +20,7 @@ from console.model import (
     WorkloadType,
 )
 from console.model.runai import UNLIMITED
+from console.wire import runai as wire
 
 WORKLOAD: dict[str, Any] = {
     "id": "66d09cc4-d1dc-4888-9163-cce1c23f5fd8",

@@ -1,5 +1,5 @@
-"""`weka_wire`: lenient where the reference says shapes vary by version, strict (naming the key) where a
-required key is missing."""
+"""`wire.weka`: lenient where the reference says shapes vary by version, strict (naming the key)
+where a required key is missing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import weka_wire as wire
 from console.data.errors import BadResponse
 from console.model import AlertSeverity, BucketMode, StowStatus, WekaClusterStatus
+from console.wire import weka as wire
 
 
 def _snapshot(**overrides: Any) -> dict[str, Any]:

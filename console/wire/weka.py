@@ -1,4 +1,6 @@
-"""WEKA REST API v2 JSON <-> rwc's domain objects, with no I/O, so every rule here is testable on its own.
+"""WEKA REST API v2 JSON <-> rwc's domain objects, with no I/O, so every rule here is testable on its own:
+what `WekaClient` reads and sends and (at the end) what the simulator's WEKA face answers, round-tripping
+(tests/unit/wire/test_weka_roundtrip.py).
 
 Strict where the client cannot work without a key (`BadResponse` names it), lenient where the reference
 says shapes vary by version (reference/weka.md):
@@ -28,7 +30,7 @@ No httpx here: `console.backends.live.weka` does the talking.
 
 from __future__ import annotations
 
-import math
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +57,7 @@ from console.model import (
     WekaClusterStatus,
     WekaMetricsSample,
 )
+from console.wire.common import finite_number, parse_rfc3339
 
 SERVICE = "weka"
 
@@ -138,23 +141,7 @@ def as_bool(mapping: Mapping[str, Any], key: str, where: str, default: bool | No
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        try:
-            return float(value)
-        except OverflowError:  # an integer past the float range
-            return None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        parsed = float(value.strip())
-        return parsed if math.isfinite(parsed) else None
-    return None
-
-
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""A number as JSON writes one; not "NaN", "inf", "1_000" (Python's `float` takes those)."""
+    return finite_number(value.strip() if isinstance(value, str) else value)
 
 
 def as_int(mapping: Mapping[str, Any], key: str, where: str, default: int | None = None) -> int:
@@ -205,15 +192,11 @@ def as_object(value: Any, where: str) -> Mapping[str, Any]:
 def parse_time(value: Any, where: str) -> datetime:
     """ISO-8601 (`Z` or an offset; naive means UTC), or epoch seconds."""
     if isinstance(value, str) and value.strip():
-        text = value.strip()
-        try:
-            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            parsed.astimezone(UTC)  # a time that cannot be placed in UTC is no time (ages would overflow)
-        except (ValueError, OverflowError):
+        parsed = parse_rfc3339(value)
+        if parsed is None:  # a time that cannot be placed in UTC is no time (ages would overflow)
             raise BadResponse(
-                f"The WEKA answer's {where!r} is not a time: {text[:40]!r}.", service=SERVICE
-            ) from None
+                f"The WEKA answer's {where!r} is not a time: {value.strip()[:40]!r}.", service=SERVICE
+            )
         return parsed
     number = _number(value)
     if number is not None:
@@ -335,7 +318,7 @@ def parse_cluster(data: Any) -> ClusterReading:
 
 
 def _weighted_latency(read_latency: float, write_latency: float, reads: float, writes: float) -> float:
-    """Ops-weighted mean of read and write latency (reference §9 [I]), to a tenth of a microsecond."""
+    """Ops-weighted mean of read and write latency ([UNSURE] reference §9), to a tenth of a microsecond."""
     if reads + writes > 0:
         return round((read_latency * reads + write_latency * writes) / (reads + writes), 1)
     return round((read_latency + write_latency) / 2, 1)
@@ -550,8 +533,8 @@ def parse_groups(items: Iterable[Any]) -> list[FilesystemGroup]:
 
 
 def _bandwidth_bytes(value: Any, where: str) -> int:
-    """[?] The 3.14 model has `bandwidth: {"_mbps": n}`; read as megabits/s (WEKA's CLI unit for it).
-    A bare number is read the same way; no limit (absent, 0) is 0."""
+    """[UNSURE] reference §13: the 3.14 model has `bandwidth: {"_mbps": n}`; read as megabits/s (WEKA's CLI
+    unit for it). A bare number is read the same way; no limit (absent, 0) is 0."""
     if value is None:
         return 0
     if isinstance(value, dict):
@@ -581,7 +564,7 @@ def parse_buckets(items: Iterable[Any]) -> list[ObjectStoreBucket]:
 
 
 def _bucket_mode(text: str) -> BucketMode | None:
-    """WRITABLE tiers; REMOTE keeps snapshots; [I] READ_ONLY (a local bucket made read-only by a second
+    """WRITABLE tiers; REMOTE keeps snapshots; [UNSURE] READ_ONLY (a local bucket made read-only by a second
     one, §13) no longer tiers, so it shows as REMOTE. Unknown modes are left out."""
     mode = text.strip().upper()
     if mode == "WRITABLE":
@@ -679,7 +662,7 @@ def _stow_status(text: str, where: str) -> StowStatus:
     try:
         return StowStatus(text.strip().upper())
     except ValueError:
-        # [?] "others possible" (§12.1): an unknown state is shown as no upload rather than failing the list.
+        # [UNSURE] reference §12.1, "others possible": an unknown state shows as no upload.
         return StowStatus.NONE
 
 
@@ -717,15 +700,26 @@ def snapshot_sites(raw: Mapping[str, Any], where: str) -> dict[str, SiteStow] | 
     return sites
 
 
-def _public_stow(sites: Mapping[str, SiteStow]) -> SiteStow:
-    """The one state the domain shows: an upload in flight (local first), then a synchronized copy
-    (local first), else none. [I] With uploads in flight to both sites, the local one is shown."""
+SITES = ("LOCAL", "REMOTE")
+"""Upload sites in the order the domain prefers them (an upload's `obs_site`, upper case)."""
+
+
+def public_site(sites: Mapping[str, Any]) -> str | None:
+    """The site whose upload state the domain's one `stow_status` shows, of per-site states (anything with
+    a `status`): an upload in flight (local first), then a synchronized copy (local first), else none.
+    [UNSURE] reference §12.1: with uploads in flight to both sites, the local one is shown. The simulator's
+    `SnapState.public_stow` chooses with this too."""
     for wanted in (StowStatus.UPLOADING, StowStatus.SYNCHRONIZED):
-        for site in ("LOCAL", "REMOTE"):
+        for site in SITES:
             info = sites.get(site)
             if info is not None and info.status is wanted:
-                return info
-    return SiteStow(StowStatus.NONE, None, "")
+                return site
+    return None
+
+
+def _public_stow(sites: Mapping[str, SiteStow]) -> SiteStow:
+    site = public_site(sites)
+    return sites[site] if site is not None else SiteStow(StowStatus.NONE, None, "")
 
 
 def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
@@ -854,3 +848,313 @@ def snapshot_create_body(spec: SnapshotSpec) -> dict[str, Any]:
 def upload_body(site: str) -> dict[str, Any]:
     """§12.2: `obs_site` LOCAL or REMOTE."""
     return {"obs_site": site.upper()}
+
+
+# ====================================================================================================
+# encoding: what a WEKA cluster answers (the simulator's face writes these; the parsers above read them)
+# ====================================================================================================
+EXCEPTION_BY_STATUS: dict[int, str] = {
+    400: "InvalidParameterException",
+    403: "PermissionDeniedException",
+    404: "ObjectDoesNotExistException",
+    405: "MethodNotAllowedException",
+    409: "ObjectConflictException",
+    429: "TooManyRequestsException",
+    503: "ServiceUnavailableException",
+}
+"""[UNSURE] reference §3.2 pins only the `...DoesNotExistException` family (used for filesystems,
+snapshots and buckets); these generic class names per status are a guess."""
+
+PER_SITE_STOW_SINCE = (4, 0, 5)
+"""[UNSURE] reference §12.1 (open question 2): snapshots carry `localStowInfo`/`remoteStowInfo` from the
+4.0.5 CLI JSON on, the flat `stowStatus`/`progress`/`locator` before (3.14 spec, CSI). `snapshot_json`
+writes the shape of the release; `parse_snapshot` reads both."""
+
+
+def error_body(status: int, message: str, extra: Mapping[str, Any]) -> Any:
+    """The WEKA error body for `status` (reference §3.2): `{"data": text}` for 401, else the recommendation
+    `{"message", "data": {"exceptionClass": [...], "error", ...}}` that every known parser reads."""
+    if status == 401:
+        return {"data": message}
+    generic = EXCEPTION_BY_STATUS.get(
+        status, "InternalErrorException" if status >= 500 else "OperationFailedException"
+    )
+    classes = extra.get("exceptionClass") or [generic, "OperationFailedException"]
+    data: dict[str, Any] = {"exceptionClass": list(classes), "error": message}
+    for key in ("param", "missing_params"):
+        if key in extra:
+            data[key] = extra[key]
+    return {"message": message, "data": data}
+
+
+def format_time(at: datetime) -> str:
+    """ISO-8601 in UTC with `Z`, as WEKA prints times (§5: `2025-02-12T12:07:46.080318Z`)."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+_CAPACITY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgtpe]i?b|b)?\s*", re.IGNORECASE)
+_UNIT_POWERS = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
+
+
+def parse_capacity(value: Any) -> int | None:
+    """Bytes as an integer, or a unit string such as `10TiB` / `500GB` (the spec allows both, §10.3);
+    None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    found = _CAPACITY.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    number, unit = float(found[1]), (found[2] or "B").lower()
+    if unit == "b":
+        return int(number)
+    return int(number * (1024 if "i" in unit else 1000) ** _UNIT_POWERS[unit[0]])
+
+
+def split_ops(sample: WekaMetricsSample | None) -> tuple[float, float]:
+    """[UNSURE] the simulator keeps total ops only; reads and writes share them in proportion to their
+    bytes."""
+    if sample is None:
+        return 0.0, 0.0
+    moved = sample.read_bytes_per_second + sample.write_bytes_per_second
+    share = sample.read_bytes_per_second / moved if moved else 0.5
+    return round(sample.iops * share, 1), round(sample.iops * (1 - share), 1)
+
+
+def cluster_json(cluster: WekaCluster, started_at: datetime, now: datetime) -> dict[str, Any]:
+    """`GET /cluster`: the `weka status --json` object family (§5), the keys rwc and an admin read."""
+    latest = cluster.latest
+    reads, writes = split_ops(latest)
+    backends = {"active": cluster.backends_active, "total": cluster.backends_total}
+    clients = {"active": cluster.clients_active, "total": cluster.clients_total}
+    active, total = (
+        cluster.backends_active + cluster.clients_active,
+        cluster.backends_total + cluster.clients_total,
+    )
+    processes = 7 * cluster.backends_total + cluster.clients_total
+    return {
+        "name": cluster.name,
+        "guid": cluster.guid,
+        "release": cluster.release,
+        "release_hash": hashlib.sha1(cluster.release.encode()).hexdigest(),  # noqa: S324 - an id, not security
+        "status": cluster.status.value,
+        "io_status": cluster.io_status,
+        "io_status_changed_time": format_time(started_at),
+        "init_stage": "INITIALIZED",
+        "init_stage_changed_time": format_time(started_at),
+        "is_cluster": True,
+        "active_alerts_count": cluster.active_alerts_count,
+        "hot_spare": 1,
+        "stripe_data_drives": 5,  # [UNSURE] no RAID model: a common 5+2 stripe
+        "stripe_protection_drives": 2,
+        "capacity": {
+            "total_bytes": cluster.total_capacity_bytes,
+            "hot_spare_bytes": 0,
+            "unprovisioned_bytes": cluster.unprovisioned_capacity_bytes,
+            "unavailable_bytes": 0,
+        },
+        "activity": {
+            "num_ops": latest.iops if latest else 0.0,
+            "num_reads": reads,
+            "num_writes": writes,
+            "sum_bytes_read": latest.read_bytes_per_second if latest else 0.0,
+            "sum_bytes_written": latest.write_bytes_per_second if latest else 0.0,
+            "obs_upload_bytes_per_second": latest.obs_upload_bytes_per_second if latest else 0.0,
+            "obs_download_bytes_per_second": 0.0,
+        },
+        "drives": {"active": cluster.drives_active, "total": cluster.drives_total},
+        "io_nodes": {"active": 6 * cluster.backends_active, "total": 6 * cluster.backends_total},
+        "nodes": {"blacklisted": 0, "total": processes},
+        "processes": {"blacklisted": 0, "total": processes},
+        "hosts": {"active_count": active, "total_count": total, "backends": backends, "clients": clients},
+        "containers": {"active": active, "total": total, "backends": backends, "clients": clients},
+        "rebuild": {
+            "progressPercent": 0,
+            "protectionState": [
+                {"MiB": 0, "numFailures": failures, "percent": 100 if failures == 0 else 0}
+                for failures in range(3)
+            ],
+            "enoughActiveFDs": True,
+            "numActiveFDs": cluster.backends_active,
+            "requiredFDsForRebuild": 3,
+            "stripeDisks": 7,
+            "unavailableMiB": 0,
+            "unavailablePercent": 0,
+            "totalCopiesMiB": 0,
+            "totalCopiesDoneMiB": 0,
+        },
+        "net": {"link_layer": "ETH"},
+        "time": {
+            "cluster_time": format_time(now),
+            "cluster_local_utc_offset": "+00:00",
+            "cluster_local_utc_offset_seconds": 0,
+            "allowed_clock_skew_secs": 60,
+        },
+    }
+
+
+def realtime_json(cluster_name: str, sample: WekaMetricsSample, count: int) -> list[dict[str, Any]]:
+    """`/stats/realtime`: one entry per backend process, rates split evenly, each at the cluster's latency
+    (so `parse_realtime_latency`'s ops-weighted mean gives the latency back)."""
+    reads, writes = split_ops(sample)
+    return [
+        {
+            "id": f"NodeId<{index}>",
+            "hostname": f"{cluster_name}-backend-{index:02d}",
+            "cpu_utilization_percentage": 0.0,
+            "ops_per_second": sample.iops / count,
+            "reads_per_second": reads / count,
+            "writes_per_second": writes / count,
+            "read_bytes_per_second": sample.read_bytes_per_second / count,
+            "write_bytes_per_second": sample.write_bytes_per_second / count,
+            "read_latency_usecs": sample.latency_microseconds,
+            "write_latency_usecs": sample.latency_microseconds,
+            "obs_upload_bytes_per_second": sample.obs_upload_bytes_per_second / count,
+            "obs_download_bytes_per_second": 0.0,
+        }
+        for index in range(count)
+    ]
+
+
+def stats_row(at: datetime, stat: str, unit: str, value: float) -> dict[str, Any]:
+    """One `/stats` row (`data.all.<category>[]`, the layout `parse_stats` reads first)."""
+    return {"timestamp": format_time(at), "stat": stat, "unit": unit, "value": value}
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    """3.14 keys (`type`, `title`, `muted`, `action`, `params`) plus the 4.x CLI's `description`, `count`,
+    `severity` (§7). No raise time: no source shows one on the wire."""
+    return {
+        "type": alert.type,
+        "title": alert.title,
+        "description": alert.description,
+        "action": "",
+        "muted": alert.muted,
+        "count": 1,
+        "severity": alert.severity.value.upper(),
+        "params": {},
+    }
+
+
+def group_json(index: int, group: FilesystemGroup) -> dict[str, Any]:
+    return {
+        "uid": group.uid,
+        "id": f"FSGroupId<{index}>",
+        "name": group.name,
+        "target_ssd_retention": group.target_ssd_retention_seconds,
+        "start_demote": group.start_demote_seconds,
+    }
+
+
+def bucket_json(index: int, bucket: ObjectStoreBucket) -> dict[str, Any]:
+    """`secret_key` is never written (whether WEKA masks it is unknown, §13); `bandwidth` in Mbit/s as the
+    3.14 model spells it (`{"_mbps": ...}`)."""
+    return {
+        "uid": bucket.uid,
+        "id": f"ObsBucketId<{index}>",
+        "name": bucket.name,
+        "obs_name": "default" if bucket.obs_site == "local" else "remote_default",
+        "obs_site": bucket.obs_site,
+        "bucket": bucket.bucket,
+        "hostname": bucket.hostname,
+        "port": 443,
+        "protocol": "HTTPS",
+        "auth_method": "AWSSignature4",
+        "region": "",
+        "status": bucket.status,
+        "status_upload": bucket.status,
+        "status_download": bucket.status,
+        "status_remove": bucket.status,
+        "bandwidth": {"_mbps": bucket.bandwidth_bytes_per_second * 8 / 1_000_000},
+    }
+
+
+def filesystem_json(
+    fs: Filesystem, group_uids: Mapping[str, str], buckets: Mapping[str, ObjectStoreBucket]
+) -> dict[str, Any]:
+    """snake_case keys of §10.2. WEKA has no REST key for object-tier usage, so none is invented."""
+    attached = []
+    for item in fs.buckets:
+        bucket = buckets.get(item.bucket_name)
+        attached.append(
+            {
+                "uid": bucket.uid if bucket else "",
+                "name": item.bucket_name,
+                "obsId": bucket.uid if bucket else "",
+                "mode": item.mode.value,
+                "state": "ENABLED",
+                "status": bucket.status if bucket else "UNKNOWN",
+            }
+        )
+    free_total = max(0, fs.total_budget_bytes - fs.used_total_bytes)
+    free_ssd = max(0, fs.ssd_budget_bytes - fs.used_ssd_bytes)
+    return {
+        "uid": fs.uid,
+        "id": fs.id,
+        "name": fs.name,
+        "group_id": group_uids.get(fs.group_name, ""),
+        "group_name": fs.group_name,
+        "status": fs.status,
+        "is_ready": fs.is_ready,
+        "is_creating": fs.is_creating,
+        "is_removing": fs.is_removing,
+        "is_encrypted": fs.is_encrypted,
+        "auth_required": False,
+        "total_budget": fs.total_budget_bytes,
+        "ssd_budget": fs.ssd_budget_bytes,
+        "used_total": fs.used_total_bytes,
+        "used_total_data": fs.used_total_bytes,
+        "used_ssd": fs.used_ssd_bytes,
+        "used_ssd_data": fs.used_ssd_bytes,
+        "used_ssd_metadata": 0,
+        "free_total": free_total,
+        "free_ssd": free_ssd,
+        "available_total": free_total,
+        "available_ssd": free_ssd,
+        "obs_buckets": attached,
+    }
+
+
+def per_site_stow(release: str) -> bool:
+    """Whether a cluster of `release` writes the per-site snapshot blocks (`PER_SITE_STOW_SINCE`)."""
+    parts = [int(part) if part.isdigit() else 0 for part in release.split(".")[:3]]
+    return tuple(parts + [0] * (3 - len(parts))) >= PER_SITE_STOW_SINCE
+
+
+def _stow_block(upload: SnapshotUpload | None) -> dict[str, Any]:
+    """One site's `...StowInfo` as the CLI prints it: progress as text (`"33%"`, `"N/A"`)."""
+    if upload is None:
+        return {"stowStatus": StowStatus.NONE.value, "stowProgress": "N/A", "locator": ""}
+    progress = "N/A" if upload.progress_percent is None else f"{upload.progress_percent:g}%"
+    return {"stowStatus": upload.status.value, "stowProgress": progress, "locator": upload.locator}
+
+
+def snapshot_json(snap: Snapshot, filesystem_id: str, *, per_site: bool) -> dict[str, Any]:
+    """camelCase keys of §12.1, with the upload state in one shape (`PER_SITE_STOW_SINCE`): the per-site
+    blocks from `snap.uploads`, or the flat `stowStatus`/`progress`/`locator` of `public_upload`'s site."""
+    body: dict[str, Any] = {
+        "uid": snap.uid,
+        "id": snap.id,
+        "name": snap.name,
+        "filesystem": snap.filesystem_name,
+        "filesystemId": filesystem_id,
+        "filesystemUid": snap.filesystem_uid,
+        "accessPoint": snap.access_point,
+        "isWritable": snap.is_writable,
+        "isRemoving": snap.is_removing,
+        "creationTime": format_time(snap.created_at),
+    }
+    if per_site:
+        sites = {upload.site: upload for upload in snap.uploads}
+        synced = [upload for upload in snap.uploads if upload.status is StowStatus.SYNCHRONIZED]
+        body["multiObs"] = len(synced) > 1
+        body["localStowInfo"] = _stow_block(sites.get("LOCAL"))
+        body["remoteStowInfo"] = _stow_block(sites.get("REMOTE"))
+    else:
+        body["stowStatus"] = snap.stow_status.value
+        body["progress"] = snap.upload_progress_percent if snap.upload_progress_percent is not None else 0
+        body["locator"] = snap.locator
+    return body

@@ -1,8 +1,9 @@
-"""Run:ai `/api/v1` JSON <-> `console.model` objects, with no I/O: what `RunaiClient` reads and sends.
+"""Run:ai `/api/v1` JSON <-> `console.model` objects, with no I/O: what `RunaiClient` reads and sends, and
+(at the end) what the simulator's Run:ai face answers and how it reads what the client sends.
 
-Kept apart from the client so that every interpretation of the wire (which field means what, what a
-missing value defaults to, where the reference is unsure) sits in one file that tests can read without a
-server.
+Both sides in one file, so that every interpretation of the wire (which field means what, what a missing
+value defaults to, where the reference is unsure) is written once and round-trips
+(tests/unit/wire/test_runai_roundtrip.py).
 
 A tolerant reader, following the spec's `required`/`nullable` (both the 2.18 and the latest spec in
 reference/openapi/runai; tests/contract/test_runai_generated.py feeds it bodies generated from them):
@@ -47,12 +48,11 @@ import base64
 import json
 import logging
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
-from console.data.errors import BadResponse, NotFound
+from console.data.errors import BadResponse, Invalid, NotFound
 from console.data.unreadable import readable_items
 from console.model.identity import Identity, Role
 from console.model.runai import (
@@ -79,6 +79,7 @@ from console.model.runai import (
     WorkloadSpec,
     WorkloadType,
 )
+from console.wire.common import finite_number, format_rfc3339, parse_quantity, parse_rfc3339
 
 logger = logging.getLogger(__name__)
 
@@ -200,29 +201,6 @@ def _str(obj: Mapping[str, Any], key: str, where: str, *, default: str | None = 
     raise _bad(f"The Run:ai {where} field {key!r} is not a string.")
 
 
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""A number as JSON and Prometheus write one; not "NaN", "+Inf", "1_000" or " 1" (Python's `float` takes
-all of those)."""
-
-
-def finite_number(value: Any) -> float | None:
-    """A finite number from a JSON number or a numeric string (telemetry sends "85"); None for anything
-    else: NaN, ±Inf, a number too large for a float, garbage, booleans."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        try:
-            return float(value)
-        except OverflowError:
-            return None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str) and _NUMBER.fullmatch(value):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return None
-
-
 def _num(obj: Mapping[str, Any] | None, key: str, *, default: float) -> float:
     """An optional number: `default` when it is missing, null or not a finite number."""
     value = finite_number(obj.get(key)) if isinstance(obj, Mapping) else None
@@ -253,18 +231,11 @@ def _enum(enum: Any, value: Any, unknown: Any) -> Any:
 
 
 def parse_datetime(value: Any, where: str) -> datetime:
-    """An ISO 8601 / RFC 3339 timestamp (`Z` or an offset; a naive one is taken as UTC). One that cannot
-    be placed in UTC (year 1 with a negative offset, year 9999 with a positive one) is unreadable too, so
-    that no screen ever meets an OverflowError when it computes an age."""
-    if not isinstance(value, str):
-        raise _bad(f"The Run:ai {where} is not a timestamp.")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise _bad(f"The Run:ai {where} is not a timestamp: {value[:40]!r}.") from None
+    """An RFC 3339 timestamp (`common.parse_rfc3339`); `BadResponse` naming `where` for anything else."""
+    parsed = parse_rfc3339(value)
+    if parsed is None:
+        shown = f": {value[:40]!r}" if isinstance(value, str) else ""
+        raise _bad(f"The Run:ai {where} is not a timestamp{shown}.")
     return parsed
 
 
@@ -283,57 +254,10 @@ def _optional_time(obj: Mapping[str, Any], key: str, where: str) -> datetime | N
         return None
 
 
-_QUANTITY = re.compile(
-    r"(?P<number>\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
-    r"(?:(?P<exponent>[eE][+-]?[0-9]+)|(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E))?"
-)
-"""A Kubernetes quantity: a number, then a binary suffix, a decimal suffix or a decimal exponent ("1.5e3").
-Negative quantities do not occur for memory. `K` is not Kubernetes' but is read as `k`."""
-
-_QUANTITY_FACTORS: dict[str | None, float] = {
-    None: 1,
-    "n": 1e-9,
-    "u": 1e-6,
-    "m": 1e-3,
-    "k": 1e3,
-    "K": 1e3,
-    "M": 1e6,
-    "G": 1e9,
-    "T": 1e12,
-    "P": 1e15,
-    "E": 1e18,
-    "Ki": 2**10,
-    "Mi": 2**20,
-    "Gi": 2**30,
-    "Ti": 2**40,
-    "Pi": 2**50,
-    "Ei": 2**60,
-}
-
-
-def parse_quantity(quantity: Any) -> float | None:
-    """A Kubernetes quantity (`8192Mi`, `10G`, `2Gi`, `1.5e3`, bytes) as a finite number of base units;
-    None for anything that is not one (the spec's pattern lets `1..2` and `5eee` through)."""
-    if isinstance(quantity, bool):
-        return None
-    if isinstance(quantity, (int, float)):
-        return finite_number(quantity) if quantity >= 0 else None
-    if not isinstance(quantity, str):
-        return None
-    found = _QUANTITY.fullmatch(quantity.strip())
-    if not found:
-        return None
-    if found["exponent"]:
-        value = float(found["number"] + found["exponent"])  # float() of "1e999" is inf, never slow
-    else:
-        value = float(found["number"]) * _QUANTITY_FACTORS[found["suffix"]]
-    return value if math.isfinite(value) else None
-
-
 def memory_mib(quantity: Any) -> int | None:
-    """A memory quantity in MiB, rounded up; None when it is not a quantity."""
+    """A memory quantity in MiB, rounded up; None when it is not a quantity or is negative."""
     value = parse_quantity(quantity)
-    return None if value is None else math.ceil(value / 2**20)
+    return None if value is None or value < 0 else math.ceil(value / 2**20)
 
 
 def parse_items(items: Iterable[Any], parse: Callable[[Any], T], kind: str) -> list[T]:
@@ -510,7 +434,8 @@ def parse_project(item: Any, counts: Mapping[str, tuple[int, int]] | None = None
         department_id=_str(obj, "parentId", "project", default=""),
         department_name=_str(_mapping(obj.get("parent")), "name", "project parent", default=""),
         namespace=_str(status, "namespace", "project status", default="") or f"runai-{name}",
-        phase=_enum(ProjectPhase, status.get("phase"), ProjectPhase.UNKNOWN),
+        # 2.18's project list requires a top-level `phase` its `Project` does not define; read either.
+        phase=_enum(ProjectPhase, status.get("phase", obj.get("phase")), ProjectPhase.UNKNOWN),
         quotas=parse_quotas(
             _list(obj, "resources", "project"),
             _list(status, "nodePoolQuotaStatuses", "project status"),
@@ -1013,3 +938,421 @@ def form_field(wire_field: str | None) -> str | None:
         if path == prefix or path.startswith(prefix + "."):
             return name
     return None
+
+
+# ====================================================================================================
+# encoding: what a Run:ai control plane answers (the simulator's face writes these; the parsers above
+# read them), and reading what `submission_body`/`resources_body` send
+# ====================================================================================================
+KIND_SEGMENTS: dict[str, WorkloadType] = {segment: kind for kind, segment in SEGMENTS.items()}
+"""`SEGMENTS` the other way: the workload type a `/api/v1/workloads/<segment>` route submits."""
+
+CATEGORY: dict[WorkloadType, str] = {
+    WorkloadType.TRAINING: "Train",
+    WorkloadType.DISTRIBUTED: "Train",
+    WorkloadType.WORKSPACE: "Build",
+    WorkloadType.INFERENCE: "Deploy",
+}
+"""A workload's `category` as Run:ai writes it (`_CATEGORY_TYPES` reads it back)."""
+
+CORDON_TAINT: dict[str, str] = {"key": CORDON_TAINT_KEY, "effect": "NoSchedule"}
+"""Kubernetes taints a cordoned node with this (TaintNodesByCondition) and Run:ai lists node taints, so a
+cordon shows through the Run:ai API as this taint; the node object has no `unschedulable` field."""
+
+SUBMISSION_FIELDS: dict[str, str] = {form: path for path, form in FORM_FIELDS} | {"duration_seconds": "spec"}
+"""`FORM_FIELDS` the other way: a form field (`Invalid.field`) as the `complianceIssues[].field` path."""
+
+CREATED_BY = "admin@runai-sim.local"
+TENANT_ID = 1001
+
+
+def error_body(status: int, message: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """The `Error` body of the `/api/v1` endpoints: `{code, message}` and extras (complianceIssues)."""
+    return {"code": status, "message": message, **extra}
+
+
+def compliance_issues(message: str, field_path: str | None) -> dict[str, Any]:
+    """The extras of a refused submission that points at `field_path` (nothing when it points nowhere)."""
+    return {"complianceIssues": [{"field": field_path, "details": message}]} if field_path else {}
+
+
+def json_number(value: float) -> int | float:
+    """A JSON number as the API writes it: integral values without a fraction."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def number_text(value: float) -> str:
+    """Telemetry and metrics values are strings on the wire (reference §6)."""
+    return str(json_number(round(value, 6)))
+
+
+def iso(at: datetime | None) -> str | None:
+    """`format_rfc3339`, and null for no time."""
+    return None if at is None else format_rfc3339(at)
+
+
+def cluster_json(info: ClusterInfo, created_at: datetime, now: datetime) -> dict[str, Any]:
+    return {
+        "uuid": info.uuid,
+        "tenantId": TENANT_ID,
+        "name": info.name,
+        "createdAt": iso(created_at),
+        "domain": f"https://{info.name}.runai-sim.local",
+        "version": info.version,
+        "status": {
+            "state": info.state,
+            "conditions": [],
+            "platform": {"type": "vanilla", "kubeVersion": "v1.30.4"},
+        },
+        "updatedAt": iso(created_at),
+        "deletedAt": None,
+        "lastLiveness": iso(now),
+    }
+
+
+def resources_json(quotas: Iterable[PoolQuota], pool_ids: Mapping[str, str]) -> list[dict[str, Any]]:
+    """`Resources[]` as a server answers them: `resources_body` with the unset kinds written as null."""
+    body = resources_body(quotas, pool_ids)
+    for item in body:
+        item["gpu"] = {key: json_number(value) for key, value in item["gpu"].items()}
+        item.update(cpu=None, memory=None, priority=None)
+    return body
+
+
+def quota_statuses(quotas: Sequence[PoolQuota], pool_ids: Mapping[str, str]) -> dict[str, Any]:
+    """A project's or department's `status`: per-pool quota statuses and their sums."""
+
+    def sums(attribute: str) -> dict[str, Any]:
+        return {"gpu": json_number(round(sum(getattr(quota, attribute) for quota in quotas), 6))}
+
+    return {
+        "nodePoolQuotaStatuses": [
+            {
+                "nodePoolId": pool_ids.get(quota.node_pool, quota.node_pool),
+                "nodePoolName": quota.node_pool,
+                "allocated": {"gpu": json_number(quota.allocated_gpus)},
+                "allocatedNonPreemptible": {"gpu": json_number(quota.allocated_non_preemptible_gpus)},
+                "requested": {"gpu": json_number(quota.requested_gpus)},
+            }
+            for quota in quotas
+        ],
+        "quotaStatus": {
+            "allocated": sums("allocated_gpus"),
+            "allocatedNonPreemptible": sums("allocated_non_preemptible_gpus"),
+            "requested": sums("requested_gpus"),
+        },
+    }
+
+
+def _total_resources(deserved_gpus: float) -> dict[str, Any]:
+    return {"gpuQuota": json_number(round(deserved_gpus, 6)), "cpuQuota": None, "memoryQuota": None}
+
+
+def project_json(project: Project, pool_ids: Mapping[str, str], cluster_id: str) -> dict[str, Any]:
+    created = iso(project.created_at)
+    return {
+        "id": project.id,
+        "name": project.name,
+        "description": "",
+        "clusterId": cluster_id,
+        "parentId": project.department_id,
+        "requestedNamespace": None,
+        "enforceRunaiScheduler": True,
+        "status": {
+            "namespace": project.namespace,
+            "phase": project.phase.value,
+            "phaseMessage": None,
+            "lastUpdatedTime": created,
+            **quota_statuses(project.quotas, pool_ids),
+        },
+        "totalResources": _total_resources(project.deserved_gpus),
+        "resources": resources_json(project.quotas, pool_ids),
+        "schedulingRules": None,
+        "defaultNodePools": None,
+        "effective": {"schedulingRules": None, "defaultNodePools": None},
+        # [CONFLICT] reference §1: parent ids are typed uuid in the spec but numeric strings in practice.
+        "parent": {"id": project.department_id, "name": project.department_name, "parent": None},
+        "createdAt": created,
+        "updatedAt": created,
+        "createdBy": CREATED_BY,
+        "updatedBy": CREATED_BY,
+    }
+
+
+def department_json(
+    department: Department,
+    pool_ids: Mapping[str, str],
+    cluster_id: str,
+    *,
+    created_at: datetime,
+    children: Iterable[tuple[str, str]],
+    detailed: bool,
+) -> dict[str, Any]:
+    """`Department` (`detailed`: GET one) or `DepartmentForList`, which carries only the summed
+    `quotaStatus`; `children` are the (id, name) of its projects."""
+    created = iso(created_at)
+    statuses = quota_statuses(department.quotas, pool_ids)
+    return {
+        "id": department.id,
+        "name": department.name,
+        "description": "",
+        "clusterId": cluster_id,
+        "resources": resources_json(department.quotas, pool_ids),
+        "totalResources": _total_resources(department.deserved_gpus),
+        "children": [{"id": child_id, "name": name} for child_id, name in children],
+        "status": statuses if detailed else {"quotaStatus": statuses["quotaStatus"]},
+        "createdAt": created,
+        "updatedAt": created,
+        "createdBy": CREATED_BY,
+        "updatedBy": CREATED_BY,
+    }
+
+
+def node_pool_json(pool: NodePool, cluster: ClusterInfo, created_at: datetime) -> dict[str, Any]:
+    created = iso(created_at)
+    placement = {"gpu": pool.placement_strategy, "cpu": pool.placement_strategy}
+    return {
+        "id": pool.id,
+        "name": pool.name,
+        "labelKey": pool.label_key,
+        "labelValue": pool.label_value,
+        "clusterId": cluster.uuid,
+        "clusterName": cluster.name,
+        "tenantId": TENANT_ID,
+        "isDefault": pool.name == DEFAULT_POOL,
+        "phase": pool.phase,
+        "phaseMessage": "",
+        "status": {"nodes": list(pool.node_names), "conditions": []},
+        "schedulingConfiguration": {"placementStrategy": placement, "minGuaranteedRuntime": None},
+        "gpuNetworkAccelerationDetection": "Auto",
+        "createdBy": CREATED_BY,
+        "createdAt": created,
+        "updatedBy": CREATED_BY,
+        "updatedAt": created,
+    }
+
+
+def node_json(node: Node, node_id: str, cluster_id: str, updated_at: datetime) -> dict[str, Any]:
+    """A node; a cordon is written as `CORDON_TAINT` (`parse_node` reads it back as `unschedulable`)."""
+    taints: list[dict[str, Any]] = [
+        {"key": taint.key, "value": taint.value, "effect": taint.effect} for taint in node.taints
+    ]
+    if node.unschedulable:
+        taints.append(dict(CORDON_TAINT))
+    return {
+        "id": node_id,
+        "name": node.name,
+        "clusterUuid": cluster_id,
+        "status": node.status.value,
+        # The API's conditions carry no `status` (reference §5.2); the reason says it.
+        "conditions": [
+            {"type": condition.type, "reason": condition.reason, "message": condition.message}
+            for condition in node.conditions
+        ],
+        "taints": taints,
+        "nodePool": node.node_pool,
+        "gpuInfo": {"gpuType": node.gpu_model, "gpuCount": node.gpu_count} if node.gpu_count else None,
+        "nvLinkDomainUid": None,
+        "nvLinkCliqueId": None,
+        "createdAt": iso(node.created_at),
+        "updatedAt": iso(updated_at),
+    }
+
+
+def pod_json(pod: Pod, pod_id: str, workload: Workload, cluster_id: str) -> dict[str, Any]:
+    return {
+        "id": pod_id,
+        "name": pod.name,
+        "workloadId": workload.id,
+        "clusterId": cluster_id,
+        "projectId": workload.project_id,
+        "nodeName": pod.node_name,
+        "currentNodePool": workload.current_node_pool,
+        "requestedNodePools": list(workload.requested_node_pools),
+        "containers": [{"name": workload.name, "image": workload.image, "startedAt": None}],
+        "k8sPhase": pod.k8s_phase,
+        "k8sPhaseUpdatedAt": iso(workload.phase_updated_at),
+        "priorityClassName": workload.priority_class,
+        "allocatedResources": {"gpu": json_number(pod.allocated_gpus)},
+        "tenantId": TENANT_ID,
+        "createdAt": iso(pod.created_at),
+        "completedAt": iso(workload.completed_at),
+        "updatedAt": iso(workload.phase_updated_at),
+        "deletedAt": None,
+    }
+
+
+def event_json(
+    event: WorkloadEvent, event_id: str, workload: Workload, namespace: str, cluster_id: str
+) -> dict[str, Any]:
+    return {
+        "createdAt": iso(event.created_at),
+        "id": event_id,
+        "type": event.type,
+        "clusterId": cluster_id,
+        "message": event.message,
+        "reason": event.reason,
+        "source": event.source,
+        "involvedObject": {
+            "uid": workload.id,
+            "kind": "Workload",
+            "name": workload.name,
+            "namespace": namespace,
+        },
+    }
+
+
+def telemetry_json(
+    kind: str, at: datetime, totals: Mapping[tuple[tuple[str, str, str], ...], float]
+) -> dict[str, Any]:
+    """A telemetry answer: one value per group, each group a (key, value, name) triple."""
+    values = [
+        {
+            "value": number_text(total),
+            "groups": [{"key": key, "value": value, "name": name} for key, value, name in group],
+        }
+        for group, total in totals.items()
+    ]
+    return {"type": kind, "timestamp": iso(at), "values": values}
+
+
+# -- reading what rwc sends ------------------------------------------------------------------------
+def _refused(message: str, field_path: str | None = None) -> Invalid:
+    return Invalid(message, field=field_path, service=SERVICE)
+
+
+def expect(body: Any, key: str, kinds: type | tuple[type, ...], field_path: str, *, required: bool) -> Any:
+    """`body[key]` if it is of `kinds` (never a bool unless asked); None when optional and absent;
+    `Invalid` naming `field_path` otherwise."""
+    value = body.get(key) if isinstance(body, Mapping) else None
+    if value is None:
+        if required:
+            raise _refused(f"Required parameter is missing: {field_path}.", field_path)
+        return None
+    allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        raise _refused(f"{field_path} has the wrong type ({type(value).__name__}).", field_path)
+    return value
+
+
+def gpu_request_from_compute(compute: Mapping[str, Any]) -> GpuRequest:
+    """`spec.compute` as a `GpuRequest` (reference §4.5), as `submission_body` writes it.
+
+    Whole devices: `gpuDevicesRequest` alone (or with a portion of exactly 1). A portion or an amount of
+    memory: of one device. [CONFLICT] reference §4.5 on N devices x a fraction: the domain supports
+    fractions of a single device only, so more is refused.
+    """
+    path = "spec.compute."
+    devices = expect(compute, "gpuDevicesRequest", int, path + "gpuDevicesRequest", required=False)
+    if devices is not None and devices < 0:
+        raise _refused("gpuDevicesRequest cannot be negative.", path + "gpuDevicesRequest")
+    kind = expect(compute, "gpuRequestType", str, path + "gpuRequestType", required=False)
+    if kind is None:
+        return GpuRequest.whole(devices or 0)
+    if kind == "portion":
+        portion = expect(
+            compute, "gpuPortionRequest", (int, float), path + "gpuPortionRequest", required=True
+        )
+        if portion == 1:
+            return GpuRequest.whole(devices or 1)
+        if devices not in (None, 1):
+            raise _refused(
+                "A portion applies to one device: ask for whole devices, or one device with a portion.",
+                path + "gpuDevicesRequest",
+            )
+        return GpuRequest.fraction(float(portion))
+    if kind == "memory":
+        quantity = expect(compute, "gpuMemoryRequest", str, path + "gpuMemoryRequest", required=True)
+        if devices not in (None, 1):
+            raise _refused("A GPU memory request applies to one device.", path + "gpuDevicesRequest")
+        mib = memory_mib(quantity)
+        if mib is None:
+            raise _refused(
+                f"GPU memory {quantity!r} is not a quantity like 8192Mi or 10G.", path + "gpuMemoryRequest"
+            )
+        return GpuRequest.memory(mib)
+    raise _refused(f"Unknown gpuRequestType {kind!r}.", path + "gpuRequestType")
+
+
+def spec_from_body(body: Any, workload_type: WorkloadType, project_name: str) -> WorkloadSpec:
+    """A submission body (`submission_body`) as a `WorkloadSpec`; the caller has checked `name`,
+    `projectId` and `clusterId` and found the project (`project_name`)."""
+    spec = body.get("spec") if isinstance(body, Mapping) else None
+    spec = {} if spec is None else spec
+    if not isinstance(spec, Mapping):
+        raise _refused("spec must be an object.", "spec")
+    compute = spec.get("compute")
+    compute = {} if compute is None else compute
+    if not isinstance(compute, Mapping):
+        raise _refused("spec.compute must be an object.", "spec.compute")
+    preemptibility = expect(spec, "preemptibility", str, "spec.preemptibility", required=False)
+    if preemptibility not in (None, "preemptible", "non-preemptible"):
+        raise _refused(f"Unknown preemptibility {preemptibility!r}.", "spec.preemptibility")
+    node_pools = expect(spec, "nodePools", list, "spec.nodePools", required=False) or []
+    if not all(isinstance(pool, str) for pool in node_pools):
+        raise _refused("spec.nodePools must list node-pool names.", "spec.nodePools")
+    workers = 1
+    if workload_type is WorkloadType.DISTRIBUTED:
+        # numWorkers counts the workers beside the master; `WorkloadSpec.workers` counts every pod.
+        num_workers = expect(spec, "numWorkers", int, "spec.numWorkers", required=False)
+        workers = (1 if num_workers is None else num_workers) + 1
+    return WorkloadSpec(
+        name=expect(body, "name", str, "name", required=True),
+        project_name=project_name,
+        type=workload_type,
+        image=expect(spec, "image", str, "spec.image", required=False) or "",
+        gpu_request=gpu_request_from_compute(compute),
+        command=expect(spec, "command", str, "spec.command", required=False) or "",
+        arguments=expect(spec, "args", str, "spec.args", required=False) or "",
+        node_pools=tuple(node_pools),
+        preemptible=None if preemptibility is None else preemptibility == "preemptible",
+        workers=workers,
+    )
+
+
+def quotas_from_body(
+    items: Any, current: Sequence[PoolQuota], names_by_id: Mapping[str, str], *, replace: bool
+) -> list[PoolQuota]:
+    """`Resources[]` (`resources_body`) as quotas.
+
+    PATCH (replace=False) changes only the listed pools and, within one, only the attributes given; PUT
+    (replace=True) also resets every unlisted pool to the defaults. A `null` limit is "no limit" and a
+    `null` over-quota weight the default weight, as `limit_from_wire` reads them. An unknown pool id goes
+    through as the pool's name, so that the caller refuses it in its own words.
+    """
+    if not isinstance(items, list):
+        raise _refused("resources must be an array of per-node-pool resources.")
+    old = {quota.node_pool: quota for quota in current}
+    result: list[PoolQuota] = []
+    for index, item in enumerate(items):
+        where = f"resources[{index}]"
+        if not isinstance(item, Mapping):
+            raise _refused(f"{where} must be an object.")
+        pool = item.get("nodePool")
+        if not isinstance(pool, Mapping) or not isinstance(pool.get("id"), (str, int)):
+            raise _refused(f"Required parameter is missing: {where}.nodePool.id.")
+        pool_id = str(pool["id"])
+        name = names_by_id.get(pool_id) or str(pool.get("name") or pool_id)
+        before = old.get(name) or PoolQuota(node_pool=name, deserved_gpus=0.0)
+        gpu = item.get("gpu")
+        gpu = {} if gpu is None else gpu
+        if not isinstance(gpu, Mapping):
+            raise _refused(f"{where}.gpu must be an object.")
+        values: dict[str, float] = {}
+        for key, attribute, null_value in (
+            ("deserved", "deserved_gpus", 0.0),
+            ("limit", "limit_gpus", float(UNLIMITED)),
+            ("overQuotaWeight", "over_quota_weight", DEFAULT_WEIGHT),
+        ):
+            value = gpu.get(key, getattr(before, attribute))
+            if value is None:
+                values[attribute] = null_value
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                values[attribute] = value
+            else:
+                raise _refused(f"{where}.gpu.{key} must be a number.")
+        result.append(PoolQuota(node_pool=name, **values))
+    if replace:
+        listed = {quota.node_pool for quota in result}
+        result += [PoolQuota(node_pool=name, deserved_gpus=0.0) for name in old if name not in listed]
+    return result
