@@ -35,7 +35,8 @@ ignores `filterByPhases` and has no `Category` group, distributed workloads cann
 and workloads and nodes lack the fields added since. `console.backends.live.runai_versions` is the
 client's side of the same differences.
 
-Choices where the reference is unsure are marked [UNSURE] and made once, here.
+Bodies are written by `console.wire.runai`, where the wire's unsure choices are made once ([UNSURE]); the
+ones marked here are about serving (paging, filtering, routes).
 """
 
 from __future__ import annotations

@@ -7,19 +7,11 @@ belongs to the live client's URL handling). Every answer is `{"data": ...}`; err
 with the texts the API answers) and are mapped to statuses here: Invalid 400, Forbidden 403, NotFound 404,
 Conflict 409.
 
-Choices where the reference is unsure (each kept in one place below):
-
-- login/refresh `data` is an **object** (CSI, WMS and MAN read it so; the docs print a one-element list):
-  `_tokens_body`.
-- `/stats` layout: `data.all.<category>` is a list of rows `{timestamp, stat, unit, value}` (the 3.14
-  spec's placeholder `{"all": {"rpc": [...]}}` read as "all nodes" -> category -> rows, the rows being the
-  CLI's columns): `_stats`. The simulator keeps one sample per second, so it answers at one-second
-  resolution unless `resolution_secs` asks for coarser (a real cluster stores per minute).
-- latency is not in `/cluster` (§5): `/stats/realtime` serves one entry per active backend, each with
-  the cluster's latency, so an ops-weighted mean gives it back.
-- snapshots carry the flat `stowStatus`/`progress`/`locator` (3.14, CSI) or, from 4.0.5 on, `localStowInfo`
-  / `remoteStowInfo` (§12.1, open question 2), by the simulated release: `console.wire.weka.snapshot_json`.
-- bucket `bandwidth` is `{"_mbps": <megabits per second>}` as the 3.14 model spells it: `wire.bucket_json`.
+Bodies are written by `console.wire.weka`, where the wire's unsure choices are made once ([UNSURE]): the
+snapshot shape per release (§12.1), bucket bandwidth in Mbit/s, the realtime entries that give the latency
+back (§5). The face's own: login/refresh `data` is an **object** (CSI, WMS and MAN read it so; the docs
+print a one-element list), `_tokens_body`; `/stats` rows `data.all.<category>[]` (`_STATS`) at one-second
+resolution unless `resolution_secs` asks for coarser (a real cluster stores per minute).
 """
 
 from __future__ import annotations
