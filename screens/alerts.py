@@ -111,7 +111,10 @@ class AlertsTable(ResourceScreen):
         alerts: Sequence[Alert] = self.values()[ALERTS] or ()
         alert = next((a for a in alerts if alert_key(a) == key), None)
         if alert is not None:
-            self.notify(alert.description or alert.title, title=alert.title, timeout=10, markup=False)
+            text = alert.description or alert.title
+            if alert.action:
+                text += f"\nWhat to do: {alert.action}"
+            self.notify(text, title=alert.title, timeout=12, markup=False)
 
 
 class AlertsScreen(AlertsTable):

@@ -40,6 +40,10 @@ def node_not_ready_alert(
         muted=False,
         raised_at=raised_at,
         source=RUNAI_ALERT_SOURCE,
+        action=(
+            f"Check the kubelet and the network of {node_name}; if it stays down, cordon it (Nodes, c) "
+            "so its pods are rescheduled elsewhere."
+        ),
     )
 
 
@@ -52,6 +56,7 @@ def node_draining_alert(node_name: str, raised_at: datetime) -> Alert:
         muted=False,
         raised_at=raised_at,
         source=RUNAI_ALERT_SOURCE,
+        action="Undrain it (Nodes, ⇧u) when the maintenance is done.",
     )
 
 
@@ -67,4 +72,5 @@ def workload_degraded_alert(
         raised_at=raised_at,
         source=RUNAI_ALERT_SOURCE,
         project_name=project_name,
+        action="Open the workload (Workloads, enter) to see which pod is failing, and its logs (l).",
     )

@@ -140,6 +140,8 @@ class Alert:
     muted: bool
     raised_at: datetime
     source: str = "weka"  # weka | runai
+    action: str = ""
+    """What to do about it (WEKA's `action`, the corrective step); empty where the source gives none."""
     project_name: str | None = None
     """The Run:ai project the alert is about (a degraded workload), so a researcher who may not see
     that project is not shown its names (`console.data.visibility`)."""

@@ -44,6 +44,7 @@ class AlertCondition:
     title: str
     description: str
     severity: AlertSeverity
+    action: str = ""
 
 
 def filesystem_conditions(fs: FsState) -> list[AlertCondition]:
@@ -59,11 +60,13 @@ def filesystem_conditions(fs: FsState) -> list[AlertCondition]:
             subject=fs.uid,
             title="Tiered filesystems' SSD capacity overfilling",
             description=(
-                f"Filesystem {fs.name} uses {fraction:.0%} of its {format_bytes(fs.ssd_budget)} "
-                "SSD capacity. Expand its SSD capacity, remove data, or check the object store's "
-                "connectivity and upload bandwidth."
+                f"Filesystem {fs.name} uses {fraction:.0%} of its {format_bytes(fs.ssd_budget)} SSD capacity."
             ),
             severity=AlertSeverity.MAJOR,
+            action=(
+                "Expand its SSD capacity, remove data, or check the object store's connectivity and "
+                "upload bandwidth."
+            ),
         )
     ]
 
@@ -87,9 +90,10 @@ def cluster_conditions(
                     f"{provisioned_ssd / total_ssd:.0%} of the cluster's {format_bytes(total_ssd)} "
                     "SSD capacity is provisioned to filesystems; "
                     f"{format_bytes(max(0.0, total_ssd - provisioned_ssd))} is left "
-                    "for new filesystems or SSD growth. Add drives or shrink filesystems' SSD capacity."
+                    "for new filesystems or SSD growth."
                 ),
                 severity=AlertSeverity.MAJOR,
+                action="Add drives or shrink filesystems' SSD capacity.",
             )
         )
     if total_ssd > 0 and used_ssd > USED_SSD_FRACTION * total_ssd:
@@ -100,10 +104,10 @@ def cluster_conditions(
                 title="SSD capacity overflow",
                 description=(
                     f"Filesystems use {used_ssd / total_ssd:.0%} of the cluster's "
-                    f"{format_bytes(total_ssd)} SSD capacity. "
-                    "Free up space on the SSDs or add more SSDs to the cluster."
+                    f"{format_bytes(total_ssd)} SSD capacity."
                 ),
                 severity=AlertSeverity.CRITICAL,
+                action="Free up space on the SSDs or add more SSDs to the cluster.",
             )
         )
     in_use = set(tiered_bucket_names)
@@ -116,10 +120,10 @@ def cluster_conditions(
                     title="A process cannot connect to an object store",
                     description=(
                         f"Object-store bucket {bucket.name} ({bucket.hostname}) is {bucket.status}: "
-                        "tiering and snapshot uploads to it are stalled. "
-                        "Check the connectivity with the object store."
+                        "tiering and snapshot uploads to it are stalled."
                     ),
                     severity=AlertSeverity.MAJOR,
+                    action="Check the connectivity with the object store.",
                 )
             )
     return conditions
@@ -149,11 +153,14 @@ class AlertBook:
                     severity=condition.severity,
                     muted=self._is_muted(condition.type, now),
                     raised_at=now,
+                    action=condition.action,
                 )
                 self._active[key] = alert
                 raised.append(alert)
-            elif current.description != condition.description:
-                self._active[key] = replace(current, description=condition.description)
+            elif (current.description, current.action) != (condition.description, condition.action):
+                self._active[key] = replace(
+                    current, description=condition.description, action=condition.action
+                )
         return raised, cleared
 
     def mute(self, type_: str, until: datetime, now: datetime) -> None:

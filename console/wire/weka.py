@@ -491,10 +491,11 @@ def parse_alert(raw: Any, index: int, raised_at: datetime) -> Alert:
     return Alert(
         type=as_str(raw, "type", where),
         title=title,
-        description=as_str(raw, "description", where, default="") or as_str(raw, "action", where, default=""),
+        description=as_str(raw, "description", where, default=""),
         severity=parse_severity(raw.get("severity")),
         muted=as_bool(raw, "muted", where, default=False),
         raised_at=raised_at,
+        action=as_str(raw, "action", where, default=""),
     )
 
 
@@ -1031,7 +1032,7 @@ def alert_json(alert: Alert) -> dict[str, Any]:
         "type": alert.type,
         "title": alert.title,
         "description": alert.description,
-        "action": "",
+        "action": alert.action,
         "muted": alert.muted,
         "count": 1,
         "severity": alert.severity.value.upper(),

@@ -89,3 +89,16 @@ async def test_read_only_refuses_to_mute() -> None:
         await pilot.press("m")
         await wait_until(pilot, lambda: any("read-only" in n.message for n in app._notifications), "why")
         assert not isinstance(app.screen, MuteAlertDialog)
+
+
+async def test_enter_on_an_alert_says_what_it_is_and_what_to_do() -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await open_list(pilot, "8", "alerts")
+        for prefix in ("weka:", "runai:"):
+            table.move_cursor_to_key(next(key for key in table.visible_keys() if key.startswith(prefix)))
+            app._notifications.clear()
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: bool(app._notifications), "the alert's text")
+            (note,) = list(app._notifications)
+            assert "\nWhat to do: " in note.message and len(note.message.split("What to do: ")[1]) > 10

@@ -242,10 +242,16 @@ def test_alert_severity_is_optional_and_case_free(severity: str | None, expected
     assert alert.severity is expected
 
 
-def test_alert_of_3_14_uses_its_action_when_it_has_no_description() -> None:
+def test_alert_of_3_14_keeps_its_corrective_action_apart_from_its_description() -> None:
+    """3.14 alerts carry `action` (what to do) and no description; the alerts list shows it under
+    "What to do", and a 4.x description stays the description."""
     raw = {"type": "DriveDown", "title": "Drive down", "muted": True, "action": "Replace the drive"}
     alert = wire.parse_alert(raw, 0, datetime(2026, 11, 23, tzinfo=UTC))
-    assert (alert.description, alert.muted) == ("Replace the drive", True)
+    assert (alert.description, alert.action, alert.muted) == ("", "Replace the drive", True)
+    both = wire.parse_alert(
+        {**raw, "description": "Drive 3 of w01 is down"}, 0, datetime(2026, 11, 23, tzinfo=UTC)
+    )
+    assert (both.description, both.action) == ("Drive 3 of w01 is down", "Replace the drive")
 
 
 def test_an_alert_without_muted_is_not_muted_and_one_without_a_title_is_unreadable() -> None:
