@@ -5,7 +5,8 @@ first) and enter for the workload's detail.
 The window (`w` cycles 30m, 1h, 4h, 24h) is how long a workload must have stayed under 5 % to be listed;
 the history read reaches twice as far back, so "idle for" can say more than the window, and a run that
 fills all of it reads "2h+". The readings are the backend's per-workload utilisation
-(`Backend.workload_gpu_utilisation`), a read every 30 s: history is not kept by the console.
+(`Backend.workload_gpu_utilisation`: Run:ai's workload metrics live, the simulator's loads in the demo),
+read every 30 s: history is not kept by the console.
 """
 
 from __future__ import annotations

@@ -638,6 +638,23 @@ class RunaiSim:
             raise _not_found(f"Workload {name} not found in project {project_name}.")
         return self.workload(actor, workload_id)
 
+    def workload_utilisation_samples(
+        self, actor: Identity, workload_id: str, start: datetime, end: datetime, samples: int
+    ) -> list[tuple[datetime, float | None]]:
+        """`samples` readings of the workload's GPU utilisation from `start` to `end`, evenly spaced
+        (Run:ai's `GET /workloads/{id}/metrics?metricType=GPU_UTILIZATION`); none without GPUs."""
+        workload = self._workload_state(workload_id)
+        self._require_visible(actor, workload)
+        if samples <= 0 or end <= start:
+            return []
+        span = (end - start).total_seconds()
+        moments = [start + timedelta(seconds=span * k / max(1, samples - 1)) for k in range(samples)]
+        times = [(moment - self.clock.start).total_seconds() for moment in moments]
+        percents = self._gpus.utilisation_at(times, {workload_id}).get(workload_id)
+        if percents is None:
+            return []
+        return list(zip(moments, percents, strict=True))
+
     def workload_events(self, actor: Identity, workload_id: str) -> list[WorkloadEvent]:
         workload = self._workload_state(workload_id)
         self._require_visible(actor, workload)

@@ -60,24 +60,38 @@ class GpuViews:
 
     def utilisation(self, window_seconds: float, step_seconds: float) -> list[WorkloadUtilisation]:
         """How busy each workload holding GPUs kept them over the last `window_seconds`, a reading every
-        `step_seconds`, as a percentage of its allocation.
-
-        Loads are a pure function of (workload, time), so the past is recomputed rather than stored:
-        before the workload was bound it has no reading, while it starts up (`running_since`) it reads
-        as initialising, and while none of its nodes is Ready there is no reading (no exporter answers).
-        """
+        `step_seconds`, as a percentage of its allocation (see `utilisation_at`)."""
         now = self.clock.elapsed_seconds
         steps = max(1, int(window_seconds // step_seconds))
         times = [now - (steps - 1 - k) * step_seconds for k in range(steps)]
         start = self.clock.start + timedelta(seconds=times[0])
+        return [
+            WorkloadUtilisation(workload_id, start, step_seconds, tuple(percents))
+            for workload_id, percents in self.utilisation_at(times).items()
+        ]
+
+    def utilisation_at(
+        self, times: list[float], workload_ids: set[str] | None = None
+    ) -> dict[str, list[float | None]]:
+        """Per workload holding GPUs (or only `workload_ids`), its utilisation at each of `times` (seconds
+        since the clock's start), as a percentage of its allocation.
+
+        Loads are a pure function of (workload, time), so the past is recomputed rather than stored:
+        before the workload was bound it has no reading, while it starts up (`running_since`) it reads
+        as initialising, and while none of its nodes is Ready there is no reading (no exporter answers);
+        a reading is never of the future.
+        """
+        now = self.clock.elapsed_seconds
         holders: dict[str, list[NodeState]] = {}
         for node in self.state.nodes.values():
             for gpu in node.gpus:
                 for alloc in gpu.allocs:
+                    if workload_ids is not None and alloc.workload_id not in workload_ids:
+                        continue
                     nodes = holders.setdefault(alloc.workload_id, [])
                     if node not in nodes:
                         nodes.append(node)
-        histories = []
+        found: dict[str, list[float | None]] = {}
         for workload_id, nodes in holders.items():
             workload = self.state.workloads.get(workload_id)
             if workload is None:
@@ -85,14 +99,14 @@ class GpuViews:
             reporting = any(node.status is NodeStatus.READY for node in nodes)
             percents: list[float | None] = []
             for t in times:
-                if not reporting or t < workload.bound_at:
+                if not reporting or t < workload.bound_at or t > now:
                     percents.append(None)
                     continue
                 starting = workload.running_since is not None and t < workload.running_since
                 phase = WorkloadPhase.INITIALIZING if starting else workload.phase
                 percents.append(round(100.0 * load_of(workload.type, phase, workload.seed, t), 1))
-            histories.append(WorkloadUtilisation(workload_id, start, step_seconds, tuple(percents)))
-        return histories
+            found[workload_id] = percents
+        return found
 
     def _allocation_views(self, node: NodeState) -> list[tuple[GpuAllocation, ...]]:
         cached = self._allocations.get(node.name)

@@ -1356,3 +1356,56 @@ def quotas_from_body(
         listed = {quota.node_pool for quota in result}
         result += [PoolQuota(node_pool=name, deserved_gpus=0.0) for name in old if name not in listed]
     return result
+
+
+# ====================================================================================================
+# workload metrics (§6): GET /api/v1/workloads/{id}/metrics, both sides
+# ====================================================================================================
+GPU_UTILIZATION = "GPU_UTILIZATION"
+MAX_METRIC_SAMPLES = 1000
+"""`numberOfSamples` is 0-1000 in the spec (§6); the default is 20."""
+DEFAULT_METRIC_SAMPLES = 20
+
+
+def metrics_params(metric: str, start: datetime, end: datetime, samples: int) -> dict[str, Any]:
+    """The query of a metrics request: one type, a time range, a number of samples within bounds."""
+    return {
+        "metricType": metric,
+        "start": format_rfc3339(start),
+        "end": format_rfc3339(end),
+        "numberOfSamples": max(0, min(MAX_METRIC_SAMPLES, samples)),
+    }
+
+
+def metrics_json(metric: str, points: Iterable[tuple[datetime, float | None]]) -> dict[str, Any]:
+    """`MetricsResponse` with one measurement; values are strings, a point without a reading is left out."""
+    values = [
+        {"value": _metric_text(value), "timestamp": format_rfc3339(at)}
+        for at, value in points
+        if value is not None
+    ]
+    return {"measurements": [{"type": metric, "labels": None, "values": values}]}
+
+
+def _metric_text(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def parse_metric_points(body: Any, metric: str) -> list[tuple[datetime, float | None]]:
+    """The (time, value) points of `metric` in a `MetricsResponse` (200 or 207 partial), oldest first.
+    Tolerant: a point without a readable time is skipped, one whose value is not a finite number
+    ("NaN", "+Inf", garbage) keeps its time with no value; another metric's measurements are ignored;
+    a measurement with labels (per GPU) is left to callers that ask for it."""
+    points: list[tuple[datetime, float | None]] = []
+    for measurement in _list(_obj(body, "metrics answer"), "measurements", "metrics answer"):
+        if not isinstance(measurement, Mapping) or measurement.get("type") != metric:
+            continue
+        if measurement.get("labels"):
+            continue
+        for value in measurement.get("values") or ():
+            if not isinstance(value, Mapping):
+                continue
+            at = parse_rfc3339(value.get("timestamp"))
+            if at is not None:
+                points.append((at, finite_number(value.get("value"))))
+    return sorted(points, key=lambda point: point[0])

@@ -21,6 +21,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -171,6 +172,9 @@ async def _scenario(url: str, host: SimulatorHost) -> None:
             WorkloadFilter(node_pool="h100", submitted_by="alice@acme.ai", name_contains="sdxl"),
         ):
             await admin.workloads(workload_filter)
+        holding = [workload.id for workload in workloads if workload.allocated_gpus > 0][:3]
+        now = host.simulator.clock.now()
+        await admin.workload_utilisation(holding, now - timedelta(hours=1), now, 12)
         for workload in workloads:
             await admin.workload(workload.id)
             await admin.describe_workload(workload.id)

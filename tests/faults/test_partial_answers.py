@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -143,14 +144,20 @@ async def test_a_runai_only_profile_lists_the_runai_alerts_and_the_header_count_
         assert app.screen.query_one(StaleBanner).message == ""  # no WEKA is configured: nothing missing
 
 
-async def test_the_idle_view_says_live_history_is_not_read_yet(
-    served: ServedSimulator, tmp_path: Path
-) -> None:
-    """Live mode does not read Run:ai's workload metrics yet: the view says so, the app stays up."""
-    app = make_app(config_of(served, tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("0")
-        await wait_until(pilot, lambda: getattr(app.screen, "SCREEN_NAME", "") == "idle", "the idle view")
-        table = app.screen.query_one(ResourceTable)
-        await wait_until(pilot, lambda: "not read from Run:ai yet" in table.empty_message, "the reason")
-        assert app.is_running
+async def test_the_idle_view_reads_runai_workload_metrics(tmp_path: Path) -> None:
+    """Live, the idle view reads each GPU-holding workload's GPU_UTILIZATION from Run:ai's metrics API
+    (the simulator's face answers from the same loads as the demo): the same notebooks are listed."""
+    start = datetime.now(UTC).replace(microsecond=0)  # as `rwc sim serve`: its history ends now
+    with ServedSimulator(
+        build_simulator("demo", 7, start=start), clock_speed=0, workdir=tmp_path / "sim"
+    ) as served:
+        app = make_app(config_of(served, tmp_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("0")
+            await wait_until(pilot, lambda: getattr(app.screen, "SCREEN_NAME", "") == "idle", "the idle view")
+            table = app.screen.query_one(ResourceTable)
+            await wait_until(pilot, lambda: table.row_count >= 3, "the idle notebooks", timeout=30)
+            names = {table.cell_text(key, "name").strip() for key in table.visible_keys()}
+            assert {"jupyter-alice", "notebook-erin", "clip-retrieval-demo"} <= names
+            hits = [path for _, path in served.runai.requests_seen if path.endswith("/metrics")]
+            assert hits and len(hits) <= 200

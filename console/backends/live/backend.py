@@ -38,7 +38,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.backends.live.accepted import read_back
@@ -68,6 +68,7 @@ from console.model import (
     WekaMetricsSample,
     Workload,
     WorkloadFilter,
+    WorkloadPhase,
     WorkloadSpec,
     WorkloadUtilisation,
 )
@@ -101,6 +102,30 @@ LOG_WAIT_SECONDS = 2.0
 WEKA_ALERTS = "WEKA alerts"
 RUNAI_ALERTS = "Run:ai alerts"
 """The two sources of `alerts()`, as the notice names the one that did not answer."""
+
+MAX_METRICS_WORKLOADS = 200
+"""The idle-GPU view reads the metrics of at most this many GPU-holding workloads (the biggest first):
+one request each, so a cluster of thousands is sampled, not flooded."""
+MAX_METRIC_SAMPLES = 1000
+"""Run:ai's `numberOfSamples` bound (§6)."""
+
+
+def on_grid(
+    points: Sequence[tuple[datetime, float | None]], start: datetime, step_seconds: float, steps: int
+) -> tuple[float | None, ...]:
+    """`points` as one value per grid step from `start`: the point nearest each step within half a step,
+    else None (the server's samples need not fall on our grid)."""
+    grid: list[float | None] = [None] * steps
+    best: list[float] = [step_seconds / 2] * steps
+    for at, value in points:
+        offset = (at - start).total_seconds() / step_seconds
+        index = round(offset)
+        if 0 <= index < steps:
+            distance = abs(offset - index) * step_seconds
+            if distance <= best[index]:
+                grid[index], best[index] = value, distance
+    return tuple(grid)
+
 
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
@@ -414,13 +439,34 @@ class LiveBackend:
     async def workload_gpu_utilisation(
         self, window_seconds: float, step_seconds: float
     ) -> Sequence[WorkloadUtilisation]:
-        """Not read from a live cluster yet: Run:ai keeps it (`GET /api/v1/workloads/{id}/metrics`,
-        `GPU_UTILIZATION`), and reading it is the next step; until then the idle-GPU view says so."""
-        raise Unavailable(
-            "GPU utilisation history is not read from Run:ai yet (its workload metrics API); "
-            "this view works in the demo and over `rwc sim serve` only once that lands",
-            service="runai",
+        """Run:ai's per-workload `GPU_UTILIZATION` (`GET /api/v1/workloads/{id}/metrics`, §6) for the
+        workloads holding GPUs now, at most `MAX_METRICS_WORKLOADS` of them (the most GPUs first), each
+        sampled every `step_seconds` over the window. A workload whose metrics do not come is left out and
+        named above the list; the points are put on the window's grid (the nearest sample, None where the
+        server had none)."""
+        holding = [
+            workload
+            for workload in await self.runai.workloads(WorkloadFilter(phase=WorkloadPhase.RUNNING))
+            if workload.allocated_gpus > 0
+        ]
+        holding.sort(key=lambda workload: -workload.allocated_gpus)
+        holding = holding[:MAX_METRICS_WORKLOADS]
+        steps = max(1, min(MAX_METRIC_SAMPLES, int(window_seconds // step_seconds)))
+        end = self.now()
+        start = end - timedelta(seconds=step_seconds * (steps - 1))
+        series = await self.runai.workload_utilisation(
+            [workload.id for workload in holding], start, end, steps
         )
+        histories = []
+        for workload_id, points in series.items():
+            if not points:
+                continue
+            # The grid ends at the server's newest sample, not at our clock: a server a little behind
+            # (or samples that lag) must not read as a missing last minute.
+            grid_start = points[-1][0] - timedelta(seconds=step_seconds * (steps - 1))
+            grid = on_grid(points, grid_start, step_seconds, steps)
+            histories.append(WorkloadUtilisation(workload_id, grid_start, step_seconds, grid))
+        return histories
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         """Kubernetes' GPUs and their holders, named as Run:ai names the model; this host's readings

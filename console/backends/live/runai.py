@@ -37,7 +37,9 @@ import dataclasses
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -62,6 +64,7 @@ from console.data.errors import (
     Unauthorized,
     Unavailable,
 )
+from console.data.unreadable import answered_parts
 from console.model import (
     ClusterInfo,
     Department,
@@ -104,6 +107,11 @@ def _sign_in_failed(error: BackendError) -> BackendError:
     if isinstance(error, Invalid):
         return Unauthorized(message, status=error.status, service=SERVICE)
     return type(error)(message, status=error.status, service=error.service or SERVICE)
+
+
+METRICS_CONCURRENCY = 8
+"""Per-workload metrics requests in flight at once: enough to read a screenful quickly, few enough not
+to look like a flood to the control plane."""
 
 
 async def _together(*awaitables: Awaitable[Any]) -> list[Any]:
@@ -676,6 +684,25 @@ class RunaiClient:
             self.workloads(WorkloadFilter(phase=WorkloadPhase.DEGRADED), with_node_names=False),
         )
         return nodes, [workload for workload in workloads if workload.phase is WorkloadPhase.DEGRADED]
+
+    async def workload_utilisation(
+        self, workload_ids: Sequence[str], start: datetime, end: datetime, samples: int
+    ) -> dict[str, list[tuple[datetime, float | None]]]:
+        """GPU_UTILIZATION of each workload between `start` and `end` (§6), `METRICS_CONCURRENCY` requests
+        at a time. A workload whose metrics cannot be read is left out (and reported as a missing part);
+        only when none can be read does the call fail."""
+        gate = asyncio.Semaphore(METRICS_CONCURRENCY)
+        params = wire.metrics_params(wire.GPU_UTILIZATION, start, end, samples)
+
+        async def one(workload_id: str) -> list[tuple[datetime, float | None]]:
+            async with gate:
+                body = await self._get(f"/api/v1/workloads/{quote(workload_id, safe='')}/metrics", params)
+            return wire.parse_metric_points(body, wire.GPU_UTILIZATION)
+
+        if not workload_ids:
+            return {}
+        answers = await answered_parts({workload_id: one(workload_id) for workload_id in workload_ids})
+        return dict(answers)
 
     async def workload(self, workload_id: str) -> Workload:
         """One workload with its pods and events (oldest event first), for the detail view."""

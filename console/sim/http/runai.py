@@ -73,7 +73,7 @@ from console.sim.runai_state import PRIORITY_CLASS_VALUES
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
 from console.wire import runai as wire
-from console.wire.common import status_of_error
+from console.wire.common import parse_rfc3339, status_of_error
 from console.wire.runai import CATEGORY, KIND_SEGMENTS, SUBMISSION_FIELDS, TENANT_ID, iso
 
 SERVICE = "runai"
@@ -458,6 +458,7 @@ class RunaiFace:
             ("GET", "/api/v1/workloads/{workload_id}", self._workload),
             ("GET", "/api/v1/workloads/{workload_id}/pods", self._workload_pods),
             ("GET", "/api/v1/workloads/{workload_id}/events", self._workload_events),
+            ("GET", "/api/v1/workloads/{workload_id}/metrics", self._workload_metrics),
         ]
         if self.version == V2_18:
             since = {"/api/v1/nodes", "/api/v1/node-pools", "/api/v1/authorization/me/access-rules"}
@@ -1114,6 +1115,29 @@ class RunaiFace:
         if order == "desc":
             events.reverse()
         return _paged("events", events, request, lambda pair: self._event_json(sim, workload, *pair))
+
+    def _workload_metrics(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """`MetricsResponse` of one workload (§6): GPU_UTILIZATION from the simulator's loads; the other
+        types it does not model answer with no values, as a metric with no samples does."""
+        metric = request.param("metricType")
+        if not metric:
+            raise HttpError(400, "Query parameter metricType is required.")
+        bounds = []
+        for name in ("start", "end"):
+            at = parse_rfc3339(request.param(name))
+            if at is None:
+                raise HttpError(400, f"Query parameter {name} must be an ISO 8601 date-time.")
+            bounds.append(at)
+        samples = _int_param(
+            request, "numberOfSamples", wire.DEFAULT_METRIC_SAMPLES, 0, wire.MAX_METRIC_SAMPLES
+        )
+        workload_id = request.path_params["workload_id"]
+        points: list[tuple[datetime, float | None]] = []
+        if wire.GPU_UTILIZATION in metric.split(","):
+            points = sim.runai.workload_utilisation_samples(actor, workload_id, bounds[0], bounds[1], samples)
+        else:
+            sim.runai.workload(actor, workload_id)  # 404 / 403 as for any workload route
+        return Response.json(200, wire.metrics_json(wire.GPU_UTILIZATION, points))
 
     def _workload_telemetry(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         kind = request.param("telemetryType")
