@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from demo_helpers import demo_app, open_list, simulator
+from model_factories import a_workload
 from pilot_waits import wait_for_screen, wait_until
 
-from console.model import WorkloadPhase, WorkloadUtilisation
+from console.model import GpuRequest, WorkloadPhase, WorkloadType, WorkloadUtilisation
 from console.ui.idle_gpus import idle_holdings, idle_run
 from screens.dialogs import ConfirmDialog
 from screens.workload_detail import WorkloadDetailScreen
@@ -63,34 +64,7 @@ def _names(table) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_workload_idle_for_the_whole_history_reads_as_at_least_that_long() -> None:
-    from console.model import GpuRequest, Workload, WorkloadType
-
-    workload = Workload(
-        id="w",
-        name="nb",
-        type=WorkloadType.WORKSPACE,
-        project_id="p",
-        project_name="p",
-        department_name="d",
-        submitted_by="alice",
-        phase=WorkloadPhase.RUNNING,
-        phase_message="",
-        phase_reason=None,
-        phase_updated_at=AT,
-        created_at=AT,
-        completed_at=None,
-        preemptible=False,
-        priority_class="build",
-        image="i",
-        command="",
-        arguments="",
-        requested_node_pools=(),
-        current_node_pool="a100",
-        gpu_request=GpuRequest.whole(2),
-        requested_pods=1,
-        running_pods=1,
-        allocated_gpus=2,
-    )
+    workload = a_workload(type=WorkloadType.WORKSPACE, gpu_request=GpuRequest.whole(2), allocated_gpus=2)
     history = WorkloadUtilisation("w", AT, 60.0, (1.0,) * 120)
     [holding] = idle_holdings([history], [workload], min_idle_seconds=3600)
     assert holding.reaches_back and holding.idle_seconds == 7200 and holding.gpu_hours_wasted == 4.0

@@ -4,9 +4,10 @@ when True. A healthy GKE node carries node-problem-detector conditions, all Fals
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
-from console.model import Node, NodeCondition, NodeRole, NodeStatus
+from model_factories import a_node
+
+from console.model import Node, NodeCondition
 from screens.nodes import problem_conditions
 
 GKE_HEALTHY = (
@@ -26,23 +27,7 @@ GKE_HEALTHY = (
 
 
 def gke_node(conditions: tuple[NodeCondition, ...]) -> Node:
-    return Node(
-        name="gke-ml-a100-pool-4f7c9a1e-x9k2",
-        node_pool="default",
-        role=NodeRole.GPU_WORKER,
-        status=NodeStatus.READY,
-        conditions=conditions,
-        taints=(),
-        unschedulable=False,
-        gpu_model="A100",
-        gpu_count=8,
-        allocated_gpus=0,
-        cpu_millicores=96_000,
-        allocated_cpu_millicores=0,
-        memory_bytes=1 << 40,
-        allocated_memory_bytes=0,
-        created_at=datetime(2026, 11, 1, tzinfo=UTC),
-    )
+    return a_node(name="gke-ml-a100-pool-4f7c9a1e-x9k2", gpu_model="A100", conditions=conditions)
 
 
 def test_a_healthy_gke_node_has_no_problems() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from demo_helpers import demo_app, open_list, simulator
+from model_factories import a_node, a_workload
 from pilot_waits import wait_until
 
 from console.cli import make_app
@@ -17,14 +18,12 @@ from console.model import (
     GpuRequest,
     Node,
     NodePool,
-    NodeRole,
     NodeStatus,
     PoolQuota,
     Project,
     ProjectPhase,
     Workload,
     WorkloadPhase,
-    WorkloadType,
 )
 from console.sim.http.serve import ServedSimulator
 from console.sim.scenarios import build_simulator
@@ -37,23 +36,8 @@ AT = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def node(name: str, pool: str, *, ready: bool = True, gpus: int = 8, cordoned: bool = False) -> Node:
-    return Node(
-        name=name,
-        node_pool=pool,
-        role=NodeRole.GPU_WORKER,
-        status=NodeStatus.READY if ready else NodeStatus.NOT_READY,
-        conditions=(),
-        taints=(),
-        unschedulable=cordoned,
-        gpu_model="H100",
-        gpu_count=gpus,
-        allocated_gpus=0,
-        cpu_millicores=1,
-        allocated_cpu_millicores=0,
-        memory_bytes=1,
-        allocated_memory_bytes=0,
-        created_at=AT,
-    )
+    status = NodeStatus.READY if ready else NodeStatus.NOT_READY
+    return a_node(name=name, node_pool=pool, status=status, gpu_count=gpus, unschedulable=cordoned)
 
 
 def project(name: str, deserved: float) -> Project:
@@ -70,29 +54,12 @@ def project(name: str, deserved: float) -> Project:
 
 
 def pending(name: str, gpus: int, pools: tuple[str, ...]) -> Workload:
-    return Workload(
+    return a_workload(
         id=name,
         name=name,
-        type=WorkloadType.TRAINING,
-        project_id="p",
-        project_name="p",
-        department_name="d",
-        submitted_by="alice",
         phase=WorkloadPhase.PENDING,
-        phase_message="",
-        phase_reason=None,
-        phase_updated_at=AT,
-        created_at=AT,
-        completed_at=None,
-        preemptible=True,
-        priority_class="train",
-        image="i",
-        command="",
-        arguments="",
         requested_node_pools=pools,
-        current_node_pool=None,
         gpu_request=GpuRequest.whole(gpus),
-        requested_pods=1,
         running_pods=0,
         allocated_gpus=0,
     )

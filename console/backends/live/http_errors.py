@@ -37,31 +37,15 @@ import httpx
 from console.data.errors import (
     BackendError,
     BadResponse,
-    Conflict,
-    Forbidden,
     Invalid,
-    NotFound,
     RateLimited,
     Timeout,
-    Unauthorized,
     Unavailable,
 )
+from console.wire.common import ERROR_OF_STATUS
 
 MAX_MESSAGE_CHARS = 300
 """A server's message longer than this (an HTML error page, a stack trace) is cut: the screen has one line."""
-
-_STATUS_ERRORS: dict[int, type[BackendError]] = {
-    400: Invalid,
-    401: Unauthorized,
-    403: Forbidden,
-    404: NotFound,
-    408: Timeout,
-    409: Conflict,
-    410: NotFound,
-    412: Conflict,
-    422: Invalid,
-    429: RateLimited,
-}
 
 
 def raise_for_response(response: httpx.Response, service: str) -> None:
@@ -77,7 +61,7 @@ def error_for_response(response: httpx.Response, service: str) -> BackendError:
     message = _body_message(body)
     if status >= 500:
         return Unavailable(message, status=status, service=service)
-    error_class = _STATUS_ERRORS.get(status)
+    error_class = ERROR_OF_STATUS.get(status)
     if error_class is Invalid:
         return Invalid(message, field=_body_field(body), status=status, service=service)
     if error_class is RateLimited:
