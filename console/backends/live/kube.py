@@ -11,8 +11,8 @@ Why it looks the way it does (reference/kubernetes.md):
 * The `kubernetes` client is synchronous: each call runs in a thread (`asyncio.to_thread`), so the event
   loop never blocks.
 * Every body is read raw (`_preload_content=False`) and parsed with `json.loads` into slim rows
-  (`kube_wire`), never into the client's pydantic models: ~8x faster on big lists (§10), and a bad field
-  is a `BadResponse` naming it instead of a `pydantic_core.ValidationError`. Lists are paged
+  (`console.wire.kube`), never into the client's pydantic models: ~8x faster on big lists (§10), and a
+  bad field is a `BadResponse` naming it instead of a `pydantic_core.ValidationError`. Lists are paged
   (`limit`/`continue`).
 * Errors leave as `console.data.errors` with `service="kubernetes"`: an `ApiException` goes through the
   shared HTTP mapping (`http_errors.error_for_response`, so a 403 means the same as from Run:ai or WEKA,
@@ -21,8 +21,8 @@ Why it looks the way it does (reference/kubernetes.md):
   token) can reach a message.
 
 What the Kubernetes API cannot say (left None/empty, never invented): per-GPU utilisation, temperature,
-power and used memory (DCGM/NVML territory), and GPU UUIDs. See `kube_wire` for the label and annotation
-names rwc reads, several of which are unsure.
+power and used memory (DCGM/NVML territory), and GPU UUIDs. See `console.wire.kube` for the label and
+annotation names rwc reads, several of which are unsure.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from kubernetes import config as k8s_config
 from kubernetes.client.exceptions import ApiException, ApiTypeError, ApiValueError, OpenApiException
 from kubernetes.config.config_exception import ConfigException
 
-from console.backends.live import kube_wire as wire
 from console.backends.live.http_errors import error_for_response
 from console.config import ConfigError, Profile
 from console.data.errors import (
@@ -58,6 +57,7 @@ from console.data.errors import (
     Unavailable,
 )
 from console.model.runai import GpuDevice, Node, NodePool, Pod
+from console.wire import kube as wire
 
 SERVICE = wire.SERVICE
 

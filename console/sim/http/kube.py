@@ -24,7 +24,7 @@ How the simulator maps onto Kubernetes objects:
   moves off); a taint list that holds the drain taint re-asserts the drain, as NoExecute keeps evicting.
   The simulator models no other taint: a patch that changes any other taint is refused (422).
 * Every workload pod (none while Stopped) is a Pod in the project namespace with the labels and
-  annotations in `console.backends.live.kube_wire` (the one place those unsure names are chosen). A pod
+  annotations in `console.wire.kube` (the one place those unsure names are chosen). A pod
   whose container crashed in a Degraded workload keeps its GPUs: on the wire it is phase Running with the
   container waiting in CrashLoopBackOff, as a restarting pod is on a real cluster (the demo backend calls
   it Failed).
@@ -43,7 +43,6 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.backends.live import kube_wire as wire
 from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotFound
 from console.model.identity import Identity
 from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, WorkloadPhase, WorkloadType
@@ -52,6 +51,7 @@ from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
+from console.wire import kube as wire
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import kube_wire as wire
 from console.data.errors import BadResponse
+from console.wire import kube as wire
 
 
 @pytest.mark.parametrize(

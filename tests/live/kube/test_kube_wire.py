@@ -1,4 +1,4 @@
-"""The pure parsers in `kube_wire`: quantities, timestamps, taint edits, GPU shares, wrong shapes.
+"""The pure parsers in `console.wire.kube`: quantities, timestamps, taint edits, GPU shares, wrong shapes.
 
 These cover what the simulator's face never sends but a real cluster does: quantities in every suffix, taints
 the GPU operator put there, whole-GPU pods without Run:ai's `runai-gpu` annotation, nodes without role labels.
@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from console.backends.live import kube_wire as wire
 from console.data.errors import BadResponse
 from console.model.runai import NodeRole, NodeStatus
+from console.wire import kube as wire
 
 
 @pytest.mark.parametrize(
