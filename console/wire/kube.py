@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from console.data.errors import BadResponse
@@ -37,6 +37,7 @@ from console.model.runai import (
     Pod,
     Taint,
 )
+from console.wire import common
 
 SERVICE = "kubernetes"
 """`BackendError.service` for everything the Kubernetes API answers."""
@@ -180,48 +181,16 @@ class GpuShare:
 # ==============================================================================================
 # Small parsers
 # ==============================================================================================
-_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$")
-_SUFFIX: dict[str, Decimal] = {
-    "": Decimal(1),
-    "m": Decimal("0.001"),
-    "k": Decimal(10) ** 3,
-    "M": Decimal(10) ** 6,
-    "G": Decimal(10) ** 9,
-    "T": Decimal(10) ** 12,
-    "P": Decimal(10) ** 15,
-    "E": Decimal(10) ** 18,
-    "Ki": Decimal(2) ** 10,
-    "Mi": Decimal(2) ** 20,
-    "Gi": Decimal(2) ** 30,
-    "Ti": Decimal(2) ** 40,
-    "Pi": Decimal(2) ** 50,
-    "Ei": Decimal(2) ** 60,
-}
-
-
-QUANTITY_LIMIT = Decimal(2) ** 63
-"""Kubernetes keeps quantities in 64 bits; a larger one (`1e999999999`) is garbage, and turning it into
-an int would take a million digits."""
+QUANTITY_LIMIT = common.QUANTITY_LIMIT
 
 
 def parse_quantity(value: object, where: str = "quantity") -> Decimal:
-    """A Kubernetes resource quantity (`64`, `500m`, `1056000000Ki`, `1.5Gi`, `1e3`) as an exact Decimal.
-    Total: anything else (NaN, infinity, past 2**63) is `BadResponse`, never an arithmetic error."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        text = str(value)
-    elif isinstance(value, str):
-        text = value.strip()
-    else:
-        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
-    found = _QUANTITY.match(text)
-    if found is None:
-        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
-    try:
-        quantity = Decimal(found.group(1)) * _SUFFIX[found.group(2) or ""]
-    except (InvalidOperation, ArithmeticError):
-        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE) from None
-    if not quantity.is_finite() or abs(quantity) > QUANTITY_LIMIT:
-        raise BadResponse(f"The {where} is not a quantity: {value!r}.", service=SERVICE)
+    """A Kubernetes resource quantity (`64`, `500m`, `1056000000Ki`, `1.5Gi`, `1e3`) as an exact Decimal
+    (`console.wire.common.parse_quantity`). Total: anything else (NaN, infinity, past 2**63) is
+    `BadResponse`, never an arithmetic error."""
+    quantity = common.parse_quantity(value)
+    if quantity is None:
+        raise BadResponse(f"The {where} is not a quantity: {str(value)[:40]!r}.", service=SERVICE)
     return quantity
 
 
@@ -235,19 +204,14 @@ def memory_bytes(value: object, where: str = "memory quantity") -> int:
 
 
 def parse_time(value: object, where: str = "timestamp") -> datetime | None:
-    """An RFC 3339 timestamp (`2026-11-23T09:00:00Z`, fractions allowed) as an aware UTC datetime."""
+    """An RFC 3339 timestamp (`2026-11-23T09:00:00Z`, fractions allowed) as an aware UTC datetime; None
+    when absent, `BadResponse` when it is not one."""
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise BadResponse(f"The {where} is not a timestamp: {value!r}.", service=SERVICE)
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadResponse(f"The {where} is not a timestamp: {value!r}.", service=SERVICE) from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    parsed = common.parse_rfc3339(value)
+    if parsed is None:
+        raise BadResponse(f"The {where} is not a timestamp: {str(value)[:40]!r}.", service=SERVICE)
+    return parsed.astimezone(UTC)
 
 
 def _mapping(value: object, where: str) -> Mapping[str, Any]:
