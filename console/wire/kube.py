@@ -326,6 +326,8 @@ def parse_node(obj: Mapping[str, Any], resolve_pool: PoolResolver) -> NodeRow:
                 status=_string(item.get("status"), f"{where} condition status"),
                 reason=_string(item.get("reason"), f"{where} condition reason", required=False),
                 message=_string(item.get("message"), f"{where} condition message", required=False),
+                # An unreadable transition time is not worth the node: the detail then says "—".
+                since=common.parse_rfc3339(item.get("lastTransitionTime")),
             )
         )
     raw_taints = []

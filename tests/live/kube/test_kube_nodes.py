@@ -136,3 +136,13 @@ async def test_lists_come_in_pages(kube_env: KubeEnv, demo_of: DemoBackend) -> N
         await paged.aclose()
     node_lists = [path for method, path in kube_env.server.requests_seen if path == "/api/v1/nodes"]
     assert len(node_lists) == 4  # 11 nodes, 3 a page
+
+
+async def test_conditions_say_since_when_they_hold(client: KubeClient, demo_of: DemoBackend) -> None:
+    """`lastTransitionTime` is read: the node detail's FOR column is the simulator's own moment."""
+    live = {node.name: node for node in await client.nodes()}
+    for demo_node in await demo_of.nodes():
+        live_since = {c.type: c.since for c in live[demo_node.name].conditions}
+        for condition in demo_node.conditions:
+            assert live_since[condition.type] is not None
+            assert abs((live_since[condition.type] - condition.since).total_seconds()) < 1
