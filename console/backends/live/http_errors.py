@@ -19,7 +19,10 @@ seconds from the Retry-After header, or None), 5xx `Unavailable`, any other non-
 The user-facing message is the body's own `message` (Run:ai `{code, message}`, WEKA `{message}`, Kubernetes
 `Status.message`, OAuth2 `error_description`) when there is one, else the error class's default. Messages are
 cut to `MAX_MESSAGE_CHARS`, and nothing from the *request* (headers, body, URL query) is ever copied into an
-error, so a secret sent to a server cannot come back out through `str(error)` or `repr(error)`.
+error, so a secret sent to a server cannot come back out through `str(error)` or `repr(error)`. A server may
+still echo the request in its own message (the login body in a 400): every secret the request carried (the
+bearer token, and the values of secret-named fields of a JSON or form body) is replaced by `••••` in the
+message before the error exists, so it never reaches the screen, the log or the audit log.
 
 httpx is imported here, so only modules under `console.backends.live` may import this one.
 """
@@ -29,7 +32,7 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -58,7 +61,7 @@ def error_for_response(response: httpx.Response, service: str) -> BackendError:
     """The typed error for a non-2xx `response` (callers that collect errors instead of raising use this)."""
     status = response.status_code
     body = _body_json(response)
-    message = _body_message(body)
+    message = _body_message(body, request_secrets(response))
     if status >= 500:
         return Unavailable(message, status=status, service=service)
     error_class = ERROR_OF_STATUS.get(status)
@@ -148,13 +151,89 @@ def _body_json(response: httpx.Response) -> Any:
         return None
 
 
-def _body_message(body: Any) -> str | None:
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "clientsecret",
+        "client_secret",
+        "appsecret",
+        "secret",
+        "refreshtoken",
+        "refresh_token",
+        "token",
+        "access_token",
+        "accesstoken",
+        "apikey",
+        "api_key",
+    }
+)
+"""Request fields whose values are secrets (compared without case): login bodies of Run:ai (both
+grants), WEKA (`password`, refresh tokens) and OAuth2 forms."""
+MIN_SECRET_CHARS = 4
+"""Shorter values are not scrubbed: replacing every "a" in a message would hide it, not protect it."""
+SCRUBBED = "••••"
+
+
+def request_secrets(response: httpx.Response) -> list[str]:
+    """The secrets the request behind `response` carried: its bearer or basic credential and the values
+    of secret-named fields in a JSON or form body (longest first, so a secret containing another goes
+    whole)."""
+    try:
+        request = response.request
+    except RuntimeError:  # a response built without a request (tests) carries nothing to scrub
+        return []
+    found: list[str] = []
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    if scheme and credential:
+        found.append(credential.strip())
+    try:
+        text = request.content.decode("utf-8", errors="replace")
+    except (httpx.RequestNotRead, RuntimeError):
+        text = ""
+    if text:
+        found.extend(_secret_values(text))
+    unique = {value for value in found if len(value) >= MIN_SECRET_CHARS}
+    return sorted(unique, key=len, reverse=True)
+
+
+def _secret_values(text: str) -> list[str]:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        from urllib.parse import parse_qsl
+
+        return [value for key, value in parse_qsl(text) if key.lower() in SECRET_FIELDS]
+    values: list[str] = []
+    stack = [document]
+    while stack and len(values) < 64:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            for key, value in item.items():
+                if isinstance(value, str) and str(key).lower() in SECRET_FIELDS:
+                    values.append(value)
+                elif isinstance(value, Mapping | list):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item[:64])
+    return values
+
+
+def scrub(text: str, secrets: Sequence[str]) -> str:
+    """`text` with each of `secrets` (as sent, and as JSON would escape it) replaced by `••••`."""
+    for secret in secrets:
+        for form in {secret, json.dumps(secret)[1:-1]}:
+            text = text.replace(form, SCRUBBED)
+    return text
+
+
+def _body_message(body: Any, secrets: Sequence[str] = ()) -> str | None:
+    """The server's message, secrets scrubbed before it is cut (a cut must not leave half a secret)."""
     if not isinstance(body, Mapping):
         return None
     for key in ("message", "error_description", "error", "detail"):
         value = body.get(key)
         if isinstance(value, str) and value.strip():
-            text = " ".join(value.split())
+            text = " ".join(scrub(value, secrets).split())
             return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
     return None
 
