@@ -114,6 +114,12 @@ def parse_json(response: httpx.Response, service: str) -> Any:
         raise BadResponse(
             "The service answered with a body that is not JSON.", status=response.status_code, service=service
         ) from None
+    except RecursionError:
+        raise BadResponse(
+            "The service answered with JSON nested too deep to read.",
+            status=response.status_code,
+            service=service,
+        ) from None
 
 
 def require(mapping: Any, key: str, service: str, *, where: str = "response") -> Any:
@@ -147,7 +153,7 @@ def retry_after_seconds(response: httpx.Response, *, now: float | None = None) -
 def _body_json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content) if response.content else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
 
 

@@ -46,9 +46,9 @@ import httpx
 from console import __version__
 from console.backends.live import runai_versions as versions
 from console.backends.live.accepted import read_back
+from console.backends.live.bounded_http import REQUEST_DEADLINE_SECONDS, bounded_request
 from console.backends.live.http_errors import (
     error_for_response,
-    map_transport_error,
     parse_json,
     raise_for_response,
     require,
@@ -196,8 +196,11 @@ class RunaiClient:
         page_size: int = PAGE_SIZE,
         wall_clock: Callable[[], float] = time.time,
         transport: httpx.AsyncBaseTransport | None = None,
+        deadline_seconds: float = REQUEST_DEADLINE_SECONDS,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.deadline_seconds = deadline_seconds
+        """The whole of one request, connect to last byte (`bounded_http`)."""
         self.client_id = client_id
         self._secret = _Secret(client_secret)
         self._cluster_id = cluster_id
@@ -305,9 +308,14 @@ class RunaiClient:
         for grant in grants:
             body = versions.token_body(grant, self.client_id, self._secret.reveal())
             try:
-                response = await self._http.post("/api/v1/token", json=body)
-            except httpx.HTTPError as exc:
-                raise map_transport_error(exc, SERVICE) from None
+                response = await bounded_request(
+                    self._http,
+                    "POST",
+                    "/api/v1/token",
+                    service=SERVICE,
+                    deadline_seconds=self.deadline_seconds,
+                    json=body,
+                )
             finally:
                 del body
             if response.status_code not in versions.MALFORMED_TOKEN_REQUEST:
@@ -334,12 +342,16 @@ class RunaiClient:
             return self._token
 
     async def _send(self, method: str, path: str, token: str, params: Any, body: Any) -> httpx.Response:
-        try:
-            return await self._http.request(
-                method, path, params=params, json=body, headers={"Authorization": f"Bearer {token}"}
-            )
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, SERVICE) from None
+        return await bounded_request(
+            self._http,
+            method,
+            path,
+            service=SERVICE,
+            deadline_seconds=self.deadline_seconds,
+            params=params,
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
     async def _request(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None

@@ -29,11 +29,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx
 
 from console.backends.live.accepted import read_back
-from console.backends.live.http_errors import error_for_response, map_transport_error
+from console.backends.live.bounded_http import REQUEST_DEADLINE_SECONDS, bounded_request, loads_bounded
+from console.backends.live.http_errors import error_for_response
 from console.config import ConfigError, Profile
 from console.data.errors import (
     BackendError,
-    BadResponse,
     Invalid,
     NotFound,
     RateLimited,
@@ -114,8 +114,11 @@ class WekaClient:
         trust_env: bool = True,
         now: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        deadline_seconds: float = REQUEST_DEADLINE_SECONDS,
     ) -> None:
         self.base_url = weka_api_url(url)
+        self.deadline_seconds = deadline_seconds
+        """The whole of one request, connect to last byte (`bounded_http`)."""
         self.username = username
         self.org = org
         self._password = password if callable(password) else (lambda secret=password: secret)
@@ -171,10 +174,16 @@ class WekaClient:
         token: str | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else None
-        try:
-            return await self._http.request(method, path, json=json, params=params, headers=headers)
-        except httpx.HTTPError as error:
-            raise map_transport_error(error, SERVICE) from None
+        return await bounded_request(
+            self._http,
+            method,
+            path,
+            service=SERVICE,
+            deadline_seconds=self.deadline_seconds,
+            json=json,
+            params=params,
+            headers=headers,
+        )
 
     @staticmethod
     def _error(response: httpx.Response) -> BackendError:
@@ -209,13 +218,7 @@ class WekaClient:
     def _data(cls, response: httpx.Response) -> Any:
         if not 200 <= response.status_code < 300:
             raise cls._error(response)
-        try:
-            body = response.json()
-        except ValueError:
-            raise BadResponse(
-                "The WEKA answer is not JSON.", status=response.status_code, service=SERVICE
-            ) from None
-        return wire.unwrap(body)
+        return wire.unwrap(loads_bounded(response.content, SERVICE, response.status_code, name="WEKA"))
 
     # -- authentication --------------------------------------------------------------------------------------
     def _read_password(self) -> str:
