@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from console.model.runai import (
     GpuAllocation,
-    GpuRequestKind,
     Node,
     NodeCondition,
     NodePool,
@@ -18,7 +17,6 @@ from console.model.runai import (
     Workload,
     WorkloadEvent,
     WorkloadPhase,
-    WorkloadType,
 )
 from console.sim.runai_state import (
     AllocState,
@@ -29,25 +27,7 @@ from console.sim.runai_state import (
     QuotaState,
     WorkloadState,
 )
-from console.wire.runai import CATEGORY, DISTRIBUTED_FRAMEWORK, TENANT_ID, iso
-
-_K8S_PHASE: dict[WorkloadPhase, str] = {
-    WorkloadPhase.CREATING: "Pending",
-    WorkloadPhase.PENDING: "Pending",
-    WorkloadPhase.RESUMING: "Pending",
-    WorkloadPhase.INITIALIZING: "Pending",
-    WorkloadPhase.RUNNING: "Running",
-    WorkloadPhase.DEGRADED: "Running",
-    WorkloadPhase.UPDATING: "Running",
-    WorkloadPhase.STOPPING: "Running",
-    WorkloadPhase.DELETING: "Running",
-    WorkloadPhase.TERMINATING: "Running",
-    WorkloadPhase.STOPPED: "Pending",
-    WorkloadPhase.COMPLETED: "Succeeded",
-    WorkloadPhase.FAILED: "Failed",
-    WorkloadPhase.UNKNOWN: "Unknown",
-}
-"""The raw Kubernetes phase behind each Run:ai phase (Stopped workloads have no pods at all)."""
+from console.wire.runai import K8S_PHASE_OF, WorkloadFacts, workload_json
 
 
 def running_pods(workload: WorkloadState) -> int:
@@ -61,7 +41,7 @@ def running_pods(workload: WorkloadState) -> int:
 def pod_views(workload: WorkloadState) -> tuple[Pod, ...]:
     if workload.phase is WorkloadPhase.STOPPED:
         return ()
-    phase = _K8S_PHASE[workload.phase]
+    phase = K8S_PHASE_OF[workload.phase]
     return tuple(
         Pod(
             name=pod.name,
@@ -233,10 +213,6 @@ def gpu_allocation_view(
     )
 
 
-def _memory_quantity(mib: float | None) -> str | None:
-    return None if mib is None else f"{int(mib)}Mi"
-
-
 def describe(
     workload: WorkloadState,
     project: ProjectState,
@@ -245,134 +221,20 @@ def describe(
     run_seconds: float,
     pending_seconds: float,
 ) -> dict[str, object]:
-    """`GET /api/v1/workloads/{id}` (WorkloadDetailed, reference/runai.md §4.3), camelCase as on the wire."""
-    request = workload.gpu_request
-    if request.kind is GpuRequestKind.DEVICES:
-        gpu_request_type = None
-        gpu_per_pod: float | None = float(request.devices)
-        gpu_memory = None
-    elif request.kind is GpuRequestKind.PORTION:
-        gpu_request_type = "portion"
-        gpu_per_pod = request.portion
-        gpu_memory = None
-    else:
-        gpu_request_type = "memory"
-        gpu_per_pod = None
-        gpu_memory = {
-            "request": _memory_quantity(request.memory_mib),
-            "limit": _memory_quantity(request.memory_mib),
-        }
-    workers = workload.workers
-    allocated = workload.allocated_gpus
+    """`GET /api/v1/workloads/{id}` as on the wire: the domain view plus the facts only the wire carries,
+    written by the one Run:ai codec (`console.wire.runai.workload_json`)."""
     allocated_memory = sum(alloc.memory_mib or 0 for pod in workload.pods for _, alloc in pod.allocs)
-    cpu_cores = sum(pod.cpu_millicores for pod in workload.pods) / 1000.0
-    phase = workload.phase
-    k8s_phase = _K8S_PHASE[phase]
-    terminal = phase in (WorkloadPhase.COMPLETED, WorkloadPhase.FAILED)
-    pending_messages = None
-    # PendingSchedulingMessage.phaseReason is the PhaseReason enum: only those reasons make a message.
-    if phase is WorkloadPhase.PENDING and workload.phase_message and workload.phase_reason:
-        pending_messages = [
-            {
-                "nodePool": pool,
-                "phaseReason": workload.phase_reason.value,
-                "reason": workload.phase_message,
-                "orgType": "PROJECT",
-                "userMessage": workload.phase_message,
-            }
-            for pool in workload.node_pools[:1]
-        ]
-    conditions = [
-        {
-            "type": "Ready" if phase is WorkloadPhase.RUNNING else phase.value,
-            "status": "True",
-            "message": workload.phase_message,
-            "reason": workload.phase_reason.value if workload.phase_reason else phase.value,
-            "lastTransitionTime": iso(workload.phase_updated_at),
-        }
-    ]
-    body: dict[str, object] = {
-        "id": workload.id,
-        "name": workload.name,
-        # The native type names (`WorkloadType`); console.wire.runai says why ([UNSURE] reference §4.3).
-        "type": workload.type.value,
-        "tenantId": TENANT_ID,
-        "clusterId": cluster_id,
-        "projectId": project.id,
-        "projectName": project.name,
-        "departmentId": project.department_id,
-        "departmentName": department.name if department else "",
-        "namespace": project.namespace,
-        "submittedBy": workload.submitted_by,
-        "source": "Control-plane",
-        "sourceApi": "WorkloadsV2",
-        "category": CATEGORY[workload.type],
-        "priority": workload.priority,
-        "priorityClassName": workload.priority_class,
-        "preemptible": workload.preemptible,
-        "phase": phase.value,
-        "phaseMessage": workload.phase_message,
-        "phaseReason": workload.phase_reason.value if workload.phase_reason else None,
-        "phaseUpdatedAt": iso(workload.phase_updated_at),
-        "k8sPhase": k8s_phase,
-        "k8sPhaseUpdatedAt": iso(workload.phase_updated_at),
-        "createdAt": iso(workload.created_at),
-        "updatedAt": iso(workload.updated_at or workload.phase_updated_at),
-        "deletedAt": None,
-        "completedAt": iso(workload.completed_at),
-        "conditions": conditions,
-        "runningPods": running_pods(workload),
-        "requestedPods": {
-            "number": workers,
-            "min": workers if workload.type is WorkloadType.DISTRIBUTED else None,
-            "max": workers if workload.type is WorkloadType.DISTRIBUTED else None,
-            "parallelism": None,
-            "completions": None,
-        },
-        "workloadRequestedResources": {
-            "gpuRequestType": gpu_request_type,
-            "gpu": {"request": gpu_per_pod, "limit": gpu_per_pod},
-            "gpuMemory": gpu_memory,
-            "cpu": {"request": 0.1, "limit": None},
-            "cpuMemory": {"request": "100M", "limit": None},
-            "extendedResources": [],
-        },
-        "podsRequestedResources": {
-            "gpuRequestType": gpu_request_type,
-            "gpu": {
-                "request": None if gpu_per_pod is None else gpu_per_pod * workers,
-                "limit": None if gpu_per_pod is None else gpu_per_pod * workers,
-            },
-            "gpuMemory": gpu_memory,
-        },
-        "allocatedResources": {
-            "gpu": round(allocated, 6),
-            "gpuMemory": f"{int(allocated_memory)}Mi" if allocated_memory else None,
-            "cpu": cpu_cores,
-            "cpuMemory": f"{sum(pod.memory_bytes for pod in workload.pods) // (1024 * 1024)}Mi",
-            "extendedResources": [],
-        },
-        "idleAllocatedGpus": 0,
-        "requestedNodePools": list(workload.node_pools),
-        "currentNodePools": [workload.current_pool] if workload.current_pool else [],
-        "images": [workload.image],
-        "command": workload.command,
-        "arguments": workload.arguments,
-        "environmentVariables": {},
-        "urls": [],
-        "datasources": [],
-        "actionsSupport": {
-            "delete": phase is not WorkloadPhase.DELETING,
-            "suspend": not terminal and phase is not WorkloadPhase.DELETING,
-        },
-        "totalPendingTimeSeconds": int(pending_seconds),
-        "totalRunningTimeSeconds": int(run_seconds),
-        "guaranteedRuntimeEndsAt": None,
-        "pendingSchedulingMessages": pending_messages,
-    }
-    if workload.type is WorkloadType.DISTRIBUTED:
-        # a string in the spec, not nullable: only when it applies
-        body["distributedFramework"] = (
-            DISTRIBUTED_FRAMEWORK  # a string in the spec, not nullable: only when it applies
-        )
-    return body
+    facts = WorkloadFacts(
+        cluster_id=cluster_id,
+        namespace=project.namespace,
+        department_id=project.department_id,
+        priority=workload.priority,
+        updated_at=workload.updated_at or workload.phase_updated_at,
+        allocated_gpu_memory_mib=allocated_memory,
+        allocated_cpu_cores=sum(pod.cpu_millicores for pod in workload.pods) / 1000.0,
+        allocated_cpu_memory_bytes=sum(pod.memory_bytes for pod in workload.pods),
+        run_seconds=run_seconds,
+        pending_seconds=pending_seconds,
+    )
+    view = workload_view(workload, project, department.name if department else "", detail=False)
+    return workload_json(view, facts)

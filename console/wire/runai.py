@@ -49,6 +49,7 @@ import json
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -1180,6 +1181,175 @@ def pod_json(pod: Pod, pod_id: str, workload: Workload, cluster_id: str) -> dict
         "updatedAt": iso(workload.phase_updated_at),
         "deletedAt": None,
     }
+
+
+K8S_PHASE_OF: dict[WorkloadPhase, str] = {
+    WorkloadPhase.CREATING: "Pending",
+    WorkloadPhase.PENDING: "Pending",
+    WorkloadPhase.RESUMING: "Pending",
+    WorkloadPhase.INITIALIZING: "Pending",
+    WorkloadPhase.RUNNING: "Running",
+    WorkloadPhase.DEGRADED: "Running",
+    WorkloadPhase.UPDATING: "Running",
+    WorkloadPhase.STOPPING: "Running",
+    WorkloadPhase.DELETING: "Running",
+    WorkloadPhase.TERMINATING: "Running",
+    WorkloadPhase.STOPPED: "Pending",
+    WorkloadPhase.COMPLETED: "Succeeded",
+    WorkloadPhase.FAILED: "Failed",
+    WorkloadPhase.UNKNOWN: "Unknown",
+}
+"""The raw Kubernetes phase (`k8sPhase`) behind each Run:ai phase (Stopped workloads have no pods)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadFacts:
+    """What the Run:ai workload object carries beyond the domain `Workload`: where it runs, its numeric
+    priority, what it holds besides GPUs, and how long it has run and waited. rwc reads none of these
+    back (the describe view shows the raw object), so they live here rather than in the model."""
+
+    cluster_id: str
+    namespace: str
+    department_id: str | None
+    priority: int
+    updated_at: datetime
+    allocated_gpu_memory_mib: float
+    allocated_cpu_cores: float
+    allocated_cpu_memory_bytes: int
+    run_seconds: float
+    pending_seconds: float
+
+
+def _memory_quantity(mib: float | None) -> str | None:
+    return None if mib is None else f"{int(mib)}Mi"
+
+
+def _requested_gpu(request: GpuRequest) -> tuple[str | None, float | None, dict[str, Any] | None]:
+    """(`gpuRequestType`, GPUs per pod, `gpuMemory`) of a request: whole devices send no type."""
+    if request.kind is GpuRequestKind.DEVICES:
+        return None, float(request.devices), None
+    if request.kind is GpuRequestKind.PORTION:
+        return GpuRequestKind.PORTION.value, request.portion, None
+    memory = _memory_quantity(request.memory_mib)
+    return GpuRequestKind.MEMORY.value, None, {"request": memory, "limit": memory}
+
+
+def _pending_messages(workload: Workload) -> list[dict[str, Any]] | None:
+    """`pendingSchedulingMessages`: `PendingSchedulingMessage.phaseReason` is the PhaseReason enum, so
+    only a pending workload with a reason and a message makes one."""
+    if workload.phase is not WorkloadPhase.PENDING or not workload.phase_message or not workload.phase_reason:
+        return None
+    return [
+        {
+            "nodePool": pool,
+            "phaseReason": workload.phase_reason.value,
+            "reason": workload.phase_message,
+            "orgType": "PROJECT",
+            "userMessage": workload.phase_message,
+        }
+        for pool in workload.requested_node_pools[:1]
+    ]
+
+
+def workload_json(workload: Workload, facts: WorkloadFacts) -> dict[str, Any]:
+    """`GET /api/v1/workloads/{id}` (WorkloadDetailed, reference/runai.md §4.3), the list item too (the
+    face drops the detail-only `pendingSchedulingMessages` from lists)."""
+    phase = workload.phase
+    terminal = phase in (WorkloadPhase.COMPLETED, WorkloadPhase.FAILED)
+    distributed = workload.type is WorkloadType.DISTRIBUTED
+    request_type, gpu_per_pod, gpu_memory = _requested_gpu(workload.gpu_request)
+    pods = workload.requested_pods
+    all_pods_gpu = None if gpu_per_pod is None else gpu_per_pod * pods
+    reason = workload.phase_reason.value if workload.phase_reason else None
+    body: dict[str, Any] = {
+        "id": workload.id,
+        "name": workload.name,
+        # The native type names (`WorkloadType`); see `_WORKLOAD_TYPES` ([UNSURE] reference §4.3).
+        "type": workload.type.value,
+        "tenantId": TENANT_ID,
+        "clusterId": facts.cluster_id,
+        "projectId": workload.project_id,
+        "projectName": workload.project_name,
+        "departmentId": facts.department_id,
+        "departmentName": workload.department_name,
+        "namespace": facts.namespace,
+        "submittedBy": workload.submitted_by,
+        "source": "Control-plane",
+        "sourceApi": "WorkloadsV2",
+        "category": CATEGORY[workload.type],
+        "priority": facts.priority,
+        "priorityClassName": workload.priority_class,
+        "preemptible": workload.preemptible,
+        "phase": phase.value,
+        "phaseMessage": workload.phase_message,
+        "phaseReason": reason,
+        "phaseUpdatedAt": iso(workload.phase_updated_at),
+        "k8sPhase": K8S_PHASE_OF[phase],
+        "k8sPhaseUpdatedAt": iso(workload.phase_updated_at),
+        "createdAt": iso(workload.created_at),
+        "updatedAt": iso(facts.updated_at),
+        "deletedAt": None,
+        "completedAt": iso(workload.completed_at),
+        "conditions": [
+            {
+                "type": "Ready" if phase is WorkloadPhase.RUNNING else phase.value,
+                "status": "True",
+                "message": workload.phase_message,
+                "reason": reason or phase.value,
+                "lastTransitionTime": iso(workload.phase_updated_at),
+            }
+        ],
+        "runningPods": workload.running_pods,
+        "requestedPods": {
+            "number": pods,
+            "min": pods if distributed else None,
+            "max": pods if distributed else None,
+            "parallelism": None,
+            "completions": None,
+        },
+        "workloadRequestedResources": {
+            "gpuRequestType": request_type,
+            "gpu": {"request": gpu_per_pod, "limit": gpu_per_pod},
+            "gpuMemory": gpu_memory,
+            "cpu": {"request": 0.1, "limit": None},
+            "cpuMemory": {"request": "100M", "limit": None},
+            "extendedResources": [],
+        },
+        "podsRequestedResources": {
+            "gpuRequestType": request_type,
+            "gpu": {"request": all_pods_gpu, "limit": all_pods_gpu},
+            "gpuMemory": gpu_memory,
+        },
+        "allocatedResources": {
+            "gpu": json_number(workload.allocated_gpus),
+            "gpuMemory": _memory_quantity(facts.allocated_gpu_memory_mib)
+            if facts.allocated_gpu_memory_mib
+            else None,
+            "cpu": facts.allocated_cpu_cores,
+            "cpuMemory": f"{facts.allocated_cpu_memory_bytes // (1024 * 1024)}Mi",
+            "extendedResources": [],
+        },
+        "idleAllocatedGpus": 0,
+        "requestedNodePools": list(workload.requested_node_pools),
+        "currentNodePools": [workload.current_node_pool] if workload.current_node_pool else [],
+        "images": [workload.image],
+        "command": workload.command,
+        "arguments": workload.arguments,
+        "environmentVariables": {},
+        "urls": [],
+        "datasources": [],
+        "actionsSupport": {
+            "delete": phase is not WorkloadPhase.DELETING,
+            "suspend": not terminal and phase is not WorkloadPhase.DELETING,
+        },
+        "totalPendingTimeSeconds": int(facts.pending_seconds),
+        "totalRunningTimeSeconds": int(facts.run_seconds),
+        "guaranteedRuntimeEndsAt": None,
+        "pendingSchedulingMessages": _pending_messages(workload),
+    }
+    if distributed:
+        body["distributedFramework"] = DISTRIBUTED_FRAMEWORK  # a non-nullable string: only when it applies
+    return body
 
 
 def event_json(

@@ -116,6 +116,31 @@ def test_workloads_round_trip(sim: Simulator) -> None:
     assert wire.parse_workloads(bodies, pods) == listed
 
 
+@pytest.mark.parametrize(
+    "request_",
+    [GpuRequest.whole(0), GpuRequest.whole(8), GpuRequest.fraction(0.25), GpuRequest.memory(20480)],
+    ids=["cpu-only", "whole", "portion", "memory"],
+)
+def test_workload_encoder_round_trips_every_request_kind(sim: Simulator, request_: GpuRequest) -> None:
+    """`wire.workload_json` is the one writer of the workload object: each GPU request shape, distributed
+    or not, reads back as the same domain workload (nodes come from pods, so none here)."""
+    facts = wire.WorkloadFacts(
+        cluster_id="c",
+        namespace="runai-p",
+        department_id=None,
+        priority=50,
+        updated_at=sim.clock.now(),
+        allocated_gpu_memory_mib=0,
+        allocated_cpu_cores=1.5,
+        allocated_cpu_memory_bytes=2**30,
+        run_seconds=60,
+        pending_seconds=5,
+    )
+    for workload in sim.runai.workloads(_admin(sim))[:12]:
+        shaped = dataclasses.replace(workload, gpu_request=request_, node_names=())
+        assert wire.parse_workload(wire.workload_json(shaped, facts)) == shaped
+
+
 def test_cluster_round_trip(sim: Simulator) -> None:
     info = sim.runai.cluster_info()
     assert wire.parse_cluster(wire.cluster_json(info, sim.clock.start, sim.clock.now())) == info
