@@ -2,7 +2,8 @@
 and says what it left out.
 
 The face answers as usual, then an AMEND fault adds one item rwc cannot read (a workload or project
-without an id, a node without a name) to the list's answer. On the workloads, projects and nodes screens
+without an id, a node without a name, a WEKA filesystem or snapshot without a uid) to the list's answer. On
+every list screen (workloads, projects, nodes, node pools, filesystems, snapshots, alerts)
 the rows stay what they were, nothing goes stale, and the notice line says "1 workload could not be read —
 see log"; the log says why; once the server stops sending it, the notice goes.
 """
@@ -25,8 +26,12 @@ from console.config import Config, load_config_file
 from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve import ServedSimulator
 from console.sim.scenarios import build_simulator
+from screens.alerts import ALERTS, AlertsScreen
+from screens.filesystems import FilesystemsScreen
 from screens.nodes import NodesScreen
+from screens.pools import PoolsScreen
 from screens.projects import ProjectsScreen
+from screens.snapshots import SnapshotsScreen
 from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
 from widgets.stale_banner import StaleBanner
@@ -41,9 +46,13 @@ class BadItem:
     screen: type
     route: str
     list_key: str
+    """Where the items sit in the answer: a key of the Run:ai object, or None for WEKA's `data` list."""
     item: dict[str, Any]
     notice: str
     reason: str
+    resource: str
+    """The Store resource the screen shows (it must not go stale)."""
+    service: str = "runai"
 
 
 CASES = (
@@ -55,6 +64,7 @@ CASES = (
         {"name": "no-id", "projectName": "p", "createdAt": CREATED, "phaseUpdatedAt": CREATED},
         "1 workload could not be read — see log",
         "lacks the field 'id'",
+        "workloads",
     ),
     BadItem(
         "1",
@@ -64,6 +74,7 @@ CASES = (
         {"name": "no-id", "createdAt": CREATED, "resources": []},
         "1 project could not be read — see log",
         "lacks the field 'id'",
+        "projects",
     ),
     BadItem(
         "3",
@@ -73,6 +84,50 @@ CASES = (
         {"status": "Ready", "nodePool": "default", "createdAt": CREATED},
         "1 node could not be read — see log",
         "lacks the field 'name'",
+        "nodes",
+    ),
+    BadItem(
+        "9",
+        PoolsScreen,
+        r"^/api/v1/node-pools$",
+        "nodepools",
+        {"phase": "Ready", "createdAt": CREATED},
+        "1 node pool could not be read — see log",
+        "lacks the field 'name'",
+        "node_pools",
+    ),
+    BadItem(
+        "5",
+        FilesystemsScreen,
+        r"^/api/v2/fileSystems$",
+        None,
+        {"name": "no-uid", "status": "READY"},
+        "1 filesystem could not be read — see log",
+        "The WEKA answer lacks 'fileSystems[",
+        "filesystems",
+        service="weka",
+    ),
+    BadItem(
+        "6",
+        SnapshotsScreen,
+        r"^/api/v2/snapshots$",
+        None,
+        {"name": "no-uid", "filesystem": "datasets"},
+        "1 snapshot could not be read — see log",
+        "The WEKA answer lacks 'snapshots[",
+        "snapshots",
+        service="weka",
+    ),
+    BadItem(
+        "8",
+        AlertsScreen,
+        r"^/api/v2/alerts$",
+        None,
+        {"muted": "not a boolean", "type": 7},
+        "1 WEKA alert could not be read — see log",
+        "alert",
+        ALERTS,
+        service="weka",
     ),
 )
 
@@ -99,14 +154,16 @@ async def wait_until(pilot: Pilot, predicate: Callable[[], bool], what: str, tim
         await pilot.pause(0.02)
 
 
-def with_extra_item(list_key: str, item: dict[str, Any]) -> Callable[[Any], Any]:
+def with_extra_item(list_key: str | None, item: dict[str, Any]) -> Callable[[Any], Any]:
     def amend(body: Any) -> Any:
+        if list_key is None:  # WEKA: {"data": [...]}
+            return {**body, "data": [*body["data"], item]}
         return {**body, list_key: [*body[list_key], item]}
 
     return amend
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.list_key)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.resource)
 async def test_one_unreadable_item_leaves_the_good_rows_and_a_notice(
     case: BadItem, served: ServedSimulator, live_config: Config, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -122,7 +179,8 @@ async def test_one_unreadable_item_leaves_the_good_rows_and_a_notice(
         await pilot.pause(0.3)
         good_rows = table.visible_keys()
 
-        served.runai.faults.add(
+        faults = (served.runai if case.service == "runai" else served.weka).faults
+        faults.add(
             Fault(FaultKind.AMEND, case.route, "GET", amend=with_extra_item(case.list_key, case.item))
         )
         await pilot.press("ctrl+r")
@@ -130,11 +188,11 @@ async def test_one_unreadable_item_leaves_the_good_rows_and_a_notice(
 
         assert banner.message == case.notice
         assert table.visible_keys() == good_rows
-        state = app.store.snapshot(case.list_key)
+        state = app.store.snapshot(case.resource)
         assert state.error is None and not app.screen.header.stale
         assert any(case.reason in record.getMessage() for record in caplog.records), caplog.text
 
-        served.runai.faults.clear()
+        faults.clear()
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: banner.message == "", "the notice to go")
         assert table.visible_keys() == good_rows
