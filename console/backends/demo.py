@@ -244,10 +244,18 @@ class DemoBackend:
         return await self._run(lambda simulator: simulator.runai.workload(self.identity_now, workload_id))
 
     async def workload_logs(
-        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+        self,
+        workload_id: str,
+        *,
+        follow: bool = False,
+        tail_lines: int = 500,
+        pod: str | None = None,
+        previous: bool = False,
     ) -> AsyncIterator[str]:
         def after(seen: int) -> Callable[[Simulator], tuple[list[str], int]]:
-            return lambda simulator: simulator.runai.workload_logs_after(self.identity_now, workload_id, seen)
+            return lambda simulator: simulator.runai.workload_logs_after(
+                self.identity_now, workload_id, seen, pod=pod, previous=previous
+            )
 
         lines, seen = await self._run(after(0))
         for line in lines[-tail_lines:] if tail_lines else lines:

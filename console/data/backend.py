@@ -81,9 +81,17 @@ class Backend(Protocol):
         ...
 
     def workload_logs(
-        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+        self,
+        workload_id: str,
+        *,
+        follow: bool = False,
+        tail_lines: int = 500,
+        pod: str | None = None,
+        previous: bool = False,
     ) -> AsyncIterator[str]:
-        """Log lines of the workload's first pod; with `follow`, keeps yielding as lines arrive."""
+        """Log lines of one pod of the workload (its first pod when `pod` is None); with `follow`, keeps
+        yielding as lines arrive; `previous` reads the container that ran before a restart (a crash), and
+        raises `Invalid` when there was none."""
         ...
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:

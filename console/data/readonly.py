@@ -119,9 +119,17 @@ class ForwardingBackend:
         return await self._inner.workload(workload_id)
 
     def workload_logs(
-        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+        self,
+        workload_id: str,
+        *,
+        follow: bool = False,
+        tail_lines: int = 500,
+        pod: str | None = None,
+        previous: bool = False,
     ) -> AsyncIterator[str]:
-        return self._inner.workload_logs(workload_id, follow=follow, tail_lines=tail_lines)
+        return self._inner.workload_logs(
+            workload_id, follow=follow, tail_lines=tail_lines, pod=pod, previous=previous
+        )
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self._inner.describe_workload(workload_id)

@@ -54,7 +54,7 @@ from console.model.weka import Alert
 from console.sim.clock import Clock
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
-from console.sim.runai_logs import LINE_INTERVAL_SECONDS, LogRenderer
+from console.sim.runai_logs import LINE_INTERVAL_SECONDS, LogRenderer, crash_lines
 from console.sim.runai_placement import PodPlan, find_placement, place_pinned
 from console.sim.runai_scheduler import SchedulingPass
 from console.sim.runai_state import (
@@ -88,6 +88,9 @@ SERVICE = "runai"
 DEFAULT_IMAGE = "nvcr.io/nvidia/pytorch:24.08-py3"
 
 LOG_CACHE_ENTRIES = 64
+
+CRASH_BACKOFF_SECONDS = 300.0
+"""The kubelet's CrashLoopBackOff ceiling: a container that keeps crashing is restarted every 5 minutes."""
 """Log tails kept between calls (a follower polls every second; a new line comes every few seconds)."""
 
 RETRY_SECONDS = 5.0
@@ -383,6 +386,8 @@ class RunaiSim:
         if phase is WorkloadPhase.DEGRADED:
             failed = workload.pods[-1]
             failed.failed = True
+            failed.crashed_at = self.clock.now()
+            failed.crashed_run_seconds = float(run_seconds)
             running = workload.workers - 1
             message = phase_message or (
                 f"Pod {failed.name} is in CrashLoopBackOff; {running} of {workload.workers} pods running"
@@ -664,40 +669,83 @@ class RunaiSim:
         """The container log tail (last 5,000 lines); empty until a pod has started."""
         workload = self._workload_state(workload_id)
         self._require_visible(actor, workload)
-        return list(self._log_tail(workload)[1])
+        return list(self._log_tail(workload, self._log_pod(workload, None))[1])
 
-    def workload_logs_after(self, actor: Identity, workload_id: str, seen: int) -> tuple[list[str], int]:
-        """Lines written after the first `seen` ones, and how many there are now, for `--follow`.
+    def workload_logs_after(
+        self, actor: Identity, workload_id: str, seen: int, *, pod: str | None = None, previous: bool = False
+    ) -> tuple[list[str], int]:
+        """Lines of one pod's log (the first pod's when `pod` is None) written after the first `seen` ones,
+        and how many there are now, for `--follow`; `previous` reads the container that crashed before
+        this one, as `kubectl logs --previous` does.
 
         The tail keeps only the last 5,000 lines, so once a job has written more, a follower cannot
         find its place by counting `workload_logs`; it passes back the total this returns instead.
         """
         workload = self._workload_state(workload_id)
         self._require_visible(actor, workload)
-        total, lines = self._log_tail(workload)
+        total, lines = self._log_tail(workload, self._log_pod(workload, pod), previous=previous)
         fresh = max(0, total - seen)
         return (list(lines[-fresh:]) if fresh else []), total
 
-    def _log_tail(self, workload: WorkloadState) -> tuple[int, tuple[str, ...]]:
-        """(lines written in all, the tail), cached until the workload writes its next line."""
+    @staticmethod
+    def _log_pod(workload: WorkloadState, name: str | None) -> PodState | None:
+        """The pod whose log is asked for: None for the first pod of a workload that has none yet."""
+        if name is None:
+            return workload.pods[0] if workload.pods else None
+        for pod in workload.pods:
+            if pod.name == name:
+                return pod
+        raise _not_found(f'pods "{name}" not found')
+
+    def _log_tail(
+        self, workload: WorkloadState, pod: PodState | None = None, *, previous: bool = False
+    ) -> tuple[int, tuple[str, ...]]:
+        """(lines written in all, the tail) of one pod's current or previous container, cached until the
+        workload writes its next line."""
+        rank = pod.index if pod is not None else 0
+        if previous and (pod is None or pod.crashed_at is None):
+            name = pod.name if pod is not None else workload.name
+            raise Invalid(f'previous terminated container "{workload.name}" in pod "{name}" not found')
         if not workload.log_segments:
             return 0, ()
         run_now = self.life.run_seconds(workload)
         renderer_pool = workload.current_pool or (workload.node_pools[0] if workload.node_pools else "")
         last = workload.log_segments[-1]
         interval = LINE_INTERVAL_SECONDS[workload.type]
+        crashed = pod is not None and pod.crashed_at is not None and (previous or pod.failed)
+        restarts = int(self.clock.now().timestamp() // CRASH_BACKOFF_SECONDS) if crashed else 0
         key = (len(workload.log_segments), last[2], last[3], int(run_now // interval), renderer_pool)
-        cached = self._log_cache.get(workload.id)
+        key = (*key, rank, previous, crashed, restarts)
+        cache_key = f"{workload.id}/{rank}/{previous}"
+        cached = self._log_cache.get(cache_key)
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
         project = self.state.projects[workload.project_id]
         pool = self.state.pools.get(renderer_pool)
-        renderer = LogRenderer(workload, pool.gpu_model if pool else None, project.namespace)
-        entry = (key, renderer.count(run_now), tuple(renderer.tail(run_now)))
+        renderer = LogRenderer(workload, pool.gpu_model if pool else None, project.namespace, rank)
+        if crashed and pod is not None and pod.crashed_at is not None:
+            restart = self._last_restart(pod.crashed_at)
+            if not previous:
+                lines = renderer.restarted(restart)
+            elif restart > pod.crashed_at:  # it has crash-looped: the previous try died the same way
+                lines = renderer.restarted(restart - timedelta(seconds=CRASH_BACKOFF_SECONDS))
+            else:  # the first crash: the run up to it
+                lines = [*renderer.tail(pod.crashed_run_seconds), *crash_lines(pod.crashed_at, rank)]
+            entry = (key, len(lines), tuple(lines))
+        else:
+            entry = (key, renderer.count(run_now), tuple(renderer.tail(run_now)))
         if len(self._log_cache) >= LOG_CACHE_ENTRIES:
             self._log_cache.clear()
-        self._log_cache[workload.id] = entry
+        self._log_cache[cache_key] = entry
         return entry[1], entry[2]
+
+    def _last_restart(self, crashed_at: datetime) -> datetime:
+        """When a crash-looping container last started: the kubelet's back-off grows to five minutes, so
+        after the first tries it restarts every CRASH_BACKOFF_SECONDS. A try lives 20 s (`restarted`),
+        so the newest one has already died: it began 30 s before the crash it is counted from."""
+        since = max(0.0, (self.clock.now() - crashed_at).total_seconds())
+        loops = since // CRASH_BACKOFF_SECONDS
+        return crashed_at + timedelta(seconds=CRASH_BACKOFF_SECONDS * loops - 30)
 
     def describe_workload(self, actor: Identity, workload_id: str) -> dict[str, object]:
         workload = self._workload_state(workload_id)

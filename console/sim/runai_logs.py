@@ -86,12 +86,16 @@ class _TrainingCurve:
 
 
 class LogRenderer:
-    """Renders one workload's log tail; build one per request (cheap)."""
+    """Renders the log tail of one pod of a workload (`rank` 0 is the master, or the only pod); build one
+    per request (cheap). Every rank of a distributed training writes its own log, as torchrun's
+    workers do, tagged `[rankN]` with its own loss noise."""
 
-    def __init__(self, workload: WorkloadState, gpu_model: str | None, namespace: str) -> None:
+    def __init__(self, workload: WorkloadState, gpu_model: str | None, namespace: str, rank: int = 0) -> None:
         self.workload = workload
         self.gpu_model = gpu_model or "GPU"
         self.namespace = namespace
+        self.rank = rank
+        self.tag = f"[rank{rank}]"
         self.interval = LINE_INTERVAL_SECONDS[workload.type]
         self.curve = _TrainingCurve(workload)
         self.model = _model_for(workload.name)
@@ -113,6 +117,11 @@ class LogRenderer:
             picked.append(lines)
             remaining -= len(lines)
         return [line for lines in reversed(picked) for line in lines]
+
+    def restarted(self, at: datetime) -> list[str]:
+        """The log of this rank's container restarted at `at` after a crash: it starts over and dies again
+        at the first collective (the peer it lost is still gone)."""
+        return [*self._training_header(1, at, 1.0), *crash_lines(at + timedelta(seconds=20), self.rank)]
 
     def count(self, run_now: float) -> int:
         """How many lines the workload has written in all (more than `tail` keeps, for a long job)."""
@@ -166,8 +175,8 @@ class LogRenderer:
         if end_kind == "completed":
             loss = self.curve.loss_at(run_seconds, 999_999)
             return [
-                f"{stamp} [rank0] training complete: {step} steps, final loss {loss:.4f}",
-                f"{stamp} [rank0] saved model to /mnt/weka/checkpoints/{name}/final",
+                f"{stamp} {self.tag} training complete: {step} steps, final loss {loss:.4f}",
+                f"{stamp} {self.tag} saved model to /mnt/weka/checkpoints/{name}/final",
             ]
         if end_kind == "failed":
             return [
@@ -187,8 +196,8 @@ class LogRenderer:
             "deleted": "workload deleted",
         }.get(end_kind, end_kind)
         return [
-            f"{stamp} [rank0] received SIGTERM ({why}); saving checkpoint",
-            f"{stamp} [rank0] saved checkpoint /mnt/weka/checkpoints/{name}/step_{step}.pt",
+            f"{stamp} {self.tag} received SIGTERM ({why}); saving checkpoint",
+            f"{stamp} {self.tag} saved checkpoint /mnt/weka/checkpoints/{name}/step_{step}.pt",
         ]
 
     # -- trainings ----------------------------------------------------------------------------
@@ -204,19 +213,19 @@ class LogRenderer:
         ]
         if workload.type is WorkloadType.DISTRIBUTED:
             lines.append(
-                f"{stamp} [rank0] initializing process group: backend=nccl world_size={workload.workers} "
+                f"{stamp} {self.tag} initializing process group: backend=nccl world_size={workload.workers} "
                 f"master_addr={workload.name}-master-0"
             )
-            lines.append(f"{stamp} [rank0] NCCL INFO Channel 00/32 : 0[0] -> 1[1] via P2P/NVLink")
+            lines.append(f"{stamp} {self.tag} NCCL INFO Channel 00/32 : 0[0] -> 1[1] via P2P/NVLink")
         lines += [
-            f"{stamp} [rank0] loading dataset from {dataset}",
-            f"{stamp} [rank0] model {model} ({params} parameters), bf16 mixed precision",
-            f"{stamp} [rank0] {curve.epochs} epochs, {curve.total_steps} steps, lr {curve.lr_max:.1e}",
+            f"{stamp} {self.tag} loading dataset from {dataset}",
+            f"{stamp} {self.tag} model {model} ({params} parameters), bf16 mixed precision",
+            f"{stamp} {self.tag} {curve.epochs} epochs, {curve.total_steps} steps, lr {curve.lr_max:.1e}",
         ]
         if index > 0 or run_start > 0:
             step = curve.step_at(run_start)
             lines.append(
-                f"{stamp} [rank0] resuming from checkpoint "
+                f"{stamp} {self.tag} resuming from checkpoint "
                 f"/mnt/weka/checkpoints/{workload.name}/step_{step}.pt "
                 f"(epoch {curve.epoch_of(step)})"
             )
@@ -233,13 +242,13 @@ class LogRenderer:
             val_loss = curve.loss_at(run_seconds, k) * 1.08
             accuracy = 100.0 * (1.0 - val_loss / (curve.loss_start * 1.3))
             return (
-                f"{stamp} [rank0] epoch {done}/{curve.epochs} done | val_loss {val_loss:.4f} | "
+                f"{stamp} {self.tag} epoch {done}/{curve.epochs} done | val_loss {val_loss:.4f} | "
                 f"val_acc {accuracy:.2f}% | checkpoint step_{step}.pt"
             )
-        loss = curve.loss_at(run_seconds, k)
+        loss = curve.loss_at(run_seconds, k + 1_000_003 * self.rank)
         throughput = curve.samples_per_second * (1.0 + 0.04 * (unit(curve.seed, 7_000 + k) - 0.5))
         return (
-            f"{stamp} [rank0] epoch {epoch}/{curve.epochs} | step {step}/{curve.total_steps} | "
+            f"{stamp} {self.tag} epoch {epoch}/{curve.epochs} | step {step}/{curve.total_steps} | "
             f"loss {loss:.4f} | lr {curve.lr_at(step):.2e} | {throughput:.1f} samples/s"
         )
 
@@ -291,3 +300,20 @@ class LogRenderer:
             f"Avg generation throughput: {generation:.1f} tokens/s, Running: {running} reqs, "
             f"Pending: 0 reqs, GPU KV cache usage: {20 + 60 * load:.1f}%"
         )
+
+
+def crash_lines(at: datetime, rank: int) -> list[str]:
+    """How a rank of a distributed training dies when its NCCL link fails: the traceback torch prints
+    and the exit, which the kubelet then restarts into CrashLoopBackOff."""
+    stamp = _stamp(at)
+    return [
+        f"{stamp} [rank{rank}] NCCL WARN NET/IB : Got completion from peer 10.42.3.17<52134> with status=12",
+        f"{stamp} Traceback (most recent call last):",
+        f'{stamp}   File "/workspace/train.py", line 187, in main',
+        f"{stamp}     loss.backward()",
+        f"{stamp} torch.distributed.DistBackendError: NCCL error in: "
+        "../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, "
+        "unhandled system error, NCCL version 2.22.3",
+        f"{stamp} ERROR: process exited with code 1",
+    ]
+

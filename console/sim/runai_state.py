@@ -220,6 +220,10 @@ class PodState:
     cpu_millicores: int = 0
     memory_bytes: int = 0
     failed: bool = False
+    crashed_at: datetime | None = None
+    """When its container last crashed (CrashLoopBackOff): it has a previous container's log from then."""
+    crashed_run_seconds: float = 0.0
+    """How long the workload had run when it crashed: where the previous container's log ends."""
 
     @property
     def allocated_gpus(self) -> float:

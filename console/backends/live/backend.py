@@ -571,26 +571,38 @@ class LiveBackend:
             self._namespaces[project_id] = namespace
         return namespace
 
-    async def _first_pod(self, workload_id: str) -> tuple[str, str, str] | None:
-        """(namespace, pod name, Kubernetes phase) of the workload's first pod, or None while it has none."""
+    async def _log_pod(self, workload_id: str, name: str | None) -> tuple[str, str, str] | None:
+        """(namespace, pod name, Kubernetes phase) of the named pod of the workload (its first pod when
+        `name` is None), or None while it has no such pod."""
         workload = await self.runai.workload(workload_id)
-        if not workload.pods:
+        pod = next((pod for pod in workload.pods if name is None or pod.name == name), None)
+        if pod is None:
             return None
-        pod = workload.pods[0]
         return await self._namespace_of(workload.project_id), pod.name, pod.k8s_phase
 
     async def workload_logs(
-        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+        self,
+        workload_id: str,
+        *,
+        follow: bool = False,
+        tail_lines: int = 500,
+        pod: str | None = None,
+        previous: bool = False,
     ) -> AsyncIterator[str]:
-        """The first pod's log through Kubernetes. A workload without a started pod (pending, suspended)
-        has no log to read: nothing is yielded, or, when following, it waits until a pod runs."""
+        """One pod's log through Kubernetes (`previous` as `kubectl logs --previous`). A workload without
+        a started pod (pending, suspended) has no log to read: nothing is yielded, or, when following, it
+        waits until a pod runs."""
         kube = self._require_kube()
         while True:
-            found = await self._first_pod(workload_id)
-            if found is not None and found[2] != "Pending":
-                namespace, pod, _ = found
+            found = await self._log_pod(workload_id, pod)
+            if found is not None and (found[2] != "Pending" or previous):
+                namespace, pod_name, _ = found
                 async for line in kube.workload_logs(
-                    namespace, pod, follow=follow, tail_lines=tail_lines or None
+                    namespace,
+                    pod_name,
+                    follow=follow and not previous,
+                    tail_lines=tail_lines or None,
+                    previous=previous,
                 ):
                     yield line
                 return

@@ -231,6 +231,7 @@ class KubeClient:
         follow: bool = False,
         tail_lines: int | None = 500,
         container: str | None = None,
+        previous: bool = False,
     ) -> AsyncIterator[str]:
         """A pod's log lines (the last `tail_lines`; all, up to LOG_LIMIT_BYTES, when None or 0).
 
@@ -239,6 +240,8 @@ class KubeClient:
         over through a bounded queue; closing the iterator shuts the socket, which ends the thread.
         """
         arguments: dict[str, Any] = {"container": container} if container else {}
+        if previous:
+            arguments["previous"] = True  # the container that ran before the last restart
         if tail_lines:
             arguments["tail_lines"] = tail_lines
         else:

@@ -780,17 +780,23 @@ class _KubeFace:
 
     # -- logs ---------------------------------------------------------------------------------
     def pod_log(self, request: Request, identity: Identity) -> Response:
-        """The workload's log (the simulator keeps one per workload) as text, or a chunked follow stream."""
+        """The pod's log as text, or a chunked follow stream; `previous=true` reads the container that ran
+        before the last restart (400 when there was none, as the kubelet answers)."""
         namespace, name = request.path_params["namespace"], request.path_params["name"]
         container = request.param("container")
+        previous = _truthy(request.param("previous"))
         with self.host.session() as sim:
             _, workload, pod, phase = self._pod(sim, namespace, name)
             if container and container != workload.name:
                 raise HttpError(400, f"container {container} is not valid for pod {name}")
             try:
-                lines, seen = sim.runai.workload_logs_after(identity, workload.id, 0)
+                lines, seen = sim.runai.workload_logs_after(
+                    identity, workload.id, 0, pod=name, previous=previous
+                )
             except Forbidden:
                 raise self._forbidden(identity, "get", "pods/log", name, namespace) from None
+            except Invalid as error:  # no previous container: the kubelet's 400
+                raise HttpError(400, str(error)) from None
             except BackendError as error:
                 raise self._from_sim(error) from None
             if not lines and phase == "Pending":
@@ -804,9 +810,9 @@ class _KubeFace:
         limit_bytes = request.param("limitBytes")
         if limit_bytes and limit_bytes.isdigit():
             body = body[: int(limit_bytes)]
-        if not _truthy(request.param("follow")):
+        if previous or not _truthy(request.param("follow")):  # a previous container writes no more
             return Response(200, body, content_type="text/plain")
-        stream = self._follow(identity, workload.id, seen, body)
+        stream = self._follow(identity, workload.id, name, seen, body)
         return Response(200, content_type="text/plain", stream=stream)
 
     @staticmethod
@@ -831,7 +837,9 @@ class _KubeFace:
             lines = lines[len(lines) - int(tail) :] if int(tail) else []
         return lines
 
-    def _follow(self, identity: Identity, workload_id: str, seen: int, first: bytes) -> Iterator[bytes]:
+    def _follow(
+        self, identity: Identity, workload_id: str, pod: str, seen: int, first: bytes
+    ) -> Iterator[bytes]:
         """New lines as they are written; ends when the workload stops running or is gone, or after
         FOLLOW_MAX_SECONDS. Yields b"" while idle so the server notices a client that left."""
         yield first
@@ -843,7 +851,7 @@ class _KubeFace:
                 if workload is None:
                     return
                 try:
-                    fresh, seen = sim.runai.workload_logs_after(identity, workload_id, seen)
+                    fresh, seen = sim.runai.workload_logs_after(identity, workload_id, seen, pod=pod)
                 except BackendError:
                     return
                 ended = workload.phase in _LOG_ENDS

@@ -38,9 +38,16 @@ class RecordingBackend:
         return FIXED_NOW
 
     def workload_logs(
-        self, workload_id: str, *, follow: bool = False, tail_lines: int = 500
+        self,
+        workload_id: str,
+        *,
+        follow: bool = False,
+        tail_lines: int = 500,
+        pod: str | None = None,
+        previous: bool = False,
     ) -> AsyncIterator[str]:
-        self.calls.append(("workload_logs", (workload_id,), {"follow": follow, "tail_lines": tail_lines}))
+        arguments = {"follow": follow, "tail_lines": tail_lines, "pod": pod, "previous": previous}
+        self.calls.append(("workload_logs", (workload_id,), arguments))
 
         async def lines() -> AsyncIterator[str]:
             for line in ("line 1", "line 2"):

@@ -82,7 +82,9 @@ async def test_profile_now_logs_and_aclose_are_forwarded(recording_backend: Any)
         "line 1",
         "line 2",
     ]
-    assert recording_backend.called("workload_logs") == [(("wl-1",), {"follow": True, "tail_lines": 10})]
+    assert recording_backend.called("workload_logs") == [
+        (("wl-1",), {"follow": True, "tail_lines": 10, "pod": None, "previous": False})
+    ]
     await read_only.aclose()
     assert recording_backend.called("aclose") == [((), {})]
 
