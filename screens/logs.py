@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -39,9 +39,11 @@ from console.model import TERMINAL_PHASES, Workload, WorkloadPhase
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_clock_time
 from console.ui.keymap import LOGS_KEYS, TEXT_VIEW_KEYS
+from console.ui.log_merge import MERGED_POD_LIMIT, AfterTail, merge_by_time, pod_label, tag
 from console.ui.palette import phase_style
 from console.ui.prompts import FilterLine, PromptBar
 from screens.base import RwcScreen
+from screens.dialogs.pick_pod import PodChoice, PodPickerDialog
 from screens.workload_detail import explain_phase
 from widgets.log_view import DEFAULT_MAX_LINES, LogView
 
@@ -308,6 +310,12 @@ class LogsScreen(TextViewScreen):
         self.tail_lines = tail_lines
         self._pending: deque[str] = deque(maxlen=max_lines)
         self._stream_state = "streaming"
+        self.log_pod: str | None = None
+        """The pod being read; None for the first pod, until one is picked (`p`)."""
+        self.merged = False
+        """Every pod at once, merged by time (`p`, then "All pods")."""
+        self.previous = False
+        """The container before the last restart (`⇧p`, as `kubectl logs --previous`)."""
         self.workload: Workload | None = None
         """The workload as last read (phase, pods, events); None until the first answer."""
         # Its own resource, as the detail view has: two views of one workload must not unregister
@@ -320,7 +328,15 @@ class LogsScreen(TextViewScreen):
 
     @property
     def screen_title(self) -> str:
-        return f"Logs {self.workload_name}"
+        return f"Logs {self.workload_name}{self.source_words}"
+
+    @property
+    def source_words(self) -> str:
+        """` · worker-0 (previous)`, ` · all pods`, or nothing for the first pod (the usual case)."""
+        if self.merged:
+            return " · all pods"
+        words = f" · {pod_label(self.workload_name, self.log_pod)}" if self.log_pod else ""
+        return f"{words or ' · first pod'} (previous container)" if self.previous else words
 
     @property
     def resource_names(self) -> tuple[str, ...]:
@@ -382,16 +398,32 @@ class LogsScreen(TextViewScreen):
     # -- the stream ------------------------------------------------------------------------------------
     @work(exclusive=True, group=LOG_WORKER_GROUP, exit_on_error=False)
     async def stream_logs(self) -> None:
-        """Read the log (tail, then follow) into the pending buffer; never touches a widget."""
+        """Read the log (tail, then follow) into the pending buffer; never touches a widget. A previous
+        container has ended: its log is read once, not followed."""
+        if self.merged and self.workload is not None:
+            await self._stream_merged(self.workload)
+        else:
+            stream = self.context.backend.workload_logs(
+                self.workload_id,
+                follow=not self.previous,
+                tail_lines=self.tail_lines,
+                pod=self.log_pod,
+                previous=self.previous,
+            )
+            await self._pour(stream, lambda line: (line,))
+        self.post_message(LogStreamEnded())
+
+    async def _pour(self, stream: AsyncIterator[str], shown: Callable[[str], Iterable[str]]) -> None:
+        """Lines of `stream` (as `shown` turns each into lines to show) into the pending buffer."""
         pending = self._pending
         received = 0
-        stream = self.context.backend.workload_logs(self.workload_id, follow=True, tail_lines=self.tail_lines)
         try:
             async for line in stream:
-                pending.append(line)
+                for text in shown(line):
+                    pending.append(text)
+                    if len(pending) == 1:
+                        self.post_message(LogLinesPending())
                 received += 1
-                if len(pending) == 1:
-                    self.post_message(LogLinesPending())
                 if received % YIELD_EVERY_LINES == 0:
                     await asyncio.sleep(0)
         finally:
@@ -400,7 +432,87 @@ class LogsScreen(TextViewScreen):
             close = getattr(stream, "aclose", None)
             if close is not None:
                 await close()
-        self.post_message(LogStreamEnded())
+
+    async def _stream_merged(self, workload: Workload) -> None:
+        """Every pod's tail, merged by time and tagged `[worker-0]`, then each pod followed at once; a
+        pod whose log cannot be read says so in its own tagged line, and the others go on."""
+        backend = self.context.backend
+        pods = [pod.name for pod in workload.pods[:MERGED_POD_LIMIT]]
+        labels = [pod_label(workload.name, name) for name in pods]
+
+        async def tail_of(name: str) -> list[str]:
+            try:
+                stream = backend.workload_logs(self.workload_id, tail_lines=self.tail_lines, pod=name)
+                return [line async for line in stream]
+            except BackendError as error:
+                return [f"— log not readable: {error}"]
+
+        tails = await asyncio.gather(*(tail_of(name) for name in pods))
+        merged = merge_by_time(list(zip(labels, tails, strict=True)))
+        if len(workload.pods) > len(pods):
+            merged.append(f"— showing the first {len(pods)} of {len(workload.pods)} pods; p picks one")
+        await self._pour(_lines_of(merged), lambda line: (line,))
+
+        async def follow(name: str, label: str, tail: list[str]) -> None:
+            skipper = AfterTail(tail, patience=len(tail) + 1)
+            stream = backend.workload_logs(
+                self.workload_id, follow=True, tail_lines=max(1, len(tail)), pod=name
+            )
+            try:
+                await self._pour(stream, lambda line: [tag(label, text) for text in skipper.feed(line)])
+            except BackendError as error:
+                self._pending.append(tag(label, f"— stream stopped: {error}"))
+                self.post_message(LogLinesPending())
+
+        async with asyncio.TaskGroup() as streams:
+            for name, label, tail in zip(pods, labels, tails, strict=True):
+                streams.create_task(follow(name, label, tail))
+
+    # -- which pod --------------------------------------------------------------------------------------
+    def action_pick_pod(self) -> None:
+        """`p`: whose log (or every pod's, merged); only a workload of several pods has a choice."""
+        workload = self.workload
+        if workload is None:
+            self.notify("Still reading the workload; try again in a moment.", timeout=3, markup=False)
+            return
+        if len(workload.pods) < 2:
+            pods = "no pod yet" if not workload.pods else f"one pod ({workload.pods[0].name})"
+            self.notify(f"{self.workload_name} has {pods}: nothing to pick.", timeout=3, markup=False)
+            return
+        current = None if self.merged else (self.log_pod or workload.pods[0].name)
+        crashed = frozenset(pod.name for pod in workload.pods if pod.k8s_phase == "Failed")
+        self.app.push_screen(
+            PodPickerDialog(self.workload_name, workload.pods, crashed, current), self._pod_picked
+        )
+
+    def _pod_picked(self, choice: PodChoice | None) -> None:
+        if choice is None:
+            return
+        self.merged = choice.pod is None
+        self.log_pod = choice.pod
+        if self.merged:
+            self.previous = False
+        self.restart_stream()
+
+    def action_toggle_previous(self) -> None:
+        """`⇧p`: the container that ran before the last restart, once; again returns to the live one."""
+        if self.merged:
+            self.notify(
+                "Pick one pod first (p): each pod has its own previous container.", timeout=4, markup=False
+            )
+            return
+        self.previous = not self.previous
+        self.restart_stream()
+
+    def restart_stream(self) -> None:
+        """Read again from the chosen source: the view starts empty and following."""
+        self._pending.clear()
+        self.view.clear()
+        self.view.follow = True
+        self._stream_state = "streaming"
+        self.header.title = self.screen_title
+        self.show_status()
+        self.stream_logs()
 
     @on(LogLinesPending)
     def _drain_pending(self, message: LogLinesPending) -> None:
@@ -448,7 +560,10 @@ class LogsScreen(TextViewScreen):
             stopped = "stopped" in self._stream_state
             parts = [self.ended_text(), *super().status_parts()]
             return [*parts, Text(self._stream_state, palette.error)] if stopped else parts
-        if self.view.follow:
+        if self.previous:
+            follow = Text("previous container", palette.warning)
+            follow.append(" (⇧p: the current one)", palette.muted)
+        elif self.view.follow:
             follow = Text("● following", palette.ok)
         else:
             follow = Text("‖ paused", palette.warning)
@@ -459,3 +574,8 @@ class LogsScreen(TextViewScreen):
             stream_state = f"waiting for it to start ({workload.phase.value})"
         state = Text(stream_state, palette.error if "stopped" in stream_state else palette.muted)
         return [follow, *super().status_parts(), state]
+
+
+async def _lines_of(lines: Iterable[str]) -> AsyncIterator[str]:
+    for line in lines:
+        yield line

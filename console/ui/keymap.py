@@ -183,7 +183,18 @@ TEXT_VIEW_KEYS: tuple[KeyAction, ...] = (
 )
 """Keys of the log and describe views (a scrollable text with search); arrows, pgup/pgdn, home/end scroll."""
 
-LOGS_KEYS: tuple[KeyAction, ...] = (KeyAction("f", "toggle_follow", "Follow", scope="logs", group="Logs"),)
+LOGS_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("f", "toggle_follow", "Follow", scope="logs", group="Logs"),
+    KeyAction("p", "pick_pod", "Pod", scope="logs", group="Logs"),
+    KeyAction("P", "toggle_previous", "Previous container", scope="logs", key_display="⇧p", group="Logs"),
+)
+
+POD_PICKER_KEYS: tuple[KeyAction, ...] = (
+    KeyAction(
+        "escape,q", "cancel", "Cancel", scope="pod_picker", key_display="esc", palette=False, group="Logs"
+    ),
+)
+"""`p` on the logs of a workload with several pods: arrows and enter pick (the list's own keys)."""
 
 DESCRIBE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("J", "toggle_format", "JSON/YAML", scope="describe", key_display="⇧j", group="Describe"),
@@ -455,6 +466,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *ALERT_KEYS,
     *IDLE_KEYS,
     *MUTE_KEYS,
+    *POD_PICKER_KEYS,
     *NODE_DETAIL_KEYS,
     *NODE_KEYS,
     *FILESYSTEM_KEYS,
