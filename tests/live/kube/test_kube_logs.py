@@ -183,3 +183,31 @@ async def test_a_researcher_reads_only_their_projects_logs(kube_env: KubeEnv) ->
         assert 'cannot get resource "pods/log"' in str(raised.value)
     finally:
         await researcher.aclose()
+
+
+async def test_each_pod_and_a_crashed_pods_previous_container_equal_the_demo_backends(
+    kube_env: KubeEnv, client: KubeClient, demo_of: DemoBackend
+) -> None:
+    """`kubectl logs <worker>` and `--previous` over the wire read what the demo backend shows for that pod;
+    a pod that never restarted has no previous container (400, the kubelet's words)."""
+    sim = kube_env.sim
+    workload = next(
+        w
+        for w in sim.runai.workloads(ADMIN)
+        if w.phase is WorkloadPhase.DEGRADED and len(sim.runai.workload(ADMIN, w.id).pods) > 1
+    )
+    namespace, _ = pod_of(kube_env, workload)
+    pods = sim.runai.workload(ADMIN, workload.id).pods
+    crashed = next(pod.name for pod in pods if pod.k8s_phase == "Failed")
+    for pod in pods:
+        wire = await collect(client.workload_logs(namespace, pod.name, tail_lines=50))
+        assert wire == await collect(demo_of.workload_logs(workload.id, tail_lines=50, pod=pod.name)), (
+            pod.name
+        )
+    previous = await collect(client.workload_logs(namespace, crashed, tail_lines=50, previous=True))
+    assert previous == await collect(
+        demo_of.workload_logs(workload.id, tail_lines=50, pod=crashed, previous=True)
+    )
+    assert "NCCL error" in previous[-2]
+    with pytest.raises(Invalid, match="previous terminated container"):
+        await collect(client.workload_logs(namespace, pods[0].name, previous=True))
