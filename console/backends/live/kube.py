@@ -79,8 +79,12 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 """Largest answer read (a 500-item page of pods is ~2 MB); a bigger one is refused, not buffered."""
 LOG_LIMIT_BYTES = 8 * 1024 * 1024
 """Upper bound on a log read without `tail_lines`, so "the whole log" cannot exhaust memory."""
-LOG_QUEUE_LINES = 1000
-"""Lines buffered between the follow thread and the consumer; a slow consumer pauses the reader."""
+LOG_QUEUE_CHUNKS = 64
+"""Chunks of lines buffered between the follow thread and the consumer (each at most what one socket read
+gave, so at most a few MB in all); a slow consumer pauses the reader, and TCP the sender."""
+LOG_LINE_BYTES = 64 * 1024
+"""Longest log line kept whole: a server that never sends a newline gets its text cut into lines of this
+size instead of growing one line without bound."""
 CONFLICT_ATTEMPTS = 3
 """Taint patches carry the node's resourceVersion; on 409 (the node changed meanwhile) read and try again."""
 
@@ -428,7 +432,7 @@ class KubeClient:
 
     async def _follow_log(self, namespace: str, pod: str, arguments: dict[str, Any]) -> AsyncIterator[str]:
         loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=LOG_QUEUE_LINES)
+        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=LOG_QUEUE_CHUNKS)
         stop = threading.Event()
         current: list[Any] = []  # the open response, so closing the iterator can shut its socket
 
@@ -465,12 +469,12 @@ class KubeClient:
                     try:
                         pending = b""
                         for chunk in response.stream(amt=None, decode_content=True):
-                            pending += chunk
-                            *lines, pending = pending.split(b"\n")
-                            for line in lines:
-                                if not hand_over(line.decode("utf-8", errors="replace").rstrip("\r")):
-                                    return
-                        if pending and not hand_over(pending.decode("utf-8", errors="replace")):
+                            # One hand-over per chunk, not per line: each costs a trip through the
+                            # event loop, which capped a follow at ~3,000 lines/s (benchmarks/bench_logs.py).
+                            lines, pending = _split_lines(pending + chunk)
+                            if lines and not hand_over(lines):
+                                return
+                        if pending and not hand_over([pending.decode("utf-8", errors="replace")]):
                             return
                         break  # the server ended the stream: the container stopped
                     except urllib3.exceptions.ReadTimeoutError:
@@ -494,12 +498,23 @@ class KubeClient:
                     return
                 if isinstance(item, BaseException):
                     raise map_kube_error(item) from None
-                yield item  # type: ignore[misc]
+                for line in item:  # type: ignore[attr-defined]  # a chunk's lines
+                    yield line
         finally:
             stop.set()
             for response in current:
                 _shutdown(response)
             await asyncio.wait({reader}, timeout=2.0)
+
+
+def _split_lines(data: bytes) -> tuple[list[str], bytes]:
+    """The complete lines in `data` (decoded, without `\r\n`) and the unfinished rest; a rest longer
+    than LOG_LINE_BYTES is cut into lines of that size, so one endless line cannot grow without bound."""
+    *complete, rest = data.split(b"\n")
+    while len(rest) > LOG_LINE_BYTES:
+        complete.append(rest[:LOG_LINE_BYTES])
+        rest = rest[LOG_LINE_BYTES:]
+    return [line.decode("utf-8", errors="replace").rstrip("\r") for line in complete], rest
 
 
 # ==============================================================================================

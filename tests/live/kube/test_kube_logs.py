@@ -211,3 +211,22 @@ async def test_each_pod_and_a_crashed_pods_previous_container_equal_the_demo_bac
     assert "NCCL error" in previous[-2]
     with pytest.raises(Invalid, match="previous terminated container"):
         await collect(client.workload_logs(namespace, pods[0].name, previous=True))
+
+
+async def test_a_follow_that_never_sends_a_newline_is_cut_into_bounded_lines(
+    kube_env: KubeEnv, client: KubeClient
+) -> None:
+    """A hostile server streams 1 MB with no newline: the reader hands it over in 64 KB lines as it comes,
+    instead of holding one line that grows for as long as the server likes."""
+    from console.backends.live.kube import LOG_LINE_BYTES
+    from console.sim.http.base import Request, Response
+
+    def endless_line(request: Request) -> Response:
+        return Response(200, content_type="text/plain", stream=iter([b"x" * 65_536] * 16))
+
+    kube_env.server.router.add(
+        "GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", endless_line, first=True
+    )
+    lines = await collect(client.workload_logs("runai-vision", "any-pod", follow=True))
+    assert lines and all(len(line) <= LOG_LINE_BYTES for line in lines)
+    assert sum(len(line) for line in lines) == 16 * 65_536
