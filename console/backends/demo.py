@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         WorkloadSpec,
         WorkloadUtilisation,
     )
+    from console.model.storage import DataMount, WorkloadMount
     from console.sim.simulator import Simulator
 
 MAX_CATCH_UP_SECONDS = 300.0
@@ -265,6 +266,14 @@ class DemoBackend:
             fresh, seen = await self._run(after(seen))
             for line in fresh:
                 yield line
+
+    async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
+        return await self._run(
+            lambda simulator: simulator.runai.workload_mounts(self.identity_now, workload_id)
+        )
+
+    async def data_mounts(self) -> Sequence[WorkloadMount]:
+        return await self._run(lambda simulator: simulator.runai.data_mounts(self.identity_now))
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self._run(

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         WorkloadSpec,
         WorkloadUtilisation,
     )
+    from console.model.storage import DataMount, WorkloadMount
 
 
 @runtime_checkable
@@ -96,6 +97,16 @@ class Backend(Protocol):
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         """The workload as the API returns it (for the describe view)."""
+        ...
+
+    # -- where data lives -------------------------------------------------------------------------
+    async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
+        """The volumes the workload's pods mount, each followed to the WEKA filesystem, directory or
+        snapshot behind it (PVC -> PV -> csi-wekafs handle) where it is one."""
+        ...
+
+    async def data_mounts(self) -> Sequence[WorkloadMount]:
+        """Every volume mounted by a workload that has pods, for "who mounts this filesystem"."""
         ...
 
     # -- WEKA queries -----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         WorkloadSpec,
         WorkloadUtilisation,
     )
+    from console.model.storage import DataMount, WorkloadMount
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -133,6 +134,12 @@ class ForwardingBackend:
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self._inner.describe_workload(workload_id)
+
+    async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
+        return await self._inner.workload_mounts(workload_id)
+
+    async def data_mounts(self) -> Sequence[WorkloadMount]:
+        return await self._inner.data_mounts()
 
     # -- WEKA queries -----------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster:

@@ -50,11 +50,13 @@ from console.model.runai import (
     WorkloadUtilisation,
 )
 from console.model.runai_alerts import node_draining_alert, node_not_ready_alert, workload_degraded_alert
+from console.model.storage import DataMount, WorkloadMount
 from console.model.weka import Alert
 from console.sim.clock import Clock
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
 from console.sim.runai_logs import LINE_INTERVAL_SECONDS, LogRenderer, crash_lines
+from console.sim.runai_mounts import SimVolume, volumes_of
 from console.sim.runai_placement import PodPlan, find_placement, place_pinned
 from console.sim.runai_scheduler import SchedulingPass
 from console.sim.runai_state import (
@@ -81,6 +83,7 @@ from console.sim.runai_views import (
     pool_view,
     workload_view,
 )
+from console.wire.csi_wekafs import parse_volume_handle
 
 DEFAULT_ADMIN = "admin@acme.ai"
 DEFAULT_RESEARCHER = "alice@acme.ai"
@@ -665,6 +668,35 @@ class RunaiSim:
         self._require_visible(actor, workload)
         return list(event_views(workload))
 
+    def workload_mounts(self, actor: Identity, workload_id: str) -> list[DataMount]:
+        """The volumes the workload's pods mount, each resolved to what it is on WEKA; none while it has no
+        pods (suspended), as on a real cluster, where only pods mount claims."""
+        workload = self._workload_state(workload_id)
+        self._require_visible(actor, workload)
+        if not workload.pods or workload.phase is WorkloadPhase.STOPPED:
+            return []
+        return [
+            _data_mount(volume)
+            for volume in volumes_of(workload, self.state.projects[workload.project_id].name)
+        ]
+
+    def data_mounts(self, actor: Identity) -> list[WorkloadMount]:
+        """Every volume of every workload the actor may see whose pods exist (a suspended workload has none,
+        so it mounts nothing), for "who mounts this filesystem"."""
+        visible = self._visible_project_ids(actor)
+        mounts = []
+        for workload in self.state.workloads.values():
+            if visible is not None and workload.project_id not in visible:
+                continue
+            if not workload.pods or workload.phase is WorkloadPhase.STOPPED:
+                continue
+            project = self.state.projects[workload.project_id].name
+            for volume in volumes_of(workload, project):
+                mounts.append(
+                    WorkloadMount(workload.id, workload.name, project, workload.phase, _data_mount(volume))
+                )
+        return mounts
+
     def workload_logs(self, actor: Identity, workload_id: str) -> list[str]:
         """The container log tail (last 5,000 lines); empty until a pod has started."""
         workload = self._workload_state(workload_id)
@@ -1161,3 +1193,7 @@ def _matches(item: Workload, visible: set[str] | None, workload_filter: Workload
         workload_filter.name_contains is not None
         and workload_filter.name_contains.lower() not in item.name.lower()
     )
+
+
+def _data_mount(volume: SimVolume) -> DataMount:
+    return DataMount(volume.claim, volume.mount_path, volume.read_only, parse_volume_handle(volume.handle))

@@ -41,7 +41,9 @@ _MODELS: tuple[tuple[str, str, str, str], ...] = (
 _DEFAULT_MODEL = ("", "transformer-base", "110M", "/mnt/weka/datasets/train")
 
 
-def _model_for(name: str) -> tuple[str, str, str, str]:
+def model_for(name: str) -> tuple[str, str, str, str]:
+    """(name keyword, model, parameters, dataset path) a workload of this name trains: its logs and its
+    data mounts agree."""
     return next((entry for entry in _MODELS if entry[0] in name), _DEFAULT_MODEL)
 
 
@@ -98,7 +100,7 @@ class LogRenderer:
         self.tag = f"[rank{rank}]"
         self.interval = LINE_INTERVAL_SECONDS[workload.type]
         self.curve = _TrainingCurve(workload)
-        self.model = _model_for(workload.name)
+        self.model = model_for(workload.name)
 
     # -- public ---------------------------------------------------------------------------------
     def tail(self, run_now: float, limit: int = MAX_LOG_LINES) -> list[str]:
@@ -316,4 +318,3 @@ def crash_lines(at: datetime, rank: int) -> list[str]:
         "unhandled system error, NCCL version 2.22.3",
         f"{stamp} ERROR: process exited with code 1",
     ]
-

@@ -366,6 +366,17 @@ async def test_logs_of_running_workloads(live: LiveBackend, shared_demo: DemoBac
         assert expected
 
 
+async def test_where_data_lives(live: LiveBackend, shared_demo: DemoBackend) -> None:
+    """Pod -> claim -> volume -> csi-wekafs handle over Run:ai and Kubernetes, as the demo shows it."""
+    assert sorted(map(repr, await live.data_mounts())) == sorted(map(repr, await shared_demo.data_mounts()))
+    mounted = 0
+    for workload in list(await shared_demo.workloads())[::7]:
+        expected = list(await shared_demo.workload_mounts(workload.id))
+        assert list(await live.workload_mounts(workload.id)) == expected
+        mounted += bool(expected)
+    assert mounted
+
+
 # ====================================================================================================
 # actions
 # ====================================================================================================

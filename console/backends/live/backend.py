@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.backends.live.accepted import read_back
 from console.config import ConfigError, Profile
-from console.data.errors import BackendError, Unavailable
+from console.data.errors import BackendError, Forbidden, Unavailable
 from console.data.unreadable import answered_parts
 from console.model import (
     Alert,
@@ -81,6 +81,7 @@ from console.model.runai_alerts import (
     node_not_ready_title,
     workload_degraded_alert,
 )
+from console.model.storage import DataMount, WorkloadMount
 
 if TYPE_CHECKING:
     from console.backends.live.kube import KubeClient
@@ -612,6 +613,34 @@ class LiveBackend:
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self.runai.describe_workload(workload_id)
+
+    # -- where data lives ------------------------------------------------------------------------
+    async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
+        """Through Kubernetes: the workload's pods' claims, their volumes, and the csi-wekafs handles. A
+        workload without pods (suspended, or not created yet) mounts nothing."""
+        kube = self._require_kube()
+        workload = await self.runai.workload(workload_id)
+        if not workload.pods:
+            return []
+        namespace = await self._namespace_of(workload.project_id)
+        return [mount for *_, mount in await kube.data_mounts(namespace, workload_id)]
+
+    async def data_mounts(self) -> Sequence[WorkloadMount]:
+        """Every Run:ai workload's mounts, with the workload's phase from Run:ai. A user who may not list
+        pods in every namespace (a researcher) gets those of the projects Run:ai shows them."""
+        kube = self._require_kube()
+        workloads = await self.runai.workloads()
+        try:
+            found = await kube.data_mounts()
+        except Forbidden:
+            project_ids = dict.fromkeys(workload.project_id for workload in workloads)
+            namespaces = [await self._namespace_of(project_id) for project_id in project_ids]
+            found = [entry for namespace in namespaces for entry in await kube.data_mounts(namespace)]
+        phases = {workload.id: workload.phase for workload in workloads}
+        return [
+            WorkloadMount(workload_id, name, project, phases.get(workload_id, WorkloadPhase.UNKNOWN), mount)
+            for workload_id, name, project, mount in found
+        ]
 
     # -- WEKA queries -----------------------------------------------------------------------------
     def _require_weka(self) -> WekaClient:

@@ -57,7 +57,9 @@ from console.data.errors import (
     Unavailable,
 )
 from console.model.runai import GpuDevice, Node, NodePool, Pod
+from console.model.storage import DataMount
 from console.wire import kube as wire
+from console.wire import kube_storage as storage
 
 SERVICE = wire.SERVICE
 
@@ -224,6 +226,63 @@ class KubeClient:
             memory_nodes = {pod.node_name for pod in rows if pod.gpu_memory_mib is not None and pod.node_name}
             gpu_memory = {name: self._node_row(name).gpu_memory_mib for name in sorted(memory_nodes)}
             return [wire.pod_view(pod, gpu_memory.get(pod.node_name or "")) for pod in rows]
+
+        return await self._call(fetch)
+
+    async def data_mounts(
+        self, namespace: str | None = None, workload_id: str | None = None
+    ) -> list[tuple[str, str, str, DataMount]]:
+        """(workload id, workload name, project, mount) for each claim the Run:ai workloads' pods mount (in
+        one namespace, of one workload, or everywhere), followed pod -> claim -> volume -> csi-wekafs
+        handle. Pods of one workload mount the same claims, so each (workload, claim, path) comes once.
+
+        Three lists, whatever the number of workloads: the pods, the claims (of the namespace, or all)
+        and the PersistentVolumes. Volumes are cluster-scoped; a user who may not list them (a researcher,
+        often) still sees each claim and why its WEKA object is not shown."""
+
+        def fetch() -> list[tuple[str, str, str, DataMount]]:
+            selector = f"{wire.LABEL_WORKLOAD_ID}={workload_id}" if workload_id else wire.LABEL_WORKLOAD_ID
+            if namespace is None:
+                pods = self._paged(self._core.list_pod_for_all_namespaces, "Pod", label_selector=selector)
+                claim_items = self._paged(
+                    self._core.list_persistent_volume_claim_for_all_namespaces, "PersistentVolumeClaim"
+                )
+            else:
+                pods = self._paged(
+                    self._core.list_namespaced_pod, "Pod", namespace=namespace, label_selector=selector
+                )
+                claim_items = self._paged(
+                    self._core.list_namespaced_persistent_volume_claim,
+                    "PersistentVolumeClaim",
+                    namespace=namespace,
+                )
+            claims = storage.parse_claims(claim_items)
+            volumes: dict[str, storage.VolumeRow] | None
+            hidden = ""
+            try:
+                volumes = storage.parse_volumes(
+                    self._paged(self._core.list_persistent_volume, "PersistentVolume")
+                )
+            except ApiException as error:
+                if error.status != 403:
+                    raise
+                volumes, hidden = (
+                    None,
+                    "its volume is not visible to you (PersistentVolumes are cluster-scoped)",
+                )
+            found: dict[tuple[str, str, str], tuple[str, str, str, DataMount]] = {}
+            for pod in pods:
+                labels = _labels_of(pod)
+                owner = labels.get(wire.LABEL_WORKLOAD_ID)
+                pod_namespace = _namespace_of(pod)
+                if not owner or not pod_namespace:
+                    continue
+                name = labels.get(wire.LABEL_WORKLOAD_NAME, owner)
+                project = labels.get(wire.LABEL_PROJECT, pod_namespace)
+                for volume in storage.pod_volumes(pod):
+                    mount = storage.resolve(volume, pod_namespace, claims, volumes, volumes_hidden=hidden)
+                    found.setdefault((owner, volume.claim, volume.mount_path), (owner, name, project, mount))
+            return list(found.values())
 
         return await self._call(fetch)
 
@@ -587,6 +646,19 @@ def _status_body(body: str | bytes) -> dict[str, Any]:
 # ==============================================================================================
 # small helpers
 # ==============================================================================================
+def _labels_of(item: Any) -> dict[str, str]:
+    labels = item.get("metadata", {}).get("labels") if isinstance(item, dict) else None
+    if not isinstance(labels, dict):
+        return {}
+    return {key: value for key, value in labels.items() if isinstance(key, str) and isinstance(value, str)}
+
+
+def _namespace_of(item: Any) -> str | None:
+    metadata = item.get("metadata") if isinstance(item, dict) else None
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    return namespace if isinstance(namespace, str) and namespace else None
+
+
 def _json(response: Any) -> Any:
     """The body of a raw (`_preload_content=False`) response as JSON; the connection goes back to the pool.
 

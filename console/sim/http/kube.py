@@ -47,11 +47,14 @@ from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotF
 from console.model.identity import Identity
 from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, WorkloadPhase, WorkloadType
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.runai_mounts import SimVolume, volumes_of
 from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
 from console.wire import kube as wire
+from console.wire import kube_storage
+from console.wire.kube_storage import PodVolume
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -279,6 +282,17 @@ class _KubeFace:
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}", self._authed(self.read_pod))
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", self._authed(self.pod_log))
         router.add("POST", "/api/v1/namespaces/{namespace}/pods/{name}/eviction", self._authed(self.evict))
+        router.add("GET", "/api/v1/persistentvolumeclaims", self._authed(self.list_claims))
+        router.add(
+            "GET", "/api/v1/namespaces/{namespace}/persistentvolumeclaims", self._authed(self.list_claims)
+        )
+        router.add(
+            "GET",
+            "/api/v1/namespaces/{namespace}/persistentvolumeclaims/{name}",
+            self._authed(self.read_claim),
+        )
+        router.add("GET", "/api/v1/persistentvolumes", self._authed(self.list_volumes))
+        router.add("GET", "/api/v1/persistentvolumes/{name}", self._authed(self.read_volume))
         return router
 
     # -- auth ---------------------------------------------------------------------------------
@@ -716,6 +730,8 @@ class _KubeFace:
                 }
             ],
         }
+        mounted = [PodVolume(v.claim, v.mount_path, v.read_only) for v in volumes_of(workload, project.name)]
+        spec["volumes"], spec["containers"][0]["volumeMounts"] = kube_storage.pod_volumes_json(mounted)
         if pod.node_name:
             spec["nodeName"] = pod.node_name
         status: dict[str, Any] = {
@@ -858,6 +874,84 @@ class _KubeFace:
             yield "".join(f"{line}\n" for line in fresh).encode()
             if ended:
                 return
+
+    # -- storage ------------------------------------------------------------------------------
+    # Each project namespace holds the claims its workloads mount (Run:ai PVC data sources), each bound to
+    # a csi-wekafs PersistentVolume whose handle names the WEKA directory, filesystem or snapshot.
+    CLAIM_CAPACITY = "1Ti"
+
+    @staticmethod
+    def _claims(sim: Simulator, namespace: str | None) -> list[tuple[ProjectState, SimVolume]]:
+        """(project, volume) for each claim of each project namespace (or the one asked), in name order."""
+        state = sim.runai.state
+        found: dict[tuple[str, str], tuple[ProjectState, SimVolume]] = {}
+        for workload in state.workloads.values():
+            project = state.projects[workload.project_id]
+            if namespace is not None and project.namespace != namespace:
+                continue
+            for volume in volumes_of(workload, project.name):
+                found.setdefault((project.namespace, volume.claim), (project, volume))
+        return [found[key] for key in sorted(found)]
+
+    @staticmethod
+    def _volume_name(namespace: str, claim: str) -> str:
+        return f"pvc-{_uid('claim', f'{namespace}/{claim}')}"
+
+    def _claim_json(self, sim: Simulator, project: ProjectState, volume: SimVolume) -> dict[str, Any]:
+        namespace = project.namespace
+        return kube_storage.claim_json(
+            namespace,
+            volume.claim,
+            self._volume_name(namespace, volume.claim),
+            _uid("claim-object", f"{namespace}/{volume.claim}"),
+            sim.clock.start,
+            self.CLAIM_CAPACITY,
+        )
+
+    def _volume_json(self, sim: Simulator, project: ProjectState, volume: SimVolume) -> dict[str, Any]:
+        name = self._volume_name(project.namespace, volume.claim)
+        return kube_storage.volume_json(
+            name,
+            project.namespace,
+            volume.claim,
+            volume.handle,
+            _uid("volume", name),
+            sim.clock.start,
+            self.CLAIM_CAPACITY,
+        )
+
+    def list_claims(self, request: Request, identity: Identity) -> Response:
+        namespace = request.path_params.get("namespace")
+        with self.host.session() as sim:
+            claims = self._claims(sim, namespace)
+            start, end, metadata = _page(len(claims), request)
+            items = [self._claim_json(sim, *entry) for entry in claims[start:end]]
+            version = str(1000 + sim.runai.state.generation)
+        return _list("PersistentVolumeClaimList", items, version, metadata)
+
+    def read_claim(self, request: Request, identity: Identity) -> Response:
+        namespace, name = request.path_params["namespace"], request.path_params["name"]
+        with self.host.session() as sim:
+            for project, volume in self._claims(sim, namespace):
+                if volume.claim == name:
+                    return Response.json(200, self._claim_json(sim, project, volume))
+        raise self._not_found("persistentvolumeclaims", name)
+
+    def list_volumes(self, request: Request, identity: Identity) -> Response:
+        with self.host.session() as sim:
+            claims = self._claims(sim, None)
+            start, end, metadata = _page(len(claims), request)
+            items = [self._volume_json(sim, *entry) for entry in claims[start:end]]
+            version = str(1000 + sim.runai.state.generation)
+        return _list("PersistentVolumeList", items, version, metadata)
+
+    def read_volume(self, request: Request, identity: Identity) -> Response:
+        name = request.path_params["name"]
+        with self.host.session() as sim:
+            for project, volume in self._claims(sim, None):
+                if self._volume_name(project.namespace, volume.claim) == name:
+                    return Response.json(200, self._volume_json(sim, project, volume))
+        raise self._not_found("persistentvolumes", name)
 
     # -- eviction -----------------------------------------------------------------------------
     def evict(self, request: Request, identity: Identity) -> Response:
