@@ -20,7 +20,6 @@ from console.ui.refusals import admin_only, filesystem_delete_refusal
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
-from screens.snapshots import SnapshotsScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import AgeCell, Column, Row
 
@@ -122,12 +121,12 @@ class FilesystemsScreen(ResourceScreen):
         return next((f for f in filesystems if f.uid == key), None)
 
     def open_detail(self, key: str) -> None:
-        """Enter on a filesystem: its snapshots."""
+        """Enter on a filesystem: it in full, with who mounts it (`s` there lists its snapshots)."""
+        from screens.filesystem_detail import FilesystemDetailScreen
+
         filesystem = self.filesystem_for(key)
         if filesystem is not None:
-            self.app.push_screen(
-                SnapshotsScreen(self.context, filesystem_uid=filesystem.uid, filesystem_name=filesystem.name)
-            )
+            self.app.push_screen(FilesystemDetailScreen(self.context, filesystem_name=filesystem.name))
 
     # -- actions ----------------------------------------------------------------------------------------
     def _chosen_filesystem(self) -> Filesystem | None:

@@ -43,7 +43,7 @@ from console.ui.log_merge import MERGED_POD_LIMIT, AfterTail, merge_by_time, pod
 from console.ui.palette import phase_style
 from console.ui.prompts import FilterLine, PromptBar
 from screens.base import RwcScreen
-from screens.dialogs.pick_pod import PodChoice, PodPickerDialog
+from screens.dialogs.pick_pod import ALL_PODS, pod_picker
 from screens.workload_detail import explain_phase
 from widgets.log_view import DEFAULT_MAX_LINES, LogView
 
@@ -482,14 +482,14 @@ class LogsScreen(TextViewScreen):
         current = None if self.merged else (self.log_pod or workload.pods[0].name)
         crashed = frozenset(pod.name for pod in workload.pods if pod.k8s_phase == "Failed")
         self.app.push_screen(
-            PodPickerDialog(self.workload_name, workload.pods, crashed, current), self._pod_picked
+            pod_picker(self.workload_name, workload.pods, crashed, current), self._pod_picked
         )
 
-    def _pod_picked(self, choice: PodChoice | None) -> None:
+    def _pod_picked(self, choice: str | None) -> None:
         if choice is None:
             return
-        self.merged = choice.pod is None
-        self.log_pod = choice.pod
+        self.merged = choice == ALL_PODS
+        self.log_pod = None if self.merged else choice
         if self.merged:
             self.previous = False
         self.restart_stream()

@@ -11,11 +11,11 @@ the workload holds.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -24,8 +24,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.data.errors import BackendError
-from console.model import GpuAllocation, PhaseReason, Pod, Workload, WorkloadEvent, WorkloadPhase
+from console.data.store import ResourceState
+from console.model import (
+    Alert,
+    Filesystem,
+    GpuAllocation,
+    PhaseReason,
+    Pod,
+    Workload,
+    WorkloadEvent,
+    WorkloadPhase,
+)
+from console.model.storage import DataMount
 from console.ui.context import ConsoleContext
+from console.ui.data_path import MountFacts, mount_facts, weka_filesystems
 from console.ui.format import (
     explain_gpu_share,
     format_age,
@@ -36,10 +48,13 @@ from console.ui.format import (
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
+from screens.detail_text import plain_text, section_table
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.safe_static import SafeStatic
 
 DETAIL_REFRESH_SECONDS = 2.0
+MOUNTS_REFRESH_SECONDS = 30.0
+"""What a workload mounts changes only when its pods are made again."""
 MAX_EVENTS_SHOWN = 50
 """Events are bounded: the newest this many, so a chatty workload cannot grow the screen forever."""
 PREEMPTION_WORDS = ("preempt", "evict", "reclaim")
@@ -134,6 +149,12 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         context.bridge.add_resource(
             self.resource_name, lambda: backend.workload(workload_id), DETAIL_REFRESH_SECONDS
         )
+        self.mounts_resource = f"workload-mounts:{workload_id}:{id(self):x}"
+        context.bridge.add_resource(
+            self.mounts_resource, lambda: backend.workload_mounts(workload_id), MOUNTS_REFRESH_SECONDS
+        )
+        self._data_section: RenderableType = ""
+        self._data_shown: tuple[object, ...] = ()
         self._shown: Workload | None = None
         self._shown_ages: tuple[str, ...] = ()
         self._sections: tuple[RenderableType, ...] = ()
@@ -144,7 +165,17 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     @property
     def resource_names(self) -> tuple[str, ...]:
-        return (self.resource_name,)
+        return (self.resource_name, *self.data_resources)
+
+    @property
+    def data_resources(self) -> tuple[str, ...]:
+        """What the data section draws from: its mounts, and the filesystems and alerts they lead to."""
+        return (self.mounts_resource, "filesystems", "alerts")
+
+    def states(self) -> list[ResourceState[Any]]:
+        """Only the workload decides whether the view is stale: the data section is a decoration that
+        says on its own line when it cannot be known (a profile without WEKA has no filesystems)."""
+        return [self.context.bridge.snapshot(self.resource_name)]
 
     @property
     def screen_title(self) -> str:
@@ -154,6 +185,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         with VerticalScroll(id="detail"):
             yield SafeStatic("Loading…", id="summary")
             yield SafeStatic("", id="pods", classes="detail-section")
+            yield SafeStatic("", id="data", classes="detail-section")
             yield SafeStatic("", id="events", classes="detail-section")
 
     def focus_body(self) -> None:
@@ -164,9 +196,11 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     async def on_unmount(self) -> None:
         await self.context.bridge.remove_resource(self.resource_name)
+        await self.context.bridge.remove_resource(self.mounts_resource)
 
     def resources_changed(self) -> None:
         super().resources_changed()
+        self._show_data()
         state = self.context.bridge.snapshot(self.resource_name)
         workload: Workload | None = state.value
         if workload is None:
@@ -219,14 +253,51 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
-        console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
-        with console.capture() as capture:
-            for renderable in self._sections:
-                console.print(renderable)
-        return capture.get()
+        return plain_text((*self._sections[:2], self._data_section, *self._sections[2:]), width)
 
     def palette_changed(self) -> None:
         self._shown = None
+        self._data_shown = ()
+
+    # -- where its data lives --------------------------------------------------------------------------
+    def _show_data(self) -> None:
+        bridge = self.context.bridge
+        state = bridge.snapshot(self.mounts_resource)
+        filesystems: Sequence[Filesystem] = bridge.snapshot("filesystems").value or ()
+        alerts: Sequence[Alert] = bridge.snapshot("alerts").value or ()
+        now = self.backend_clock.now()
+        mounts: Sequence[DataMount] | None = state.value
+        facts = tuple(mount_facts(m, filesystems, alerts, now) for m in mounts or ())
+        error = str(state.error) if state.failed and mounts is None else None
+        shown = (facts, error, mounts is None, self.palette)
+        if shown == self._data_shown:
+            return
+        self._data_shown = shown
+        self._data_section = data_section(facts, mounts is not None, error, self.palette)
+        self.query_one("#data", Static).update(self._data_section)
+
+    def action_open_filesystem(self) -> None:
+        """`f`: the WEKA filesystem behind a mount (which one, when there are several)."""
+        from screens.dialogs.choose import ChooseDialog
+        from screens.filesystem_detail import FilesystemDetailScreen
+
+        mounts: Sequence[DataMount] = self.context.bridge.snapshot(self.mounts_resource).value or ()
+        names = weka_filesystems(mounts)
+        if not names:
+            self.notify(
+                "None of its volumes is on WEKA (or they are not known yet).", timeout=4, markup=False
+            )
+            return
+
+        def open_detail(name: str | None) -> None:
+            if name is not None:
+                self.app.push_screen(FilesystemDetailScreen(self.context, filesystem_name=name))
+
+        if len(names) == 1:
+            open_detail(names[0])
+            return
+        options = [(name, Text(name, end="")) for name in names]
+        self.app.push_screen(ChooseDialog("Filesystems", "Which filesystem?", options, names[0]), open_detail)
 
     # -- actions ------------------------------------------------------------------------------------
     def selected_workload(self) -> Workload | None:
@@ -335,3 +406,40 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
                 Text(event.message),
             )
         return table
+
+
+def data_section(
+    facts: Sequence[MountFacts], known: bool, error: str | None, palette: CellPalette
+) -> RenderableType:
+    """`Data (2 mounts)`: each mount, the WEKA object behind it, and that filesystem in one line."""
+    if error is not None:
+        return Text.assemble(("Data", "bold"), (f"  not known: {error}", palette.warning))
+    if not known:
+        return Text.assemble(("Data", "bold"), ("  loading…", palette.muted))
+    if not facts:
+        return Text.assemble(("Data", "bold"), ("  no volumes (no pods mount anything now)", palette.muted))
+    table = section_table(
+        f"Data ({len(facts)} mount{'s' if len(facts) != 1 else ''})  f: the filesystem", palette
+    )
+    table.add_column("MOUNT", overflow="fold", ratio=2)
+    table.add_column("ACC", no_wrap=True)
+    table.add_column("ON WEKA", overflow="fold", ratio=2)
+    table.add_column("FILESYSTEM", overflow="fold", ratio=3)
+    for fact in facts:
+        if fact.filesystem is None:
+            state = Text(fact.used, palette.warning) if fact.used else Text("")
+            where = Text(fact.weka, palette.muted if not fact.used else "")
+        else:
+            state = Text(f"{fact.used} · {fact.tiering} · upload {fact.upload}")
+            if fact.upload == "never uploaded":
+                state.stylize(palette.warning, len(state) - len(fact.upload), len(state))
+            if fact.alerts:
+                state.append(f" · {fact.alerts} alert{'s' if fact.alerts != 1 else ''}", palette.error)
+            where = Text(fact.weka)
+        table.add_row(
+            Text(fact.mount_path),
+            Text(fact.access, palette.muted if fact.access == "ro" else palette.warning),
+            where,
+            state,
+        )
+    return table

@@ -106,7 +106,8 @@ class Backend(Protocol):
         ...
 
     async def data_mounts(self) -> Sequence[WorkloadMount]:
-        """Every volume mounted by a workload that has pods, for "who mounts this filesystem"."""
+        """Every volume mounted by a workload whose pods run or wait to run (not finished), for "who mounts
+        this filesystem"."""
         ...
 
     # -- WEKA queries -----------------------------------------------------------------------------

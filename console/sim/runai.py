@@ -681,14 +681,18 @@ class RunaiSim:
         ]
 
     def data_mounts(self, actor: Identity) -> list[WorkloadMount]:
-        """Every volume of every workload the actor may see whose pods exist (a suspended workload has none,
-        so it mounts nothing), for "who mounts this filesystem"."""
+        """Every volume of every workload the actor may see whose pods run or wait to (a suspended workload
+        has none, a finished one's containers have let go), for "who mounts this filesystem"."""
         visible = self._visible_project_ids(actor)
         mounts = []
         for workload in self.state.workloads.values():
             if visible is not None and workload.project_id not in visible:
                 continue
-            if not workload.pods or workload.phase is WorkloadPhase.STOPPED:
+            if (
+                not workload.pods
+                or workload.phase is WorkloadPhase.STOPPED
+                or workload.phase in TERMINAL_PHASES
+            ):
                 continue
             project = self.state.projects[workload.project_id].name
             for volume in volumes_of(workload, project):

@@ -189,12 +189,13 @@ LOGS_KEYS: tuple[KeyAction, ...] = (
     KeyAction("P", "toggle_previous", "Previous container", scope="logs", key_display="⇧p", group="Logs"),
 )
 
-POD_PICKER_KEYS: tuple[KeyAction, ...] = (
+CHOOSE_KEYS: tuple[KeyAction, ...] = (
     KeyAction(
-        "escape,q", "cancel", "Cancel", scope="pod_picker", key_display="esc", palette=False, group="Logs"
+        "escape,q", "cancel", "Cancel", scope="choose", key_display="esc", palette=False, group="Choose"
     ),
 )
-"""`p` on the logs of a workload with several pods: arrows and enter pick (the list's own keys)."""
+"""A list to pick from (`p` on logs: whose log; `f` on a workload: which filesystem): arrows and enter
+pick (the list's own keys)."""
 
 DESCRIBE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("J", "toggle_format", "JSON/YAML", scope="describe", key_display="⇧j", group="Describe"),
@@ -206,6 +207,7 @@ DESCRIBE_KEYS: tuple[KeyAction, ...] = (
 WORKLOAD_DETAIL_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="workload_detail", key_display="esc", group="Detail"),
     *workload_action_keys("workload_detail"),
+    KeyAction("f", "open_filesystem", "Filesystem", scope="workload_detail", group="Detail"),
     KeyAction(
         "ctrl+r",
         "refresh",
@@ -301,6 +303,12 @@ FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
         group="Filesystems",
     ),
 )
+
+FILESYSTEM_DETAIL_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("escape", "back", "Back", scope="filesystem_detail", key_display="esc", group="Filesystem"),
+    KeyAction("s", "filesystem_snapshots", "Snapshots", scope="filesystem_detail", group="Filesystem"),
+)
+"""One filesystem in full (enter on Filesystems): capacity, tiering, off-site copy, alerts, who mounts it."""
 
 SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "create_snapshot", "Create", scope="snapshots", group="Snapshots"),
@@ -466,10 +474,11 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *ALERT_KEYS,
     *IDLE_KEYS,
     *MUTE_KEYS,
-    *POD_PICKER_KEYS,
+    *CHOOSE_KEYS,
     *NODE_DETAIL_KEYS,
     *NODE_KEYS,
     *FILESYSTEM_KEYS,
+    *FILESYSTEM_DETAIL_KEYS,
     *SNAPSHOT_KEYS,
     *SNAPSHOT_DETAIL_KEYS,
     *CONFIRM_KEYS,

@@ -170,6 +170,7 @@ LEGEND_OF_DETAIL: dict[str, str] = {
     "workload_detail": "workloads",
     "snapshot_detail": "snapshots",
     "node_detail": "nodes",
+    "filesystem_detail": "filesystems",
 }
 """A detail view draws its list's notations: its help shows that list's legend first."""
 

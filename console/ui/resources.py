@@ -31,6 +31,9 @@ FAST_INTERVAL_SECONDS = 2.0
 SLOW_INTERVAL_SECONDS = 5.0
 """Things that change by the minute: projects, departments, filesystems, snapshots, the header."""
 
+MOUNTS_INTERVAL_SECONDS = 30.0
+"""Which workloads mount what changes when workloads start or stop, and costs three Kubernetes lists."""
+
 SUMMARY = "cluster summary"
 """The header's resource: identity, cluster, GPU totals (usable and down), WEKA status, open alerts."""
 
@@ -155,6 +158,7 @@ RESOURCE_SPECS: tuple[ResourceSpec, ...] = (
     ResourceSpec("snapshots", lambda backend: backend.snapshots(), SLOW_INTERVAL_SECONDS),
     ResourceSpec("alerts", lambda backend: backend.alerts(), FAST_INTERVAL_SECONDS),
     ResourceSpec("node_pools", lambda backend: backend.node_pools(), SLOW_INTERVAL_SECONDS),
+    ResourceSpec("data_mounts", lambda backend: backend.data_mounts(), MOUNTS_INTERVAL_SECONDS),
 )
 ALWAYS_POLLED: frozenset[str] = frozenset({SUMMARY})
 """Resources that poll whatever screen is visible (the header is on all of them)."""

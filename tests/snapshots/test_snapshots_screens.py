@@ -19,6 +19,8 @@ from textual.pilot import Pilot
 from console.app import SCREEN_CLASSES
 from console.model import WorkloadPhase
 from console.ui import keymap
+from screens.filesystem_detail import FilesystemDetailScreen
+from screens.filesystems import FilesystemsScreen
 from screens.help import HelpScreen
 from screens.node_detail import NodeDetailScreen
 from screens.nodes import NodesScreen
@@ -95,6 +97,27 @@ def test_node_detail(snap_compare: SnapCompare, terminal_size: tuple[int, int]) 
         await wait_until(pilot, lambda: isinstance(app.screen, NodeDetailScreen), "the node detail")
         detail = app.screen
         await wait_until(pilot, lambda: bool(detail._sections), "the node to load")
+        await wait_for_header(pilot)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
+
+
+def test_filesystem_detail(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
+    """A filesystem in full: used, SSD, tiering, the off-site copy, and who mounts it."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await wait_for_table(pilot, WorkloadsScreen)
+        await pilot.press("5")
+        table = await wait_for_table(pilot, FilesystemsScreen)
+        key = next(key for key in table.visible_keys() if table.cell_text(key, "name") == "checkpoints")
+        table.move_cursor_to_key(key)
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesystemDetailScreen), "the detail")
+        detail = app.screen
+        await wait_until(pilot, lambda: "workloads of" in detail.rendered_text(), "who mounts it")
         await wait_for_header(pilot)
         await settle(pilot)
 

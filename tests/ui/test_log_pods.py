@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from console.model import Role, WorkloadPhase
 from console.sim.simulator import Simulator
 from console.ui.log_merge import AfterTail, merge_by_time, pod_label
-from screens.dialogs.pick_pod import PodPickerDialog
+from screens.dialogs.choose import ChooseDialog
 from screens.logs import LogsScreen
 
 
@@ -44,7 +44,7 @@ async def test_pick_the_crashed_worker_then_its_previous_container_then_all_pods
         await wait_until(pilot, lambda: screen.workload is not None, "the workload")
 
         await pilot.press("p")
-        await wait_until(pilot, lambda: isinstance(app.screen, PodPickerDialog), "the pod picker")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the pod picker")
         picker = app.screen.query_one(OptionList)
         shown = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
         assert shown[0] == "All pods, merged by time"

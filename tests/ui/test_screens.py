@@ -19,6 +19,7 @@ from console.config import Config
 from console.data.readonly import ForwardingBackend
 from console.sim.clock import DEFAULT_START
 from screens.base import ResourceScreen
+from screens.filesystem_detail import FilesystemDetailScreen
 from screens.filesystems import FilesystemsScreen
 from screens.gpus import GpusScreen
 from screens.node_detail import NodeDetailScreen
@@ -88,7 +89,7 @@ CASES = [
     ScreenCase("workloads", "2", "wl", WorkloadsScreen, "name", "N", "name", WorkloadDetailScreen),
     ScreenCase("nodes", "3", "no", NodesScreen, "name", "N", "name", NodeDetailScreen, first_gpu_node),
     ScreenCase("gpus", "4", "gpu", GpusScreen, "node", "T", "util", WorkloadDetailScreen, first_held_gpu),
-    ScreenCase("filesystems", "5", "fs", FilesystemsScreen, "name", "N", "name", SnapshotsScreen),
+    ScreenCase("filesystems", "5", "fs", FilesystemsScreen, "name", "N", "name", FilesystemDetailScreen),
     ScreenCase("snapshots", "6", "snap", SnapshotsScreen, "name", "N", "name", None),
 ]
 IDS = [case.name for case in CASES]

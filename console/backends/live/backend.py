@@ -623,7 +623,8 @@ class LiveBackend:
         if not workload.pods:
             return []
         namespace = await self._namespace_of(workload.project_id)
-        return [mount for *_, mount in await kube.data_mounts(namespace, workload_id)]
+        found = await kube.data_mounts(namespace, workload_id, finished_too=True)
+        return [mount for *_, mount in found]
 
     async def data_mounts(self) -> Sequence[WorkloadMount]:
         """Every Run:ai workload's mounts, with the workload's phase from Run:ai. A user who may not list

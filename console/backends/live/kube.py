@@ -230,11 +230,13 @@ class KubeClient:
         return await self._call(fetch)
 
     async def data_mounts(
-        self, namespace: str | None = None, workload_id: str | None = None
+        self, namespace: str | None = None, workload_id: str | None = None, *, finished_too: bool = False
     ) -> list[tuple[str, str, str, DataMount]]:
         """(workload id, workload name, project, mount) for each claim the Run:ai workloads' pods mount (in
         one namespace, of one workload, or everywhere), followed pod -> claim -> volume -> csi-wekafs
         handle. Pods of one workload mount the same claims, so each (workload, claim, path) comes once.
+        Finished pods (Succeeded, Failed) hold no mount any more and are left out unless `finished_too`
+        (a finished workload's detail still says what it read and wrote).
 
         Three lists, whatever the number of workloads: the pods, the claims (of the namespace, or all)
         and the PersistentVolumes. Volumes are cluster-scoped; a user who may not list them (a researcher,
@@ -272,6 +274,8 @@ class KubeClient:
                 )
             found: dict[tuple[str, str, str], tuple[str, str, str, DataMount]] = {}
             for pod in pods:
+                if not finished_too and _pod_phase(pod) in wire.TERMINAL_POD_PHASES:  # volumes let go
+                    continue
                 labels = _labels_of(pod)
                 owner = labels.get(wire.LABEL_WORKLOAD_ID)
                 pod_namespace = _namespace_of(pod)
@@ -651,6 +655,12 @@ def _labels_of(item: Any) -> dict[str, str]:
     if not isinstance(labels, dict):
         return {}
     return {key: value for key, value in labels.items() if isinstance(key, str) and isinstance(value, str)}
+
+
+def _pod_phase(item: Any) -> str | None:
+    status = item.get("status") if isinstance(item, dict) else None
+    phase = status.get("phase") if isinstance(status, dict) else None
+    return phase if isinstance(phase, str) else None
 
 
 def _namespace_of(item: Any) -> str | None:

@@ -1,0 +1,215 @@
+"""One WEKA filesystem in full (enter on Filesystems): how full and how tiered it is, how old its newest
+off-site copy is, its alerts, and who mounts it — the workloads (and their projects) whose pods mount a
+claim bound to it, with where and whether they write. `s` lists its snapshots; esc goes back.
+
+"Who mounts it" is the reverse of the workload detail's data section (`Backend.data_mounts`: Kubernetes
+pods -> claims -> csi-wekafs volumes), which no single tool answers: WEKA sees client hosts, Kubernetes
+sees claims, Run:ai sees neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.model import Alert, Filesystem
+from console.model.storage import WorkloadMount
+from console.ui.context import ConsoleContext
+from console.ui.data_path import (
+    alerts_about,
+    mounted_by,
+    projects_of,
+    tiering_words,
+    upload_words,
+    used_words,
+)
+from console.ui.format import format_bytes_pair
+from console.ui.keymap import FILESYSTEM_DETAIL_KEYS
+from console.ui.palette import CellPalette, phase_style
+from screens.base import RwcScreen
+from screens.detail_text import plain_text, section_table
+from widgets.safe_static import SafeStatic
+
+DATA_MOUNTS = "data_mounts"
+"""The Store resource (console.ui.resources): every workload's mounts."""
+FILESYSTEM_DETAIL_RESOURCES = ("filesystems", "alerts", DATA_MOUNTS)
+
+
+class FilesystemDetailScreen(RwcScreen):
+    """Pushed over the filesystems list by enter; esc returns to the same row."""
+
+    SCREEN_NAME = "filesystem_detail"
+    TITLE = "Filesystem"
+    KEYS = FILESYSTEM_DETAIL_KEYS
+    RESOURCES = FILESYSTEM_DETAIL_RESOURCES
+
+    DEFAULT_CSS = """
+    FilesystemDetailScreen VerticalScroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    FilesystemDetailScreen .detail-section {
+        margin-top: 1;
+    }
+    """
+
+    SECTIONS = ("#summary", "#mounted-by", "#fs-alerts")
+
+    def __init__(self, context: ConsoleContext, *, filesystem_name: str) -> None:
+        super().__init__(context)
+        self.filesystem_name = filesystem_name
+        self.filesystem: Filesystem | None = None
+        self._sections: tuple[RenderableType, ...] = ()
+        self._shown: tuple[object, ...] = ()
+
+    @property
+    def screen_title(self) -> str:
+        return f"Filesystem {self.filesystem_name}"
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield SafeStatic("Loading…", id="summary")
+            for section in self.SECTIONS[1:]:
+                yield SafeStatic("", id=section[1:], classes="detail-section")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def palette_changed(self) -> None:
+        self._shown = ()
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        bridge = self.context.bridge
+        filesystems: Sequence[Filesystem] | None = bridge.snapshot("filesystems").value
+        if filesystems is None:
+            return
+        filesystem = next((f for f in filesystems if f.name == self.filesystem_name), None)
+        palette = self.palette
+        if filesystem is None:
+            self.query_one("#summary", Static).update(
+                Text(f"{self.filesystem_name} is not a filesystem of this WEKA cluster.", palette.warning)
+            )
+            return
+        self.filesystem = filesystem
+        mounts_state = bridge.snapshot(DATA_MOUNTS)
+        mounts = mounted_by(filesystem.name, mounts_state.value or ())
+        alerts = alerts_about(filesystem.name, bridge.snapshot("alerts").value or ())
+        now = self.backend_clock.now()
+        mounts_error = str(mounts_state.error) if mounts_state.failed and mounts_state.value is None else None
+        shown = (
+            filesystem,
+            tuple(mounts),
+            tuple(alerts),
+            mounts_error,
+            upload_words(filesystem, now),
+            palette,
+        )
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._sections = (
+            self._summary(filesystem, palette, now),
+            self._mounted_by(mounts, mounts_state.value is not None, mounts_error, palette),
+            self._alerts(alerts, palette),
+        )
+        for section_id, renderable in zip(self.SECTIONS, self._sections, strict=True):
+            self.query_one(section_id, Static).update(renderable)
+
+    def rendered_text(self, width: int = 78) -> str:
+        return plain_text(self._sections, width)
+
+    def action_filesystem_snapshots(self) -> None:
+        """`s`: this filesystem's snapshots."""
+        from screens.snapshots import SnapshotsScreen
+
+        if self.filesystem is not None:
+            self.app.push_screen(
+                SnapshotsScreen(
+                    self.context, filesystem_uid=self.filesystem.uid, filesystem_name=self.filesystem.name
+                )
+            )
+
+    # -- rendering ---------------------------------------------------------------------------------
+    @staticmethod
+    def _summary(filesystem: Filesystem, palette: CellPalette, now: datetime) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style=palette.muted, no_wrap=True)
+        grid.add_column(overflow="fold")
+        name = Text(filesystem.name, palette.accent)
+        name.append(f"  {filesystem.status}", palette.ok if filesystem.is_ready else palette.warning)
+        if filesystem.is_encrypted:
+            name.append("  encrypted", palette.muted)
+        grid.add_row("Name", name)
+        grid.add_row("Group", Text(filesystem.group_name))
+        grid.add_row("Used", Text(used_words(filesystem)))
+        ssd = format_bytes_pair(filesystem.used_ssd_bytes, filesystem.ssd_budget_bytes)
+        grid.add_row("SSD", Text(f"{ssd} ({filesystem.ssd_used_fraction:.0%} of its SSD budget)"))
+        buckets = ", ".join(f"{b.bucket_name} ({b.mode.value.lower()})" for b in filesystem.buckets)
+        tiering = Text(tiering_words(filesystem))
+        if buckets:
+            tiering.append(f"  buckets: {buckets}", palette.muted)
+        grid.add_row("Tiering", tiering)
+        upload = upload_words(filesystem, now)
+        grid.add_row(
+            "Off-site copy",
+            Text(f"newest uploaded snapshot taken {upload}", palette.muted)
+            if filesystem.last_uploaded_snapshot_at
+            else Text("no snapshot of it is in an object store", palette.warning),
+        )
+        grid.add_row("Snapshots", Text(f"{filesystem.snapshot_count}  s: list them"))
+        return grid
+
+    @staticmethod
+    def _mounted_by(
+        mounts: Sequence[WorkloadMount], known: bool, error: str | None, palette: CellPalette
+    ) -> Table | Text:
+        if error is not None:
+            return Text.assemble(("Mounted by", "bold"), (f"  not known: {error}", palette.warning))
+        if not known:
+            return Text.assemble(("Mounted by", "bold"), ("  loading…", palette.muted))
+        if not mounts:
+            return Text.assemble(("Mounted by", "bold"), ("  no workload's pods mount it", palette.muted))
+        workloads = len({mount.workload_id for mount in mounts})
+        projects = projects_of(mounts)
+        title = (
+            f"Mounted by {workloads} workload{'s' if workloads != 1 else ''} of "
+            f"{len(projects)} project{'s' if len(projects) != 1 else ''}"
+        )
+        table = section_table(title, palette)
+        table.add_column("WORKLOAD", no_wrap=True, overflow="ellipsis", ratio=2)
+        table.add_column("PROJECT", no_wrap=True, overflow="ellipsis", ratio=1)
+        table.add_column("PHASE", no_wrap=True, min_width=11)  # Terminating
+        table.add_column("ACC", no_wrap=True, min_width=3)
+        table.add_column("MOUNT → PATH IN FS", overflow="fold", ratio=3)
+        for entry in mounts:
+            mount = entry.mount
+            where = f"{mount.mount_path or '—'} → /{mount.location.path if mount.location else ''}"
+            table.add_row(
+                Text(entry.workload_name),
+                Text(entry.project_name),
+                Text(entry.phase.value, phase_style(entry.phase, palette)),
+                Text(
+                    "ro" if mount.read_only else "rw", palette.muted if mount.read_only else palette.warning
+                ),
+                Text(where),
+            )
+        return table
+
+    @staticmethod
+    def _alerts(alerts: Sequence[Alert], palette: CellPalette) -> Table | Text:
+        if not alerts:
+            return Text.assemble(("Alerts", "bold"), ("  none name it", palette.muted))
+        table = section_table(f"Alerts ({len(alerts)})", palette)
+        table.add_column("SEVERITY", no_wrap=True)
+        table.add_column("ALERT", overflow="fold", ratio=1)
+        for alert in alerts:
+            table.add_row(Text(alert.severity.value), Text(f"{alert.title}: {alert.description}"))
+        return table

@@ -1,0 +1,196 @@
+"""Where a job's data lives, on the demo at 100x40 with keys in bursts: the workload detail lists each
+mount with the WEKA filesystem behind it (used, tiered, newest upload, alerts), `f` opens that filesystem,
+and the filesystem's detail lists who mounts it; researchers see their own projects only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from demo_helpers import demo_app, simulator
+from pilot_waits import wait_until
+
+from console.model import Alert, AlertSeverity, AttachedBucket, BucketMode, Filesystem, Role, WorkloadPhase
+from console.model.storage import DataMount, WekaLocation, WekaVolumeKind, WorkloadMount
+from console.ui.data_path import alerts_about, mount_facts, mounted_by, tiering_words
+from screens.dialogs.choose import ChooseDialog
+from screens.filesystem_detail import FilesystemDetailScreen
+from screens.filesystems import FilesystemsScreen
+from screens.snapshots import SnapshotsScreen
+from screens.workload_detail import WorkloadDetailScreen
+from widgets.resource_table import ResourceTable
+
+SIZE = (100, 40)
+ALICE = "alice@acme.ai"
+
+
+async def open_workload(pilot, name: str) -> WorkloadDetailScreen:  # noqa: ANN001 - a Pilot
+    app = pilot.app
+    await pilot.press("2")
+    table = await wait_until_table(pilot)
+    await pilot.press("slash", *name, "enter")
+    await wait_until(pilot, lambda: table.visible_keys() and len(table.visible_keys()) == 1, "the filter")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, WorkloadDetailScreen), "the detail")
+    screen = app.screen
+    await wait_until(pilot, lambda: "Data (" in screen.rendered_text(98), "the data section")
+    return screen
+
+
+async def wait_until_table(pilot) -> ResourceTable:  # noqa: ANN001
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query(ResourceTable)), "a table")
+    table = pilot.app.screen.query_one(ResourceTable)
+    await wait_until(pilot, lambda: table.row_count > 0, "rows")
+    return table
+
+
+async def test_a_trainings_data_then_its_filesystem_then_its_snapshots() -> None:
+    app = demo_app(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workload(pilot, "vit-large-pretrain")
+        text = screen.rendered_text(98)
+        assert "Data (2 mounts)  f: the filesystem" in text
+        assert "/mnt/weka/datasets/imagenet-21k ro  datasets:/imagenet-21k" in text
+        assert "tiered: 81%" in text and "upload 1h ago" in text
+        assert "/mnt/weka/checkpoints           rw  checkpoints:/vision" in text
+
+        await pilot.press("f", "enter")  # one read: open the chooser and take the first, datasets
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesystemDetailScreen), "the filesystem")
+        detail = app.screen
+        assert isinstance(detail, FilesystemDetailScreen) and detail.filesystem_name == "datasets"
+        await wait_until(pilot, lambda: "Mounted by" in detail.rendered_text(98), "who mounts it")
+        await wait_until(pilot, lambda: "loading" not in detail.rendered_text(98), "the mounts")
+        text = detail.rendered_text(98)
+        assert "Used          142TiB of 200TiB (71%)" in text
+        assert "Off-site copy newest uploaded snapshot taken 1h ago" in text
+        sim = simulator(app)
+        admin = sim.runai.identity_for(None, Role.ADMIN)
+        with sim.lock:
+            expected = mounted_by("datasets", sim.runai.data_mounts(admin))
+        workloads = {mount.workload_id for mount in expected}
+        projects = {mount.project_name for mount in expected}
+        assert f"Mounted by {len(workloads)} workloads of {len(projects)} projects" in text
+        assert "vit-large-pretrain" in text and "Completed" not in text  # finished pods hold no mount
+
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SnapshotsScreen), "its snapshots")
+        assert app.screen.screen_title.endswith("datasets")
+
+
+async def test_a_filesystem_with_an_alert_from_the_list_and_from_a_mount() -> None:
+    app = demo_app(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        table = await wait_until_table(pilot)
+        assert isinstance(app.screen, FilesystemsScreen)
+        scratch = next(key for key in table.visible_keys() if table.cell_text(key, "name") == "scratch")
+        table.move_cursor_to_key(scratch)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesystemDetailScreen), "the detail")
+        detail = app.screen
+        await wait_until(pilot, lambda: "Alerts (1)" in detail.rendered_text(98), "its alert")
+        assert "Filesystem scratch uses 9" in detail.rendered_text(98)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesystemsScreen), "back on the list")
+        assert table.cursor_key == scratch
+
+
+async def test_a_researcher_sees_who_of_their_projects_mounts_it() -> None:
+    app = demo_app(demo=True, role=Role.RESEARCHER, user=ALICE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workload(pilot, "jupyter-alice")
+        text = screen.rendered_text(98)
+        assert "/home/jovyan" in text and "home:/alice" in text
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "which filesystem")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesystemDetailScreen), "home")
+        detail = app.screen
+        await wait_until(
+            pilot,
+            lambda: "Mounted by" in detail.rendered_text(98) and "loading" not in detail.rendered_text(98),
+            "mounts",
+        )
+        sim = simulator(app)
+        with sim.lock:
+            alice = sim.runai.identity_for(ALICE, Role.RESEARCHER)
+            visible = {w.project_name for w in sim.runai.workloads(alice)}
+        shown = mounted_by("home", await app.backend.data_mounts())
+        assert shown and {mount.project_name for mount in shown} <= visible
+
+
+# -- the words, without an app --------------------------------------------------------------------------
+def a_filesystem(**changes: object) -> Filesystem:
+    values: dict[str, object] = {
+        "uid": "u",
+        "id": "i",
+        "name": "datasets",
+        "group_name": "g",
+        "status": "READY",
+        "is_ready": True,
+        "is_creating": False,
+        "is_removing": False,
+        "is_encrypted": False,
+        "total_budget_bytes": 100,
+        "ssd_budget_bytes": 40,
+        "used_total_bytes": 50,
+        "used_ssd_bytes": 20,
+        "used_object_bytes": 50,
+        "buckets": (AttachedBucket("obs", BucketMode.WRITABLE),),
+        "snapshot_count": 0,
+        "last_uploaded_snapshot_at": None,
+    }
+    values.update(changes)
+    return Filesystem(**values)  # type: ignore[arg-type]
+
+
+def an_alert(title: str, description: str, *, muted: bool = False) -> Alert:
+    return Alert("t", title, description, AlertSeverity.MAJOR, muted, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_words_of_a_mount() -> None:
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert tiering_words(a_filesystem()) == "tiered: 60% not on SSD"
+    assert tiering_words(a_filesystem(buckets=())) == "SSD only"
+    alerts = [
+        an_alert("SSD overfilling", "Filesystem datasets uses 97%"),
+        an_alert("x", "Filesystem datasets-old is gone"),  # another filesystem whose name starts the same
+        an_alert("muted", "datasets", muted=True),
+    ]
+    assert [a.description for a in alerts_about("datasets", alerts)] == ["Filesystem datasets uses 97%"]
+    location = WekaLocation(WekaVolumeKind.DIRECTORY, "datasets", "imagenet")
+    facts = mount_facts(DataMount("c", "/data", True, location), [a_filesystem()], alerts, now)
+    assert (facts.access, facts.weka, facts.used, facts.upload, facts.alerts) == (
+        "ro",
+        "datasets:/imagenet",
+        "50B of 100B (50%)",
+        "never uploaded",
+        1,
+    )
+    elsewhere = mount_facts(
+        DataMount("c", "/x", False, WekaLocation(WekaVolumeKind.FILESYSTEM, "gone")), [], [], now
+    )
+    assert elsewhere.used == "not on this WEKA cluster"
+    broken = mount_facts(DataMount("c", "/y", False, None, "on ebs.csi.aws.com, not WEKA"), [], [], now)
+    assert broken.weka == "on ebs.csi.aws.com, not WEKA"
+
+
+def test_who_mounts_a_filesystem_by_project_then_workload_writers_first() -> None:
+    def mount(workload: str, project: str, read_only: bool, fs: str = "datasets") -> WorkloadMount:
+        location = WekaLocation(WekaVolumeKind.FILESYSTEM, fs)
+        return WorkloadMount(
+            workload, workload, project, WorkloadPhase.RUNNING, DataMount("c", "/m", read_only, location)
+        )
+
+    mounts = [
+        mount("b", "p2", True),
+        mount("a", "p2", True),
+        mount("a", "p2", False),
+        mount("z", "p1", True),
+        mount("q", "p1", True, "other"),
+    ]
+    assert [(m.project_name, m.workload_name, m.mount.read_only) for m in mounted_by("datasets", mounts)] == [
+        ("p1", "z", True),
+        ("p2", "a", False),
+        ("p2", "a", True),
+        ("p2", "b", True),
+    ]
