@@ -15,7 +15,7 @@ from textual.binding import Binding
 
 @dataclass(frozen=True, slots=True)
 class ScreenEntry:
-    """A top-level screen: its registry name, title, number key and `:` aliases."""
+    """A top-level screen: its registry name, title, number key ("" for none) and `:` aliases."""
 
     name: str
     title: str
@@ -40,6 +40,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("alerts", "Alerts", "8", ("al", "alert"), "Every open alert: WEKA and Run:ai"),
     ScreenEntry("pools", "Node pools", "9", ("np", "pool"), "Node pools: GPUs, quota given out, demand"),
     ScreenEntry("idle", "Idle GPUs", "0", ("id",), "GPUs held and not used: who, how long, GPU-hours"),
+    # No number key is free: `:rpo` (and the palette) open it.
+    ScreenEntry(
+        "protection",
+        "Data protection",
+        "",
+        ("rpo", "protect"),
+        "Off-cluster copies against the RPO; fill forecast",
+    ),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"
@@ -92,6 +100,7 @@ SCREEN_KEYS: tuple[KeyAction, ...] = tuple(
         group="Screens",
     )
     for entry in SCREENS
+    if entry.number_key
 )
 
 APP_KEYS: tuple[KeyAction, ...] = (

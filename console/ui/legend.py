@@ -163,6 +163,19 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("PENDING 2 wl 6 GPU", "pending workloads waiting for the pool, and the GPUs they ask"),
         ),
     ),
+    # screens/protection.py protection_row; console/ui/protection.py
+    "protection": Legend(
+        "Data protection",
+        (
+            ("UPLOADED 3h remote", "its newest snapshot copied off the cluster was taken 3h ago; where to"),
+            ("RPO 1d", "the recovery-point target: a copy at least this recent"),
+            ("✗ past by 5h", "the newest off-cluster copy is older than the target by that much"),
+            ("✗ never uploaded", "it has a bucket but no snapshot of it was ever uploaded"),
+            ("— no bucket", "no object store attached: it cannot be copied off the cluster"),
+            ("GROWTH measuring", "growth is measured while rwc watches: 10 minutes before a rate"),
+            ("FULL IN", "when it fills at that growth (the title: all filesystems together)"),
+        ),
+    ),
 }
 """In the number keys' order; the keys are the screens' registry names (`console.ui.keymap.SCREENS`)."""
 

@@ -24,6 +24,7 @@ from screens.filesystems import FilesystemsScreen
 from screens.help import HelpScreen
 from screens.node_detail import NodeDetailScreen
 from screens.nodes import NodesScreen
+from screens.protection import ProtectionScreen
 from screens.workload_detail import WorkloadDetailScreen
 from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
@@ -118,6 +119,21 @@ def test_filesystem_detail(snap_compare: SnapCompare, terminal_size: tuple[int, 
         await wait_until(pilot, lambda: isinstance(app.screen, FilesystemDetailScreen), "the detail")
         detail = app.screen
         await wait_until(pilot, lambda: "workloads of" in detail.rendered_text(), "who mounts it")
+        await wait_for_header(pilot)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
+
+
+def test_rpo_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
+    """`:rpo`: the filesystem never copied off the cluster first, growth still being measured."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await wait_for_table(pilot, WorkloadsScreen)
+        await pilot.press("colon", *"rpo", "enter")
+        await wait_for_table(pilot, ProtectionScreen)
+        await wait_until(pilot, lambda: app.screen.query_one(ResourceTable).row_count >= 6, "the filesystems")
         await wait_for_header(pilot)
         await settle(pilot)
 
