@@ -33,8 +33,10 @@ from console.ui.data_path import (
 from console.ui.format import format_bytes_pair
 from console.ui.keymap import FILESYSTEM_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
+from console.ui.protection import capacity_trend, days_to_full
 from screens.base import RwcScreen
 from screens.detail_text import plain_text, section_table
+from screens.protection import full_in_words, growth_words
 from widgets.safe_static import SafeStatic
 
 DATA_MOUNTS = "data_mounts"
@@ -104,24 +106,37 @@ class FilesystemDetailScreen(RwcScreen):
         alerts = alerts_about(filesystem.name, bridge.snapshot("alerts").value or ())
         now = self.backend_clock.now()
         mounts_error = str(mounts_state.error) if mounts_state.failed and mounts_state.value is None else None
+        capacity_trend(self.context.backend).observe(
+            filesystems, bridge.snapshot("filesystems").fetched_at or now
+        )
+        growth = self._growth(filesystem)
         shown = (
             filesystem,
             tuple(mounts),
             tuple(alerts),
             mounts_error,
             upload_words(filesystem, now),
+            growth,
             palette,
         )
         if shown == self._shown:
             return
         self._shown = shown
         self._sections = (
-            self._summary(filesystem, palette, now),
+            self._summary(filesystem, growth, palette, now),
             self._mounted_by(mounts, mounts_state.value is not None, mounts_error, palette),
             self._alerts(alerts, palette),
         )
         for section_id, renderable in zip(self.SECTIONS, self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)
+
+    def _growth(self, filesystem: Filesystem) -> str:
+        """`9.4TiB/d, full in 2d17h`, or that rwc is still measuring (see console.ui.protection)."""
+        rate = capacity_trend(self.context.backend).rate(filesystem.uid)
+        days = days_to_full(filesystem.used_total_bytes, filesystem.total_budget_bytes, rate)
+        if rate is None:
+            return "measuring (rwc measures it while it watches: 10 minutes)"
+        return f"{growth_words(rate)}, full in {full_in_words(days, rate)}"
 
     def rendered_text(self, width: int = 78) -> str:
         return plain_text(self._sections, width)
@@ -139,7 +154,7 @@ class FilesystemDetailScreen(RwcScreen):
 
     # -- rendering ---------------------------------------------------------------------------------
     @staticmethod
-    def _summary(filesystem: Filesystem, palette: CellPalette, now: datetime) -> Table:
+    def _summary(filesystem: Filesystem, growth: str, palette: CellPalette, now: datetime) -> Table:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style=palette.muted, no_wrap=True)
         grid.add_column(overflow="fold")
@@ -165,6 +180,7 @@ class FilesystemDetailScreen(RwcScreen):
             else Text("no snapshot of it is in an object store", palette.warning),
         )
         grid.add_row("Snapshots", Text(f"{filesystem.snapshot_count}  s: list them"))
+        grid.add_row("Growth", Text(growth))
         return grid
 
     @staticmethod

@@ -16,6 +16,7 @@ from console.model import BucketMode, Filesystem
 from console.ui.action_runner import run_action
 from console.ui.format import format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
+from console.ui.protection import capacity_trend
 from console.ui.refusals import admin_only, filesystem_delete_refusal
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
@@ -67,6 +68,9 @@ class FilesystemsScreen(ResourceScreen):
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
         filesystems: Sequence[Filesystem] = values["filesystems"]
+        # Every poll seen is a point of the growth the RPO view and the filesystem detail forecast with.
+        fetched_at = self.context.bridge.snapshot("filesystems").fetched_at or self.now
+        capacity_trend(self.context.backend).observe(filesystems, fetched_at)
         palette = self.palette
         for filesystem in filesystems:
             fraction = filesystem.ssd_used_fraction
