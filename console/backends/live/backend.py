@@ -145,7 +145,9 @@ def merge_node(runai: Node, kube: Node | None) -> Node:
     """Run:ai's node (pool, vendor GPU model, allocation, creation time) with what Kubernetes knows best:
     the role label, the status and conditions, the cordon and the taints (the things node actions change).
     Where the Run:ai version has no CPU and memory telemetry (2.18), Kubernetes' capacity and requests fill
-    them in."""
+    them in. Where the GPUs are shared (time-slicing, GKE time-sharing, MIG), the count and allocation are
+    Kubernetes' in physical GPUs: Run:ai reads the advertised `nvidia.com/gpu`, which counts each replica or
+    slice as a GPU. A model Run:ai does not name is the one the node's labels name."""
     if kube is None:
         return runai
     merged = dataclasses.replace(
@@ -155,7 +157,11 @@ def merge_node(runai: Node, kube: Node | None) -> Node:
         conditions=kube.conditions,
         taints=kube.taints,
         unschedulable=kube.unschedulable,
+        gpu_model=runai.gpu_model or kube.gpu_model,
+        gpu_sharing=kube.gpu_sharing,
     )
+    if kube.gpu_sharing is not None:
+        merged = dataclasses.replace(merged, gpu_count=kube.gpu_count, allocated_gpus=kube.allocated_gpus)
     if runai.telemetry_unavailable_reason is None:
         return merged
     return dataclasses.replace(
