@@ -213,3 +213,15 @@ async def test_at_80_columns_names_sharing_a_prefix_stay_apart(app: RwcApp) -> N
         await pilot.pause()
         first_cells = {line.split()[0] for line in drawn_lines(table)[1:] if line.strip()}
         assert {cell.split("…")[0] for cell in first_cells} == {"ip-10-0-1-23", "ip-10-0-1-57"}, first_cells
+
+
+async def test_enter_on_a_gpu_held_by_a_pod_that_is_not_run_ai_says_so(app: RwcApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        table = await open_table(pilot, "4", GpusScreen, 8 * 7)
+        table.move_cursor_to_key(f"{EKS}/4")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app._notifications), "a notification")
+        messages = [notification.message for notification in app._notifications]
+        assert any("ml-infra/triton-5c8d7b9f4-q2xkz is not a Run:ai workload" in m for m in messages)
+        assert isinstance(app.screen, GpusScreen)  # nothing opened

@@ -4,6 +4,8 @@ replicas of the physical GPUs, MIG single and mixed slices, pods that are not Ru
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from node_shapes import (
     ALL_NODES,
@@ -146,3 +148,23 @@ def test_odd_label_sets_parse(labels: dict[str, str]) -> None:
 def test_a_pod_asking_for_absurd_gpus_is_left_out_not_expanded() -> None:
     with pytest.raises(BadResponse, match="requests"):
         wire.parse_pod(pod("ns", "greedy", "odd", {"nvidia.com/gpu": "1e15"}))
+
+
+def test_run_ai_counting_replicas_as_gpus_gives_way_to_kubernetes_physical_count() -> None:
+    """Where Run:ai lists a shared node, its count is of what the node advertises (32 replicas); the merged
+    node keeps Run:ai's pool and name of the model but Kubernetes' physical GPUs and their allocation."""
+    from console.backends.live.backend import merge_node
+
+    nodes, _ = views()
+    kube = nodes[SLICED]
+    runai = dataclasses.replace(kube, node_pool="a100", gpu_model=None, gpu_count=32, allocated_gpus=10.0)
+    merged = merge_node(runai, kube)
+    assert (merged.node_pool, merged.gpu_model, merged.gpu_count, merged.allocated_gpus) == (
+        "a100",
+        "NVIDIA-A100-SXM4-80GB",
+        8,
+        2.5,
+    )
+    assert merged.gpu_sharing == "time-slicing ×4"
+    plain = nodes[EKS]
+    assert merge_node(dataclasses.replace(plain, allocated_gpus=5.0), plain).allocated_gpus == 5.0  # Run:ai's
