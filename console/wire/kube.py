@@ -93,6 +93,7 @@ own tests in NVIDIA/k8s-device-plugin: "shared appends suffix and doubles count"
 GFD_SHARING_STRATEGY_LABEL = "nvidia.com/gpu.sharing-strategy"
 """`none`, `time-slicing` or `mps` (GFD, device plugin >= 0.15)."""
 GFD_SHARED_SUFFIX = "-SHARED"
+GFD_MIG_CAPABLE_LABEL = "nvidia.com/mig.capable"
 GFD_SLICES_GI_LABEL = "nvidia.com/gpu.slices.gi"
 """MIG single strategy: GPU-instance slices of each MIG device (1 for 1g.*)."""
 GFD_MIG_PRODUCT = re.compile(r"^(?P<model>.+)-MIG-(?P<profile>\d+g\.\d+gb)$")
@@ -491,7 +492,7 @@ def gpu_shape(labels: Mapping[str, str], status: Mapping[str, Any]) -> GpuShape:
         product, mig_profile = found.group("model"), found.group("profile")
     if mig_profile is None and (partition := (labels.get(GKE_PARTITION_SIZE_LABEL) or "").strip()):
         mig_profile = partition
-    strategy = labels.get(GFD_MIG_STRATEGY_LABEL)
+    strategy: str | None = None  # set below only where slices are seen
 
     known: KnownGpu | None = None
     accelerator = (labels.get(GKE_ACCELERATOR_LABEL) or "").strip()
@@ -580,6 +581,20 @@ def _mig_resources(labels: Mapping[str, str], status: Mapping[str, Any]) -> list
     return sorted(found.items())
 
 
+def _mig_enabled(shape: GpuShape, labels: Mapping[str, str]) -> bool:
+    """MIG is on where slices are seen (single's `-MIG-` product, mixed's resources). A MIG strategy label
+    alone is the cluster's policy, written on every GPU node, so it counts only where GFD does not say the
+    GPU cannot do MIG (`nvidia.com/mig.capable=false`, an L4 under `mig.strategy=single`)."""
+    # UNSURE(mig-strategy-label): a MIG-capable GPU with MIG off still reads as MIG under that policy label;
+    # kept because the simulator's face labels its MIG node so, without `nvidia.com/mig-<profile>` resources.
+    if shape.mig_strategy is not None:
+        return True
+    return (
+        labels.get(GFD_MIG_STRATEGY_LABEL) in MIG_STRATEGIES_ON
+        and labels.get(GFD_MIG_CAPABLE_LABEL) != "false"
+    )
+
+
 def parse_node(obj: Mapping[str, Any], resolve_pool: PoolResolver) -> NodeRow:
     metadata = _mapping(obj.get("metadata"), "node metadata")
     name = _string(metadata.get("name"), "node metadata.name")
@@ -631,7 +646,7 @@ def parse_node(obj: Mapping[str, Any], resolve_pool: PoolResolver) -> NodeRow:
         gpu_model=shape.model,
         gpu_count=gpu_count,
         gpu_memory_mib=shape.memory_mib,
-        mig_enabled=shape.mig_strategy is not None or labels.get(GFD_MIG_STRATEGY_LABEL) in MIG_STRATEGIES_ON,
+        mig_enabled=_mig_enabled(shape, labels),
         cpu_millicores=cpu_millicores(cpu, f"{where} cpu") if cpu is not None else 0,
         memory_bytes=memory_bytes(memory, f"{where} memory") if memory is not None else 0,
         created_at=parse_time(metadata.get("creationTimestamp"), f"{where} creationTimestamp")

@@ -168,3 +168,26 @@ def test_run_ai_counting_replicas_as_gpus_gives_way_to_kubernetes_physical_count
     assert merged.gpu_sharing == "time-slicing ×4"
     plain = nodes[EKS]
     assert merge_node(dataclasses.replace(plain, allocated_gpus=5.0), plain).allocated_gpus == 5.0  # Run:ai's
+
+
+def test_a_mig_policy_label_on_a_gpu_that_cannot_do_mig_is_not_mig() -> None:
+    """A GKE L4 node with the GPU operator: `mig.strategy=single` is policy, `mig.capable=false`."""
+    labels = {
+        "nvidia.com/gpu.product": "NVIDIA-L4",
+        "nvidia.com/gpu.count": "1",
+        "nvidia.com/gpu.memory": "23034",
+        "nvidia.com/mig.capable": "false",
+        "nvidia.com/mig.strategy": "single",
+        "nvidia.com/gpu.sharing-strategy": "none",
+        "nvidia.com/gpu.replicas": "1",
+    }
+    row = wire.parse_node(
+        node("llm-d", labels, cpu="8", memory="32Gi", gpus={"nvidia.com/gpu": "1"}), wire.pool_resolver()
+    )
+    assert (row.gpu_count, row.gpu_model, row.gpu_memory_mib, row.mig_enabled, row.gpu_sharing) == (
+        1,
+        "NVIDIA-L4",
+        23034,
+        False,
+        None,
+    )
