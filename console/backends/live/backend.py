@@ -127,6 +127,9 @@ def on_grid(
     return tuple(grid)
 
 
+UNNAMED_GPU = "GPU"
+"""The model a node's GPUs read as when nothing on the Kubernetes side names them (`console.wire.kube`)."""
+
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
 
@@ -432,7 +435,20 @@ class LiveBackend:
             return runai_nodes
         by_name = {node.name: node for node in kube_nodes}
         merged = [merge_node(node, by_name.pop(node.name, None)) for node in runai_nodes]
-        return merged + [node for node in kube_nodes if node.name in by_name]
+        return await self._named_by_driver(merged + [node for node in kube_nodes if node.name in by_name])
+
+    async def _named_by_driver(self, nodes: list[Node]) -> list[Node]:
+        """This host's node, when no label named its GPU model, named by the driver (NVML): the last of the
+        sources GFD, cloud labels, driver. A driver that cannot be read leaves the name as it was."""
+        named = []
+        for node in nodes:
+            if node.gpu_count and node.gpu_model in (None, UNNAMED_GPU) and node.name in self._local_names:
+                with contextlib.suppress(BackendError):
+                    local = await self._local_gpus(node.name)
+                    if local and local[0].model:
+                        node = dataclasses.replace(node, gpu_model=local[0].model)
+            named.append(node)
+        return named
 
     async def _node(self, name: str) -> Node:
         """One node as `nodes()` shows it (after a node action)."""

@@ -30,7 +30,7 @@ from textual.pilot import Pilot
 
 from console.app import RwcApp
 from console.backends.live.backend import LiveBackend
-from console.config import Config, load_config_file
+from console.config import Config, Profile, load_config_file
 from console.model import GpuDevice
 from console.sim.http.base import Fault, FaultKind, SimHttpServer
 from console.sim.http.kubeconfig import DEFAULT_CONTEXT, write_kubeconfig
@@ -92,13 +92,53 @@ def cluster() -> Iterator[SimHttpServer]:
         server.stop()
 
 
-@pytest.fixture
-async def app(served: ServedSimulator, cluster: SimHttpServer, tmp_path: Path) -> AsyncIterator[RwcApp]:
+class LocalDriverReader(NoDriverReader):
+    """This host is `gpu-node-garbage` and its driver works: NVML names its 4 GPUs."""
+
+    def available(self) -> bool:
+        return True
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def read(self, node_name: str) -> list[GpuDevice]:
+        return [
+            GpuDevice(node_name, index, f"GPU-{index}", "NVIDIA RTX A6000", 49140, 10, 3.0, 35.0, 60.0)
+            for index in range(4)
+        ]
+
+
+def live_profile(served: ServedSimulator, cluster: SimHttpServer, tmp_path: Path) -> tuple[Path, Profile]:
+    """The served faces' profile, its Kubernetes pointed at the recorded cluster."""
     path = served.write_profile(tmp_path / "rwc.toml")
     profile = load_config_file(path, must_exist=True).select(None)
     assert profile is not None
     kubeconfig = write_kubeconfig(tmp_path / "recorded.json", cluster.url, "recorded-cluster-token")
-    profile = dataclasses.replace(profile, kubeconfig=kubeconfig, kube_context=DEFAULT_CONTEXT)
+    return path, dataclasses.replace(profile, kubeconfig=kubeconfig, kube_context=DEFAULT_CONTEXT)
+
+
+async def test_without_labels_the_local_driver_names_the_gpus(
+    served: ServedSimulator, cluster: SimHttpServer, tmp_path: Path
+) -> None:
+    _, profile = live_profile(served, cluster, tmp_path)
+    backend = LiveBackend(
+        profile,
+        local_node_names=frozenset({GARBAGE}),
+        nvml_reader=LocalDriverReader(),  # type: ignore[arg-type]
+    )
+    try:
+        nodes = {node.name: node for node in await backend.nodes()}
+        gpus = [gpu for gpu in await backend.gpus() if gpu.node_name == GARBAGE]
+    finally:
+        await backend.aclose()
+    assert nodes[GARBAGE].gpu_model == "NVIDIA RTX A6000"  # not `GPU`: no label said, the driver does
+    assert nodes[SLICED].gpu_model == "NVIDIA-A100-SXM4-80GB"  # a labelled node keeps its label's name
+    assert [(gpu.model, gpu.memory_total_mib) for gpu in gpus] == [("NVIDIA RTX A6000", 49140)] * 4
+
+
+@pytest.fixture
+async def app(served: ServedSimulator, cluster: SimHttpServer, tmp_path: Path) -> AsyncIterator[RwcApp]:
+    path, profile = live_profile(served, cluster, tmp_path)
     config = Config(demo=False, profile=profile, profile_name=profile.name, config_path=path)
     backend = LiveBackend(profile, nvml_reader=NoDriverReader())  # type: ignore[arg-type]
     application = RwcApp(backend=backend, config=config)
