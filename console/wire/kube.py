@@ -421,9 +421,10 @@ def _label_int(labels: Mapping[str, str], key: str, low: int, high: int) -> int 
     """A whole-number label within [low, high]; None when absent or garbage (`NaN`, `-4`, `1e400`, `8.5`):
     a label is a hint from whoever wrote it, so a bad one costs the field it says, never the node."""
     text = labels.get(key)
-    if text is None or not text.strip().isdigit():
+    # ASCII digits only (`"²".isdigit()` is true and int() refuses it); 12 digits is past every bound.
+    if text is None or not re.fullmatch(r"[0-9]{1,12}", text.strip()):
         return None
-    value = int(text.strip()[:12])  # 12 digits is past every bound; never a 10,000-digit int
+    value = int(text.strip())
     return value if low <= value <= high else None
 
 

@@ -134,6 +134,8 @@ def test_garbage_labels_cost_their_field_never_the_node() -> None:
         {"cloud.google.com/gke-gpu-sharing-strategy": "time-sharing"},  # no clients label
         {"cloud.google.com/gke-accelerator": "nvidia-future-gpu"},  # not in the table: shown as named
         {"cloud.google.com/gke-gpu-partition-size": "not-a-profile"},
+        {"nvidia.com/gpu.count": "²", "nvidia.com/gpu.replicas": "٤"},  # digits, to str.isdigit
+        {"nvidia.com/gpu.count": "9" * 5000},
     ],
 )
 def test_odd_label_sets_parse(labels: dict[str, str]) -> None:
