@@ -157,7 +157,12 @@ class GpusScreen(ResourceScreen):
         free = 0.0 if closed else max(0.0, 1.0 - allocated_fraction)
         free_cell = Text("down", palette.error, end="") if down else format_gpus(free)
         used_bytes = None if gpu.memory_used_mib is None else gpu.memory_used_mib * MIB
-        memory = format_bytes_pair(used_bytes, gpu.memory_total_mib * MIB)
+        # No total known (no label, no driver): `—`, never `—/0B`.
+        memory = (
+            format_bytes_pair(used_bytes, gpu.memory_total_mib * MIB)
+            if gpu.memory_total_mib
+            else NOT_AVAILABLE
+        )
         temperature = gpu.temperature_celsius
         temperature_cell = Text(
             NOT_AVAILABLE if temperature is None else f"{temperature:.0f}°",
@@ -200,6 +205,9 @@ class GpusScreen(ResourceScreen):
             self.notify("Nobody holds this GPU.", timeout=2)
             return
         largest = max(gpu.allocations, key=lambda allocation: allocation.fraction)
+        if not largest.workload_id:  # a pod that is not a Run:ai workload (or one hidden from a researcher)
+            self.notify(f"{largest.workload_name} is not a Run:ai workload rwc can open.", timeout=3)
+            return
         self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=largest.workload_id))
 
 

@@ -189,6 +189,8 @@ class NodeDetailScreen(RwcScreen):
         if node.gpu_count:
             model = node.gpu_model or "GPU"
             gpus = f"{format_gpus(node.allocated_gpus)} of {node.gpu_count} allocated · {model}"
+            if node.gpu_sharing:  # replicas or MIG slices: the counts above are physical GPUs
+                gpus += f" · {node.gpu_sharing}"
             field("GPUs", Text(gpus, palette.error) if not ready else gpus)
         else:
             field("GPUs", Text("none", palette.muted))

@@ -13,6 +13,7 @@ rebuilt, and rows off screen cost nothing. The filter matches the text the cells
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -244,8 +245,17 @@ def compute_layout(
     return _Layout(width, tuple(shown), tuple(widths))
 
 
+_HOST_NAME = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+"""A DNS name (`ip-10-0-1-23.us-west-2.compute.internal`): its first label is the host, the rest a domain
+every node of the cluster shares."""
+
+
 def _cut_middle(text: Text, width: int) -> Text:
-    """`gke-ml-a100-pool-x9k2` in 13 cells -> `gke-ml-…-x9k2`: the end survives, where names differ."""
+    """`gke-ml-a100-pool-x9k2` in 13 cells -> `gke-ml-…-x9k2`: the end survives, where names differ.
+
+    A DNS name differs in its first label, not its domain (EKS: `ip-10-0-1-23.us-west-2.compute.internal`,
+    `ip-10-0-1-57...`): that label is kept whole when it fits, and the domain loses its middle instead
+    (`ip-10-0-1-23…ernal`)."""
     if width <= 2:
         text.truncate(width, overflow="ellipsis")
         return text
@@ -255,6 +265,9 @@ def _cut_middle(text: Text, width: int) -> Text:
     if len(plain) != text.cell_len:  # wide characters: cells are not characters; cut at the end
         text.truncate(width, overflow="ellipsis")
         return text
+    if _HOST_NAME.match(plain) and plain.index(".") < width - 1:
+        head = plain.index(".")
+        tail = width - 1 - head
     cut = text[:head]
     cut.append("…")
     cut.append_text(text[len(plain) - tail :])

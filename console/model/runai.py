@@ -197,6 +197,9 @@ class Node:
     telemetry_unavailable_reason: str | None = None
     """Why the CPU and memory figures are unknown (the Run:ai version has no such telemetry); they read 0
     then, and the Nodes screen shows this instead of them. None when they are known."""
+    gpu_sharing: str | None = None
+    """How the node's GPUs are handed out when not one pod per GPU (`time-slicing ×4`, `MIG single 1g.10gb`,
+    `MIG mixed`); `gpu_count` and `allocated_gpus` are physical GPUs either way. None: not shared."""
 
     @property
     def cordoned(self) -> bool:

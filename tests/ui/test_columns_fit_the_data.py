@@ -38,3 +38,14 @@ def test_a_middle_cut_keeps_the_styles_of_both_ends() -> None:
     assert cut.plain == "gke-ml…1-x9k2"
     styles = {(span.start, span.end, str(span.style)) for span in cut.spans}
     assert (0, 3, "bold") in styles and (9, 13, "red") in styles
+
+
+def test_a_dns_name_keeps_its_host_label_and_loses_the_shared_domain() -> None:
+    names = ["ip-10-0-1-23.us-west-2.compute.internal", "ip-10-0-1-57.us-west-2.compute.internal"]
+    cut = [_fit_cell(name, 18, "left", cut_middle=True).plain for name in names]
+    assert cut == ["ip-10-0-1-23…ernal", "ip-10-0-1-57…ernal"]
+    # A host label too long to keep whole: the plain middle cut.
+    assert (
+        _fit_cell("a-very-long-host-label-x9k2.example.com", 13, "left", cut_middle=True).plain
+        == "a-very…le.com"
+    )

@@ -128,6 +128,9 @@ def on_grid(
     return tuple(grid)
 
 
+UNNAMED_GPU = "GPU"
+"""The model a node's GPUs read as when nothing on the Kubernetes side names them (`console.wire.kube`)."""
+
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
 
@@ -146,7 +149,9 @@ def merge_node(runai: Node, kube: Node | None) -> Node:
     """Run:ai's node (pool, vendor GPU model, allocation, creation time) with what Kubernetes knows best:
     the role label, the status and conditions, the cordon and the taints (the things node actions change).
     Where the Run:ai version has no CPU and memory telemetry (2.18), Kubernetes' capacity and requests fill
-    them in."""
+    them in. Where the GPUs are shared (time-slicing, GKE time-sharing, MIG), the count and allocation are
+    Kubernetes' in physical GPUs: Run:ai reads the advertised `nvidia.com/gpu`, which counts each replica or
+    slice as a GPU. A model Run:ai does not name is the one the node's labels name."""
     if kube is None:
         return runai
     merged = dataclasses.replace(
@@ -156,7 +161,11 @@ def merge_node(runai: Node, kube: Node | None) -> Node:
         conditions=kube.conditions,
         taints=kube.taints,
         unschedulable=kube.unschedulable,
+        gpu_model=runai.gpu_model or kube.gpu_model,
+        gpu_sharing=kube.gpu_sharing,
     )
+    if kube.gpu_sharing is not None:
+        merged = dataclasses.replace(merged, gpu_count=kube.gpu_count, allocated_gpus=kube.allocated_gpus)
     if runai.telemetry_unavailable_reason is None:
         return merged
     return dataclasses.replace(
@@ -427,7 +436,20 @@ class LiveBackend:
             return runai_nodes
         by_name = {node.name: node for node in kube_nodes}
         merged = [merge_node(node, by_name.pop(node.name, None)) for node in runai_nodes]
-        return merged + [node for node in kube_nodes if node.name in by_name]
+        return await self._named_by_driver(merged + [node for node in kube_nodes if node.name in by_name])
+
+    async def _named_by_driver(self, nodes: list[Node]) -> list[Node]:
+        """This host's node, when no label named its GPU model, named by the driver (NVML): the last of the
+        sources GFD, cloud labels, driver. A driver that cannot be read leaves the name as it was."""
+        named = []
+        for node in nodes:
+            if node.gpu_count and node.gpu_model in (None, UNNAMED_GPU) and node.name in self._local_names:
+                with contextlib.suppress(BackendError):
+                    local = await self._local_gpus(node.name)
+                    if local and local[0].model:
+                        node = dataclasses.replace(node, gpu_model=local[0].model)
+            named.append(node)
+        return named
 
     async def _node(self, name: str) -> Node:
         """One node as `nodes()` shows it (after a node action)."""
