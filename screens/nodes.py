@@ -12,8 +12,9 @@ draining node keeps its bar (its work still runs); SCHED beside it says that not
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +24,7 @@ from console.data.errors import BackendError
 from console.model import Node, NodeRole, NodeStatus, Workload
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
+from console.ui.data_path import drain_storage_warnings
 from console.ui.format import format_bytes_pair, format_cores, format_gpu_sum
 from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.keymap import NODE_KEYS
@@ -33,6 +35,8 @@ from widgets.bars import UNAVAILABLE, capacity_bar
 from widgets.resource_table import AgeCell, Column, Row
 
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
+T = TypeVar("T")
+
 NODE_RESOURCES = ("nodes", "gpus", "workloads")
 """What a cordon or drain changes on screen: the node's state, and where work runs."""
 
@@ -50,7 +54,9 @@ def problem_conditions(node: Node) -> list[str]:
     ]
 
 
-def drain_body(node_name: str, workloads: Sequence[Workload]) -> list[str | Text]:
+def drain_body(
+    node_name: str, workloads: Sequence[Workload], warnings: Sequence[str] = ()
+) -> list[str | Text]:
     """The drain confirmation: what the taint does, then each workload on the node and its fate."""
     lines: list[str | Text] = [
         Text.assemble(
@@ -76,6 +82,9 @@ def drain_body(node_name: str, workloads: Sequence[Workload]) -> list[str | Text
         )
     moving = sum(1 for workload in workloads if workload.preemptible)
     lines += ["", f"{moving} will move, {len(workloads) - moving} will stay."]
+    if warnings:
+        lines += ["", Text("Storage:", "bold", end="")]
+        lines += [Text(f"! {warning}", "yellow", end="") for warning in warnings]
     return lines
 
 
@@ -292,9 +301,10 @@ class NodesScreen(ResourceScreen):
                 self.notify(str(error), title=f"Cannot list the workloads on {name}", severity="error")
                 return
             on_node = [w for w in workloads if name in w.node_names and not w.is_terminal]
+            warnings = await self._storage_warnings([w for w in on_node if w.preemptible])
             confirm_then(
                 self,
-                ConfirmDialog(f"Drain {name}?", drain_body(name, on_node), "Drain", danger=True),
+                ConfirmDialog(f"Drain {name}?", drain_body(name, on_node, warnings), "Drain", danger=True),
                 lambda: self._run_node_action(
                     f"Drain {name}",
                     lambda: backend.drain_node(name),
@@ -303,6 +313,27 @@ class NodesScreen(ResourceScreen):
             )
 
         self.open_after(ask())
+
+    async def _storage_warnings(self, moving: Sequence[Workload]) -> list[str]:
+        """Best effort: WEKA's protection and the moved workloads' datasets. What cannot be read (a profile
+        without WEKA or Kubernetes) gives no warning rather than holding the question back."""
+        if not moving:
+            return []
+        backend = self.context.backend
+
+        async def best_effort(call: Awaitable[T]) -> T | None:
+            try:
+                return await call
+            except BackendError:
+                return None
+
+        cluster, mounts, filesystems = await asyncio.gather(
+            best_effort(backend.weka_cluster()),
+            best_effort(backend.data_mounts()),
+            best_effort(backend.filesystems()),
+        )
+        status = cluster.status if cluster is not None else None
+        return drain_storage_warnings(moving, mounts or (), filesystems or (), status)
 
     def action_undrain_node(self) -> None:
         """`U`: remove the maintenance taint (work may come back, so no question)."""

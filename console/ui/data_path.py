@@ -20,8 +20,13 @@ from typing import TYPE_CHECKING
 from console.ui.format import format_age, format_bytes
 
 if TYPE_CHECKING:
-    from console.model import Alert, Filesystem
+    from console.model import Alert, Filesystem, WekaClusterStatus, Workload
     from console.model.storage import DataMount, WorkloadMount
+
+COLD_SHARE_WARNING = 0.5
+"""A dataset on a filesystem with at least this share of its data off SSD is called cold when a moved job
+restarts on it: its first reads come from the object store."""
+MAX_WARNING_LINES = 6
 
 NOT_ON_WEKA = "—"
 
@@ -122,3 +127,46 @@ def mounted_by(filesystem_name: str, mounts: Iterable[WorkloadMount]) -> list[Wo
 
 def projects_of(mounts: Iterable[WorkloadMount]) -> list[str]:
     return sorted({mount.project_name for mount in mounts})
+
+
+def off_ssd_share(filesystem: Filesystem) -> float:
+    """The share of a tiered filesystem's data that is only in the object store (0 for SSD-only)."""
+    used = filesystem.used_total_bytes
+    if not filesystem.is_tiered or used <= 0:
+        return 0.0
+    return max(0, used - filesystem.used_ssd_bytes) / used
+
+
+def drain_storage_warnings(
+    moving: Sequence[Workload],
+    mounts: Sequence[WorkloadMount],
+    filesystems: Sequence[Filesystem],
+    weka_status: WekaClusterStatus | None,
+) -> list[str]:
+    """What the drain question should say about storage: a WEKA cluster that is not fully protected (the
+    moved jobs restart and write while it rebuilds), and moved jobs that restart on a cold dataset."""
+    warnings: list[str] = []
+    if moving and weka_status is not None and weka_status.value != "OK":
+        warnings.append(
+            f"WEKA is {weka_status.value}: the {len(moving)} moved workloads restart and write while it "
+            "is not fully protected."
+        )
+    moving_ids = {workload.id for workload in moving}
+    cold: list[str] = []
+    for entry in mounts:
+        location = entry.mount.location
+        if entry.workload_id not in moving_ids or location is None or not entry.mount.read_only:
+            continue
+        filesystem = filesystem_named(location.filesystem, filesystems)
+        if filesystem is None or off_ssd_share(filesystem) < COLD_SHARE_WARNING:
+            continue
+        share = off_ssd_share(filesystem)
+        cold.append(
+            f"{entry.workload_name} restarts reading {location.describe()}: {share:.0%} of "
+            f"{filesystem.name} is off SSD, so it first reads from the object store."
+        )
+    shown = MAX_WARNING_LINES - len(warnings)
+    warnings += cold[:shown]
+    if len(cold) > shown:
+        warnings.append(f"… and {len(cold) - shown} more moved workloads read cold datasets.")
+    return warnings

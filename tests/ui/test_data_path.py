@@ -194,3 +194,61 @@ def test_who_mounts_a_filesystem_by_project_then_workload_writers_first() -> Non
         ("p2", "a", True),
         ("p2", "b", True),
     ]
+
+
+async def test_the_drain_question_warns_of_cold_datasets() -> None:
+    """Draining a node moves vit-large-pretrain, which restarts reading a dataset mostly off SSD."""
+    from screens.dialogs import ConfirmDialog
+    from screens.nodes import NodesScreen
+
+    app = demo_app(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        table = await wait_until_table(pilot)
+        assert isinstance(app.screen, NodesScreen)
+        table.move_cursor_to_key("dgx-a100-01")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the drain question")
+        body = "\n".join(str(line) for line in app.screen.body_lines)
+        assert "Storage:" in body
+        assert (
+            "! vit-large-pretrain restarts reading datasets:/imagenet-21k: 81% of datasets is off SSD" in body
+        )
+        assert "jupyter-alice restarts" not in body  # a notebook is not preemptible: it stays
+        await pilot.press("escape")
+
+
+def test_drain_warnings_of_weka_protection_and_cold_data() -> None:
+    from model_factories import a_workload
+
+    from console.model import WekaClusterStatus
+
+    moving = [a_workload(id="w1", name="train-a"), a_workload(id="w2", name="train-b")]
+    cold = a_filesystem(used_total_bytes=100, used_ssd_bytes=10)
+    warm = a_filesystem(name="warm", used_total_bytes=100, used_ssd_bytes=90)
+
+    def mount(workload_id: str, fs: str, read_only: bool = True) -> WorkloadMount:
+        location = WekaLocation(WekaVolumeKind.DIRECTORY, fs, "x")
+        return WorkloadMount(
+            workload_id,
+            f"train-{workload_id[-1]}",
+            "p",
+            WorkloadPhase.RUNNING,
+            DataMount("c", "/d", read_only, location),
+        )
+
+    from console.ui.data_path import drain_storage_warnings
+
+    mounts = [
+        mount("w1", "datasets"),
+        mount("w2", "warm"),
+        mount("w2", "datasets", read_only=False),
+        mount("w9", "datasets"),
+    ]
+    assert drain_storage_warnings(moving, mounts, [cold, warm], WekaClusterStatus.REBUILDING) == [
+        "WEKA is REBUILDING: the 2 moved workloads restart and write while it is not fully protected.",
+        "train-1 restarts reading datasets:/x: 90% of datasets is off SSD, so it first reads from the "
+        "object store.",
+    ]
+    assert drain_storage_warnings(moving, mounts, [warm], WekaClusterStatus.OK) == []
+    assert drain_storage_warnings([], mounts, [cold], WekaClusterStatus.UNPROTECTED) == []
