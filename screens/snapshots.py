@@ -12,6 +12,8 @@ the local bucket it was uploaded to; an upload only in a remote bucket is refuse
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,18 +22,28 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from console.data.errors import BackendError
-from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus
+from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus, WorkloadPhase
+from console.model.storage import WorkloadMount
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
+from console.ui.data_path import mounting_workloads
 from console.ui.keymap import SNAPSHOT_KEYS
 from console.ui.refusals import admin_only, snapshot_delete_refusal
 from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
+from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm, serves_locally
 from screens.dialogs.upload_site import LOCAL, REMOTE, UploadSiteDialog, UploadTarget, upload_targets
 from screens.snapshot_detail import UPLOAD_POLL_SECONDS, SnapshotDetailScreen, UploadRates, site_word
 from widgets.bars import progress_bar
 from widgets.resource_table import AgeCell, Column, Row
+
+SUSPEND_FIRST = "suspend"
+RESTORE_NOW = "restore"
+STOP_WAIT_SECONDS = 180.0
+"""How long (real seconds) a restore waits for the workloads it suspended to stop."""
+STOP_POLL_SECONDS = 2.0
+STOPPED_PHASES = frozenset({WorkloadPhase.STOPPED, WorkloadPhase.COMPLETED, WorkloadPhase.FAILED})
 
 UPLOAD_WORDS = {
     StowStatus.NONE: "not uploaded",
@@ -255,11 +267,21 @@ class SnapshotsScreen(ResourceScreen):
 
     def action_restore_snapshot(self) -> None:
         """Restore replaces the live filesystem (reference §12.3): type the filesystem's name, not the
-        snapshot's, because the filesystem is what loses data."""
+        snapshot's, because the filesystem is what loses data. The question names the workloads that mount
+        it now (`Backend.data_mounts`, best effort), and then offers to suspend them first, so nothing
+        writes into the filesystem while it is replaced."""
         snapshot = self._chosen_snapshot()
         if snapshot is None:
             return
+        self.open_after(self._ask_restore(snapshot))
+
+    async def _ask_restore(self, snapshot: Snapshot) -> None:
         fs_name = snapshot.filesystem_name
+        backend = self.context.backend
+        try:
+            users = mounting_workloads(fs_name, await backend.data_mounts())
+        except BackendError:
+            users = []  # who mounts it is not known here: the question says what it can
         explanation = Text.assemble(
             "Restore filesystem ",
             (fs_name, "bold"),
@@ -270,18 +292,91 @@ class SnapshotsScreen(ResourceScreen):
             " since then is lost; stop IO to it first.",
             end="",
         )
-
-        backend = self.context.backend
+        if users:
+            names = ", ".join(
+                f"{user.workload_name} ({'ro' if user.mount.read_only else 'rw'})" for user in users[:6]
+            )
+            more = f" and {len(users) - 6} more" if len(users) > 6 else ""
+            explanation.append(f"\nMounted now by {len(users)} workload{'s' if len(users) != 1 else ''}: ")
+            explanation.append(names + more, "bold")
+            explanation.append(". Next you may suspend them first.")
         confirm_then(
             self,
             TypeNameDialog(f"Restore {fs_name}", explanation, fs_name),
-            lambda: run_action(
-                self,
-                f"Restore {fs_name} from {snapshot.name}",
-                lambda: backend.restore_snapshot(snapshot.uid),
-                refresh=("filesystems", "snapshots"),
-                success=f"Filesystem {fs_name} restored from snapshot {snapshot.name}.",
-            ),
+            lambda: self._restore_confirmed(snapshot, users),
+        )
+
+    def _restore_confirmed(self, snapshot: Snapshot, users: Sequence[WorkloadMount]) -> None:
+        if not users:
+            self._restore(snapshot)
+            return
+        count = f"{len(users)} workload{'s' if len(users) != 1 else ''}"
+        options = [
+            (SUSPEND_FIRST, Text(f"Suspend the {count} that mount it, then restore", end="")),
+            (RESTORE_NOW, Text(f"Restore now: the {count} keep reading and writing", end="")),
+        ]
+
+        def chosen(choice: str | None) -> None:
+            if choice == RESTORE_NOW:
+                self._restore(snapshot)
+            elif choice == SUSPEND_FIRST:
+                self.run_worker(self._suspend_then_restore(snapshot, users), exit_on_error=False)
+            else:
+                self.notify(f"Restore of {snapshot.filesystem_name} cancelled.", timeout=3, markup=False)
+
+        question = f"{snapshot.filesystem_name} is mounted by {count}."
+        self.app.push_screen(
+            ChooseDialog(f"Restore {snapshot.filesystem_name}", question, options, SUSPEND_FIRST), chosen
+        )
+
+    async def _suspend_then_restore(self, snapshot: Snapshot, users: Sequence[WorkloadMount]) -> None:
+        """Suspend each (audited like any suspend), wait until none of them runs, then restore; a workload
+        that will not suspend or stop in time means no restore, said with why."""
+        backend = self.context.backend
+        fs_name = snapshot.filesystem_name
+        ids = list(dict.fromkeys(user.workload_id for user in users))
+        for workload_id in ids:
+            try:
+                await backend.suspend_workload(workload_id)
+            except BackendError as error:
+                self.notify(
+                    f"{error}. {fs_name} was not restored.", title="Suspend before restore", severity="error"
+                )
+                return
+        self.notify(
+            f"Suspended {len(ids)}; restoring {fs_name} once they have stopped…", timeout=4, markup=False
+        )
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        running: list[str] = ids
+        while running:
+            try:
+                phases = {workload.id: workload.phase for workload in await backend.workloads()}
+            except BackendError:
+                phases = {}
+            running = [i for i in ids if phases.get(i, WorkloadPhase.STOPPED) not in STOPPED_PHASES]
+            if not running:
+                break
+            if time.monotonic() > deadline:
+                waited = f"{STOP_WAIT_SECONDS:.0f}s"
+                self.notify(
+                    f"{len(running)} of them still run after {waited}; {fs_name} was not restored.",
+                    title="Restore",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            await asyncio.sleep(STOP_POLL_SECONDS)
+        self._restore(snapshot)
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        fs_name = snapshot.filesystem_name
+        backend = self.context.backend
+        run_action(
+            self,
+            f"Restore {fs_name} from {snapshot.name}",
+            lambda: backend.restore_snapshot(snapshot.uid),
+            refresh=("filesystems", "snapshots", "workloads"),
+            success=f"Filesystem {fs_name} restored from snapshot {snapshot.name}.",
         )
 
     def action_upload_snapshot(self) -> None:

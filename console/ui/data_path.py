@@ -170,3 +170,12 @@ def drain_storage_warnings(
     if len(cold) > shown:
         warnings.append(f"… and {len(cold) - shown} more moved workloads read cold datasets.")
     return warnings
+
+
+def mounting_workloads(filesystem_name: str, mounts: Iterable[WorkloadMount]) -> list[WorkloadMount]:
+    """Each workload that mounts the filesystem once (its writing mount when it has one): who a restore
+    or a delete of it affects."""
+    chosen: dict[str, WorkloadMount] = {}
+    for mount in mounted_by(filesystem_name, mounts):
+        chosen.setdefault(mount.workload_id, mount)  # mounted_by lists writers first per workload
+    return list(chosen.values())

@@ -22,8 +22,10 @@ from console.data.errors import ReadOnlyError, Unavailable
 from console.model import Filesystem, FilesystemSpec, Role, SnapshotSpec, StowStatus
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
+from console.ui.data_path import mounting_workloads
 from console.ui.units import GIB, TIB
 from screens.dialogs import ConfirmDialog, FormScreen, TypeNameDialog
+from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.filesystem_forms import (
     NO_BUCKET,
     CreateFilesystemForm,
@@ -488,6 +490,9 @@ async def test_restore_needs_the_filesystem_name() -> None:
         dialog = app.screen
         dialog.query_one(Input).value = ""
         await pilot.press(*"inference-cache", "enter")
+        # The inference servers mount it: suspend them first (the default), or restore now (chosen here).
+        await wait_for_screen(pilot, ChooseDialog, "what to do with the workloads that mount it")
+        await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SnapshotsScreen)
         restored = [e for e in weka.events() if e.type == "SnapshotFilesystemRestored"]
@@ -495,6 +500,40 @@ async def test_restore_needs_the_filesystem_name() -> None:
         assert any("inference-cache restored from snapshot before-rollout" in m for m in notifications(app))
     line = audit_lines()[-1]
     assert (line["action"], line["outcome"]) == ("restore_snapshot", "ok")
+
+
+async def test_restore_names_who_mounts_it_and_suspends_them_first() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_screen(pilot, "6", SnapshotsScreen)
+        sim = simulator(app)
+        admin = sim.runai.identity_for(None, Role.ADMIN)
+        with sim.lock:
+            users = mounting_workloads("inference-cache", sim.runai.data_mounts(admin))
+        assert users
+        table.move_cursor_to_key(snapshot_uid(app, "inference-cache", "before-rollout"))
+        await pilot.press("R")
+        await wait_for_screen(pilot, TypeNameDialog, "the type-the-name dialog")
+        explanation = str(app.screen.explanation)
+        assert f"Mounted now by {len(users)} workload" in explanation
+        assert all(f"{user.workload_name} (rw)" in explanation for user in users)
+        await pilot.press(*"inference-cache", "enter")
+        await wait_for_screen(pilot, ChooseDialog, "suspend them first?")
+        await pilot.press("enter")  # the first choice: suspend, then restore
+        await wait_until(pilot, lambda: len(audit_lines()) >= len(users), "the suspends")
+        for _ in range(60):  # the simulated clock is frozen: move it until they have stopped
+            sim.advance(5)
+            await pilot.pause(0.05)
+            if any(e.type == "SnapshotFilesystemRestored" for e in sim.weka.events()):
+                break
+        await wait_until(
+            pilot,
+            lambda: any(e.type == "SnapshotFilesystemRestored" for e in sim.weka.events()),
+            "the restore after they stopped",
+            timeout=20,
+        )
+    actions = [line["action"] for line in audit_lines()]
+    assert actions == ["suspend_workload"] * len(users) + ["restore_snapshot"]
 
 
 async def test_filesystem_from_snapshot_refused_until_uploaded() -> None:
