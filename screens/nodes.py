@@ -65,6 +65,9 @@ def drain_body(
         "Preemptible workloads move to other nodes; non-preemptible ones stay until they end.",
         "",
     ]
+    if warnings:  # first, so they are seen without scrolling
+        lines += [Text(f"! {warning}", "yellow", end="") for warning in warnings]
+        lines.append("")
     if not workloads:
         lines.append("No workloads run on this node: nothing moves.")
         return lines
@@ -82,9 +85,6 @@ def drain_body(
         )
     moving = sum(1 for workload in workloads if workload.preemptible)
     lines += ["", f"{moving} will move, {len(workloads) - moving} will stay."]
-    if warnings:
-        lines += ["", Text("Storage:", "bold", end="")]
-        lines += [Text(f"! {warning}", "yellow", end="") for warning in warnings]
     return lines
 
 
