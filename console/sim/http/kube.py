@@ -37,9 +37,14 @@ How the simulator maps onto Kubernetes objects:
 from __future__ import annotations
 
 import functools
+import hashlib
+import ssl
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,11 +52,15 @@ from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotF
 from console.model.identity import Identity
 from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, WorkloadPhase, WorkloadType
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.http.kube_watch import Known, WatchPlan, watch_stream
+from console.sim.runai_lifecycle import KUBELET
 from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
 from console.wire import kube as wire
+from console.wire import kube_discovery, kube_objects, kube_protobuf, kube_tables
+from console.wire.kube_selectors import SelectorError, parse_field_selector, parse_label_selector, predicate
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -71,22 +80,7 @@ FOLLOW_POLL_SECONDS = 0.1
 FOLLOW_MAX_SECONDS = 600.0
 """A follow stream ends after this long (real seconds) even if nobody closed it: the fake stays bounded."""
 
-_REASONS: dict[int, str] = {
-    400: "BadRequest",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "NotFound",
-    405: "MethodNotAllowed",
-    409: "Conflict",
-    410: "Expired",
-    415: "UnsupportedMediaType",
-    422: "Invalid",
-    429: "TooManyRequests",
-    500: "InternalError",
-    503: "ServiceUnavailable",
-    504: "Timeout",
-}
-"""`Status.reason` by code (apimachinery StatusReason constants, reference §13)."""
+_REASONS = kube_objects.STATUS_REASONS
 
 _PATCH_TYPES = ("application/strategic-merge-patch+json", "application/merge-patch+json")
 _WORKLOAD_KINDS: dict[WorkloadType, str] = {
@@ -97,6 +91,8 @@ _WORKLOAD_KINDS: dict[WorkloadType, str] = {
 }
 _GOING_AWAY = frozenset({WorkloadPhase.STOPPING, WorkloadPhase.DELETING, WorkloadPhase.TERMINATING})
 _LOG_ENDS = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPhase.STOPPED})
+REMEMBERED_LISTS = 32
+"""How many lists' contents the face keeps for watches that start from them (older ones answer 410)."""
 _UID_NAMESPACE = uuid.UUID("6f1f4c2e-7a55-4a8e-9d1b-2b7f0c9e3a11")
 GIB = 1024**3
 
@@ -123,9 +119,18 @@ def build_kube_router(host: SimulatorHost, tokens: Mapping[str, Identity]) -> Ro
     return _KubeFace(host, tokens).router()
 
 
-def kube_server(host: SimulatorHost, tokens: Mapping[str, Identity], *, port: int = 0) -> SimHttpServer:
-    """A (not yet started) server for the Kubernetes face, with Status error bodies."""
-    return SimHttpServer("kube", build_kube_router(host, tokens), kube_status_body, port=port)
+def kube_server(
+    host: SimulatorHost,
+    tokens: Mapping[str, Identity],
+    *,
+    port: int = 0,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SimHttpServer:
+    """A (not yet started) server for the Kubernetes face, with Status error bodies; HTTPS with
+    `ssl_context` (console/sim/http/tls.py makes one), plain HTTP without."""
+    return SimHttpServer(
+        "kube", build_kube_router(host, tokens), kube_status_body, port=port, ssl_context=ssl_context
+    )
 
 
 # ==============================================================================================
@@ -158,12 +163,19 @@ def _uid(kind: str, key: str) -> str:
 
 
 def _pod_uid(workload: WorkloadState, pod: PodState) -> str:
-    """The workload's UUID with the pod's index in its last 12 digits: stable, unique, and cheap."""
-    return f"{workload.id[:24]}{pod.index:012x}"
+    """The workload's UUID with the pod's attempt and index in its last 12 digits: stable while the pod
+    lives, new for the pod the controller makes after an eviction, unique, and cheap."""
+    return f"{workload.id[:24]}{pod.attempt:04x}{pod.index:08x}"
 
 
 def _ip(prefix: str, number: int) -> str:
     return f"{prefix}.{number // 250 % 250}.{number % 250 + 2}"
+
+
+def _pod_ip(node: NodeState, workload: WorkloadState, pod: PodState) -> str:
+    """An address in the node's pod CIDR (10.244.<node>.0/24), stable for the pod, spread over the range."""
+    host = (int(workload.id[:8], 16) + pod.index * 7 + pod.attempt * 13) % 250 + 2
+    return f"10.244.{node.order % 250}.{host}"
 
 
 def _page(total: int, request: Request) -> tuple[int, int, dict[str, Any]]:
@@ -200,56 +212,118 @@ Selector = Callable[[Mapping[str, str]], bool]
 
 
 def _label_selector(text: str | None) -> Selector:
-    """Equality-based label selectors (`a=b,c!=d,e,!f`); set-based ones are refused with 400."""
-    if not text:
-        return lambda labels: True
-    if "(" in text:
-        raise HttpError(400, f"unable to parse requirement: set-based selectors are not simulated: {text}")
-    tests: list[Selector] = []
-    for term in (part.strip() for part in text.split(",")):
-        if not term:
-            continue
-        if "!=" in term:
-            key, value = (side.strip() for side in term.split("!=", 1))
-            tests.append(_compare(key, value, equal=False))
-        elif "=" in term:
-            key, value = (side.strip() for side in term.replace("==", "=").split("=", 1))
-            tests.append(_compare(key, value, equal=True))
-        elif term.startswith("!"):
-            tests.append(_has(term[1:].strip(), present=False))
-        else:
-            tests.append(_has(term, present=True))
-    return lambda labels: all(test(labels) for test in tests)
-
-
-def _compare(key: str, value: str, *, equal: bool) -> Selector:
-    return lambda values: (values.get(key) == value) is equal
-
-
-def _has(key: str, *, present: bool) -> Selector:
-    return lambda values: (key in values) is present
+    """The `labelSelector` query (equality- and set-based, console.wire.kube_selectors); 400 if unparsable."""
+    try:
+        return predicate(parse_label_selector(text))
+    except SelectorError as error:
+        raise HttpError(400, str(error)) from None
 
 
 def _field_selector(text: str | None, supported: frozenset[str]) -> Selector:
     """`field=value` / `field!=value` terms over the fields `supported` (others: 400, as the API does)."""
-    if not text:
-        return lambda fields: True
-    tests: list[Selector] = []
-    for term in (part.strip() for part in text.split(",")):
-        if not term:
-            continue
-        negate = "!=" in term
-        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
-        key = key.strip()
-        if key not in supported:
-            raise HttpError(400, f'field label not supported: "{key}"')
-        tests.append(_compare(key, value.strip(), equal=not negate))
-    return lambda fields: all(test(fields) for test in tests)
+    try:
+        return predicate(parse_field_selector(text, supported))
+    except SelectorError as error:
+        raise HttpError(400, str(error)) from None
 
 
 def _truthy(value: str | None) -> bool:
     """Query booleans: v35/v36 send `True`, v37 `true` (reference §13); accept both."""
     return (value or "").strip().lower() in ("true", "1")
+
+
+def _cluster_version(sim: Simulator) -> str:
+    """The cluster's resourceVersion: moves whenever anything in the simulator changes."""
+    return str(1000 + sim.runai.state.generation)
+
+
+def _request_object(request: Request, kind: str) -> Any:
+    """The request's object: JSON, or (from client-go's typed clients) a Kubernetes protobuf envelope, of
+    which the simulator reads what it needs (SelfSubjectAccessReview's spec; an Eviction's kind)."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
+    if content_type != kube_protobuf.MEDIA_TYPE:
+        return request.json()
+    try:
+        envelope = kube_protobuf.envelope(request.body)
+        if envelope.kind != kind:
+            raise HttpError(400, f"expected a {kind}, got {envelope.kind[:60]!r}")
+        body: dict[str, Any] = {"kind": envelope.kind, "apiVersion": envelope.api_version}
+        if kind == "SelfSubjectAccessReview":
+            body["spec"] = kube_protobuf.access_review_spec(envelope.raw)
+        return body
+    except kube_protobuf.ProtobufError as error:
+        raise HttpError(400, f"the {kind} body is not valid protobuf: {error}") from None
+
+
+def _include_object(request: Request) -> str:
+    """`includeObject` of a Table request: None, Metadata (the default) or Object."""
+    value = request.param("includeObject") or "Metadata"
+    if value not in ("None", "Metadata", "Object"):
+        raise HttpError(400, f"includeObject must be None, Metadata or Object, not {value[:40]!r}")
+    return value
+
+
+_READ_VERBS = frozenset({"get", "list", "watch"})
+
+
+def _decide(identity: Identity, attributes: Mapping[str, str]) -> tuple[bool, str]:
+    """(allowed, reason) for one resource request: everyone reads nodes, pods, namespaces and events; logs
+    follow project membership (a researcher reads them in `runai-<project>` of their projects); patching
+    nodes and evicting pods need an admin. What the simulator does not serve is refused for everyone."""
+    verb = attributes.get("verb", "")
+    group = attributes.get("group", "")
+    resource = attributes.get("resource", "")
+    sub = attributes.get("subresource", "")
+    namespace = attributes.get("namespace", "")
+    full = f"{resource}/{sub}" if sub else resource
+    if verb not in kube_discovery.served_verbs(group, full):
+        return False, f"the simulator does not serve {verb} on {full or 'that resource'}"
+    if group == "authorization.k8s.io":
+        return True, "every signed-in user may ask what they may do"
+    if verb in _READ_VERBS and full != "pods/log":
+        return True, 'the simulator\'s cluster-wide "view" role'
+    if identity.is_admin:
+        return True, "the simulator's admin role"
+    if full == "pods/log" and namespace in {f"runai-{name}" for name in identity.project_names}:
+        return True, f"{identity.user} is a member of the project that owns {namespace}"
+    return False, f"{identity.user} is a researcher; that needs an administrator"
+
+
+@dataclass(frozen=True)
+class _Collection:
+    """One served resource: how to enumerate, select, version and encode its objects (entries are whatever
+    the simulator keeps: a NodeState, a (project, workload, pod, phase) tuple, a wire record)."""
+
+    resource: str
+    kind: str
+    api_version: str
+    table: str
+    """Its key in console.wire.kube_tables.CELLS."""
+    fields: frozenset[str]
+    entries: Callable[[Simulator, str | None], Iterable[Any]]
+    key: Callable[[Any], str]
+    version: Callable[[Any], str]
+    labels: Callable[[Simulator, Any], Mapping[str, str]]
+    field_values: Callable[[Simulator, Any], Mapping[str, str]]
+    encode: Callable[[Simulator, Any], dict[str, Any]]
+
+
+def _namespace_records(sim: Simulator) -> list[kube_objects.NamespaceRecord]:
+    """`default`, and one namespace per Run:ai project (`runai-<project>`, labelled `runai/queue`)."""
+    state = sim.runai.state
+    first = min((node.created_at for node in state.nodes.values()), default=sim.clock.now())
+    records = [kube_objects.NamespaceRecord("default", _uid("namespace", "default"), first, "1000")]
+    for project in state.projects.values():
+        records.append(
+            kube_objects.NamespaceRecord(
+                name=project.namespace,
+                uid=_uid("namespace", project.namespace),
+                created_at=project.created_at,
+                resource_version="1000",
+                labels={wire.LABEL_QUEUE: project.name, "runai/project": project.name},
+            )
+        )
+    return records
 
 
 # ==============================================================================================
@@ -266,19 +340,140 @@ class _KubeFace:
         self._matches: dict[tuple[str | None, ...], tuple[int, list[Any]]] = {}
         """(path, selectors) -> (state generation, matching items): the pages of one list come from one
         selection while the simulator has not changed, as a real server's continue gives a snapshot."""
+        self._lists: OrderedDict[tuple[str | None, ...], Known] = OrderedDict()
+        """(path, selectors, resourceVersion) -> what that list held: where a watch from it starts."""
+        self.closing = threading.Event()
+        self.nodes = _Collection(
+            resource="nodes",
+            kind="Node",
+            api_version="v1",
+            table="nodes",
+            fields=frozenset({"metadata.name", "spec.unschedulable"}),
+            entries=lambda sim, namespace: sim.runai.state.nodes.values(),
+            key=lambda node: node.name,
+            version=self._node_version,
+            labels=self._node_labels,
+            field_values=lambda sim, node: {
+                "metadata.name": node.name,
+                "spec.unschedulable": str(node.unschedulable).lower(),
+            },
+            encode=self._node_json,
+        )
+        self.pods = _Collection(
+            resource="pods",
+            kind="Pod",
+            api_version="v1",
+            table="pods",
+            fields=self._POD_FIELDS,
+            entries=self._pods,
+            key=lambda entry: f"{entry[0].namespace}/{entry[2].name}",
+            version=lambda entry: f"{1000 + entry[1].version}",
+            labels=lambda sim, entry: self._pod_labels(entry[0], entry[1]),
+            field_values=lambda sim, entry: {
+                "metadata.name": entry[2].name,
+                "metadata.namespace": entry[0].namespace,
+                "spec.nodeName": entry[2].node_name or "",
+                "spec.schedulerName": "runai-scheduler",
+                "status.phase": self._wire_phase(entry[2], entry[3]),
+            },
+            encode=lambda sim, entry: self._pod_json(sim, *entry),
+        )
+        self.namespaces = _Collection(
+            resource="namespaces",
+            kind="Namespace",
+            api_version="v1",
+            table="namespaces",
+            fields=frozenset({"metadata.name", "status.phase"}),
+            entries=lambda sim, namespace: _namespace_records(sim),
+            key=lambda record: record.name,
+            version=lambda record: record.resource_version,
+            labels=lambda sim, record: {"kubernetes.io/metadata.name": record.name, **record.labels},
+            field_values=lambda sim, record: {"metadata.name": record.name, "status.phase": "Active"},
+            encode=lambda sim, record: kube_objects.encode_namespace(record),
+        )
+        event_fields = {
+            "metadata.name": lambda r: r.name,
+            "metadata.namespace": lambda r: r.namespace,
+            "reason": lambda r: r.reason,
+            "type": lambda r: r.type,
+        }
+        core_fields = {
+            **event_fields,
+            "involvedObject.kind": lambda r: r.regarding.kind,
+            "involvedObject.name": lambda r: r.regarding.name,
+            "involvedObject.namespace": lambda r: r.regarding.namespace,
+            "involvedObject.uid": lambda r: r.regarding.uid,
+            "involvedObject.apiVersion": lambda r: r.regarding.api_version,
+            "involvedObject.fieldPath": lambda r: "",
+            "involvedObject.resourceVersion": lambda r: "",
+            "source": lambda r: r.component,
+        }
+        v1_fields = {
+            **event_fields,
+            "regarding.kind": lambda r: r.regarding.kind,
+            "regarding.name": lambda r: r.regarding.name,
+            "regarding.namespace": lambda r: r.regarding.namespace,
+            "regarding.uid": lambda r: r.regarding.uid,
+            "reportingController": lambda r: r.component,
+        }
+        self.events = _Collection(
+            resource="events",
+            kind="Event",
+            api_version="v1",
+            table="events",
+            fields=frozenset(core_fields),
+            entries=self._event_records,
+            key=lambda record: f"{record.namespace}/{record.name}",
+            version=lambda record: record.resource_version,
+            labels=lambda sim, record: {},
+            field_values=lambda sim, record: {name: get(record) for name, get in core_fields.items()},
+            encode=lambda sim, record: kube_objects.encode_core_event(record),
+        )
+        self.events_v1 = _Collection(
+            resource="events",
+            kind="Event",
+            api_version="events.k8s.io/v1",
+            table="events",
+            fields=frozenset(v1_fields),
+            entries=self._event_records,
+            key=lambda record: f"{record.namespace}/{record.name}",
+            version=lambda record: record.resource_version,
+            labels=lambda sim, record: {},
+            field_values=lambda sim, record: {name: get(record) for name, get in v1_fields.items()},
+            encode=lambda sim, record: kube_objects.encode_events_v1_event(record),
+        )
 
     def router(self) -> Router:
         router = Router()
         router.add("GET", "/version", self.version)
         router.add("GET", "/version/", self.version)
-        router.add("GET", "/api/v1/nodes", self._authed(self.list_nodes))
-        router.add("GET", "/api/v1/nodes/{name}", self._authed(self.read_node))
+        for path, handler in (
+            ("/api", self.discover_core),
+            ("/api/{version}", self.discover_core_version),
+            ("/apis", self.discover_groups),
+            ("/apis/{group}", self.discover_group),
+            ("/apis/{group}/{version}", self.discover_group_version),
+        ):
+            router.add("GET", path, self._authed(handler))
+        collections = (
+            ("/api/v1/nodes", self.nodes, False),
+            ("/api/v1/namespaces", self.namespaces, False),
+            ("/api/v1/pods", self.pods, False),
+            ("/api/v1/namespaces/{namespace}/pods", self.pods, True),
+            ("/api/v1/events", self.events, False),
+            ("/api/v1/namespaces/{namespace}/events", self.events, True),
+            ("/apis/events.k8s.io/v1/events", self.events_v1, False),
+            ("/apis/events.k8s.io/v1/namespaces/{namespace}/events", self.events_v1, True),
+        )
+        for path, collection, _ in collections:
+            router.add("GET", path, self._authed(functools.partial(self.list_collection, collection)))
+            router.add("GET", path + "/{name}", self._authed(functools.partial(self.read_one, collection)))
         router.add("PATCH", "/api/v1/nodes/{name}", self._authed(self.patch_node))
-        router.add("GET", "/api/v1/pods", self._authed(self.list_pods))
-        router.add("GET", "/api/v1/namespaces/{namespace}/pods", self._authed(self.list_pods))
-        router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}", self._authed(self.read_pod))
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", self._authed(self.pod_log))
         router.add("POST", "/api/v1/namespaces/{namespace}/pods/{name}/eviction", self._authed(self.evict))
+        router.add(
+            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", self._authed(self.access_review)
+        )
         return router
 
     # -- auth ---------------------------------------------------------------------------------
@@ -315,33 +510,224 @@ class _KubeFace:
         status = {Forbidden: 403, NotFound: 404, Conflict: 409, Invalid: 422}.get(type(error), 500)
         return HttpError(status, error.message)
 
-    # -- version ------------------------------------------------------------------------------
+    # -- version and discovery ----------------------------------------------------------------
     def version(self, request: Request) -> Response:
         return Response.json(200, VERSION_INFO)
 
+    def discover_core(self, request: Request, identity: Identity) -> Response:
+        return Response.json(200, kube_discovery.api_versions())
+
+    def discover_core_version(self, request: Request, identity: Identity) -> Response:
+        return self._discovered(kube_discovery.api_resource_list(request.path_params["version"]), request)
+
+    def discover_groups(self, request: Request, identity: Identity) -> Response:
+        return Response.json(200, kube_discovery.api_group_list())
+
+    def discover_group(self, request: Request, identity: Identity) -> Response:
+        return self._discovered(kube_discovery.api_group(request.path_params["group"]), request)
+
+    def discover_group_version(self, request: Request, identity: Identity) -> Response:
+        group, version = request.path_params["group"], request.path_params["version"]
+        return self._discovered(kube_discovery.api_resource_list(f"{group}/{version}"), request)
+
+    @staticmethod
+    def _discovered(document: dict[str, Any] | None, request: Request) -> Response:
+        if document is None:
+            raise HttpError(404, f"the server could not find the requested resource ({request.path})")
+        return Response.json(200, document)
+
+    # -- SelfSubjectAccessReview --------------------------------------------------------------
+    def access_review(self, request: Request, identity: Identity) -> Response:
+        """`kubectl auth can-i`: the simplified RBAC of this module's docstring, decided per request."""
+        body = _request_object(request, "SelfSubjectAccessReview")
+        spec = body.get("spec") if isinstance(body, dict) else None
+        if not isinstance(spec, dict):
+            raise HttpError(400, "a SelfSubjectAccessReview needs a spec object")
+        attributes = spec.get("resourceAttributes")
+        if attributes is None and isinstance(spec.get("nonResourceAttributes"), dict):
+            verb = spec["nonResourceAttributes"].get("verb")
+            allowed = verb in ("get", "head")
+            reason = "discovery and version are readable by every signed-in user" if allowed else ""
+            return Response.json(201, kube_objects.access_review(spec, allowed, reason))
+        if not isinstance(attributes, dict) or not all(
+            isinstance(attributes.get(key, ""), str)
+            for key in ("verb", "group", "resource", "subresource", "namespace", "name")
+        ):
+            raise HttpError(400, "spec.resourceAttributes must be an object of strings")
+        allowed, reason = _decide(identity, attributes)
+        return Response.json(201, kube_objects.access_review(spec, allowed, reason))
+
+    # -- events -------------------------------------------------------------------------------
+    def _event_records(self, sim: Simulator, namespace: str | None) -> list[kube_objects.EventRecord]:
+        """The simulator's workload events as Kubernetes events: the kubelet's are about the workload's first
+        pod, the scheduler's and controller's about the Run:ai workload object (kind per workload type)."""
+        records: list[kube_objects.EventRecord] = []
+        state = sim.runai.state
+        for workload in state.workloads.values():
+            project = state.projects[workload.project_id]
+            if namespace is not None and project.namespace != namespace:
+                continue
+            workload_ref = kube_objects.ObjectRef(
+                _WORKLOAD_KINDS[workload.type],
+                workload.name,
+                project.namespace,
+                workload.id,
+                "run.ai/v2alpha1",
+            )
+            pod = workload.pods[0] if workload.pods else None
+            for at, kind, reason, message, source in workload.events:
+                regarding, host = workload_ref, ""
+                if source == KUBELET and pod is not None:
+                    regarding = kube_objects.ObjectRef(
+                        "Pod", pod.name, project.namespace, _pod_uid(workload, pod)
+                    )
+                    host = pod.node_name or ""
+                digest = hashlib.sha1(
+                    f"{workload.id}|{at.isoformat()}|{reason}|{message}".encode(), usedforsecurity=False
+                ).hexdigest()[:16]
+                records.append(
+                    kube_objects.EventRecord(
+                        name=f"{regarding.name}.{digest}",
+                        namespace=project.namespace,
+                        uid=_uid("event", f"{workload.id}/{digest}"),
+                        resource_version=str(1000 + int(digest[:6], 16)),
+                        regarding=regarding,
+                        type=kind,
+                        reason=reason,
+                        message=message,
+                        component=source,
+                        at=at,
+                        host=host,
+                    )
+                )
+        return records
+
     # -- nodes --------------------------------------------------------------------------------
-    def list_nodes(self, request: Request, identity: Identity) -> Response:
+    # -- lists, single objects and watches of every served resource --------------------------
+    def list_collection(self, collection: _Collection, request: Request, identity: Identity) -> Response:
+        """A list (or a Table of it), paged by `limit`/`continue`, or a watch when `watch=true`.
+
+        Selectors are checked on labels and fields alone; JSON is built only for the page returned.
+        """
+        namespace = request.path_params.get("namespace")
         labels = _label_selector(request.param("labelSelector"))
-        fields = _field_selector(
-            request.param("fieldSelector"), frozenset({"metadata.name", "spec.unschedulable"})
-        )
+        fields = _field_selector(request.param("fieldSelector"), collection.fields)
+        if _truthy(request.param("watch")):
+            return self._watch(collection, request, namespace, labels, fields)
+        as_table = kube_tables.wants_table(request.headers.get("accept"))
         with self.host.session() as sim:
 
-            def select() -> list[NodeState]:
+            def select() -> list[Any]:
                 return [
-                    node
-                    for node in sim.runai.state.nodes.values()
-                    if labels(self._node_labels(sim, node))
-                    and fields(
-                        {"metadata.name": node.name, "spec.unschedulable": str(node.unschedulable).lower()}
-                    )
+                    entry
+                    for entry in collection.entries(sim, namespace)
+                    if fields(collection.field_values(sim, entry)) and labels(collection.labels(sim, entry))
                 ]
 
             matching = self._matching(sim, request, select)
             start, end, metadata = _page(len(matching), request)
-            items = [self._node_json(sim, node) for node in matching[start:end]]
-            version = str(1000 + sim.runai.state.generation)
-        return _list("NodeList", items, version, metadata)
+            items = [collection.encode(sim, entry) for entry in matching[start:end]]
+            version = _cluster_version(sim)
+            known: Known = {collection.key(entry): (collection.version(entry), None) for entry in matching}
+            for entry, item in zip(matching[start:end], items, strict=True):
+                known[collection.key(entry)] = (collection.version(entry), item)
+            self._remember(request, version, known)
+            now = sim.clock.now()
+        list_metadata = {"resourceVersion": version, **metadata}
+        if as_table:
+            body = kube_tables.table(
+                collection.table,
+                items,
+                now,
+                list_metadata=list_metadata,
+                include_object=_include_object(request),
+            )
+        else:
+            body = kube_objects.list_body(
+                f"{collection.kind}List", collection.api_version, items, list_metadata
+            )
+        return Response.json(200, body)
+
+    def read_one(self, collection: _Collection, request: Request, identity: Identity) -> Response:
+        namespace, name = request.path_params.get("namespace"), request.path_params["name"]
+        key = f"{namespace}/{name}" if namespace else name
+        with self.host.session() as sim:
+            entry = next((e for e in collection.entries(sim, namespace) if collection.key(e) == key), None)
+            if entry is None:
+                raise self._not_found(collection.resource, name)
+            body = collection.encode(sim, entry)
+            now = sim.clock.now()
+        if kube_tables.wants_table(request.headers.get("accept")):
+            body = kube_tables.table(collection.table, [body], now, include_object=_include_object(request))
+        return Response.json(200, body)
+
+    def _remember(self, request: Request, version: str, known: Known) -> None:
+        """What a list held at `version`, so a watch from that version starts exactly where the list ended."""
+        key = (request.path, request.param("labelSelector"), request.param("fieldSelector"), version)
+        self._lists[key] = known
+        self._lists.move_to_end(key)
+        while len(self._lists) > REMEMBERED_LISTS:
+            self._lists.popitem(last=False)
+
+    def _watch(
+        self,
+        collection: _Collection,
+        request: Request,
+        namespace: str | None,
+        labels: Selector,
+        fields: Selector,
+    ) -> Response:
+        """A WatchEvent stream from `resourceVersion` (see console/sim/http/kube_watch.py)."""
+        wanted = (request.param("resourceVersion") or "").strip()
+        timeout_text = request.param("timeoutSeconds")
+        if timeout_text is not None and not timeout_text.isdigit():
+            raise HttpError(400, f"timeoutSeconds must be a whole number of seconds, not {timeout_text!r}")
+        timeout = min(float(timeout_text), FOLLOW_MAX_SECONDS) if timeout_text else FOLLOW_MAX_SECONDS
+        initial = _truthy(request.param("sendInitialEvents"))
+        as_table = kube_tables.wants_table(request.headers.get("accept"))
+        include = _include_object(request)
+
+        def collect(sim: Simulator) -> dict[str, tuple[str, Any]]:
+            return {
+                collection.key(entry): (collection.version(entry), entry)
+                for entry in collection.entries(sim, namespace)
+                if fields(collection.field_values(sim, entry)) and labels(collection.labels(sim, entry))
+            }
+
+        def wrap(obj: dict[str, Any], now: datetime) -> dict[str, Any]:
+            obj = {"kind": collection.kind, "apiVersion": collection.api_version, **obj}
+            if as_table:
+                return kube_tables.table(collection.table, [obj], now, include_object=include)
+            return obj
+
+        with self.host.session() as sim:
+            current = _cluster_version(sim)
+            known: Known | None
+            if initial or wanted in ("", "0"):
+                known = {}
+            elif not wanted.isdigit():
+                raise HttpError(400, f"resourceVersion {wanted!r} is not a resource version")
+            elif int(wanted) >= int(current):
+                known = {key: (version, None) for key, (version, _) in collect(sim).items()}
+            else:
+                key = (request.path, request.param("labelSelector"), request.param("fieldSelector"), wanted)
+                known = self._lists.get(key)
+                if known is None:
+                    raise HttpError(410, f"too old resource version: {wanted} ({current})")
+        plan = WatchPlan(
+            collect=collect,
+            encode=collection.encode,
+            wrap=wrap,
+            known=known,
+            kind=collection.kind,
+            api_version=collection.api_version,
+            timeout_seconds=timeout,
+            bookmarks=_truthy(request.param("allowWatchBookmarks")),
+            initial_events_end=initial,
+        )
+        return Response(
+            200, content_type="application/json", stream=watch_stream(self.host, plan, self.closing)
+        )
 
     def _matching(self, sim: Simulator, request: Request, select: Callable[[], list[Any]]) -> list[Any]:
         """`select()`, or the selection an earlier page of the same list made if nothing changed since."""
@@ -355,11 +741,6 @@ class _KubeFace:
             self._matches.clear()
         self._matches[key] = (generation, selected)
         return selected
-
-    def read_node(self, request: Request, identity: Identity) -> Response:
-        name = request.path_params["name"]
-        with self.host.session() as sim:
-            return Response.json(200, self._node_json(sim, self._node(sim, name)))
 
     def patch_node(self, request: Request, identity: Identity) -> Response:
         """Cordon/uncordon and the drain taint; anything else in the patch is refused, not dropped."""
@@ -544,6 +925,8 @@ class _KubeFace:
             ]
         machine = _uid("machine", node.name).replace("-", "")
         return {
+            "kind": "Node",
+            "apiVersion": "v1",
             "metadata": {
                 "name": node.name,
                 "uid": _uid("node", node.name),
@@ -577,40 +960,9 @@ class _KubeFace:
         }
 
     # -- pods ---------------------------------------------------------------------------------
-    _POD_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase"})
-
-    def list_pods(self, request: Request, identity: Identity) -> Response:
-        """Selectors are checked on labels and fields alone; JSON is built only for the page returned."""
-        namespace = request.path_params.get("namespace")
-        labels = _label_selector(request.param("labelSelector"))
-        fields = _field_selector(request.param("fieldSelector"), self._POD_FIELDS)
-        with self.host.session() as sim:
-
-            def select() -> list[tuple[ProjectState, WorkloadState, PodState, str]]:
-                selected = []
-                for entry in self._pods(sim, namespace):
-                    project, workload, pod, phase = entry
-                    field_values = {
-                        "metadata.name": pod.name,
-                        "metadata.namespace": project.namespace,
-                        "spec.nodeName": pod.node_name or "",
-                        "status.phase": self._wire_phase(pod, phase),
-                    }
-                    if fields(field_values) and labels(self._pod_labels(project, workload)):
-                        selected.append(entry)
-                return selected
-
-            matching = self._matching(sim, request, select)
-            start, end, metadata = _page(len(matching), request)
-            items = [self._pod_json(sim, *entry) for entry in matching[start:end]]
-            version = str(1000 + sim.runai.state.generation)
-        return _list("PodList", items, version, metadata)
-
-    def read_pod(self, request: Request, identity: Identity) -> Response:
-        namespace, name = request.path_params["namespace"], request.path_params["name"]
-        with self.host.session() as sim:
-            project, workload, pod, phase = self._pod(sim, namespace, name)
-            return Response.json(200, self._pod_json(sim, project, workload, pod, phase))
+    _POD_FIELDS = frozenset(
+        {"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "spec.schedulerName"}
+    )
 
     def _pods(
         self, sim: Simulator, namespace: str | None
@@ -726,9 +1078,9 @@ class _KubeFace:
         }
         if node is not None:
             status["hostIP"] = _ip("10.0", node.order)
-            status["podIP"] = _ip(f"10.244.{node.order % 250}", pod.index + 1)
+            status["podIP"] = _pod_ip(node, workload, pod)
             status["startTime"] = _time(pod.created_at)
-        return {"metadata": metadata, "spec": spec, "status": status}
+        return {"kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": spec, "status": status}
 
     @staticmethod
     def _pod_conditions(
@@ -855,7 +1207,7 @@ class _KubeFace:
     def evict(self, request: Request, identity: Identity) -> Response:
         """policy/v1 Eviction: 201 when the pod goes (or had nothing to give back), 429 when refused."""
         namespace, name = request.path_params["namespace"], request.path_params["name"]
-        body = request.json()
+        body = _request_object(request, "Eviction")
         if not isinstance(body, dict):
             raise HttpError(400, "the eviction must be a JSON object")
         if not identity.is_admin:
