@@ -237,6 +237,14 @@ def _cluster_version(sim: Simulator) -> str:
     return str(1000 + sim.runai.state.generation)
 
 
+def _invalid(name: str, field: str, message: str, reason: str) -> HttpError:
+    """A 422 as the apiserver writes a field error: `Node "x" is invalid: <field>: <message>`, and the same in
+    `details.causes` (reason, message, field), which is what clients show for each refused field."""
+    cause = kube_objects.Cause(message=message, field=field, reason=reason)
+    body = kube_objects.status(422, "", name=name, kind="Node", causes=[cause])
+    return HttpError(422, f'Node "{name}" is invalid: {field}: {message}', extra={"details": body["details"]})
+
+
 def _request_object(request: Request, kind: str) -> Any:
     """The request's object: JSON, or (from client-go's typed clients) a Kubernetes protobuf envelope, of
     which the simulator reads what it needs (SelfSubjectAccessReview's spec; an Eviction's kind)."""
@@ -765,11 +773,12 @@ class _KubeFace:
         unknown += [f"spec.{key}" for key in spec if key not in ("unschedulable", "taints")]
         unknown += [key for key in patch if key not in ("metadata", "spec", "apiVersion", "kind")]
         if unknown:
-            raise HttpError(
-                422,
-                f'Node "{name}" is invalid: the simulator patches only spec.unschedulable and spec.taints, '
+            raise _invalid(
+                name,
+                unknown[0],
+                "Forbidden: the simulator patches only spec.unschedulable and spec.taints, "
                 f"not {', '.join(unknown)}",
-                extra={"details": {"name": name, "kind": "Node", "causes": [{"field": unknown[0]}]}},
+                "FieldValueForbidden",
             )
         with self.host.session() as sim:
             node = self._node(sim, name)
@@ -789,8 +798,11 @@ class _KubeFace:
                     elif spec["unschedulable"] in (False, None):
                         sim.runai.uncordon_node(identity, name)
                     else:
-                        raise HttpError(
-                            422, f'Node "{name}" is invalid: spec.unschedulable must be a boolean'
+                        raise _invalid(
+                            name,
+                            "spec.unschedulable",
+                            "Invalid value: must be a boolean",
+                            "FieldValueInvalid",
                         )
                 if drain is True:
                     sim.runai.drain_node(identity, name)
@@ -812,35 +824,34 @@ class _KubeFace:
         if raw is None:
             raw = []
         if not isinstance(raw, list):
-            raise HttpError(422, f'Node "{name}" is invalid: spec.taints must be a list')
+            raise _invalid(name, "spec.taints", "Invalid value: must be a list", "FieldValueInvalid")
         wanted: list[Taint] = []
         for index, item in enumerate(raw):
             if not isinstance(item, dict) or not item.get("key") or not item.get("effect"):
-                raise HttpError(
-                    422,
-                    f'Node "{name}" is invalid: spec.taints[{index}]: a taint needs a key and an effect',
-                    extra={
-                        "details": {
-                            "name": name,
-                            "kind": "Node",
-                            "causes": [{"field": f"spec.taints[{index}]"}],
-                        }
-                    },
+                raise _invalid(
+                    name,
+                    f"spec.taints[{index}]",
+                    "Required value: a taint needs a key and an effect",
+                    "FieldValueRequired",
                 )
             if item["effect"] not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
-                raise HttpError(
-                    422,
-                    f'Node "{name}" is invalid: spec.taints[{index}].effect: '
-                    f'Unsupported value: "{item["effect"]}"',
+                raise _invalid(
+                    name,
+                    f"spec.taints[{index}].effect",
+                    f'Unsupported value: "{str(item["effect"])[:60]}": supported values: '
+                    '"NoSchedule", "PreferNoSchedule", "NoExecute"',
+                    "FieldValueNotSupported",
                 )
             wanted.append(Taint(str(item["key"]), str(item.get("value") or ""), str(item["effect"])))
         others_now = [taint for taint in node.taints if taint != DRAIN_TAINT]
         others_wanted = [taint for taint in wanted if taint != DRAIN_TAINT]
         if others_now != others_wanted:
-            raise HttpError(
-                422,
-                f'Node "{name}" is invalid: spec.taints: the simulator models only the runai=drain:NoExecute '
-                "taint; other taints cannot be added, changed or removed",
+            raise _invalid(
+                name,
+                "spec.taints",
+                "Forbidden: the simulator models only the runai=drain:NoExecute taint; other taints cannot "
+                "be added, changed or removed",
+                "FieldValueForbidden",
             )
         if DRAIN_TAINT in wanted:
             return True
