@@ -6,8 +6,8 @@ same shapes back (tests/unit/wire/test_kube_roundtrip.py holds the two together)
 here, not taken from the simulator, because `console.wire` may import only `console.model` and its own
 modules (the import-linter contracts in pyproject.toml).
 
-Shapes: core/v1 `Namespace`, `Event`, events.k8s.io/v1 `Event`, meta/v1 `Status` and `WatchEvent`,
-authorization.k8s.io/v1 `SelfSubjectAccessReview` (field names from the API reference,
+Shapes: core/v1 `Node`, `Pod`, `Namespace`, `Event`, events.k8s.io/v1 `Event`, meta/v1 `Status` and
+`WatchEvent`, authorization.k8s.io/v1 `SelfSubjectAccessReview` (field names from the API reference,
 kubernetes.io/docs/reference/kubernetes-api/).
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from console.model.runai import NodeCondition, Taint
 from console.wire import common
 
 STATUS_REASONS: dict[int, str] = {
@@ -263,3 +264,263 @@ def access_review(spec: Mapping[str, Any], allowed: bool, reason: str) -> dict[s
         "spec": dict(spec),
         "status": decision,
     }
+
+
+# ==============================================================================================
+# Quantities
+# ==============================================================================================
+GIB = 1024**3
+
+
+def cpu_quantity(millicores: int) -> str:
+    """`4` for whole cores, `1500m` otherwise (the API's canonical form)."""
+    return str(millicores // 1000) if millicores % 1000 == 0 else f"{millicores}m"
+
+
+def node_memory_quantity(size: int) -> str:
+    """Node capacity as the kubelet reports it: in Ki when whole."""
+    return f"{size // 1024}Ki" if size % 1024 == 0 else str(size)
+
+
+def pod_memory_quantity(size: int) -> str:
+    """A pod request as people write them: the largest binary unit that divides it."""
+    for suffix, unit in (("Gi", GIB), ("Mi", 1024**2), ("Ki", 1024)):
+        if size and size % unit == 0:
+            return f"{size // unit}{suffix}"
+    return str(size)
+
+
+# ==============================================================================================
+# Node
+# ==============================================================================================
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """One node as the face serves it: identity, labels, resources, scheduling state, conditions."""
+
+    name: str
+    uid: str
+    resource_version: str
+    created_at: datetime
+    labels: Mapping[str, str]
+    cpu_millicores: int
+    memory_bytes: int
+    gpu_count: int
+    unschedulable: bool
+    taints: tuple[Taint, ...]
+    taints_since: datetime | None
+    """`timeAdded` of NoExecute taints."""
+    conditions: tuple[NodeCondition, ...]
+    """Each with `since` = its lastTransitionTime."""
+    heartbeat_at: datetime | None
+    internal_ip: str
+    pod_cidr: str
+    machine_id: str
+    system_uuid: str
+    boot_id: str
+    kubelet_version: str
+
+
+def encode_taint(taint: Taint, since: datetime | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"key": taint.key}
+    if taint.value:
+        body["value"] = taint.value
+    body["effect"] = taint.effect
+    if taint.effect == "NoExecute" and since is not None:
+        body["timeAdded"] = time_text(since)
+    return body
+
+
+def encode_node(record: NodeRecord) -> dict[str, Any]:
+    """core/v1 Node: capacity equals allocatable (what pods use is not on the node; clients sum pods)."""
+    capacity = {
+        "cpu": cpu_quantity(record.cpu_millicores),
+        "memory": node_memory_quantity(record.memory_bytes),
+        "pods": "110",
+        "ephemeral-storage": "1870244168Ki",
+    }
+    if record.gpu_count:
+        capacity["nvidia.com/gpu"] = str(record.gpu_count)
+    spec: dict[str, Any] = {"podCIDR": record.pod_cidr}
+    if record.unschedulable:
+        spec["unschedulable"] = True
+    if record.taints:
+        spec["taints"] = [encode_taint(taint, record.taints_since) for taint in record.taints]
+    return {
+        "kind": "Node",
+        "apiVersion": "v1",
+        "metadata": {
+            "name": record.name,
+            "uid": record.uid,
+            "resourceVersion": record.resource_version,
+            "creationTimestamp": time_text(record.created_at),
+            "labels": dict(record.labels),
+            "annotations": {"volumes.kubernetes.io/controller-managed-attach-detach": "true"},
+        },
+        "spec": spec,
+        "status": {
+            "capacity": capacity,
+            "allocatable": dict(capacity),
+            "conditions": [
+                {
+                    "type": condition.type,
+                    "status": condition.status,
+                    "reason": condition.reason,
+                    "message": condition.message,
+                    "lastHeartbeatTime": time_text(record.heartbeat_at),
+                    "lastTransitionTime": time_text(condition.since),
+                }
+                for condition in record.conditions
+            ],
+            "addresses": [
+                {"type": "InternalIP", "address": record.internal_ip},
+                {"type": "Hostname", "address": record.name},
+            ],
+            "nodeInfo": {
+                "machineID": record.machine_id,
+                "systemUUID": record.system_uuid,
+                "bootID": record.boot_id,
+                "kernelVersion": "5.15.0-119-generic",
+                "osImage": "Ubuntu 22.04.4 LTS",
+                "containerRuntimeVersion": "containerd://1.7.12",
+                "kubeletVersion": record.kubelet_version,
+                "kubeProxyVersion": record.kubelet_version,
+                "operatingSystem": "linux",
+                "architecture": "amd64",
+            },
+        },
+    }
+
+
+# ==============================================================================================
+# Pod
+# ==============================================================================================
+@dataclass(frozen=True, slots=True)
+class PodRecord:
+    """One pod of a Run:ai workload as the face serves it (one container, named after the workload)."""
+
+    name: str
+    namespace: str
+    uid: str
+    resource_version: str
+    created_at: datetime
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    owner: ObjectRef
+    """The Run:ai workload object that controls the pod."""
+    phase: str
+    """The phase on the wire (Pending, Running, Succeeded, Failed)."""
+    phase_since: datetime
+    crashed: bool
+    """The container crashed and restarts in place (phase stays Running, the container waits)."""
+    container: str
+    image: str
+    image_id: str
+    command: str | None
+    requests: Mapping[str, str]
+    limits: Mapping[str, str]
+    priority_class: str
+    restart_policy: str
+    node_name: str | None = None
+    host_ip: str | None = None
+    pod_ip: str | None = None
+    deleting_since: datetime | None = None
+    pending_message: str = ""
+
+
+def _pod_conditions(record: PodRecord) -> list[dict[str, Any]]:
+    at = time_text(record.phase_since)
+    if record.node_name is None and record.phase == "Pending":
+        return [
+            {
+                "type": "PodScheduled",
+                "status": "False",
+                "reason": "Unschedulable",
+                "message": record.pending_message or "waiting for the Run:ai scheduler",
+                "lastTransitionTime": at,
+            }
+        ]
+    ready = "True" if record.phase == "Running" and not record.crashed else "False"
+    return [
+        {"type": "PodScheduled", "status": "True", "lastTransitionTime": at},
+        {"type": "Initialized", "status": "True", "lastTransitionTime": at},
+        {"type": "ContainersReady", "status": ready, "lastTransitionTime": at},
+        {"type": "Ready", "status": ready, "lastTransitionTime": at},
+    ]
+
+
+def _container_status(record: PodRecord) -> dict[str, Any]:
+    at = time_text(record.phase_since)
+    state: dict[str, Any]
+    if record.crashed:
+        message = f"back-off 40s restarting failed container={record.container}"
+        state = {"waiting": {"reason": "CrashLoopBackOff", "message": message}}
+    elif record.phase == "Running":
+        state = {"running": {"startedAt": at}}
+    elif record.phase == "Succeeded":
+        state = {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": at, "finishedAt": at}}
+    elif record.phase == "Failed":
+        state = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at, "finishedAt": at}}
+    else:
+        state = {"waiting": {"reason": "ContainerCreating"}}
+    running = record.phase == "Running" and not record.crashed
+    return {
+        "name": record.container,
+        "image": record.image,
+        "imageID": record.image_id,
+        "ready": running,
+        "restartCount": 1 if record.crashed else 0,
+        "started": running,
+        "state": state,
+    }
+
+
+def encode_pod(record: PodRecord) -> dict[str, Any]:
+    """core/v1 Pod with the Run:ai labels and annotations the record carries."""
+    metadata: dict[str, Any] = {
+        "name": record.name,
+        "namespace": record.namespace,
+        "uid": record.uid,
+        "resourceVersion": record.resource_version,
+        "creationTimestamp": time_text(record.created_at),
+        "labels": dict(record.labels),
+        "annotations": dict(record.annotations),
+        "ownerReferences": [
+            {
+                "apiVersion": record.owner.api_version,
+                "kind": record.owner.kind,
+                "name": record.owner.name,
+                "uid": record.owner.uid,
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ],
+    }
+    if record.deleting_since is not None:
+        metadata["deletionTimestamp"] = time_text(record.deleting_since)
+        metadata["deletionGracePeriodSeconds"] = 30
+    resources: dict[str, dict[str, str]] = {"requests": dict(record.requests)}
+    if record.limits:
+        resources["limits"] = dict(record.limits)
+    container: dict[str, Any] = {"name": record.container, "image": record.image, "resources": resources}
+    if record.command:
+        container["command"] = ["/bin/sh", "-c", record.command]
+    spec: dict[str, Any] = {
+        "schedulerName": "runai-scheduler",
+        "priorityClassName": record.priority_class,
+        "restartPolicy": record.restart_policy,
+        "containers": [container],
+    }
+    if record.node_name:
+        spec["nodeName"] = record.node_name
+    status: dict[str, Any] = {
+        "phase": record.phase,
+        "qosClass": "Burstable",
+        "conditions": _pod_conditions(record),
+        "containerStatuses": [_container_status(record)],
+    }
+    if record.host_ip is not None:
+        status["hostIP"] = record.host_ip
+    if record.pod_ip is not None:
+        status["podIP"] = record.pod_ip
+        status["startTime"] = time_text(record.created_at)
+    return {"kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": spec, "status": status}

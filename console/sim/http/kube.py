@@ -36,6 +36,7 @@ How the simulator maps onto Kubernetes objects:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import ssl
@@ -94,7 +95,6 @@ _LOG_ENDS = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPh
 REMEMBERED_LISTS = 32
 """How many lists' contents the face keeps for watches that start from them (older ones answer 410)."""
 _UID_NAMESPACE = uuid.UUID("6f1f4c2e-7a55-4a8e-9d1b-2b7f0c9e3a11")
-GIB = 1024**3
 
 
 def kube_status_body(status: int, message: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -136,26 +136,6 @@ def kube_server(
 # ==============================================================================================
 # wire helpers
 # ==============================================================================================
-def _time(at: datetime | None) -> str | None:
-    """RFC 3339 at whole seconds, as the API writes metav1.Time."""
-    return None if at is None else at.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _cpu(millicores: int) -> str:
-    return str(millicores // 1000) if millicores % 1000 == 0 else f"{millicores}m"
-
-
-def _node_memory(size: int) -> str:
-    return f"{size // 1024}Ki" if size % 1024 == 0 else str(size)
-
-
-def _pod_memory(size: int) -> str:
-    for suffix, unit in (("Gi", GIB), ("Mi", 1024**2), ("Ki", 1024)):
-        if size and size % unit == 0:
-            return f"{size // unit}{suffix}"
-    return str(size)
-
-
 @functools.lru_cache(maxsize=4096)
 def _uid(kind: str, key: str) -> str:
     """A stable UUID for a node, machine or image (pods use their workload's id, see `_pod_uid`)."""
@@ -896,79 +876,37 @@ class _KubeFace:
         return labels
 
     def _node_json(self, sim: Simulator, node: NodeState) -> dict[str, Any]:
+        """The node as a wire record (console.wire.kube_objects.encode_node writes the JSON)."""
         view = sim.runai.node(node.name)
-        now = sim.clock.now()
-        labels = self._node_labels(sim, node)
-        capacity = {
-            "cpu": _cpu(node.cpu_millicores),
-            "memory": _node_memory(node.memory_bytes),
-            "pods": "110",
-            "ephemeral-storage": "1870244168Ki",
-        }
-        if node.gpus:
-            capacity[wire.RESOURCE_GPU] = str(len(node.gpus))
         ready = node.status is NodeStatus.READY
-        conditions = [
-            {
-                "type": condition.type,
-                "status": condition.status,
-                "reason": condition.reason,
-                "message": condition.message,
-                "lastHeartbeatTime": _time(now if ready else node.status_since),
-                "lastTransitionTime": _time(
-                    node.status_since if condition.type == "Ready" else node.created_at
-                ),
-            }
+        conditions = tuple(
+            dataclasses.replace(
+                condition, since=node.status_since if condition.type == "Ready" else node.created_at
+            )
             for condition in view.conditions
-        ]
-        spec: dict[str, Any] = {"podCIDR": f"10.244.{node.order % 250}.0/24"}
-        if node.unschedulable:
-            spec["unschedulable"] = True
-        if node.taints:
-            spec["taints"] = [
-                {
-                    "key": taint.key,
-                    **({"value": taint.value} if taint.value else {}),
-                    "effect": taint.effect,
-                    **({"timeAdded": _time(node.status_since)} if taint.effect == "NoExecute" else {}),
-                }
-                for taint in node.taints
-            ]
-        machine = _uid("machine", node.name).replace("-", "")
-        return {
-            "kind": "Node",
-            "apiVersion": "v1",
-            "metadata": {
-                "name": node.name,
-                "uid": _uid("node", node.name),
-                "resourceVersion": self._node_version(node),
-                "creationTimestamp": _time(node.created_at),
-                "labels": labels,
-                "annotations": {"volumes.kubernetes.io/controller-managed-attach-detach": "true"},
-            },
-            "spec": spec,
-            "status": {
-                "capacity": capacity,
-                "allocatable": dict(capacity),
-                "conditions": conditions,
-                "addresses": [
-                    {"type": "InternalIP", "address": _ip("10.0", node.order)},
-                    {"type": "Hostname", "address": node.name},
-                ],
-                "nodeInfo": {
-                    "machineID": machine,
-                    "systemUUID": _uid("system", node.name),
-                    "bootID": _uid("boot", node.name),
-                    "kernelVersion": "5.15.0-119-generic",
-                    "osImage": "Ubuntu 22.04.4 LTS",
-                    "containerRuntimeVersion": "containerd://1.7.12",
-                    "kubeletVersion": VERSION_INFO["gitVersion"],
-                    "kubeProxyVersion": VERSION_INFO["gitVersion"],
-                    "operatingSystem": "linux",
-                    "architecture": "amd64",
-                },
-            },
-        }
+        )
+        record = kube_objects.NodeRecord(
+            name=node.name,
+            uid=_uid("node", node.name),
+            resource_version=self._node_version(node),
+            created_at=node.created_at,
+            labels=self._node_labels(sim, node),
+            cpu_millicores=node.cpu_millicores,
+            memory_bytes=node.memory_bytes,
+            gpu_count=len(node.gpus),
+            unschedulable=node.unschedulable,
+            taints=tuple(node.taints),
+            taints_since=node.status_since,
+            conditions=conditions,
+            heartbeat_at=sim.clock.now() if ready else node.status_since,
+            internal_ip=_ip("10.0", node.order),
+            pod_cidr=f"10.244.{node.order % 250}.0/24",
+            machine_id=_uid("machine", node.name).replace("-", ""),
+            system_uuid=_uid("system", node.name),
+            boot_id=_uid("boot", node.name),
+            kubelet_version=VERSION_INFO["gitVersion"],
+        )
+        return kube_objects.encode_node(record)
 
     # -- pods ---------------------------------------------------------------------------------
     _POD_FIELDS = frozenset(
@@ -1025,7 +963,7 @@ class _KubeFace:
             annotations[wire.ANNOTATION_GPU_MEMORY] = str(request.memory_mib)
         if pod.allocs:
             annotations[wire.ANNOTATION_GPU_INDEXES] = ",".join(str(gpu.index) for gpu, _ in pod.allocs)
-        resources: dict[str, dict[str, str]] = {"requests": {"cpu": _cpu(cpu), "memory": _pod_memory(memory)}}
+        requests = {"cpu": kube_objects.cpu_quantity(cpu), "memory": kube_objects.pod_memory_quantity(memory)}
         migs: dict[str, int] = {}
         for _, alloc in pod.allocs:
             if alloc.mig_profile:
@@ -1037,109 +975,42 @@ class _KubeFace:
         }
         if not gpu_resources and request.kind is GpuRequestKind.DEVICES and request.devices > 0:
             gpu_resources = {wire.RESOURCE_GPU: str(request.devices)}
-        if gpu_resources:
-            resources["requests"].update(gpu_resources)
-            resources["limits"] = dict(gpu_resources)
+        requests.update(gpu_resources)
 
-        crashed = pod.failed and pod.node_name is not None
-        wire_phase = self._wire_phase(pod, phase)
         node = sim.runai.state.nodes.get(pod.node_name) if pod.node_name else None
-        metadata: dict[str, Any] = {
-            "name": pod.name,
-            "namespace": project.namespace,
-            "uid": _pod_uid(workload, pod),
-            "resourceVersion": str(1000 + workload.version),
-            "creationTimestamp": _time(pod.created_at),
-            "labels": self._pod_labels(project, workload),
-            "annotations": annotations,
-            "ownerReferences": [
-                {
-                    "apiVersion": "run.ai/v2alpha1",
-                    "kind": _WORKLOAD_KINDS[workload.type],
-                    "name": workload.name,
-                    "uid": workload.id,
-                    "controller": True,
-                    "blockOwnerDeletion": True,
-                }
-            ],
-        }
-        if workload.phase in _GOING_AWAY:
-            metadata["deletionTimestamp"] = _time(workload.phase_updated_at)
-            metadata["deletionGracePeriodSeconds"] = 30
-        spec: dict[str, Any] = {
-            "schedulerName": "runai-scheduler",
-            "priorityClassName": workload.priority_class,
-            "restartPolicy": "Never" if workload.type is WorkloadType.TRAINING else "Always",
-            "containers": [
-                {
-                    "name": workload.name,
-                    "image": workload.image,
-                    "resources": resources,
-                    **({"command": ["/bin/sh", "-c", workload.command]} if workload.command else {}),
-                }
-            ],
-        }
-        if pod.node_name:
-            spec["nodeName"] = pod.node_name
-        status: dict[str, Any] = {
-            "phase": wire_phase,
-            "qosClass": "Burstable",
-            "conditions": self._pod_conditions(pod, wire_phase, crashed, workload),
-            "containerStatuses": [self._container_status(workload, wire_phase, crashed)],
-        }
-        if node is not None:
-            status["hostIP"] = _ip("10.0", node.order)
-            status["podIP"] = _pod_ip(node, workload, pod)
-            status["startTime"] = _time(pod.created_at)
-        return {"kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": spec, "status": status}
-
-    @staticmethod
-    def _pod_conditions(
-        pod: PodState, phase: str, crashed: bool, workload: WorkloadState
-    ) -> list[dict[str, Any]]:
-        at = _time(workload.phase_updated_at)
-        if pod.node_name is None and phase == "Pending":
-            return [
-                {
-                    "type": "PodScheduled",
-                    "status": "False",
-                    "reason": "Unschedulable",
-                    "message": workload.phase_message or "waiting for the Run:ai scheduler",
-                    "lastTransitionTime": at,
-                }
-            ]
-        ready = "True" if phase == "Running" and not crashed else "False"
-        return [
-            {"type": "PodScheduled", "status": "True", "lastTransitionTime": at},
-            {"type": "Initialized", "status": "True", "lastTransitionTime": at},
-            {"type": "ContainersReady", "status": ready, "lastTransitionTime": at},
-            {"type": "Ready", "status": ready, "lastTransitionTime": at},
-        ]
-
-    @staticmethod
-    def _container_status(workload: WorkloadState, phase: str, crashed: bool) -> dict[str, Any]:
-        at = _time(workload.phase_updated_at)
-        state: dict[str, Any]
-        if crashed:
-            message = f"back-off 40s restarting failed container={workload.name}"
-            state = {"waiting": {"reason": "CrashLoopBackOff", "message": message}}
-        elif phase == "Running":
-            state = {"running": {"startedAt": at}}
-        elif phase == "Succeeded":
-            state = {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": at, "finishedAt": at}}
-        elif phase == "Failed":
-            state = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at, "finishedAt": at}}
-        else:
-            state = {"waiting": {"reason": "ContainerCreating"}}
-        return {
-            "name": workload.name,
-            "image": workload.image,
-            "imageID": f"{workload.image}@sha256:{_uid('image', workload.image).replace('-', '')}",
-            "ready": phase == "Running" and not crashed,
-            "restartCount": 1 if crashed else 0,
-            "started": phase == "Running" and not crashed,
-            "state": state,
-        }
+        record = kube_objects.PodRecord(
+            name=pod.name,
+            namespace=project.namespace,
+            uid=_pod_uid(workload, pod),
+            resource_version=str(1000 + workload.version),
+            created_at=pod.created_at,
+            labels=self._pod_labels(project, workload),
+            annotations=annotations,
+            owner=kube_objects.ObjectRef(
+                _WORKLOAD_KINDS[workload.type],
+                workload.name,
+                project.namespace,
+                workload.id,
+                "run.ai/v2alpha1",
+            ),
+            phase=self._wire_phase(pod, phase),
+            phase_since=workload.phase_updated_at,
+            crashed=pod.failed and pod.node_name is not None,
+            container=workload.name,
+            image=workload.image,
+            image_id=f"{workload.image}@sha256:{_uid('image', workload.image).replace('-', '')}",
+            command=workload.command or None,
+            requests=requests,
+            limits=gpu_resources,
+            priority_class=workload.priority_class,
+            restart_policy="Never" if workload.type is WorkloadType.TRAINING else "Always",
+            node_name=pod.node_name,
+            host_ip=_ip("10.0", node.order) if node is not None else None,
+            pod_ip=_pod_ip(node, workload, pod) if node is not None else None,
+            deleting_since=workload.phase_updated_at if workload.phase in _GOING_AWAY else None,
+            pending_message=workload.phase_message or "",
+        )
+        return kube_objects.encode_pod(record)
 
     # -- logs ---------------------------------------------------------------------------------
     def pod_log(self, request: Request, identity: Identity) -> Response:
