@@ -1,18 +1,28 @@
-"""The simulator behind the Kubernetes API: the subset rwc's `KubeClient` calls, with the real wire shapes.
+"""The simulator behind the Kubernetes API: what rwc's `KubeClient` and a real kubectl call, with the real
+wire shapes.
 
-Served paths (reference/kubernetes.md §2 and §13):
+Served paths (reference/kubernetes.md §2 and §13); every list also answers `watch=true` (WatchEvent
+streams, console/sim/http/kube_watch.py) and, on `Accept: ...;as=Table;v=v1;g=meta.k8s.io`, a server-side
+Table (console/wire/kube_tables.py); selectors, paging and watches are in console/sim/http/kube_lists.py:
 
-    GET   /api/v1/nodes                                NodeList (labelSelector, fieldSelector, limit/continue)
-    GET   /api/v1/nodes/{name}                         Node
+    GET   /api, /api/v1, /apis, /apis/{group}[/{version}]  discovery (console/wire/kube_discovery.py)
+    GET   /api/v1/nodes[/{name}]                       NodeList / Node (labelSelector, fieldSelector,
+                                                       limit/continue)
     PATCH /api/v1/nodes/{name}                         strategic-merge or merge patch of spec.unschedulable
                                                        and the whole spec.taints list
-    GET   /api/v1/pods                                 PodList, all namespaces
-    GET   /api/v1/namespaces/{ns}/pods                 PodList of one namespace
-    GET   /api/v1/namespaces/{ns}/pods/{name}          Pod
+    GET   /api/v1/pods, /api/v1/namespaces/{ns}/pods[/{name}]   PodList / Pod
     GET   /api/v1/namespaces/{ns}/pods/{name}/log      text/plain (tailLines, sinceSeconds, limitBytes;
                                                        follow: chunked until the client or the pod goes)
     POST  /api/v1/namespaces/{ns}/pods/{name}/eviction 201 Status, or 429 when a disruption budget refuses
+    GET   /api/v1/namespaces[/{name}]                  `default` and one `runai-<project>` per project
+    GET   /api/v1[/namespaces/{ns}]/events[/{name}]    core/v1 Events from the workloads' history
+    GET   /apis/events.k8s.io/v1[/namespaces/{ns}]/events[/{name}]   the same events, events.k8s.io/v1
+    POST  /apis/authorization.k8s.io/v1/selfsubjectaccessreviews    `kubectl auth can-i`
+                                                       (console/sim/http/kube_access.py)
     GET   /version, /version/                          VersionInfo (no token needed, as on real servers)
+
+The JSON of every object is written by console/wire/kube_objects.py from plain records this module fills.
+`rwc sim serve` serves this face over TLS (console/sim/http/tls.py): client-go sends no token over http.
 
 How the simulator maps onto Kubernetes objects:
 
@@ -28,8 +38,10 @@ How the simulator maps onto Kubernetes objects:
   whose container crashed in a Degraded workload keeps its GPUs: on the wire it is phase Running with the
   container waiting in CrashLoopBackOff, as a restarting pod is on a real cluster (the demo backend calls
   it Failed).
-* RBAC, simplified: every known token may read nodes and pods (a cluster-wide "view" role); patching
-  nodes and evicting pods need an admin; logs follow the simulator's project membership.
+* RBAC, simplified: every known token may read nodes, pods, namespaces and events (a cluster-wide "view"
+  role); patching nodes and evicting pods need an admin; logs follow the simulator's project membership.
+* An evicted pod ends: its workload terminates, and the Run:ai controller then makes a new pod with a new
+  name (`<workload>-<index>-<attempt>`) and uid, which is what `kubectl drain` waits for.
 * A non-preemptible workload's pods stand for pods a PodDisruptionBudget protects: evicting them answers
   429 like a real budget refusal. Preemptible pods are evicted as a drain would move them.
 """
@@ -38,14 +50,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import ssl
-import threading
 import time
-import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,15 +60,15 @@ from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotF
 from console.model.identity import Identity
 from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, WorkloadPhase, WorkloadType
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
-from console.sim.http.kube_watch import Known, WatchPlan, watch_stream
-from console.sim.runai_lifecycle import KUBELET
+from console.sim.http.kube_access import access_review, request_object
+from console.sim.http.kube_lists import Collection, CollectionServer, truthy
+from console.sim.http.kube_records import WORKLOAD_KINDS, event_records, namespace_records, pod_uid, uid
 from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
 from console.wire import kube as wire
-from console.wire import kube_discovery, kube_objects, kube_protobuf, kube_tables
-from console.wire.kube_selectors import SelectorError, parse_field_selector, parse_label_selector, predicate
+from console.wire import kube_discovery, kube_objects
 
 VERSION_INFO: dict[str, str] = {
     "major": "1",
@@ -84,17 +91,8 @@ FOLLOW_MAX_SECONDS = 600.0
 _REASONS = kube_objects.STATUS_REASONS
 
 _PATCH_TYPES = ("application/strategic-merge-patch+json", "application/merge-patch+json")
-_WORKLOAD_KINDS: dict[WorkloadType, str] = {
-    WorkloadType.TRAINING: "TrainingWorkload",
-    WorkloadType.WORKSPACE: "InteractiveWorkload",
-    WorkloadType.DISTRIBUTED: "DistributedWorkload",
-    WorkloadType.INFERENCE: "InferenceWorkload",
-}
 _GOING_AWAY = frozenset({WorkloadPhase.STOPPING, WorkloadPhase.DELETING, WorkloadPhase.TERMINATING})
 _LOG_ENDS = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPhase.STOPPED})
-REMEMBERED_LISTS = 32
-"""How many lists' contents the face keeps for watches that start from them (older ones answer 410)."""
-_UID_NAMESPACE = uuid.UUID("6f1f4c2e-7a55-4a8e-9d1b-2b7f0c9e3a11")
 
 
 def kube_status_body(status: int, message: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -136,18 +134,6 @@ def kube_server(
 # ==============================================================================================
 # wire helpers
 # ==============================================================================================
-@functools.lru_cache(maxsize=4096)
-def _uid(kind: str, key: str) -> str:
-    """A stable UUID for a node, machine or image (pods use their workload's id, see `_pod_uid`)."""
-    return str(uuid.uuid5(_UID_NAMESPACE, f"{kind}/{key}"))
-
-
-def _pod_uid(workload: WorkloadState, pod: PodState) -> str:
-    """The workload's UUID with the pod's attempt and index in its last 12 digits: stable while the pod
-    lives, new for the pod the controller makes after an eviction, unique, and cheap."""
-    return f"{workload.id[:24]}{pod.attempt:04x}{pod.index:08x}"
-
-
 def _ip(prefix: str, number: int) -> str:
     return f"{prefix}.{number // 250 % 250}.{number % 250 + 2}"
 
@@ -158,160 +144,12 @@ def _pod_ip(node: NodeState, workload: WorkloadState, pod: PodState) -> str:
     return f"10.244.{node.order % 250}.{host}"
 
 
-def _page(total: int, request: Request) -> tuple[int, int, dict[str, Any]]:
-    """(start, end, list metadata) of the page `limit`/`continue` ask for among `total` matching items.
-
-    The continue token is an offset into the current state, not a snapshot as on a real server: a list
-    paged while the simulator moves on may repeat or skip an item (the client's next refresh corrects it).
-    """
-    start = 0
-    token = request.param("continue")
-    if token:
-        if not token.startswith("o:") or not token[2:].isdigit():
-            raise HttpError(410, "The provided continue parameter is too old or malformed.")
-        start = int(token[2:])
-    limit_text = request.param("limit")
-    limit = int(limit_text) if limit_text and limit_text.isdigit() and int(limit_text) > 0 else None
-    end = min(total, start + limit) if limit else total
-    metadata: dict[str, Any] = {}
-    if end < total:
-        metadata["continue"] = f"o:{end}"
-        metadata["remainingItemCount"] = total - end
-    return start, end, metadata
-
-
-def _list(
-    kind: str, items: list[dict[str, Any]], resource_version: str, metadata: dict[str, Any]
-) -> Response:
-    body = {"kind": kind, "apiVersion": "v1", "metadata": {"resourceVersion": resource_version, **metadata}}
-    body["items"] = items
-    return Response.json(200, body)
-
-
-Selector = Callable[[Mapping[str, str]], bool]
-
-
-def _label_selector(text: str | None) -> Selector:
-    """The `labelSelector` query (equality- and set-based, console.wire.kube_selectors); 400 if unparsable."""
-    try:
-        return predicate(parse_label_selector(text))
-    except SelectorError as error:
-        raise HttpError(400, str(error)) from None
-
-
-def _field_selector(text: str | None, supported: frozenset[str]) -> Selector:
-    """`field=value` / `field!=value` terms over the fields `supported` (others: 400, as the API does)."""
-    try:
-        return predicate(parse_field_selector(text, supported))
-    except SelectorError as error:
-        raise HttpError(400, str(error)) from None
-
-
-def _truthy(value: str | None) -> bool:
-    """Query booleans: v35/v36 send `True`, v37 `true` (reference §13); accept both."""
-    return (value or "").strip().lower() in ("true", "1")
-
-
-def _cluster_version(sim: Simulator) -> str:
-    """The cluster's resourceVersion: moves whenever anything in the simulator changes."""
-    return str(1000 + sim.runai.state.generation)
-
-
 def _invalid(name: str, field: str, message: str, reason: str) -> HttpError:
     """A 422 as the apiserver writes a field error: `Node "x" is invalid: <field>: <message>`, and the same in
     `details.causes` (reason, message, field), which is what clients show for each refused field."""
     cause = kube_objects.Cause(message=message, field=field, reason=reason)
     body = kube_objects.status(422, "", name=name, kind="Node", causes=[cause])
     return HttpError(422, f'Node "{name}" is invalid: {field}: {message}', extra={"details": body["details"]})
-
-
-def _request_object(request: Request, kind: str) -> Any:
-    """The request's object: JSON, or (from client-go's typed clients) a Kubernetes protobuf envelope, of
-    which the simulator reads what it needs (SelfSubjectAccessReview's spec; an Eviction's kind)."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
-    if content_type != kube_protobuf.MEDIA_TYPE:
-        return request.json()
-    try:
-        envelope = kube_protobuf.envelope(request.body)
-        if envelope.kind != kind:
-            raise HttpError(400, f"expected a {kind}, got {envelope.kind[:60]!r}")
-        body: dict[str, Any] = {"kind": envelope.kind, "apiVersion": envelope.api_version}
-        if kind == "SelfSubjectAccessReview":
-            body["spec"] = kube_protobuf.access_review_spec(envelope.raw)
-        return body
-    except kube_protobuf.ProtobufError as error:
-        raise HttpError(400, f"the {kind} body is not valid protobuf: {error}") from None
-
-
-def _include_object(request: Request) -> str:
-    """`includeObject` of a Table request: None, Metadata (the default) or Object."""
-    value = request.param("includeObject") or "Metadata"
-    if value not in ("None", "Metadata", "Object"):
-        raise HttpError(400, f"includeObject must be None, Metadata or Object, not {value[:40]!r}")
-    return value
-
-
-_READ_VERBS = frozenset({"get", "list", "watch"})
-
-
-def _decide(identity: Identity, attributes: Mapping[str, str]) -> tuple[bool, str]:
-    """(allowed, reason) for one resource request: everyone reads nodes, pods, namespaces and events; logs
-    follow project membership (a researcher reads them in `runai-<project>` of their projects); patching
-    nodes and evicting pods need an admin. What the simulator does not serve is refused for everyone."""
-    verb = attributes.get("verb", "")
-    group = attributes.get("group", "")
-    resource = attributes.get("resource", "")
-    sub = attributes.get("subresource", "")
-    namespace = attributes.get("namespace", "")
-    full = f"{resource}/{sub}" if sub else resource
-    if verb not in kube_discovery.served_verbs(group, full):
-        return False, f"the simulator does not serve {verb} on {full or 'that resource'}"
-    if group == "authorization.k8s.io":
-        return True, "every signed-in user may ask what they may do"
-    if verb in _READ_VERBS and full != "pods/log":
-        return True, 'the simulator\'s cluster-wide "view" role'
-    if identity.is_admin:
-        return True, "the simulator's admin role"
-    if full == "pods/log" and namespace in {f"runai-{name}" for name in identity.project_names}:
-        return True, f"{identity.user} is a member of the project that owns {namespace}"
-    return False, f"{identity.user} is a researcher; that needs an administrator"
-
-
-@dataclass(frozen=True)
-class _Collection:
-    """One served resource: how to enumerate, select, version and encode its objects (entries are whatever
-    the simulator keeps: a NodeState, a (project, workload, pod, phase) tuple, a wire record)."""
-
-    resource: str
-    kind: str
-    api_version: str
-    table: str
-    """Its key in console.wire.kube_tables.CELLS."""
-    fields: frozenset[str]
-    entries: Callable[[Simulator, str | None], Iterable[Any]]
-    key: Callable[[Any], str]
-    version: Callable[[Any], str]
-    labels: Callable[[Simulator, Any], Mapping[str, str]]
-    field_values: Callable[[Simulator, Any], Mapping[str, str]]
-    encode: Callable[[Simulator, Any], dict[str, Any]]
-
-
-def _namespace_records(sim: Simulator) -> list[kube_objects.NamespaceRecord]:
-    """`default`, and one namespace per Run:ai project (`runai-<project>`, labelled `runai/queue`)."""
-    state = sim.runai.state
-    first = min((node.created_at for node in state.nodes.values()), default=sim.clock.now())
-    records = [kube_objects.NamespaceRecord("default", _uid("namespace", "default"), first, "1000")]
-    for project in state.projects.values():
-        records.append(
-            kube_objects.NamespaceRecord(
-                name=project.namespace,
-                uid=_uid("namespace", project.namespace),
-                created_at=project.created_at,
-                resource_version="1000",
-                labels={wire.LABEL_QUEUE: project.name, "runai/project": project.name},
-            )
-        )
-    return records
 
 
 # ==============================================================================================
@@ -325,13 +163,8 @@ class _KubeFace:
         self.tokens = dict(tokens)
         self._pod_phases: dict[str, tuple[int, tuple[str, ...]]] = {}
         """Workload id -> (its version, its pods' phases), so listing 20,000 pods builds no views twice."""
-        self._matches: dict[tuple[str | None, ...], tuple[int, list[Any]]] = {}
-        """(path, selectors) -> (state generation, matching items): the pages of one list come from one
-        selection while the simulator has not changed, as a real server's continue gives a snapshot."""
-        self._lists: OrderedDict[tuple[str | None, ...], Known] = OrderedDict()
-        """(path, selectors, resourceVersion) -> what that list held: where a watch from it starts."""
-        self.closing = threading.Event()
-        self.nodes = _Collection(
+        self.lists = CollectionServer(host)
+        self.nodes = Collection(
             resource="nodes",
             kind="Node",
             api_version="v1",
@@ -347,7 +180,7 @@ class _KubeFace:
             },
             encode=self._node_json,
         )
-        self.pods = _Collection(
+        self.pods = Collection(
             resource="pods",
             kind="Pod",
             api_version="v1",
@@ -366,13 +199,13 @@ class _KubeFace:
             },
             encode=lambda sim, entry: self._pod_json(sim, *entry),
         )
-        self.namespaces = _Collection(
+        self.namespaces = Collection(
             resource="namespaces",
             kind="Namespace",
             api_version="v1",
             table="namespaces",
             fields=frozenset({"metadata.name", "status.phase"}),
-            entries=lambda sim, namespace: _namespace_records(sim),
+            entries=lambda sim, namespace: namespace_records(sim),
             key=lambda record: record.name,
             version=lambda record: record.resource_version,
             labels=lambda sim, record: {"kubernetes.io/metadata.name": record.name, **record.labels},
@@ -404,26 +237,26 @@ class _KubeFace:
             "regarding.uid": lambda r: r.regarding.uid,
             "reportingController": lambda r: r.component,
         }
-        self.events = _Collection(
+        self.events = Collection(
             resource="events",
             kind="Event",
             api_version="v1",
             table="events",
             fields=frozenset(core_fields),
-            entries=self._event_records,
+            entries=event_records,
             key=lambda record: f"{record.namespace}/{record.name}",
             version=lambda record: record.resource_version,
             labels=lambda sim, record: {},
             field_values=lambda sim, record: {name: get(record) for name, get in core_fields.items()},
             encode=lambda sim, record: kube_objects.encode_core_event(record),
         )
-        self.events_v1 = _Collection(
+        self.events_v1 = Collection(
             resource="events",
             kind="Event",
             api_version="events.k8s.io/v1",
             table="events",
             fields=frozenset(v1_fields),
-            entries=self._event_records,
+            entries=event_records,
             key=lambda record: f"{record.namespace}/{record.name}",
             version=lambda record: record.resource_version,
             labels=lambda sim, record: {},
@@ -454,13 +287,13 @@ class _KubeFace:
             ("/apis/events.k8s.io/v1/namespaces/{namespace}/events", self.events_v1, True),
         )
         for path, collection, _ in collections:
-            router.add("GET", path, self._authed(functools.partial(self.list_collection, collection)))
-            router.add("GET", path + "/{name}", self._authed(functools.partial(self.read_one, collection)))
+            router.add("GET", path, self._authed(functools.partial(self.lists.list, collection)))
+            router.add("GET", path + "/{name}", self._authed(functools.partial(self.lists.read, collection)))
         router.add("PATCH", "/api/v1/nodes/{name}", self._authed(self.patch_node))
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", self._authed(self.pod_log))
         router.add("POST", "/api/v1/namespaces/{namespace}/pods/{name}/eviction", self._authed(self.evict))
         router.add(
-            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", self._authed(self.access_review)
+            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", self._authed(access_review)
         )
         return router
 
@@ -524,212 +357,7 @@ class _KubeFace:
             raise HttpError(404, f"the server could not find the requested resource ({request.path})")
         return Response.json(200, document)
 
-    # -- SelfSubjectAccessReview --------------------------------------------------------------
-    def access_review(self, request: Request, identity: Identity) -> Response:
-        """`kubectl auth can-i`: the simplified RBAC of this module's docstring, decided per request."""
-        body = _request_object(request, "SelfSubjectAccessReview")
-        spec = body.get("spec") if isinstance(body, dict) else None
-        if not isinstance(spec, dict):
-            raise HttpError(400, "a SelfSubjectAccessReview needs a spec object")
-        attributes = spec.get("resourceAttributes")
-        if attributes is None and isinstance(spec.get("nonResourceAttributes"), dict):
-            verb = spec["nonResourceAttributes"].get("verb")
-            allowed = verb in ("get", "head")
-            reason = "discovery and version are readable by every signed-in user" if allowed else ""
-            return Response.json(201, kube_objects.access_review(spec, allowed, reason))
-        if not isinstance(attributes, dict) or not all(
-            isinstance(attributes.get(key, ""), str)
-            for key in ("verb", "group", "resource", "subresource", "namespace", "name")
-        ):
-            raise HttpError(400, "spec.resourceAttributes must be an object of strings")
-        allowed, reason = _decide(identity, attributes)
-        return Response.json(201, kube_objects.access_review(spec, allowed, reason))
-
-    # -- events -------------------------------------------------------------------------------
-    def _event_records(self, sim: Simulator, namespace: str | None) -> list[kube_objects.EventRecord]:
-        """The simulator's workload events as Kubernetes events: the kubelet's are about the workload's first
-        pod, the scheduler's and controller's about the Run:ai workload object (kind per workload type)."""
-        records: list[kube_objects.EventRecord] = []
-        state = sim.runai.state
-        for workload in state.workloads.values():
-            project = state.projects[workload.project_id]
-            if namespace is not None and project.namespace != namespace:
-                continue
-            workload_ref = kube_objects.ObjectRef(
-                _WORKLOAD_KINDS[workload.type],
-                workload.name,
-                project.namespace,
-                workload.id,
-                "run.ai/v2alpha1",
-            )
-            pod = workload.pods[0] if workload.pods else None
-            for at, kind, reason, message, source in workload.events:
-                regarding, host = workload_ref, ""
-                if source == KUBELET and pod is not None:
-                    regarding = kube_objects.ObjectRef(
-                        "Pod", pod.name, project.namespace, _pod_uid(workload, pod)
-                    )
-                    host = pod.node_name or ""
-                digest = hashlib.sha1(
-                    f"{workload.id}|{at.isoformat()}|{reason}|{message}".encode(), usedforsecurity=False
-                ).hexdigest()[:16]
-                records.append(
-                    kube_objects.EventRecord(
-                        name=f"{regarding.name}.{digest}",
-                        namespace=project.namespace,
-                        uid=_uid("event", f"{workload.id}/{digest}"),
-                        resource_version=str(1000 + int(digest[:6], 16)),
-                        regarding=regarding,
-                        type=kind,
-                        reason=reason,
-                        message=message,
-                        component=source,
-                        at=at,
-                        host=host,
-                    )
-                )
-        return records
-
     # -- nodes --------------------------------------------------------------------------------
-    # -- lists, single objects and watches of every served resource --------------------------
-    def list_collection(self, collection: _Collection, request: Request, identity: Identity) -> Response:
-        """A list (or a Table of it), paged by `limit`/`continue`, or a watch when `watch=true`.
-
-        Selectors are checked on labels and fields alone; JSON is built only for the page returned.
-        """
-        namespace = request.path_params.get("namespace")
-        labels = _label_selector(request.param("labelSelector"))
-        fields = _field_selector(request.param("fieldSelector"), collection.fields)
-        if _truthy(request.param("watch")):
-            return self._watch(collection, request, namespace, labels, fields)
-        as_table = kube_tables.wants_table(request.headers.get("accept"))
-        with self.host.session() as sim:
-
-            def select() -> list[Any]:
-                return [
-                    entry
-                    for entry in collection.entries(sim, namespace)
-                    if fields(collection.field_values(sim, entry)) and labels(collection.labels(sim, entry))
-                ]
-
-            matching = self._matching(sim, request, select)
-            start, end, metadata = _page(len(matching), request)
-            items = [collection.encode(sim, entry) for entry in matching[start:end]]
-            version = _cluster_version(sim)
-            known: Known = {collection.key(entry): (collection.version(entry), None) for entry in matching}
-            for entry, item in zip(matching[start:end], items, strict=True):
-                known[collection.key(entry)] = (collection.version(entry), item)
-            self._remember(request, version, known)
-            now = sim.clock.now()
-        list_metadata = {"resourceVersion": version, **metadata}
-        if as_table:
-            body = kube_tables.table(
-                collection.table,
-                items,
-                now,
-                list_metadata=list_metadata,
-                include_object=_include_object(request),
-            )
-        else:
-            body = kube_objects.list_body(
-                f"{collection.kind}List", collection.api_version, items, list_metadata
-            )
-        return Response.json(200, body)
-
-    def read_one(self, collection: _Collection, request: Request, identity: Identity) -> Response:
-        namespace, name = request.path_params.get("namespace"), request.path_params["name"]
-        key = f"{namespace}/{name}" if namespace else name
-        with self.host.session() as sim:
-            entry = next((e for e in collection.entries(sim, namespace) if collection.key(e) == key), None)
-            if entry is None:
-                raise self._not_found(collection.resource, name)
-            body = collection.encode(sim, entry)
-            now = sim.clock.now()
-        if kube_tables.wants_table(request.headers.get("accept")):
-            body = kube_tables.table(collection.table, [body], now, include_object=_include_object(request))
-        return Response.json(200, body)
-
-    def _remember(self, request: Request, version: str, known: Known) -> None:
-        """What a list held at `version`, so a watch from that version starts exactly where the list ended."""
-        key = (request.path, request.param("labelSelector"), request.param("fieldSelector"), version)
-        self._lists[key] = known
-        self._lists.move_to_end(key)
-        while len(self._lists) > REMEMBERED_LISTS:
-            self._lists.popitem(last=False)
-
-    def _watch(
-        self,
-        collection: _Collection,
-        request: Request,
-        namespace: str | None,
-        labels: Selector,
-        fields: Selector,
-    ) -> Response:
-        """A WatchEvent stream from `resourceVersion` (see console/sim/http/kube_watch.py)."""
-        wanted = (request.param("resourceVersion") or "").strip()
-        timeout_text = request.param("timeoutSeconds")
-        if timeout_text is not None and not timeout_text.isdigit():
-            raise HttpError(400, f"timeoutSeconds must be a whole number of seconds, not {timeout_text!r}")
-        timeout = min(float(timeout_text), FOLLOW_MAX_SECONDS) if timeout_text else FOLLOW_MAX_SECONDS
-        initial = _truthy(request.param("sendInitialEvents"))
-        as_table = kube_tables.wants_table(request.headers.get("accept"))
-        include = _include_object(request)
-
-        def collect(sim: Simulator) -> dict[str, tuple[str, Any]]:
-            return {
-                collection.key(entry): (collection.version(entry), entry)
-                for entry in collection.entries(sim, namespace)
-                if fields(collection.field_values(sim, entry)) and labels(collection.labels(sim, entry))
-            }
-
-        def wrap(obj: dict[str, Any], now: datetime) -> dict[str, Any]:
-            obj = {"kind": collection.kind, "apiVersion": collection.api_version, **obj}
-            if as_table:
-                return kube_tables.table(collection.table, [obj], now, include_object=include)
-            return obj
-
-        with self.host.session() as sim:
-            current = _cluster_version(sim)
-            known: Known | None
-            if initial or wanted in ("", "0"):
-                known = {}
-            elif not wanted.isdigit():
-                raise HttpError(400, f"resourceVersion {wanted!r} is not a resource version")
-            elif int(wanted) >= int(current):
-                known = {key: (version, None) for key, (version, _) in collect(sim).items()}
-            else:
-                key = (request.path, request.param("labelSelector"), request.param("fieldSelector"), wanted)
-                known = self._lists.get(key)
-                if known is None:
-                    raise HttpError(410, f"too old resource version: {wanted} ({current})")
-        plan = WatchPlan(
-            collect=collect,
-            encode=collection.encode,
-            wrap=wrap,
-            known=known,
-            kind=collection.kind,
-            api_version=collection.api_version,
-            timeout_seconds=timeout,
-            bookmarks=_truthy(request.param("allowWatchBookmarks")),
-            initial_events_end=initial,
-        )
-        return Response(
-            200, content_type="application/json", stream=watch_stream(self.host, plan, self.closing)
-        )
-
-    def _matching(self, sim: Simulator, request: Request, select: Callable[[], list[Any]]) -> list[Any]:
-        """`select()`, or the selection an earlier page of the same list made if nothing changed since."""
-        key = (request.path, request.param("labelSelector"), request.param("fieldSelector"))
-        generation = sim.runai.state.generation
-        cached = self._matches.get(key)
-        if cached is not None and cached[0] == generation and request.param("continue"):
-            return cached[1]
-        selected = select()
-        if len(self._matches) >= 16:
-            self._matches.clear()
-        self._matches[key] = (generation, selected)
-        return selected
-
     def patch_node(self, request: Request, identity: Identity) -> Response:
         """Cordon/uncordon and the drain taint; anything else in the patch is refused, not dropped."""
         name = request.path_params["name"]
@@ -887,7 +515,7 @@ class _KubeFace:
         )
         record = kube_objects.NodeRecord(
             name=node.name,
-            uid=_uid("node", node.name),
+            uid=uid("node", node.name),
             resource_version=self._node_version(node),
             created_at=node.created_at,
             labels=self._node_labels(sim, node),
@@ -901,9 +529,9 @@ class _KubeFace:
             heartbeat_at=sim.clock.now() if ready else node.status_since,
             internal_ip=_ip("10.0", node.order),
             pod_cidr=f"10.244.{node.order % 250}.0/24",
-            machine_id=_uid("machine", node.name).replace("-", ""),
-            system_uuid=_uid("system", node.name),
-            boot_id=_uid("boot", node.name),
+            machine_id=uid("machine", node.name).replace("-", ""),
+            system_uuid=uid("system", node.name),
+            boot_id=uid("boot", node.name),
             kubelet_version=VERSION_INFO["gitVersion"],
         )
         return kube_objects.encode_node(record)
@@ -981,13 +609,13 @@ class _KubeFace:
         record = kube_objects.PodRecord(
             name=pod.name,
             namespace=project.namespace,
-            uid=_pod_uid(workload, pod),
+            uid=pod_uid(workload, pod),
             resource_version=str(1000 + workload.version),
             created_at=pod.created_at,
             labels=self._pod_labels(project, workload),
             annotations=annotations,
             owner=kube_objects.ObjectRef(
-                _WORKLOAD_KINDS[workload.type],
+                WORKLOAD_KINDS[workload.type],
                 workload.name,
                 project.namespace,
                 workload.id,
@@ -998,7 +626,7 @@ class _KubeFace:
             crashed=pod.failed and pod.node_name is not None,
             container=workload.name,
             image=workload.image,
-            image_id=f"{workload.image}@sha256:{_uid('image', workload.image).replace('-', '')}",
+            image_id=f"{workload.image}@sha256:{uid('image', workload.image).replace('-', '')}",
             command=workload.command or None,
             requests=requests,
             limits=gpu_resources,
@@ -1038,7 +666,7 @@ class _KubeFace:
         limit_bytes = request.param("limitBytes")
         if limit_bytes and limit_bytes.isdigit():
             body = body[: int(limit_bytes)]
-        if not _truthy(request.param("follow")):
+        if not truthy(request.param("follow")):
             return Response(200, body, content_type="text/plain")
         stream = self._follow(identity, workload.id, seen, body)
         return Response(200, content_type="text/plain", stream=stream)
@@ -1089,7 +717,7 @@ class _KubeFace:
     def evict(self, request: Request, identity: Identity) -> Response:
         """policy/v1 Eviction: 201 when the pod goes (or had nothing to give back), 429 when refused."""
         namespace, name = request.path_params["namespace"], request.path_params["name"]
-        body = _request_object(request, "Eviction")
+        body = request_object(request, "Eviction")
         if not isinstance(body, dict):
             raise HttpError(400, "the eviction must be a JSON object")
         if not identity.is_admin:
