@@ -359,6 +359,12 @@ def build_sim_parser() -> argparse.ArgumentParser:
         default=None,
         help="also write the profile to PATH (a config file for rwc --config PATH)",
     )
+    serve.add_argument(
+        "--kube-plain-http",
+        action="store_true",
+        help="serve the Kubernetes API over plain HTTP instead of TLS with a generated CA "
+        "(rwc still connects; kubectl and other Go clients send no token over HTTP)",
+    )
     return parser
 
 
@@ -368,7 +374,13 @@ def run_sim(argv: Sequence[str]) -> int:
     from console.sim.http.serve import ProfileWriteError, build_served, run_until_stopped
 
     start = datetime.now(UTC).replace(microsecond=0)  # like `rwc --demo`: the cluster's history ends now
-    served = build_served(args.scenario, args.seed, clock_speed=args.clock_speed, start=start)
+    served = build_served(
+        args.scenario,
+        args.seed,
+        clock_speed=args.clock_speed,
+        start=start,
+        kube_tls=not args.kube_plain_http,
+    )
     config_out = args.config_out.expanduser() if args.config_out is not None else None
     try:
         return run_until_stopped(served, config_out=config_out)

@@ -72,6 +72,7 @@ from console.sim.runai_state import (
     ProjectState,
     QuotaState,
     WorkloadState,
+    pod_name,
     uuid4_text,
 )
 from console.sim.runai_views import (
@@ -1173,9 +1174,7 @@ def _quota_state(quota: PoolQuota) -> QuotaState:
 
 
 def _pod_name(name: str, workload_type: WorkloadType, index: int) -> str:
-    if workload_type is WorkloadType.DISTRIBUTED:
-        return f"{name}-master-0" if index == 0 else f"{name}-worker-{index - 1}"
-    return f"{name}-{index}-0"
+    return pod_name(name, workload_type is WorkloadType.DISTRIBUTED, index)
 
 
 def _matches(item: Workload, visible: set[str] | None, workload_filter: WorkloadFilter | None) -> bool:

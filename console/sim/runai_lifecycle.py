@@ -14,7 +14,7 @@ import itertools
 import random
 from datetime import datetime, timedelta
 
-from console.model.runai import PhaseReason, ProjectPhase, WorkloadPhase
+from console.model.runai import PhaseReason, ProjectPhase, WorkloadPhase, WorkloadType
 from console.sim.clock import Clock
 from console.sim.runai_placement import PodPlan, bind, release
 from console.sim.runai_state import (
@@ -30,8 +30,10 @@ from console.sim.runai_state import (
     TERMINATING_SECONDS,
     ClusterState,
     NodeState,
+    PodState,
     ProjectState,
     WorkloadState,
+    pod_name,
 )
 
 SCHEDULER = "runai-scheduler"
@@ -128,6 +130,7 @@ class Lifecycle:
         elif kind == "resumed" and phase is WorkloadPhase.RESUMING:
             self.set_phase(workload, WorkloadPhase.PENDING)
         elif kind == "requeued" and phase is WorkloadPhase.TERMINATING:
+            self.renew_pods(workload)
             self.event(
                 workload, "Normal", "Requeued", "Pods terminated; waiting to be scheduled again", SCHEDULER
             )
@@ -237,6 +240,21 @@ class Lifecycle:
         pool = workload.current_pool or ""
         self.state.bound.setdefault(pool, {})[workload.id] = workload
         self._update_demand(workload, project, workload.phase in DEMAND_PHASES)
+        self.state.touch(workload)
+
+    def renew_pods(self, workload: WorkloadState) -> None:
+        """The terminated pods are gone; the controller makes new ones (new names and uids) to queue again."""
+        now = self.clock.now()
+        distributed = workload.type is WorkloadType.DISTRIBUTED
+        workload.pods = [
+            PodState(
+                index=pod.index,
+                name=pod_name(workload.name, distributed, pod.index, pod.attempt + 1),
+                created_at=now,
+                attempt=pod.attempt + 1,
+            )
+            for pod in workload.pods
+        ]
         self.state.touch(workload)
 
     def unbind(self, workload: WorkloadState) -> None:

@@ -224,10 +224,21 @@ class PodState:
     """When its container last crashed (CrashLoopBackOff): it has a previous container's log from then."""
     crashed_run_seconds: float = 0.0
     """How long the workload had run when it crashed: where the previous container's log ends."""
+    attempt: int = 0
+    """How many times the workload's controller has made this pod anew (after an eviction or preemption the
+    old pod ends and a new one, with a new name and uid, takes its place, as on a real cluster)."""
 
     @property
     def allocated_gpus(self) -> float:
         return sum(alloc.fraction for _, alloc in self.allocs)
+
+
+def pod_name(workload_name: str, distributed: bool, index: int, attempt: int = 0) -> str:
+    """Run:ai's pod names: `<workload>-<index>-<attempt>`; a distributed job's master and workers keep their
+    names across attempts (the training operator names them by role), though each attempt is a new pod."""
+    if distributed:
+        return f"{workload_name}-master-0" if index == 0 else f"{workload_name}-worker-{index - 1}"
+    return f"{workload_name}-{index}-{attempt}"
 
 
 LogSegment = list  # [start: datetime, run_start: float, run_end: float | None, end_kind: str | None]

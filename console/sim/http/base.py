@@ -12,6 +12,7 @@ import logging
 import re
 import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -232,7 +233,10 @@ class SimHttpServer:
         *,
         port: int = 0,
         before_request: Callable[[Request], None] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`ssl_context` set: serve HTTPS (the TLS handshake runs in each connection's own thread, so a
+        client that stalls in it holds up nobody else)."""
         self.name = name
         self.router = router
         self.error_body = error_body
@@ -243,6 +247,11 @@ class SimHttpServer:
         """Set by `stop`; streaming responses end at their next chunk or heartbeat."""
         self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
+        self.tls = ssl_context is not None
+        if ssl_context is not None:
+            self._server.socket = ssl_context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread: threading.Thread | None = None
 
     @property
@@ -251,7 +260,7 @@ class SimHttpServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> SimHttpServer:
         # A short poll makes `stop()` return in ~50 ms instead of 0.5 s (tests start and stop many servers).
@@ -400,11 +409,23 @@ def _amended(response: Response, amend: Callable[[Any], Any]) -> Response:
 
 
 def _client_gone(connection: socket.socket) -> bool:
-    """Whether the peer closed its end (readable with nothing to read), without consuming any bytes."""
+    """Whether the peer closed its end (readable with nothing to read), without consuming any bytes.
+
+    Over TLS a peek is impossible (SSLSocket refuses recv flags); a streaming answer's client sends nothing,
+    so reading one byte without blocking is safe: end of stream means it left, no data yet means it stays.
+    """
     try:
         readable, _, _ = select.select([connection], [], [], 0)
         if not readable:
             return False
+        if isinstance(connection, ssl.SSLSocket):
+            connection.setblocking(False)
+            try:
+                return connection.recv(1) == b""
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                return False
+            finally:
+                connection.setblocking(True)
         return connection.recv(1, socket.MSG_PEEK) == b""
     except (OSError, ValueError):
         return True

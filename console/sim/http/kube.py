@@ -1,18 +1,28 @@
-"""The simulator behind the Kubernetes API: the subset rwc's `KubeClient` calls, with the real wire shapes.
+"""The simulator behind the Kubernetes API: what rwc's `KubeClient` and a real kubectl call, with the real
+wire shapes.
 
-Served paths (reference/kubernetes.md §2 and §13):
+Served paths (reference/kubernetes.md §2 and §13); every list also answers `watch=true` (WatchEvent
+streams, console/sim/http/kube_watch.py) and, on `Accept: ...;as=Table;v=v1;g=meta.k8s.io`, a server-side
+Table (console/wire/kube_tables.py); selectors, paging and watches are in console/sim/http/kube_lists.py:
 
-    GET   /api/v1/nodes                                NodeList (labelSelector, fieldSelector, limit/continue)
-    GET   /api/v1/nodes/{name}                         Node
+    GET   /api, /api/v1, /apis, /apis/{group}[/{version}]  discovery (console/wire/kube_discovery.py)
+    GET   /api/v1/nodes[/{name}]                       NodeList / Node (labelSelector, fieldSelector,
+                                                       limit/continue)
     PATCH /api/v1/nodes/{name}                         strategic-merge or merge patch of spec.unschedulable
                                                        and the whole spec.taints list
-    GET   /api/v1/pods                                 PodList, all namespaces
-    GET   /api/v1/namespaces/{ns}/pods                 PodList of one namespace
-    GET   /api/v1/namespaces/{ns}/pods/{name}          Pod
+    GET   /api/v1/pods, /api/v1/namespaces/{ns}/pods[/{name}]   PodList / Pod
     GET   /api/v1/namespaces/{ns}/pods/{name}/log      text/plain (tailLines, sinceSeconds, limitBytes;
                                                        follow: chunked until the client or the pod goes)
     POST  /api/v1/namespaces/{ns}/pods/{name}/eviction 201 Status, or 429 when a disruption budget refuses
+    GET   /api/v1/namespaces[/{name}]                  `default` and one `runai-<project>` per project
+    GET   /api/v1[/namespaces/{ns}]/events[/{name}]    core/v1 Events from the workloads' history
+    GET   /apis/events.k8s.io/v1[/namespaces/{ns}]/events[/{name}]   the same events, events.k8s.io/v1
+    POST  /apis/authorization.k8s.io/v1/selfsubjectaccessreviews    `kubectl auth can-i`
+                                                       (console/sim/http/kube_access.py)
     GET   /version, /version/                          VersionInfo (no token needed, as on real servers)
+
+The JSON of every object is written by console/wire/kube_objects.py from plain records this module fills.
+`rwc sim serve` serves this face over TLS (console/sim/http/tls.py): client-go sends no token over http.
 
 How the simulator maps onto Kubernetes objects:
 
@@ -28,17 +38,20 @@ How the simulator maps onto Kubernetes objects:
   whose container crashed in a Degraded workload keeps its GPUs: on the wire it is phase Running with the
   container waiting in CrashLoopBackOff, as a restarting pod is on a real cluster (the demo backend calls
   it Failed).
-* RBAC, simplified: every known token may read nodes and pods (a cluster-wide "view" role); patching
-  nodes and evicting pods need an admin; logs follow the simulator's project membership.
+* RBAC, simplified: every known token may read nodes, pods, namespaces and events (a cluster-wide "view"
+  role); patching nodes and evicting pods need an admin; logs follow the simulator's project membership.
+* An evicted pod ends: its workload terminates, and the Run:ai controller then makes a new pod with a new
+  name (`<workload>-<index>-<attempt>`) and uid, which is what `kubectl drain` waits for.
 * A non-preemptible workload's pods stand for pods a PodDisruptionBudget protects: evicting them answers
   429 like a real budget refusal. Preemptible pods are evicted as a drain would move them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import ssl
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,13 +60,16 @@ from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotF
 from console.model.identity import Identity
 from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, WorkloadPhase, WorkloadType
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.http.kube_access import access_review, request_object
+from console.sim.http.kube_lists import Collection, CollectionServer, truthy
+from console.sim.http.kube_records import WORKLOAD_KINDS, event_records, namespace_records, pod_uid, uid
 from console.sim.runai_mounts import SimVolume, volumes_of
 from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
 from console.wire import kube as wire
-from console.wire import kube_storage
+from console.wire import kube_discovery, kube_objects, kube_storage
 from console.wire.kube_storage import PodVolume
 
 VERSION_INFO: dict[str, str] = {
@@ -74,34 +90,11 @@ FOLLOW_POLL_SECONDS = 0.1
 FOLLOW_MAX_SECONDS = 600.0
 """A follow stream ends after this long (real seconds) even if nobody closed it: the fake stays bounded."""
 
-_REASONS: dict[int, str] = {
-    400: "BadRequest",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "NotFound",
-    405: "MethodNotAllowed",
-    409: "Conflict",
-    410: "Expired",
-    415: "UnsupportedMediaType",
-    422: "Invalid",
-    429: "TooManyRequests",
-    500: "InternalError",
-    503: "ServiceUnavailable",
-    504: "Timeout",
-}
-"""`Status.reason` by code (apimachinery StatusReason constants, reference §13)."""
+_REASONS = kube_objects.STATUS_REASONS
 
 _PATCH_TYPES = ("application/strategic-merge-patch+json", "application/merge-patch+json")
-_WORKLOAD_KINDS: dict[WorkloadType, str] = {
-    WorkloadType.TRAINING: "TrainingWorkload",
-    WorkloadType.WORKSPACE: "InteractiveWorkload",
-    WorkloadType.DISTRIBUTED: "DistributedWorkload",
-    WorkloadType.INFERENCE: "InferenceWorkload",
-}
 _GOING_AWAY = frozenset({WorkloadPhase.STOPPING, WorkloadPhase.DELETING, WorkloadPhase.TERMINATING})
 _LOG_ENDS = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPhase.STOPPED})
-_UID_NAMESPACE = uuid.UUID("6f1f4c2e-7a55-4a8e-9d1b-2b7f0c9e3a11")
-GIB = 1024**3
 
 
 def kube_status_body(status: int, message: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -126,133 +119,39 @@ def build_kube_router(host: SimulatorHost, tokens: Mapping[str, Identity]) -> Ro
     return _KubeFace(host, tokens).router()
 
 
-def kube_server(host: SimulatorHost, tokens: Mapping[str, Identity], *, port: int = 0) -> SimHttpServer:
-    """A (not yet started) server for the Kubernetes face, with Status error bodies."""
-    return SimHttpServer("kube", build_kube_router(host, tokens), kube_status_body, port=port)
+def kube_server(
+    host: SimulatorHost,
+    tokens: Mapping[str, Identity],
+    *,
+    port: int = 0,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SimHttpServer:
+    """A (not yet started) server for the Kubernetes face, with Status error bodies; HTTPS with
+    `ssl_context` (console/sim/http/tls.py makes one), plain HTTP without."""
+    return SimHttpServer(
+        "kube", build_kube_router(host, tokens), kube_status_body, port=port, ssl_context=ssl_context
+    )
 
 
 # ==============================================================================================
 # wire helpers
 # ==============================================================================================
-def _time(at: datetime | None) -> str | None:
-    """RFC 3339 at whole seconds, as the API writes metav1.Time."""
-    return None if at is None else at.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _cpu(millicores: int) -> str:
-    return str(millicores // 1000) if millicores % 1000 == 0 else f"{millicores}m"
-
-
-def _node_memory(size: int) -> str:
-    return f"{size // 1024}Ki" if size % 1024 == 0 else str(size)
-
-
-def _pod_memory(size: int) -> str:
-    for suffix, unit in (("Gi", GIB), ("Mi", 1024**2), ("Ki", 1024)):
-        if size and size % unit == 0:
-            return f"{size // unit}{suffix}"
-    return str(size)
-
-
-@functools.lru_cache(maxsize=4096)
-def _uid(kind: str, key: str) -> str:
-    """A stable UUID for a node, machine or image (pods use their workload's id, see `_pod_uid`)."""
-    return str(uuid.uuid5(_UID_NAMESPACE, f"{kind}/{key}"))
-
-
-def _pod_uid(workload: WorkloadState, pod: PodState) -> str:
-    """The workload's UUID with the pod's index in its last 12 digits: stable, unique, and cheap."""
-    return f"{workload.id[:24]}{pod.index:012x}"
-
-
 def _ip(prefix: str, number: int) -> str:
     return f"{prefix}.{number // 250 % 250}.{number % 250 + 2}"
 
 
-def _page(total: int, request: Request) -> tuple[int, int, dict[str, Any]]:
-    """(start, end, list metadata) of the page `limit`/`continue` ask for among `total` matching items.
-
-    The continue token is an offset into the current state, not a snapshot as on a real server: a list
-    paged while the simulator moves on may repeat or skip an item (the client's next refresh corrects it).
-    """
-    start = 0
-    token = request.param("continue")
-    if token:
-        if not token.startswith("o:") or not token[2:].isdigit():
-            raise HttpError(410, "The provided continue parameter is too old or malformed.")
-        start = int(token[2:])
-    limit_text = request.param("limit")
-    limit = int(limit_text) if limit_text and limit_text.isdigit() and int(limit_text) > 0 else None
-    end = min(total, start + limit) if limit else total
-    metadata: dict[str, Any] = {}
-    if end < total:
-        metadata["continue"] = f"o:{end}"
-        metadata["remainingItemCount"] = total - end
-    return start, end, metadata
+def _pod_ip(node: NodeState, workload: WorkloadState, pod: PodState) -> str:
+    """An address in the node's pod CIDR (10.244.<node>.0/24), stable for the pod, spread over the range."""
+    host = (int(workload.id[:8], 16) + pod.index * 7 + pod.attempt * 13) % 250 + 2
+    return f"10.244.{node.order % 250}.{host}"
 
 
-def _list(
-    kind: str, items: list[dict[str, Any]], resource_version: str, metadata: dict[str, Any]
-) -> Response:
-    body = {"kind": kind, "apiVersion": "v1", "metadata": {"resourceVersion": resource_version, **metadata}}
-    body["items"] = items
-    return Response.json(200, body)
-
-
-Selector = Callable[[Mapping[str, str]], bool]
-
-
-def _label_selector(text: str | None) -> Selector:
-    """Equality-based label selectors (`a=b,c!=d,e,!f`); set-based ones are refused with 400."""
-    if not text:
-        return lambda labels: True
-    if "(" in text:
-        raise HttpError(400, f"unable to parse requirement: set-based selectors are not simulated: {text}")
-    tests: list[Selector] = []
-    for term in (part.strip() for part in text.split(",")):
-        if not term:
-            continue
-        if "!=" in term:
-            key, value = (side.strip() for side in term.split("!=", 1))
-            tests.append(_compare(key, value, equal=False))
-        elif "=" in term:
-            key, value = (side.strip() for side in term.replace("==", "=").split("=", 1))
-            tests.append(_compare(key, value, equal=True))
-        elif term.startswith("!"):
-            tests.append(_has(term[1:].strip(), present=False))
-        else:
-            tests.append(_has(term, present=True))
-    return lambda labels: all(test(labels) for test in tests)
-
-
-def _compare(key: str, value: str, *, equal: bool) -> Selector:
-    return lambda values: (values.get(key) == value) is equal
-
-
-def _has(key: str, *, present: bool) -> Selector:
-    return lambda values: (key in values) is present
-
-
-def _field_selector(text: str | None, supported: frozenset[str]) -> Selector:
-    """`field=value` / `field!=value` terms over the fields `supported` (others: 400, as the API does)."""
-    if not text:
-        return lambda fields: True
-    tests: list[Selector] = []
-    for term in (part.strip() for part in text.split(",")):
-        if not term:
-            continue
-        negate = "!=" in term
-        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
-        key = key.strip()
-        if key not in supported:
-            raise HttpError(400, f'field label not supported: "{key}"')
-        tests.append(_compare(key, value.strip(), equal=not negate))
-    return lambda fields: all(test(fields) for test in tests)
-
-
-def _truthy(value: str | None) -> bool:
-    """Query booleans: v35/v36 send `True`, v37 `true` (reference §13); accept both."""
-    return (value or "").strip().lower() in ("true", "1")
+def _invalid(name: str, field: str, message: str, reason: str) -> HttpError:
+    """A 422 as the apiserver writes a field error: `Node "x" is invalid: <field>: <message>`, and the same in
+    `details.causes` (reason, message, field), which is what clients show for each refused field."""
+    cause = kube_objects.Cause(message=message, field=field, reason=reason)
+    body = kube_objects.status(422, "", name=name, kind="Node", causes=[cause])
+    return HttpError(422, f'Node "{name}" is invalid: {field}: {message}', extra={"details": body["details"]})
 
 
 # ==============================================================================================
@@ -266,33 +165,174 @@ class _KubeFace:
         self.tokens = dict(tokens)
         self._pod_phases: dict[str, tuple[int, tuple[str, ...]]] = {}
         """Workload id -> (its version, its pods' phases), so listing 20,000 pods builds no views twice."""
-        self._matches: dict[tuple[str | None, ...], tuple[int, list[Any]]] = {}
-        """(path, selectors) -> (state generation, matching items): the pages of one list come from one
-        selection while the simulator has not changed, as a real server's continue gives a snapshot."""
+        self.lists = CollectionServer(host)
+        self.nodes = Collection(
+            resource="nodes",
+            kind="Node",
+            api_version="v1",
+            table="nodes",
+            fields=frozenset({"metadata.name", "spec.unschedulable"}),
+            entries=lambda sim, namespace: sim.runai.state.nodes.values(),
+            key=lambda node: node.name,
+            version=self._node_version,
+            labels=self._node_labels,
+            field_values=lambda sim, node: {
+                "metadata.name": node.name,
+                "spec.unschedulable": str(node.unschedulable).lower(),
+            },
+            encode=self._node_json,
+        )
+        self.pods = Collection(
+            resource="pods",
+            kind="Pod",
+            api_version="v1",
+            table="pods",
+            fields=self._POD_FIELDS,
+            entries=self._pods,
+            key=lambda entry: f"{entry[0].namespace}/{entry[2].name}",
+            version=lambda entry: f"{1000 + entry[1].version}",
+            labels=lambda sim, entry: self._pod_labels(entry[0], entry[1]),
+            field_values=lambda sim, entry: {
+                "metadata.name": entry[2].name,
+                "metadata.namespace": entry[0].namespace,
+                "spec.nodeName": entry[2].node_name or "",
+                "spec.schedulerName": "runai-scheduler",
+                "status.phase": self._wire_phase(entry[2], entry[3]),
+            },
+            encode=lambda sim, entry: self._pod_json(sim, *entry),
+        )
+        self.namespaces = Collection(
+            resource="namespaces",
+            kind="Namespace",
+            api_version="v1",
+            table="namespaces",
+            fields=frozenset({"metadata.name", "status.phase"}),
+            entries=lambda sim, namespace: namespace_records(sim),
+            key=lambda record: record.name,
+            version=lambda record: record.resource_version,
+            labels=lambda sim, record: {"kubernetes.io/metadata.name": record.name, **record.labels},
+            field_values=lambda sim, record: {"metadata.name": record.name, "status.phase": "Active"},
+            encode=lambda sim, record: kube_objects.encode_namespace(record),
+        )
+        event_fields = {
+            "metadata.name": lambda r: r.name,
+            "metadata.namespace": lambda r: r.namespace,
+            "reason": lambda r: r.reason,
+            "type": lambda r: r.type,
+        }
+        core_fields = {
+            **event_fields,
+            "involvedObject.kind": lambda r: r.regarding.kind,
+            "involvedObject.name": lambda r: r.regarding.name,
+            "involvedObject.namespace": lambda r: r.regarding.namespace,
+            "involvedObject.uid": lambda r: r.regarding.uid,
+            "involvedObject.apiVersion": lambda r: r.regarding.api_version,
+            "involvedObject.fieldPath": lambda r: "",
+            "involvedObject.resourceVersion": lambda r: "",
+            "source": lambda r: r.component,
+        }
+        v1_fields = {
+            **event_fields,
+            "regarding.kind": lambda r: r.regarding.kind,
+            "regarding.name": lambda r: r.regarding.name,
+            "regarding.namespace": lambda r: r.regarding.namespace,
+            "regarding.uid": lambda r: r.regarding.uid,
+            "reportingController": lambda r: r.component,
+        }
+        self.events = Collection(
+            resource="events",
+            kind="Event",
+            api_version="v1",
+            table="events",
+            fields=frozenset(core_fields),
+            entries=event_records,
+            key=lambda record: f"{record.namespace}/{record.name}",
+            version=lambda record: record.resource_version,
+            labels=lambda sim, record: {},
+            field_values=lambda sim, record: {name: get(record) for name, get in core_fields.items()},
+            encode=lambda sim, record: kube_objects.encode_core_event(record),
+        )
+        self.events_v1 = Collection(
+            resource="events",
+            kind="Event",
+            api_version="events.k8s.io/v1",
+            table="events",
+            fields=frozenset(v1_fields),
+            entries=event_records,
+            key=lambda record: f"{record.namespace}/{record.name}",
+            version=lambda record: record.resource_version,
+            labels=lambda sim, record: {},
+            field_values=lambda sim, record: {name: get(record) for name, get in v1_fields.items()},
+            encode=lambda sim, record: kube_objects.encode_events_v1_event(record),
+        )
+
+        name_fields = ("metadata.name", "metadata.namespace")
+        self.claims = Collection(
+            resource="persistentvolumeclaims",
+            kind="PersistentVolumeClaim",
+            api_version="v1",
+            table="persistentvolumeclaims",
+            fields=frozenset(name_fields),
+            entries=self._claims,
+            key=lambda entry: f"{entry[0].namespace}/{entry[1].claim}",
+            version=lambda entry: "1",  # claims are made once and never change in the simulator
+            labels=lambda sim, entry: {},
+            field_values=lambda sim, entry: {
+                "metadata.name": entry[1].claim,
+                "metadata.namespace": entry[0].namespace,
+            },
+            encode=lambda sim, entry: self._claim_json(sim, *entry),
+        )
+        self.volumes = Collection(
+            resource="persistentvolumes",
+            kind="PersistentVolume",
+            api_version="v1",
+            table="persistentvolumes",
+            fields=frozenset({"metadata.name"}),
+            entries=lambda sim, namespace: self._claims(sim, None),
+            key=lambda entry: self._volume_name(entry[0].namespace, entry[1].claim),
+            version=lambda entry: "1",
+            labels=lambda sim, entry: {},
+            field_values=lambda sim, entry: {
+                "metadata.name": self._volume_name(entry[0].namespace, entry[1].claim)
+            },
+            encode=lambda sim, entry: self._volume_json(sim, *entry),
+        )
 
     def router(self) -> Router:
         router = Router()
         router.add("GET", "/version", self.version)
         router.add("GET", "/version/", self.version)
-        router.add("GET", "/api/v1/nodes", self._authed(self.list_nodes))
-        router.add("GET", "/api/v1/nodes/{name}", self._authed(self.read_node))
+        for path, handler in (
+            ("/api", self.discover_core),
+            ("/api/{version}", self.discover_core_version),
+            ("/apis", self.discover_groups),
+            ("/apis/{group}", self.discover_group),
+            ("/apis/{group}/{version}", self.discover_group_version),
+        ):
+            router.add("GET", path, self._authed(handler))
+        collections = (
+            ("/api/v1/nodes", self.nodes, False),
+            ("/api/v1/namespaces", self.namespaces, False),
+            ("/api/v1/pods", self.pods, False),
+            ("/api/v1/namespaces/{namespace}/pods", self.pods, True),
+            ("/api/v1/events", self.events, False),
+            ("/api/v1/namespaces/{namespace}/events", self.events, True),
+            ("/apis/events.k8s.io/v1/events", self.events_v1, False),
+            ("/apis/events.k8s.io/v1/namespaces/{namespace}/events", self.events_v1, True),
+            ("/api/v1/persistentvolumeclaims", self.claims, False),
+            ("/api/v1/namespaces/{namespace}/persistentvolumeclaims", self.claims, True),
+            ("/api/v1/persistentvolumes", self.volumes, False),
+        )
+        for path, collection, _ in collections:
+            router.add("GET", path, self._authed(functools.partial(self.lists.list, collection)))
+            router.add("GET", path + "/{name}", self._authed(functools.partial(self.lists.read, collection)))
         router.add("PATCH", "/api/v1/nodes/{name}", self._authed(self.patch_node))
-        router.add("GET", "/api/v1/pods", self._authed(self.list_pods))
-        router.add("GET", "/api/v1/namespaces/{namespace}/pods", self._authed(self.list_pods))
-        router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}", self._authed(self.read_pod))
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", self._authed(self.pod_log))
         router.add("POST", "/api/v1/namespaces/{namespace}/pods/{name}/eviction", self._authed(self.evict))
-        router.add("GET", "/api/v1/persistentvolumeclaims", self._authed(self.list_claims))
         router.add(
-            "GET", "/api/v1/namespaces/{namespace}/persistentvolumeclaims", self._authed(self.list_claims)
+            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", self._authed(access_review)
         )
-        router.add(
-            "GET",
-            "/api/v1/namespaces/{namespace}/persistentvolumeclaims/{name}",
-            self._authed(self.read_claim),
-        )
-        router.add("GET", "/api/v1/persistentvolumes", self._authed(self.list_volumes))
-        router.add("GET", "/api/v1/persistentvolumes/{name}", self._authed(self.read_volume))
         return router
 
     # -- auth ---------------------------------------------------------------------------------
@@ -329,52 +369,33 @@ class _KubeFace:
         status = {Forbidden: 403, NotFound: 404, Conflict: 409, Invalid: 422}.get(type(error), 500)
         return HttpError(status, error.message)
 
-    # -- version ------------------------------------------------------------------------------
+    # -- version and discovery ----------------------------------------------------------------
     def version(self, request: Request) -> Response:
         return Response.json(200, VERSION_INFO)
 
+    def discover_core(self, request: Request, identity: Identity) -> Response:
+        return Response.json(200, kube_discovery.api_versions())
+
+    def discover_core_version(self, request: Request, identity: Identity) -> Response:
+        return self._discovered(kube_discovery.api_resource_list(request.path_params["version"]), request)
+
+    def discover_groups(self, request: Request, identity: Identity) -> Response:
+        return Response.json(200, kube_discovery.api_group_list())
+
+    def discover_group(self, request: Request, identity: Identity) -> Response:
+        return self._discovered(kube_discovery.api_group(request.path_params["group"]), request)
+
+    def discover_group_version(self, request: Request, identity: Identity) -> Response:
+        group, version = request.path_params["group"], request.path_params["version"]
+        return self._discovered(kube_discovery.api_resource_list(f"{group}/{version}"), request)
+
+    @staticmethod
+    def _discovered(document: dict[str, Any] | None, request: Request) -> Response:
+        if document is None:
+            raise HttpError(404, f"the server could not find the requested resource ({request.path})")
+        return Response.json(200, document)
+
     # -- nodes --------------------------------------------------------------------------------
-    def list_nodes(self, request: Request, identity: Identity) -> Response:
-        labels = _label_selector(request.param("labelSelector"))
-        fields = _field_selector(
-            request.param("fieldSelector"), frozenset({"metadata.name", "spec.unschedulable"})
-        )
-        with self.host.session() as sim:
-
-            def select() -> list[NodeState]:
-                return [
-                    node
-                    for node in sim.runai.state.nodes.values()
-                    if labels(self._node_labels(sim, node))
-                    and fields(
-                        {"metadata.name": node.name, "spec.unschedulable": str(node.unschedulable).lower()}
-                    )
-                ]
-
-            matching = self._matching(sim, request, select)
-            start, end, metadata = _page(len(matching), request)
-            items = [self._node_json(sim, node) for node in matching[start:end]]
-            version = str(1000 + sim.runai.state.generation)
-        return _list("NodeList", items, version, metadata)
-
-    def _matching(self, sim: Simulator, request: Request, select: Callable[[], list[Any]]) -> list[Any]:
-        """`select()`, or the selection an earlier page of the same list made if nothing changed since."""
-        key = (request.path, request.param("labelSelector"), request.param("fieldSelector"))
-        generation = sim.runai.state.generation
-        cached = self._matches.get(key)
-        if cached is not None and cached[0] == generation and request.param("continue"):
-            return cached[1]
-        selected = select()
-        if len(self._matches) >= 16:
-            self._matches.clear()
-        self._matches[key] = (generation, selected)
-        return selected
-
-    def read_node(self, request: Request, identity: Identity) -> Response:
-        name = request.path_params["name"]
-        with self.host.session() as sim:
-            return Response.json(200, self._node_json(sim, self._node(sim, name)))
-
     def patch_node(self, request: Request, identity: Identity) -> Response:
         """Cordon/uncordon and the drain taint; anything else in the patch is refused, not dropped."""
         name = request.path_params["name"]
@@ -398,11 +419,12 @@ class _KubeFace:
         unknown += [f"spec.{key}" for key in spec if key not in ("unschedulable", "taints")]
         unknown += [key for key in patch if key not in ("metadata", "spec", "apiVersion", "kind")]
         if unknown:
-            raise HttpError(
-                422,
-                f'Node "{name}" is invalid: the simulator patches only spec.unschedulable and spec.taints, '
+            raise _invalid(
+                name,
+                unknown[0],
+                "Forbidden: the simulator patches only spec.unschedulable and spec.taints, "
                 f"not {', '.join(unknown)}",
-                extra={"details": {"name": name, "kind": "Node", "causes": [{"field": unknown[0]}]}},
+                "FieldValueForbidden",
             )
         with self.host.session() as sim:
             node = self._node(sim, name)
@@ -422,8 +444,11 @@ class _KubeFace:
                     elif spec["unschedulable"] in (False, None):
                         sim.runai.uncordon_node(identity, name)
                     else:
-                        raise HttpError(
-                            422, f'Node "{name}" is invalid: spec.unschedulable must be a boolean'
+                        raise _invalid(
+                            name,
+                            "spec.unschedulable",
+                            "Invalid value: must be a boolean",
+                            "FieldValueInvalid",
                         )
                 if drain is True:
                     sim.runai.drain_node(identity, name)
@@ -445,35 +470,34 @@ class _KubeFace:
         if raw is None:
             raw = []
         if not isinstance(raw, list):
-            raise HttpError(422, f'Node "{name}" is invalid: spec.taints must be a list')
+            raise _invalid(name, "spec.taints", "Invalid value: must be a list", "FieldValueInvalid")
         wanted: list[Taint] = []
         for index, item in enumerate(raw):
             if not isinstance(item, dict) or not item.get("key") or not item.get("effect"):
-                raise HttpError(
-                    422,
-                    f'Node "{name}" is invalid: spec.taints[{index}]: a taint needs a key and an effect',
-                    extra={
-                        "details": {
-                            "name": name,
-                            "kind": "Node",
-                            "causes": [{"field": f"spec.taints[{index}]"}],
-                        }
-                    },
+                raise _invalid(
+                    name,
+                    f"spec.taints[{index}]",
+                    "Required value: a taint needs a key and an effect",
+                    "FieldValueRequired",
                 )
             if item["effect"] not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
-                raise HttpError(
-                    422,
-                    f'Node "{name}" is invalid: spec.taints[{index}].effect: '
-                    f'Unsupported value: "{item["effect"]}"',
+                raise _invalid(
+                    name,
+                    f"spec.taints[{index}].effect",
+                    f'Unsupported value: "{str(item["effect"])[:60]}": supported values: '
+                    '"NoSchedule", "PreferNoSchedule", "NoExecute"',
+                    "FieldValueNotSupported",
                 )
             wanted.append(Taint(str(item["key"]), str(item.get("value") or ""), str(item["effect"])))
         others_now = [taint for taint in node.taints if taint != DRAIN_TAINT]
         others_wanted = [taint for taint in wanted if taint != DRAIN_TAINT]
         if others_now != others_wanted:
-            raise HttpError(
-                422,
-                f'Node "{name}" is invalid: spec.taints: the simulator models only the runai=drain:NoExecute '
-                "taint; other taints cannot be added, changed or removed",
+            raise _invalid(
+                name,
+                "spec.taints",
+                "Forbidden: the simulator models only the runai=drain:NoExecute taint; other taints cannot "
+                "be added, changed or removed",
+                "FieldValueForbidden",
             )
         if DRAIN_TAINT in wanted:
             return True
@@ -518,113 +542,42 @@ class _KubeFace:
         return labels
 
     def _node_json(self, sim: Simulator, node: NodeState) -> dict[str, Any]:
+        """The node as a wire record (console.wire.kube_objects.encode_node writes the JSON)."""
         view = sim.runai.node(node.name)
-        now = sim.clock.now()
-        labels = self._node_labels(sim, node)
-        capacity = {
-            "cpu": _cpu(node.cpu_millicores),
-            "memory": _node_memory(node.memory_bytes),
-            "pods": "110",
-            "ephemeral-storage": "1870244168Ki",
-        }
-        if node.gpus:
-            capacity[wire.RESOURCE_GPU] = str(len(node.gpus))
         ready = node.status is NodeStatus.READY
-        conditions = [
-            {
-                "type": condition.type,
-                "status": condition.status,
-                "reason": condition.reason,
-                "message": condition.message,
-                "lastHeartbeatTime": _time(now if ready else node.status_since),
-                "lastTransitionTime": _time(
-                    node.status_since if condition.type == "Ready" else node.created_at
-                ),
-            }
+        conditions = tuple(
+            dataclasses.replace(
+                condition, since=node.status_since if condition.type == "Ready" else node.created_at
+            )
             for condition in view.conditions
-        ]
-        spec: dict[str, Any] = {"podCIDR": f"10.244.{node.order % 250}.0/24"}
-        if node.unschedulable:
-            spec["unschedulable"] = True
-        if node.taints:
-            spec["taints"] = [
-                {
-                    "key": taint.key,
-                    **({"value": taint.value} if taint.value else {}),
-                    "effect": taint.effect,
-                    **({"timeAdded": _time(node.status_since)} if taint.effect == "NoExecute" else {}),
-                }
-                for taint in node.taints
-            ]
-        machine = _uid("machine", node.name).replace("-", "")
-        return {
-            "metadata": {
-                "name": node.name,
-                "uid": _uid("node", node.name),
-                "resourceVersion": self._node_version(node),
-                "creationTimestamp": _time(node.created_at),
-                "labels": labels,
-                "annotations": {"volumes.kubernetes.io/controller-managed-attach-detach": "true"},
-            },
-            "spec": spec,
-            "status": {
-                "capacity": capacity,
-                "allocatable": dict(capacity),
-                "conditions": conditions,
-                "addresses": [
-                    {"type": "InternalIP", "address": _ip("10.0", node.order)},
-                    {"type": "Hostname", "address": node.name},
-                ],
-                "nodeInfo": {
-                    "machineID": machine,
-                    "systemUUID": _uid("system", node.name),
-                    "bootID": _uid("boot", node.name),
-                    "kernelVersion": "5.15.0-119-generic",
-                    "osImage": "Ubuntu 22.04.4 LTS",
-                    "containerRuntimeVersion": "containerd://1.7.12",
-                    "kubeletVersion": VERSION_INFO["gitVersion"],
-                    "kubeProxyVersion": VERSION_INFO["gitVersion"],
-                    "operatingSystem": "linux",
-                    "architecture": "amd64",
-                },
-            },
-        }
+        )
+        record = kube_objects.NodeRecord(
+            name=node.name,
+            uid=uid("node", node.name),
+            resource_version=self._node_version(node),
+            created_at=node.created_at,
+            labels=self._node_labels(sim, node),
+            cpu_millicores=node.cpu_millicores,
+            memory_bytes=node.memory_bytes,
+            gpu_count=len(node.gpus),
+            unschedulable=node.unschedulable,
+            taints=tuple(node.taints),
+            taints_since=node.status_since,
+            conditions=conditions,
+            heartbeat_at=sim.clock.now() if ready else node.status_since,
+            internal_ip=_ip("10.0", node.order),
+            pod_cidr=f"10.244.{node.order % 250}.0/24",
+            machine_id=uid("machine", node.name).replace("-", ""),
+            system_uuid=uid("system", node.name),
+            boot_id=uid("boot", node.name),
+            kubelet_version=VERSION_INFO["gitVersion"],
+        )
+        return kube_objects.encode_node(record)
 
     # -- pods ---------------------------------------------------------------------------------
-    _POD_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase"})
-
-    def list_pods(self, request: Request, identity: Identity) -> Response:
-        """Selectors are checked on labels and fields alone; JSON is built only for the page returned."""
-        namespace = request.path_params.get("namespace")
-        labels = _label_selector(request.param("labelSelector"))
-        fields = _field_selector(request.param("fieldSelector"), self._POD_FIELDS)
-        with self.host.session() as sim:
-
-            def select() -> list[tuple[ProjectState, WorkloadState, PodState, str]]:
-                selected = []
-                for entry in self._pods(sim, namespace):
-                    project, workload, pod, phase = entry
-                    field_values = {
-                        "metadata.name": pod.name,
-                        "metadata.namespace": project.namespace,
-                        "spec.nodeName": pod.node_name or "",
-                        "status.phase": self._wire_phase(pod, phase),
-                    }
-                    if fields(field_values) and labels(self._pod_labels(project, workload)):
-                        selected.append(entry)
-                return selected
-
-            matching = self._matching(sim, request, select)
-            start, end, metadata = _page(len(matching), request)
-            items = [self._pod_json(sim, *entry) for entry in matching[start:end]]
-            version = str(1000 + sim.runai.state.generation)
-        return _list("PodList", items, version, metadata)
-
-    def read_pod(self, request: Request, identity: Identity) -> Response:
-        namespace, name = request.path_params["namespace"], request.path_params["name"]
-        with self.host.session() as sim:
-            project, workload, pod, phase = self._pod(sim, namespace, name)
-            return Response.json(200, self._pod_json(sim, project, workload, pod, phase))
+    _POD_FIELDS = frozenset(
+        {"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "spec.schedulerName"}
+    )
 
     def _pods(
         self, sim: Simulator, namespace: str | None
@@ -676,7 +629,7 @@ class _KubeFace:
             annotations[wire.ANNOTATION_GPU_MEMORY] = str(request.memory_mib)
         if pod.allocs:
             annotations[wire.ANNOTATION_GPU_INDEXES] = ",".join(str(gpu.index) for gpu, _ in pod.allocs)
-        resources: dict[str, dict[str, str]] = {"requests": {"cpu": _cpu(cpu), "memory": _pod_memory(memory)}}
+        requests = {"cpu": kube_objects.cpu_quantity(cpu), "memory": kube_objects.pod_memory_quantity(memory)}
         migs: dict[str, int] = {}
         for _, alloc in pod.allocs:
             if alloc.mig_profile:
@@ -688,111 +641,45 @@ class _KubeFace:
         }
         if not gpu_resources and request.kind is GpuRequestKind.DEVICES and request.devices > 0:
             gpu_resources = {wire.RESOURCE_GPU: str(request.devices)}
-        if gpu_resources:
-            resources["requests"].update(gpu_resources)
-            resources["limits"] = dict(gpu_resources)
+        requests.update(gpu_resources)
 
-        crashed = pod.failed and pod.node_name is not None
-        wire_phase = self._wire_phase(pod, phase)
         node = sim.runai.state.nodes.get(pod.node_name) if pod.node_name else None
-        metadata: dict[str, Any] = {
-            "name": pod.name,
-            "namespace": project.namespace,
-            "uid": _pod_uid(workload, pod),
-            "resourceVersion": str(1000 + workload.version),
-            "creationTimestamp": _time(pod.created_at),
-            "labels": self._pod_labels(project, workload),
-            "annotations": annotations,
-            "ownerReferences": [
-                {
-                    "apiVersion": "run.ai/v2alpha1",
-                    "kind": _WORKLOAD_KINDS[workload.type],
-                    "name": workload.name,
-                    "uid": workload.id,
-                    "controller": True,
-                    "blockOwnerDeletion": True,
-                }
-            ],
-        }
-        if workload.phase in _GOING_AWAY:
-            metadata["deletionTimestamp"] = _time(workload.phase_updated_at)
-            metadata["deletionGracePeriodSeconds"] = 30
-        spec: dict[str, Any] = {
-            "schedulerName": "runai-scheduler",
-            "priorityClassName": workload.priority_class,
-            "restartPolicy": "Never" if workload.type is WorkloadType.TRAINING else "Always",
-            "containers": [
-                {
-                    "name": workload.name,
-                    "image": workload.image,
-                    "resources": resources,
-                    **({"command": ["/bin/sh", "-c", workload.command]} if workload.command else {}),
-                }
-            ],
-        }
-        mounted = [PodVolume(v.claim, v.mount_path, v.read_only) for v in volumes_of(workload, project.name)]
-        spec["volumes"], spec["containers"][0]["volumeMounts"] = kube_storage.pod_volumes_json(mounted)
-        if pod.node_name:
-            spec["nodeName"] = pod.node_name
-        status: dict[str, Any] = {
-            "phase": wire_phase,
-            "qosClass": "Burstable",
-            "conditions": self._pod_conditions(pod, wire_phase, crashed, workload),
-            "containerStatuses": [self._container_status(workload, wire_phase, crashed)],
-        }
-        if node is not None:
-            status["hostIP"] = _ip("10.0", node.order)
-            status["podIP"] = _ip(f"10.244.{node.order % 250}", pod.index + 1)
-            status["startTime"] = _time(pod.created_at)
-        return {"metadata": metadata, "spec": spec, "status": status}
-
-    @staticmethod
-    def _pod_conditions(
-        pod: PodState, phase: str, crashed: bool, workload: WorkloadState
-    ) -> list[dict[str, Any]]:
-        at = _time(workload.phase_updated_at)
-        if pod.node_name is None and phase == "Pending":
-            return [
-                {
-                    "type": "PodScheduled",
-                    "status": "False",
-                    "reason": "Unschedulable",
-                    "message": workload.phase_message or "waiting for the Run:ai scheduler",
-                    "lastTransitionTime": at,
-                }
-            ]
-        ready = "True" if phase == "Running" and not crashed else "False"
-        return [
-            {"type": "PodScheduled", "status": "True", "lastTransitionTime": at},
-            {"type": "Initialized", "status": "True", "lastTransitionTime": at},
-            {"type": "ContainersReady", "status": ready, "lastTransitionTime": at},
-            {"type": "Ready", "status": ready, "lastTransitionTime": at},
-        ]
-
-    @staticmethod
-    def _container_status(workload: WorkloadState, phase: str, crashed: bool) -> dict[str, Any]:
-        at = _time(workload.phase_updated_at)
-        state: dict[str, Any]
-        if crashed:
-            message = f"back-off 40s restarting failed container={workload.name}"
-            state = {"waiting": {"reason": "CrashLoopBackOff", "message": message}}
-        elif phase == "Running":
-            state = {"running": {"startedAt": at}}
-        elif phase == "Succeeded":
-            state = {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": at, "finishedAt": at}}
-        elif phase == "Failed":
-            state = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at, "finishedAt": at}}
-        else:
-            state = {"waiting": {"reason": "ContainerCreating"}}
-        return {
-            "name": workload.name,
-            "image": workload.image,
-            "imageID": f"{workload.image}@sha256:{_uid('image', workload.image).replace('-', '')}",
-            "ready": phase == "Running" and not crashed,
-            "restartCount": 1 if crashed else 0,
-            "started": phase == "Running" and not crashed,
-            "state": state,
-        }
+        record = kube_objects.PodRecord(
+            name=pod.name,
+            namespace=project.namespace,
+            uid=pod_uid(workload, pod),
+            resource_version=str(1000 + workload.version),
+            created_at=pod.created_at,
+            labels=self._pod_labels(project, workload),
+            annotations=annotations,
+            owner=kube_objects.ObjectRef(
+                WORKLOAD_KINDS[workload.type],
+                workload.name,
+                project.namespace,
+                workload.id,
+                "run.ai/v2alpha1",
+            ),
+            phase=self._wire_phase(pod, phase),
+            phase_since=workload.phase_updated_at,
+            crashed=pod.failed and pod.node_name is not None,
+            container=workload.name,
+            image=workload.image,
+            image_id=f"{workload.image}@sha256:{uid('image', workload.image).replace('-', '')}",
+            command=workload.command or None,
+            requests=requests,
+            limits=gpu_resources,
+            priority_class=workload.priority_class,
+            restart_policy="Never" if workload.type is WorkloadType.TRAINING else "Always",
+            node_name=pod.node_name,
+            host_ip=_ip("10.0", node.order) if node is not None else None,
+            pod_ip=_pod_ip(node, workload, pod) if node is not None else None,
+            deleting_since=workload.phase_updated_at if workload.phase in _GOING_AWAY else None,
+            pending_message=workload.phase_message or "",
+            volumes=tuple(
+                PodVolume(v.claim, v.mount_path, v.read_only) for v in volumes_of(workload, project.name)
+            ),
+        )
+        return kube_objects.encode_pod(record)
 
     # -- logs ---------------------------------------------------------------------------------
     def pod_log(self, request: Request, identity: Identity) -> Response:
@@ -800,7 +687,7 @@ class _KubeFace:
         before the last restart (400 when there was none, as the kubelet answers)."""
         namespace, name = request.path_params["namespace"], request.path_params["name"]
         container = request.param("container")
-        previous = _truthy(request.param("previous"))
+        previous = truthy(request.param("previous"))
         with self.host.session() as sim:
             _, workload, pod, phase = self._pod(sim, namespace, name)
             if container and container != workload.name:
@@ -826,7 +713,7 @@ class _KubeFace:
         limit_bytes = request.param("limitBytes")
         if limit_bytes and limit_bytes.isdigit():
             body = body[: int(limit_bytes)]
-        if previous or not _truthy(request.param("follow")):  # a previous container writes no more
+        if previous or not truthy(request.param("follow")):  # a previous container writes no more
             return Response(200, body, content_type="text/plain")
         stream = self._follow(identity, workload.id, name, seen, body)
         return Response(200, content_type="text/plain", stream=stream)
@@ -895,7 +782,7 @@ class _KubeFace:
 
     @staticmethod
     def _volume_name(namespace: str, claim: str) -> str:
-        return f"pvc-{_uid('claim', f'{namespace}/{claim}')}"
+        return f"pvc-{uid('claim', f'{namespace}/{claim}')}"
 
     def _claim_json(self, sim: Simulator, project: ProjectState, volume: SimVolume) -> dict[str, Any]:
         namespace = project.namespace
@@ -903,7 +790,7 @@ class _KubeFace:
             namespace,
             volume.claim,
             self._volume_name(namespace, volume.claim),
-            _uid("claim-object", f"{namespace}/{volume.claim}"),
+            uid("claim-object", f"{namespace}/{volume.claim}"),
             sim.clock.start,
             self.CLAIM_CAPACITY,
         )
@@ -915,49 +802,16 @@ class _KubeFace:
             project.namespace,
             volume.claim,
             volume.handle,
-            _uid("volume", name),
+            uid("volume", name),
             sim.clock.start,
             self.CLAIM_CAPACITY,
         )
-
-    def list_claims(self, request: Request, identity: Identity) -> Response:
-        namespace = request.path_params.get("namespace")
-        with self.host.session() as sim:
-            claims = self._claims(sim, namespace)
-            start, end, metadata = _page(len(claims), request)
-            items = [self._claim_json(sim, *entry) for entry in claims[start:end]]
-            version = str(1000 + sim.runai.state.generation)
-        return _list("PersistentVolumeClaimList", items, version, metadata)
-
-    def read_claim(self, request: Request, identity: Identity) -> Response:
-        namespace, name = request.path_params["namespace"], request.path_params["name"]
-        with self.host.session() as sim:
-            for project, volume in self._claims(sim, namespace):
-                if volume.claim == name:
-                    return Response.json(200, self._claim_json(sim, project, volume))
-        raise self._not_found("persistentvolumeclaims", name)
-
-    def list_volumes(self, request: Request, identity: Identity) -> Response:
-        with self.host.session() as sim:
-            claims = self._claims(sim, None)
-            start, end, metadata = _page(len(claims), request)
-            items = [self._volume_json(sim, *entry) for entry in claims[start:end]]
-            version = str(1000 + sim.runai.state.generation)
-        return _list("PersistentVolumeList", items, version, metadata)
-
-    def read_volume(self, request: Request, identity: Identity) -> Response:
-        name = request.path_params["name"]
-        with self.host.session() as sim:
-            for project, volume in self._claims(sim, None):
-                if self._volume_name(project.namespace, volume.claim) == name:
-                    return Response.json(200, self._volume_json(sim, project, volume))
-        raise self._not_found("persistentvolumes", name)
 
     # -- eviction -----------------------------------------------------------------------------
     def evict(self, request: Request, identity: Identity) -> Response:
         """policy/v1 Eviction: 201 when the pod goes (or had nothing to give back), 429 when refused."""
         namespace, name = request.path_params["namespace"], request.path_params["name"]
-        body = request.json()
+        body = request_object(request, "Eviction")
         if not isinstance(body, dict):
             raise HttpError(400, "the eviction must be a JSON object")
         if not identity.is_admin:

@@ -35,8 +35,9 @@ from typing import Any, TextIO
 from console.model.identity import Identity, Role
 from console.sim.http.base import SimHttpServer, SimulatorHost
 from console.sim.http.kube import kube_server
-from console.sim.http.kubeconfig import DEFAULT_CONTEXT, write_kubeconfig
+from console.sim.http.kubeconfig import DEFAULT_CONTEXT, RESEARCHER_CONTEXT, write_kubeconfig
 from console.sim.http.runai import LATEST, AppCredential, serve_runai
+from console.sim.http.tls import make_server_tls
 from console.sim.http.weka import WekaUser, serve_weka
 from console.sim.simulator import Simulator
 
@@ -56,6 +57,7 @@ class SimCredentials:
     runai_client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     weka_password: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     kube_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    kube_researcher_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -98,7 +100,10 @@ class ServedSimulator:
         profile_name: str = PROFILE_NAME,
         runai_token_lifetime_seconds: float | None = None,
         runai_version: str = LATEST,
+        kube_tls: bool = True,
     ) -> None:
+        """`kube_tls` False serves the Kubernetes API over plain HTTP (rwc still connects; Go clients
+        such as kubectl then send no token)."""
         self.simulator = simulator
         self.host = SimulatorHost(simulator, clock_speed=clock_speed)
         self.credentials = credentials or SimCredentials()
@@ -119,8 +124,15 @@ class ServedSimulator:
         self.weka: SimHttpServer = serve_weka(
             self.host, {WEKA_USERNAME: WekaUser(WEKA_USERNAME, self.credentials.weka_password)}
         )
+        self.kube_tls = make_server_tls() if kube_tls else None
+        self.researcher = simulator.runai.identity_for(None, Role.RESEARCHER)
         self.kube: SimHttpServer = kube_server(
-            self.host, {self.credentials.kube_token: Identity(user=admin.user, role=Role.ADMIN)}
+            self.host,
+            {
+                self.credentials.kube_token: Identity(user=admin.user, role=Role.ADMIN),
+                self.credentials.kube_researcher_token: self.researcher,
+            },
+            ssl_context=self.kube_tls.context if self.kube_tls else None,
         )
         self.kubeconfig_path = self.workdir / KUBECONFIG_FILE
         self.runai_secret_path = self.workdir / RUNAI_SECRET_FILE
@@ -137,7 +149,13 @@ class ServedSimulator:
         for server in self.servers:
             server.start()
         self._started = True
-        write_kubeconfig(self.kubeconfig_path, self.kube.url, self.credentials.kube_token)
+        write_kubeconfig(
+            self.kubeconfig_path,
+            self.kube.url,
+            self.credentials.kube_token,
+            ca_pem=self.kube_tls.ca_pem if self.kube_tls else None,
+            other_contexts={RESEARCHER_CONTEXT: self.credentials.kube_researcher_token},
+        )
         _write_private(self.runai_secret_path, self.credentials.runai_client_secret + "\n")
         _write_private(self.weka_password_path, self.credentials.weka_password + "\n")
         return self
