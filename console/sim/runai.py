@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from console.data.errors import Conflict, Forbidden, Invalid, NotFound
+from console.model.events import Event, EventFilter
 from console.model.identity import Identity, Role
 from console.model.names import is_dns1123_label
 from console.model.runai import (
@@ -52,6 +53,7 @@ from console.model.runai import (
 from console.model.runai_alerts import node_draining_alert, node_not_ready_alert, workload_degraded_alert
 from console.model.weka import Alert
 from console.sim.clock import Clock
+from console.sim.runai_events import NodeEventLog, cluster_events
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
 from console.sim.runai_logs import LINE_INTERVAL_SECONDS, LogRenderer
@@ -155,6 +157,7 @@ class RunaiSim:
         self._node_cache: dict[str, tuple[int, Node]] = {}
         self._gpus = GpuViews(self.state, clock)
         self._log_cache: dict[str, tuple[tuple[object, ...], int, tuple[str, ...]]] = {}
+        self.node_events = NodeEventLog()
 
     # ================================================================================================
     # builders (scenarios and tests)
@@ -430,6 +433,14 @@ class RunaiSim:
         if node.status is not status:
             node.status = status
             node.status_since = self.clock.now()
+            ready = status is NodeStatus.READY
+            self.node_events.record(
+                self.clock.now(),
+                name,
+                "NodeReady" if ready else "NodeNotReady",
+                f"Node {name} status is now: {'NodeReady' if ready else 'NodeNotReady'}",
+                warning=not ready,
+            )
             self._node_changed(node)
 
     def _history_segment(self, workload: WorkloadState, run_seconds: float, end_kind: str) -> datetime:
@@ -654,6 +665,11 @@ class RunaiSim:
         if percents is None:
             return []
         return list(zip(moments, percents, strict=True))
+
+    def events(self, event_filter: EventFilter | None = None) -> list[Event]:
+        """Every workload's and node's events that `event_filter` asks for, newest first (all projects:
+        `console.data.visibility` names other projects' objects "another project" for a researcher)."""
+        return cluster_events(self.state, self.node_events, event_filter)
 
     def workload_events(self, actor: Identity, workload_id: str) -> list[WorkloadEvent]:
         workload = self._workload_state(workload_id)
@@ -978,6 +994,9 @@ class RunaiSim:
         node = self._node_state(name)
         if not node.unschedulable:
             node.unschedulable = True
+            self.node_events.record(
+                self.clock.now(), name, "NodeNotSchedulable", f"Node {name} status is now: NodeNotSchedulable"
+            )
             self._node_changed(node)
 
     def uncordon_node(self, actor: Identity, name: str) -> None:
@@ -985,6 +1004,9 @@ class RunaiSim:
         node = self._node_state(name)
         if node.unschedulable:
             node.unschedulable = False
+            self.node_events.record(
+                self.clock.now(), name, "NodeSchedulable", f"Node {name} status is now: NodeSchedulable"
+            )
             self._node_changed(node)
 
     def drain_node(self, actor: Identity, name: str) -> None:
@@ -994,6 +1016,13 @@ class RunaiSim:
         if DRAIN_TAINT not in node.taints:
             node.taints.append(DRAIN_TAINT)
             node.status_since = self.clock.now()
+            self.node_events.record(
+                self.clock.now(),
+                name,
+                "Draining",
+                f"Node {name} tainted runai=drain:NoExecute; preemptible workloads move off",
+                warning=True,
+            )
         for workload_id in list(node.bound):
             workload = self.state.workloads.get(workload_id)
             if workload is not None and workload.preemptible and workload.phase in BOUND_PHASES:
@@ -1007,6 +1036,9 @@ class RunaiSim:
         node = self._node_state(name)
         if DRAIN_TAINT in node.taints:
             node.taints.remove(DRAIN_TAINT)
+            self.node_events.record(
+                self.clock.now(), name, "Undrained", f"Node {name}: taint runai=drain:NoExecute removed"
+            )
             self._node_changed(node)
 
     def _node_changed(self, node: NodeState) -> None:

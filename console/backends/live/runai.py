@@ -74,11 +74,13 @@ from console.model import (
     PoolQuota,
     Project,
     Workload,
+    WorkloadEvent,
     WorkloadFilter,
     WorkloadPhase,
     WorkloadSpec,
     WorkloadType,
 )
+from console.model.events import Event, workload_event
 from console.wire import runai as wire
 
 SERVICE = wire.SERVICE
@@ -91,6 +93,9 @@ PAGE_SIZE = 500
 
 MAX_PAGES = 10_000
 """A guard against a server whose `next` never ends (5 million items)."""
+
+MAX_EVENTS_PER_WORKLOAD = 100
+"""The newest this many events of a workload for the cluster-wide event list (one page)."""
 
 TOKEN_REFRESH_MARGIN_SECONDS = 60.0
 DEFAULT_TOKEN_LIFETIME_SECONDS = 300.0
@@ -724,6 +729,48 @@ class RunaiClient:
             self._list(f"/api/v1/workloads/{workload_id}/events", "events", {"sortOrder": "asc"}),
         )
         return wire.parse_workload_detail(item, pods, events)
+
+    async def workload_events(
+        self, workload_id: str, limit: int = MAX_EVENTS_PER_WORKLOAD
+    ) -> list[WorkloadEvent]:
+        """The newest `limit` events of one workload (one page, `sortOrder=desc`, the spec's default), newest
+        first; unreadable ones are left out and counted."""
+        body = await self._get(
+            f"/api/v1/workloads/{quote(workload_id, safe='')}/events",
+            {"sortOrder": "desc", "offset": 0, "limit": max(1, min(limit, self._page_size))},
+        )
+        chunk = require(body, "events", SERVICE, where="/api/v1/workloads/{id}/events response")
+        if not isinstance(chunk, list):
+            raise BadResponse("The workload events response field 'events' is not an array.", service=SERVICE)
+        return wire.parse_items(chunk, wire.parse_event, "event")
+
+    async def events_of(self, workloads: Sequence[Workload], limit: int) -> list[Event]:
+        """The newest `limit` events of each of `workloads` in the one model, `METRICS_CONCURRENCY` requests
+        at a time. A workload whose events do not come is left out (reported as a missing part); only when
+        none come does the call fail."""
+        gate = asyncio.Semaphore(METRICS_CONCURRENCY)
+
+        async def one(workload: Workload) -> list[Event]:
+            async with gate:
+                records = await self.workload_events(workload.id, limit)
+            node = workload.node_names[0] if workload.node_names else None
+            return [
+                workload_event(
+                    record,
+                    workload_id=workload.id,
+                    workload_name=workload.name,
+                    project=workload.project_name,
+                    node=node,
+                )
+                for record in records
+            ]
+
+        if not workloads:
+            return []
+        answers = await answered_parts(
+            {f"events of {workload.name}": one(workload) for workload in workloads}
+        )
+        return [event for events in answers.values() for event in events]
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         """`GET /api/v1/workloads/{id}` as the API returns it."""
