@@ -75,6 +75,7 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "alerts": "screens.alerts:AlertsScreen",
         "pools": "screens.pools:PoolsScreen",
         "idle": "screens.idle:IdleScreen",
+        "events": "screens.events:EventsScreen",
     }
 )
 

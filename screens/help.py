@@ -53,7 +53,10 @@ def _key_sections(keys: Iterable[KeyAction]) -> dict[str, list[tuple[str, str]]]
 def _screens_section() -> list[tuple[str, str]]:
     """Each screen once: its number key, its title and every name `:` takes for it."""
     rows = [
-        (entry.number_key, f"{entry.title}  {' '.join(f':{name}' for name in entry.command_names)}")
+        (
+            entry.number_key or f":{entry.aliases[0]}",
+            f"{entry.title}  {' '.join(f':{name}' for name in entry.command_names)}",
+        )
         for entry in SCREENS
     ]
     rows.append((":wl text", "Any list, filtered: :wl vision, :wl @alice"))

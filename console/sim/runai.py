@@ -335,9 +335,11 @@ class RunaiSim:
         workload = self._new_workload(spec, project_state, user, created_ago_s)
         workload.fail_at = fail_after_s
         # Past events are appended directly: one cache invalidation per workload, not one per event.
-        workload.events.append(
-            (workload.created_at, "Normal", "Created", f"Workload submitted by {user}", CONTROLLER)
-        )
+        # (A workload still Creating is submitted below, which records its Created event itself.)
+        if phase is not WorkloadPhase.CREATING:
+            workload.events.append(
+                (workload.created_at, "Normal", "Created", f"Workload submitted by {user}", CONTROLLER)
+            )
         life = self.life
         if phase is WorkloadPhase.CREATING:
             life.set_phase(workload, WorkloadPhase.CREATING)

@@ -14,7 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
-from console.ui.keymap import ALL_KEYS, APP_KEYS, SCREENS, KeyAction
+from console.ui.keymap import ALL_KEYS, APP_KEYS, SCREENS, KeyAction, ScreenEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,11 @@ class PaletteEntry:
     text: str
     help: str
     run: Callable[[], Awaitable[None]]
+
+
+def _keys_of(entry: ScreenEntry) -> str:
+    """`8  :al`, or `:ev` for a screen without a number key."""
+    return f"{entry.number_key}  :{entry.aliases[0]}" if entry.number_key else f":{entry.aliases[0]}"
 
 
 class RwcCommands(Provider):
@@ -33,7 +38,7 @@ class RwcCommands(Provider):
         entries = [
             PaletteEntry(
                 f"Go to {entry.title}",
-                f"{entry.description}  [{entry.number_key}  :{entry.aliases[0]}]",
+                f"{entry.description}  [{_keys_of(entry)}]",
                 partial(self._run, f"show_screen('{entry.name}')", app),
             )
             for entry in SCREENS

@@ -15,7 +15,7 @@ from textual.binding import Binding
 
 @dataclass(frozen=True, slots=True)
 class ScreenEntry:
-    """A top-level screen: its registry name, title, number key and `:` aliases."""
+    """A top-level screen: its registry name, title, number key ("" for none) and `:` aliases."""
 
     name: str
     title: str
@@ -40,6 +40,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("alerts", "Alerts", "8", ("al", "alert"), "Every open alert: WEKA and Run:ai"),
     ScreenEntry("pools", "Node pools", "9", ("np", "pool"), "Node pools: GPUs, quota given out, demand"),
     ScreenEntry("idle", "Idle GPUs", "0", ("id",), "GPUs held and not used: who, how long, GPU-hours"),
+    # No number key is free: `:ev` (and the palette) open it.
+    ScreenEntry("events", "Events", "", ("ev", "event"), "Events of every source: who preempted whom"),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"
@@ -92,6 +94,7 @@ SCREEN_KEYS: tuple[KeyAction, ...] = tuple(
         group="Screens",
     )
     for entry in SCREENS
+    if entry.number_key
 )
 
 APP_KEYS: tuple[KeyAction, ...] = (
@@ -223,6 +226,14 @@ IDLE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("w", "next_window", "Window", scope="idle", group="Idle GPUs"),
 )
 """The idle-GPU view: the workload keys (suspend is the point), and `w` for the next window."""
+
+EVENT_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("w", "toggle_warnings", "Warnings", scope="events", group="Events"),
+    KeyAction("p", "toggle_preemptions", "Preemptions", scope="events", group="Events"),
+    KeyAction("s", "next_source", "Source", scope="events", group="Events"),
+)
+"""The event list's typed filters beside `/`: Warning and Critical only, preemptions only (who took whose
+GPUs), and one source at a time (all, Run:ai, Kubernetes, WEKA, NVML, all again)."""
 
 NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="node_detail", key_display="esc", group="Node"),
@@ -454,6 +465,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *PROJECT_KEYS,
     *ALERT_KEYS,
     *IDLE_KEYS,
+    *EVENT_KEYS,
     *MUTE_KEYS,
     *NODE_DETAIL_KEYS,
     *NODE_KEYS,

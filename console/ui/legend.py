@@ -163,8 +163,20 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("PENDING 2 wl 6 GPU", "pending workloads waiting for the pool, and the GPUs they ask"),
         ),
     ),
+    # screens/events.py SEVERITY_SYMBOLS, SOURCE_WORDS, KIND_PREFIXES, event_message
+    "events": Legend(
+        "Events",
+        (
+            ("T  · ! ✗", "type: Normal, Warning, Critical (WEKA's MAJOR and CRITICAL)"),
+            ("SOURCE", "Run:ai (scheduler, workload controller), K8s (kubelet, nodes), WEKA, NVML"),
+            ("wl/ no/ fs/", "what it is about: a workload, a node, a filesystem (as `:` names its list)"),
+            ("by proj/wl:", "a preemption: the project and workload that took the GPUs"),
+            ("w p s", "Warning and Critical only; preemptions only; one source at a time"),
+        ),
+    ),
 }
-"""In the number keys' order; the keys are the screens' registry names (`console.ui.keymap.SCREENS`)."""
+"""In the number keys' order (then the screens without one); the keys are the screens' registry names
+(`console.ui.keymap.SCREENS`)."""
 
 LEGEND_OF_DETAIL: dict[str, str] = {
     "workload_detail": "workloads",

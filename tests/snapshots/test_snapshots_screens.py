@@ -47,7 +47,10 @@ def test_screen(snap_compare: SnapCompare, name: str, terminal_size: tuple[int, 
     async def run_before(pilot: Pilot[Any]) -> None:
         if name != keymap.DEFAULT_SCREEN:  # load the screen rwc opens on first, as a user would see it
             await wait_for_screen(pilot, SCREEN_CLASSES[keymap.DEFAULT_SCREEN])
-        await pilot.press(entry.number_key)
+        if entry.number_key:
+            await pilot.press(entry.number_key)
+        else:  # a screen without a number key (events): `:ev`, as the user reaches it
+            await pilot.press("colon", *entry.aliases[0], "enter")
         await wait_for_screen(pilot, SCREEN_CLASSES[name])
 
     assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)

@@ -102,6 +102,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: Alerts",
             "Legend: Idle GPUs",
             "Legend: Node pools",
+            "Legend: Events",
         ]
         assert {"✓ local", "✓ remote", "↑local 40%", "not uploaded"} <= set(
             section(help_screen, "Legend: Snapshots (this screen)")
@@ -191,7 +192,7 @@ async def test_help_lists_every_colon_alias() -> None:
         help_screen = await help_of(pilot, "3", "nodes")
         screens = section(help_screen, "Screens")
         for entry in SCREENS:
-            listed = screens[entry.number_key]
+            listed = screens[entry.number_key or f":{entry.aliases[0]}"]
             assert listed.startswith(entry.title), listed
             for name in entry.command_names:
                 assert f":{name}" in listed.split(), name
