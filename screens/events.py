@@ -17,16 +17,29 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 
-from console.model.events import Event, EventObject, EventObjectKind, EventSeverity, EventSource, event_key
+from console.model.events import (
+    Event,
+    EventFilter,
+    EventObject,
+    EventObjectKind,
+    EventSeverity,
+    EventSource,
+    event_key,
+)
 from console.ui.context import ConsoleContext
 from console.ui.keymap import EVENT_KEYS
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
+from widgets.event_timeline import never, preemption_summary
 from widgets.resource_table import AgeCell, Column, Row
+from widgets.safe_static import SafeStatic
 
 EVENTS = "events"
 """The Store resource (console.ui.resources): every source's events, newest first."""
+SCOPED_EVENTS_SECONDS = 5.0
+"""One object's timeline (a project's, a filesystem's) refreshes as the list does."""
 
 KIND_PREFIXES: dict[EventObjectKind, str] = {
     EventObjectKind.WORKLOAD: "wl/",
@@ -160,12 +173,44 @@ class EventsScreen(ResourceScreen):
     DEFAULT_SORT = "age"
     EMPTY_MESSAGE = "No events."
 
-    def __init__(self, context: ConsoleContext) -> None:
+    DEFAULT_CSS = """
+    EventsScreen #events-summary {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(
+        self, context: ConsoleContext, *, scope: EventFilter | None = None, scope_name: str = ""
+    ) -> None:
+        """`scope` (with `scope_name`, how the title names it: "project sandbox") makes this one object's
+        timeline, pushed from its list (`v` on Projects or Filesystems), reading only that object's events."""
         super().__init__(context)
         self.warnings_only = False
         self.preemptions_only = False
         self.source: EventSource | None = None
         self._events_by_key: dict[str, Event] = {}
+        self.scope = scope
+        self.scope_name = scope_name
+        self.scoped_resource: str | None = None
+        if scope is not None:
+            self.scoped_resource = f"events:{scope_name}:{id(self):x}"
+            backend = context.backend
+            context.bridge.add_resource(
+                self.scoped_resource, lambda: backend.events(scope), SCOPED_EVENTS_SECONDS
+            )
+
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        return (self.scoped_resource,) if self.scoped_resource is not None else self.RESOURCES
+
+    async def on_unmount(self) -> None:
+        if self.scoped_resource is not None:
+            await self.context.bridge.remove_resource(self.scoped_resource)
+
+    def compose_body(self) -> ComposeResult:
+        yield SafeStatic("", id="events-summary")
+        yield from super().compose_body()
 
     @property
     def screen_title(self) -> str:
@@ -178,11 +223,14 @@ class EventsScreen(ResourceScreen):
             )
             if on
         ]
-        return f"{self.TITLE}: {', '.join(narrowed)} only" if narrowed else f"{self.TITLE}, newest first"
+        title = f"{self.TITLE} of {self.scope_name}" if self.scope_name else self.TITLE
+        return f"{title}: {', '.join(narrowed)} only" if narrowed else f"{title}, newest first"
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        every: Sequence[Event] = values[self.resource_names[0]] or ()
+        self._show_preemption_summary(every)
         events = shown_events(
-            values[EVENTS] or (),
+            every,
             warnings_only=self.warnings_only,
             preemptions_only=self.preemptions_only,
             source=self.source,
@@ -191,6 +239,15 @@ class EventsScreen(ResourceScreen):
         self._events_by_key = dict(keyed)
         palette = self.palette
         return [event_row(event, key, palette) for key, event in keyed]
+
+    def _show_preemption_summary(self, events: Sequence[Event]) -> None:
+        """Above a project's timeline: what it reclaimed from other projects and what it lost to them."""
+        summary = ""
+        if self.scope is not None and self.scope.project is not None:
+            summary = preemption_summary(events, never, project=self.scope.project)
+        widget = self.query_one("#events-summary", SafeStatic)
+        widget.display = bool(summary)
+        widget.update(Text(summary, self.palette.warning))
 
     def _toggled(self) -> None:
         self.header.title = self.screen_title

@@ -268,6 +268,8 @@ PROJECT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
     KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
     KeyAction("D", "delete_project", "Delete", scope="projects", key_display="⇧d", group="Projects"),
+    # Out of the footer (help and the palette list it): at 80 columns it would push "q Quit" off.
+    KeyAction("v", "show_events", "Events", scope="projects", show=False, group="Projects"),
     KeyAction(
         "space",
         "toggle_department",
@@ -300,6 +302,7 @@ FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
         key_display="⇧d",
         group="Filesystems",
     ),
+    KeyAction("v", "show_events", "Events", scope="filesystems", show=False, group="Filesystems"),
 )
 
 SNAPSHOT_KEYS: tuple[KeyAction, ...] = (

@@ -7,8 +7,10 @@ from demo_helpers import admin, demo_app, open_list, simulator
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 
+from screens.events import EventsScreen
 from screens.node_detail import NodeDetailScreen
 from screens.workload_detail import WorkloadDetailScreen
+from widgets.safe_static import SafeStatic
 
 SIZE = (80, 24)
 
@@ -64,3 +66,44 @@ async def test_the_node_detail_shows_its_events_as_they_happen() -> None:
             lambda: "NodeNotSchedulable" in detail.rendered_text(width=120),
             "the cordon on its timeline",
         )
+
+
+async def test_a_project_lists_what_it_reclaimed_and_what_it_lost() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_list(pilot, "1", "projects")
+        for name, summary in (
+            ("llm-pretrain", "Reclaimed GPUs from 1: sandbox/bert4rec-train (for llama3-8b-sft)"),
+            ("sandbox", "Lost GPUs to preemption 1: bert4rec-train (to llm-pretrain/llama3-8b-sft)"),
+        ):
+            key = next(k for k in table.visible_keys() if table.cell_text(k, "name").strip() == name)
+            table.move_cursor_to_key(key)
+            await pilot.pause()
+            await pilot.press("v")
+            await wait_for_screen(pilot, EventsScreen)
+            screen = app.screen
+            assert isinstance(screen, EventsScreen)
+            events = screen.table
+            await wait_until(pilot, lambda table=events: table.row_count > 0, f"{name}'s events")
+            assert screen.header.title == f"Events of project {name}, newest first"
+            shown = str(screen.query_one("#events-summary", SafeStatic).render())
+            assert summary in shown, shown
+            projects = {events.cell_text(k, "project") for k in events.visible_keys()}
+            assert name in projects
+            await pilot.press("escape")
+            await wait_until(pilot, lambda left=screen: app.screen is not left, "back to the projects")
+
+
+async def test_a_filesystem_lists_its_weka_events() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_list(pilot, "5", "filesystems")
+        key = next(k for k in table.visible_keys() if table.cell_text(k, "name") == "checkpoints")
+        table.move_cursor_to_key(key)
+        await pilot.pause()
+        await pilot.press("v")
+        await wait_for_screen(pilot, EventsScreen)
+        events = app.screen.table
+        await wait_until(pilot, lambda: events.row_count > 0, "the filesystem's events")
+        assert {events.cell_text(k, "object") for k in events.visible_keys()} == {"fs/checkpoints"}
+        assert "SnapshotUploadStarted" in {events.cell_text(k, "reason") for k in events.visible_keys()}
