@@ -72,3 +72,19 @@ async def test_a_preemption_shows_on_both_sides_over_http(pair: tuple[LiveBacken
     lost = [e for e in await live.events(EventFilter(project="sandbox")) if e.is_preemption]
     assert taken[0] in lost  # (sandbox may have lost more since, to other projects)
     assert all(e.subject.kind is EventObjectKind.WORKLOAD for e in preemptor)
+
+
+async def test_the_cluster_wide_list_reads_a_bounded_number_of_workloads(
+    pair: tuple[LiveBackend, DemoBackend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run:ai lists events per workload: the list reads the most recently changed few, one request each."""
+    import console.backends.live.backend as live_backend
+
+    live, demo = pair
+    monkeypatch.setattr(live_backend, "MAX_EVENT_WORKLOADS", 3)
+    events = await live.events()
+    read = {event.subject.id for event in events if event.subject.kind is EventObjectKind.WORKLOAD}
+    assert 0 < len(read) <= 3
+    workloads = sorted(await demo.workloads(), key=lambda w: w.phase_updated_at, reverse=True)
+    newest = workloads[2].phase_updated_at
+    assert all(w.phase_updated_at >= newest for w in workloads if w.id in read)

@@ -700,19 +700,26 @@ class LiveBackend:
         return tuple(newest_first(merged, limit))
 
     async def _runai_events(self, event_filter: EventFilter | None, limit: int) -> list[Event]:
-        workload_filter = (
-            WorkloadFilter(project_name=event_filter.project)
-            if event_filter is not None and event_filter.project and not event_filter.workload_name
-            else None
-        )
-        workloads = list(await self.runai.workloads(workload_filter))
-        wanted = event_filter.workload_id if event_filter is not None else None
-        node = event_filter.node if event_filter is not None else None
-        if node is not None:
-            workloads = [workload for workload in workloads if node in workload.node_names]
-        workloads.sort(key=lambda workload: (workload.id != wanted, -workload.phase_updated_at.timestamp()))
+        """The events of the workloads the filter is about: a node's (all of the workloads on it, at most
+        `MAX_EVENT_WORKLOADS`), else the most recently changed (of its project, for a project's timeline),
+        the filter's own workload first."""
         from console.backends.live.runai import MAX_EVENTS_PER_WORKLOAD
 
+        project = event_filter.project if event_filter is not None else None
+        workload_filter = (
+            WorkloadFilter(project_name=project)
+            if project and event_filter is not None and not event_filter.workload_name
+            else None
+        )
+        node = event_filter.node if event_filter is not None else None
+        if node is not None:
+            workloads = [w for w in await self.runai.workloads(workload_filter) if node in w.node_names]
+            workloads.sort(key=lambda workload: -workload.phase_updated_at.timestamp())
+        else:
+            workloads = await self.runai.recently_changed_workloads(MAX_EVENT_WORKLOADS, workload_filter)
+        wanted = event_filter.workload_id if event_filter is not None else None
+        if wanted is not None and all(workload.id != wanted for workload in workloads):
+            workloads.insert(0, await self.runai.workload(wanted))
         per_workload = max(1, min(MAX_EVENTS_PER_WORKLOAD, limit))
         return await self.runai.events_of(workloads[:MAX_EVENT_WORKLOADS], per_workload)
 

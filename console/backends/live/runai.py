@@ -692,6 +692,32 @@ class RunaiClient:
         workloads = wire.parse_workloads(items, pods)
         return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
 
+    async def recently_changed_workloads(
+        self, limit: int, workload_filter: WorkloadFilter | None = None
+    ) -> list[Workload]:
+        """The `limit` workloads whose phase changed last (one page: `sortBy=phaseUpdatedAt`, newest first),
+        with their node names: whose events the event list reads, without listing a cluster of thousands."""
+        cluster = await self._cluster_uuid()
+        terms, left = wire.workload_filter_terms(workload_filter)
+        params = {
+            **self._filter(f"clusterId=={cluster}", *terms),
+            "sortBy": "phaseUpdatedAt",
+            "sortOrder": "desc",
+            "offset": 0,
+            "limit": max(1, min(limit, self._page_size)),
+        }
+        body, pods = await _together(
+            self._get("/api/v1/workloads", params),
+            self._list("/api/v1/workloads/pods", "pods", self._filter(f"clusterId=={cluster}")),
+        )
+        items = require(body, "workloads", SERVICE, where="/api/v1/workloads response")
+        if not isinstance(items, list):
+            raise BadResponse(
+                "The /api/v1/workloads response field 'workloads' is not an array.", service=SERVICE
+            )
+        workloads = wire.parse_workloads(items, pods)
+        return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
+
     async def nodes_and_degraded_workloads(self) -> tuple[list[Node], list[Workload]]:
         """The nodes (status, conditions, taints; no telemetry) and the Degraded workloads (no node names),
         in two paged requests side by side: what the alert poll reads every few seconds."""
