@@ -150,9 +150,13 @@ async def test_the_detail_follows_an_upload_with_its_rate_and_eta() -> None:
 
 
 async def press_enter_on(pilot: Pilot, entry: ScreenEntry) -> None:
-    """Open `entry`'s screen by its number key, press enter on the first row, and come back."""
+    """Open `entry`'s screen by its number key (or `:` and its alias), press enter on the first row, and
+    come back."""
     app = pilot.app
-    await pilot.press(entry.number_key)
+    if entry.number_key:
+        await pilot.press(entry.number_key)
+    else:
+        await pilot.press("colon", *entry.aliases[0], "enter")
     await wait_until(pilot, lambda: getattr(app.screen, "SCREEN_NAME", "") == entry.name, entry.name)
     screen = app.screen
     assert isinstance(screen, ResourceScreen)
