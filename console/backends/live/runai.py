@@ -186,6 +186,12 @@ def tls_verify(ca_bundle: str | None, insecure: bool) -> ssl.SSLContext | bool:
         raise Unavailable(f"Cannot use the CA bundle {ca_bundle}: {reason}.", service=SERVICE) from None
 
 
+def _pod_items(body: Any) -> list[Any]:
+    """The `pods` of a `/workloads/{id}/pods` answer (none when it carries none)."""
+    pods = body.get("pods") if isinstance(body, dict) else None
+    return pods if isinstance(pods, list) else []
+
+
 class RunaiClient:
     """The Run:ai control plane of one tenant, narrowed to one cluster."""
 
@@ -696,7 +702,7 @@ class RunaiClient:
         self, limit: int, workload_filter: WorkloadFilter | None = None
     ) -> list[Workload]:
         """The `limit` workloads whose phase changed last (one page: `sortBy=phaseUpdatedAt`, newest first),
-        with their node names: whose events the event list reads, without listing a cluster of thousands."""
+        without node names: whose events the event list reads, without listing a cluster of thousands."""
         cluster = await self._cluster_uuid()
         terms, left = wire.workload_filter_terms(workload_filter)
         params = {
@@ -706,16 +712,13 @@ class RunaiClient:
             "offset": 0,
             "limit": max(1, min(limit, self._page_size)),
         }
-        body, pods = await _together(
-            self._get("/api/v1/workloads", params),
-            self._list("/api/v1/workloads/pods", "pods", self._filter(f"clusterId=={cluster}")),
-        )
+        body = await self._get("/api/v1/workloads", params)
         items = require(body, "workloads", SERVICE, where="/api/v1/workloads response")
         if not isinstance(items, list):
             raise BadResponse(
                 "The /api/v1/workloads response field 'workloads' is not an array.", service=SERVICE
             )
-        workloads = wire.parse_workloads(items, pods)
+        workloads = wire.parse_workloads(items, [])
         return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
 
     async def nodes_and_degraded_workloads(self) -> tuple[list[Node], list[Workload]]:
@@ -778,8 +781,13 @@ class RunaiClient:
 
         async def one(workload: Workload) -> list[Event]:
             async with gate:
-                records = await self.workload_events(workload.id, limit)
-            node = workload.node_names[0] if workload.node_names else None
+                records, pods = await _together(
+                    self.workload_events(workload.id, limit),
+                    self._get(f"/api/v1/workloads/{quote(workload.id, safe='')}/pods", {"limit": 50}),
+                )
+            # Where it runs now, from its own pods (a small request), not from the cluster-wide pod list.
+            running = wire.parse_items(_pod_items(pods), wire.parse_pod, "pod")
+            node = next((pod.node_name for pod in running if pod.node_name), None)
             return [
                 workload_event(
                     record,
