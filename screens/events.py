@@ -32,7 +32,7 @@ from console.ui.context import ConsoleContext
 from console.ui.keymap import EVENT_KEYS
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
-from widgets.event_timeline import never, preemption_summary
+from widgets.event_timeline import named, never, preemption_summary
 from widgets.resource_table import AgeCell, Column, Row
 from widgets.safe_static import SafeStatic
 
@@ -103,7 +103,7 @@ def event_message(event: Event) -> str:
     other = event.counterpart
     if other is None or not event.is_preemption:
         return event.message
-    return f"by {other.project or '?'}/{other.name}: {event.message}"
+    return f"by {named(other)}: {event.message}"
 
 
 def event_row(event: Event, key: str, palette: CellPalette) -> Row:

@@ -29,8 +29,9 @@ IsSelf = Callable[[EventObject], bool]
 
 
 def named(side: EventObject) -> str:
-    """`sandbox/bert4rec-train` for a workload, else its name."""
-    if side.kind is EventObjectKind.WORKLOAD and side.project:
+    """`sandbox/bert4rec-train` for a workload, else its name ("another project" once, for a workload a
+    researcher may not see: `console.data.visibility` names both its project and itself so)."""
+    if side.kind is EventObjectKind.WORKLOAD and side.project and side.project != side.name:
         return f"{side.project}/{side.name}"
     return side.name
 

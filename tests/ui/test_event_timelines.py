@@ -7,6 +7,7 @@ from demo_helpers import admin, demo_app, open_list, simulator
 from pilot_waits import wait_for_screen, wait_until
 from textual.pilot import Pilot
 
+from console.model import Role
 from screens.events import EventsScreen
 from screens.node_detail import NodeDetailScreen
 from screens.workload_detail import WorkloadDetailScreen
@@ -107,3 +108,14 @@ async def test_a_filesystem_lists_its_weka_events() -> None:
         await wait_until(pilot, lambda: events.row_count > 0, "the filesystem's events")
         assert {events.cell_text(k, "object") for k in events.visible_keys()} == {"fs/checkpoints"}
         assert "SnapshotUploadStarted" in {events.cell_text(k, "reason") for k in events.visible_keys()}
+
+
+async def test_a_researcher_sees_their_workload_was_preempted_but_not_by_whom() -> None:
+    app = demo_app(role=Role.RESEARCHER, user="erin@acme.ai")
+    async with app.run_test(size=SIZE) as pilot:
+        victim = await open_workload(pilot, "bert4rec-train")
+        # Its timeline names the other side "another project" (the Why line above quotes the workload's own
+        # Run:ai event, which the API shows its owner as written).
+        timeline = victim.rendered_text(width=120).split("Events (", 1)[1]
+        assert "Preempted by another project" in timeline
+        assert "llama3" not in timeline and "llm-pretrain" not in timeline
