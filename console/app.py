@@ -76,6 +76,7 @@ SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test 
         "pools": "screens.pools:PoolsScreen",
         "idle": "screens.idle:IdleScreen",
         "protection": "screens.protection:ProtectionScreen",
+        "events": "screens.events:EventsScreen",
     }
 )
 

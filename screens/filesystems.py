@@ -41,7 +41,7 @@ class FilesystemsScreen(ResourceScreen):
     TITLE = "Filesystems"
     RESOURCES = ("filesystems",)
     KEYS = FILESYSTEM_KEYS
-    WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS)
+    WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS) - {"show_events"}
 
     def action_refusal(self, action: str) -> str | None:
         """Only a WEKA cluster admin changes storage; a filesystem with snapshots is not deleted."""
@@ -138,6 +138,18 @@ class FilesystemsScreen(ResourceScreen):
         if filesystem is None:
             self.notify("Choose a filesystem first.", severity="warning", timeout=3)
         return filesystem
+
+    def action_show_events(self) -> None:
+        """`v`: the filesystem's timeline (WEKA's events about it: snapshots, uploads, resizes, tiering)."""
+        filesystem = self._chosen_filesystem()
+        if filesystem is not None:
+            from console.model.events import EventFilter
+            from screens.events import EventsScreen
+
+            scope = EventFilter(filesystem=filesystem.name)
+            self.app.push_screen(
+                EventsScreen(self.context, scope=scope, scope_name=f"filesystem {filesystem.name}")
+            )
 
     def action_create_filesystem(self) -> None:
         self.open_after(self._open_create_form())

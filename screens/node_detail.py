@@ -23,15 +23,19 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
+from console.model.events import Event, EventFilter, EventObjectKind
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
 from console.ui.keymap import NODE_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
 from screens.nodes import problem_conditions, scheduling_state
+from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
 from widgets.safe_static import SafeStatic
 
 NODE_DETAIL_RESOURCES = ("nodes", "gpus", "workloads")
+NODE_EVENTS_SECONDS = 5.0
+"""The node's timeline refreshes slower than its numbers: live, it reads the events of its workloads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +96,25 @@ class NodeDetailScreen(RwcScreen):
     }
     """
 
-    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads")
+    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads", "#events")
 
     def __init__(self, context: ConsoleContext, *, node_name: str) -> None:
         super().__init__(context)
         self.node_name = node_name
         self._sections: tuple[RenderableType, ...] = ()
         self._shown: tuple[object, ...] = ()
+        # Its own timeline resource (as a workload detail's): cordons, drains, NotReady, what was
+        # scheduled on or evicted from it.
+        self.events_resource = f"events:node:{node_name}:{id(self):x}"
+        backend, wanted = context.backend, EventFilter(node=node_name, limit=MAX_TIMELINE_EVENTS)
+        context.bridge.add_resource(self.events_resource, lambda: backend.events(wanted), NODE_EVENTS_SECONDS)
+
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        return (*self.RESOURCES, self.events_resource)
+
+    async def on_unmount(self) -> None:
+        await self.context.bridge.remove_resource(self.events_resource)
 
     @property
     def screen_title(self) -> str:
@@ -128,7 +144,8 @@ class NodeDetailScreen(RwcScreen):
         workloads: Sequence[Workload] = values["workloads"] or ()
         now = self.backend_clock.now()
         ages = tuple(format_age(now, c.since) for c in node.conditions if c.since is not None)
-        shown = (node, tuple(gpus), workloads, ages, self.palette)
+        events: Sequence[Event] | None = self.context.bridge.snapshot(self.events_resource).value
+        shown = (node, tuple(gpus), workloads, ages, self.palette, events)
         same = len(shown) == len(self._shown) and all(
             new is old or new == old for new, old in zip(shown, self._shown, strict=True)
         )
@@ -141,6 +158,9 @@ class NodeDetailScreen(RwcScreen):
             self._conditions(node, palette, now),
             self._gpus(node, gpus, palette),
             self._workloads(workloads_on(node, gpus, workloads), palette),
+            event_timeline(
+                events or (), palette, is_object(EventObjectKind.NODE, node.name), loading=events is None
+            ),
         )
         for section_id, renderable in zip(self.SECTIONS, self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)

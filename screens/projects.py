@@ -202,6 +202,18 @@ class ProjectsScreen(ResourceScreen):
             return
         self.app.push_screen(WorkloadsScreen(self.context, project_name=project.name))
 
+    def action_show_events(self) -> None:
+        """`v`: the project's timeline: its workloads' events, what it reclaimed and what it lost."""
+        selected = self._selected()
+        if not isinstance(selected, Project):
+            self.notify("Choose a project first (v on a project row).", severity="warning", timeout=3)
+            return
+        from console.model.events import EventFilter
+        from screens.events import EventsScreen
+
+        scope = EventFilter(project=selected.name)
+        self.app.push_screen(EventsScreen(self.context, scope=scope, scope_name=f"project {selected.name}"))
+
     def action_toggle_department(self) -> None:
         """Space: fold or unfold the department under the cursor (on a project, its department)."""
         selected = self._selected()

@@ -35,6 +35,7 @@ from console.model import (
     WorkloadEvent,
     WorkloadPhase,
 )
+from console.model.events import Event, EventFilter
 from console.model.storage import DataMount
 from console.ui.context import ConsoleContext
 from console.ui.data_path import MountFacts, mount_facts, weka_filesystems
@@ -50,11 +51,14 @@ from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
 from screens.detail_text import plain_text, section_table
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
+from widgets.event_timeline import event_timeline, is_workload
 from widgets.safe_static import SafeStatic
 
 DETAIL_REFRESH_SECONDS = 2.0
 MOUNTS_REFRESH_SECONDS = 30.0
 """What a workload mounts changes only when its pods are made again."""
+EVENTS_REFRESH_SECONDS = 5.0
+"""Its timeline refreshes slower: live, the preemptor's side reads other workloads' events too."""
 MAX_EVENTS_SHOWN = 50
 """Events are bounded: the newest this many, so a chatty workload cannot grow the screen forever."""
 PREEMPTION_WORDS = ("preempt", "evict", "reclaim")
@@ -156,16 +160,21 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self._data_section: RenderableType = ""
         self._data_shown: tuple[object, ...] = ()
         self._shown: Workload | None = None
+        self._shown_events: Sequence[Event] | None = None
         self._shown_ages: tuple[str, ...] = ()
         self._sections: tuple[RenderableType, ...] = ()
         self._gpu_allocations: tuple[GpuAllocation, ...] = ()
         """This workload's shares of its GPUs (with MIG profiles), fetched when it holds a fraction."""
         self._allocations_for: tuple[object, ...] | None = None
         """What `_gpu_allocations` were fetched for (nodes and allocation), to fetch again on a change."""
+        self.events_resource: str | None = None
+        """Its timeline (`Backend.events`): registered once the workload's name and project are known, since
+        the other side of a preemption names the workload, not its id."""
 
     @property
     def resource_names(self) -> tuple[str, ...]:
-        return (self.resource_name, *self.data_resources)
+        events = (self.events_resource,) if self.events_resource is not None else ()
+        return (self.resource_name, *self.data_resources, *events)
 
     @property
     def data_resources(self) -> tuple[str, ...]:
@@ -173,9 +182,25 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         return (self.mounts_resource, "filesystems", "alerts")
 
     def states(self) -> list[ResourceState[Any]]:
-        """Only the workload decides whether the view is stale: the data section is a decoration that
-        says on its own line when it cannot be known (a profile without WEKA has no filesystems)."""
+        """Only the workload decides whether the view is stale: the data section and the timeline are
+        decorations that say on their own lines when they cannot be known (a profile without WEKA has no
+        filesystems)."""
         return [self.context.bridge.snapshot(self.resource_name)]
+
+    def _register_events(self, workload: Workload) -> None:
+        """Poll the workload's events (its own, and those of the workloads it preempted) from now on."""
+        if self.events_resource is not None:
+            return
+        self.events_resource = f"events:workload:{workload.id}:{id(self):x}"
+        backend = self.context.backend
+        wanted = EventFilter(
+            workload_id=workload.id, workload_name=workload.name, project=workload.project_name
+        )
+        self.context.bridge.add_resource(
+            self.events_resource, lambda: backend.events(wanted), EVENTS_REFRESH_SECONDS
+        )
+        if self.is_current:
+            self.context.bridge.attach(self, self.resource_names)
 
     @property
     def screen_title(self) -> str:
@@ -197,6 +222,8 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     async def on_unmount(self) -> None:
         await self.context.bridge.remove_resource(self.resource_name)
         await self.context.bridge.remove_resource(self.mounts_resource)
+        if self.events_resource is not None:
+            await self.context.bridge.remove_resource(self.events_resource)
 
     def resources_changed(self) -> None:
         super().resources_changed()
@@ -211,8 +238,11 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         ages = tuple(format_age(now, moment) for moment in age_moments(workload))
         self.redraw_when_ages_change(now, age_moments(workload), self.resources_changed)
         self._fetch_allocations_if_needed(workload)
-        if workload == self._shown and ages == self._shown_ages:
+        self._register_events(workload)
+        events = self._timeline_events()
+        if workload == self._shown and ages == self._shown_ages and events is self._shown_events:
             return
+        self._shown_events = events
         if workload is not None and (self._shown is None or workload.phase != self._shown.phase):
             self.refresh_bindings()  # the phase decides which of suspend/resume is dimmed
         self._shown, self._shown_ages = workload, ages
@@ -221,7 +251,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self._sections = (
             self._summary(workload, palette, now),
             self._pods(workload.pods, palette, now),
-            self._events(workload.events, palette),
+            self._events(workload, events, palette),
         )
         for section_id, renderable in zip(("#summary", "#pods", "#events"), self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)
@@ -382,7 +412,25 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
             )
         return table
 
-    def _events(self, events: Sequence[WorkloadEvent], palette: CellPalette) -> Table | Text:
+    def _timeline_events(self) -> Sequence[Event] | None:
+        """The merged events once they have loaded (None until then, and when they cannot be read)."""
+        if self.events_resource is None:
+            return None
+        value: Sequence[Event] | None = self.context.bridge.snapshot(self.events_resource).value
+        return value
+
+    def _events(
+        self, workload: Workload, events: Sequence[Event] | None, palette: CellPalette
+    ) -> RenderableType:
+        """Its timeline from every source (what it preempted among it); the workload's own Run:ai events
+        until that has loaded."""
+        if events is None:
+            return self._own_events(workload.events, palette)
+        return event_timeline(
+            events, palette, is_workload(workload.id, workload.name, workload.project_name), title="Events"
+        )
+
+    def _own_events(self, events: Sequence[WorkloadEvent], palette: CellPalette) -> Table | Text:
         shown = list(events)[-MAX_EVENTS_SHOWN:]
         title = f"Events ({len(events)}, newest last)"
         if not shown:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         WorkloadSpec,
         WorkloadUtilisation,
     )
+    from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
     from console.sim.simulator import Simulator
 
@@ -56,6 +57,33 @@ MAX_CATCH_UP_SECONDS = 300.0
 LOG_POLL_SECONDS = 1.0
 
 T = TypeVar("T")
+
+
+def simulator_events(simulator: Simulator, event_filter: EventFilter | None) -> list[Event]:
+    """The Run:ai half's events and the WEKA half's, merged newest first, as `Backend.events` answers."""
+    from console.model.events import DEFAULT_EVENT_LIMIT, newest_first, weka_event
+
+    limit = event_filter.limit if event_filter is not None else DEFAULT_EVENT_LIMIT
+    merged = list(simulator.runai.events(event_filter))
+    # Newest first within the same second too, as WEKA answers `sort_order=desc` (the sort below is stable).
+    for record in reversed(simulator.weka.events(limit if event_filter is None else EVENT_HISTORY_READ)):
+        event = weka_event(
+            at=record.at,
+            type_=record.type,
+            category=record.category,
+            severity=record.severity,
+            description=record.description,
+            entity=record.entity,
+            cluster_name=WEKA_CLUSTER_NAME,
+        )
+        if event_filter is None or event_filter.matches(event):
+            merged.append(event)
+    return newest_first(merged, limit)
+
+
+EVENT_HISTORY_READ = 2000
+"""A filtered query (a filesystem's timeline) reads the WEKA log's whole history, which is this long."""
+WEKA_CLUSTER_NAME = "WEKA"
 
 
 class DemoBackend:
@@ -301,6 +329,9 @@ class DemoBackend:
 
     async def alerts(self) -> Sequence[Alert]:
         return await self._run(lambda simulator: (*simulator.weka.alerts(), *simulator.runai.alerts()))
+
+    async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
+        return await self._run(lambda simulator: simulator_events(simulator, event_filter))
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:

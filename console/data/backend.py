@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         WorkloadSpec,
         WorkloadUtilisation,
     )
+    from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
 
 
@@ -124,6 +125,12 @@ class Backend(Protocol):
     async def buckets(self) -> Sequence[ObjectStoreBucket]: ...
 
     async def alerts(self) -> Sequence[Alert]: ...
+
+    # -- events of every source ---------------------------------------------------------------------
+    async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
+        """Run:ai, Kubernetes and WEKA events merged, newest first, at most `event_filter.limit`; with a
+        filter, only those about its workload, project, node or filesystem (either side of a preemption)."""
+        ...
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project: ...

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         WorkloadSpec,
         WorkloadUtilisation,
     )
+    from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
 
 P = ParamSpec("P")
@@ -162,6 +163,9 @@ class ForwardingBackend:
 
     async def alerts(self) -> Sequence[Alert]:
         return await self._inner.alerts()
+
+    async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
+        return await self._inner.events(event_filter)
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:

@@ -17,6 +17,7 @@ from console.data.readonly import ForwardingBackend
 
 if TYPE_CHECKING:
     from console.model import Alert, GpuAllocation, GpuDevice, Identity
+    from console.model.events import Event, EventFilter, EventObject
 
 ANOTHER_PROJECT = "another project"
 """What a researcher reads in place of a project (and its workload) they may not see."""
@@ -69,6 +70,41 @@ def visible_alerts(alerts: Sequence[Alert], identity: Identity) -> list[Alert]:
     ]
 
 
+def _hidden_object(side: EventObject) -> EventObject:
+    """The object with its name and project gone (its kind and node stay: a node is not a project's)."""
+    return dataclasses.replace(side, name=ANOTHER_PROJECT, project=ANOTHER_PROJECT, id="")
+
+
+def visible_event(event: Event, identity: Identity) -> Event:
+    """`event` as `identity` may read it: a workload of another project is "another project", and the
+    message (which names it) is replaced; a preemption by another project still says it was preempted."""
+    subject, counterpart = event.subject, event.counterpart
+    subject_hidden = not may_see(identity, subject.project)
+    counterpart_hidden = counterpart is not None and not may_see(identity, counterpart.project)
+    if not (subject_hidden or counterpart_hidden):
+        return event
+    if subject_hidden:
+        message = f"{ANOTHER_PROJECT}: details are visible to its members and to administrators."
+    else:
+        message = f"{event.reason} by a workload of {ANOTHER_PROJECT}."
+    return dataclasses.replace(
+        event,
+        message=message,
+        subject=_hidden_object(subject) if subject_hidden else subject,
+        counterpart=_hidden_object(counterpart)
+        if counterpart is not None and counterpart_hidden
+        else counterpart,
+    )
+
+
+def visible_events(events: Sequence[Event], identity: Identity) -> list[Event]:
+    """`events` with every object of a project `identity` may not see named "another project" (kept:
+    a researcher may see that their workload was preempted, and that something happened on a node)."""
+    if identity.is_admin:
+        return list(events)
+    return [visible_event(event, identity) for event in events]
+
+
 class OwnProjectsOnly(ForwardingBackend):
     """The backend as a researcher may see it (see the module docstring)."""
 
@@ -79,3 +115,7 @@ class OwnProjectsOnly(ForwardingBackend):
     async def alerts(self) -> Sequence[Alert]:
         alerts = await self.inner.alerts()
         return visible_alerts(alerts, await self.identity())
+
+    async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
+        events = await self.inner.events(event_filter)
+        return visible_events(events, await self.identity())

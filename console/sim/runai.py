@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from console.data.errors import Conflict, Forbidden, Invalid, NotFound
+from console.model.events import Event, EventFilter
 from console.model.identity import Identity, Role
 from console.model.names import is_dns1123_label
 from console.model.runai import (
@@ -53,6 +54,7 @@ from console.model.runai_alerts import node_draining_alert, node_not_ready_alert
 from console.model.storage import DataMount, WorkloadMount
 from console.model.weka import Alert
 from console.sim.clock import Clock
+from console.sim.runai_events import NodeEventLog, cluster_events
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import CONTROLLER, KUBELET, Lifecycle
 from console.sim.runai_logs import LINE_INTERVAL_SECONDS, LogRenderer, crash_lines
@@ -162,6 +164,7 @@ class RunaiSim:
         self._node_cache: dict[str, tuple[int, Node]] = {}
         self._gpus = GpuViews(self.state, clock)
         self._log_cache: dict[str, tuple[tuple[object, ...], int, tuple[str, ...]]] = {}
+        self.node_events = NodeEventLog()
 
     # ================================================================================================
     # builders (scenarios and tests)
@@ -339,9 +342,11 @@ class RunaiSim:
         workload = self._new_workload(spec, project_state, user, created_ago_s)
         workload.fail_at = fail_after_s
         # Past events are appended directly: one cache invalidation per workload, not one per event.
-        workload.events.append(
-            (workload.created_at, "Normal", "Created", f"Workload submitted by {user}", CONTROLLER)
-        )
+        # (A workload still Creating is submitted below, which records its Created event itself.)
+        if phase is not WorkloadPhase.CREATING:
+            workload.events.append(
+                (workload.created_at, "Normal", "Created", f"Workload submitted by {user}", CONTROLLER)
+            )
         life = self.life
         if phase is WorkloadPhase.CREATING:
             life.set_phase(workload, WorkloadPhase.CREATING)
@@ -439,6 +444,14 @@ class RunaiSim:
         if node.status is not status:
             node.status = status
             node.status_since = self.clock.now()
+            ready = status is NodeStatus.READY
+            self.node_events.record(
+                self.clock.now(),
+                name,
+                "NodeReady" if ready else "NodeNotReady",
+                f"Node {name} status is now: {'NodeReady' if ready else 'NodeNotReady'}",
+                warning=not ready,
+            )
             self._node_changed(node)
 
     def _history_segment(self, workload: WorkloadState, run_seconds: float, end_kind: str) -> datetime:
@@ -663,6 +676,11 @@ class RunaiSim:
         if percents is None:
             return []
         return list(zip(moments, percents, strict=True))
+
+    def events(self, event_filter: EventFilter | None = None) -> list[Event]:
+        """Every workload's and node's events that `event_filter` asks for, newest first (all projects:
+        `console.data.visibility` names other projects' objects "another project" for a researcher)."""
+        return cluster_events(self.state, self.node_events, event_filter)
 
     def workload_events(self, actor: Identity, workload_id: str) -> list[WorkloadEvent]:
         workload = self._workload_state(workload_id)
@@ -1063,6 +1081,9 @@ class RunaiSim:
         node = self._node_state(name)
         if not node.unschedulable:
             node.unschedulable = True
+            self.node_events.record(
+                self.clock.now(), name, "NodeNotSchedulable", f"Node {name} status is now: NodeNotSchedulable"
+            )
             self._node_changed(node)
 
     def uncordon_node(self, actor: Identity, name: str) -> None:
@@ -1070,6 +1091,9 @@ class RunaiSim:
         node = self._node_state(name)
         if node.unschedulable:
             node.unschedulable = False
+            self.node_events.record(
+                self.clock.now(), name, "NodeSchedulable", f"Node {name} status is now: NodeSchedulable"
+            )
             self._node_changed(node)
 
     def drain_node(self, actor: Identity, name: str) -> None:
@@ -1079,6 +1103,13 @@ class RunaiSim:
         if DRAIN_TAINT not in node.taints:
             node.taints.append(DRAIN_TAINT)
             node.status_since = self.clock.now()
+            self.node_events.record(
+                self.clock.now(),
+                name,
+                "Draining",
+                f"Node {name} tainted runai=drain:NoExecute; preemptible workloads move off",
+                warning=True,
+            )
         for workload_id in list(node.bound):
             workload = self.state.workloads.get(workload_id)
             if workload is not None and workload.preemptible and workload.phase in BOUND_PHASES:
@@ -1092,6 +1123,9 @@ class RunaiSim:
         node = self._node_state(name)
         if DRAIN_TAINT in node.taints:
             node.taints.remove(DRAIN_TAINT)
+            self.node_events.record(
+                self.clock.now(), name, "Undrained", f"Node {name}: taint runai=drain:NoExecute removed"
+            )
             self._node_changed(node)
 
     def _node_changed(self, node: NodeState) -> None:

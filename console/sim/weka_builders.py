@@ -281,6 +281,23 @@ class WekaBuilders:
                 schedule.taken.append(snapshot.uid)
         store.schedules.append(schedule)
 
+    def backfill_events(self, seconds: int = 86_400) -> None:
+        """Give the event log the snapshots the last `seconds` took (what `weka events` would list), so
+        the event list and a filesystem's timeline have a history at start."""
+        store = self._store
+        since = store.clock.now().timestamp() - seconds
+        store.events.backfill(
+            (
+                snap.created_at,
+                "SnapshotCreated",
+                "Filesystem",
+                f"Snapshot {snap.name} of filesystem {snap.fs_name} created",
+                snap.fs_name,
+            )
+            for snap in store.snaps.values()
+            if snap.created_at.timestamp() >= since
+        )
+
     def backfill_metrics(self, seconds: int = 600) -> None:
         """Give the activity history a full window at start, so sparklines are not empty."""
         store = self._store

@@ -7,6 +7,7 @@ simulator; the HTTP face can serve them as `/events` and `/tasks`.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,6 +62,17 @@ class EventLog:
         )
         self._events.append(event)
         return event
+
+    def backfill(self, records: Iterable[tuple[datetime, str, str, str, str]]) -> None:
+        """Add past INFO events (at, type, category, description, entity), kept in time order with the rest
+        (a scenario's history, recorded before the clock starts)."""
+        events = [*self._events]
+        events.extend(
+            WekaEvent(at=at, type=type_, category=category, severity="INFO", description=text, entity=entity)
+            for at, type_, category, text, entity in records
+        )
+        events.sort(key=lambda event: event.at)  # stable: same-time events keep their order
+        self._events = deque(events, maxlen=EVENT_HISTORY)
 
     def latest(self, limit: int = 50) -> list[WekaEvent]:
         """The newest `limit` events, oldest first (how `weka events` prints them)."""

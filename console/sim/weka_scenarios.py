@@ -173,6 +173,7 @@ def populate_demo(sim: WekaSim) -> None:
             name, 86_400, prefix="nightly", keep=7, upload_site=site, anchor=at(0, 2), name_format="%Y%m%d"
         )
     sim.backfill_metrics()
+    sim.backfill_events()
 
 
 LARGE_FILESYSTEMS = 200

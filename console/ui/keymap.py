@@ -48,6 +48,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
         ("rpo", "protect"),
         "Off-cluster copies against the RPO; fill forecast",
     ),
+    # No number key is free: `:ev` (and the palette) open it.
+    ScreenEntry("events", "Events", "", ("ev", "event"), "Events of every source: who preempted whom"),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"
@@ -246,6 +248,14 @@ IDLE_KEYS: tuple[KeyAction, ...] = (
 )
 """The idle-GPU view: the workload keys (suspend is the point), and `w` for the next window."""
 
+EVENT_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("w", "toggle_warnings", "Warnings", scope="events", group="Events"),
+    KeyAction("p", "toggle_preemptions", "Preemptions", scope="events", group="Events"),
+    KeyAction("s", "next_source", "Source", scope="events", group="Events"),
+)
+"""The event list's typed filters beside `/`: Warning and Critical only, preemptions only (who took whose
+GPUs), and one source at a time (all, Run:ai, Kubernetes, WEKA, NVML, all again)."""
+
 NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="node_detail", key_display="esc", group="Node"),
     KeyAction("g", "node_gpus", "GPUs", scope="node_detail", group="Node"),
@@ -279,6 +289,8 @@ PROJECT_KEYS: tuple[KeyAction, ...] = (
     KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
     KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
     KeyAction("D", "delete_project", "Delete", scope="projects", key_display="⇧d", group="Projects"),
+    # Out of the footer (help and the palette list it): at 80 columns it would push "q Quit" off.
+    KeyAction("v", "show_events", "Events", scope="projects", show=False, group="Projects"),
     KeyAction(
         "space",
         "toggle_department",
@@ -311,6 +323,7 @@ FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
         key_display="⇧d",
         group="Filesystems",
     ),
+    KeyAction("v", "show_events", "Events", scope="filesystems", show=False, group="Filesystems"),
 )
 
 FILESYSTEM_DETAIL_KEYS: tuple[KeyAction, ...] = (
@@ -482,6 +495,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *PROJECT_KEYS,
     *ALERT_KEYS,
     *IDLE_KEYS,
+    *EVENT_KEYS,
     *MUTE_KEYS,
     *CHOOSE_KEYS,
     *NODE_DETAIL_KEYS,

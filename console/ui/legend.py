@@ -176,8 +176,20 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("FULL IN", "when it fills at that growth (the title: all filesystems together)"),
         ),
     ),
+    # screens/events.py SEVERITY_SYMBOLS, SOURCE_WORDS, KIND_PREFIXES, event_message
+    "events": Legend(
+        "Events",
+        (
+            ("T  · ! ✗", "type: Normal, Warning, Critical (WEKA's MAJOR and CRITICAL)"),
+            ("SOURCE", "Run:ai (scheduler, workload controller), K8s (kubelet, nodes), WEKA, NVML"),
+            ("wl/ no/ fs/", "what it is about: a workload, a node, a filesystem (as `:` names its list)"),
+            ("by proj/wl:", "a preemption: the project and workload that took the GPUs"),
+            ("w p s", "Warning and Critical only; preemptions only; one source at a time"),
+        ),
+    ),
 }
-"""In the number keys' order; the keys are the screens' registry names (`console.ui.keymap.SCREENS`)."""
+"""In the number keys' order (then the screens without one); the keys are the screens' registry names
+(`console.ui.keymap.SCREENS`)."""
 
 LEGEND_OF_DETAIL: dict[str, str] = {
     "workload_detail": "workloads",

@@ -159,6 +159,8 @@ RESOURCE_SPECS: tuple[ResourceSpec, ...] = (
     ResourceSpec("alerts", lambda backend: backend.alerts(), FAST_INTERVAL_SECONDS),
     ResourceSpec("node_pools", lambda backend: backend.node_pools(), SLOW_INTERVAL_SECONDS),
     ResourceSpec("data_mounts", lambda backend: backend.data_mounts(), MOUNTS_INTERVAL_SECONDS),
+    # Slow: live, Run:ai's events are read per workload (`LiveBackend.events`), a request each.
+    ResourceSpec("events", lambda backend: backend.events(), SLOW_INTERVAL_SECONDS),
 )
 ALWAYS_POLLED: frozenset[str] = frozenset({SUMMARY})
 """Resources that poll whatever screen is visible (the header is on all of them)."""

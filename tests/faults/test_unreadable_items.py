@@ -180,9 +180,7 @@ async def test_one_unreadable_item_leaves_the_good_rows_and_a_notice(
         good_rows = table.visible_keys()
 
         faults = (served.runai if case.service == "runai" else served.weka).faults
-        faults.add(
-            Fault(FaultKind.AMEND, case.route, "GET", amend=with_extra_item(case.list_key, case.item))
-        )
+        faults.add(Fault(FaultKind.AMEND, case.route, "GET", amend=with_extra_item(case.list_key, case.item)))
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: banner.message != "", "the notice")
 

@@ -81,6 +81,7 @@ def test_workload_detail(
         detail = app.screen
         assert isinstance(detail, WorkloadDetailScreen)
         await wait_until(pilot, lambda: detail._shown is not None, "the workload to load")
+        await wait_until(pilot, lambda: detail._shown_events is not None, "its timeline to load")
         await wait_for_header(pilot)
         await settle(pilot)
 
@@ -101,6 +102,7 @@ def test_node_detail(snap_compare: SnapCompare, terminal_size: tuple[int, int]) 
         await wait_until(pilot, lambda: isinstance(app.screen, NodeDetailScreen), "the node detail")
         detail = app.screen
         await wait_until(pilot, lambda: bool(detail._sections), "the node to load")
+        await wait_until(pilot, lambda: "loading…" not in detail.rendered_text(), "its timeline to load")
         await wait_for_header(pilot)
         await settle(pilot)
 

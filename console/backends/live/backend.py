@@ -72,6 +72,7 @@ from console.model import (
     WorkloadSpec,
     WorkloadUtilisation,
 )
+from console.model.events import DEFAULT_EVENT_LIMIT, Event, EventFilter, newest_first
 from console.model.runai_alerts import (
     NODE_DRAINING,
     NODE_NOT_READY,
@@ -103,6 +104,14 @@ LOG_WAIT_SECONDS = 2.0
 WEKA_ALERTS = "WEKA alerts"
 RUNAI_ALERTS = "Run:ai alerts"
 """The two sources of `alerts()`, as the notice names the one that did not answer."""
+
+WEKA_EVENTS = "WEKA events"
+RUNAI_EVENTS = "Run:ai events"
+"""The sources of `events()`, as the notice names one that did not answer."""
+
+MAX_EVENT_WORKLOADS = 40
+"""Run:ai has no cluster-wide event list: the event list reads the events of at most this many workloads,
+the most recently changed first (one request each), so a cluster of thousands is sampled, not flooded."""
 
 MAX_METRICS_WORKLOADS = 200
 """The idle-GPU view reads the metrics of at most this many GPU-holding workloads (the biggest first):
@@ -265,6 +274,23 @@ def _kube_client_class(profile: Profile) -> type[KubeClient] | None:
             ) from None
         return None
     return KubeClient
+
+
+MAX_WEKA_EVENTS = 500
+"""`num_results` of WEKA's `GET /events` at most (one page)."""
+
+
+def _names_runai_object(event_filter: EventFilter) -> bool:
+    """Is the filter about a workload, a project or a node (which WEKA's events never are)?"""
+    return any(
+        value is not None
+        for value in (
+            event_filter.workload_id,
+            event_filter.workload_name,
+            event_filter.project,
+            event_filter.node,
+        )
+    )
 
 
 class LiveBackend:
@@ -710,6 +736,56 @@ class LiveBackend:
             self._alerts_first_seen = {key: self._alerts_first_seen.get(key, now) for key in keys}
             alerts.extend(runai_alerts(nodes, degraded, self._alerts_first_seen))
         return tuple(alerts)
+
+    async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
+        """Run:ai's workload events and WEKA's events, merged newest first. Run:ai lists events per workload
+        only, so these are the events of the workloads the filter is about (its workload, its project's),
+        the most recently changed `MAX_EVENT_WORKLOADS` first; a preemption then shows on the preemptor's
+        side when the victim is among them. A source that does not answer is named above the list."""
+        limit = event_filter.limit if event_filter is not None else DEFAULT_EVENT_LIMIT
+        parts: dict[str, Awaitable[Any]] = {}
+        wants_runai = event_filter is None or event_filter.filesystem is None
+        if wants_runai:
+            parts[RUNAI_EVENTS] = self._runai_events(event_filter, limit)
+        if self.weka is not None and (
+            event_filter is None
+            or (event_filter.filesystem is not None or not _names_runai_object(event_filter))
+        ):
+            parts[WEKA_EVENTS] = self.weka.events(min(limit, MAX_WEKA_EVENTS))
+        if not parts:
+            return ()
+        answers = await answered_parts(parts)
+        merged = [
+            event
+            for answer in answers.values()
+            for event in answer
+            if event_filter is None or event_filter.matches(event)
+        ]
+        return tuple(newest_first(merged, limit))
+
+    async def _runai_events(self, event_filter: EventFilter | None, limit: int) -> list[Event]:
+        """The events of the workloads the filter is about: a node's (all of the workloads on it, at most
+        `MAX_EVENT_WORKLOADS`), else the most recently changed (of its project, for a project's timeline),
+        the filter's own workload first."""
+        from console.backends.live.runai import MAX_EVENTS_PER_WORKLOAD
+
+        project = event_filter.project if event_filter is not None else None
+        workload_filter = (
+            WorkloadFilter(project_name=project)
+            if project and event_filter is not None and not event_filter.workload_name
+            else None
+        )
+        node = event_filter.node if event_filter is not None else None
+        if node is not None:
+            workloads = [w for w in await self.runai.workloads(workload_filter) if node in w.node_names]
+            workloads.sort(key=lambda workload: -workload.phase_updated_at.timestamp())
+        else:
+            workloads = await self.runai.recently_changed_workloads(MAX_EVENT_WORKLOADS, workload_filter)
+        wanted = event_filter.workload_id if event_filter is not None else None
+        if wanted is not None and all(workload.id != wanted for workload in workloads):
+            workloads.insert(0, await self.runai.workload(wanted))
+        per_workload = max(1, min(MAX_EVENTS_PER_WORKLOAD, limit))
+        return await self.runai.events_of(workloads[:MAX_EVENT_WORKLOADS], per_workload)
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:

@@ -74,11 +74,13 @@ from console.model import (
     PoolQuota,
     Project,
     Workload,
+    WorkloadEvent,
     WorkloadFilter,
     WorkloadPhase,
     WorkloadSpec,
     WorkloadType,
 )
+from console.model.events import Event, workload_event
 from console.wire import runai as wire
 
 SERVICE = wire.SERVICE
@@ -91,6 +93,9 @@ PAGE_SIZE = 500
 
 MAX_PAGES = 10_000
 """A guard against a server whose `next` never ends (5 million items)."""
+
+MAX_EVENTS_PER_WORKLOAD = 100
+"""The newest this many events of a workload for the cluster-wide event list (one page)."""
 
 TOKEN_REFRESH_MARGIN_SECONDS = 60.0
 DEFAULT_TOKEN_LIFETIME_SECONDS = 300.0
@@ -179,6 +184,12 @@ def tls_verify(ca_bundle: str | None, insecure: bool) -> ssl.SSLContext | bool:
     except (OSError, ssl.SSLError) as error:
         reason = getattr(error, "strerror", None) or type(error).__name__
         raise Unavailable(f"Cannot use the CA bundle {ca_bundle}: {reason}.", service=SERVICE) from None
+
+
+def _pod_items(body: Any) -> list[Any]:
+    """The `pods` of a `/workloads/{id}/pods` answer (none when it carries none)."""
+    pods = body.get("pods") if isinstance(body, dict) else None
+    return pods if isinstance(pods, list) else []
 
 
 class RunaiClient:
@@ -687,6 +698,29 @@ class RunaiClient:
         workloads = wire.parse_workloads(items, pods)
         return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
 
+    async def recently_changed_workloads(
+        self, limit: int, workload_filter: WorkloadFilter | None = None
+    ) -> list[Workload]:
+        """The `limit` workloads whose phase changed last (one page: `sortBy=phaseUpdatedAt`, newest first),
+        without node names: whose events the event list reads, without listing a cluster of thousands."""
+        cluster = await self._cluster_uuid()
+        terms, left = wire.workload_filter_terms(workload_filter)
+        params = {
+            **self._filter(f"clusterId=={cluster}", *terms),
+            "sortBy": "phaseUpdatedAt",
+            "sortOrder": "desc",
+            "offset": 0,
+            "limit": max(1, min(limit, self._page_size)),
+        }
+        body = await self._get("/api/v1/workloads", params)
+        items = require(body, "workloads", SERVICE, where="/api/v1/workloads response")
+        if not isinstance(items, list):
+            raise BadResponse(
+                "The /api/v1/workloads response field 'workloads' is not an array.", service=SERVICE
+            )
+        workloads = wire.parse_workloads(items, [])
+        return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
+
     async def nodes_and_degraded_workloads(self) -> tuple[list[Node], list[Workload]]:
         """The nodes (status, conditions, taints; no telemetry) and the Degraded workloads (no node names),
         in two paged requests side by side: what the alert poll reads every few seconds."""
@@ -724,6 +758,53 @@ class RunaiClient:
             self._list(f"/api/v1/workloads/{workload_id}/events", "events", {"sortOrder": "asc"}),
         )
         return wire.parse_workload_detail(item, pods, events)
+
+    async def workload_events(
+        self, workload_id: str, limit: int = MAX_EVENTS_PER_WORKLOAD
+    ) -> list[WorkloadEvent]:
+        """The newest `limit` events of one workload (one page, `sortOrder=desc`, the spec's default), newest
+        first; unreadable ones are left out and counted."""
+        body = await self._get(
+            f"/api/v1/workloads/{quote(workload_id, safe='')}/events",
+            {"sortOrder": "desc", "offset": 0, "limit": max(1, min(limit, self._page_size))},
+        )
+        chunk = require(body, "events", SERVICE, where="/api/v1/workloads/{id}/events response")
+        if not isinstance(chunk, list):
+            raise BadResponse("The workload events response field 'events' is not an array.", service=SERVICE)
+        return wire.parse_items(chunk, wire.parse_event, "event")
+
+    async def events_of(self, workloads: Sequence[Workload], limit: int) -> list[Event]:
+        """The newest `limit` events of each of `workloads` in the one model, `METRICS_CONCURRENCY` requests
+        at a time. A workload whose events do not come is left out (reported as a missing part); only when
+        none come does the call fail."""
+        gate = asyncio.Semaphore(METRICS_CONCURRENCY)
+
+        async def one(workload: Workload) -> list[Event]:
+            async with gate:
+                records, pods = await _together(
+                    self.workload_events(workload.id, limit),
+                    self._get(f"/api/v1/workloads/{quote(workload.id, safe='')}/pods", {"limit": 50}),
+                )
+            # Where it runs now, from its own pods (a small request), not from the cluster-wide pod list.
+            running = wire.parse_items(_pod_items(pods), wire.parse_pod, "pod")
+            node = next((pod.node_name for pod in running if pod.node_name), None)
+            return [
+                workload_event(
+                    record,
+                    workload_id=workload.id,
+                    workload_name=workload.name,
+                    project=workload.project_name,
+                    node=node,
+                )
+                for record in records
+            ]
+
+        if not workloads:
+            return []
+        answers = await answered_parts(
+            {f"events of {workload.name}": one(workload) for workload in workloads}
+        )
+        return [event for events in answers.values() for event in events]
 
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         """`GET /api/v1/workloads/{id}` as the API returns it."""

@@ -52,6 +52,7 @@ from console.model import (
     WekaCluster,
     WekaMetricsSample,
 )
+from console.model.events import Event
 from console.wire import weka as wire
 from console.wire.weka_alerts import mute_body, mute_path
 
@@ -354,6 +355,11 @@ class WekaClient:
         items = wire.as_list(await self._call("GET", "/alerts"), "alerts")
         alerts, self._alerts_first_seen = wire.parse_alerts(items, self._alerts_first_seen, self._now())
         return alerts
+
+    async def events(self, limit: int = wire.MAX_EVENTS) -> list[Event]:
+        """The newest `limit` events of `GET /events` (one page: `num_results`), newest first (§8)."""
+        items = wire.as_list(await self._call("GET", "/events", params=wire.events_params(limit)), "events")
+        return wire.parse_events(items)[:limit]
 
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
         items = wire.as_list(await self._call("GET", "/fileSystemGroups"), "fileSystemGroups")
