@@ -64,7 +64,7 @@ from console.data.errors import (
     Unauthorized,
     Unavailable,
 )
-from console.data.unreadable import answered_parts
+from console.data.unreadable import answered_parts, report_missing_part
 from console.model import (
     ClusterInfo,
     Department,
@@ -91,8 +91,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
 PAGE_SIZE = 500
 """The API's maximum `limit`: fewest round trips for the large lists."""
 
-MAX_PAGES = 10_000
-"""A guard against a server whose `next` never ends (5 million items)."""
+MAX_LIST_ITEMS = 50_000
+"""The most items one list is read to. The biggest list a screen shows is the workloads of a large
+cluster (the `large` scenario and `make bench` hold 20,000); past this, memory and paging time grow for
+rows nobody scrolls to. A list cut here says so on screen ("list truncated at 50,000")."""
 
 MAX_EVENTS_PER_WORKLOAD = 100
 """The newest this many events of a workload for the cluster-wide event list (one page)."""
@@ -205,6 +207,7 @@ class RunaiClient:
         verify: ssl.SSLContext | bool = True,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         page_size: int = PAGE_SIZE,
+        max_list_items: int = MAX_LIST_ITEMS,
         wall_clock: Callable[[], float] = time.time,
         transport: httpx.AsyncBaseTransport | None = None,
         deadline_seconds: float = REQUEST_DEADLINE_SECONDS,
@@ -226,6 +229,7 @@ class RunaiClient:
         self._unknown_telemetry: set[str] = set()
         """Node telemetry types this control plane refused as unknown (a version between 2.18 and ours)."""
         self._page_size = max(1, min(PAGE_SIZE, page_size))
+        self._max_list_items = max(1, max_list_items)
         self._wall_clock = wall_clock
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -380,26 +384,40 @@ class RunaiClient:
         return parse_json(await self._request("GET", path, params=params), SERVICE)
 
     async def _list(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> list[Any]:
-        """Every item of a paged list.
+        """Every item of a paged list, up to `max_list_items`.
 
         Follows `next` while it moves forward; when a list has no `next` (the nodes and node-pool lists'
         schemas have none) a full page means there may be more. [UNSURE] reference §1 on `next`.
+
+        Bounded: a `next` that goes back to an offset already read is a server that would loop forever,
+        a clear `BadResponse`; a list whose pages go on past `max_list_items` is cut there, and the cut
+        is reported (`report_missing_part`), so the screen says "list truncated at N" beside the rows.
         """
         items: list[Any] = []
         offset = 0
-        for _ in range(MAX_PAGES):
+        requested: set[int] = set()
+        while True:
+            requested.add(offset)
             body = await self._get(path, {**(params or {}), "offset": offset, "limit": self._page_size})
             chunk = require(body, key, SERVICE, where=f"{path} response")
             if not isinstance(chunk, list):
                 raise BadResponse(f"The {path} response field {key!r} is not an array.", service=SERVICE)
             items += chunk
+            if len(items) > self._max_list_items:
+                del items[self._max_list_items :]
+                report_missing_part(
+                    f"{key} past the first {self._max_list_items:,}",
+                    BadResponse(f"list truncated at {self._max_list_items:,}", service=SERVICE),
+                )
+                break
             following = body.get("next")
-            if (
-                isinstance(following, int)
-                and not isinstance(following, bool)
-                and following > offset
-                and chunk
-            ):
+            if isinstance(following, int) and not isinstance(following, bool) and chunk:
+                if following in requested or following < offset:
+                    raise BadResponse(
+                        f"The Run:ai API sent the {path} list back to offset {following} after "
+                        f"{len(requested)} pages; stopped instead of reading it again.",
+                        service=SERVICE,
+                    )
                 offset = following
             elif following is None and len(chunk) >= self._page_size:
                 offset += len(chunk)
@@ -463,15 +481,16 @@ class RunaiClient:
         return versions.rules_of_subject(rules, (user, self.client_id))
 
     async def _paged_rules(self, path: str, read: Callable[[Any], tuple[list[Any], Any]]) -> list[Any]:
+        """Access rules, paged by their `totalRecords`; a total that never comes ends at the list cap."""
         rules: list[Any] = []
         offset = 0
-        for _ in range(MAX_PAGES):
+        while len(rules) < self._max_list_items:
             chunk, total = read(await self._get(path, {"offset": offset, "limit": self._page_size}))
             rules += chunk
             if not chunk or not isinstance(total, int) or len(rules) >= total:
                 break
             offset += len(chunk)
-        return rules
+        return rules[: self._max_list_items]
 
     # ================================================================================================
     # org units
