@@ -88,7 +88,6 @@ FOLLOW_POLL_SECONDS = 0.1
 FOLLOW_MAX_SECONDS = 600.0
 """A follow stream ends after this long (real seconds) even if nobody closed it: the fake stays bounded."""
 
-_REASONS = kube_objects.STATUS_REASONS
 
 _PATCH_TYPES = ("application/strategic-merge-patch+json", "application/merge-patch+json")
 _GOING_AWAY = frozenset({WorkloadPhase.STOPPING, WorkloadPhase.DELETING, WorkloadPhase.TERMINATING})
@@ -96,17 +95,8 @@ _LOG_ENDS = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPh
 
 
 def kube_status_body(status: int, message: str, extra: dict[str, Any]) -> dict[str, Any]:
-    """A `Status` object for an error: kind/apiVersion/status/message/reason/code, plus `details` if given."""
-    body: dict[str, Any] = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": message,
-        "reason": extra.get("reason")
-        or _REASONS.get(status, "InternalError" if status >= 500 else "Unknown"),
-        "code": status,
-    }
+    """A `Status` object for an error (console.wire.kube_objects.status), with `details` if given."""
+    body = kube_objects.status(status, message, reason=extra.get("reason"))
     if extra.get("details"):
         body["details"] = extra["details"]
     return body
@@ -728,23 +718,17 @@ class _KubeFace:
             if node is not None and workload.phase not in _GOING_AWAY:
                 if not workload.preemptible:
                     budget = f"{workload.name}-pdb"
-                    raise HttpError(
+                    refusal = kube_objects.status(
                         429,
                         "Cannot evict pod as it would violate the pod's disruption budget.",
-                        extra={
-                            "details": {
-                                "causes": [
-                                    {
-                                        "reason": "DisruptionBudget",
-                                        "message": f"The disruption budget {budget} needs 1 healthy pods "
-                                        "and has 1 currently",
-                                    }
-                                ]
-                            }
-                        },
+                        causes=[
+                            kube_objects.Cause(
+                                f"The disruption budget {budget} needs 1 healthy pods and has 1 currently",
+                                reason="DisruptionBudget",
+                            )
+                        ],
                     )
+                    raise HttpError(429, refusal["message"], extra={"details": refusal["details"]})
                 sim.runai.life.evict_for_drain(workload, node)
                 sim.settle()
-        return Response.json(
-            201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
-        )
+        return Response.json(201, kube_objects.status(201, ""))
