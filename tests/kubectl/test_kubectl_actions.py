@@ -76,6 +76,13 @@ async def test_cordon_and_uncordon_show_in_rwc(kubectl: Kubectl, rwc: KubeClient
     assert "SchedulingDisabled" in kubectl.run("get", "node", name).stdout
     assert kubectl.run("uncordon", name).stdout.strip() == f"node/{name} uncordoned"
     assert not (await rwc.node(name)).cordoned
+    # The kubelet's events about it, as `describe` and `get events` show them.
+    events = kubectl.run("describe", "node", name).stdout.split("Events:")[1]
+    assert "NodeNotSchedulable" in events and "NodeSchedulable" in events
+    selected = kubectl.run(
+        "get", "events", "-A", "--field-selector", f"involvedObject.kind=Node,involvedObject.name={name}"
+    ).stdout
+    assert f"node/{name}" in selected and f"Node {name} status is now: NodeNotSchedulable" in selected
 
 
 async def test_the_drain_taint_and_its_removal_show_in_rwc(kubectl: Kubectl, rwc: KubeClient) -> None:
