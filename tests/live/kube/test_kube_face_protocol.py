@@ -245,6 +245,20 @@ def test_access_reviews_answer_by_role(
             {"Content-Type": "application/json"},
         ),
         (
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            {},
+            b"[" * 100_000,
+            {"Content-Type": "application/json"},
+        ),
+        (
+            "PATCH",
+            "/api/v1/nodes/dgx-a100-01",
+            {},
+            b"[" * 100_000,
+            {"Content-Type": "application/merge-patch+json"},
+        ),
+        (
             "PATCH",
             "/api/v1/nodes/dgx-a100-01",
             {},
