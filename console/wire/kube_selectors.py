@@ -61,6 +61,11 @@ class Requirement:
         return have > bound if self.operator == "gt" else have < bound
 
 
+def _shown(text: str) -> str:
+    """`text` quoted for an error message, cut to 120 characters: a message never echoes a long input."""
+    return repr(text if len(text) <= 120 else text[:117] + "...")
+
+
 def _split_terms(text: str) -> list[str]:
     """Split at commas that are not inside `( ... )`."""
     terms: list[str] = []
@@ -70,31 +75,33 @@ def _split_terms(text: str) -> list[str]:
         if char == "(":
             depth += 1
             if depth > 1:
-                raise SelectorError(f"unable to parse requirement: nested parentheses in {text!r}")
+                raise SelectorError(f"unable to parse requirement: nested parentheses in {_shown(text)}")
         elif char == ")":
             depth -= 1
             if depth < 0:
-                raise SelectorError(f"unable to parse requirement: unbalanced ')' in {text!r}")
+                raise SelectorError(f"unable to parse requirement: unbalanced ')' in {_shown(text)}")
         if char == "," and depth == 0:
             terms.append("".join(current).strip())
             current = []
         else:
             current.append(char)
     if depth != 0:
-        raise SelectorError(f"unable to parse requirement: unbalanced '(' in {text!r}")
+        raise SelectorError(f"unable to parse requirement: unbalanced '(' in {_shown(text)}")
     terms.append("".join(current).strip())
     return terms
 
 
 def _key(key: str, text: str) -> str:
     if not _KEY.match(key) or len(key) > 316:
-        raise SelectorError(f"unable to parse requirement: invalid label key {key!r} in {text!r}")
+        raise SelectorError(f"unable to parse requirement: invalid label key {_shown(key)} in {_shown(text)}")
     return key
 
 
 def _value(value: str, text: str) -> str:
     if not _VALUE.match(value):
-        raise SelectorError(f"unable to parse requirement: invalid label value {value!r} in {text!r}")
+        raise SelectorError(
+            f"unable to parse requirement: invalid label value {_shown(value)} in {_shown(text)}"
+        )
     return value
 
 
@@ -113,25 +120,27 @@ def parse_label_selector(text: str | None) -> tuple[Requirement, ...]:
     requirements: list[Requirement] = []
     for term in _split_terms(text):
         if not term:
-            raise SelectorError(f"unable to parse requirement: empty term in {text!r}")
+            raise SelectorError(f"unable to parse requirement: empty term in {_shown(text)}")
         found = _SET_TERM.match(term)
         if found:
             values = tuple(value.strip() for value in found["values"].split(","))
             if len(values) > MAX_VALUES:
-                raise SelectorError(f"more than {MAX_VALUES} values in {term!r}")
+                raise SelectorError(f"more than {MAX_VALUES} values in {_shown(term)}")
             if values == ("",):
-                raise SelectorError(f"unable to parse requirement: {found['op']} needs values in {term!r}")
+                raise SelectorError(
+                    f"unable to parse requirement: {found['op']} needs values in {_shown(term)}"
+                )
             key = _key(found["key"], text)
             requirements.append(Requirement(key, found["op"], tuple(_value(v, text) for v in values)))
             continue
         if "(" in term or ")" in term:
-            raise SelectorError(f"unable to parse requirement: {term!r}")
+            raise SelectorError(f"unable to parse requirement: {_shown(term)}")
         for token, operator in (("!=", "!="), ("==", "="), ("=", "="), (">", "gt"), ("<", "lt")):
             if token in term:
                 key, _, value = term.partition(token)
                 value = value.strip()
                 if operator in ("gt", "lt") and not value.lstrip("-").isdigit():
-                    raise SelectorError(f"unable to parse requirement: {value!r} is not an integer")
+                    raise SelectorError(f"unable to parse requirement: {_shown(value)} is not an integer")
                 requirements.append(Requirement(_key(key.strip(), text), operator, (_value(value, text),)))
                 break
         else:
@@ -154,12 +163,12 @@ def parse_field_selector(text: str | None, supported: frozenset[str]) -> tuple[R
             continue
         token = next((token for token in ("!=", "==", "=") if token in term), None)
         if token is None:
-            raise SelectorError(f"invalid field selector: {term!r} is not field=value or field!=value")
+            raise SelectorError(f"invalid field selector: {_shown(term)} is not field=value or field!=value")
         key, _, value = term.partition(token)
         operator = "!=" if token == "!=" else "="
         key = key.strip()
         if key not in supported:
-            raise SelectorError(f'field label not supported: "{key}"')
+            raise SelectorError(f'field label not supported: "{key[:120]}"')
         requirements.append(Requirement(key, operator, (value.strip(),)))
     return tuple(requirements)
 

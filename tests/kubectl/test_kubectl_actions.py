@@ -76,6 +76,13 @@ async def test_cordon_and_uncordon_show_in_rwc(kubectl: Kubectl, rwc: KubeClient
     assert "SchedulingDisabled" in kubectl.run("get", "node", name).stdout
     assert kubectl.run("uncordon", name).stdout.strip() == f"node/{name} uncordoned"
     assert not (await rwc.node(name)).cordoned
+    # The kubelet's events about it, as `describe` and `get events` show them.
+    events = kubectl.run("describe", "node", name).stdout.split("Events:")[1]
+    assert "NodeNotSchedulable" in events and "NodeSchedulable" in events
+    selected = kubectl.run(
+        "get", "events", "-A", "--field-selector", f"involvedObject.kind=Node,involvedObject.name={name}"
+    ).stdout
+    assert f"node/{name}" in selected and f"Node {name} status is now: NodeNotSchedulable" in selected
 
 
 async def test_the_drain_taint_and_its_removal_show_in_rwc(kubectl: Kubectl, rwc: KubeClient) -> None:
@@ -135,6 +142,37 @@ async def test_drain_evicts_every_pod_and_finishes(kubectl: Kubectl, rwc: KubeCl
     for workload_id in set(pods.values()):
         now = {pod.name for pod in await rwc.pods_of_workload(workload_id)}
         assert now and not now & set(pods), (now, pods)
+
+
+def _protected_node(kubectl: Kubectl) -> tuple[str, str]:
+    """A schedulable node running a non-preemptible pod (one a disruption budget protects), and that pod."""
+    with kubectl.served.locked() as sim:
+        state = sim.runai.state
+        for workload in state.workloads.values():
+            pod = workload.pods[0] if workload.pods else None
+            if workload.preemptible or workload.phase is not WorkloadPhase.RUNNING or pod is None:
+                continue
+            node = state.nodes.get(pod.node_name or "")
+            if node is not None and not node.unschedulable and DRAIN_TAINT not in node.taints:
+                return node.name, pod.name
+    raise AssertionError("the demo has no schedulable node with non-preemptible running work")
+
+
+async def test_drain_stops_at_a_disruption_budget_and_says_so(kubectl: Kubectl, rwc: KubeClient) -> None:
+    name, pod = _protected_node(kubectl)
+    try:
+        refused = kubectl.run("drain", name, "--timeout=2s", check=False)
+        assert refused.returncode == 1
+        assert f'error when evicting pods/"{pod}"' in refused.stderr
+        assert "Cannot evict pod as it would violate the pod's disruption budget." in refused.stderr
+        assert any(p.name == pod for p in await rwc.pods_of_workload(_workload_of(kubectl, pod)))
+    finally:
+        kubectl.run("uncordon", name)
+
+
+def _workload_of(kubectl: Kubectl, pod: str) -> str:
+    with kubectl.served.locked() as sim:
+        return next(w.id for w in sim.runai.state.workloads.values() if any(p.name == pod for p in w.pods))
 
 
 def _logging_pod(kubectl: Kubectl) -> tuple[str, str, str]:

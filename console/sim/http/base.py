@@ -72,6 +72,8 @@ class Request:
             return json.loads(self.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise HttpError(400, f"Request body is not valid JSON: {error}") from None
+        except RecursionError:  # `[[[[...` deeper than the parser goes: still the client's error
+            raise HttpError(400, "Request body is not valid JSON: nested too deeply") from None
 
 
 @dataclass

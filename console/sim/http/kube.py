@@ -52,6 +52,7 @@ import dataclasses
 import functools
 import ssl
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,7 +63,14 @@ from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, 
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
 from console.sim.http.kube_access import access_review, request_object
 from console.sim.http.kube_lists import Collection, CollectionServer, truthy
-from console.sim.http.kube_records import WORKLOAD_KINDS, event_records, namespace_records, pod_uid, uid
+from console.sim.http.kube_records import (
+    WORKLOAD_KINDS,
+    event_records,
+    namespace_records,
+    node_schedulable_event,
+    pod_uid,
+    uid,
+)
 from console.sim.runai_mounts import SimVolume, volumes_of
 from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
@@ -87,10 +95,11 @@ VERSION_INFO: dict[str, str] = {
 
 FOLLOW_POLL_SECONDS = 0.1
 """How often a follow stream looks for new lines (real seconds); also its heartbeat for a departed client."""
+NODE_EVENTS_KEPT = 1000
+"""Node events the face keeps (oldest dropped), as a real cluster's events expire."""
 FOLLOW_MAX_SECONDS = 600.0
 """A follow stream ends after this long (real seconds) even if nobody closed it: the fake stays bounded."""
 
-_REASONS = kube_objects.STATUS_REASONS
 
 _PATCH_TYPES = ("application/strategic-merge-patch+json", "application/merge-patch+json")
 _GOING_AWAY = frozenset({WorkloadPhase.STOPPING, WorkloadPhase.DELETING, WorkloadPhase.TERMINATING})
@@ -98,17 +107,8 @@ _LOG_ENDS = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED, WorkloadPh
 
 
 def kube_status_body(status: int, message: str, extra: dict[str, Any]) -> dict[str, Any]:
-    """A `Status` object for an error: kind/apiVersion/status/message/reason/code, plus `details` if given."""
-    body: dict[str, Any] = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": message,
-        "reason": extra.get("reason")
-        or _REASONS.get(status, "InternalError" if status >= 500 else "Unknown"),
-        "code": status,
-    }
+    """A `Status` object for an error (console.wire.kube_objects.status), with `details` if given."""
+    body = kube_objects.status(status, message, reason=extra.get("reason"))
     if extra.get("details"):
         body["details"] = extra["details"]
     return body
@@ -166,6 +166,8 @@ class _KubeFace:
         self._pod_phases: dict[str, tuple[int, tuple[str, ...]]] = {}
         """Workload id -> (its version, its pods' phases), so listing 20,000 pods builds no views twice."""
         self.lists = CollectionServer(host)
+        self._node_events: deque[kube_objects.EventRecord] = deque(maxlen=NODE_EVENTS_KEPT)
+        """What the kubelet would report about nodes this face cordoned or uncordoned (newest last)."""
         self.nodes = Collection(
             resource="nodes",
             kind="Node",
@@ -245,7 +247,7 @@ class _KubeFace:
             api_version="v1",
             table="events",
             fields=frozenset(core_fields),
-            entries=event_records,
+            entries=self._events,
             key=lambda record: f"{record.namespace}/{record.name}",
             version=lambda record: record.resource_version,
             labels=lambda sim, record: {},
@@ -258,7 +260,7 @@ class _KubeFace:
             api_version="events.k8s.io/v1",
             table="events",
             fields=frozenset(v1_fields),
-            entries=event_records,
+            entries=self._events,
             key=lambda record: f"{record.namespace}/{record.name}",
             version=lambda record: record.resource_version,
             labels=lambda sim, record: {},
@@ -395,6 +397,13 @@ class _KubeFace:
             raise HttpError(404, f"the server could not find the requested resource ({request.path})")
         return Response.json(200, document)
 
+    def _events(self, sim: Simulator, namespace: str | None) -> list[kube_objects.EventRecord]:
+        """The workloads' events, and (in `default`, as the kubelet files them) the nodes'."""
+        records = event_records(sim, namespace)
+        if namespace in (None, "default"):
+            records.extend(self._node_events)
+        return records
+
     # -- nodes --------------------------------------------------------------------------------
     def patch_node(self, request: Request, identity: Identity) -> Response:
         """Cordon/uncordon and the drain taint; anything else in the patch is refused, not dropped."""
@@ -438,6 +447,7 @@ class _KubeFace:
                 )
             drain = self._wanted_drain(name, node, spec) if "taints" in spec else None
             try:
+                was_cordoned = node.unschedulable
                 if "unschedulable" in spec:
                     if spec["unschedulable"] is True:
                         sim.runai.cordon_node(identity, name)
@@ -456,6 +466,10 @@ class _KubeFace:
                     sim.runai.undrain_node(identity, name)
             except BackendError as error:
                 raise self._from_sim(error) from None
+            if node.unschedulable != was_cordoned:
+                self._node_events.append(
+                    node_schedulable_event(node.name, node.unschedulable, sim.clock.now())
+                )
             sim.settle()
             return Response.json(200, self._node_json(sim, node))
 
@@ -822,23 +836,17 @@ class _KubeFace:
             if node is not None and workload.phase not in _GOING_AWAY:
                 if not workload.preemptible:
                     budget = f"{workload.name}-pdb"
-                    raise HttpError(
+                    refusal = kube_objects.status(
                         429,
                         "Cannot evict pod as it would violate the pod's disruption budget.",
-                        extra={
-                            "details": {
-                                "causes": [
-                                    {
-                                        "reason": "DisruptionBudget",
-                                        "message": f"The disruption budget {budget} needs 1 healthy pods "
-                                        "and has 1 currently",
-                                    }
-                                ]
-                            }
-                        },
+                        causes=[
+                            kube_objects.Cause(
+                                f"The disruption budget {budget} needs 1 healthy pods and has 1 currently",
+                                reason="DisruptionBudget",
+                            )
+                        ],
                     )
+                    raise HttpError(429, refusal["message"], extra={"details": refusal["details"]})
                 sim.runai.life.evict_for_drain(workload, node)
                 sim.settle()
-        return Response.json(
-            201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
-        )
+        return Response.json(201, kube_objects.status(201, ""))

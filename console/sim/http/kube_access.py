@@ -15,6 +15,8 @@ from console.model.identity import Identity
 from console.sim.http.base import HttpError, Request, Response
 from console.wire import kube_discovery, kube_objects, kube_protobuf
 
+MAX_ATTRIBUTE_CHARS = 253
+"""The longest name Kubernetes allows (a DNS subdomain); longer attributes are refused, never echoed."""
 _READ_VERBS = frozenset({"get", "list", "watch"})
 
 
@@ -72,9 +74,13 @@ def access_review(request: Request, identity: Identity) -> Response:
         reason = "discovery and version are readable by every signed-in user" if allowed else ""
         return Response.json(201, kube_objects.access_review(spec, allowed, reason))
     if not isinstance(attributes, dict) or not all(
-        isinstance(attributes.get(key, ""), str)
+        isinstance(attributes.get(key, ""), str) and len(attributes.get(key, "")) <= MAX_ATTRIBUTE_CHARS
         for key in ("verb", "group", "resource", "subresource", "namespace", "name")
     ):
-        raise HttpError(400, "spec.resourceAttributes must be an object of strings")
+        raise HttpError(
+            400,
+            f"spec.resourceAttributes must be an object of strings of at most {MAX_ATTRIBUTE_CHARS} "
+            "characters",
+        )
     allowed, reason = decide(identity, attributes)
     return Response.json(201, kube_objects.access_review(spec, allowed, reason))

@@ -21,7 +21,7 @@ from console.sim.simulator import Simulator
 from console.wire import kube_objects, kube_tables
 from console.wire.kube_selectors import SelectorError, parse_field_selector, parse_label_selector, predicate
 
-REMEMBERED_LISTS = 32
+REMEMBERED_LISTS = 8
 """How many lists' contents the face keeps for watches that start from them (older ones answer 410)."""
 WATCH_MAX_SECONDS = 600.0
 """A watch ends after this long (real seconds) even if nobody closed it, or at its `timeoutSeconds`."""
@@ -142,10 +142,13 @@ class CollectionServer:
             start, end, metadata = page(len(matching), request)
             items = [collection.encode(sim, entry) for entry in matching[start:end]]
             version = cluster_version(sim)
-            known: Known = {collection.key(entry): (collection.version(entry), None) for entry in matching}
-            for entry, item in zip(matching[start:end], items, strict=True):
-                known[collection.key(entry)] = (collection.version(entry), item)
-            self._remember(request, version, known)
+            if not request.param("continue"):
+                # Remembered once per list, at its first page: a paged list's later pages share its version
+                # while nothing changes, and rwc's own polling pages through big lists every few seconds.
+                known: Known = {collection.key(e): (collection.version(e), None) for e in matching}
+                for entry, item in zip(matching[start:end], items, strict=True):
+                    known[collection.key(entry)] = (collection.version(entry), item)
+                self._remember(request, version, known)
             now = sim.clock.now()
         list_metadata = {"resourceVersion": version, **metadata}
         if as_table:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
+from datetime import datetime
 
 from console.model.runai import WorkloadType
 from console.sim.runai_lifecycle import KUBELET
@@ -100,3 +101,24 @@ def event_records(sim: Simulator, namespace: str | None) -> list[kube_objects.Ev
                 )
             )
     return records
+
+
+def node_schedulable_event(node: str, cordoned: bool, at: datetime) -> kube_objects.EventRecord:
+    """What the kubelet reports when it sees `spec.unschedulable` change: `NodeNotSchedulable` /
+    `NodeSchedulable`, about the Node (whose event uid is the node's name, as kubelets set it and as
+    `kubectl describe node` searches for it), filed in `default`."""
+    reason = "NodeNotSchedulable" if cordoned else "NodeSchedulable"
+    stamp = at.strftime("%Y%m%d%H%M%S%f")
+    return kube_objects.EventRecord(
+        name=f"{node}.{stamp}",
+        namespace="default",
+        uid=uid("event", f"{node}/{stamp}/{reason}"),
+        resource_version=str(1000 + int(stamp[-9:]) % 10**6),
+        regarding=kube_objects.ObjectRef("Node", node, "", node),
+        type="Normal",
+        reason=reason,
+        message=f"Node {node} status is now: {reason}",
+        component="kubelet",
+        at=at,
+        host=node,
+    )

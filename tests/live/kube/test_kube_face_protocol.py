@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from kube_fixtures import ADMIN_TOKEN, RESEARCHER_TOKEN, KubeEnv
+from kube_fixtures import ADMIN, ADMIN_TOKEN, RESEARCHER_TOKEN, KubeEnv
 
 from console.model.runai import WorkloadPhase, WorkloadType
 from console.sim.http import kube_watch
@@ -100,6 +100,23 @@ def test_a_watch_from_a_lists_version_sees_an_evicted_pod_go_and_its_successor_c
     assert any(kind == "ADDED" and name.startswith(f"{workload}-0-") and name != pod for kind, name in seen)
 
 
+def test_a_node_watch_sees_a_cordon_made_elsewhere(kube_env: KubeEnv) -> None:
+    with _http(kube_env) as http:
+        listed = http.get("/api/v1/nodes", params={"fieldSelector": "spec.unschedulable=false"}).json()
+        name = listed["items"][0]["metadata"]["name"]
+        with kube_env.host.lock:
+            kube_env.sim.runai.cordon_node(ADMIN, name)  # as rwc's demo backend would
+        params = {
+            "watch": "true",
+            "resourceVersion": listed["metadata"]["resourceVersion"],
+            "fieldSelector": "spec.unschedulable=false",
+            "timeoutSeconds": "1",
+        }
+        with http.stream("GET", "/api/v1/nodes", params=params) as response:
+            events = [(e["type"], e["object"]["metadata"]["name"]) for e in _events(response)]
+    assert events == [("DELETED", name)]  # it left the selection: what a real watch with that selector says
+
+
 def test_a_watch_ends_at_its_timeout_and_sends_bookmarks_when_asked(
     kube_env: KubeEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -168,15 +185,21 @@ def test_events_of_both_groups_and_namespaces_of_every_project(kube_env: KubeEnv
         (RESEARCHER_TOKEN, "patch", "nodes", False),
         (RESEARCHER_TOKEN, "list", "pods", True),
         (ADMIN_TOKEN, "delete", "nodes", False),  # not served, for anyone
+        (RESEARCHER_TOKEN, "get", "pods/log:runai-speech", True),  # a project of theirs
+        (RESEARCHER_TOKEN, "get", "pods/log:runai-vision", False),  # not theirs
+        (ADMIN_TOKEN, "get", "pods/log:runai-vision", True),
     ],
 )
 def test_access_reviews_answer_by_role(
     kube_env: KubeEnv, token: str, verb: str, resource: str, allowed: bool
 ) -> None:
+    resource, _, namespace = resource.partition(":")
+    resource, _, subresource = resource.partition("/")
+    attributes = {"verb": verb, "resource": resource, "subresource": subresource, "namespace": namespace}
     review = {
         "apiVersion": "authorization.k8s.io/v1",
         "kind": "SelfSubjectAccessReview",
-        "spec": {"resourceAttributes": {"verb": verb, "resource": resource}},
+        "spec": {"resourceAttributes": attributes},
     }
     with _http(kube_env, token) as http:
         answer = http.post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", json=review)
@@ -222,6 +245,27 @@ def test_access_reviews_answer_by_role(
             {"Content-Type": "application/json"},
         ),
         (
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            {},
+            b"[" * 100_000,
+            {"Content-Type": "application/json"},
+        ),
+        (
+            "PATCH",
+            "/api/v1/nodes/dgx-a100-01",
+            {},
+            b"[" * 100_000,
+            {"Content-Type": "application/merge-patch+json"},
+        ),
+        (
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            {},
+            json.dumps({"spec": {"resourceAttributes": {"verb": "v" * 100_000}}}).encode(),
+            {"Content-Type": "application/json"},
+        ),
+        (
             "PATCH",
             "/api/v1/nodes/dgx-a100-01",
             {},
@@ -243,5 +287,6 @@ def test_malformed_requests_get_a_status_body_never_a_crash(
     assert 400 <= answer.status_code < 500, answer.text
     status = answer.json()
     assert status["kind"] == "Status" and status["status"] == "Failure" and status["message"]
+    assert len(answer.content) < 2_000  # nothing the client sent is echoed at length
     if answer.status_code == 422:
         assert status["details"]["causes"][0]["message"].startswith("Unsupported value")
