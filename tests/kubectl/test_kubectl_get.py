@@ -172,3 +172,18 @@ def test_a_missing_node_is_kubectls_not_found(kubectl: Kubectl) -> None:
     done = kubectl.run("get", "node", "no-such-node", check=False)
     assert done.returncode == 1
     assert 'nodes "no-such-node" not found' in done.stderr
+
+
+def test_claims_and_their_weka_volumes_are_where_rwc_says_the_data_lives(kubectl: Kubectl) -> None:
+    """`kubectl get pvc -A` / `get pv`: each claim bound to a csi-wekafs volume whose handle names the
+    filesystem and directory rwc's workload detail shows."""
+    claims = rows(kubectl.run("get", "pvc", "-A").stdout)
+    assert claims[0][:5] == ["NAMESPACE", "NAME", "STATUS", "VOLUME", "CAPACITY"]
+    assert {row[2] for row in claims[1:]} == {"Bound"}
+    assert any(row[0] == "runai-vision" and row[1] == "datasets-imagenet-21k" for row in claims[1:])
+    volumes = rows(kubectl.run("get", "pv").stdout)
+    assert volumes[0][:4] == ["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY"]
+    assert len(volumes) == len(claims)
+    pv = yaml.safe_load(kubectl.run("get", "pv", volumes[1][0], "-o", "yaml").stdout)
+    assert pv["spec"]["csi"]["driver"] == "csi.weka.io"
+    assert pv["spec"]["csi"]["volumeHandle"].split("/")[0] in ("dir", "weka")
