@@ -7,11 +7,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_idle, bench_logs, bench_scale, bench_start  # noqa: E402
+from benchmarks import bench_idle, bench_logs, bench_quit, bench_scale, bench_start  # noqa: E402
 
 
 def main() -> int:
-    results = [bench_start.main(), bench_scale.main(), bench_idle.main(), bench_logs.main()]
+    results = [
+        bench_start.main(),
+        bench_scale.main(),
+        bench_idle.main(),
+        bench_logs.main(),
+        bench_quit.main(),
+    ]
     return 0 if all(results) else 1
 
 

@@ -276,6 +276,12 @@ class RwcApp(App[None]):
             await mounted
         await self.run_action(action, self.screen)
 
+    def action_interrupt(self) -> None:
+        """ctrl+c: end rwc now, as an interrupted program does (status 130); the terminal is restored."""
+        log.info("exiting on ctrl+c")
+        self.key_gate.close()
+        self.exit(return_code=130)
+
     def action_show_help(self) -> None:
         screen = self.screen
         from screens.help import HelpScreen, sections_for  # only when asked for: not on the start-up path

@@ -117,6 +117,11 @@ APP_KEYS: tuple[KeyAction, ...] = (
     KeyAction("question_mark", "show_help", "Help", key_display="?"),
     KeyAction("ctrl+p", "command_palette", "Command palette", key_display="^p", show=False, palette=False),
     KeyAction("q", "quit", "Quit"),
+    # Textual's own ctrl+c only says "press ctrl+q to quit"; a terminal user's ctrl+c means stop now, as in
+    # k9s and every shell tool: exit at once with the shell's status for an interrupt (130).
+    KeyAction(
+        "ctrl+c", "interrupt", "Quit now (exit status 130)", key_display="^c", show=False, palette=False
+    ),
 )
 """Keys that work on every screen (not while typing in an input: `:` is a priority key only to open
 its prompt ahead of the keys typed after it, see above)."""

@@ -328,3 +328,22 @@ def test_a_signal_ends_rwc_promptly_and_gives_the_terminal_back(
     ).stdout
     assert modes.split() == ["0", "0"], f"terminal left in alternate screen / mouse mode: {modes!r}"
     assert "Traceback" not in session.capture()
+
+
+def test_ctrl_c_typed_ends_rwc_with_130_and_gives_the_terminal_back(rwc_in_tmux: TmuxSession) -> None:
+    """ctrl+c typed in rwc (a key, since the terminal is raw) stops it as it stops any terminal program:
+    at once, exit status 130, the terminal back to normal (Textual's own ctrl+c only said "use ctrl+q")."""
+    session = rwc_in_tmux
+    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads", START_TIMEOUT_SECONDS)
+    session.send_keys("C-c")
+    deadline = time.monotonic() + QUIT_TIMEOUT_SECONDS
+    while not session.status_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session.status_file.exists(), (
+        f"rwc still running after ctrl+c; {session.diagnostics(session.capture())}"
+    )
+    assert session.status_file.read_text().strip() == "130"
+    modes = session.tmux(
+        "display", "-p", "-t", session.session_name, "#{alternate_on} #{mouse_any_flag}"
+    ).stdout
+    assert modes.split() == ["0", "0"], f"terminal left in alternate screen / mouse mode: {modes!r}"
