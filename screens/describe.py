@@ -1,4 +1,5 @@
-"""A workload exactly as the API returns it (`Backend.describe_workload`): `y` on a workload.
+"""A workload or a node exactly as the API returns it (`Backend.describe_workload`, `describe_node`): `y`
+on a workload (Run:ai's object) or a node (Kubernetes' Node: labels, capacity, allocatable).
 
 The detail view explains; this one shows the raw object, for the field the detail view does not show
 and for pasting into a ticket. YAML by default (what `kubectl get -o yaml` and k9s show), `⇧j` for
@@ -8,7 +9,7 @@ JSON; `/` searches, `w` wraps, ctrl+s saves the text as shown, ctrl+r fetches it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -48,13 +49,29 @@ class DescribeScreen(TextViewScreen):
     KEYS = DESCRIBE_KEYS
     SAVE_SUFFIX: ClassVar[str] = "yaml"
 
-    def __init__(self, context: ConsoleContext, *, workload_id: str, workload_name: str) -> None:
+    def __init__(
+        self,
+        context: ConsoleContext,
+        *,
+        workload_id: str = "",
+        workload_name: str = "",
+        fetch: Callable[[], Awaitable[dict[str, object]]] | None = None,
+    ) -> None:
         super().__init__(context)
         self.workload_id = workload_id
         self.workload_name = workload_name
+        """The name in the title and the saved file's name (a node's, for `of_node`)."""
+        backend = context.backend
+        self._fetch = fetch or (lambda: backend.describe_workload(workload_id))
         self.json_format = False
         self.described: dict[str, object] | None = None
         self._load_error: str | None = None
+
+    @classmethod
+    def of_node(cls, context: ConsoleContext, name: str) -> DescribeScreen:
+        """`y` on a node: the Node object from the Kubernetes API."""
+        backend = context.backend
+        return cls(context, workload_name=name, fetch=lambda: backend.describe_node(name))
 
     @property
     def screen_title(self) -> str:
@@ -74,7 +91,7 @@ class DescribeScreen(TextViewScreen):
     # -- loading ----------------------------------------------------------------------------------------
     @work(exclusive=True, group=DESCRIBE_WORKER_GROUP, exit_on_error=False)
     async def load(self) -> dict[str, object]:
-        return await self.context.backend.describe_workload(self.workload_id)
+        return await self._fetch()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

@@ -10,18 +10,19 @@ Built from the Store's shared `nodes`, `gpus` and `workloads` resources, so it m
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.data.store import ResourceState
 from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
 from console.model.events import Event, EventFilter, EventObjectKind
 from console.ui.context import ConsoleContext
@@ -29,12 +30,15 @@ from console.ui.format import format_age, format_bytes_pair, format_cores, forma
 from console.ui.keymap import NODE_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
+from screens.detail_text import plain_text, section_table
 from screens.nodes import problem_conditions, scheduling_state
 from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
 from widgets.safe_static import SafeStatic
 
 NODE_DETAIL_RESOURCES = ("nodes", "gpus", "workloads")
 NODE_EVENTS_SECONDS = 5.0
+NODE_OBJECT_SECONDS = 30.0
+"""Labels and allocatable change by hand, rarely: the Node object is read twice a minute."""
 """The node's timeline refreshes slower than its numbers: live, it reads the events of its workloads."""
 
 
@@ -96,7 +100,7 @@ class NodeDetailScreen(RwcScreen):
     }
     """
 
-    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads", "#events")
+    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads", "#events", "#kube")
 
     def __init__(self, context: ConsoleContext, *, node_name: str) -> None:
         super().__init__(context)
@@ -108,13 +112,24 @@ class NodeDetailScreen(RwcScreen):
         self.events_resource = f"events:node:{node_name}:{id(self):x}"
         backend, wanted = context.backend, EventFilter(node=node_name, limit=MAX_TIMELINE_EVENTS)
         context.bridge.add_resource(self.events_resource, lambda: backend.events(wanted), NODE_EVENTS_SECONDS)
+        # The Kubernetes Node object (labels, capacity, allocatable): what `y` shows, summarised here.
+        self.object_resource = f"node-object:{node_name}:{id(self):x}"
+        context.bridge.add_resource(
+            self.object_resource, lambda: backend.describe_node(node_name), NODE_OBJECT_SECONDS
+        )
 
     @property
     def resource_names(self) -> tuple[str, ...]:
-        return (*self.RESOURCES, self.events_resource)
+        return (*self.RESOURCES, self.events_resource, self.object_resource)
+
+    def states(self) -> list[ResourceState[Any]]:
+        """The node's lists decide staleness; its Kubernetes object says on its own line when it cannot
+        be read (a profile without Kubernetes access)."""
+        return [self.context.bridge.snapshot(name) for name in (*self.RESOURCES, self.events_resource)]
 
     async def on_unmount(self) -> None:
         await self.context.bridge.remove_resource(self.events_resource)
+        await self.context.bridge.remove_resource(self.object_resource)
 
     @property
     def screen_title(self) -> str:
@@ -145,7 +160,10 @@ class NodeDetailScreen(RwcScreen):
         now = self.backend_clock.now()
         ages = tuple(format_age(now, c.since) for c in node.conditions if c.since is not None)
         events: Sequence[Event] | None = self.context.bridge.snapshot(self.events_resource).value
-        shown = (node, tuple(gpus), workloads, ages, self.palette, events)
+        object_state = self.context.bridge.snapshot(self.object_resource)
+        node_object = object_state.value if isinstance(object_state.value, dict) else None
+        object_error = str(object_state.error) if object_state.failed and node_object is None else None
+        shown = (node, tuple(gpus), workloads, ages, self.palette, events, node_object, object_error)
         same = len(shown) == len(self._shown) and all(
             new is old or new == old for new, old in zip(shown, self._shown, strict=True)
         )
@@ -161,17 +179,20 @@ class NodeDetailScreen(RwcScreen):
             event_timeline(
                 events or (), palette, is_object(EventObjectKind.NODE, node.name), loading=events is None
             ),
+            kube_section(node_object, object_error, palette),
         )
         for section_id, renderable in zip(self.SECTIONS, self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
-        console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
-        with console.capture() as capture:
-            for renderable in self._sections:
-                console.print(renderable)
-        return capture.get()
+        return plain_text(self._sections, width)
+
+    def action_describe_node(self) -> None:
+        """`y`: the Node object as the Kubernetes API returns it (YAML; ⇧j JSON)."""
+        from screens.describe import DescribeScreen
+
+        self.app.push_screen(DescribeScreen.of_node(self.context, self.node_name))
 
     def palette_changed(self) -> None:
         self._shown = ()
@@ -295,13 +316,38 @@ class NodeDetailScreen(RwcScreen):
         return table
 
 
-def _section_table(title: str, palette: CellPalette) -> Table:
-    return Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=None,
-        padding=(0, 1, 0, 0),
-        header_style=palette.muted,
-        show_edge=False,
+_section_table = section_table
+
+
+KUBE_RESOURCES = ("cpu", "memory", "nvidia.com/gpu", "pods", "ephemeral-storage")
+"""The resources every node lists, in kubectl describe's order; extended ones (MIG slices) follow."""
+
+
+def kube_section(
+    node_object: Mapping[str, Any] | None, error: str | None, palette: CellPalette
+) -> RenderableType:
+    """`Resources` (capacity and allocatable, as `kubectl describe node` prints them) and `Labels`, from the
+    Node object; what the kubelet keeps back for the system is the difference between the two."""
+    if node_object is None:
+        why = f"  not known: {error}" if error else "  loading…"
+        return Text.assemble(
+            ("Resources and labels", "bold"), (why, palette.warning if error else palette.muted)
+        )
+    status = node_object.get("status") if isinstance(node_object.get("status"), Mapping) else {}
+    capacity = status.get("capacity") if isinstance(status.get("capacity"), Mapping) else {}
+    allocatable = status.get("allocatable") if isinstance(status.get("allocatable"), Mapping) else {}
+    names = [name for name in KUBE_RESOURCES if name in capacity or name in allocatable]
+    names += sorted(name for name in {*capacity, *allocatable} if name not in names and isinstance(name, str))
+    table = section_table("Resources (y: the whole Node)", palette)
+    table.add_column("RESOURCE", no_wrap=True)
+    table.add_column("CAPACITY", justify="right", no_wrap=True)
+    table.add_column("ALLOCATABLE", justify="right", no_wrap=True)
+    for name in names[:32]:
+        table.add_row(Text(name), Text(str(capacity.get(name, "—"))), Text(str(allocatable.get(name, "—"))))
+    metadata = node_object.get("metadata") if isinstance(node_object.get("metadata"), Mapping) else {}
+    labels = metadata.get("labels") if isinstance(metadata.get("labels"), Mapping) else {}
+    label_lines = Text("\n", end="").join(
+        Text(f"{key}={value}", end="") for key, value in sorted(labels.items())[:64] if isinstance(key, str)
     )
+    heading = Text(f"Labels ({len(labels)})", "bold", end="")
+    return Group(table, Text(""), heading, label_lines if labels else Text("none", palette.muted))

@@ -335,6 +335,14 @@ class NodesScreen(ResourceScreen):
         status = cluster.status if cluster is not None else None
         return drain_storage_warnings(moving, mounts or (), filesystems or (), status)
 
+    def action_describe_node(self) -> None:
+        """`y`: the node as the Kubernetes API returns it (YAML; ⇧j JSON), as on the node detail."""
+        from screens.describe import DescribeScreen
+
+        node = self._selected_node()
+        if node is not None:
+            self.app.push_screen(DescribeScreen.of_node(self.context, node.name))
+
     def action_undrain_node(self) -> None:
         """`U`: remove the maintenance taint (work may come back, so no question)."""
         node = self._selected_node()

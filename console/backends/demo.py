@@ -303,6 +303,9 @@ class DemoBackend:
     async def data_mounts(self) -> Sequence[WorkloadMount]:
         return await self._run(lambda simulator: simulator.runai.data_mounts(self.identity_now))
 
+    async def describe_node(self, name: str) -> dict[str, object]:
+        return await self._run(lambda simulator: simulator_node_object(simulator, name))
+
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self._run(
             lambda simulator: simulator.runai.describe_workload(self.identity_now, workload_id)
@@ -454,3 +457,14 @@ class DemoBackend:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def simulator_node_object(simulator: Simulator, name: str) -> dict[str, object]:
+    """The simulated node as the Kubernetes API shows it (the same object the simulator's face serves)."""
+    from console.data.errors import NotFound
+    from console.sim.kube_nodes import node_object
+
+    node = simulator.runai.state.nodes.get(name)
+    if node is None:
+        raise NotFound(f"Node {name} not found.", service="kubernetes")
+    return node_object(simulator, node)

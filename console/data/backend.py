@@ -100,6 +100,11 @@ class Backend(Protocol):
         """The workload as the API returns it (for the describe view)."""
         ...
 
+    async def describe_node(self, name: str) -> dict[str, object]:
+        """The node as the Kubernetes API returns it (labels, capacity, allocatable, conditions): `y` on a
+        node, and the node detail's labels and resources."""
+        ...
+
     # -- where data lives -------------------------------------------------------------------------
     async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
         """The volumes the workload's pods mount, each followed to the WEKA filesystem, directory or

@@ -136,6 +136,9 @@ class ForwardingBackend:
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self._inner.describe_workload(workload_id)
 
+    async def describe_node(self, name: str) -> dict[str, object]:
+        return await self._inner.describe_node(name)
+
     async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
         return await self._inner.workload_mounts(workload_id)
 

@@ -264,6 +264,7 @@ GPUs), and one source at a time (all, Run:ai, Kubernetes, WEKA, NVML, all again)
 NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
     KeyAction("escape", "back", "Back", scope="node_detail", key_display="esc", group="Node"),
     KeyAction("g", "node_gpus", "GPUs", scope="node_detail", group="Node"),
+    KeyAction("y", "describe_node", "Describe (YAML)", scope="node_detail", group="Node"),
 )
 """The node detail: back to the list, or on to the node's GPUs."""
 
@@ -314,6 +315,7 @@ NODE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("u", "uncordon_node", "Uncordon", scope="nodes", group="Nodes"),
     KeyAction("d", "drain_node", "Drain", scope="nodes", group="Nodes"),
     KeyAction("U", "undrain_node", "Undrain", scope="nodes", key_display="⇧u", group="Nodes"),
+    KeyAction("y", "describe_node", "Describe (YAML)", scope="nodes", show=False, group="Nodes"),
 )
 
 FILESYSTEM_KEYS: tuple[KeyAction, ...] = (

@@ -366,6 +366,14 @@ async def test_logs_of_running_workloads(live: LiveBackend, shared_demo: DemoBac
         assert expected
 
 
+async def test_a_node_described_is_the_kubernetes_object_the_demo_shows(
+    live: LiveBackend, shared_demo: DemoBackend
+) -> None:
+    expected = await shared_demo.describe_node("dgx-h100-01")
+    assert await live.describe_node("dgx-h100-01") == expected
+    assert expected["kind"] == "Node" and "allocatable" in expected["status"]  # type: ignore[operator]
+
+
 async def test_where_data_lives(live: LiveBackend, shared_demo: DemoBackend) -> None:
     """Pod -> claim -> volume -> csi-wekafs handle over Run:ai and Kubernetes, as the demo shows it."""
     assert sorted(map(repr, await live.data_mounts())) == sorted(map(repr, await shared_demo.data_mounts()))

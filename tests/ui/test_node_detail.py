@@ -7,6 +7,7 @@ from demo_helpers import demo_app, open_list, simulator
 from pilot_waits import wait_until
 
 from console.model import NodeStatus
+from screens.dialogs import ConfirmDialog
 from screens.gpus import GpusScreen
 from screens.node_detail import NodeDetailScreen
 from screens.nodes import NodesScreen
@@ -68,12 +69,37 @@ async def test_a_cordoned_and_draining_node_names_its_taints() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         table = await open_list(pilot, "3", "nodes")
         table.move_cursor_to_key("dgx-a100-02")
-        await pilot.press("c")
+        await pilot.press("c")  # asks first, unless it is cordoned already (the demo's dgx-a100-02 is)
         await pilot.pause(0.3)
-        await pilot.press("y")
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("y")
         await wait_until(pilot, lambda: "cordoned" in table.cell_text("dgx-a100-02", "scheduling"), "cordon")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, NodeDetailScreen), "the node detail")
         detail = app.screen
         await wait_until(pilot, lambda: "(cordoned)" in detail.rendered_text(100), "the cordon taint")
         assert "cordoned: no new work lands here" in detail.rendered_text(100)
+
+
+async def test_resources_and_labels_then_y_describes_the_node_object() -> None:
+    """The detail ends with capacity against allocatable and the node's labels (from the Kubernetes Node
+    object); `y` shows that object as YAML, as `kubectl get node -o yaml` would."""
+    from screens.describe import DescribeScreen
+
+    app = demo_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        detail = await open_node(pilot, "dgx-a100-01")
+        await wait_until(
+            pilot, lambda: "Resources (y: the whole Node)" in detail.rendered_text(98), "resources"
+        )
+        text = detail.rendered_text(98)
+        assert "nvidia.com/gpu" in text and "CAPACITY" in text and "ALLOCATABLE" in text
+        assert "kubernetes.io/hostname=dgx-a100-01" in text
+        assert "nvidia.com/gpu.product=" in text
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, DescribeScreen), "the describe view")
+        describe = app.screen
+        await wait_until(pilot, lambda: describe.view.line_count > 10, "the YAML")
+        yaml_text = describe.view.text()
+        assert "kind: Node" in yaml_text and "name: dgx-a100-01" in yaml_text and "allocatable:" in yaml_text
+        assert describe.screen_title == "Describe dgx-a100-01"

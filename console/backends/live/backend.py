@@ -662,6 +662,9 @@ class LiveBackend:
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self.runai.describe_workload(workload_id)
 
+    async def describe_node(self, name: str) -> dict[str, object]:
+        return await self._require_kube().node_object(name)
+
     # -- where data lives ------------------------------------------------------------------------
     async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
         """Through Kubernetes: the workload's pods' claims, their volumes, and the csi-wekafs handles. A

@@ -229,6 +229,17 @@ class KubeClient:
 
         return await self._call(fetch)
 
+    async def node_object(self, name: str) -> dict[str, object]:
+        """`GET /api/v1/nodes/{name}` as the server sent it (bounded like every answer)."""
+
+        def fetch() -> dict[str, object]:
+            raw = _json(self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout))
+            if not isinstance(raw, dict):
+                raise BadResponse(f"The node {name} is not an object.", service=SERVICE)
+            return raw
+
+        return await self._call(fetch)
+
     async def data_mounts(
         self, namespace: str | None = None, workload_id: str | None = None, *, finished_too: bool = False
     ) -> list[tuple[str, str, str, DataMount]]:

@@ -48,7 +48,6 @@ How the simulator maps onto Kubernetes objects:
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import ssl
 import time
@@ -59,7 +58,7 @@ from typing import Any
 
 from console.data.errors import BackendError, Conflict, Forbidden, Invalid, NotFound
 from console.model.identity import Identity
-from console.model.runai import DRAIN_TAINT, GpuRequestKind, NodeStatus, Taint, WorkloadPhase, WorkloadType
+from console.model.runai import DRAIN_TAINT, GpuRequestKind, Taint, WorkloadPhase, WorkloadType
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
 from console.sim.http.kube_access import access_review, request_object
 from console.sim.http.kube_lists import Collection, CollectionServer, truthy
@@ -71,6 +70,7 @@ from console.sim.http.kube_records import (
     pod_uid,
     uid,
 )
+from console.sim.kube_nodes import node_labels, node_object, node_version
 from console.sim.runai_mounts import SimVolume, volumes_of
 from console.sim.runai_placement import pod_cpu_memory
 from console.sim.runai_state import NodeState, PodState, ProjectState, WorkloadState
@@ -523,70 +523,12 @@ class _KubeFace:
             raise self._not_found("nodes", name)
         return node
 
-    @staticmethod
-    def _node_version(node: NodeState) -> str:
-        """The node's resourceVersion: it changes whenever anything about the node changes."""
-        return str(1000 + node.version)
+    _node_version = staticmethod(node_version)
+    _node_labels = staticmethod(node_labels)
 
     @staticmethod
-    def _node_labels(sim: Simulator, node: NodeState) -> dict[str, str]:
-        labels: dict[str, str] = {
-            wire.LABEL_HOSTNAME: node.name,
-            "kubernetes.io/os": "linux",
-            "kubernetes.io/arch": "amd64",
-            {
-                "gpu-worker": wire.ROLE_GPU_WORKER_LABEL,
-                "cpu-worker": wire.ROLE_CPU_WORKER_LABEL,
-                "system": wire.ROLE_SYSTEM_LABELS[0],
-            }[node.role.value]: "true",
-        }
-        pool = sim.runai.state.pools.get(node.pool)
-        if pool is not None and pool.label_key:
-            labels[pool.label_key] = pool.label_value
-        if node.gpus:
-            labels.update(
-                {
-                    wire.GPU_PRESENT_LABEL: "true",
-                    wire.GFD_PRODUCT_LABEL: (node.gpu_model or "GPU").replace(" ", "-"),
-                    wire.GFD_COUNT_LABEL: str(len(node.gpus)),
-                    wire.GFD_MEMORY_LABEL: str(node.gpu_memory_mib),
-                    wire.GFD_MIG_STRATEGY_LABEL: "mixed" if node.mig else "none",
-                }
-            )
-        return labels
-
-    def _node_json(self, sim: Simulator, node: NodeState) -> dict[str, Any]:
-        """The node as a wire record (console.wire.kube_objects.encode_node writes the JSON)."""
-        view = sim.runai.node(node.name)
-        ready = node.status is NodeStatus.READY
-        conditions = tuple(
-            dataclasses.replace(
-                condition, since=node.status_since if condition.type == "Ready" else node.created_at
-            )
-            for condition in view.conditions
-        )
-        record = kube_objects.NodeRecord(
-            name=node.name,
-            uid=uid("node", node.name),
-            resource_version=self._node_version(node),
-            created_at=node.created_at,
-            labels=self._node_labels(sim, node),
-            cpu_millicores=node.cpu_millicores,
-            memory_bytes=node.memory_bytes,
-            gpu_count=len(node.gpus),
-            unschedulable=node.unschedulable,
-            taints=tuple(node.taints),
-            taints_since=node.status_since,
-            conditions=conditions,
-            heartbeat_at=sim.clock.now() if ready else node.status_since,
-            internal_ip=_ip("10.0", node.order),
-            pod_cidr=f"10.244.{node.order % 250}.0/24",
-            machine_id=uid("machine", node.name).replace("-", ""),
-            system_uuid=uid("system", node.name),
-            boot_id=uid("boot", node.name),
-            kubelet_version=VERSION_INFO["gitVersion"],
-        )
-        return kube_objects.encode_node(record)
+    def _node_json(sim: Simulator, node: NodeState) -> dict[str, Any]:
+        return node_object(sim, node)
 
     # -- pods ---------------------------------------------------------------------------------
     _POD_FIELDS = frozenset(

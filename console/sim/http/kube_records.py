@@ -7,20 +7,17 @@ the face's handlers); the JSON itself is written by console.wire.kube_objects.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import uuid
 from datetime import datetime
 
 from console.model.runai import WorkloadType
+from console.sim.kube_nodes import node_uid
 from console.sim.runai_lifecycle import KUBELET
 from console.sim.runai_state import PodState, WorkloadState
 from console.sim.simulator import Simulator
 from console.wire import kube as wire
 from console.wire import kube_objects
 
-UID_NAMESPACE = uuid.UUID("6f1f4c2e-7a55-4a8e-9d1b-2b7f0c9e3a11")
-"""The namespace of every uuid5 the face derives (nodes, machines, images, namespaces, events)."""
 WORKLOAD_KINDS: dict[WorkloadType, str] = {
     WorkloadType.TRAINING: "TrainingWorkload",
     WorkloadType.WORKSPACE: "InteractiveWorkload",
@@ -30,10 +27,8 @@ WORKLOAD_KINDS: dict[WorkloadType, str] = {
 """The Run:ai workload object's kind (run.ai/v2alpha1) per workload type: a pod's controller."""
 
 
-@functools.lru_cache(maxsize=4096)
-def uid(kind: str, key: str) -> str:
-    """A stable UUID for a node, machine or image (pods use their workload's id, see `pod_uid`)."""
-    return str(uuid.uuid5(UID_NAMESPACE, f"{kind}/{key}"))
+uid = node_uid
+"""A stable UUID for a node, machine or image (pods use their workload's id, see `pod_uid`)."""
 
 
 def pod_uid(workload: WorkloadState, pod: PodState) -> str:
