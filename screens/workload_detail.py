@@ -34,6 +34,7 @@ from console.model import (
     Workload,
     WorkloadEvent,
     WorkloadPhase,
+    WorkloadUtilisation,
 )
 from console.model.events import Event, EventFilter
 from console.model.storage import DataMount
@@ -43,11 +44,13 @@ from console.ui.format import (
     explain_gpu_share,
     format_age,
     format_clock_time,
+    format_duration,
     format_gpu_request,
     format_gpus,
 )
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
+from console.ui.sparkline import mean, sparkline
 from screens.base import RwcScreen
 from screens.detail_text import plain_text, section_table
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
@@ -55,6 +58,10 @@ from widgets.event_timeline import event_timeline, is_workload
 from widgets.safe_static import SafeStatic
 
 DETAIL_REFRESH_SECONDS = 2.0
+USAGE_WINDOWS: tuple[tuple[float, float], ...] = ((300.0, 5.0), (3600.0, 60.0), (86400.0, 1200.0))
+"""(window, step) of the GPU use line: 60 or 72 readings each; `w` cycles them, opening on the hour."""
+USAGE_WIDTH = 40
+"""Cells of the line: with its label and figures it fits 80 columns."""
 MOUNTS_REFRESH_SECONDS = 30.0
 """What a workload mounts changes only when its pods are made again."""
 EVENTS_REFRESH_SECONDS = 5.0
@@ -158,6 +165,10 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
             self.mounts_resource, lambda: backend.workload_mounts(workload_id), MOUNTS_REFRESH_SECONDS
         )
         self._data_section: RenderableType = ""
+        self._usage_line: RenderableType = ""
+        self.usage_window = USAGE_WINDOWS[1]
+        self.usage_resource = ""
+        self._register_usage()
         self._data_shown: tuple[object, ...] = ()
         self._shown: Workload | None = None
         self._shown_events: Sequence[Event] | None = None
@@ -179,7 +190,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     @property
     def data_resources(self) -> tuple[str, ...]:
         """What the data section draws from: its mounts, and the filesystems and alerts they lead to."""
-        return (self.mounts_resource, "filesystems", "alerts")
+        return (self.mounts_resource, "filesystems", "alerts", self.usage_resource)
 
     def states(self) -> list[ResourceState[Any]]:
         """Only the workload decides whether the view is stale: the data section and the timeline are
@@ -209,6 +220,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield SafeStatic("Loading…", id="summary")
+            yield SafeStatic("", id="usage")
             yield SafeStatic("", id="pods", classes="detail-section")
             yield SafeStatic("", id="data", classes="detail-section")
             yield SafeStatic("", id="events", classes="detail-section")
@@ -222,12 +234,14 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     async def on_unmount(self) -> None:
         await self.context.bridge.remove_resource(self.resource_name)
         await self.context.bridge.remove_resource(self.mounts_resource)
+        await self.context.bridge.remove_resource(self.usage_resource)
         if self.events_resource is not None:
             await self.context.bridge.remove_resource(self.events_resource)
 
     def resources_changed(self) -> None:
         super().resources_changed()
         self._show_data()
+        self._show_usage()
         state = self.context.bridge.snapshot(self.resource_name)
         workload: Workload | None = state.value
         if workload is None:
@@ -283,7 +297,8 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
-        return plain_text((*self._sections[:2], self._data_section, *self._sections[2:]), width)
+        sections = (*self._sections[:1], self._usage_line, *self._sections[1:2], self._data_section)
+        return plain_text((*sections, *self._sections[2:]), width)
 
     def palette_changed(self) -> None:
         self._shown = None
@@ -305,6 +320,36 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self._data_shown = shown
         self._data_section = data_section(facts, mounts is not None, error, self.palette)
         self.query_one("#data", Static).update(self._data_section)
+
+    # -- how busy it kept its GPUs --------------------------------------------------------------------
+    def _register_usage(self) -> None:
+        window, step = self.usage_window
+        self.usage_resource = f"workload-usage:{self.workload_id}:{window:g}:{id(self):x}"
+        backend, workload_id = self.context.backend, self.workload_id
+        self.context.bridge.add_resource(
+            self.usage_resource,
+            lambda: backend.workload_gpu_utilisation(window, step, workload_id),
+            max(5.0, step),
+        )
+
+    def _show_usage(self) -> None:
+        state = self.context.bridge.snapshot(self.usage_resource)
+        histories = state.value or ()
+        history = next((h for h in histories if h.workload_id == self.workload_id), None)
+        line = usage_line(self.usage_window[0], history, state.error if state.failed else None, self.palette)
+        if line != self._usage_line:
+            self._usage_line = line
+            self.query_one("#usage", Static).update(line)
+
+    def action_next_usage_window(self) -> None:
+        """`w`: the GPU use line over 5 minutes, 1 hour, 24 hours, then 5 minutes again."""
+        old = self.usage_resource
+        position = USAGE_WINDOWS.index(self.usage_window)
+        self.usage_window = USAGE_WINDOWS[(position + 1) % len(USAGE_WINDOWS)]
+        self._register_usage()
+        self.context.bridge.attach(self, self.resource_names)
+        self.run_worker(self.context.bridge.remove_resource(old), exit_on_error=False)
+        self._show_usage()
 
     def action_open_filesystem(self) -> None:
         """`f`: the WEKA filesystem behind a mount (which one, when there are several)."""
@@ -491,3 +536,25 @@ def data_section(
             state,
         )
     return table
+
+
+def usage_line(
+    window_seconds: float, history: WorkloadUtilisation | None, error: object, palette: CellPalette
+) -> Text:
+    """`GPU use 1h ▁▂▅▇██▇  mean 84% · now 91%` (`w` changes the window), or why there is no line."""
+    label = Text.assemble(
+        ("GPU use ", palette.muted), (f"{format_duration(window_seconds):<4} ", "bold"), end=""
+    )
+    if history is None:
+        why = f"not known: {error}" if error else "no GPU readings (it holds no GPUs, or has not run yet)"
+        label.append(why, palette.warning if error else palette.muted)
+        return label
+    percents = history.percents
+    label.append(sparkline(percents, USAGE_WIDTH), palette.accent)
+    average = mean(percents)
+    latest = next((value for value in reversed(percents) if value is not None), None)
+    figures = "  mean —" if average is None else f"  mean {average:.0f}%"
+    if latest is not None:
+        figures += f" · now {latest:.0f}%"
+    label.append(figures)
+    return label

@@ -258,10 +258,12 @@ class DemoBackend:
         return await self._run(lambda simulator: simulator.runai.gpus(node_name))
 
     async def workload_gpu_utilisation(
-        self, window_seconds: float, step_seconds: float
+        self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> Sequence[WorkloadUtilisation]:
         return await self._run(
-            lambda simulator: simulator.runai.workload_gpu_utilisation(window_seconds, step_seconds)
+            lambda simulator: simulator.runai.workload_gpu_utilisation(
+                window_seconds, step_seconds, workload_id
+            )
         )
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:

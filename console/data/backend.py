@@ -70,10 +70,11 @@ class Backend(Protocol):
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]: ...
 
     async def workload_gpu_utilisation(
-        self, window_seconds: float, step_seconds: float
+        self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> Sequence[WorkloadUtilisation]:
-        """How busy each GPU-holding workload kept its GPUs over the last `window_seconds` (a reading
-        every `step_seconds`): what the idle-GPU view reads."""
+        """How busy each GPU-holding workload (or only `workload_id`) kept its GPUs over the last
+        `window_seconds` (a reading every `step_seconds`): what the idle-GPU view and a workload's
+        utilisation line read."""
         ...
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]: ...

@@ -110,9 +110,9 @@ class ForwardingBackend:
         return await self._inner.gpus(node_name)
 
     async def workload_gpu_utilisation(
-        self, window_seconds: float, step_seconds: float
+        self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> Sequence[WorkloadUtilisation]:
-        return await self._inner.workload_gpu_utilisation(window_seconds, step_seconds)
+        return await self._inner.workload_gpu_utilisation(window_seconds, step_seconds, workload_id)
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self._inner.workloads(workload_filter)

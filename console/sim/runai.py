@@ -616,10 +616,12 @@ class RunaiSim:
         return [gpu for node in self.state.nodes.values() if node.gpus for gpu in self._gpus.of_node(node)]
 
     def workload_gpu_utilisation(
-        self, window_seconds: float, step_seconds: float
+        self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> list[WorkloadUtilisation]:
-        """Each GPU-holding workload's utilisation over the window (see `GpuViews.utilisation`)."""
-        return self._gpus.utilisation(window_seconds, step_seconds)
+        """Each GPU-holding workload's utilisation over the window, or only `workload_id`'s (see
+        `GpuViews.utilisation`)."""
+        wanted = {workload_id} if workload_id is not None else None
+        return self._gpus.utilisation(window_seconds, step_seconds, wanted)
 
     def workloads(self, actor: Identity, workload_filter: WorkloadFilter | None = None) -> list[Workload]:
         items = self._workload_list()

@@ -58,16 +58,19 @@ class GpuViews:
         self._devices[node.name] = (node.version, bucket, devices)
         return devices
 
-    def utilisation(self, window_seconds: float, step_seconds: float) -> list[WorkloadUtilisation]:
-        """How busy each workload holding GPUs kept them over the last `window_seconds`, a reading every
-        `step_seconds`, as a percentage of its allocation (see `utilisation_at`)."""
+    def utilisation(
+        self, window_seconds: float, step_seconds: float, workload_ids: set[str] | None = None
+    ) -> list[WorkloadUtilisation]:
+        """How busy each workload holding GPUs (or only `workload_ids`) kept them over the last
+        `window_seconds`, a reading every `step_seconds`, as a percentage of its allocation (see
+        `utilisation_at`)."""
         now = self.clock.elapsed_seconds
         steps = max(1, int(window_seconds // step_seconds))
         times = [now - (steps - 1 - k) * step_seconds for k in range(steps)]
         start = self.clock.start + timedelta(seconds=times[0])
         return [
             WorkloadUtilisation(workload_id, start, step_seconds, tuple(percents))
-            for workload_id, percents in self.utilisation_at(times).items()
+            for workload_id, percents in self.utilisation_at(times, workload_ids).items()
         ]
 
     def utilisation_at(

@@ -225,6 +225,9 @@ WORKLOAD_DETAIL_KEYS: tuple[KeyAction, ...] = (
     *workload_action_keys("workload_detail"),
     KeyAction("f", "open_filesystem", "Filesystem", scope="workload_detail", group="Detail"),
     KeyAction(
+        "w", "next_usage_window", "GPU use window", scope="workload_detail", show=False, group="Detail"
+    ),
+    KeyAction(
         "ctrl+r",
         "refresh",
         "Refresh now",

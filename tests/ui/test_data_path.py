@@ -251,3 +251,27 @@ def test_drain_warnings_of_weka_protection_and_cold_data() -> None:
     ]
     assert drain_storage_warnings(moving, mounts, [warm], WekaClusterStatus.OK) == []
     assert drain_storage_warnings([], mounts, [cold], WekaClusterStatus.UNPROTECTED) == []
+
+
+async def test_the_gpu_use_line_of_a_training_and_its_windows() -> None:
+    """The detail draws how busy the workload kept its GPUs as a line (nvitop's history in a row), its mean
+    and its latest reading; `w` cycles 5 minutes, 1 hour, 24 hours."""
+    app = demo_app(demo=True)
+    async with app.run_test(size=(80, 30)) as pilot:
+        screen = await open_workload(pilot, "vit-large-pretrain")
+        await wait_until(pilot, lambda: "GPU use 1h" in screen.rendered_text(78), "the hour's line")
+        line = next(row for row in screen.rendered_text(78).splitlines() if row.startswith("GPU use"))
+        assert "mean 9" in line and "now " in line and any(block in line for block in "▆▇█")
+        await pilot.press("w")
+        await wait_until(pilot, lambda: "GPU use 1d" in screen.rendered_text(78), "the day's line")
+        await pilot.press("w")
+        await wait_until(pilot, lambda: "GPU use 5m" in screen.rendered_text(78), "five minutes")
+
+
+def test_a_sparkline_keeps_gaps_and_scales() -> None:
+    from console.ui.sparkline import mean, resample, sparkline
+
+    assert sparkline([0, 50, 100, None, 100], 10) == "▁▅█ █"
+    assert len(sparkline(list(range(200)), 40)) == 40
+    assert resample([None, None, 10, 20], 2) == [None, 15]
+    assert mean([None, float("nan"), 10, 30]) == 20

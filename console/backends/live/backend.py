@@ -486,20 +486,23 @@ class LiveBackend:
         return kube_node
 
     async def workload_gpu_utilisation(
-        self, window_seconds: float, step_seconds: float
+        self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> Sequence[WorkloadUtilisation]:
         """Run:ai's per-workload `GPU_UTILIZATION` (`GET /api/v1/workloads/{id}/metrics`, §6) for the
         workloads holding GPUs now, at most `MAX_METRICS_WORKLOADS` of them (the most GPUs first), each
         sampled every `step_seconds` over the window. A workload whose metrics do not come is left out and
         named above the list; the points are put on the window's grid (the nearest sample, None where the
         server had none)."""
-        holding = [
-            workload
-            for workload in await self.runai.workloads(WorkloadFilter(phase=WorkloadPhase.RUNNING))
-            if workload.allocated_gpus > 0
-        ]
-        holding.sort(key=lambda workload: -workload.allocated_gpus)
-        holding = holding[:MAX_METRICS_WORKLOADS]
+        if workload_id is not None:  # one workload's line (its detail): no list to read first
+            holding = [await self.runai.workload(workload_id)]
+        else:
+            holding = [
+                workload
+                for workload in await self.runai.workloads(WorkloadFilter(phase=WorkloadPhase.RUNNING))
+                if workload.allocated_gpus > 0
+            ]
+            holding.sort(key=lambda workload: -workload.allocated_gpus)
+            holding = holding[:MAX_METRICS_WORKLOADS]
         steps = max(1, min(MAX_METRIC_SAMPLES, int(window_seconds // step_seconds)))
         end = self.now()
         start = end - timedelta(seconds=step_seconds * (steps - 1))
@@ -512,7 +515,9 @@ class LiveBackend:
                 continue
             # The grid ends at the server's newest sample, not at our clock: a server a little behind
             # (or samples that lag) must not read as a missing last minute.
-            grid_start = points[-1][0] - timedelta(seconds=step_seconds * (steps - 1))
+            # A newest point with no value (a moment past the server's last sample) is not where it ends.
+            newest = next((at for at, value in reversed(points) if value is not None), points[-1][0])
+            grid_start = newest - timedelta(seconds=step_seconds * (steps - 1))
             grid = on_grid(points, grid_start, step_seconds, steps)
             histories.append(WorkloadUtilisation(workload_id, grid_start, step_seconds, grid))
         return histories
