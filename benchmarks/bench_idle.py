@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.pty_process import PtyProcess
+from benchmarks.pty_process import PtyProcess, private_env
 
 SETTLE_SECONDS = 5.0
 
@@ -27,11 +27,7 @@ def cpu_seconds(pid: int) -> float:
 def measure(clock_speed: str, seconds: float) -> tuple[float, int]:
     """(percent of one core, bytes written) over `seconds` after the first frame settled."""
     with tempfile.TemporaryDirectory() as home:
-        env = {
-            "XDG_CONFIG_HOME": f"{home}/config",
-            "XDG_STATE_HOME": f"{home}/state",
-            "TEXTUAL_ANIMATIONS": "none",
-        }
+        env = private_env(home)
         argv = [sys.executable, "-m", "console", "--demo", "--clock-speed", clock_speed]
         process = PtyProcess(argv, env=env)
         process.start()

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.pty_process import PtyProcess
+from benchmarks.pty_process import PtyProcess, private_env
 
 RSS_GOAL_MB = 250.0
 KEY_GOAL_MS = 250.0
@@ -111,11 +111,7 @@ def measure(seconds: float) -> tuple[float, float, float, float]:
             "GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", firehose.answer, first=True
         )
         config = served.write_profile(Path(home) / "rwc-sim.toml")
-        env = {
-            "XDG_CONFIG_HOME": f"{home}/config",
-            "XDG_STATE_HOME": f"{home}/state",
-            "TEXTUAL_ANIMATIONS": "none",
-        }
+        env = private_env(home)
         process = PtyProcess([sys.executable, "-m", "console", "--config", str(config)], env=env)
         process.start()
         try:

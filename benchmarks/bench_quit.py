@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.pty_process import PtyProcess
+from benchmarks.pty_process import PtyProcess, private_env
 
 GOAL_SECONDS = 1.0
 RUNS = 3
@@ -23,11 +23,7 @@ WAYS: dict[str, str | int] = {"q": "q", "ctrl+c": "\x03", "SIGTERM": signal.SIGT
 
 
 def one_quit(config: Path, home: str, how: str | int) -> float:
-    env = {
-        "XDG_CONFIG_HOME": f"{home}/config",
-        "XDG_STATE_HOME": f"{home}/state",
-        "TEXTUAL_ANIMATIONS": "none",
-    }
+    env = private_env(home)
     process = PtyProcess([sys.executable, "-m", "console", "--config", str(config)], env=env)
     process.start()
     try:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
-from benchmarks.pty_process import PtyProcess
+from benchmarks.pty_process import PtyProcess, private_env
 
 REFRESH_GOAL_MS = 50.0
 FILTER_GOAL_MS = 50.0
@@ -98,11 +98,7 @@ def keystroke_latency_ms(process: PtyProcess, key: bytes, quiet_seconds: float =
 def measure_process(seconds_on_screen: float = 15.0) -> tuple[float, float]:
     """(median filter-keystroke-to-repaint ms, peak RSS MB) of a real `rwc --demo --scenario large`."""
     with tempfile.TemporaryDirectory() as home:
-        env = {
-            "XDG_CONFIG_HOME": f"{home}/config",
-            "XDG_STATE_HOME": f"{home}/state",
-            "TEXTUAL_ANIMATIONS": "none",
-        }
+        env = private_env(home)
         argv = [sys.executable, "-m", "console", "--demo", "--scenario", "large", "--clock-speed", "0"]
         process = PtyProcess(argv, columns=160, rows=48, env=env)
         process.start()

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.pty_process import PtyProcess
+from benchmarks.pty_process import PtyProcess, private_env
 
 GOAL_RATIO = 1.5
 HELLO = [sys.executable, str(Path(__file__).with_name("hello_app.py"))]
@@ -30,11 +30,7 @@ def time_to_marker(argv: list[str], marker: bytes, env: dict[str, str]) -> float
 
 def run(runs: int = 11) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
-        env = {
-            "XDG_CONFIG_HOME": f"{home}/config",
-            "XDG_STATE_HOME": f"{home}/state",
-            "TEXTUAL_ANIMATIONS": "none",
-        }
+        env = private_env(home)
         time_to_marker(HELLO, b"HELLO-BASELINE", env)  # warm the page cache and bytecode
         time_to_marker(RWC, b"DEMO", env)
         hello, rwc = [], []

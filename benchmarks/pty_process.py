@@ -16,6 +16,17 @@ import struct
 import termios
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def private_env(home: str | Path) -> dict[str, str]:
+    """The environment of an `rwc` run in a throwaway home: its own config and state folders (no profile
+    or log of the user's is read or written) and no animations (frames are what is measured)."""
+    return {
+        "XDG_CONFIG_HOME": f"{home}/config",
+        "XDG_STATE_HOME": f"{home}/state",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
 
 
 @dataclass

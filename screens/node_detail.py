@@ -252,7 +252,7 @@ class NodeDetailScreen(RwcScreen):
         title = f"Conditions ({len(node.conditions)})"
         if not node.conditions:
             return Text.assemble((title, "bold"), ("  none reported", palette.muted))
-        table = _section_table(title, palette)
+        table = section_table(title, palette)
         table.add_column("TYPE", no_wrap=True)
         table.add_column("STATUS", no_wrap=True)
         table.add_column("FOR", justify="right", no_wrap=True)
@@ -275,7 +275,7 @@ class NodeDetailScreen(RwcScreen):
         title = f"GPUs ({len(gpus)})  g: the GPU screen"
         if not gpus:
             return Text.assemble((f"GPUs ({node.gpu_count})", "bold"), ("  none listed", palette.muted))
-        table = _section_table(title, palette)
+        table = section_table(title, palette)
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column("USED", justify="right", no_wrap=True)
         table.add_column("HELD BY", overflow="fold", ratio=1)
@@ -298,7 +298,7 @@ class NodeDetailScreen(RwcScreen):
         title = f"Workloads here ({len(here)})"
         if not here:
             return Text.assemble((title, "bold"), ("  none", palette.muted))
-        table = _section_table(title, palette)
+        table = section_table(title, palette)
         table.add_column("NAME", overflow="ellipsis", no_wrap=True, ratio=1)
         table.add_column("PROJECT", no_wrap=True)
         table.add_column("PHASE", no_wrap=True)
@@ -314,9 +314,6 @@ class NodeDetailScreen(RwcScreen):
                 "yes" if workload.preemptible else "no",
             )
         return table
-
-
-_section_table = section_table
 
 
 KUBE_RESOURCES = ("cpu", "memory", "nvidia.com/gpu", "pods", "ephemeral-storage")

@@ -13,14 +13,13 @@ the bucket list as its own resource; while an upload runs, snapshots are fetched
 
 from __future__ import annotations
 
-import io
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +33,7 @@ from console.ui.format import format_age, format_clock_time, format_duration
 from console.ui.keymap import SNAPSHOT_DETAIL_KEYS
 from console.ui.palette import CellPalette
 from screens.base import RwcScreen
+from screens.detail_text import plain_text
 from screens.dialogs.upload_site import LOCAL, REMOTE, SITE_WORDS, UploadTarget, upload_targets
 from widgets.bars import progress_bar
 from widgets.safe_static import SafeStatic
@@ -222,11 +222,7 @@ class SnapshotDetailScreen(RwcScreen):
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
-        console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
-        with console.capture() as capture:
-            for renderable in self._sections:
-                console.print(renderable)
-        return capture.get()
+        return plain_text(self._sections, width)
 
     # -- rendering --------------------------------------------------------------------------------------
     def _summary(self, snapshot: Snapshot, gone: bool, palette: CellPalette, now: datetime) -> Table:

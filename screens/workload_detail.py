@@ -431,15 +431,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         title = f"Pods ({len(pods)})"
         if not pods:
             return Text.assemble((title, "bold"), ("  none yet", palette.muted))
-        table = Table(
-            title=title,
-            title_justify="left",
-            title_style="bold",
-            box=None,
-            padding=(0, 1, 0, 0),
-            header_style=palette.muted,
-            show_edge=False,
-        )
+        table = section_table(title, palette)
         table.add_column("NAME", overflow="ellipsis", no_wrap=True, ratio=1)
         table.add_column("PHASE", no_wrap=True)
         table.add_column("NODE", overflow="ellipsis", no_wrap=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.pty_process import PtyProcess
+from benchmarks.pty_process import PtyProcess, private_env
 from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve import ServedSimulator
 from console.sim.scenarios import build_simulator
@@ -40,11 +40,7 @@ def test_rwc_ends_while_its_requests_hang(
     hanging: tuple[ServedSimulator, Path], tmp_path: Path, how: str | int, status: int
 ) -> None:
     _, config = hanging
-    env = {
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "TEXTUAL_ANIMATIONS": "none",
-    }
+    env = private_env(tmp_path)
     process = PtyProcess([sys.executable, "-m", "console", "--config", str(config)], env=env)
     process.start()
     try:
