@@ -14,16 +14,22 @@ from typing import Any
 
 from rich.text import Text
 
+from console.data.store import ResourceState
 from console.model import Node, NodePool, Project, Workload, WorkloadPhase
 from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_sum, format_gpus
 from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.palette import CellPalette
+from console.ui.sparkline import mean
+from console.ui.usage import usage_by, usage_cell
 from screens.base import ResourceScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
 
 POOL_RESOURCES = ("node_pools", "nodes", "projects", "workloads")
+POOL_USAGE = "usage:pools"
+"""Every holder's GPU use over the last hour, a reading every 2 minutes: the GPU USE column."""
+USAGE_REFRESH_SECONDS = 60.0
 
 WAITING_PHASES = frozenset({WorkloadPhase.PENDING})
 """Work that waits for GPUs of a pool (Creating and Initializing have been placed)."""
@@ -102,7 +108,7 @@ def pool_facts(
     return facts
 
 
-def pool_row(facts: PoolFacts, palette: CellPalette) -> Row:
+def pool_row(facts: PoolFacts, palette: CellPalette, usage: Sequence[float | None] | None = None) -> Row:
     """One pool as a row (a pure function of the facts, so it is tested without an app)."""
     pool = facts.pool
     nodes = Text(f"{facts.nodes_ready}/{facts.nodes_total}", end="")
@@ -145,6 +151,7 @@ def pool_row(facts: PoolFacts, palette: CellPalette) -> Row:
             gpus,
             quota,
             waiting,
+            usage_cell(usage, palette.accent, palette.muted),
             phase,
             pool.placement_strategy,
         ),
@@ -155,6 +162,7 @@ def pool_row(facts: PoolFacts, palette: CellPalette) -> Row:
             pool.allocated_gpus / facts.usable_gpus if facts.usable_gpus else -1.0,
             facts.deserved_gpus / facts.usable_gpus if facts.usable_gpus else -1.0,
             facts.pending_gpus + facts.pending_workloads / 1000,
+            mean(usage) if usage else None,
             pool.phase,
             pool.placement_strategy,
         ),
@@ -175,6 +183,7 @@ class PoolsScreen(ResourceScreen):
         Column("gpus", "GPUS", 22, sort_hotkey="P"),
         Column("quota", "QUOTA", 10, sort_hotkey="Q"),
         Column("pending", "PENDING", 12, sort_hotkey="E"),
+        Column("use", "GPU USE 1h", 13, priority=2, sort_hotkey="U"),
         Column("phase", "PHASE", 6, priority=1, sort_hotkey="H"),
         Column("placement", "PLACE", 7, priority=4, sort_hotkey="L"),
     )
@@ -182,16 +191,27 @@ class PoolsScreen(ResourceScreen):
     def __init__(self, context: ConsoleContext) -> None:
         super().__init__(context)
         self._facts: dict[str, PoolFacts] = {}
+        backend = context.backend
+        context.bridge.add_resource(
+            POOL_USAGE, lambda: backend.workload_gpu_utilisation(3600.0, 120.0), USAGE_REFRESH_SECONDS
+        )
+
+    @property
+    def resource_names(self) -> tuple[str, ...]:
+        return (*self.RESOURCES, POOL_USAGE)
+
+    def states(self) -> list[ResourceState[Any]]:
+        """The GPU use column is a decoration: its failing says "—", it does not make the list stale."""
+        return [self.context.bridge.snapshot(name) for name in self.RESOURCES]
 
     def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+        workloads = values["workloads"] or ()
         facts = pool_facts(
-            values["node_pools"] or (),
-            values["nodes"] or (),
-            values["projects"] or (),
-            values["workloads"] or (),
+            values["node_pools"] or (), values["nodes"] or (), values["projects"] or (), workloads
         )
         self._facts = {fact.pool.name: fact for fact in facts}
-        return [pool_row(fact, self.palette) for fact in facts]
+        usage = usage_by(values.get(POOL_USAGE) or (), workloads, lambda workload: workload.current_node_pool)
+        return [pool_row(fact, self.palette, usage.get(fact.pool.name)) for fact in facts]
 
     def open_detail(self, key: str) -> None:
         """Enter on a pool: its nodes, on the Nodes screen's columns and keys (esc comes back here)."""

@@ -161,6 +161,7 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("GPUS 22/24 (8 down)", "allocated of usable; GPUs on nodes that are not Ready"),
             ("QUOTA 18/16 over", "projects' deserved quota of usable GPUs: more is promised than fits"),
             ("PENDING 2 wl 6 GPU", "pending workloads waiting for the pool, and the GPUs they ask"),
+            ("GPU USE ▆▇▇ 80%", "its workloads' GPU use over the hour, GPU-weighted, and the mean"),
         ),
     ),
     # screens/protection.py protection_row; console/ui/protection.py

@@ -130,3 +130,27 @@ async def test_the_pools_over_the_real_apis_match_the_demo(served: ServedSimulat
         assert set(table.visible_keys()) == {"default", "a100", "h100"}
         assert table.cell_text("h100", "gpus").endswith("(8 down)")
         assert table.cell_text("a100", "quota").endswith("/32")
+
+
+def test_a_pools_gpu_use_is_the_gpu_weighted_mean_of_its_workloads() -> None:
+    from datetime import UTC, datetime
+
+    from model_factories import a_workload
+
+    from console.model import WorkloadUtilisation
+    from console.ui.usage import usage_by, usage_cell
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    big = a_workload(id="big", current_node_pool="a100", allocated_gpus=8.0)
+    small = a_workload(id="small", current_node_pool="a100", allocated_gpus=2.0)
+    elsewhere = a_workload(id="other", current_node_pool="h100", allocated_gpus=4.0)
+    histories = [
+        WorkloadUtilisation("big", start, 60, (100.0, None, 50.0)),
+        WorkloadUtilisation("small", start, 60, (0.0, 50.0, None)),
+        WorkloadUtilisation("other", start, 60, (None, None, None)),
+        WorkloadUtilisation("gone", start, 60, (10.0, 10.0, 10.0)),
+    ]
+    usage = usage_by(histories, [big, small, elsewhere], lambda w: w.current_node_pool)
+    assert usage == {"a100": [80.0, 50.0, 50.0], "h100": [None, None, None]}
+    assert str(usage_cell(usage["a100"], "", "")).endswith(" 60%")
+    assert str(usage_cell(usage["h100"], "", "")) == "—"
