@@ -183,7 +183,7 @@ class PoolsScreen(ResourceScreen):
         Column("gpus", "GPUS", 22, sort_hotkey="P"),
         Column("quota", "QUOTA", 10, sort_hotkey="Q"),
         Column("pending", "PENDING", 12, sort_hotkey="E"),
-        Column("use", "GPU USE 1h", 13, priority=2, sort_hotkey="U"),
+        Column("use", "GPU USE 1h", 13, priority=2, sort_hotkey="T"),
         Column("phase", "PHASE", 6, priority=1, sort_hotkey="H"),
         Column("placement", "PLACE", 7, priority=4, sort_hotkey="L"),
     )

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
         Workload,
     )
 
-CHANGING_ACTIONS = frozenset({"submit_workload", "suspend_workload", "resume_workload", "delete_workload"})
+CHANGING_ACTIONS = frozenset(
+    {"submit_workload", "suspend_workload", "resume_workload", "delete_workload", "checkpoint_workload"}
+)
 """Actions that change the cluster: dimmed in read-only mode."""
 WORKLOAD_ACTIONS = frozenset({*CHANGING_ACTIONS, "show_logs", "describe_workload"})
 
@@ -166,6 +168,15 @@ class WorkloadActions:
             ),
             danger=True,
         )
+
+    def action_checkpoint_workload(self) -> None:
+        """`c`: suspend, snapshot what it writes, optionally upload, resume (screens/checkpoint.py)."""
+        from screens.checkpoint import ask_checkpoint
+
+        workload = self._workload_or_say_so()
+        if workload is not None:
+            screen = self._screen()
+            screen.open_after(ask_checkpoint(screen, self.context, workload))  # type: ignore[attr-defined]
 
     def action_show_logs(self) -> None:
         workload = self._workload_or_say_so()

@@ -173,6 +173,14 @@ def workload_action_keys(scope: str) -> tuple[KeyAction, ...]:
             "R", "resume_workload", "Resume", scope=scope, key_display="⇧r", show=False, group="Workload"
         ),
         KeyAction("D", "delete_workload", "Delete", scope=scope, key_display="⇧d", group="Workload"),
+        KeyAction(
+            "c",
+            "checkpoint_workload",
+            "Checkpoint (suspend, snapshot, resume)",
+            scope=scope,
+            show=False,
+            group="Workload",
+        ),
     )
 
 

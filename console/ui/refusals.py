@@ -43,6 +43,12 @@ def admin_only(identity: Identity | None, doing: str) -> str | None:
 
 def workload_refusal(action: str, workload: Workload | None, identity: Identity | None) -> str | None:
     """Suspend, resume and delete: the owner rule first, then what the workload's phase allows."""
+    if action == "checkpoint_workload" and workload is not None:
+        if (reason := admin_only(identity, "take snapshots")) is not None:
+            return reason
+        if workload.phase not in SUSPENDABLE_PHASES:
+            return f"{workload.name} is {workload.phase.value}: only a running workload is checkpointed"
+        return None
     if workload is None or action not in {"suspend_workload", "resume_workload", "delete_workload"}:
         return None
     verb = action.removesuffix("_workload")

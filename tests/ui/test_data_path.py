@@ -275,3 +275,36 @@ def test_a_sparkline_keeps_gaps_and_scales() -> None:
     assert len(sparkline(list(range(200)), 40)) == 40
     assert resample([None, None, 10, 20], 2) == [None, 15]
     assert mean([None, float("nan"), 10, 30]) == 20
+
+
+async def test_checkpoint_suspends_snapshots_what_it_writes_and_resumes() -> None:
+    """`c` on a running training: the plan names the filesystem it writes (checkpoints), then suspend →
+    snapshot → resume, each step audited; the workload runs again and the snapshot is there."""
+    from console.data import paths
+    from console.data.audit import read_audit_records
+
+    app = demo_app(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workload(pilot, "vit-large-pretrain")
+        sim = simulator(app)
+        workload_id = screen.workload_id
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the checkpoint question")
+        assert "snapshot checkpoints as ckpt-vit-large-pretrai-1123-" in app.screen.question
+        await pilot.press("enter")  # suspend, snapshot, resume
+        for _ in range(200):  # the simulated clock is frozen: let the pods stop, then come back
+            sim.advance(5)
+            await pilot.pause(0.05)
+            with sim.lock:
+                names = [
+                    s.name for s in sim.weka.snapshots() if s.name.startswith("ckpt-vit-large-pretrai-1123-")
+                ]
+                phase = sim.runai.workload(sim.runai.identity_for(None, Role.ADMIN), workload_id).phase
+            if names and phase is not WorkloadPhase.STOPPED and phase is not WorkloadPhase.STOPPING:
+                break
+        assert names, [str(n.message) for n in app._notifications]
+        await wait_until(
+            pilot, lambda: any("Done: ckpt-" in str(n.message) for n in app._notifications), "done"
+        )
+    actions = [record["action"] for record in read_audit_records(paths.audit_log_path())]
+    assert actions == ["suspend_workload", "create_snapshot", "resume_workload"]
