@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from console.ui.keymap import CHOOSE_KEYS, bindings_for
 from console.ui.safe_text import visible
+from screens.dialogs.card import card_css
 from widgets.safe_static import SafeStatic
 
 
@@ -26,20 +27,9 @@ class ChooseDialog(ModalScreen[str | None]):
 
     BINDINGS = bindings_for(CHOOSE_KEYS)
 
-    DEFAULT_CSS = """
-    ChooseDialog {
-        align: center middle;
-    }
-    ChooseDialog > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        card_css("ChooseDialog")
+        + """
     ChooseDialog OptionList {
         height: auto;
         max-height: 16;
@@ -50,6 +40,7 @@ class ChooseDialog(ModalScreen[str | None]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(
         self, title: str, question: str, options: Sequence[tuple[str, Text]], current: str | None = None

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from console.ui.keymap import CONFIRM_KEYS, bindings_for
 from console.ui.safe_text import visible
+from screens.dialogs.card import card_css
 from widgets.safe_static import SafeStatic
 
 BodyLine = str | Text
@@ -56,20 +57,9 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = bindings_for(CONFIRM_KEYS)
     ASKS_BEFORE_DESTROYING = True
 
-    DEFAULT_CSS = """
-    ConfirmDialog {
-        align: center middle;
-    }
-    ConfirmDialog > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        card_css("ConfirmDialog")
+        + """
     ConfirmDialog.-danger > Vertical {
         border: round $error;
     }
@@ -88,6 +78,7 @@ class ConfirmDialog(ModalScreen[bool]):
         display: none;
     }
     """
+    )
 
     def __init__(
         self,

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 
 from console.ui.keymap import MUTE_DURATIONS, MUTE_KEYS, bindings_for
 from console.ui.safe_text import visible
+from screens.dialogs.card import card_css
 from widgets.safe_static import SafeStatic
 
 
@@ -19,20 +20,9 @@ class MuteAlertDialog(ModalScreen[int | None]):
 
     BINDINGS = bindings_for(MUTE_KEYS)
 
-    DEFAULT_CSS = """
-    MuteAlertDialog {
-        align: center middle;
-    }
-    MuteAlertDialog > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        card_css("MuteAlertDialog", width=64)
+        + """
     MuteAlertDialog #mute-choices {
         margin-top: 1;
     }
@@ -41,6 +31,7 @@ class MuteAlertDialog(ModalScreen[int | None]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(self, alert_type: str, title: str) -> None:
         super().__init__()

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from console.ui.keymap import TYPE_NAME_KEYS, bindings_for
 from console.ui.safe_text import visible
+from screens.dialogs.card import card_css
 from screens.dialogs.confirm import typed_ahead_notice
 from widgets.safe_static import SafeStatic
 
@@ -26,20 +27,9 @@ class TypeNameDialog(ModalScreen[bool]):
     ASKS_BEFORE_DESTROYING = True
     """Keys typed before the dialog was painted are ignored (`console.ui.key_gate`), the name included."""
 
-    DEFAULT_CSS = """
-    TypeNameDialog {
-        align: center middle;
-    }
-    TypeNameDialog > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $error;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        card_css("TypeNameDialog", border="$error")
+        + """
     TypeNameDialog #type-name-input {
         margin-top: 1;
     }
@@ -60,6 +50,7 @@ class TypeNameDialog(ModalScreen[bool]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(self, title: str, explanation: str | Text, expected_name: str) -> None:
         super().__init__()

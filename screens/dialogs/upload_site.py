@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from console.model import BucketMode, Filesystem, ObjectStoreBucket
 from console.ui.keymap import UPLOAD_SITE_KEYS, bindings_for
 from console.ui.safe_text import visible
+from screens.dialogs.card import card_css
 from widgets.safe_static import SafeStatic
 
 LOCAL = "LOCAL"
@@ -71,20 +72,9 @@ class UploadSiteDialog(ModalScreen[str | None]):
 
     BINDINGS = bindings_for(UPLOAD_SITE_KEYS)
 
-    DEFAULT_CSS = """
-    UploadSiteDialog {
-        align: center middle;
-    }
-    UploadSiteDialog > Vertical {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        card_css("UploadSiteDialog")
+        + """
     UploadSiteDialog #upload-site-choices {
         margin-top: 1;
     }
@@ -93,6 +83,7 @@ class UploadSiteDialog(ModalScreen[str | None]):
         color: $text-muted;
     }
     """
+    )
 
     def __init__(
         self, snapshot_name: str, filesystem_name: str, local: UploadTarget, remote: UploadTarget

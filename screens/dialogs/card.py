@@ -1,0 +1,26 @@
+"""The card every question is drawn in: centred over the screen, a rounded border (red for a question that
+destroys), its title on the border, as wide as a line of its text needs and never wider than the terminal.
+
+One definition, so the confirm, type-the-name, choose, mute and upload-site dialogs cannot drift apart.
+"""
+
+from __future__ import annotations
+
+
+def card_css(dialog: str, *, width: int = 72, border: str = "$primary") -> str:
+    """`DEFAULT_CSS` for the card of the dialog class named `dialog` (its own rules follow it)."""
+    return f"""
+    {dialog} {{
+        align: center middle;
+    }}
+    {dialog} > Vertical {{
+        width: {width};
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round {border};
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }}
+    """
