@@ -107,6 +107,7 @@ RUNAI_ALERTS = "Run:ai alerts"
 
 WEKA_EVENTS = "WEKA events"
 RUNAI_EVENTS = "Run:ai events"
+NODE_EVENTS = "Kubernetes node events"
 """The sources of `events()`, as the notice names one that did not answer."""
 
 MAX_EVENT_WORKLOADS = 40
@@ -760,6 +761,17 @@ class LiveBackend:
             or (event_filter.filesystem is not None or not _names_runai_object(event_filter))
         ):
             parts[WEKA_EVENTS] = self.weka.events(min(limit, MAX_WEKA_EVENTS))
+        if self.kube is not None and (
+            event_filter is None
+            or (
+                event_filter.workload_id is None
+                and event_filter.workload_name is None
+                and event_filter.project is None
+                and event_filter.filesystem is None
+            )
+        ):
+            node = event_filter.node if event_filter is not None else None
+            parts[NODE_EVENTS] = self.kube.node_events(node, limit)
         if not parts:
             return ()
         answers = await answered_parts(parts)

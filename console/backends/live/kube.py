@@ -56,10 +56,12 @@ from console.data.errors import (
     Timeout,
     Unavailable,
 )
+from console.model.events import Event
 from console.model.runai import GpuDevice, Node, NodePool, Pod
 from console.model.storage import DataMount
 from console.wire import kube as wire
 from console.wire import kube_storage as storage
+from console.wire.kube_events import parse_kube_events
 
 SERVICE = wire.SERVICE
 
@@ -87,6 +89,8 @@ gave, so at most a few MB in all); a slow consumer pauses the reader, and TCP th
 LOG_LINE_BYTES = 64 * 1024
 """Longest log line kept whole: a server that never sends a newline gets its text cut into lines of this
 size instead of growing one line without bound."""
+MAX_NODE_EVENTS = 500
+"""One page of node events at most: a timeline shows the newest, not the cluster's whole history."""
 CONFLICT_ATTEMPTS = 3
 """Taint patches carry the node's resourceVersion; on 409 (the node changed meanwhile) read and try again."""
 
@@ -226,6 +230,23 @@ class KubeClient:
             memory_nodes = {pod.node_name for pod in rows if pod.gpu_memory_mib is not None and pod.node_name}
             gpu_memory = {name: self._node_row(name).gpu_memory_mib for name in sorted(memory_nodes)}
             return [wire.pod_view(pod, gpu_memory.get(pod.node_name or "")) for pod in rows]
+
+        return await self._call(fetch)
+
+    async def node_events(self, node: str | None, limit: int) -> list[Event]:
+        """What the kubelets and the node controller reported about nodes (cordons, NotReady, ...), or about
+        one node: one page of `GET /api/v1/events?fieldSelector=involvedObject.kind=Node`, newest first.
+        Run:ai's workload events already carry the pods' own, so only the nodes' are read here."""
+
+        def fetch() -> list[Event]:
+            selector = "involvedObject.kind=Node" + (f",involvedObject.name={node}" if node else "")
+            page = self._core.list_event_for_all_namespaces(
+                field_selector=selector,
+                limit=max(1, min(limit, MAX_NODE_EVENTS)),
+                _preload_content=False,
+                _request_timeout=self._timeout,
+            )
+            return parse_kube_events(_json(page))
 
         return await self._call(fetch)
 

@@ -51,7 +51,6 @@ from __future__ import annotations
 import functools
 import ssl
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -66,7 +65,7 @@ from console.sim.http.kube_records import (
     WORKLOAD_KINDS,
     event_records,
     namespace_records,
-    node_schedulable_event,
+    node_event_records,
     pod_uid,
     uid,
 )
@@ -95,8 +94,6 @@ VERSION_INFO: dict[str, str] = {
 
 FOLLOW_POLL_SECONDS = 0.1
 """How often a follow stream looks for new lines (real seconds); also its heartbeat for a departed client."""
-NODE_EVENTS_KEPT = 1000
-"""Node events the face keeps (oldest dropped), as a real cluster's events expire."""
 FOLLOW_MAX_SECONDS = 600.0
 """A follow stream ends after this long (real seconds) even if nobody closed it: the fake stays bounded."""
 
@@ -166,7 +163,6 @@ class _KubeFace:
         self._pod_phases: dict[str, tuple[int, tuple[str, ...]]] = {}
         """Workload id -> (its version, its pods' phases), so listing 20,000 pods builds no views twice."""
         self.lists = CollectionServer(host)
-        self._node_events: deque[kube_objects.EventRecord] = deque(maxlen=NODE_EVENTS_KEPT)
         """What the kubelet would report about nodes this face cordoned or uncordoned (newest last)."""
         self.nodes = Collection(
             resource="nodes",
@@ -401,7 +397,7 @@ class _KubeFace:
         """The workloads' events, and (in `default`, as the kubelet files them) the nodes'."""
         records = event_records(sim, namespace)
         if namespace in (None, "default"):
-            records.extend(self._node_events)
+            records.extend(node_event_records(sim))
         return records
 
     # -- nodes --------------------------------------------------------------------------------
@@ -447,7 +443,6 @@ class _KubeFace:
                 )
             drain = self._wanted_drain(name, node, spec) if "taints" in spec else None
             try:
-                was_cordoned = node.unschedulable
                 if "unschedulable" in spec:
                     if spec["unschedulable"] is True:
                         sim.runai.cordon_node(identity, name)
@@ -466,10 +461,6 @@ class _KubeFace:
                     sim.runai.undrain_node(identity, name)
             except BackendError as error:
                 raise self._from_sim(error) from None
-            if node.unschedulable != was_cordoned:
-                self._node_events.append(
-                    node_schedulable_event(node.name, node.unschedulable, sim.clock.now())
-                )
             sim.settle()
             return Response.json(200, self._node_json(sim, node))
 

@@ -8,7 +8,6 @@ the face's handlers); the JSON itself is written by console.wire.kube_objects.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 from console.model.runai import WorkloadType
 from console.sim.kube_nodes import node_uid
@@ -98,22 +97,27 @@ def event_records(sim: Simulator, namespace: str | None) -> list[kube_objects.Ev
     return records
 
 
-def node_schedulable_event(node: str, cordoned: bool, at: datetime) -> kube_objects.EventRecord:
-    """What the kubelet reports when it sees `spec.unschedulable` change: `NodeNotSchedulable` /
-    `NodeSchedulable`, about the Node (whose event uid is the node's name, as kubelets set it and as
-    `kubectl describe node` searches for it), filed in `default`."""
-    reason = "NodeNotSchedulable" if cordoned else "NodeSchedulable"
-    stamp = at.strftime("%Y%m%d%H%M%S%f")
-    return kube_objects.EventRecord(
-        name=f"{node}.{stamp}",
-        namespace="default",
-        uid=uid("event", f"{node}/{stamp}/{reason}"),
-        resource_version=str(1000 + int(stamp[-9:]) % 10**6),
-        regarding=kube_objects.ObjectRef("Node", node, "", node),
-        type="Normal",
-        reason=reason,
-        message=f"Node {node} status is now: {reason}",
-        component="kubelet",
-        at=at,
-        host=node,
-    )
+def node_event_records(sim: Simulator) -> list[kube_objects.EventRecord]:
+    """What happened to the nodes (the simulator's node log: cordons, drains, NotReady) as the kubelet and
+    the node controller file it: about the Node (whose uid is its name, as kubelets set it and as `kubectl
+    describe node` searches for it), in `default`."""
+    records = []
+    for event in sim.runai.node_events.events():
+        node = event.subject.name
+        stamp = event.at.strftime("%Y%m%d%H%M%S%f")
+        records.append(
+            kube_objects.EventRecord(
+                name=f"{node}.{stamp}",
+                namespace="default",
+                uid=uid("event", f"{node}/{stamp}/{event.reason}"),
+                resource_version=str(1000 + int(stamp[-9:]) % 10**6),
+                regarding=kube_objects.ObjectRef("Node", node, "", node),
+                type="Warning" if event.severity.value != "Normal" else "Normal",
+                reason=event.reason,
+                message=event.message,
+                component="kubelet",
+                at=event.at,
+                host=node,
+            )
+        )
+    return records
