@@ -30,6 +30,7 @@ from textual.widget import AwaitMount
 from console import DEFAULT_GC_THRESHOLD
 from console.config import Config
 from console.data.backend import Backend
+from console.data.invalidating import InvalidatingBackend
 from console.data.store import Store
 from console.ui.commands import RwcCommands
 from console.ui.context import ConsoleContext
@@ -123,11 +124,12 @@ class RwcApp(App[None]):
 
     def __init__(self, *, backend: Backend, config: Config, store: Store | None = None) -> None:
         super().__init__()
-        self.backend = backend
         self.config = config
         self.store = store if store is not None else Store(backend)
-        self.bridge = StoreBridge(self.store)
-        self.bridge.register(backend)
+        self.bridge = StoreBridge(self.store, backend)
+        # Outermost: after an action, what it changed refreshes at once (`console.data.actions`).
+        backend = InvalidatingBackend(backend, self.bridge.invalidate)
+        self.backend = backend
         self.key_gate = KeyGate(self, partial(App.on_event, self))
         self._screen_history: list[str] = []
         """Modes the user left, oldest first (esc on a list walks back through them)."""

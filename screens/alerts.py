@@ -10,12 +10,13 @@ alerts stay. The WEKA overview shows the same rows under the cluster's health.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from rich.style import Style
 from rich.text import Text
 
+from console.data.resource_keys import ResourceValues
+from console.data.resources import ALERTS
 from console.model import Alert, AlertSeverity
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
@@ -27,9 +28,6 @@ from screens.base import ResourceScreen
 from screens.dialogs import ConfirmDialog, confirm_then
 from screens.dialogs.mute_alert import MuteAlertDialog
 from widgets.resource_table import AgeCell, Column, Row
-
-ALERTS = "alerts"
-"""The Store resource (console.ui.resources): every source's alerts, as the header counts them."""
 
 SEVERITY_ORDER: dict[AlertSeverity, int] = {severity: rank for rank, severity in enumerate(AlertSeverity)}
 SEVERITY_SYMBOLS: dict[AlertSeverity, str] = {
@@ -99,7 +97,7 @@ class AlertsTable(ResourceScreen):
         super().__init__(context)
         self._alert_rows = self.row_cache(lambda alert: alert_row(alert, self.palette), key=alert_key)
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
         return self._alert_rows.rows(self.shown_alerts(values[ALERTS] or ()))
 
     def shown_alerts(self, alerts: Sequence[Alert]) -> Sequence[Alert]:
@@ -186,7 +184,6 @@ class AlertsScreen(AlertsTable):
                     self,
                     f"Unmute {alert.type}",
                     lambda: backend.unmute_alert(alert.type),
-                    refresh=(ALERTS,),
                     success=f"{alert.type} alerts are shown again.",
                 ),
             )
@@ -199,7 +196,6 @@ class AlertsScreen(AlertsTable):
                 self,
                 f"Mute {alert.type}",
                 lambda: backend.mute_alert(alert.type, seconds),
-                refresh=(ALERTS,),
                 success=f"{alert.type} alerts muted for {format_duration(seconds)}; a lists them.",
             )
 

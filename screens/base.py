@@ -7,7 +7,7 @@ filter, `esc` and `enter`; a concrete screen supplies columns and `build_rows`, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -21,6 +21,7 @@ from textual.widgets import Input
 from textual.worker import Worker
 
 from console.data.audit import record_ui_refusal
+from console.data.resource_keys import ResourceKey, ResourceValues
 from console.data.store import ResourceState
 from console.ui.backend_clock import BackendClock
 from console.ui.context import ConsoleContext
@@ -52,8 +53,8 @@ class RwcScreen(Screen[None]):
     SCREEN_NAME: ClassVar[str] = ""
     """Registry name (`console.ui.keymap.SCREENS`); also the key-scope of this screen's `KEYS`."""
     TITLE: ClassVar[str] = ""
-    RESOURCES: ClassVar[tuple[str, ...]] = ()
-    """Store resources this screen shows; they poll only while it is visible."""
+    RESOURCES: ClassVar[tuple[ResourceKey[Any], ...]] = ()
+    """Store resources this screen shows (`console.data.resources`); they poll only while it is visible."""
     KEYS: ClassVar[tuple[KeyAction, ...]] = ()
     """This screen's entries of the key registry; `BINDINGS` is derived from them."""
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
@@ -161,7 +162,7 @@ class RwcScreen(Screen[None]):
 
     def _activate(self) -> None:
         """Visible: poll this screen's resources and draw what the Store already has."""
-        self.context.bridge.attach(self, (*self.resource_names, SUMMARY))
+        self.context.bridge.attach(self, (*self.resource_keys, SUMMARY))
         self._show_summary()
         self.resources_changed()
 
@@ -169,7 +170,7 @@ class RwcScreen(Screen[None]):
         self.context.bridge.detach(self)
 
     def on_unmount(self) -> None:
-        self.context.bridge.detach(self)
+        self.context.bridge.release(self)
         self.app.theme_changed_signal.unsubscribe(self)
 
     def _theme_changed(self, _theme: object) -> None:
@@ -184,22 +185,28 @@ class RwcScreen(Screen[None]):
     @on(StoreUpdated)
     def _store_updated(self, message: StoreUpdated) -> None:
         message.stop()
-        if message.name == SUMMARY:
+        if message.key == SUMMARY:
             self._show_summary()
         else:
             self.resources_changed()
 
     @property
-    def resource_names(self) -> tuple[str, ...]:
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
         """The Store resources this screen shows (`RESOURCES`, or per instance for a detail screen)."""
         return self.RESOURCES
 
-    def states(self) -> list[ResourceState[Any]]:
-        return [self.context.bridge.snapshot(name) for name in self.resource_names]
+    def resources_replaced(self) -> None:
+        """`resource_keys` changed (another window, a filter sent to the server): poll the new ones now;
+        the old ones pause, and are dropped once no screen holds them."""
+        if self.is_current:
+            self.context.bridge.attach(self, (*self.resource_keys, SUMMARY))
 
-    def values(self) -> dict[str, Any]:
-        """The latest value of each resource (None until first loaded)."""
-        return {name: self.context.bridge.snapshot(name).value for name in self.resource_names}
+    def states(self) -> list[ResourceState[Any]]:
+        return [self.context.bridge.snapshot(key) for key in self.resource_keys]
+
+    def values(self) -> ResourceValues:
+        """The latest value of each resource, typed by its key (None until first loaded)."""
+        return ResourceValues({key: self.context.bridge.snapshot(key).value for key in self.resource_keys})
 
     def _show_summary(self) -> None:
         summary_state = self.context.bridge.snapshot(SUMMARY)
@@ -324,7 +331,7 @@ class RwcScreen(Screen[None]):
             await self.run_action(f"app.show_screen('{target}')")
 
     def action_refresh(self) -> None:
-        self.context.bridge.refresh((*self.resource_names, SUMMARY))
+        self.context.bridge.refresh((*self.resource_keys, SUMMARY))
 
     def action_back(self) -> None:
         """Esc: leave a pushed screen (detail, or a list scoped to one project/node/filesystem); on a
@@ -394,7 +401,7 @@ class ResourceScreen(RwcScreen):
         """After a create or submit, put the cursor on the new row: now, or when it first arrives."""
         self._cursor_to_key = key
         self._move_to_new_row()
-        self.context.bridge.refresh(self.resource_names)
+        self.context.bridge.refresh(self.resource_keys)
 
     def _move_to_new_row(self) -> None:
         key = self._cursor_to_key
@@ -432,7 +439,7 @@ class ResourceScreen(RwcScreen):
         return (*super().key_actions(), *self.sort_key_actions())
 
     # -- data ---------------------------------------------------------------------------------------
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
         """Rows for the current values; called only when every resource has loaded once."""
         raise NotImplementedError
 
@@ -440,7 +447,7 @@ class ResourceScreen(RwcScreen):
         super().resources_changed()
         values = self.values()
         table = self.table
-        if any(value is None for value in values.values()):
+        if not values.all_loaded:
             failed = [state for state in self.states() if state.failed and not state.loaded]
             table.empty_message = f"Cannot load: {failed[0].error}" if failed else "Loading…"
             table.refresh()
@@ -449,7 +456,7 @@ class ResourceScreen(RwcScreen):
         self.now = self.backend_clock.now()
         # The Store hands back the very same objects while nothing changed (and a screen coming back
         # into view asks again): skip the rebuild unless a value or the theme is new.
-        inputs = (*values.values(), self.palette)
+        inputs = (*values.identities(), self.palette)
         if len(inputs) != len(self._rendered_inputs) or any(
             new is not old for new, old in zip(inputs, self._rendered_inputs, strict=True)
         ):
@@ -463,10 +470,17 @@ class ResourceScreen(RwcScreen):
 
     def _show_counts(self) -> None:
         table = self.table
-        total, shown = table.row_count, table.visible_count
-        counts = f"[{shown}/{total}]" if table.filter_text else f"[{total}]"
+        counts = self.counts_text(table.visible_count, table.row_count, bool(table.filter_text))
         filter_text = table.filter_text.strip()
         self.header.detail = f"{counts} /{filter_text}" if filter_text else counts
+
+    def counts_text(self, shown: int, total: int, filtered: bool) -> str:
+        """`[12]`, or `[3/12]` while a filter hides rows; a list fetched in windows says of how many."""
+        return f"[{shown}/{total}]" if filtered else f"[{total}]"
+
+    def filter_changed(self, text: str, *, kept: bool) -> None:
+        """The `/` filter is now `text` (typed: `kept` False; kept, set or cleared: True). The table filters
+        at once; a list too large to hold whole may also ask the server (`WorkloadsScreen`)."""
 
     # -- filter ---------------------------------------------------------------------------------------
     @property
@@ -482,6 +496,7 @@ class ResourceScreen(RwcScreen):
         if self.filter_bar.is_open:
             self.table.filter_text = message.value
             self._show_counts()
+            self.filter_changed(message.value, kept=False)
 
     @on(FilterLine.Kept)
     def _filter_kept(self, message: FilterLine.Kept) -> None:
@@ -490,6 +505,7 @@ class ResourceScreen(RwcScreen):
         self.table.filter_text = message.value
         self._show_counts()
         self.table.focus()
+        self.filter_changed(message.value, kept=True)
 
     @on(FilterLine.Cleared)
     def _filter_cleared(self, message: FilterLine.Cleared) -> None:
@@ -505,12 +521,14 @@ class ResourceScreen(RwcScreen):
         self.table.filter_text = text
         self._show_counts()
         self.table.focus()
+        self.filter_changed(text, kept=True)
 
     def clear_filter(self) -> None:
         self.filter_bar.close()
         self.table.filter_text = ""
         self._show_counts()
         self.table.focus()
+        self.filter_changed("", kept=True)
 
     def action_back(self) -> None:
         """Esc clears a kept filter first (as in k9s), then leaves a pushed screen."""

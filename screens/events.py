@@ -12,13 +12,15 @@ projects' objects as "another project" (`console.data.visibility`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 
+from console.data.resource_keys import ResourceKey, ResourceValues
+from console.data.resources import ALL_EVENTS, EVENTS
 from console.model.events import (
     Event,
     EventFilter,
@@ -35,11 +37,6 @@ from screens.base import ResourceScreen
 from widgets.event_timeline import named, never, preemption_summary
 from widgets.resource_table import AgeCell, Column, Row
 from widgets.safe_static import SafeStatic
-
-EVENTS = "events"
-"""The Store resource (console.ui.resources): every source's events, newest first."""
-SCOPED_EVENTS_SECONDS = 5.0
-"""One object's timeline (a project's, a filesystem's) refreshes as the list does."""
 
 KIND_PREFIXES: dict[EventObjectKind, str] = {
     EventObjectKind.WORKLOAD: "wl/",
@@ -168,7 +165,7 @@ class EventsScreen(ResourceScreen):
     SCREEN_NAME = "events"
     TITLE = "Events"
     KEYS = EVENT_KEYS
-    RESOURCES = (EVENTS,)
+    RESOURCES = (ALL_EVENTS,)
     COLUMNS = EVENT_COLUMNS
     DEFAULT_SORT = "age"
     EMPTY_MESSAGE = "No events."
@@ -192,21 +189,12 @@ class EventsScreen(ResourceScreen):
         self._events_by_key: dict[str, Event] = {}
         self.scope = scope
         self.scope_name = scope_name
-        self.scoped_resource: str | None = None
-        if scope is not None:
-            self.scoped_resource = f"events:{scope_name}:{id(self):x}"
-            backend = context.backend
-            context.bridge.add_resource(
-                self.scoped_resource, lambda: backend.events(scope), SCOPED_EVENTS_SECONDS
-            )
+        self.events_key = EVENTS(scope) if scope is not None else ALL_EVENTS
+        """Every source's events, or (scoped) only those the server has about one object."""
 
     @property
-    def resource_names(self) -> tuple[str, ...]:
-        return (self.scoped_resource,) if self.scoped_resource is not None else self.RESOURCES
-
-    async def on_unmount(self) -> None:
-        if self.scoped_resource is not None:
-            await self.context.bridge.remove_resource(self.scoped_resource)
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (self.events_key,)
 
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="events-summary")
@@ -226,8 +214,8 @@ class EventsScreen(ResourceScreen):
         title = f"{self.TITLE} of {self.scope_name}" if self.scope_name else self.TITLE
         return f"{title}: {', '.join(narrowed)} only" if narrowed else f"{title}, newest first"
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        every: Sequence[Event] = values[self.resource_names[0]] or ()
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        every = values[self.events_key]
         self._show_preemption_summary(every)
         events = shown_events(
             every,

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.data.resources import ALERTS, DATA_MOUNTS, FILESYSTEMS
 from console.model import Alert, Filesystem
 from console.model.storage import WorkloadMount
 from console.ui.context import ConsoleContext
@@ -39,9 +40,7 @@ from screens.detail_text import plain_text, section_table
 from screens.protection import full_in_words, growth_words
 from widgets.safe_static import SafeStatic
 
-DATA_MOUNTS = "data_mounts"
-"""The Store resource (console.ui.resources): every workload's mounts."""
-FILESYSTEM_DETAIL_RESOURCES = ("filesystems", "alerts", DATA_MOUNTS)
+FILESYSTEM_DETAIL_RESOURCES = (FILESYSTEMS, ALERTS, DATA_MOUNTS)
 
 
 class FilesystemDetailScreen(RwcScreen):
@@ -90,7 +89,7 @@ class FilesystemDetailScreen(RwcScreen):
     def resources_changed(self) -> None:
         super().resources_changed()
         bridge = self.context.bridge
-        filesystems: Sequence[Filesystem] | None = bridge.snapshot("filesystems").value
+        filesystems: Sequence[Filesystem] | None = bridge.snapshot(FILESYSTEMS).value
         if filesystems is None:
             return
         filesystem = next((f for f in filesystems if f.name == self.filesystem_name), None)
@@ -103,11 +102,11 @@ class FilesystemDetailScreen(RwcScreen):
         self.filesystem = filesystem
         mounts_state = bridge.snapshot(DATA_MOUNTS)
         mounts = mounted_by(filesystem.name, mounts_state.value or ())
-        alerts = alerts_about(filesystem.name, bridge.snapshot("alerts").value or ())
+        alerts = alerts_about(filesystem.name, bridge.snapshot(ALERTS).value or ())
         now = self.backend_clock.now()
         mounts_error = str(mounts_state.error) if mounts_state.failed and mounts_state.value is None else None
         capacity_trend(self.context.backend).observe(
-            filesystems, bridge.snapshot("filesystems").fetched_at or now
+            filesystems, bridge.snapshot(FILESYSTEMS).fetched_at or now
         )
         growth = self._growth(filesystem)
         shown = (

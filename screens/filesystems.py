@@ -6,12 +6,13 @@ bucket and `D` deletes it after its name is typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceValues
+from console.data.resources import FILESYSTEMS
 from console.model import BucketMode, Filesystem
 from console.ui.action_runner import run_action
 from console.ui.format import format_bytes, format_bytes_pair
@@ -39,7 +40,7 @@ class FilesystemsScreen(ResourceScreen):
 
     SCREEN_NAME = "filesystems"
     TITLE = "Filesystems"
-    RESOURCES = ("filesystems",)
+    RESOURCES = (FILESYSTEMS,)
     KEYS = FILESYSTEM_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS) - {"show_events"}
 
@@ -66,10 +67,10 @@ class FilesystemsScreen(ResourceScreen):
         Column("status", "STATUS", 8, priority=5, sort_hotkey="A"),
     )
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        filesystems: Sequence[Filesystem] = values["filesystems"]
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        filesystems: Sequence[Filesystem] = values[FILESYSTEMS]
         # Every poll seen is a point of the growth the RPO view and the filesystem detail forecast with.
-        fetched_at = self.context.bridge.snapshot("filesystems").fetched_at or self.now
+        fetched_at = self.context.bridge.snapshot(FILESYSTEMS).fetched_at or self.now
         capacity_trend(self.context.backend).observe(filesystems, fetched_at)
         palette = self.palette
         for filesystem in filesystems:
@@ -121,7 +122,7 @@ class FilesystemsScreen(ResourceScreen):
             )
 
     def filesystem_for(self, key: str | None) -> Filesystem | None:
-        filesystems: Sequence[Filesystem] = self.values()["filesystems"] or ()
+        filesystems: Sequence[Filesystem] = self.values().get(FILESYSTEMS) or ()
         return next((f for f in filesystems if f.uid == key), None)
 
     def open_detail(self, key: str) -> None:
@@ -211,7 +212,6 @@ class FilesystemsScreen(ResourceScreen):
                 self,
                 f"Delete filesystem {filesystem.name}",
                 lambda: backend.delete_filesystem(filesystem.uid),
-                refresh=("filesystems", "snapshots"),
                 success=f"Filesystem {filesystem.name} is being deleted.",
             ),
         )

@@ -11,13 +11,14 @@ the table says so. Enter opens the detail of the workload holding the largest sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from console.data.resource_keys import ResourceValues
+from console.data.resources import GPUS, NODES
 from console.model import GpuAllocation, GpuDevice, Node
 from console.ui.context import ConsoleContext
 from console.ui.format import NOT_AVAILABLE, format_bytes_pair, format_gpus, format_percent
@@ -50,7 +51,7 @@ class GpusScreen(ResourceScreen):
 
     SCREEN_NAME = "gpus"
     TITLE = "GPU fractions"
-    RESOURCES = ("gpus", "nodes")
+    RESOURCES = (GPUS, NODES)
     """The nodes say which GPUs can run work at all (a NotReady node's GPUs are down, not idle)."""
     EMPTY_MESSAGE = "No GPUs."
     COLUMNS = (
@@ -95,13 +96,13 @@ class GpusScreen(ResourceScreen):
         yield Static("", id="telemetry-note", markup=False)
         yield from super().compose_body()
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        gpus: Sequence[GpuDevice] = values["gpus"]
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        gpus: Sequence[GpuDevice] = values[GPUS]
         if self.node_name is not None:
             gpus = [gpu for gpu in gpus if gpu.node_name == self.node_name]
         self._gpus_by_key = {gpu_key(gpu): gpu for gpu in gpus}
         self._show_telemetry_note(gpus)
-        node_states = {node.name: _node_state(node) for node in values["nodes"]}
+        node_states = {node.name: _node_state(node) for node in values[NODES]}
         if node_states != self._node_states:
             # A node going down (or coming back) changes rows whose GPU objects did not change.
             self._node_states = node_states

@@ -11,11 +11,13 @@ read every 30 s: history is not kept by the console.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.text import Text
 
+from console.data.resource_keys import ResourceKey, ResourceValues
+from console.data.resources import ALL_WORKLOADS, GPU_USAGE, UsageWindow
 from console.model import Workload, WorkloadUtilisation
 from console.ui.context import ConsoleContext
 from console.ui.format import format_duration, format_gpus
@@ -30,8 +32,6 @@ WINDOWS_SECONDS = (1800.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
 """The windows `w` cycles through; the first is where the view opens."""
 HISTORY_POINTS = 120
 """Readings per history read: 2 × the window in this many steps (1 min apart for a 1h window)."""
-IDLE_REFRESH_SECONDS = 30.0
-"""Idleness is measured in tens of minutes: a read every 30 s is plenty."""
 
 
 def idle_row(holding: IdleHolding, palette: CellPalette) -> Row:
@@ -87,33 +87,26 @@ class IdleScreen(WorkloadActions, ResourceScreen):
         super().__init__(context)
         self.window_seconds = WINDOWS_SECONDS[0]
         self._holdings: dict[str, IdleHolding] = {}
-        self._register_history()
 
     @property
-    def history_resource(self) -> str:
-        return f"utilisation:{self.window_seconds:g}"
-
-    @property
-    def resource_names(self) -> tuple[str, ...]:
-        return ("workloads", self.history_resource)
-
-    def _register_history(self) -> None:
-        backend = self.context.backend
+    def history_key(self) -> ResourceKey[Sequence[WorkloadUtilisation]]:
+        """Twice the window, so idleness that began before it shows how long it has lasted; it polls once
+        per reading (30 s for the 30-minute window: idleness is measured in tens of minutes)."""
         span = 2 * self.window_seconds
-        self.context.bridge.add_resource(
-            self.history_resource,
-            lambda: backend.workload_gpu_utilisation(span, span / HISTORY_POINTS),
-            IDLE_REFRESH_SECONDS,
-        )
+        return GPU_USAGE(UsageWindow(window_seconds=span, step_seconds=span / HISTORY_POINTS))
+
+    @property
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (ALL_WORKLOADS, self.history_key)
 
     @property
     def screen_title(self) -> str:
         window = format_duration(self.window_seconds)
         return f"Idle GPUs <{IDLE_THRESHOLD_PERCENT:g}% ≥{window}"
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        histories: Sequence[WorkloadUtilisation] = values[self.history_resource]
-        workloads: Sequence[Workload] = values["workloads"]
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        histories = values[self.history_key]
+        workloads = values[ALL_WORKLOADS]
         holdings = idle_holdings(histories, workloads, min_idle_seconds=self.window_seconds)
         self._holdings = {holding.workload.id: holding for holding in holdings}
         return [idle_row(holding, self.palette) for holding in holdings]
@@ -131,15 +124,9 @@ class IdleScreen(WorkloadActions, ResourceScreen):
 
     def action_next_window(self) -> None:
         """`w`: the next window (30m, 1h, 4h, 24h, then 30m again)."""
-        old = self.history_resource
         position = WINDOWS_SECONDS.index(self.window_seconds)
         self.window_seconds = WINDOWS_SECONDS[(position + 1) % len(WINDOWS_SECONDS)]
-        self._register_history()
         self.header.title = self.screen_title
-        self.context.bridge.attach(self, self.resource_names)
-        self.run_worker(self.context.bridge.remove_resource(old), exit_on_error=False)
+        self.resources_replaced()
         self._rendered_inputs = ()
         self.resources_changed()
-
-    async def on_unmount(self) -> None:
-        await self.context.bridge.remove_resource(self.history_resource)

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -35,6 +35,8 @@ from textual.worker import Worker, WorkerState
 
 from console.data import paths
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceKey
+from console.data.resources import WORKLOAD
 from console.model import TERMINAL_PHASES, Workload, WorkloadPhase
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_clock_time
@@ -52,8 +54,6 @@ LOG_TAIL_LINES = 1_000
 LOG_WORKER_GROUP = "logs"
 YIELD_EVERY_LINES = 256
 """A backend that hands over a long tail without awaiting must still let the UI breathe."""
-WORKLOAD_REFRESH_SECONDS = 2.0
-"""How often the view re-reads the workload's phase (to say "ended" or "never started" in time)."""
 
 RAN_PHASES = frozenset(
     {
@@ -318,13 +318,8 @@ class LogsScreen(TextViewScreen):
         """The container before the last restart (`⇧p`, as `kubectl logs --previous`)."""
         self.workload: Workload | None = None
         """The workload as last read (phase, pods, events); None until the first answer."""
-        # Its own resource, as the detail view has: two views of one workload must not unregister
-        # each other's when one closes.
-        self.resource_name = f"workload-logs:{workload_id}:{id(self):x}"
-        backend = context.backend
-        context.bridge.add_resource(
-            self.resource_name, lambda: backend.workload(workload_id), WORKLOAD_REFRESH_SECONDS
-        )
+        self.workload_key = WORKLOAD(workload_id)
+        """Its phase, re-read every 2 s (to say "ended" or "never started" in time); its detail shares it."""
 
     @property
     def screen_title(self) -> str:
@@ -339,8 +334,8 @@ class LogsScreen(TextViewScreen):
         return f"{words or ' · first pod'} (previous container)" if self.previous else words
 
     @property
-    def resource_names(self) -> tuple[str, ...]:
-        return (self.resource_name,)
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (self.workload_key,)
 
     def save_file_name(self, now: datetime) -> str:
         return f"rwc-{safe_file_part(self.workload_name)}-{now:%Y%m%d-%H%M%S}.log"
@@ -352,11 +347,10 @@ class LogsScreen(TextViewScreen):
     def on_mount(self) -> None:
         self.stream_logs()
 
-    async def on_unmount(self) -> None:
+    def on_unmount(self) -> None:
         """Stop reading the moment the view goes (its workers would be cancelled with it anyway; this says
-        so where the stream starts), and stop watching the workload."""
+        so where the stream starts)."""
         self.workers.cancel_group(self, LOG_WORKER_GROUP)
-        await self.context.bridge.remove_resource(self.resource_name)
 
     # -- the workload ----------------------------------------------------------------------------------
     @property
@@ -366,8 +360,8 @@ class LogsScreen(TextViewScreen):
 
     def resources_changed(self) -> None:
         super().resources_changed()
-        workload = self.context.bridge.snapshot(self.resource_name).value
-        if isinstance(workload, Workload) and workload != self.workload:
+        workload = self.context.bridge.snapshot(self.workload_key).value
+        if workload is not None and workload != self.workload:
             self.workload = workload
             self.show_status()
 

@@ -22,9 +22,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.data.resource_keys import ResourceKey
+from console.data.resources import ALL_WORKLOADS, EVENTS, GPUS, NODE_OBJECT, NODES
 from console.data.store import ResourceState
 from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
-from console.model.events import Event, EventFilter, EventObjectKind
+from console.model.events import EventFilter, EventObjectKind
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
 from console.ui.keymap import NODE_DETAIL_KEYS
@@ -35,11 +37,7 @@ from screens.nodes import problem_conditions, scheduling_state
 from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
 from widgets.safe_static import SafeStatic
 
-NODE_DETAIL_RESOURCES = ("nodes", "gpus", "workloads")
-NODE_EVENTS_SECONDS = 5.0
-NODE_OBJECT_SECONDS = 30.0
-"""Labels and allocatable change by hand, rarely: the Node object is read twice a minute."""
-"""The node's timeline refreshes slower than its numbers: live, it reads the events of its workloads."""
+NODE_DETAIL_RESOURCES = (NODES, GPUS, ALL_WORKLOADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,27 +107,18 @@ class NodeDetailScreen(RwcScreen):
         self._shown: tuple[object, ...] = ()
         # Its own timeline resource (as a workload detail's): cordons, drains, NotReady, what was
         # scheduled on or evicted from it.
-        self.events_resource = f"events:node:{node_name}:{id(self):x}"
-        backend, wanted = context.backend, EventFilter(node=node_name, limit=MAX_TIMELINE_EVENTS)
-        context.bridge.add_resource(self.events_resource, lambda: backend.events(wanted), NODE_EVENTS_SECONDS)
+        self.events_key = EVENTS(EventFilter(node=node_name, limit=MAX_TIMELINE_EVENTS))
         # The Kubernetes Node object (labels, capacity, allocatable): what `y` shows, summarised here.
-        self.object_resource = f"node-object:{node_name}:{id(self):x}"
-        context.bridge.add_resource(
-            self.object_resource, lambda: backend.describe_node(node_name), NODE_OBJECT_SECONDS
-        )
+        self.object_key = NODE_OBJECT(node_name)
 
     @property
-    def resource_names(self) -> tuple[str, ...]:
-        return (*self.RESOURCES, self.events_resource, self.object_resource)
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (*self.RESOURCES, self.events_key, self.object_key)
 
     def states(self) -> list[ResourceState[Any]]:
         """The node's lists decide staleness; its Kubernetes object says on its own line when it cannot
         be read (a profile without Kubernetes access)."""
-        return [self.context.bridge.snapshot(name) for name in (*self.RESOURCES, self.events_resource)]
-
-    async def on_unmount(self) -> None:
-        await self.context.bridge.remove_resource(self.events_resource)
-        await self.context.bridge.remove_resource(self.object_resource)
+        return [self.context.bridge.snapshot(key) for key in (*self.RESOURCES, self.events_key)]
 
     @property
     def screen_title(self) -> str:
@@ -146,8 +135,8 @@ class NodeDetailScreen(RwcScreen):
 
     def resources_changed(self) -> None:
         super().resources_changed()
-        values = {name: self.context.bridge.snapshot(name).value for name in self.RESOURCES}
-        nodes: Sequence[Node] | None = values["nodes"]
+        values = self.values()
+        nodes = values.get(NODES)
         if nodes is None:
             return
         node = next((n for n in nodes if n.name == self.node_name), None)
@@ -155,13 +144,13 @@ class NodeDetailScreen(RwcScreen):
         if node is None:
             summary.update(Text(f"{self.node_name} is no longer in the cluster.", self.palette.warning))
             return
-        gpus: Sequence[GpuDevice] = [g for g in values["gpus"] or () if g.node_name == node.name]
-        workloads: Sequence[Workload] = values["workloads"] or ()
+        gpus = [g for g in values.get(GPUS) or () if g.node_name == node.name]
+        workloads = values.get(ALL_WORKLOADS) or ()
         now = self.backend_clock.now()
         ages = tuple(format_age(now, c.since) for c in node.conditions if c.since is not None)
-        events: Sequence[Event] | None = self.context.bridge.snapshot(self.events_resource).value
-        object_state = self.context.bridge.snapshot(self.object_resource)
-        node_object = object_state.value if isinstance(object_state.value, dict) else None
+        events = values.get(self.events_key)
+        object_state = self.context.bridge.snapshot(self.object_key)
+        node_object = object_state.value
         object_error = str(object_state.error) if object_state.failed and node_object is None else None
         shown = (node, tuple(gpus), workloads, ages, self.palette, events, node_object, object_error)
         same = len(shown) == len(self._shown) and all(

@@ -13,14 +13,16 @@ draining node keeps its bar (its work still runs); SCHED beside it says that not
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceValues
+from console.data.resources import NODES
 from console.model import Node, NodeRole, NodeStatus, Workload
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
@@ -36,9 +38,6 @@ from widgets.resource_table import AgeCell, Column, Row
 
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
 T = TypeVar("T")
-
-NODE_RESOURCES = ("nodes", "gpus", "workloads")
-"""What a cordon or drain changes on screen: the node's state, and where work runs."""
 
 
 def problem_conditions(node: Node) -> list[str]:
@@ -99,7 +98,7 @@ class NodesScreen(ResourceScreen):
 
     SCREEN_NAME = "nodes"
     TITLE = "Nodes"
-    RESOURCES = ("nodes",)
+    RESOURCES = (NODES,)
     EMPTY_MESSAGE = "No nodes."
     KEYS = NODE_KEYS
     WRITE_ACTIONS = frozenset({"cordon_node", "uncordon_node", "drain_node", "undrain_node"})
@@ -151,8 +150,8 @@ class NodesScreen(ResourceScreen):
         yield Static("", id="telemetry-note", markup=False)
         yield from super().compose_body()
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        nodes: Sequence[Node] = values["nodes"]
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        nodes: Sequence[Node] = values[NODES]
         if self.node_pool is not None:
             nodes = [node for node in nodes if node.node_pool == self.node_pool]
         self._show_telemetry_note(nodes)
@@ -236,14 +235,14 @@ class NodesScreen(ResourceScreen):
     # -- actions -----------------------------------------------------------------------------------------
     def _selected_node(self) -> Node | None:
         key = self.table.cursor_key
-        nodes: Sequence[Node] = self.values()["nodes"] or ()
+        nodes: Sequence[Node] = self.values().get(NODES) or ()
         node = next((n for n in nodes if n.name == key), None) if key is not None else None
         if node is None:
             self.notify("Choose a node first.", severity="warning", timeout=3)
         return node
 
     def _run_node_action(self, label: str, call: Callable[[], Awaitable[Node]], success: str) -> None:
-        run_action(self, label, call, refresh=NODE_RESOURCES, success=success)
+        run_action(self, label, call, success=success)
 
     def action_cordon_node(self) -> None:
         """`c`: mark the node unschedulable, after a y/n (running work is not touched)."""

@@ -8,12 +8,14 @@ once), and where pending work queues. Enter opens the pool's nodes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 
+from console.data.resource_keys import ResourceKey, ResourceValues
+from console.data.resources import ALL_WORKLOADS, GPU_USAGE, NODE_POOLS, NODES, PROJECTS, UsageWindow
 from console.data.store import ResourceState
 from console.model import Node, NodePool, Project, Workload, WorkloadPhase
 from console.ui.context import ConsoleContext
@@ -26,10 +28,9 @@ from screens.base import ResourceScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
 
-POOL_RESOURCES = ("node_pools", "nodes", "projects", "workloads")
-POOL_USAGE = "usage:pools"
+POOL_RESOURCES = (NODE_POOLS, NODES, PROJECTS, ALL_WORKLOADS)
+POOL_USAGE = GPU_USAGE(UsageWindow(window_seconds=3600.0, step_seconds=120.0))
 """Every holder's GPU use over the last hour, a reading every 2 minutes: the GPU USE column."""
-USAGE_REFRESH_SECONDS = 60.0
 
 WAITING_PHASES = frozenset({WorkloadPhase.PENDING})
 """Work that waits for GPUs of a pool (Creating and Initializing have been placed)."""
@@ -191,26 +192,23 @@ class PoolsScreen(ResourceScreen):
     def __init__(self, context: ConsoleContext) -> None:
         super().__init__(context)
         self._facts: dict[str, PoolFacts] = {}
-        backend = context.backend
-        context.bridge.add_resource(
-            POOL_USAGE, lambda: backend.workload_gpu_utilisation(3600.0, 120.0), USAGE_REFRESH_SECONDS
-        )
 
     @property
-    def resource_names(self) -> tuple[str, ...]:
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
         return (*self.RESOURCES, POOL_USAGE)
 
     def states(self) -> list[ResourceState[Any]]:
         """The GPU use column is a decoration: its failing says "—", it does not make the list stale."""
-        return [self.context.bridge.snapshot(name) for name in self.RESOURCES]
+        return [self.context.bridge.snapshot(key) for key in self.RESOURCES]
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        workloads = values["workloads"] or ()
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        workloads = values.get(ALL_WORKLOADS) or ()
         facts = pool_facts(
-            values["node_pools"] or (), values["nodes"] or (), values["projects"] or (), workloads
+            values.get(NODE_POOLS) or (), values.get(NODES) or (), values.get(PROJECTS) or (), workloads
         )
         self._facts = {fact.pool.name: fact for fact in facts}
-        usage = usage_by(values.get(POOL_USAGE) or (), workloads, lambda workload: workload.current_node_pool)
+        histories = values.get(POOL_USAGE) or ()
+        usage = usage_by(histories, workloads, lambda workload: workload.current_node_pool)
         return [pool_row(fact, self.palette, usage.get(fact.pool.name)) for fact in facts]
 
     def open_detail(self, key: str) -> None:

@@ -15,12 +15,13 @@ project rows under it, never a department-wide allocation beside a visible-only 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceValues
+from console.data.resources import DEPARTMENTS, PROJECTS
 from console.model import Department, PoolQuota, Project, ProjectPhase
 from console.ui.action_runner import run_action
 from console.ui.context import ConsoleContext
@@ -29,7 +30,7 @@ from console.ui.keymap import PROJECT_KEYS
 from console.ui.refusals import admin_only
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
-from screens.dialogs.project_quota import PROJECT_RESOURCES, CreateProjectForm, EditQuotaForm
+from screens.dialogs.project_quota import CreateProjectForm, EditQuotaForm
 from screens.workloads import WorkloadsScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
@@ -66,7 +67,7 @@ class ProjectsScreen(ResourceScreen):
 
     SCREEN_NAME = "projects"
     TITLE = "Projects"
-    RESOURCES = ("projects", "departments")
+    RESOURCES = (PROJECTS, DEPARTMENTS)
     EMPTY_MESSAGE = "No projects you can see."
     KEYS = PROJECT_KEYS
     WRITE_ACTIONS = frozenset({"create_project", "edit_quota", "delete_project"})
@@ -93,9 +94,9 @@ class ProjectsScreen(ResourceScreen):
         self._collapsed: set[str] = set()
         """Departments (ids) folded with enter or space: their row stays, their projects are hidden."""
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        projects: Sequence[Project] = values["projects"]
-        departments: Sequence[Department] = values["departments"]
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        projects: Sequence[Project] = values[PROJECTS]
+        departments: Sequence[Department] = values[DEPARTMENTS]
         by_department: dict[str, list[Project]] = {}
         for project in projects:
             by_department.setdefault(project.department_id, []).append(project)
@@ -196,7 +197,7 @@ class ProjectsScreen(ResourceScreen):
         if key.startswith(DEPARTMENT_KEY_PREFIX):
             self._toggle(key.removeprefix(DEPARTMENT_KEY_PREFIX))
             return
-        projects: Sequence[Project] = self.values()["projects"] or ()
+        projects: Sequence[Project] = self.values().get(PROJECTS) or ()
         project = next((p for p in projects if p.id == key), None)
         if project is None:
             return
@@ -236,9 +237,9 @@ class ProjectsScreen(ResourceScreen):
             return None
         if key.startswith(DEPARTMENT_KEY_PREFIX):
             department_id = key.removeprefix(DEPARTMENT_KEY_PREFIX)
-            departments: Sequence[Department] = self.values()["departments"] or ()
+            departments: Sequence[Department] = self.values().get(DEPARTMENTS) or ()
             return next((d for d in departments if d.id == department_id), None)
-        projects: Sequence[Project] = self.values()["projects"] or ()
+        projects: Sequence[Project] = self.values().get(PROJECTS) or ()
         return next((p for p in projects if p.id == key), None)
 
     async def _pool_names(self) -> list[str] | None:
@@ -252,7 +253,7 @@ class ProjectsScreen(ResourceScreen):
 
     def action_create_project(self) -> None:
         """`c`: the create form, in the department under the cursor if there is one."""
-        departments: Sequence[Department] | None = self.values()["departments"]
+        departments: Sequence[Department] | None = self.values().get(DEPARTMENTS)
         if not departments:
             self.notify("Departments are still loading; try again in a moment.", severity="warning")
             return
@@ -307,7 +308,6 @@ class ProjectsScreen(ResourceScreen):
                 self,
                 f"Delete project {project.name}",
                 lambda: backend.delete_project(project.id),
-                refresh=(*PROJECT_RESOURCES, "workloads"),
                 success=f"Project {project.name} is being deleted",
             ),
         )

@@ -9,11 +9,13 @@ watches (WEKA keeps no capacity history), so a fresh view says "measuring" for i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.text import Text
 
+from console.data.resource_keys import ResourceValues
+from console.data.resources import FILESYSTEMS, SNAPSHOTS
 from console.model import Filesystem, Snapshot
 from console.ui.format import format_bytes, format_duration
 from console.ui.palette import CellPalette
@@ -102,7 +104,7 @@ class ProtectionScreen(ResourceScreen):
 
     SCREEN_NAME = "protection"
     TITLE = "Data protection"
-    RESOURCES = ("filesystems", "snapshots")
+    RESOURCES = (FILESYSTEMS, SNAPSHOTS)
     EMPTY_MESSAGE = "No filesystems."
     DEFAULT_SORT = "state"
     COLUMNS = (
@@ -123,10 +125,10 @@ class ProtectionScreen(ResourceScreen):
     def screen_title(self) -> str:
         return self._title
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        filesystems: Sequence[Filesystem] = values["filesystems"]
-        snapshots: Sequence[Snapshot] = values["snapshots"] or ()
-        state = self.context.bridge.snapshot("filesystems")
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        filesystems: Sequence[Filesystem] = values[FILESYSTEMS]
+        snapshots: Sequence[Snapshot] = values.get(SNAPSHOTS) or ()
+        state = self.context.bridge.snapshot(FILESYSTEMS)
         trend = capacity_trend(self.context.backend)
         trend.observe(filesystems, state.fetched_at or self.now)
         protections = [protection_of(filesystem, snapshots, trend, self.now) for filesystem in filesystems]
@@ -150,7 +152,7 @@ class ProtectionScreen(ResourceScreen):
     def open_detail(self, key: str) -> None:
         from screens.filesystem_detail import FilesystemDetailScreen
 
-        filesystems: Sequence[Filesystem] = self.values()["filesystems"] or ()
+        filesystems: Sequence[Filesystem] = self.values().get(FILESYSTEMS) or ()
         filesystem = next((f for f in filesystems if f.uid == key), None)
         if filesystem is not None:
             self.app.push_screen(FilesystemDetailScreen(self.context, filesystem_name=filesystem.name))

@@ -27,6 +27,7 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
+from console.data.resources import BUCKETS, FILESYSTEMS, SNAPSHOTS
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, SnapshotUpload, StowStatus
 from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_clock_time, format_duration
@@ -40,8 +41,6 @@ from widgets.safe_static import SafeStatic
 
 UPLOAD_POLL_SECONDS = 1.0
 """While an upload runs, snapshots are fetched this often (the bar and the rate should move)."""
-BUCKETS_REFRESH_SECONDS = 30.0
-"""Buckets change by hand and rarely; their details only name where an upload went."""
 RATE_SAMPLES = 8
 """Progress samples kept per upload: the rate is the average over these (a few seconds to minutes)."""
 UNKNOWN_SITE = ""
@@ -139,17 +138,13 @@ class SnapshotDetailScreen(RwcScreen):
         super().__init__(context)
         self.snapshot_uid = snapshot_uid
         self.rates = rates if rates is not None else UploadRates()
-        self.buckets_resource = f"snapshot-buckets:{snapshot_uid}:{id(self):x}"
-        backend = context.backend
-        context.bridge.add_resource(self.buckets_resource, backend.buckets, BUCKETS_REFRESH_SECONDS)
         self.snapshot: Snapshot | None = None
         """The snapshot as last shown; kept (and said to be gone) once it is deleted."""
         self._sections: tuple[RenderableType, ...] = ()
         self._upload_timer: Timer | None = None
 
-    @property
-    def resource_names(self) -> tuple[str, ...]:
-        return ("snapshots", "filesystems", self.buckets_resource)
+    RESOURCES = (SNAPSHOTS, FILESYSTEMS, BUCKETS)
+    """Buckets change by hand and rarely (polled twice a minute); they only name where an upload went."""
 
     @property
     def screen_title(self) -> str:
@@ -166,15 +161,12 @@ class SnapshotDetailScreen(RwcScreen):
     def on_mount(self) -> None:
         self.focus_body()  # RwcScreen.on_mount runs as well: Textual calls each class's handler
 
-    async def on_unmount(self) -> None:
-        await self.context.bridge.remove_resource(self.buckets_resource)
-
     # -- data -----------------------------------------------------------------------------------------
     def resources_changed(self) -> None:
         super().resources_changed()
         bridge = self.context.bridge
-        snapshots_state = bridge.snapshot("snapshots")
-        snapshots: Sequence[Snapshot] | None = snapshots_state.value
+        snapshots_state = bridge.snapshot(SNAPSHOTS)
+        snapshots = snapshots_state.value
         if snapshots is None:
             if snapshots_state.failed:
                 self._show((Text(f"Cannot load the snapshot: {snapshots_state.error}"),))
@@ -190,8 +182,8 @@ class SnapshotDetailScreen(RwcScreen):
             return
         self.header.title = self.screen_title
         self._follow_uploads(not gone and any(u.status is StowStatus.UPLOADING for u in uploads_of(snapshot)))
-        filesystems: Sequence[Filesystem] = bridge.snapshot("filesystems").value or ()
-        buckets: Sequence[ObjectStoreBucket] = bridge.snapshot(self.buckets_resource).value or ()
+        filesystems = bridge.snapshot(FILESYSTEMS).value or ()
+        buckets = bridge.snapshot(BUCKETS).value or ()
         filesystem = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
         palette = self.palette
         now = self.context.backend.now()
@@ -218,7 +210,7 @@ class SnapshotDetailScreen(RwcScreen):
 
     def _poll_uploads(self) -> None:
         if self.is_current:
-            self.context.bridge.refresh(("snapshots",))
+            self.context.bridge.refresh((SNAPSHOTS,))
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""

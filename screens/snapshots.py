@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.timer import Timer
 from textual.worker import Worker
 
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceValues
+from console.data.resources import SNAPSHOTS
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus, WorkloadPhase
 from console.model.storage import WorkloadMount
 from console.ui.action_runner import run_action
@@ -60,7 +61,7 @@ class SnapshotsScreen(ResourceScreen):
 
     SCREEN_NAME = "snapshots"
     TITLE = "Snapshots"
-    RESOURCES = ("snapshots",)
+    RESOURCES = (SNAPSHOTS,)
     KEYS = SNAPSHOT_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in SNAPSHOT_KEYS)
     """All of them (see `FilesystemsScreen.WRITE_ACTIONS`)."""
@@ -73,7 +74,7 @@ class SnapshotsScreen(ResourceScreen):
             snapshot = self.snapshot_for(self.table.cursor_key)
             if snapshot is None:
                 return None
-            snapshots: Sequence[Snapshot] = self.values().get("snapshots") or ()
+            snapshots: Sequence[Snapshot] = self.values().get(SNAPSHOTS) or ()
             same_filesystem = (s for s in snapshots if s.filesystem_uid == snapshot.filesystem_uid)
             return snapshot_delete_refusal(snapshot, same_filesystem)
         return None
@@ -111,9 +112,9 @@ class SnapshotsScreen(ResourceScreen):
     def screen_title(self) -> str:
         return f"Snapshots of {self.filesystem_name}" if self.filesystem_name else self.TITLE
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        snapshots: Sequence[Snapshot] = values["snapshots"]
-        fetched_at = self.context.bridge.snapshot("snapshots").fetched_at
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        snapshots: Sequence[Snapshot] = values[SNAPSHOTS]
+        fetched_at = self.context.bridge.snapshot(SNAPSHOTS).fetched_at
         self.upload_rates.observe(snapshots, fetched_at or self.context.backend.now())
         if self.filesystem_uid is not None:
             snapshots = [s for s in snapshots if s.filesystem_uid == self.filesystem_uid]
@@ -130,7 +131,7 @@ class SnapshotsScreen(ResourceScreen):
 
     def _poll_uploads(self) -> None:
         if self.is_current:
-            self.context.bridge.refresh(("snapshots",))
+            self.context.bridge.refresh((SNAPSHOTS,))
 
     def _upload_cell(self, snapshot: Snapshot) -> Text:
         """Where the upload went and how far: `✓ remote`, `✓ local+remote`, `↑local ███░░░ 40%`,
@@ -205,7 +206,7 @@ class SnapshotsScreen(ResourceScreen):
 
     # -- actions ----------------------------------------------------------------------------------------
     def snapshot_for(self, key: str | None) -> Snapshot | None:
-        snapshots: Sequence[Snapshot] = self.values()["snapshots"] or ()
+        snapshots: Sequence[Snapshot] = self.values().get(SNAPSHOTS) or ()
         return next((s for s in snapshots if s.uid == key), None)
 
     def _chosen_snapshot(self) -> Snapshot | None:
@@ -260,7 +261,6 @@ class SnapshotsScreen(ResourceScreen):
                 self,
                 f"Delete snapshot {snapshot.name}",
                 lambda: backend.delete_snapshot(snapshot.uid),
-                refresh=("snapshots", "filesystems"),
                 success=f"Snapshot {snapshot.name} of {snapshot.filesystem_name} is being deleted.",
             ),
         )
@@ -375,7 +375,6 @@ class SnapshotsScreen(ResourceScreen):
             self,
             f"Restore {fs_name} from {snapshot.name}",
             lambda: backend.restore_snapshot(snapshot.uid),
-            refresh=("filesystems", "snapshots", "workloads"),
             success=f"Filesystem {fs_name} restored from snapshot {snapshot.name}.",
         )
 
@@ -446,7 +445,6 @@ class SnapshotsScreen(ResourceScreen):
             self,
             f"Upload {snapshot.name} to {target.buckets}",
             lambda: backend.upload_snapshot(snapshot.uid, target.site),
-            refresh=("snapshots",),
             success=(
                 f"Upload of {snapshot.name} of {snapshot.filesystem_name} to {target.buckets} "
                 f"({target.word}) started."

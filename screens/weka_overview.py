@@ -18,22 +18,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Sparkline, Static
 
+from console.data.resources import ALERTS, WEKA_CLUSTER, WEKA_METRICS
 from console.model import WekaCluster, WekaClusterStatus, WekaMetricsSample
-from console.ui.context import ConsoleContext
 from console.ui.format import NOT_AVAILABLE, format_bytes, format_bytes_pair
 from console.ui.palette import CellPalette
-from screens.alerts import ALERTS, AlertsTable
+from screens.alerts import AlertsTable
 from widgets.bars import NO_DATA, capacity_bar
 
-WEKA_CLUSTER = "weka cluster"
-WEKA_METRICS = "weka metrics"
-"""Store resources of this screen (registered by the screen; they poll only while it is visible); the
-alerts are the shared resource of `screens.alerts`."""
-
-OVERVIEW_REFRESH_SECONDS = 2.0
-"""IO activity moves by the second; a two-second poll keeps the sparklines alive without flooding."""
 METRICS_WINDOW_SECONDS = 300.0
 """The sparklines' span: long enough to see a trend, short enough to fit 80 columns at a glance."""
+THROUGHPUT = WEKA_METRICS(METRICS_WINDOW_SECONDS)
+"""IO activity moves by the second; the catalogue's two-second poll keeps the sparklines alive."""
 
 CAPACITY_BAR_WIDTH = 20
 LABEL_WIDTH = 12
@@ -163,7 +158,7 @@ class WekaOverviewScreen(AlertsTable):
 
     SCREEN_NAME = "weka"
     TITLE = "WEKA"
-    RESOURCES = (WEKA_CLUSTER, WEKA_METRICS, ALERTS)
+    RESOURCES = (WEKA_CLUSTER, THROUGHPUT, ALERTS)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     """A tall terminal gets taller sparklines (finer steps); 80x24 keeps one line each."""
 
@@ -185,14 +180,6 @@ class WekaOverviewScreen(AlertsTable):
     }
     """
 
-    def __init__(self, context: ConsoleContext) -> None:
-        super().__init__(context)
-        backend = context.backend
-        context.bridge.add_resource(WEKA_CLUSTER, backend.weka_cluster, OVERVIEW_REFRESH_SECONDS)
-        context.bridge.add_resource(
-            WEKA_METRICS, lambda: backend.weka_metrics(METRICS_WINDOW_SECONDS), OVERVIEW_REFRESH_SECONDS
-        )
-
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading…"), id="weka-summary")
         yield Static(
@@ -210,7 +197,7 @@ class WekaOverviewScreen(AlertsTable):
         if not self.is_mounted:
             return
         values = self.values()
-        cluster: WekaCluster | None = values[WEKA_CLUSTER]
+        cluster = values.get(WEKA_CLUSTER)
         summary = self.query_one("#weka-summary", Static)
         if cluster is not None:
             summary.update(self.summary_text(cluster))
@@ -219,11 +206,11 @@ class WekaOverviewScreen(AlertsTable):
             if state.failed:
                 # Never loaded: say why instead of "Loading…" forever (once loaded, the banner says stale).
                 summary.update(Text(f"WEKA did not answer: {state.error}", self.palette.error, end=""))
-        samples: Sequence[WekaMetricsSample] | None = values[WEKA_METRICS]
+        samples = values.get(THROUGHPUT)
         if samples is not None:
             self._show_metrics(samples, cluster)
         else:
-            metrics_state = self.context.bridge.snapshot(WEKA_METRICS)
+            metrics_state = self.context.bridge.snapshot(THROUGHPUT)
             if metrics_state.failed:
                 for metric in self.query(MetricLine):
                     metric.show(

@@ -34,9 +34,6 @@ CHANGING_ACTIONS = frozenset(
 """Actions that change the cluster: dimmed in read-only mode."""
 WORKLOAD_ACTIONS = frozenset({*CHANGING_ACTIONS, "show_logs", "describe_workload"})
 
-WORKLOAD_RESOURCES = ("workloads",)
-"""What a workload action changes, refreshed at once after it (the header's GPU totals come too)."""
-
 
 def _logs_screen() -> type[Screen[None]]:
     """The logs view, imported when first opened (it is not on the start-up path)."""
@@ -119,7 +116,6 @@ class WorkloadActions:
                 self._screen(),
                 f"Suspend {workload.name}",
                 lambda: backend.suspend_workload(workload.id),
-                refresh=WORKLOAD_RESOURCES,
                 success=lambda changed: f"Suspending {changed.name} ({changed.phase.value})",
             ),
         )
@@ -141,7 +137,6 @@ class WorkloadActions:
                 self._screen(),
                 f"Resume {workload.name}",
                 lambda: backend.resume_workload(workload.id),
-                refresh=WORKLOAD_RESOURCES,
                 success=lambda changed: f"Resuming {changed.name} ({changed.phase.value})",
             ),
         )
@@ -162,7 +157,6 @@ class WorkloadActions:
                 self._screen(),
                 f"Delete {workload.name}",
                 lambda: backend.delete_workload(workload.id),
-                refresh=WORKLOAD_RESOURCES,
                 success=f"Deleting {workload.name}",
                 on_success=lambda _result: self.after_workload_deleted(workload),
             ),

@@ -24,10 +24,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceKey
+from console.data.resources import (
+    ALERTS,
+    EVENTS,
+    FILESYSTEMS,
+    GPU_USAGE,
+    WORKLOAD,
+    WORKLOAD_MOUNTS,
+    UsageWindow,
+)
 from console.data.store import ResourceState
 from console.model import (
-    Alert,
-    Filesystem,
     GpuAllocation,
     PhaseReason,
     Pod,
@@ -37,7 +45,6 @@ from console.model import (
     WorkloadUtilisation,
 )
 from console.model.events import Event, EventFilter
-from console.model.storage import DataMount
 from console.ui.context import ConsoleContext
 from console.ui.data_path import MountFacts, mount_facts, weka_filesystems
 from console.ui.format import (
@@ -57,15 +64,10 @@ from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.event_timeline import event_timeline, is_workload
 from widgets.safe_static import SafeStatic
 
-DETAIL_REFRESH_SECONDS = 2.0
 USAGE_WINDOWS: tuple[tuple[float, float], ...] = ((300.0, 5.0), (3600.0, 60.0), (86400.0, 1200.0))
 """(window, step) of the GPU use line: 60 or 72 readings each; `w` cycles them, opening on the hour."""
 USAGE_WIDTH = 40
 """Cells of the line: with its label and figures it fits 80 columns."""
-MOUNTS_REFRESH_SECONDS = 30.0
-"""What a workload mounts changes only when its pods are made again."""
-EVENTS_REFRESH_SECONDS = 5.0
-"""Its timeline refreshes slower: live, the preemptor's side reads other workloads' events too."""
 MAX_EVENTS_SHOWN = 50
 """Events are bounded: the newest this many, so a chatty workload cannot grow the screen forever."""
 PREEMPTION_WORDS = ("preempt", "evict", "reclaim")
@@ -153,22 +155,13 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     def __init__(self, context: ConsoleContext, *, workload_id: str) -> None:
         super().__init__(context)
         self.workload_id = workload_id
-        # One Store resource per open detail screen: two screens on one workload (from two modes)
-        # must not unregister each other's resource when one of them closes.
-        self.resource_name = f"workload:{workload_id}:{id(self):x}"
-        backend = context.backend
-        context.bridge.add_resource(
-            self.resource_name, lambda: backend.workload(workload_id), DETAIL_REFRESH_SECONDS
-        )
-        self.mounts_resource = f"workload-mounts:{workload_id}:{id(self):x}"
-        context.bridge.add_resource(
-            self.mounts_resource, lambda: backend.workload_mounts(workload_id), MOUNTS_REFRESH_SECONDS
-        )
+        # Keys, shared with any other screen on this workload (its logs); the Store drops them once
+        # no open screen holds them.
+        self.workload_key = WORKLOAD(workload_id)
+        self.mounts_key = WORKLOAD_MOUNTS(workload_id)
         self._data_section: RenderableType = ""
         self._usage_line: RenderableType = ""
         self.usage_window = USAGE_WINDOWS[1]
-        self.usage_resource = ""
-        self._register_usage()
         self._data_shown: tuple[object, ...] = ()
         self._shown: Workload | None = None
         self._shown_events: Sequence[Event] | None = None
@@ -178,40 +171,40 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         """This workload's shares of its GPUs (with MIG profiles), fetched when it holds a fraction."""
         self._allocations_for: tuple[object, ...] | None = None
         """What `_gpu_allocations` were fetched for (nodes and allocation), to fetch again on a change."""
-        self.events_resource: str | None = None
-        """Its timeline (`Backend.events`): registered once the workload's name and project are known, since
+        self.events_key: ResourceKey[Sequence[Event]] | None = None
+        """Its timeline (`Backend.events`): asked for once the workload's name and project are known, since
         the other side of a preemption names the workload, not its id."""
 
     @property
-    def resource_names(self) -> tuple[str, ...]:
-        events = (self.events_resource,) if self.events_resource is not None else ()
-        return (self.resource_name, *self.data_resources, *events)
+    def usage_key(self) -> ResourceKey[Sequence[WorkloadUtilisation]]:
+        """Its GPU use over the chosen window (`w`)."""
+        window, step = self.usage_window
+        return GPU_USAGE(UsageWindow(window_seconds=window, step_seconds=step, workload_id=self.workload_id))
 
     @property
-    def data_resources(self) -> tuple[str, ...]:
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        events = (self.events_key,) if self.events_key is not None else ()
+        return (self.workload_key, *self.data_keys, *events)
+
+    @property
+    def data_keys(self) -> tuple[ResourceKey[Any], ...]:
         """What the data section draws from: its mounts, and the filesystems and alerts they lead to."""
-        return (self.mounts_resource, "filesystems", "alerts", self.usage_resource)
+        return (self.mounts_key, FILESYSTEMS, ALERTS, self.usage_key)
 
     def states(self) -> list[ResourceState[Any]]:
         """Only the workload decides whether the view is stale: the data section and the timeline are
         decorations that say on their own lines when they cannot be known (a profile without WEKA has no
         filesystems)."""
-        return [self.context.bridge.snapshot(self.resource_name)]
+        return [self.context.bridge.snapshot(self.workload_key)]
 
     def _register_events(self, workload: Workload) -> None:
         """Poll the workload's events (its own, and those of the workloads it preempted) from now on."""
-        if self.events_resource is not None:
+        if self.events_key is not None:
             return
-        self.events_resource = f"events:workload:{workload.id}:{id(self):x}"
-        backend = self.context.backend
-        wanted = EventFilter(
-            workload_id=workload.id, workload_name=workload.name, project=workload.project_name
+        self.events_key = EVENTS(
+            EventFilter(workload_id=workload.id, workload_name=workload.name, project=workload.project_name)
         )
-        self.context.bridge.add_resource(
-            self.events_resource, lambda: backend.events(wanted), EVENTS_REFRESH_SECONDS
-        )
-        if self.is_current:
-            self.context.bridge.attach(self, self.resource_names)
+        self.resources_replaced()
 
     @property
     def screen_title(self) -> str:
@@ -231,19 +224,12 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     def on_mount(self) -> None:
         self.focus_body()  # RwcScreen.on_mount runs as well: Textual calls each class's handler
 
-    async def on_unmount(self) -> None:
-        await self.context.bridge.remove_resource(self.resource_name)
-        await self.context.bridge.remove_resource(self.mounts_resource)
-        await self.context.bridge.remove_resource(self.usage_resource)
-        if self.events_resource is not None:
-            await self.context.bridge.remove_resource(self.events_resource)
-
     def resources_changed(self) -> None:
         super().resources_changed()
         self._show_data()
         self._show_usage()
-        state = self.context.bridge.snapshot(self.resource_name)
-        workload: Workload | None = state.value
+        state = self.context.bridge.snapshot(self.workload_key)
+        workload = state.value
         if workload is None:
             if state.failed:
                 self.query_one("#summary", Static).update(Text(f"Cannot load the workload: {state.error}"))
@@ -307,11 +293,11 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     # -- where its data lives --------------------------------------------------------------------------
     def _show_data(self) -> None:
         bridge = self.context.bridge
-        state = bridge.snapshot(self.mounts_resource)
-        filesystems: Sequence[Filesystem] = bridge.snapshot("filesystems").value or ()
-        alerts: Sequence[Alert] = bridge.snapshot("alerts").value or ()
+        state = bridge.snapshot(self.mounts_key)
+        filesystems = bridge.snapshot(FILESYSTEMS).value or ()
+        alerts = bridge.snapshot(ALERTS).value or ()
         now = self.backend_clock.now()
-        mounts: Sequence[DataMount] | None = state.value
+        mounts = state.value
         facts = tuple(mount_facts(m, filesystems, alerts, now) for m in mounts or ())
         error = str(state.error) if state.failed and mounts is None else None
         shown = (facts, error, mounts is None, self.palette)
@@ -322,18 +308,8 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         self.query_one("#data", Static).update(self._data_section)
 
     # -- how busy it kept its GPUs --------------------------------------------------------------------
-    def _register_usage(self) -> None:
-        window, step = self.usage_window
-        self.usage_resource = f"workload-usage:{self.workload_id}:{window:g}:{id(self):x}"
-        backend, workload_id = self.context.backend, self.workload_id
-        self.context.bridge.add_resource(
-            self.usage_resource,
-            lambda: backend.workload_gpu_utilisation(window, step, workload_id),
-            max(5.0, step),
-        )
-
     def _show_usage(self) -> None:
-        state = self.context.bridge.snapshot(self.usage_resource)
+        state = self.context.bridge.snapshot(self.usage_key)
         histories = state.value or ()
         history = next((h for h in histories if h.workload_id == self.workload_id), None)
         line = usage_line(self.usage_window[0], history, state.error if state.failed else None, self.palette)
@@ -343,12 +319,9 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     def action_next_usage_window(self) -> None:
         """`w`: the GPU use line over 5 minutes, 1 hour, 24 hours, then 5 minutes again."""
-        old = self.usage_resource
         position = USAGE_WINDOWS.index(self.usage_window)
         self.usage_window = USAGE_WINDOWS[(position + 1) % len(USAGE_WINDOWS)]
-        self._register_usage()
-        self.context.bridge.attach(self, self.resource_names)
-        self.run_worker(self.context.bridge.remove_resource(old), exit_on_error=False)
+        self.resources_replaced()
         self._show_usage()
 
     def action_open_filesystem(self) -> None:
@@ -356,7 +329,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         from screens.dialogs.choose import ChooseDialog
         from screens.filesystem_detail import FilesystemDetailScreen
 
-        mounts: Sequence[DataMount] = self.context.bridge.snapshot(self.mounts_resource).value or ()
+        mounts = self.context.bridge.snapshot(self.mounts_key).value or ()
         names = weka_filesystems(mounts)
         if not names:
             self.notify(
@@ -451,10 +424,9 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
 
     def _timeline_events(self) -> Sequence[Event] | None:
         """The merged events once they have loaded (None until then, and when they cannot be read)."""
-        if self.events_resource is None:
+        if self.events_key is None:
             return None
-        value: Sequence[Event] | None = self.context.bridge.snapshot(self.events_resource).value
-        return value
+        return self.context.bridge.snapshot(self.events_key).value
 
     def _events(
         self, workload: Workload, events: Sequence[Event] | None, palette: CellPalette

@@ -12,15 +12,20 @@ suspend, resume and delete the row's workload after asking; `l` shows its log an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import on, work
+from textual.timer import Timer
 
 from console.data.errors import BackendError
+from console.data.resource_keys import ResourceKey, ResourceValues
+from console.data.resources import NEWEST_WORKLOADS, WORKLOAD_PAGES
 from console.model import Role, WorkloadPhase, WorkloadType
+from console.model.windows import WINDOW_PAGE, WorkloadPage, WorkloadWindow, newest_window
 from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_request, format_gpus
 from console.ui.key_gate import OPENS_SCREEN
@@ -28,14 +33,19 @@ from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
-from widgets.resource_table import AgeCell, Column, Row
+from widgets.resource_table import AgeCell, Column, ResourceTable, Row
 
 if TYPE_CHECKING:
     from console.model import (
         Workload,
     )
+    from console.model.runai import WorkloadFilter
 
 MINE_EMPTY = "None of your workloads here; m lists everyone's."
+WIDEN_WITHIN_ROWS = 25
+"""A page more is fetched when the cursor comes this close to the end of what is held."""
+SEARCH_DEBOUNCE_SECONDS = 0.4
+"""A pause in typing this long sends the filter to the server (a list longer than its window only)."""
 
 TYPE_ABBREVIATIONS = {
     WorkloadType.TRAINING: "train",
@@ -52,7 +62,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
     TITLE = "Workloads"
     KEYS = WORKLOAD_KEYS
     WRITE_ACTIONS = CHANGING_ACTIONS
-    RESOURCES = ("workloads",)
+    RESOURCES = (NEWEST_WORKLOADS,)
     EMPTY_MESSAGE = "No workloads."
     DEFAULT_SORT = "age"
     COLUMNS = (
@@ -75,6 +85,14 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         self._mine: bool | None = None
         """`m` toggles it; None until pressed: then a researcher's list starts on their own workloads
         (they came for those) and an admin's, or a project's list, on everyone's."""
+        self._window_limit = WINDOW_PAGE
+        """How many of the newest workloads to fetch: a page, and a page more as the cursor nears the end."""
+        self._total: int | None = None
+        """How many workloads the server has for this list when the window holds fewer (None: all shown)."""
+        self._last_page: WorkloadPage | None = None
+        self._server_search: str | None = None
+        """The `/` text the server was asked for (a list longer than its window); None: none."""
+        self._search_timer: Timer | None = None
 
     @property
     def mine_only(self) -> bool:
@@ -91,15 +109,85 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
             return f"{whose} in {self.project_name}" if self.mine_only else f"{whose} of {self.project_name}"
         return whose
 
-    def build_rows(self, values: Mapping[str, Any]) -> Iterable[Row]:
-        workloads: Sequence[Workload] = values["workloads"]
-        if self.project_name is not None:
-            workloads = [w for w in workloads if w.project_name == self.project_name]
+    @property
+    def workload_filter(self) -> WorkloadFilter | None:
+        """What the server narrows the list to: a project's (opened from Projects), the signed-in user's
+        (`m`), and on a list too long to hold, the kept `/` text as a name (or `@user`). None: every
+        workload the API lets this user see."""
         identity = self.identity
-        if self.mine_only and identity is not None:
-            workloads = [w for w in workloads if w.submitted_by == identity.user]
+        mine = identity.user if self.mine_only and identity is not None else None
+        search = self._server_search
+        if search is not None and search.startswith("@") and mine is None:
+            mine, search = search[1:] or None, None
+        if self.project_name is None and mine is None and not search:
+            return None
+        from console.model.runai import WorkloadFilter  # with the data, not before the first frame
+
+        return WorkloadFilter(project_name=self.project_name, submitted_by=mine, name_contains=search or None)
+
+    @property
+    def window(self) -> WorkloadWindow:
+        return WorkloadWindow(self.workload_filter, self._window_limit)
+
+    @property
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (WORKLOAD_PAGES(self.window),)
+
+    def values(self) -> ResourceValues:
+        """The server's window; until it first answers (just after `m`, a wider window, a search sent to
+        the server), the last window narrowed here, so the rows change at the keystroke, not a poll later."""
+        key = WORKLOAD_PAGES(self.window)
+        page = self.context.bridge.snapshot(key).value
+        if page is not None:
+            self._last_page = page
+        elif self._last_page is not None:
+            page = newest_window(self._last_page.workloads, self.window)
+            page = WorkloadPage(page.workloads, max(page.total, len(page.workloads)))
+        return ResourceValues({key: page})
+
+    def build_rows(self, values: ResourceValues) -> Iterable[Row]:
+        page = values[WORKLOAD_PAGES(self.window)]
+        self._total = page.total if page.truncated else None
         self.table.empty_message = MINE_EMPTY if self.mine_only else self.EMPTY_MESSAGE
-        return self._rows.rows(workloads)
+        return self._rows.rows(page.workloads)
+
+    def counts_text(self, shown: int, total: int, filtered: bool) -> str:
+        """`[500 of 100,000]` when the server holds more than the window (newest first)."""
+        if self._total is None:
+            return super().counts_text(shown, total, filtered)
+        return f"[{shown}/{total} of {self._total:,}]" if filtered else f"[{total} of {self._total:,}]"
+
+    @on(ResourceTable.RowHighlighted)
+    def _widen_near_the_end(self, message: ResourceTable.RowHighlighted) -> None:
+        """The cursor came within a screenful of the window's end and the server has more: ask for a
+        page more (the rows already shown stay while it loads)."""
+        table = self.table
+        if self._total is not None and table.visible_count - table.cursor_index <= WIDEN_WITHIN_ROWS:
+            self._window_limit += WINDOW_PAGE
+            self.resources_replaced()
+
+    def filter_changed(self, text: str, *, kept: bool) -> None:
+        """On a list longer than its window, a filter also goes to the server after a pause in typing
+        (the table narrows the rows it has at once): names containing the text, or `@user`."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        wanted = text.strip() or None
+        all_held = self._total is None and self._server_search is None
+        if wanted == self._server_search or (wanted is not None and all_held):
+            return
+        if kept:
+            self._search(wanted)
+        else:
+            self._search_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, partial(self._search, wanted))
+
+    def _search(self, wanted: str | None) -> None:
+        self._search_timer = None
+        self._server_search = wanted
+        self._window_limit = WINDOW_PAGE
+        self.resources_replaced()
+        self._rendered_inputs = ()
+        self.resources_changed()
 
     def action_toggle_mine(self) -> None:
         """`m`: only my workloads / everyone's the API lets me see."""
@@ -111,8 +199,10 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
             self._redraw_for_owner()
 
     def _redraw_for_owner(self) -> None:
+        """Mine or everyone's: another list from the server (the old one pauses, kept for a while)."""
         self.header.title = self.screen_title
-        self._rendered_inputs = ()  # the same values, other rows
+        self.resources_replaced()
+        self._rendered_inputs = ()
         self.resources_changed()
 
     def _workload_row(self, workload: Workload) -> Row:
@@ -159,7 +249,8 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
     # -- actions ------------------------------------------------------------------------------------
     def selected_workload(self) -> Workload | None:
         key = self.table.cursor_key
-        workloads: Sequence[Workload] | None = self.context.bridge.snapshot("workloads").value
+        page = self.context.bridge.snapshot(WORKLOAD_PAGES(self.window)).value or self._last_page
+        workloads = page.workloads if page is not None else None
         if key is None or not workloads:
             return None
         return next((workload for workload in workloads if workload.id == key), None)

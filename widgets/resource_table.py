@@ -527,6 +527,11 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Rows that pass the filter."""
         return len(self._visible)
 
+    @property
+    def cursor_index(self) -> int:
+        """The cursor's position among the visible rows (0 when there are none)."""
+        return self._cursor_index
+
     def visible_keys(self) -> list[str]:
         """Keys of the rows that pass the filter, in display order."""
         return list(self._visible)

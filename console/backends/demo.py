@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from console.model import Role
+from console.model.windows import newest_window
 
 if TYPE_CHECKING:
     from console.model import (
@@ -44,8 +45,10 @@ if TYPE_CHECKING:
         WekaMetricsSample,
         Workload,
         WorkloadFilter,
+        WorkloadPage,
         WorkloadSpec,
         WorkloadUtilisation,
+        WorkloadWindow,
     )
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
@@ -269,6 +272,13 @@ class DemoBackend:
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self._run(
             lambda simulator: simulator.runai.workloads(self.identity_now, workload_filter)
+        )
+
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
+        return await self._run(
+            lambda simulator: newest_window(
+                simulator.runai.workloads(self.identity_now, window.filter), window
+            )
         )
 
     async def workload(self, workload_id: str) -> Workload:

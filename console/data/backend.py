@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from console.data.actions import Action
+
 if TYPE_CHECKING:
     from console.model import (
         Alert,
@@ -33,8 +35,10 @@ if TYPE_CHECKING:
         WekaMetricsSample,
         Workload,
         WorkloadFilter,
+        WorkloadPage,
         WorkloadSpec,
         WorkloadUtilisation,
+        WorkloadWindow,
     )
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
@@ -78,6 +82,11 @@ class Backend(Protocol):
         ...
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]: ...
+
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
+        """The newest `window.limit` workloads passing its filter, and how many pass in all: what a list
+        screen fetches, so a cluster of 100,000 workloads costs a page per poll, not the whole list."""
+        ...
 
     async def workload(self, workload_id: str) -> Workload:
         """One workload with its pods and events filled in (the detail view)."""
@@ -200,31 +209,5 @@ class Backend(Protocol):
     async def aclose(self) -> None: ...
 
 
-ACTION_NAMES: frozenset[str] = frozenset(
-    {
-        "create_project",
-        "update_project_quotas",
-        "delete_project",
-        "update_department_quotas",
-        "submit_workload",
-        "suspend_workload",
-        "resume_workload",
-        "delete_workload",
-        "cordon_node",
-        "uncordon_node",
-        "drain_node",
-        "undrain_node",
-        "create_filesystem",
-        "resize_filesystem",
-        "set_filesystem_tiering",
-        "delete_filesystem",
-        "create_snapshot",
-        "delete_snapshot",
-        "restore_snapshot",
-        "upload_snapshot",
-        "create_filesystem_from_snapshot",
-        "mute_alert",
-        "unmute_alert",
-    }
-)
+ACTION_NAMES: frozenset[str] = frozenset(Action)
 """Every method of `Backend` that changes something: the wrappers refuse or audit exactly these."""

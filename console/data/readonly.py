@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+from console.data.actions import Action
 from console.data.backend import Backend
 from console.data.errors import ReadOnlyError
 
@@ -41,8 +42,10 @@ if TYPE_CHECKING:
         WekaMetricsSample,
         Workload,
         WorkloadFilter,
+        WorkloadPage,
         WorkloadSpec,
         WorkloadUtilisation,
+        WorkloadWindow,
     )
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
@@ -117,6 +120,9 @@ class ForwardingBackend:
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self._inner.workloads(workload_filter)
 
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
+        return await self._inner.workload_page(window)
+
     async def workload(self, workload_id: str) -> Workload:
         return await self._inner.workload(workload_id)
 
@@ -172,52 +178,54 @@ class ForwardingBackend:
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
-        return await self._act("create_project", self._inner.create_project, name, department_id, quotas)
+        return await self._act(Action.CREATE_PROJECT, self._inner.create_project, name, department_id, quotas)
 
     async def update_project_quotas(self, project_id: str, quotas: Sequence[PoolQuota]) -> Project:
-        return await self._act("update_project_quotas", self._inner.update_project_quotas, project_id, quotas)
+        return await self._act(
+            Action.UPDATE_PROJECT_QUOTAS, self._inner.update_project_quotas, project_id, quotas
+        )
 
     async def delete_project(self, project_id: str) -> None:
-        return await self._act("delete_project", self._inner.delete_project, project_id)
+        return await self._act(Action.DELETE_PROJECT, self._inner.delete_project, project_id)
 
     async def update_department_quotas(self, department_id: str, quotas: Sequence[PoolQuota]) -> Department:
         return await self._act(
-            "update_department_quotas", self._inner.update_department_quotas, department_id, quotas
+            Action.UPDATE_DEPARTMENT_QUOTAS, self._inner.update_department_quotas, department_id, quotas
         )
 
     async def submit_workload(self, spec: WorkloadSpec) -> Workload:
-        return await self._act("submit_workload", self._inner.submit_workload, spec)
+        return await self._act(Action.SUBMIT_WORKLOAD, self._inner.submit_workload, spec)
 
     async def suspend_workload(self, workload_id: str) -> Workload:
-        return await self._act("suspend_workload", self._inner.suspend_workload, workload_id)
+        return await self._act(Action.SUSPEND_WORKLOAD, self._inner.suspend_workload, workload_id)
 
     async def resume_workload(self, workload_id: str) -> Workload:
-        return await self._act("resume_workload", self._inner.resume_workload, workload_id)
+        return await self._act(Action.RESUME_WORKLOAD, self._inner.resume_workload, workload_id)
 
     async def delete_workload(self, workload_id: str) -> None:
-        return await self._act("delete_workload", self._inner.delete_workload, workload_id)
+        return await self._act(Action.DELETE_WORKLOAD, self._inner.delete_workload, workload_id)
 
     async def cordon_node(self, node_name: str) -> Node:
-        return await self._act("cordon_node", self._inner.cordon_node, node_name)
+        return await self._act(Action.CORDON_NODE, self._inner.cordon_node, node_name)
 
     async def uncordon_node(self, node_name: str) -> Node:
-        return await self._act("uncordon_node", self._inner.uncordon_node, node_name)
+        return await self._act(Action.UNCORDON_NODE, self._inner.uncordon_node, node_name)
 
     async def drain_node(self, node_name: str) -> Node:
-        return await self._act("drain_node", self._inner.drain_node, node_name)
+        return await self._act(Action.DRAIN_NODE, self._inner.drain_node, node_name)
 
     async def undrain_node(self, node_name: str) -> Node:
-        return await self._act("undrain_node", self._inner.undrain_node, node_name)
+        return await self._act(Action.UNDRAIN_NODE, self._inner.undrain_node, node_name)
 
     # -- WEKA actions -----------------------------------------------------------------------------
     async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:
-        return await self._act("create_filesystem", self._inner.create_filesystem, spec)
+        return await self._act(Action.CREATE_FILESYSTEM, self._inner.create_filesystem, spec)
 
     async def resize_filesystem(
         self, filesystem_uid: str, total_capacity_bytes: int, ssd_capacity_bytes: int | None = None
     ) -> Filesystem:
         return await self._act(
-            "resize_filesystem",
+            Action.RESIZE_FILESYSTEM,
             self._inner.resize_filesystem,
             filesystem_uid,
             total_capacity_bytes,
@@ -226,34 +234,34 @@ class ForwardingBackend:
 
     async def set_filesystem_tiering(self, filesystem_uid: str, obs_bucket: str | None) -> Filesystem:
         return await self._act(
-            "set_filesystem_tiering", self._inner.set_filesystem_tiering, filesystem_uid, obs_bucket
+            Action.SET_FILESYSTEM_TIERING, self._inner.set_filesystem_tiering, filesystem_uid, obs_bucket
         )
 
     async def delete_filesystem(self, filesystem_uid: str) -> None:
-        return await self._act("delete_filesystem", self._inner.delete_filesystem, filesystem_uid)
+        return await self._act(Action.DELETE_FILESYSTEM, self._inner.delete_filesystem, filesystem_uid)
 
     async def create_snapshot(self, spec: SnapshotSpec) -> Snapshot:
-        return await self._act("create_snapshot", self._inner.create_snapshot, spec)
+        return await self._act(Action.CREATE_SNAPSHOT, self._inner.create_snapshot, spec)
 
     async def delete_snapshot(self, snapshot_uid: str) -> None:
-        return await self._act("delete_snapshot", self._inner.delete_snapshot, snapshot_uid)
+        return await self._act(Action.DELETE_SNAPSHOT, self._inner.delete_snapshot, snapshot_uid)
 
     async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
-        return await self._act("restore_snapshot", self._inner.restore_snapshot, snapshot_uid)
+        return await self._act(Action.RESTORE_SNAPSHOT, self._inner.restore_snapshot, snapshot_uid)
 
     async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
-        return await self._act("upload_snapshot", self._inner.upload_snapshot, snapshot_uid, site)
+        return await self._act(Action.UPLOAD_SNAPSHOT, self._inner.upload_snapshot, snapshot_uid, site)
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
         return await self._act(
-            "create_filesystem_from_snapshot", self._inner.create_filesystem_from_snapshot, spec
+            Action.CREATE_FILESYSTEM_FROM_SNAPSHOT, self._inner.create_filesystem_from_snapshot, spec
         )
 
     async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
-        await self._act("mute_alert", self._inner.mute_alert, alert_type, duration_seconds)
+        await self._act(Action.MUTE_ALERT, self._inner.mute_alert, alert_type, duration_seconds)
 
     async def unmute_alert(self, alert_type: str) -> None:
-        await self._act("unmute_alert", self._inner.unmute_alert, alert_type)
+        await self._act(Action.UNMUTE_ALERT, self._inner.unmute_alert, alert_type)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:

@@ -1,9 +1,11 @@
 """The Store: polls each resource in the background and tells subscribers only what changed.
 
-Screens never fetch on their own timers; they read `snapshot(name)` and subscribe. Each registered
-resource has one asyncio task that fetches, sleeps its interval and fetches again, so one slow
-service never delays another and fetches of one resource never overlap. When nothing changes,
-nobody is called (zero repaints), and paused resources (screens not visible) do not poll at all.
+Screens never fetch on their own timers; they read `snapshot(key)` and subscribe. A resource is named
+by a key: a typed `console.data.resource_keys.ResourceKey` in the app (any hashable value works, which
+keeps the Store testable alone). Each registered resource has one asyncio task that fetches, sleeps its
+interval and fetches again, so one slow service never delays another and fetches of one resource never
+overlap. When nothing changes, nobody is called (zero repaints), and paused resources (screens not
+visible) do not poll at all.
 
 Failures keep the last good value: the state records the error and since when, the screen shows
 "stale since HH:MM:SS — <reason>", and the task retries with exponential backoff and full jitter
@@ -24,14 +26,15 @@ import dataclasses
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from console.data.backend import Backend
 from console.data.errors import RETRYABLE_ERRORS, BackendError, BadResponse, RateLimited, Timeout
+from console.data.resource_keys import ResourceKey, ResourceKind
 from console.data.unreadable import MissingPart, UnreadableItems, tallying
 
 logger = logging.getLogger(__name__)
@@ -59,6 +62,7 @@ class ResourceState(Generic[T]):
     """
 
     name: str
+    """The key as words (`str(key)`): what a stale notice or a log line calls this resource."""
     value: T | None = None
     fetched_at: datetime | None = None
     error: BackendError | None = None
@@ -84,8 +88,8 @@ class ResourceState(Generic[T]):
         return self.error is not None
 
 
-StoreCallback = Callable[[str, ResourceState[Any]], None]
-"""Called as `callback(name, state)` on the Store's event loop when a resource's value or error changed."""
+StoreCallback = Callable[[Hashable, ResourceState[Any]], None]
+"""Called as `callback(key, state)` on the Store's event loop when a resource's value or error changed."""
 
 
 def _error_key(error: BackendError | None) -> tuple[type[BackendError], str] | None:
@@ -104,6 +108,7 @@ def _values_equal(old: object, new: object) -> bool:
 class _Resource:
     """The Store's private bookkeeping for one registered resource."""
 
+    key: Hashable
     name: str
     fetch: Callable[[], Awaitable[Any]]
     interval_seconds: float
@@ -122,11 +127,11 @@ class Store:
     Typical use (the app, once its loop runs)::
 
         store = Store(backend)
-        store.register("projects", backend.projects, interval_seconds=5)
-        store.subscribe(lambda name, state: app.post_message(StoreUpdated(name, state)))
+        store.register(PROJECTS, backend.projects, interval_seconds=5)
+        store.subscribe(lambda key, state: app.post_message(StoreUpdated(key, state)))
         store.start()
         ...
-        await backend.delete_project(project_id); store.refresh("projects")
+        await backend.delete_project(project_id); store.invalidate(INVALIDATES[Action.DELETE_PROJECT])
         ...
         await store.stop()
 
@@ -151,32 +156,36 @@ class Store:
         self._rng = rng if rng is not None else random.Random()
         self._now = now if now is not None else backend.now
         self._backoff_cap_seconds = backoff_cap_seconds
-        self._resources: dict[str, _Resource] = {}
-        self._subscribers: list[tuple[StoreCallback, frozenset[str] | None]] = []
+        self._resources: dict[Hashable, _Resource] = {}
+        self._subscribers: list[tuple[StoreCallback, frozenset[Hashable] | None]] = []
+        self._dropped: set[asyncio.Task[None]] = set()
+        """Tasks of dropped resources still winding down; `stop` waits for them."""
         self._running = False
 
     # -- registration ---------------------------------------------------------------------------
     def register(
         self,
-        name: str,
+        key: Hashable,
         fetch: Callable[[], Awaitable[Any]],
         interval_seconds: float,
         *,
         timeout_seconds: float | None = None,
         paused: bool = False,
     ) -> None:
-        """Poll `fetch()` every `interval_seconds` under `name`; starts at once if the Store runs.
+        """Poll `fetch()` every `interval_seconds` under `key`; starts at once if the Store runs.
 
         `timeout_seconds` bounds one fetch (it then fails with `Timeout`); leave None when the
         backend has its own timeouts. `paused=True` registers without polling until `resume`.
         """
-        if name in self._resources:
+        name = str(key)
+        if key in self._resources:
             raise ValueError(f"resource {name!r} is already registered")
         if interval_seconds <= 0:
             raise ValueError(f"interval_seconds for {name!r} must be positive, not {interval_seconds}")
         if timeout_seconds is not None and timeout_seconds <= 0:
             raise ValueError(f"timeout_seconds for {name!r} must be positive, not {timeout_seconds}")
         resource = _Resource(
+            key=key,
             name=name,
             fetch=fetch,
             interval_seconds=interval_seconds,
@@ -184,19 +193,30 @@ class Store:
             state=ResourceState(name=name),
             paused=paused,
         )
-        self._resources[name] = resource
+        self._resources[key] = resource
         if self._running:
             self._start_task(resource)
 
-    async def unregister(self, name: str) -> None:
-        """Stop polling `name` and forget it (e.g. a detail screen's resource when it closes)."""
-        resource = self._resources.pop(name, None)
+    async def unregister(self, key: Hashable) -> None:
+        """Stop polling `key` and forget it, waiting until its task is gone."""
+        resource = self._resources.pop(key, None)
         if resource is not None:
             await _cancel_and_wait([resource.task])
 
+    def drop(self, key: Hashable) -> None:
+        """Forget `key` now (no screen holds it any more); its task is cancelled and `stop` reaps it."""
+        resource = self._resources.pop(key, None)
+        if resource is not None and resource.task is not None:
+            resource.task.cancel()
+            self._dropped.add(resource.task)
+            resource.task.add_done_callback(self._dropped.discard)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._resources
+
     @property
-    def names(self) -> tuple[str, ...]:
-        """The registered resource names, in registration order."""
+    def keys(self) -> tuple[Hashable, ...]:
+        """The registered resource keys, in registration order."""
         return tuple(self._resources)
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -218,7 +238,7 @@ class Store:
         tasks = [resource.task for resource in self._resources.values()]
         for resource in self._resources.values():
             resource.task = None
-        await _cancel_and_wait(tasks)
+        await _cancel_and_wait([*tasks, *self._dropped])
 
     async def __aenter__(self) -> Store:
         self.start()
@@ -238,49 +258,63 @@ class Store:
         )
 
     # -- control --------------------------------------------------------------------------------
-    def refresh(self, name: str) -> None:
-        """Fetch `name` now (after an action), without waiting for the interval or the backoff.
+    def refresh(self, key: Hashable) -> None:
+        """Fetch `key` now (after an action), without waiting for the interval or the backoff.
 
         A fetch already in flight may have started before the action, so one more follows it. On a
         paused resource the fetch happens as soon as it is resumed. Repeated calls coalesce.
         """
-        resource = self._resource(name)
+        resource = self._resource(key)
         resource.refresh_requested = True
         resource.wake.set()
 
     def refresh_all(self) -> None:
         """Fetch every resource now (the user pressed the global refresh key)."""
-        for name in self._resources:
-            self.refresh(name)
+        for key in self._resources:
+            self.refresh(key)
 
-    def pause(self, name: str) -> None:
-        """Stop polling `name` (its screen is hidden); a fetch in flight still completes and reports."""
-        resource = self._resource(name)
+    def invalidate(self, kinds: Iterable[ResourceKind[Any, Any]]) -> None:
+        """An action changed these kinds of thing: refresh every registered key of them, whatever its
+        parameters (`console.data.actions.INVALIDATES` says which kinds each action changes)."""
+        wanted = frozenset(kinds)
+        for key in self._resources:
+            if isinstance(key, ResourceKey) and key.kind in wanted:
+                self.refresh(key)
+
+    def pause(self, key: Hashable) -> None:
+        """Stop polling `key` (its screen is hidden); a fetch in flight still completes and reports."""
+        resource = self._resource(key)
         resource.paused = True
         resource.wake.set()
 
-    def resume(self, name: str) -> None:
-        """Poll `name` again; fetches at once if its next fetch fell due while paused."""
-        resource = self._resource(name)
+    def resume(self, key: Hashable) -> None:
+        """Poll `key` again; fetches at once if its next fetch fell due while paused."""
+        resource = self._resource(key)
         resource.paused = False
         resource.wake.set()
 
-    def is_paused(self, name: str) -> bool:
-        return self._resource(name).paused
+    def is_paused(self, key: Hashable) -> bool:
+        return self._resource(key).paused
 
     # -- reading --------------------------------------------------------------------------------
-    def snapshot(self, name: str) -> ResourceState[Any]:
-        """The current state of `name`, with `next_retry_in` counted down to now."""
-        resource = self._resource(name)
+    @overload
+    def snapshot(self, key: ResourceKey[T]) -> ResourceState[T]: ...
+    @overload
+    def snapshot(self, key: Hashable) -> ResourceState[Any]: ...
+    def snapshot(self, key: Hashable) -> ResourceState[Any]:
+        """The current state of `key`, with `next_retry_in` counted down to now (typed by a typed key)."""
+        resource = self._resource(key)
         state = resource.state
         if state.error is None or resource.paused or resource.due_at == float("-inf"):
             return state
         return dataclasses.replace(state, next_retry_in=max(0.0, resource.due_at - self._clock()))
 
-    def subscribe(self, callback: StoreCallback, names: Iterable[str] | None = None) -> Callable[[], None]:
-        """Call `callback(name, state)` whenever a resource's value or error changes; returns the
-        function that unsubscribes. `names` limits it to those resources (default: all)."""
-        entry = (callback, frozenset(names) if names is not None else None)
+    def subscribe(
+        self, callback: StoreCallback, keys: Iterable[Hashable] | None = None
+    ) -> Callable[[], None]:
+        """Call `callback(key, state)` whenever a resource's value or error changes; returns the
+        function that unsubscribes. `keys` limits it to those resources (default: all)."""
+        entry = (callback, frozenset(keys) if keys is not None else None)
         self._subscribers.append(entry)
 
         def unsubscribe() -> None:
@@ -289,11 +323,11 @@ class Store:
 
         return unsubscribe
 
-    def _resource(self, name: str) -> _Resource:
+    def _resource(self, key: Hashable) -> _Resource:
         try:
-            return self._resources[name]
+            return self._resources[key]
         except KeyError:
-            raise KeyError(f"no resource named {name!r} is registered with the Store") from None
+            raise KeyError(f"no resource {str(key)!r} is registered with the Store") from None
 
     # -- the polling loop -----------------------------------------------------------------------
     async def _poll_forever(self, resource: _Resource) -> None:
@@ -423,11 +457,11 @@ class Store:
 
     def _notify(self, resource: _Resource) -> None:
         state = resource.state
-        for callback, names in list(self._subscribers):
-            if names is not None and resource.name not in names:
+        for callback, keys in list(self._subscribers):
+            if keys is not None and resource.key not in keys:
                 continue
             try:
-                callback(resource.name, state)
+                callback(resource.key, state)
             except Exception:  # one broken subscriber must not starve the others or kill polling
                 logger.exception("Store subscriber %r failed on %r", callback, resource.name)
 

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         WekaCluster,
         WekaMetricsSample,
     )
+    from console.model.windows import WorkloadPage, WorkloadWindow
 
 _MODULE_OF: dict[str, str] = {
     "Alert": "console.model.weka",
@@ -110,6 +111,8 @@ _MODULE_OF: dict[str, str] = {
     "Workload": "console.model.runai",
     "WorkloadEvent": "console.model.runai",
     "WorkloadFilter": "console.model.runai",
+    "WorkloadPage": "console.model.windows",
+    "WorkloadWindow": "console.model.windows",
     "WorkloadPhase": "console.model.enums",
     "WorkloadSpec": "console.model.runai",
     "WorkloadType": "console.model.enums",
@@ -157,9 +160,11 @@ __all__ = [
     "Workload",
     "WorkloadEvent",
     "WorkloadFilter",
+    "WorkloadPage",
     "WorkloadPhase",
     "WorkloadSpec",
     "WorkloadType",
+    "WorkloadWindow",
 ]
 
 

@@ -321,6 +321,22 @@ class WorkloadFilter:
     submitted_by: str | None = None
     name_contains: str | None = None
 
+    def matches(self, workload: Workload) -> bool:
+        """Whether `workload` passes, as the Run:ai server filters (the simulator, the part of a filter
+        a server could not be sent, and a screen's instant answer before the server's all use this)."""
+        if self.project_name is not None and workload.project_name != self.project_name:
+            return False
+        if self.phase is not None and workload.phase is not self.phase:
+            return False
+        if self.submitted_by is not None and workload.submitted_by != self.submitted_by:
+            return False
+        if self.node_pool is not None:
+            current = workload.current_node_pool
+            pools = (current,) if current else workload.requested_node_pools
+            if self.node_pool not in pools:
+                return False
+        return self.name_contains is None or self.name_contains.lower() in workload.name.lower()
+
 
 @dataclass(frozen=True, slots=True)
 class WorkloadSpec:

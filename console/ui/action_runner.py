@@ -1,27 +1,24 @@
-"""`run_action`: the one way a screen runs a backend action — in a worker, with a toast and a refresh.
+"""`run_action`: the one way a screen runs a backend action — in a worker, with a toast.
 
-Every action ends the same way: success says so and refreshes the Store resources it changed at once
-(no waiting for the next poll); a `BackendError` shows its message as written (read-only and
-permission refusals included) and hands the error to `on_error`, so a form stays open with what the
-user typed. An action the service accepted but whose result could not be read back (`ActionAccepted`)
-is not an error: it says "Accepted — …; the row refreshes on the next poll", so nobody repeats a submit
-that went through. Nothing ever surfaces as a traceback: an unexpected exception is logged and shown as
-a one-line error.
+Every action ends the same way: success says so (the data layer has already refreshed what the action
+changed, `console.data.actions.INVALIDATES`, so no screen lists refreshes); a `BackendError` shows its
+message as written (read-only and permission refusals included) and hands the error to `on_error`, so
+a form stays open with what the user typed. An action the service accepted but whose result could not
+be read back (`ActionAccepted`) is not an error: it says "Accepted — …; the row refreshes on the next
+poll", so nobody repeats a submit that went through. Nothing ever surfaces as a traceback: an
+unexpected exception is logged and shown as a one-line error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from textual.dom import DOMNode
 from textual.worker import Worker
 
 from console.data.errors import ActionAccepted, BackendError
-from console.ui.context import ConsoleContext
-from console.ui.resources import SUMMARY
-from console.ui.store_bridge import StoreBridge
 
 logger = logging.getLogger(__name__)
 
@@ -29,25 +26,6 @@ T = TypeVar("T")
 
 ACTION_WORKER_GROUP = "action"
 """Workers of user actions, so tests can wait for them and nothing else cancels them."""
-
-
-def _find_bridge(node: DOMNode, context: ConsoleContext | None) -> StoreBridge | None:
-    """The Store bridge: the given context's, the screen's (`RwcScreen.context`) or the app's."""
-    for candidate in (context, getattr(node, "context", None), getattr(node.app, "context", None)):
-        if isinstance(candidate, ConsoleContext):
-            return candidate.bridge
-    return None
-
-
-def refresh_resources(bridge: StoreBridge | None, names: Iterable[str]) -> None:
-    """Ask the Store to fetch `names` now, plus the header summary (GPU totals move with most actions).
-
-    Unknown names are skipped rather than raised: a refresh is a courtesy, never a reason to fail.
-    """
-    if bridge is None:
-        return
-    known = bridge.store.names
-    bridge.refresh(name for name in dict.fromkeys((*names, SUMMARY)) if name in known)
 
 
 def accepted_message(label: str) -> str:
@@ -60,25 +38,21 @@ def run_action(
     label: str,
     call: Callable[[], Awaitable[T]],
     *,
-    refresh: Iterable[str] = (),
     success: str | Callable[[T], str] | None = None,
     on_error: Callable[[BackendError], None] | None = None,
     on_success: Callable[[T], None] | None = None,
-    context: ConsoleContext | None = None,
 ) -> Worker[T | None]:
     """Run `call()` in a worker of `screen`; `label` names the action to the user ("Cordon gpu-01").
 
-    On success: notify `success` (a string, or built from the result; default "<label>: done"),
-    refresh `refresh` (Store resource names) and the header at once, then `on_success(result)`.
+    On success: notify `success` (a string, or built from the result; default "<label>: done"), then
+    `on_success(result)`.
     On a `BackendError`: notify `str(error)` as an error titled `label`, then `on_error(error)`.
-    On `ActionAccepted` (done, but not read back): say it was accepted, refresh as on success, then
+    On `ActionAccepted` (done, but not read back): say it was accepted, then
     `on_success(None)`: the action happened, so a form closes (with no result) instead of inviting a
     second try, and a delete's follow-up runs.
     The worker never raises (`exit_on_error=False` and every exception is caught), so the app keeps
     running whatever the backend does.
     """
-    refresh_names = tuple(refresh)
-    bridge = _find_bridge(screen, context)
 
     async def perform() -> T | None:
         try:
@@ -86,7 +60,6 @@ def run_action(
         except ActionAccepted as accepted:
             logger.info("%s: accepted, not read back: %s", label, accepted.reason)
             screen.app.notify(accepted_message(label), title=label, severity="information", markup=False)
-            refresh_resources(bridge, refresh_names)
             if on_success is not None:
                 on_success(None)  # type: ignore[arg-type]  # documented: None when not read back
             return None
@@ -104,7 +77,6 @@ def run_action(
             return None
         message = success(result) if callable(success) else (success or f"{label}: done")
         screen.app.notify(message, severity="information", markup=False)
-        refresh_resources(bridge, refresh_names)
         if on_success is not None:
             on_success(result)
         return result

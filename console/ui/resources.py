@@ -1,20 +1,22 @@
-"""What the Store polls for the screens: one named resource per backend query, with its interval.
+"""The header's summary: the one Store resource every screen shows, built from several backend queries.
 
-Screens ask for resources by name (`RESOURCES = ("workloads",)`); only the visible screen's resources
-poll, plus the header summary, which every screen shows.
+Screens name what else they show with the typed keys of `console.data.resources`; only the visible
+screen's keys poll, plus this summary.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from console.data.backend import Backend
 from console.data.errors import Timeout
+from console.data.resource_keys import ResourceKey, plain_kind
+from console.data.resources import SLOW_INTERVAL_SECONDS
 from console.model import WekaClusterStatus
 from console.ui.gpu_availability import GpuCapacity, gpu_capacity
 
@@ -25,17 +27,6 @@ if TYPE_CHECKING:
     )
 
 T = TypeVar("T")
-
-FAST_INTERVAL_SECONDS = 2.0
-"""Things that change by the second: workloads, nodes, GPUs."""
-SLOW_INTERVAL_SECONDS = 5.0
-"""Things that change by the minute: projects, departments, filesystems, snapshots, the header."""
-
-MOUNTS_INTERVAL_SECONDS = 30.0
-"""Which workloads mount what changes when workloads start or stop, and costs three Kubernetes lists."""
-
-SUMMARY = "cluster summary"
-"""The header's resource: identity, cluster, GPU totals (usable and down), WEKA status, open alerts."""
 
 
 WEKA_SUMMARY_DEADLINE_SECONDS = 6.0
@@ -138,29 +129,8 @@ async def fetch_summary(backend: Backend) -> HeaderSummary:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceSpec:
-    """One pollable resource: how to fetch it from a backend and how often."""
+SUMMARY: ResourceKey[HeaderSummary] = plain_kind("cluster summary", fetch_summary, SLOW_INTERVAL_SECONDS)
+"""The header's resource: identity, cluster, GPU totals (usable and down), WEKA status, open alerts."""
 
-    name: str
-    fetch: Callable[[Backend], Awaitable[object]]
-    interval_seconds: float
-
-
-RESOURCE_SPECS: tuple[ResourceSpec, ...] = (
-    ResourceSpec(SUMMARY, fetch_summary, SLOW_INTERVAL_SECONDS),
-    ResourceSpec("projects", lambda backend: backend.projects(), SLOW_INTERVAL_SECONDS),
-    ResourceSpec("departments", lambda backend: backend.departments(), SLOW_INTERVAL_SECONDS),
-    ResourceSpec("workloads", lambda backend: backend.workloads(), FAST_INTERVAL_SECONDS),
-    ResourceSpec("nodes", lambda backend: backend.nodes(), FAST_INTERVAL_SECONDS),
-    ResourceSpec("gpus", lambda backend: backend.gpus(), FAST_INTERVAL_SECONDS),
-    ResourceSpec("filesystems", lambda backend: backend.filesystems(), SLOW_INTERVAL_SECONDS),
-    ResourceSpec("snapshots", lambda backend: backend.snapshots(), SLOW_INTERVAL_SECONDS),
-    ResourceSpec("alerts", lambda backend: backend.alerts(), FAST_INTERVAL_SECONDS),
-    ResourceSpec("node_pools", lambda backend: backend.node_pools(), SLOW_INTERVAL_SECONDS),
-    ResourceSpec("data_mounts", lambda backend: backend.data_mounts(), MOUNTS_INTERVAL_SECONDS),
-    # Slow: live, Run:ai's events are read per workload (`LiveBackend.events`), a request each.
-    ResourceSpec("events", lambda backend: backend.events(), SLOW_INTERVAL_SECONDS),
-)
-ALWAYS_POLLED: frozenset[str] = frozenset({SUMMARY})
+ALWAYS_POLLED: frozenset[ResourceKey[Any]] = frozenset({SUMMARY})
 """Resources that poll whatever screen is visible (the header is on all of them)."""

@@ -476,6 +476,12 @@ def department_ids(items: Iterable[Any]) -> list[str]:
     return parse_items(items, lambda item: _str(_obj(item, "department"), "id", "department"), "department")
 
 
+def parse_count(body: Any) -> int:
+    """A `CountResponse` (`{"count": n}`, reference §1): 0 when it is unreadable, absurd or negative (a
+    count only sizes a list's "of N"; the rows shown are what was read)."""
+    return _count(body if isinstance(body, Mapping) else None, "count")
+
+
 def workload_counts(telemetry: Any) -> dict[str, tuple[int, int]]:
     """(running, pending) per project id from WORKLOADS_COUNT telemetry grouped by ProjectId and Phase."""
     running: dict[str, int] = {}
@@ -884,15 +890,7 @@ def workload_filter_terms(workload_filter: WorkloadFilter | None) -> tuple[list[
 
 def matches_locally(workload: Workload, left: WorkloadFilter) -> bool:
     """The part of a filter the server could not be sent, applied as the server would."""
-    if left.project_name is not None and workload.project_name != left.project_name:
-        return False
-    if left.submitted_by is not None and workload.submitted_by != left.submitted_by:
-        return False
-    if left.node_pool is not None:
-        pools = (workload.current_node_pool,) if workload.current_node_pool else workload.requested_node_pools
-        if left.node_pool not in pools:
-            return False
-    return left.name_contains is None or left.name_contains.lower() in workload.name.lower()
+    return left.matches(workload)
 
 
 def submission_body(spec: WorkloadSpec, project_id: str, cluster_id: str) -> dict[str, Any]:

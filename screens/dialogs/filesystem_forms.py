@@ -250,7 +250,6 @@ class CreateFilesystemForm(NotedForm):
         self.run_submit(
             f"Create filesystem {spec.name}",
             lambda: backend.create_filesystem(spec),
-            refresh=("filesystems",),
             success=created,
         )
 
@@ -322,7 +321,6 @@ class ResizeFilesystemForm(NotedForm):
         self.run_submit(
             f"Resize filesystem {filesystem.name}",
             lambda: backend.resize_filesystem(filesystem.uid, total, ssd),
-            refresh=("filesystems",),
             success=resized,
         )
 
@@ -385,6 +383,5 @@ class TieringForm(NotedForm):
         self.run_submit(
             label,
             lambda: backend.set_filesystem_tiering(filesystem.uid, bucket),
-            refresh=("filesystems",),
             success=success,
         )

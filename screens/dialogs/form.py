@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -351,7 +351,6 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         label: str,
         call: Callable[[], Awaitable[T]],
         *,
-        refresh: Iterable[str] = (),
         success: str | Callable[[T], str] | None = None,
     ) -> Worker[T | None]:
         """`run_action` wired to the form: a refusal shows here with the values kept; success closes
@@ -366,11 +365,9 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             self,
             label,
             call,
-            refresh=refresh,
             success=success,
             on_error=self.show_backend_error,
             on_success=succeeded,
-            context=self.context,
         )
 
     # -- errors -----------------------------------------------------------------------------------

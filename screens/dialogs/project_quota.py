@@ -28,8 +28,6 @@ from screens.dialogs.form import (
 DEFAULT_OVER_QUOTA_WEIGHT = PoolQuota("", 0.0).over_quota_weight
 QUOTA_PARTS = ("deserved_gpus", "limit_gpus", "over_quota_weight")
 """The per-pool fields; also the `Invalid.field` names the backend uses for them."""
-PROJECT_RESOURCES = ("projects", "departments")
-"""What a project or quota change alters on screen (both tables show quota and allocation)."""
 
 
 def quota_field_name(part: str, pool: str) -> str:
@@ -163,7 +161,6 @@ class CreateProjectForm(QuotaFormBase):
         self.run_submit(
             f"Create project {name}",
             lambda: self.backend.create_project(name, department_id, quotas),
-            refresh=PROJECT_RESOURCES,
             success=f"Project {name} created",
         )
 
@@ -188,7 +185,6 @@ class EditQuotaForm(QuotaFormBase):
             self.run_submit(
                 label,
                 lambda: self.backend.update_project_quotas(target.id, quotas),
-                refresh=PROJECT_RESOURCES,
                 success=f"Quota of project {target.name} saved",
             )
         else:
@@ -196,6 +192,5 @@ class EditQuotaForm(QuotaFormBase):
             self.run_submit(
                 label,
                 lambda: self.backend.update_department_quotas(target.id, quotas),
-                refresh=PROJECT_RESOURCES,
                 success=f"Quota of department {target.name} saved",
             )

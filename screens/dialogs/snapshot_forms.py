@@ -113,7 +113,6 @@ class CreateSnapshotForm(NotedForm):
         self.run_submit(
             f"Create snapshot {spec.name} of {fs_name}",
             lambda: backend.create_snapshot(spec),
-            refresh=("snapshots", "filesystems"),
             success=lambda snapshot: (
                 f"Snapshot {snapshot.name} of {fs_name} created ({snapshot.access_point})."
             ),
@@ -240,7 +239,6 @@ class FilesystemFromSnapshotForm(NotedForm):
         self.run_submit(
             f"Create filesystem {spec.name} from {self.snapshot.name}",
             lambda: backend.create_filesystem_from_snapshot(spec),
-            refresh=("filesystems",),
             success=created,
         )
 

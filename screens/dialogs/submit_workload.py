@@ -260,6 +260,5 @@ class SubmitWorkloadForm(FormScreen[Workload]):
         self.run_submit(
             f"Submit {spec.name}",
             lambda: backend.submit_workload(spec),
-            refresh=("workloads",),
             success=lambda workload: f"Submitted {workload.name}",
         )

@@ -27,6 +27,7 @@ from console.backends.live import backend as live_backend
 from console.cli import make_app
 from console.config import Config, load_config_file
 from console.data import paths
+from console.data.resources import NEWEST_WORKLOADS
 from console.model import SnapshotSpec
 from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve import ServedSimulator, SimCredentials
@@ -163,7 +164,7 @@ async def assert_goes_stale_and_recovers(
     await wait_until(pilot, lambda: banner.message != "", f"the stale banner ({fault.kind})")
     found = STALE.search(banner.message)
     assert found, banner.message
-    state = app.store.snapshot("workloads")
+    state = app.store.snapshot(NEWEST_WORKLOADS)
     assert state.error_since is not None and found.group(1) == format_clock_time(state.error_since)
     assert reason in found.group(2), banner.message
     assert table.visible_keys() == rows  # the last rows stay
@@ -174,7 +175,7 @@ async def assert_goes_stale_and_recovers(
     target = state.attempt + backoff_attempts - 1
 
     def record() -> bool:
-        attempt = app.store.snapshot("workloads").attempt
+        attempt = app.store.snapshot(NEWEST_WORKLOADS).attempt
         attempt_times.setdefault(attempt, time.monotonic())
         return attempt >= target
 
@@ -184,13 +185,13 @@ async def assert_goes_stale_and_recovers(
     gaps = [attempt_times[b] - attempt_times[a] for a, b in zip(seen, seen[1:], strict=False) if b == a + 1]
     if backoff_grows:
         assert len(gaps) >= 2 and gaps[-1] > gaps[0], gaps
-    assert app.store.snapshot("workloads").next_retry_in is not None
+    assert app.store.snapshot(NEWEST_WORKLOADS).next_retry_in is not None
     assert banner.message and table.visible_keys() == rows
 
     served.runai.faults.clear()
     await wait_until(pilot, lambda: banner.message == "", "the banner to go", timeout=30)
     assert table.row_count == len(rows)
-    assert app.store.snapshot("workloads").error is None
+    assert app.store.snapshot(NEWEST_WORKLOADS).error is None
 
 
 # ====================================================================================================
@@ -228,7 +229,7 @@ async def test_faults_on_the_workloads_route_leave_stale_rows_then_recover(
         await wait_until(pilot, lambda: token_requests(served) > tokens, "a fresh token")
         await pilot.pause(0.3)
         assert banner.message == "" and table.row_count > 40
-        assert app.store.snapshot("workloads").error is None
+        assert app.store.snapshot(NEWEST_WORKLOADS).error is None
         assert app.is_running
 
 
@@ -277,7 +278,8 @@ async def test_a_session_with_actions_writes_no_secret_anywhere(
         assert isinstance(screen, WorkloadsScreen)
 
         # Suspend a running training (key S, confirm).
-        workloads = screen.context.bridge.snapshot("workloads").value
+        page = screen.context.bridge.snapshot(screen.resource_keys[0]).value
+        workloads = page.workloads if page is not None else None
         target = next(w for w in workloads if w.name == "vit-large-pretrain")
         table.move_cursor_to_key(target.id)
         await pilot.pause()

@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 from console.app import RwcApp
 from console.cli import make_app
 from console.config import Config, load_config_file
+from console.data.resources import ALERTS, WEKA_CLUSTER
 from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve import ServedSimulator
 from console.sim.scenarios import build_simulator
@@ -84,7 +85,7 @@ async def test_weka_alerts_failing_leave_the_runai_alerts_and_say_so(
         await wait_until(pilot, lambda: "WEKA alerts not shown" in banner.message, "the notice")
         assert "no route" in banner.message and "stale" not in banner.message
         await wait_until(pilot, lambda: sources(table) == {"runai"}, "the Run:ai alerts alone")
-        assert app.store.snapshot("alerts").error is None
+        assert app.store.snapshot(ALERTS).error is None
 
         # The WEKA overview shares the list and the notice.
         overview_table, overview_banner = await open_screen(pilot, "7", WekaOverviewScreen)
@@ -123,7 +124,7 @@ async def test_weka_capacity_failing_leaves_the_rest_of_the_overview(
         assert "fully protected" in text and "drives" in text  # /cluster answered: its words are shown
         assert "no data — the filesystems did not answer" in text
         assert "%" not in text  # no bar claims a share of a sum nobody answered
-        assert app.store.snapshot("weka cluster").error is None
+        assert app.store.snapshot(WEKA_CLUSTER).error is None
 
 
 async def test_a_runai_only_profile_lists_the_runai_alerts_and_the_header_count_opens_them(

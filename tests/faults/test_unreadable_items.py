@@ -23,10 +23,20 @@ from textual.pilot import Pilot
 from console.app import RwcApp
 from console.cli import make_app
 from console.config import Config, load_config_file
+from console.data.resource_keys import ResourceKey
+from console.data.resources import (
+    ALERTS,
+    FILESYSTEMS,
+    NEWEST_WORKLOADS,
+    NODE_POOLS,
+    NODES,
+    PROJECTS,
+    SNAPSHOTS,
+)
 from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve import ServedSimulator
 from console.sim.scenarios import build_simulator
-from screens.alerts import ALERTS, AlertsScreen
+from screens.alerts import AlertsScreen
 from screens.filesystems import FilesystemsScreen
 from screens.nodes import NodesScreen
 from screens.pools import PoolsScreen
@@ -50,7 +60,7 @@ class BadItem:
     item: dict[str, Any]
     notice: str
     reason: str
-    resource: str
+    resource: ResourceKey[Any]
     """The Store resource the screen shows (it must not go stale)."""
     service: str = "runai"
 
@@ -64,7 +74,7 @@ CASES = (
         {"name": "no-id", "projectName": "p", "createdAt": CREATED, "phaseUpdatedAt": CREATED},
         "1 workload could not be read — see log",
         "lacks the field 'id'",
-        "workloads",
+        NEWEST_WORKLOADS,
     ),
     BadItem(
         "1",
@@ -74,7 +84,7 @@ CASES = (
         {"name": "no-id", "createdAt": CREATED, "resources": []},
         "1 project could not be read — see log",
         "lacks the field 'id'",
-        "projects",
+        PROJECTS,
     ),
     BadItem(
         "3",
@@ -84,7 +94,7 @@ CASES = (
         {"status": "Ready", "nodePool": "default", "createdAt": CREATED},
         "1 node could not be read — see log",
         "lacks the field 'name'",
-        "nodes",
+        NODES,
     ),
     BadItem(
         "9",
@@ -94,7 +104,7 @@ CASES = (
         {"phase": "Ready", "createdAt": CREATED},
         "1 node pool could not be read — see log",
         "lacks the field 'name'",
-        "node_pools",
+        NODE_POOLS,
     ),
     BadItem(
         "5",
@@ -104,7 +114,7 @@ CASES = (
         {"name": "no-uid", "status": "READY"},
         "1 filesystem could not be read — see log",
         "The WEKA answer lacks 'fileSystems[",
-        "filesystems",
+        FILESYSTEMS,
         service="weka",
     ),
     BadItem(
@@ -115,7 +125,7 @@ CASES = (
         {"name": "no-uid", "filesystem": "datasets"},
         "1 snapshot could not be read — see log",
         "The WEKA answer lacks 'snapshots[",
-        "snapshots",
+        SNAPSHOTS,
         service="weka",
     ),
     BadItem(

@@ -103,7 +103,7 @@ async def wait_for_screen(pilot: Pilot[Any], screen_class: type[RwcScreen]) -> R
     assert isinstance(screen, RwcScreen)
 
     def drawn() -> bool:
-        if any(value is None for value in screen.values()):
+        if not screen.values().all_loaded:
             return False
         if isinstance(screen, ResourceScreen):
             table = screen.query_one(ResourceTable)

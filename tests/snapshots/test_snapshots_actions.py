@@ -13,6 +13,7 @@ from typing import Any
 from apps import demo_app, settle, wait_for_table, wait_until
 from textual.pilot import Pilot
 
+from console.data.resources import NODES
 from screens.dialogs import ConfirmDialog
 from screens.nodes import NodesScreen
 
@@ -23,7 +24,7 @@ def test_drain_confirmation(snap_compare: SnapCompare) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("3")
         table = await wait_for_table(pilot, NodesScreen)
-        nodes = pilot.app.screen.values()["nodes"]
+        nodes = pilot.app.screen.values()[NODES]
         busy = sorted(node.name for node in nodes if node.allocated_gpus and not node.draining)
         table.move_cursor_to_key(busy[0])
         await pilot.press("d")

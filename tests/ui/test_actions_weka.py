@@ -19,6 +19,7 @@ from console.config import Config
 from console.data import paths
 from console.data.audit import read_audit_records
 from console.data.errors import ReadOnlyError, Unavailable
+from console.data.resources import SNAPSHOTS
 from console.model import Filesystem, FilesystemSpec, Role, SnapshotSpec, StowStatus
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
@@ -591,7 +592,7 @@ async def test_upload_followed_to_synchronized() -> None:
         seen: list[int] = []
         for _ in range(40):
             sim.advance(5)
-            app.context.bridge.refresh(("snapshots",))
+            app.context.bridge.refresh((SNAPSHOTS,))
             await settle(pilot)
             cell = table.cell_text(snapshot.uid, "upload").strip()
             if cell.startswith("✓"):

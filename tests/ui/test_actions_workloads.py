@@ -80,7 +80,8 @@ async def cursor_on(pilot: Pilot, name: str) -> Workload:
     table = await workloads_table(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, WorkloadsScreen)
-    workloads = screen.context.bridge.snapshot("workloads").value
+    page = screen.context.bridge.snapshot(screen.resource_keys[0]).value
+    workloads = page.workloads if page is not None else None
     workload = next(w for w in workloads if w.name == name)
     table.move_cursor_to_key(workload.id)
     await pilot.pause()

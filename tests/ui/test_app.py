@@ -4,8 +4,6 @@ palette, themes, polling only what is visible, and stale data kept on screen whe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 from pilot_waits import wait_until
 from textual import events
@@ -18,7 +16,9 @@ from console.cli import build_backend, make_app
 from console.config import Config
 from console.data.errors import Unauthorized, Unavailable
 from console.data.readonly import ForwardingBackend
-from console.model import Identity, Workload, WorkloadFilter
+from console.data.resources import FILESYSTEMS, GPUS, NEWEST_WORKLOADS, NODES, PROJECTS, SNAPSHOTS
+from console.model import Identity
+from console.model.windows import WorkloadPage, WorkloadWindow
 from console.sim.clock import DEFAULT_START
 from console.ui.format import format_gpu_sum
 from console.ui.keymap import ALL_KEYS, SCREENS
@@ -263,15 +263,17 @@ async def test_only_the_visible_screens_resources_poll() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await workloads_loaded(pilot)
         store = app.store
-        assert not store.is_paused("workloads")
+        assert not store.is_paused(NEWEST_WORKLOADS)
         assert not store.is_paused(SUMMARY)
+        # Not shown: never asked for yet (so not even registered), or paused.
         assert all(
-            store.is_paused(name) for name in ("nodes", "gpus", "projects", "filesystems", "snapshots")
+            key not in store or store.is_paused(key)
+            for key in (NODES, GPUS, PROJECTS, FILESYSTEMS, SNAPSHOTS)
         )
         await pilot.press("3")
         await wait_until(pilot, lambda: isinstance(app.screen, NodesScreen), "the nodes screen")
-        assert not store.is_paused("nodes")
-        assert store.is_paused("workloads")
+        assert not store.is_paused(NODES)
+        assert store.is_paused(NEWEST_WORKLOADS)
 
 
 async def test_unchanged_data_sends_no_updates() -> None:
@@ -290,17 +292,17 @@ async def test_unchanged_data_sends_no_updates() -> None:
 
 
 class FailsAfterFirstWorkloads(ForwardingBackend):
-    """The demo backend, except that `workloads()` fails after its first answer (a network drop)."""
+    """The demo backend, except that the workloads list fails after its first answer (a network drop)."""
 
     def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
         super().__init__(inner)
         self.workload_calls = 0
 
-    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
         self.workload_calls += 1
         if self.workload_calls > 1:
             raise Unavailable("connection reset by peer", service="runai", status=503)
-        return await super().workloads(workload_filter)
+        return await super().workload_page(window)
 
 
 async def test_failed_fetch_keeps_rows_and_says_stale_since() -> None:
@@ -325,7 +327,7 @@ async def test_failed_fetch_keeps_rows_and_says_stale_since() -> None:
 class RefusesEverything(ForwardingBackend):
     """Credentials rejected from the first call: nothing ever loads."""
 
-    async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
         raise Unauthorized(service="runai", status=401)
 
     async def identity(self) -> Identity:

@@ -60,7 +60,8 @@ async def open_view(pilot: Pilot, name: str, key: str) -> Any:
     await wait_until(pilot, lambda: isinstance(app.screen, WorkloadsScreen), "the workloads screen")
     table = app.screen.query_one(ResourceTable)
     await wait_until(pilot, lambda: table.row_count > 0, "workload rows")
-    workloads = app.screen.context.bridge.snapshot("workloads").value
+    page = app.screen.context.bridge.snapshot(app.screen.resource_keys[0]).value
+    workloads = page.workloads if page is not None else None
     workload = next(w for w in workloads if w.name == name)
     table.move_cursor_to_key(workload.id)
     await pilot.press(key)

@@ -58,7 +58,8 @@ async def open_logs(pilot: Pilot, name: str) -> LogsScreen:
     await wait_until(pilot, lambda: isinstance(app.screen, WorkloadsScreen), "the workloads screen")
     table = app.screen.query_one(ResourceTable)
     await wait_until(pilot, lambda: table.row_count > 0, "workload rows")
-    workloads = app.screen.context.bridge.snapshot("workloads").value
+    page = app.screen.context.bridge.snapshot(app.screen.resource_keys[0]).value
+    workloads = page.workloads if page is not None else None
     table.move_cursor_to_key(next(w.id for w in workloads if w.name == name))
     await pilot.press("l")
     await wait_until(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs")

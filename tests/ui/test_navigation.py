@@ -11,7 +11,8 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from console.app import SCREEN_CLASSES
-from console.model import Snapshot, Workload
+from console.data.resources import NEWEST_WORKLOADS, SNAPSHOTS
+from console.model import Snapshot
 from console.ui.keymap import ALL_KEYS
 from screens.base import ResourceScreen
 from screens.gpus import GpusScreen
@@ -80,7 +81,7 @@ async def test_colon_alias_with_words_opens_the_list_filtered() -> None:
         await command(pilot, "wl vision")
         table = await list_shown(pilot, WorkloadsScreen)
         assert table.filter_text == "vision"
-        workloads: list[Workload] = app.screen.values()["workloads"]  # type: ignore[attr-defined]
+        workloads = app.screen.values()[NEWEST_WORKLOADS].workloads  # type: ignore[attr-defined]
         names = {w.id: w.name for w in workloads}
         shown = table.visible_keys()
         assert shown and all(
@@ -100,13 +101,13 @@ async def test_workloads_and_snapshots_open_newest_first() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         table = await list_shown(pilot, WorkloadsScreen)
-        workloads: list[Workload] = app.screen.values()["workloads"]  # type: ignore[attr-defined]
+        workloads = app.screen.values()[NEWEST_WORKLOADS].workloads  # type: ignore[attr-defined]
         by_id = {w.id: w for w in workloads}
         created = [by_id[key].created_at for key in table.visible_keys()]
         assert created == sorted(created, reverse=True)
         await pilot.press("6")
         table = await list_shown(pilot, SnapshotsScreen)
-        snapshots: list[Snapshot] = app.screen.values()["snapshots"]  # type: ignore[attr-defined]
+        snapshots: list[Snapshot] = app.screen.values()[SNAPSHOTS]  # type: ignore[attr-defined]
         snapshot_by_uid = {s.uid: s for s in snapshots}
         created = [snapshot_by_uid[key].created_at for key in table.visible_keys()]
         assert created == sorted(created, reverse=True)

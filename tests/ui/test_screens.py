@@ -223,8 +223,9 @@ class MarkupNames(ForwardingBackend):
     async def projects(self):  # type: ignore[no-untyped-def]
         return self._renamed(await super().projects(), "name")
 
-    async def workloads(self, workload_filter=None):  # type: ignore[no-untyped-def]
-        return self._renamed(await super().workloads(workload_filter), "name")
+    async def workload_page(self, window):  # type: ignore[no-untyped-def]
+        page = await super().workload_page(window)
+        return dataclasses.replace(page, workloads=tuple(self._renamed(page.workloads, "name")))
 
     async def nodes(self):  # type: ignore[no-untyped-def]
         return self._renamed(await super().nodes(), "name")

@@ -68,9 +68,11 @@ from console.model import (
     WekaMetricsSample,
     Workload,
     WorkloadFilter,
+    WorkloadPage,
     WorkloadPhase,
     WorkloadSpec,
     WorkloadUtilisation,
+    WorkloadWindow,
 )
 from console.model.events import DEFAULT_EVENT_LIMIT, Event, EventFilter, newest_first
 from console.model.runai_alerts import (
@@ -587,6 +589,9 @@ class LiveBackend:
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self.runai.workloads(workload_filter)
+
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
+        return await self.runai.workload_page(window)
 
     async def workload(self, workload_id: str) -> Workload:
         """Run:ai's detail, with each pod's GPU indexes from its Kubernetes pod (Run:ai's pod has none)."""

@@ -76,11 +76,14 @@ from console.model import (
     Workload,
     WorkloadEvent,
     WorkloadFilter,
+    WorkloadPage,
     WorkloadPhase,
     WorkloadSpec,
     WorkloadType,
+    WorkloadWindow,
 )
 from console.model.events import Event, workload_event
+from console.model.windows import newest_window
 from console.wire import runai as wire
 
 SERVICE = wire.SERVICE
@@ -117,6 +120,12 @@ def _sign_in_failed(error: BackendError) -> BackendError:
 
 
 METRICS_CONCURRENCY = 8
+PLACED_PHASES = frozenset(
+    {WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.STOPPING}
+)
+"""Phases whose pods sit on nodes (a list's NODE column)."""
+NODE_LOOKUPS_PER_READ = 32
+"""Workloads whose nodes one window read looks up (their own pods); the rest on the next reads."""
 """Per-workload metrics requests in flight at once: enough to read a screenful quickly, few enough not
 to look like a flood to the control plane."""
 
@@ -230,6 +239,8 @@ class RunaiClient:
         """Node telemetry types this control plane refused as unknown (a version between 2.18 and ours)."""
         self._page_size = max(1, min(PAGE_SIZE, page_size))
         self._max_list_items = max(1, max_list_items)
+        self._placements: dict[str, tuple[datetime | None, tuple[str, ...]]] = {}
+        """{workload id: (its phase change when read, the nodes its pods run on)} for `workload_page`."""
         self._wall_clock = wall_clock
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -383,8 +394,10 @@ class RunaiClient:
     async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return parse_json(await self._request("GET", path, params=params), SERVICE)
 
-    async def _list(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> list[Any]:
-        """Every item of a paged list, up to `max_list_items`.
+    async def _list(
+        self, path: str, key: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None
+    ) -> list[Any]:
+        """Every item of a paged list, up to `max_list_items` (or the first `limit`: a window's pages).
 
         Follows `next` while it moves forward; when a list has no `next` (the nodes and node-pool lists'
         schemas have none) a full page means there may be more. [UNSURE] reference §1 on `next`.
@@ -398,11 +411,15 @@ class RunaiClient:
         requested: set[int] = set()
         while True:
             requested.add(offset)
-            body = await self._get(path, {**(params or {}), "offset": offset, "limit": self._page_size})
+            page = self._page_size if limit is None else max(1, min(self._page_size, limit - len(items)))
+            body = await self._get(path, {**(params or {}), "offset": offset, "limit": page})
             chunk = require(body, key, SERVICE, where=f"{path} response")
             if not isinstance(chunk, list):
                 raise BadResponse(f"The {path} response field {key!r} is not an array.", service=SERVICE)
             items += chunk
+            if limit is not None and len(items) >= limit:
+                del items[limit:]
+                break
             if len(items) > self._max_list_items:
                 del items[self._max_list_items :]
                 report_missing_part(
@@ -716,6 +733,52 @@ class RunaiClient:
             items, pods = await workload_list, []
         workloads = wire.parse_workloads(items, pods)
         return [workload for workload in workloads if left is None or wire.matches_locally(workload, left)]
+
+    async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
+        """The newest `window.limit` workloads (`sortBy=createdAt` descending) and the server's count of all
+        that pass the filter: a page or two and a count, however large the cluster.
+
+        Node names come from each workload's own pods, only for the newest `NODE_LOOKUPS_PER_READ` that
+        hold GPUs and are not known yet (the rows a list opens on), and are remembered until the workload's
+        phase changes: a steady list costs no pod request at all, never the cluster's whole pod list."""
+        cluster = await self._cluster_uuid()
+        terms, left = wire.workload_filter_terms(window.filter)
+        if left is not None:  # a filter the server cannot apply: read the list and cut it here
+            return newest_window(await self.workloads(window.filter), window)
+        narrowed = self._filter(f"clusterId=={cluster}", *terms)
+        newest = {"sortBy": "createdAt", "sortOrder": "desc"}
+        items, counted = await _together(
+            self._list("/api/v1/workloads", "workloads", {**narrowed, **newest}, limit=window.limit),
+            self._get("/api/v1/workloads/count", narrowed),
+        )
+        workloads = wire.parse_workloads(items)
+        placed = await self._node_names_of(workloads)
+        page = tuple(
+            dataclasses.replace(w, node_names=placed[w.id]) if placed.get(w.id) else w for w in workloads
+        )
+        return WorkloadPage(page, max(wire.parse_count(counted), len(page)))
+
+    async def _node_names_of(self, workloads: Sequence[Workload]) -> dict[str, tuple[str, ...]]:
+        """{id: nodes} for the GPU-holding `workloads`, from memory or (a few, newest first) their pods."""
+        holding = [w for w in workloads if w.phase in PLACED_PHASES]
+        known = self._placements
+        unknown = [w for w in holding if known.get(w.id, (None,))[0] != w.phase_updated_at][
+            :NODE_LOOKUPS_PER_READ
+        ]
+        gate = asyncio.Semaphore(METRICS_CONCURRENCY)
+
+        async def look_up(workload: Workload) -> None:
+            async with gate:
+                body = await self._get(f"/api/v1/workloads/{quote(workload.id, safe='')}/pods", {"limit": 50})
+            pods = wire.parse_items(_pod_items(body), wire.parse_pod, "pod")
+            names = tuple(dict.fromkeys(pod.node_name for pod in pods if pod.node_name))
+            known[workload.id] = (workload.phase_updated_at, names)
+
+        await _together(*(look_up(workload) for workload in unknown))
+        current = {w.id for w in holding}
+        for gone in [workload_id for workload_id in known if workload_id not in current]:
+            del known[gone]  # only what the last window holds is remembered
+        return {workload_id: names for workload_id, (_, names) in known.items()}
 
     async def recently_changed_workloads(
         self, limit: int, workload_filter: WorkloadFilter | None = None

@@ -16,7 +16,7 @@ from runai_harness import ADMIN, RESEARCHER, ClientFactory, Served
 
 from console.backends.demo import DemoBackend
 from console.backends.live.runai import RunaiClient
-from console.model import Role, Workload, WorkloadFilter, WorkloadPhase
+from console.model import Role, Workload, WorkloadFilter, WorkloadPhase, WorkloadWindow
 
 
 def _without_gpu_indexes(workload: Workload) -> Workload:
@@ -159,3 +159,48 @@ async def test_lighter_lists_for_frequent_callers(
     assert [(n.name, n.status, n.taints, n.unschedulable, n.gpu_count) for n in nodes] == [
         (n.name, n.status, n.taints, n.unschedulable, n.gpu_count) for n in await demo.nodes()
     ]
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        WorkloadWindow(),
+        WorkloadWindow(limit=7),
+        WorkloadWindow(WorkloadFilter(project_name="vision"), limit=3),
+        WorkloadWindow(WorkloadFilter(name_contains="BERT")),
+        WorkloadWindow(WorkloadFilter(node_pool="h100"), limit=2),
+    ],
+)
+async def test_a_window_of_the_newest_workloads_reads_as_the_demo_shows_it(
+    client: RunaiClient, demo: DemoBackend, window: WorkloadWindow
+) -> None:
+    """What a list screen of a huge cluster asks for: the newest `limit` (sorted by the server), the
+    server's count of all that pass, and node names from the running pods."""
+    expected = await demo.workload_page(window)
+    page = await client.workload_page(window)
+    assert page == expected
+    assert len(page.workloads) <= window.limit
+    assert page.truncated == (expected.total > window.limit)
+
+
+async def test_a_window_reads_a_page_a_count_and_each_new_runners_pods_once(
+    client: RunaiClient, served: Served
+) -> None:
+    """Node names cost a pod request per running workload the first time, then nothing: a steady list
+    polls with two requests, never the cluster's whole pod list."""
+    window = WorkloadWindow(limit=10)
+    served.server.requests_seen.clear()
+    page = await client.workload_page(window)
+    first = [path for _, path in served.server.requests_seen if path.startswith("/api/v1/workloads")]
+    running = [w for w in page.workloads if w.node_names]
+    assert running and "/api/v1/workloads/pods" not in first
+    assert sorted(p for p in first if not p.endswith("/pods")) == [
+        "/api/v1/workloads",
+        "/api/v1/workloads/count",
+    ]
+    assert len([p for p in first if p.endswith("/pods")]) >= len(running)
+
+    served.server.requests_seen.clear()
+    assert await client.workload_page(window) == page
+    again = [path for _, path in served.server.requests_seen]
+    assert sorted(again) == ["/api/v1/workloads", "/api/v1/workloads/count"]

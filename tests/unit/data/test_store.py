@@ -497,7 +497,7 @@ async def test_subscribers_can_filter_unsubscribe_and_fail_alone(
         raise RuntimeError("a subscriber bug")
 
     store.subscribe(broken)
-    store.subscribe(only_b, names=["b"])
+    store.subscribe(only_b, keys=["b"])
     store.subscribe(everything)
     store.subscribe(gone)()  # unsubscribed at once
     store.register("a", fetch_a, interval_seconds=1)
@@ -520,9 +520,9 @@ async def test_register_after_start_polls_and_unregister_stops(recording_backend
     await wait_until(lambda: store.snapshot("late").loaded)
     await store.unregister("late")
 
-    assert store.names == ()
+    assert store.keys == ()
     assert fetch.in_flight == 0
-    with pytest.raises(KeyError, match="no resource named 'late'"):
+    with pytest.raises(KeyError, match="no resource 'late'"):
         store.snapshot("late")
 
 
