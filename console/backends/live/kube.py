@@ -404,6 +404,10 @@ class KubeClient:
         """Close the connection pool (idempotent)."""
         await asyncio.to_thread(self._api_client.close)
 
+    def close_now(self) -> None:
+        """Close the connection pool from code that has no event loop to await on (a failed start)."""
+        self._api_client.close()
+
     # ==========================================================================================
     # blocking helpers (run in a worker thread)
     # ==========================================================================================
