@@ -286,10 +286,10 @@ class LiveBackend:
         mine = {gpu.node_name for gpu in named} & self._local_names
         if not mine:
             return named
-        local = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._local_gpus(name)}
+        readings = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._local_gpus(name)}
         return [
-            with_local_readings(gpu, local[(gpu.node_name, gpu.index)])
-            if (gpu.node_name, gpu.index) in local
+            with_local_readings(gpu, readings[(gpu.node_name, gpu.index)])
+            if (gpu.node_name, gpu.index) in readings
             else gpu
             for gpu in named
         ]
