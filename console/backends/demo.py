@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from console.model import Role
+from console.model.enums import UploadSite
 
 if TYPE_CHECKING:
     from console.model import (
@@ -434,7 +435,7 @@ class DemoBackend:
             lambda simulator: simulator.weka.restore_snapshot(self.identity_now, snapshot_uid)
         )
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         return await self._run(
             lambda simulator: simulator.weka.upload_snapshot(self.identity_now, snapshot_uid, site)
         )

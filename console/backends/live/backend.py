@@ -79,6 +79,7 @@ from console.model import (
     Project,
     Snapshot,
     SnapshotSpec,
+    UploadSite,
     WekaCluster,
     WekaMetricsSample,
     Workload,
@@ -557,7 +558,7 @@ class LiveBackend:
     async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
         return await self._require_weka().restore_snapshot(snapshot_uid)
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         return await self._require_weka().upload_snapshot(snapshot_uid, site)
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:

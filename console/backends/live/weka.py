@@ -50,6 +50,7 @@ from console.model import (
     ObjectStoreBucket,
     Snapshot,
     SnapshotSpec,
+    UploadSite,
     WekaCluster,
     WekaMetricsSample,
 )
@@ -432,7 +433,7 @@ class WekaClient:
     async def unmute_alert(self, alert_type: str) -> None:
         await self._call("PUT", mute_path(alert_type, "unmute"))
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         """`POST /snapshots/{uid}/upload`; progress and the locator show on the snapshot (§12.4)."""
         await self._call("POST", f"/snapshots/{_segment(snapshot_uid)}/upload", json=wire.upload_body(site))
         with read_back(SERVICE):
