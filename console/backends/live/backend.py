@@ -14,15 +14,15 @@ Which service answers what, and why:
 - **WEKA** (`WekaClient`) answers every WEKA query and action. A profile without WEKA is allowed: those
   calls raise `Unavailable("No WEKA configured in profile <name>")`, which the screens show as stale or
   unavailable, and `alerts()` then holds only the Run:ai-side ones.
-- **NVML** (`NvmlGpuReader`) adds what no API carries (UUID, memory used, utilisation, temperature, power)
-  to the GPUs of the host rwc runs on, when that host is one of the cluster's nodes. Its blocking calls run
-  in a worker thread; a host without a driver adds no readings, and each GPU Kubernetes lists then carries
-  the reason (`GpuDevice.telemetry_unavailable_reason`) for the GPU panel to show (when Kubernetes cannot
-  list GPUs either, `gpus()` fails with both reasons, which the GPU panel shows).
+- **NVML** (`HostGpus`, over `NvmlGpuReader`) adds what no API carries (UUID, memory used, utilisation,
+  temperature, power) to the GPUs of the host rwc runs on, when that host is one of the cluster's nodes. Its
+  blocking calls run in a worker thread; a host without a driver adds no readings, and each GPU Kubernetes
+  lists then carries the reason (`GpuDevice.telemetry_unavailable_reason`) for the GPU panel to show (when
+  Kubernetes cannot list GPUs either, `gpus()` fails with both reasons, which the GPU panel shows).
 
 `alerts()` merges WEKA's alerts with Run:ai-side ones derived the way the simulator derives them (nodes not
 ready, nodes draining, degraded workloads); the API has no raise time for node alerts, so those carry the
-time this backend first saw them, as WEKA alerts do.
+time this backend first saw them, as WEKA alerts do (both through `first_seen.FirstSeen`).
 
 The clients are built by `clients.open_clients`; how the services' answers combine is `merge`, the event
 list `events`, the utilisation histories `utilisation`. The three client modules import httpx, kubernetes
@@ -37,20 +37,19 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from console.backends.live.accepted import read_back
 from console.backends.live.clients import open_clients
 from console.backends.live.concurrency import together
 from console.backends.live.events import merged_events
 from console.backends.live.first_seen import FirstSeen
+from console.backends.live.host_gpus import HostGpus
 from console.backends.live.merge import (
     UNNAMED_GPU,
-    local_host_names,
     merge_node,
     node_alert_keys,
     runai_alerts,
@@ -99,8 +98,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 REQUEST_TIMEOUT_SECONDS: float | None = None
 """Per-request timeout for all three services; None keeps each client's own default (Run:ai 20 s read,
 WEKA 30 s, Kubernetes 30 s read). Read when a `LiveBackend` is built, so a test can shorten it."""
@@ -147,9 +144,7 @@ class LiveBackend:
         self.weka: WekaClient | None = clients.weka
         self.kube: KubeClient | None = clients.kube
         self._kube_missing = clients.kube_missing
-        self._use_nvml = use_nvml
-        self._nvml: NvmlGpuReader | None = nvml_reader
-        self._local_names = local_node_names if local_node_names is not None else local_host_names()
+        self._host = HostGpus(use_nvml=use_nvml, reader=nvml_reader, names=local_node_names)
         self._identity: tuple[Identity, float] | None = None
         self._pools_known = False
         self._gpu_models: dict[str, str | None] = {}
@@ -239,9 +234,9 @@ class LiveBackend:
         sources GFD, cloud labels, driver. A driver that cannot be read leaves the name as it was."""
         named = []
         for node in nodes:
-            if node.gpu_count and node.gpu_model in (None, UNNAMED_GPU) and node.name in self._local_names:
+            if node.gpu_count and node.gpu_model in (None, UNNAMED_GPU) and node.name in self._host.names:
                 with contextlib.suppress(BackendError):
-                    local = await self._local_gpus(node.name)
+                    local = await self._host.read(node.name)
                     if local and local[0].model:
                         node = dataclasses.replace(node, gpu_model=local[0].model)
             named.append(node)
@@ -266,15 +261,15 @@ class LiveBackend:
         (NVML) on the devices of this host, or on every GPU the reason NVML cannot read them. Without
         Kubernetes, this host's GPUs alone."""
         if self.kube is None:
-            local = await self._local_gpus(node_name)
+            local = await self._host.read(node_name)
             if local:
                 return local
             reasons = [self._kube_missing or "No Kubernetes access"]
-            nvml_reason = await self._nvml_reason()
+            nvml_reason = await self._host.unavailable_reason()
             if nvml_reason:
                 reasons.append(nvml_reason)
             raise Unavailable("; ".join(reasons), service="kubernetes")
-        gpus, nvml_reason = await together(self.kube.gpus(node_name), self._nvml_reason())
+        gpus, nvml_reason = await together(self.kube.gpus(node_name), self._host.unavailable_reason())
         if any(gpu.node_name not in self._gpu_models for gpu in gpus):
             self._gpu_models.update({node.name: node.gpu_model for node in await self.runai.nodes()})
         note = telemetry_unavailable_note(nvml_reason) if nvml_reason else None
@@ -284,44 +279,16 @@ class LiveBackend:
             )
             for gpu in gpus
         ]
-        mine = {gpu.node_name for gpu in named} & self._local_names
+        mine = {gpu.node_name for gpu in named} & self._host.names
         if not mine:
             return named
-        readings = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._local_gpus(name)}
+        readings = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._host.read(name)}
         return [
             with_local_readings(gpu, readings[(gpu.node_name, gpu.index)])
             if (gpu.node_name, gpu.index) in readings
             else gpu
             for gpu in named
         ]
-
-    def _reader(self) -> NvmlGpuReader | None:
-        if not self._use_nvml:
-            return None
-        if self._nvml is None:
-            from console.backends.live.nvml import NvmlGpuReader
-
-            self._nvml = NvmlGpuReader()
-        return self._nvml
-
-    async def _nvml_reason(self) -> str | None:
-        reader = self._reader()
-        if reader is None:
-            return None
-        return await asyncio.to_thread(reader.unavailable_reason)
-
-    async def _local_gpus(self, node_name: str | None) -> list[GpuDevice]:
-        """This host's GPUs from NVML, attributed to `node_name` (or this host's name); [] without a driver.
-        A driver that fails mid-read raises (the panel shows why)."""
-        reader = self._reader()
-        if reader is None:
-            return []
-        if node_name is not None and node_name not in self._local_names:
-            return []
-        name = node_name or socket.gethostname().split(".")[0]
-        if not await asyncio.to_thread(reader.available):
-            return []
-        return await asyncio.to_thread(reader.read, name)
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self.runai.workloads(workload_filter)
@@ -581,8 +548,7 @@ class LiveBackend:
             closers.append(self.weka.aclose())
         if self.kube is not None:
             closers.append(self.kube.aclose())
-        if self._nvml is not None:
-            closers.append(asyncio.to_thread(self._nvml.close))
+        closers.append(self._host.aclose())
         for result in await asyncio.gather(*closers, return_exceptions=True):
             if isinstance(result, BaseException):
                 logger.warning("Closing a live client failed: %s", type(result).__name__)
