@@ -86,7 +86,7 @@ def _session(server: TokenServer) -> ApiSession:
 
     async def sign_in() -> IssuedToken:
         response = await session.send("POST", "/token", json={"secret": "s"})
-        return IssuedToken(response.json()["accessToken"], session.expires_in(300.0, 60.0))
+        return IssuedToken(response.json()["accessToken"], session.renew_time(300.0, 60.0))
 
     session = ApiSession(server.url, service="runai", sign_in=sign_in, timeout=5.0)
     return session

@@ -193,7 +193,7 @@ class ApiSession:
         self.tokens_fetched += 1
         return issued.value
 
-    def expires_in(self, lifetime_seconds: float, margin_seconds: float) -> float:
+    def renew_time(self, lifetime_seconds: float, margin_seconds: float) -> float:
         """The renewal time, on this session's clock, of a token valid `lifetime_seconds` from now."""
         return self._clock() + max(0.0, lifetime_seconds - margin_seconds)
 

@@ -209,7 +209,7 @@ class WekaClient:
     def _issued(self, tokens: wire.Tokens) -> IssuedToken:
         self._refresh_token = tokens.refresh_token
         return IssuedToken(
-            tokens.access_token, self._session.expires_in(tokens.expires_in_seconds, RENEW_BEFORE_SECONDS)
+            tokens.access_token, self._session.renew_time(tokens.expires_in_seconds, RENEW_BEFORE_SECONDS)
         )
 
     async def login(self) -> None:
