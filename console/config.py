@@ -31,11 +31,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from console.data.paths import config_file_path
 from console.model import Role
+
+if TYPE_CHECKING:
+    import ssl
 
 SCENARIO_NAMES: tuple[str, ...] = ("demo", "large")
 """Kept equal to `console.sim.scenarios.SCENARIOS` (a test checks); repeated so `rwc --help` need not
@@ -470,16 +473,17 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-def check_ca_bundle(file_path: Path, key: str) -> None:
+def check_ca_bundle(file_path: Path, key: str) -> ssl.SSLContext:
     """A CA bundle TLS can use, checked now (one line naming the key, exit 2) rather than on the
-    first request (an "internal error: Unavailable" after the screen opened)."""
+    first request (an "internal error: Unavailable" after the screen opened). Returns the context that
+    trusts it, which is what the live clients verify with (`console.backends.live.session.tls_verify`)."""
     text = read_small_text_file(file_path, key, MAX_CA_BUNDLE_BYTES)
     if "-----BEGIN CERTIFICATE-----" not in text:
         raise ConfigError(f"{key}: {file_path} is not a PEM certificate bundle")
     import ssl  # only when a profile names a bundle
 
     try:
-        ssl.create_default_context(cadata=text)
+        return ssl.create_default_context(cadata=text)
     except (ssl.SSLError, ValueError) as error:
         reason = getattr(error, "reason", None) or "unreadable certificate"
         raise ConfigError(f"{key}: {file_path} holds a certificate TLS cannot use ({reason})") from None

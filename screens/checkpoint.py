@@ -23,7 +23,7 @@ from textual.screen import Screen
 
 from console.data.backend import Backend
 from console.data.errors import BackendError
-from console.model import BucketMode, Filesystem, SnapshotSpec, Workload, WorkloadPhase
+from console.model import BucketMode, Filesystem, SnapshotSpec, UploadSite, Workload, WorkloadPhase
 from console.ui.context import ConsoleContext
 from screens.dialogs.choose import ChooseDialog
 
@@ -41,13 +41,13 @@ class CheckpointPlan:
     """The WEKA filesystems it mounts read-write."""
     snapshot_name: str
 
-    def upload_site(self, filesystem: Filesystem) -> str | None:
+    def upload_site(self, filesystem: Filesystem) -> UploadSite | None:
         """Where an upload of its snapshot goes: the local (tiering) bucket, else the remote one."""
         modes = {bucket.mode for bucket in filesystem.buckets}
         if BucketMode.WRITABLE in modes:
-            return "LOCAL"
+            return UploadSite.LOCAL
         if BucketMode.REMOTE in modes:
-            return "REMOTE"
+            return UploadSite.REMOTE
         return None
 
 

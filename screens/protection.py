@@ -16,7 +16,7 @@ from rich.text import Text
 
 from console.data.resource_keys import ResourceValues
 from console.data.resources import FILESYSTEMS, SNAPSHOTS
-from console.model import Filesystem, Snapshot
+from console.model import Filesystem, Snapshot, UploadSite
 from console.ui.format import format_bytes, format_duration
 from console.ui.palette import CellPalette
 from console.ui.protection import (
@@ -31,7 +31,7 @@ from screens.base import ResourceScreen
 from widgets.resource_table import AgeCell, Column, Row
 
 STATE_ORDER = {RpoState.PAST: 0, RpoState.NEVER: 1, RpoState.WITHIN: 2, RpoState.NO_BUCKET: 3}
-SITE_WORDS = {"LOCAL": "local", "REMOTE": "remote", "": "site?"}
+SITE_WORDS: dict[str, str] = {**{site: site.word for site in UploadSite}, "": "site?"}
 
 
 def growth_words(rate: float | None) -> str:

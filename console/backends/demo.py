@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from console.model import Role
+from console.model.enums import UploadSite
 from console.model.windows import newest_window
 
 if TYPE_CHECKING:
@@ -444,7 +445,7 @@ class DemoBackend:
             lambda simulator: simulator.weka.restore_snapshot(self.identity_now, snapshot_uid)
         )
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         return await self._run(
             lambda simulator: simulator.weka.upload_snapshot(self.identity_now, snapshot_uid, site)
         )

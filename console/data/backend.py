@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from console.data.actions import Action
+from console.model.enums import UploadSite
 
 if TYPE_CHECKING:
     from console.model import (
@@ -195,7 +196,7 @@ class Backend(Protocol):
 
     async def restore_snapshot(self, snapshot_uid: str) -> Filesystem: ...
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot: ...
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot: ...
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem: ...
 

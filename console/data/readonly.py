@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from console.data.actions import Action
 from console.data.backend import Backend
 from console.data.errors import ReadOnlyError
+from console.model.enums import UploadSite
 
 if TYPE_CHECKING:
     from console.model import (
@@ -249,7 +250,7 @@ class ForwardingBackend:
     async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
         return await self._act(Action.RESTORE_SNAPSHOT, self._inner.restore_snapshot, snapshot_uid)
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         return await self._act(Action.UPLOAD_SNAPSHOT, self._inner.upload_snapshot, snapshot_uid, site)
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:

@@ -126,6 +126,20 @@ class StowStatus(StrEnum):
     SYNCHRONIZED = "SYNCHRONIZED"
 
 
+class UploadSite(StrEnum):
+    """Where a snapshot upload goes (`obs_site`, reference/weka.md §12.2): LOCAL is the filesystem's
+    WRITABLE (tiering) bucket, REMOTE its snapshots-only one. The values are the API's, so a member is sent,
+    stored and compared as the string it always was."""
+
+    LOCAL = "LOCAL"
+    REMOTE = "REMOTE"
+
+    @property
+    def word(self) -> str:
+        """How the screens and toasts name it (WEKA's CLI words): "local", "remote"."""
+        return self.value.lower()
+
+
 class BucketMode(StrEnum):
     """How a bucket is attached to a filesystem: WRITABLE tiers data, REMOTE only keeps snapshots."""
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from console.model.enums import AlertSeverity, BucketMode, StowStatus, WekaClusterStatus  # re-exported
+from console.model.enums import (  # re-exported
+    AlertSeverity,
+    BucketMode,
+    StowStatus,
+    WekaClusterStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +111,7 @@ class Filesystem:
 class SnapshotUpload:
     """A snapshot's upload to one object-store site: WEKA's `localStowInfo` / `remoteStowInfo`."""
 
-    site: str  # LOCAL | REMOTE, as the upload's `obs_site` spells it
+    site: str  # an `UploadSite` value (LOCAL | REMOTE), as the upload's `obs_site` spells it
     status: StowStatus
     progress_percent: float | None  # None where the API says N/A
     locator: str

@@ -53,6 +53,7 @@ from console.model import (
     SnapshotSpec,
     SnapshotUpload,
     StowStatus,
+    UploadSite,
     WekaCluster,
     WekaClusterStatus,
     WekaMetricsSample,
@@ -728,15 +729,15 @@ def snapshot_sites(raw: Mapping[str, Any], where: str) -> dict[str, SiteStow] | 
     local, remote = raw.get("localStowInfo"), raw.get("remoteStowInfo")
     if local is None and remote is None:
         return None
-    sites = {}
+    sites: dict[str, SiteStow] = {}
     if local is not None:
-        sites["LOCAL"] = _site_stow(local, f"{where}.localStowInfo")
+        sites[UploadSite.LOCAL] = _site_stow(local, f"{where}.localStowInfo")
     if remote is not None:
-        sites["REMOTE"] = _site_stow(remote, f"{where}.remoteStowInfo")
+        sites[UploadSite.REMOTE] = _site_stow(remote, f"{where}.remoteStowInfo")
     return sites
 
 
-SITES = ("LOCAL", "REMOTE")
+SITES = tuple(UploadSite)
 """Upload sites in the order the domain prefers them (an upload's `obs_site`, upper case)."""
 
 
@@ -776,7 +777,7 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
         uploaded = any(info.status is StowStatus.SYNCHRONIZED for info in sites.values())
         uploads = tuple(
             SnapshotUpload(site, info.status, info.progress, info.locator)
-            for site in ("LOCAL", "REMOTE")
+            for site in SITES
             if (info := sites.get(site)) is not None and info.status is not StowStatus.NONE
         )
     fs_uid = raw.get("filesystemUid") or raw.get("fileSystemUid")
@@ -882,7 +883,7 @@ def snapshot_create_body(spec: SnapshotSpec) -> dict[str, Any]:
 
 
 def upload_body(site: str) -> dict[str, Any]:
-    """§12.2: `obs_site` LOCAL or REMOTE."""
+    """§12.2: `obs_site` LOCAL or REMOTE (an `UploadSite`, or its value in any case)."""
     return {"obs_site": site.upper()}
 
 
@@ -1206,8 +1207,8 @@ def snapshot_json(snap: Snapshot, filesystem_id: str, *, per_site: bool) -> dict
         sites = {upload.site: upload for upload in snap.uploads}
         synced = [upload for upload in snap.uploads if upload.status is StowStatus.SYNCHRONIZED]
         body["multiObs"] = len(synced) > 1
-        body["localStowInfo"] = _stow_block(sites.get("LOCAL"))
-        body["remoteStowInfo"] = _stow_block(sites.get("REMOTE"))
+        body["localStowInfo"] = _stow_block(sites.get(UploadSite.LOCAL))
+        body["remoteStowInfo"] = _stow_block(sites.get(UploadSite.REMOTE))
     else:
         body["stowStatus"] = snap.stow_status.value
         body["progress"] = snap.upload_progress_percent if snap.upload_progress_percent is not None else 0

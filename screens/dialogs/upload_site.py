@@ -16,16 +16,16 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 
-from console.model import BucketMode, Filesystem, ObjectStoreBucket
+from console.model import BucketMode, Filesystem, ObjectStoreBucket, UploadSite
 from console.ui.keymap import UPLOAD_SITE_KEYS, bindings_for
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
 from widgets.safe_static import SafeStatic
 
-LOCAL = "LOCAL"
-REMOTE = "REMOTE"
+LOCAL = UploadSite.LOCAL
+REMOTE = UploadSite.REMOTE
 
-SITE_WORDS = {LOCAL: "local", REMOTE: "remote"}
+SITE_WORDS: dict[str, str] = {site: site.word for site in UploadSite}
 """How the dialog and the toasts name a site (WEKA's CLI words; the API's are upper case)."""
 
 
@@ -33,7 +33,7 @@ SITE_WORDS = {LOCAL: "local", REMOTE: "remote"}
 class UploadTarget:
     """One site a snapshot can upload to: `site` as the API spells it and the bucket(s) behind it."""
 
-    site: str
+    site: UploadSite
     bucket_names: tuple[str, ...]
     details: tuple[str, ...] = ()
     """What each bucket is, from the bucket list (`weka-prod-dr on s3.eu-west-1…`); empty if unknown."""
@@ -137,7 +137,7 @@ class UploadSiteDialog(ModalScreen[str | None]):
         return Text("\n", end="").join(lines)
 
     def action_choose(self, site: str) -> None:
-        self.dismiss(site)
+        self.dismiss(UploadSite(site))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,6 +13,7 @@ import pytest
 from kube_fixtures import KubeEnv
 
 from console.backends.live import kube as kube_module
+from console.backends.live import kube_answers
 from console.data.errors import BadResponse
 from console.sim.http.base import Fault, FaultKind
 
@@ -67,7 +68,7 @@ async def test_a_repeated_continue_token_stops_at_once(kube_env: KubeEnv) -> Non
 async def test_an_answer_larger_than_the_cap_is_refused_not_buffered(
     kube_env: KubeEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kube_module, "MAX_BODY_BYTES", 1024 * 1024)  # rwc's cap, made small to be quick
+    monkeypatch.setattr(kube_answers, "MAX_BODY_BYTES", 1024 * 1024)  # rwc's cap, made small to be quick
 
     def padded(body: Any) -> Any:
         body["padding"] = "x" * (3 * 1024 * 1024)
@@ -99,4 +100,4 @@ class _DeepBody:
 
 def test_json_nested_beyond_reason_is_a_bad_response() -> None:
     with pytest.raises(BadResponse, match="nested too deep"):
-        kube_module._json(_DeepBody())
+        kube_answers.read_json(_DeepBody())

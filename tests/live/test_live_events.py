@@ -78,10 +78,10 @@ async def test_the_cluster_wide_list_reads_a_bounded_number_of_workloads(
     pair: tuple[LiveBackend, DemoBackend], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Run:ai lists events per workload: the list reads the most recently changed few, one request each."""
-    import console.backends.live.backend as live_backend
+    import console.backends.live.events as live_events
 
     live, demo = pair
-    monkeypatch.setattr(live_backend, "MAX_EVENT_WORKLOADS", 3)
+    monkeypatch.setattr(live_events, "MAX_EVENT_WORKLOADS", 3)
     events = await live.events()
     read = {event.subject.id for event in events if event.subject.kind is EventObjectKind.WORKLOAD}
     assert 0 < len(read) <= 3

@@ -14,18 +14,20 @@ Which service answers what, and why:
 - **WEKA** (`WekaClient`) answers every WEKA query and action. A profile without WEKA is allowed: those
   calls raise `Unavailable("No WEKA configured in profile <name>")`, which the screens show as stale or
   unavailable, and `alerts()` then holds only the Run:ai-side ones.
-- **NVML** (`NvmlGpuReader`) adds what no API carries (UUID, memory used, utilisation, temperature, power)
-  to the GPUs of the host rwc runs on, when that host is one of the cluster's nodes. Its blocking calls run
-  in a worker thread; a host without a driver adds no readings, and each GPU Kubernetes lists then carries
-  the reason (`GpuDevice.telemetry_unavailable_reason`) for the GPU panel to show (when Kubernetes cannot
-  list GPUs either, `gpus()` fails with both reasons, which the GPU panel shows).
+- **NVML** (`HostGpus`, over `NvmlGpuReader`) adds what no API carries (UUID, memory used, utilisation,
+  temperature, power) to the GPUs of the host rwc runs on, when that host is one of the cluster's nodes. Its
+  blocking calls run in a worker thread; a host without a driver adds no readings, and each GPU Kubernetes
+  lists then carries the reason (`GpuDevice.telemetry_unavailable_reason`) for the GPU panel to show (when
+  Kubernetes cannot list GPUs either, `gpus()` fails with both reasons, which the GPU panel shows).
 
 `alerts()` merges WEKA's alerts with Run:ai-side ones derived the way the simulator derives them (nodes not
 ready, nodes draining, degraded workloads); the API has no raise time for node alerts, so those carry the
-time this backend first saw them, as WEKA alerts do.
+time this backend first saw them, as WEKA alerts do (both through `first_seen.FirstSeen`).
 
-The three client modules import httpx, kubernetes and pynvml; this module imports them only inside
-`LiveBackend.__init__`, so importing it (or `console.cli`) stays cheap and the demo never loads them. No
+The clients are built by `clients.open_clients`; how the services' answers combine is `merge`, the event
+list `events`, the utilisation histories `utilisation`. The three client modules import httpx, kubernetes
+and pynvml; this module never imports them at its top, so importing it (or `console.cli`) stays cheap and
+the demo never loads them. No
 Textual here: errors leave as `console.data.errors`, which the screens render.
 """
 
@@ -35,14 +37,27 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from console.backends.live.accepted import read_back
-from console.config import ConfigError, Profile
+from console.backends.live.clients import open_clients
+from console.backends.live.concurrency import together
+from console.backends.live.events import merged_events
+from console.backends.live.first_seen import FirstSeen
+from console.backends.live.host_gpus import HostGpus
+from console.backends.live.merge import (
+    UNNAMED_GPU,
+    merge_node,
+    node_alert_keys,
+    runai_alerts,
+    telemetry_unavailable_note,
+    with_local_readings,
+)
+from console.backends.live.utilisation import utilisation_histories
+from console.config import Profile
 from console.data.errors import BackendError, Forbidden, Unavailable
 from console.data.unreadable import answered_parts
 from console.model import (
@@ -57,13 +72,13 @@ from console.model import (
     Identity,
     Node,
     NodePool,
-    NodeStatus,
     ObjectStoreBucket,
     Pod,
     PoolQuota,
     Project,
     Snapshot,
     SnapshotSpec,
+    UploadSite,
     WekaCluster,
     WekaMetricsSample,
     Workload,
@@ -74,16 +89,7 @@ from console.model import (
     WorkloadUtilisation,
     WorkloadWindow,
 )
-from console.model.events import DEFAULT_EVENT_LIMIT, Event, EventFilter, newest_first
-from console.model.runai_alerts import (
-    NODE_DRAINING,
-    NODE_NOT_READY,
-    node_draining_alert,
-    node_draining_title,
-    node_not_ready_alert,
-    node_not_ready_title,
-    workload_degraded_alert,
-)
+from console.model.events import Event, EventFilter
 from console.model.storage import DataMount, WorkloadMount
 
 if TYPE_CHECKING:
@@ -93,8 +99,6 @@ if TYPE_CHECKING:
     from console.backends.live.weka import WekaClient
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 REQUEST_TIMEOUT_SECONDS: float | None = None
 """Per-request timeout for all three services; None keeps each client's own default (Run:ai 20 s read,
@@ -107,193 +111,8 @@ WEKA_ALERTS = "WEKA alerts"
 RUNAI_ALERTS = "Run:ai alerts"
 """The two sources of `alerts()`, as the notice names the one that did not answer."""
 
-WEKA_EVENTS = "WEKA events"
-RUNAI_EVENTS = "Run:ai events"
-NODE_EVENTS = "Kubernetes node events"
-"""The sources of `events()`, as the notice names one that did not answer."""
-
-MAX_EVENT_WORKLOADS = 40
-"""Run:ai has no cluster-wide event list: the event list reads the events of at most this many workloads,
-the most recently changed first (one request each), so a cluster of thousands is sampled, not flooded."""
-
-MAX_METRICS_WORKLOADS = 200
-"""The idle-GPU view reads the metrics of at most this many GPU-holding workloads (the biggest first):
-one request each, so a cluster of thousands is sampled, not flooded."""
-MAX_METRIC_SAMPLES = 1000
-"""Run:ai's `numberOfSamples` bound (§6)."""
-
-
-def on_grid(
-    points: Sequence[tuple[datetime, float | None]], start: datetime, step_seconds: float, steps: int
-) -> tuple[float | None, ...]:
-    """`points` as one value per grid step from `start`: the point nearest each step within half a step,
-    else None (the server's samples need not fall on our grid)."""
-    grid: list[float | None] = [None] * steps
-    best: list[float] = [step_seconds / 2] * steps
-    for at, value in points:
-        offset = (at - start).total_seconds() / step_seconds
-        index = round(offset)
-        if 0 <= index < steps:
-            distance = abs(offset - index) * step_seconds
-            if distance <= best[index]:
-                grid[index], best[index] = value, distance
-    return tuple(grid)
-
-
-UNNAMED_GPU = "GPU"
-"""The model a node's GPUs read as when nothing on the Kubernetes side names them (`console.wire.kube`)."""
-
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
-
-
-async def _together(*calls: Awaitable[Any]) -> list[Any]:
-    """Run calls concurrently; once all have ended, raise the first failure in call order (a
-    `BackendError` before anything else), so callers never see an ExceptionGroup."""
-    results = await asyncio.gather(*calls, return_exceptions=True)
-    failures = [result for result in results if isinstance(result, BaseException)]
-    if failures:
-        raise next((error for error in failures if isinstance(error, BackendError)), failures[0])
-    return list(results)
-
-
-def merge_node(runai: Node, kube: Node | None) -> Node:
-    """Run:ai's node (pool, vendor GPU model, allocation, creation time) with what Kubernetes knows best:
-    the role label, the status and conditions, the cordon and the taints (the things node actions change).
-    Where the Run:ai version has no CPU and memory telemetry (2.18), Kubernetes' capacity and requests fill
-    them in. Where the GPUs are shared (time-slicing, GKE time-sharing, MIG), the count and allocation are
-    Kubernetes' in physical GPUs: Run:ai reads the advertised `nvidia.com/gpu`, which counts each replica or
-    slice as a GPU. A model Run:ai does not name is the one the node's labels name."""
-    if kube is None:
-        return runai
-    merged = dataclasses.replace(
-        runai,
-        role=kube.role,
-        status=kube.status,
-        conditions=kube.conditions,
-        taints=kube.taints,
-        unschedulable=kube.unschedulable,
-        gpu_model=runai.gpu_model or kube.gpu_model,
-        gpu_sharing=kube.gpu_sharing,
-    )
-    if kube.gpu_sharing is not None:
-        merged = dataclasses.replace(merged, gpu_count=kube.gpu_count, allocated_gpus=kube.allocated_gpus)
-    if runai.telemetry_unavailable_reason is None:
-        return merged
-    return dataclasses.replace(
-        merged,
-        cpu_millicores=kube.cpu_millicores,
-        allocated_cpu_millicores=kube.allocated_cpu_millicores,
-        memory_bytes=kube.memory_bytes,
-        allocated_memory_bytes=kube.allocated_memory_bytes,
-        telemetry_unavailable_reason=None,
-    )
-
-
-NVML_PANEL_UNAVAILABLE_ENDING = "; the GPU panel is unavailable"
-"""How `NvmlGpuReader.unavailable_reason()` ends. With Kubernetes listing the GPUs the panel is there, so
-`telemetry_unavailable_note` leaves it out."""
-
-
-def telemetry_unavailable_note(nvml_reason: str) -> str:
-    """The GPU panel's line when Kubernetes lists the GPUs but NVML cannot read this host's: why, and where
-    the readings come from."""
-    cause = nvml_reason.removesuffix(NVML_PANEL_UNAVAILABLE_ENDING).rstrip(". ")
-    return f"{cause}, so no GPU telemetry: utilisation, memory and temperature come from NVML on a GPU node."
-
-
-def with_local_readings(gpu: GpuDevice, local: GpuDevice) -> GpuDevice:
-    """A cluster GPU (allocations from Kubernetes) with this host's NVML readings of the same device."""
-    return dataclasses.replace(
-        gpu,
-        uuid=local.uuid or gpu.uuid,
-        model=local.model or gpu.model,
-        memory_total_mib=local.memory_total_mib or gpu.memory_total_mib,
-        memory_used_mib=local.memory_used_mib,
-        utilization_percent=local.utilization_percent,
-        temperature_celsius=local.temperature_celsius,
-        power_watts=local.power_watts,
-        mig_enabled=local.mig_enabled,
-    )
-
-
-def runai_alerts(
-    nodes: Sequence[Node], degraded: Sequence[Workload], first_seen: Mapping[tuple[str, str], datetime]
-) -> list[Alert]:
-    """The Run:ai-side alerts, worded as the simulator words them (`console.model.runai_alerts`).
-
-    `first_seen` gives each node alert's time (keyed by type and title); a degraded workload's alert is
-    raised when its phase changed, which the API does say.
-    """
-    alerts: list[Alert] = []
-    for node in nodes:
-        if node.status is not NodeStatus.READY:
-            raised_at = first_seen[(NODE_NOT_READY, node_not_ready_title(node.name, node.status))]
-            alerts.append(
-                node_not_ready_alert(node.name, node.status, node.gpu_count, node.node_pool, raised_at)
-            )
-        elif node.draining:
-            raised_at = first_seen[(NODE_DRAINING, node_draining_title(node.name))]
-            alerts.append(node_draining_alert(node.name, raised_at))
-    for workload in degraded:
-        alerts.append(
-            workload_degraded_alert(
-                workload.project_name, workload.name, workload.phase_message, workload.phase_updated_at
-            )
-        )
-    return alerts
-
-
-def node_alert_keys(nodes: Sequence[Node]) -> list[tuple[str, str]]:
-    """The (type, title) of each node alert `runai_alerts` will raise for `nodes`."""
-    keys = []
-    for node in nodes:
-        if node.status is not NodeStatus.READY:
-            keys.append((NODE_NOT_READY, node_not_ready_title(node.name, node.status)))
-        elif node.draining:
-            keys.append((NODE_DRAINING, node_draining_title(node.name)))
-    return keys
-
-
-def local_host_names() -> frozenset[str]:
-    """The names a Kubernetes node running this process would have (the hostname, short and long)."""
-    names = {socket.gethostname()}
-    with contextlib.suppress(OSError):
-        names.add(socket.getfqdn())  # "localhost" on hosts without a resolvable name: not a node's name
-    names |= {name.split(".")[0] for name in names if name}
-    return frozenset(name for name in names if name and name not in ("localhost", "localhost.localdomain"))
-
-
-def _kube_client_class(profile: Profile) -> type[KubeClient] | None:
-    """`KubeClient`, or None when the kubernetes package cannot be imported and the profile asks for no
-    Kubernetes (a Run:ai-only host); a profile that names a kubeconfig or context needs it."""
-    try:
-        from console.backends.live.kube import KubeClient
-    except ImportError as error:
-        if profile.kubeconfig is not None or profile.kube_context is not None:
-            raise ConfigError(
-                f"profiles.{profile.name}: Kubernetes is configured but the kubernetes package cannot be "
-                f"imported ({error})"
-            ) from None
-        return None
-    return KubeClient
-
-
-MAX_WEKA_EVENTS = 500
-"""`num_results` of WEKA's `GET /events` at most (one page)."""
-
-
-def _names_runai_object(event_filter: EventFilter) -> bool:
-    """Is the filter about a workload, a project or a node (which WEKA's events never are)?"""
-    return any(
-        value is not None
-        for value in (
-            event_filter.workload_id,
-            event_filter.workload_name,
-            event_filter.project,
-            event_filter.node,
-        )
-    )
 
 
 class LiveBackend:
@@ -317,79 +136,24 @@ class LiveBackend:
         three services; the profile's own `insecure` does too. `local_node_names` (default: this host's
         names) says which node's GPUs NVML reads; `nvml_reader` replaces the real reader (tests).
         """
-        from console.backends.live.runai import RunaiClient
-        from console.backends.live.weka import WekaClient
-        from console.backends.live.weka import tls_verify as weka_tls_verify
-
         self._profile = profile
         self._environ = environ
         self.insecure = insecure or profile.insecure
-        profile.runai_client_secret(environ)
-        if profile.has_weka:
-            profile.weka_password(environ)
-        timeout = REQUEST_TIMEOUT_SECONDS
-        runai_options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-        self.runai: RunaiClient = RunaiClient.from_profile(
-            profile, environ=environ, insecure=self.insecure, **runai_options
+        clients = open_clients(
+            profile, insecure=self.insecure, environ=environ, timeout=REQUEST_TIMEOUT_SECONDS
         )
-        self.weka: WekaClient | None = None
-        self.kube: KubeClient | None = None
-        self._kube_missing: str | None = None
-        try:
-            if profile.has_weka:
-                weka_options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-                self.weka = WekaClient(
-                    profile.weka_url or "",
-                    profile.weka_username or "",
-                    lambda: profile.weka_password(environ),
-                    org=profile.weka_org,
-                    verify=weka_tls_verify(profile.ca_bundle, self.insecure),
-                    **weka_options,
-                )
-            kube_options: dict[str, Any] = {} if timeout is None else {"request_timeout": (timeout, timeout)}
-            kube_client_class = _kube_client_class(profile)
-            if kube_client_class is None:
-                self._kube_missing = (
-                    f"No Kubernetes access for profile {profile.name} (kubernetes package missing)"
-                )
-            else:
-                try:
-                    self.kube = kube_client_class(
-                        profile.kubeconfig,
-                        profile.kube_context,
-                        ca_bundle=profile.ca_bundle,
-                        insecure=self.insecure,
-                        **kube_options,
-                    )
-                except ConfigError as error:
-                    if profile.kubeconfig is not None or profile.kube_context is not None:
-                        raise ConfigError(
-                            f"profiles.{profile.name}: the Kubernetes connection cannot be used: {error}"
-                        ) from None
-                    # Nothing asked for: no default kubeconfig is a Run:ai-only setup, not a mistake.
-                    self._kube_missing = (
-                        f"No Kubernetes access for profile {profile.name} ({error}); "
-                        "set kubeconfig or kube_context in the profile"
-                    )
-        except BaseException:
-            self._close_now()
-            raise
-        self._use_nvml = use_nvml
-        self._nvml: NvmlGpuReader | None = nvml_reader
-        self._local_names = local_node_names if local_node_names is not None else local_host_names()
+        self.runai: RunaiClient = clients.runai
+        self.weka: WekaClient | None = clients.weka
+        self.kube: KubeClient | None = clients.kube
+        self._kube_missing = clients.kube_missing
+        self._host = HostGpus(use_nvml=use_nvml, reader=nvml_reader, names=local_node_names)
         self._identity: tuple[Identity, float] | None = None
         self._pools_known = False
         self._gpu_models: dict[str, str | None] = {}
         self._namespaces: dict[str, str] = {}
-        self._alerts_first_seen: dict[tuple[str, str], datetime] = {}
+        self._alerts_first_seen: FirstSeen[tuple[str, str]] = FirstSeen()
         self._kube_nodes_failure: str | None = None
         self._closed = False
-
-    def _close_now(self) -> None:
-        """Best effort close of what was built when construction fails half way (no loop to await on)."""
-        if self.kube is not None:
-            with contextlib.suppress(Exception):
-                self.kube._api_client.close()
 
     def __repr__(self) -> str:
         return f"LiveBackend(profile={self._profile.name!r}, insecure={self.insecure})"
@@ -459,7 +223,7 @@ class LiveBackend:
         return nodes
 
     async def nodes(self) -> Sequence[Node]:
-        runai_nodes, kube_nodes = await _together(self.runai.nodes(), self._kube_nodes())
+        runai_nodes, kube_nodes = await together(self.runai.nodes(), self._kube_nodes())
         self._gpu_models.update({node.name: node.gpu_model for node in runai_nodes})
         if kube_nodes is None:
             return runai_nodes
@@ -472,9 +236,9 @@ class LiveBackend:
         sources GFD, cloud labels, driver. A driver that cannot be read leaves the name as it was."""
         named = []
         for node in nodes:
-            if node.gpu_count and node.gpu_model in (None, UNNAMED_GPU) and node.name in self._local_names:
+            if node.gpu_count and node.gpu_model in (None, UNNAMED_GPU) and node.name in self._host.names:
                 with contextlib.suppress(BackendError):
-                    local = await self._local_gpus(node.name)
+                    local = await self._host.read(node.name)
                     if local and local[0].model:
                         node = dataclasses.replace(node, gpu_model=local[0].model)
             named.append(node)
@@ -482,7 +246,7 @@ class LiveBackend:
 
     async def _node(self, name: str) -> Node:
         """One node as `nodes()` shows it (after a node action)."""
-        runai_nodes, kube_node = await _together(self.runai.nodes(), self._require_kube().node(name))
+        runai_nodes, kube_node = await together(self.runai.nodes(), self._require_kube().node(name))
         for node in runai_nodes:
             if node.name == name:
                 return merge_node(node, kube_node)
@@ -491,54 +255,23 @@ class LiveBackend:
     async def workload_gpu_utilisation(
         self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> Sequence[WorkloadUtilisation]:
-        """Run:ai's per-workload `GPU_UTILIZATION` (`GET /api/v1/workloads/{id}/metrics`, §6) for the
-        workloads holding GPUs now, at most `MAX_METRICS_WORKLOADS` of them (the most GPUs first), each
-        sampled every `step_seconds` over the window. A workload whose metrics do not come is left out and
-        named above the list; the points are put on the window's grid (the nearest sample, None where the
-        server had none)."""
-        if workload_id is not None:  # one workload's line (its detail): no list to read first
-            holding = [await self.runai.workload(workload_id)]
-        else:
-            holding = [
-                workload
-                for workload in await self.runai.workloads(WorkloadFilter(phase=WorkloadPhase.RUNNING))
-                if workload.allocated_gpus > 0
-            ]
-            holding.sort(key=lambda workload: -workload.allocated_gpus)
-            holding = holding[:MAX_METRICS_WORKLOADS]
-        steps = max(1, min(MAX_METRIC_SAMPLES, int(window_seconds // step_seconds)))
-        end = self.now()
-        start = end - timedelta(seconds=step_seconds * (steps - 1))
-        series = await self.runai.workload_utilisation(
-            [workload.id for workload in holding], start, end, steps
-        )
-        histories = []
-        for workload_id, points in series.items():
-            if not points:
-                continue
-            # The grid ends at the server's newest sample, not at our clock: a server a little behind
-            # (or samples that lag) must not read as a missing last minute.
-            # A newest point with no value (a moment past the server's last sample) is not where it ends.
-            newest = next((at for at, value in reversed(points) if value is not None), points[-1][0])
-            grid_start = newest - timedelta(seconds=step_seconds * (steps - 1))
-            grid = on_grid(points, grid_start, step_seconds, steps)
-            histories.append(WorkloadUtilisation(workload_id, grid_start, step_seconds, grid))
-        return histories
+        """Run:ai's per-workload GPU utilisation on the window's grid (`utilisation`)."""
+        return await utilisation_histories(self.runai, window_seconds, step_seconds, workload_id, self.now())
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         """Kubernetes' GPUs and their holders, named as Run:ai names the model; this host's readings
         (NVML) on the devices of this host, or on every GPU the reason NVML cannot read them. Without
         Kubernetes, this host's GPUs alone."""
         if self.kube is None:
-            local = await self._local_gpus(node_name)
+            local = await self._host.read(node_name)
             if local:
                 return local
             reasons = [self._kube_missing or "No Kubernetes access"]
-            nvml_reason = await self._nvml_reason()
+            nvml_reason = await self._host.unavailable_reason()
             if nvml_reason:
                 reasons.append(nvml_reason)
             raise Unavailable("; ".join(reasons), service="kubernetes")
-        gpus, nvml_reason = await _together(self.kube.gpus(node_name), self._nvml_reason())
+        gpus, nvml_reason = await together(self.kube.gpus(node_name), self._host.unavailable_reason())
         if any(gpu.node_name not in self._gpu_models for gpu in gpus):
             self._gpu_models.update({node.name: node.gpu_model for node in await self.runai.nodes()})
         note = telemetry_unavailable_note(nvml_reason) if nvml_reason else None
@@ -548,44 +281,16 @@ class LiveBackend:
             )
             for gpu in gpus
         ]
-        mine = {gpu.node_name for gpu in named} & self._local_names
+        mine = {gpu.node_name for gpu in named} & self._host.names
         if not mine:
             return named
-        local = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._local_gpus(name)}
+        readings = {(gpu.node_name, gpu.index): gpu for name in mine for gpu in await self._host.read(name)}
         return [
-            with_local_readings(gpu, local[(gpu.node_name, gpu.index)])
-            if (gpu.node_name, gpu.index) in local
+            with_local_readings(gpu, readings[(gpu.node_name, gpu.index)])
+            if (gpu.node_name, gpu.index) in readings
             else gpu
             for gpu in named
         ]
-
-    def _reader(self) -> NvmlGpuReader | None:
-        if not self._use_nvml:
-            return None
-        if self._nvml is None:
-            from console.backends.live.nvml import NvmlGpuReader
-
-            self._nvml = NvmlGpuReader()
-        return self._nvml
-
-    async def _nvml_reason(self) -> str | None:
-        reader = self._reader()
-        if reader is None:
-            return None
-        return await asyncio.to_thread(reader.unavailable_reason)
-
-    async def _local_gpus(self, node_name: str | None) -> list[GpuDevice]:
-        """This host's GPUs from NVML, attributed to `node_name` (or this host's name); [] without a driver.
-        A driver that fails mid-read raises (the panel shows why)."""
-        reader = self._reader()
-        if reader is None:
-            return []
-        if node_name is not None and node_name not in self._local_names:
-            return []
-        name = node_name or socket.gethostname().split(".")[0]
-        if not await asyncio.to_thread(reader.available):
-            return []
-        return await asyncio.to_thread(reader.read, name)
 
     async def workloads(self, workload_filter: WorkloadFilter | None = None) -> Sequence[Workload]:
         return await self.runai.workloads(workload_filter)
@@ -595,7 +300,7 @@ class LiveBackend:
 
     async def workload(self, workload_id: str) -> Workload:
         """Run:ai's detail, with each pod's GPU indexes from its Kubernetes pod (Run:ai's pod has none)."""
-        workload, kube_pods = await _together(
+        workload, kube_pods = await together(
             self.runai.workload(workload_id), self._kube_pods_of(workload_id)
         )
         return self._with_gpu_indexes(workload, kube_pods)
@@ -745,72 +450,13 @@ class LiveBackend:
         alerts: list[Alert] = list(answers.get(WEKA_ALERTS, ()))
         if RUNAI_ALERTS in answers:
             nodes, degraded = answers[RUNAI_ALERTS]
-            now = self.now()
-            keys = node_alert_keys(nodes)
-            self._alerts_first_seen = {key: self._alerts_first_seen.get(key, now) for key in keys}
-            alerts.extend(runai_alerts(nodes, degraded, self._alerts_first_seen))
+            first_seen = self._alerts_first_seen.stamp(node_alert_keys(nodes), self.now())
+            alerts.extend(runai_alerts(nodes, degraded, first_seen))
         return tuple(alerts)
 
     async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
-        """Run:ai's workload events and WEKA's events, merged newest first. Run:ai lists events per workload
-        only, so these are the events of the workloads the filter is about (its workload, its project's),
-        the most recently changed `MAX_EVENT_WORKLOADS` first; a preemption then shows on the preemptor's
-        side when the victim is among them. A source that does not answer is named above the list."""
-        limit = event_filter.limit if event_filter is not None else DEFAULT_EVENT_LIMIT
-        parts: dict[str, Awaitable[Any]] = {}
-        wants_runai = event_filter is None or event_filter.filesystem is None
-        if wants_runai:
-            parts[RUNAI_EVENTS] = self._runai_events(event_filter, limit)
-        if self.weka is not None and (
-            event_filter is None
-            or (event_filter.filesystem is not None or not _names_runai_object(event_filter))
-        ):
-            parts[WEKA_EVENTS] = self.weka.events(min(limit, MAX_WEKA_EVENTS))
-        if self.kube is not None and (
-            event_filter is None
-            or (
-                event_filter.workload_id is None
-                and event_filter.workload_name is None
-                and event_filter.project is None
-                and event_filter.filesystem is None
-            )
-        ):
-            node = event_filter.node if event_filter is not None else None
-            parts[NODE_EVENTS] = self.kube.node_events(node, limit)
-        if not parts:
-            return ()
-        answers = await answered_parts(parts)
-        merged = [
-            event
-            for answer in answers.values()
-            for event in answer
-            if event_filter is None or event_filter.matches(event)
-        ]
-        return tuple(newest_first(merged, limit))
-
-    async def _runai_events(self, event_filter: EventFilter | None, limit: int) -> list[Event]:
-        """The events of the workloads the filter is about: a node's (all of the workloads on it, at most
-        `MAX_EVENT_WORKLOADS`), else the most recently changed (of its project, for a project's timeline),
-        the filter's own workload first."""
-        from console.backends.live.runai import MAX_EVENTS_PER_WORKLOAD
-
-        project = event_filter.project if event_filter is not None else None
-        workload_filter = (
-            WorkloadFilter(project_name=project)
-            if project and event_filter is not None and not event_filter.workload_name
-            else None
-        )
-        node = event_filter.node if event_filter is not None else None
-        if node is not None:
-            workloads = [w for w in await self.runai.workloads(workload_filter) if node in w.node_names]
-            workloads.sort(key=lambda workload: -workload.phase_updated_at.timestamp())
-        else:
-            workloads = await self.runai.recently_changed_workloads(MAX_EVENT_WORKLOADS, workload_filter)
-        wanted = event_filter.workload_id if event_filter is not None else None
-        if wanted is not None and all(workload.id != wanted for workload in workloads):
-            workloads.insert(0, await self.runai.workload(wanted))
-        per_workload = max(1, min(MAX_EVENTS_PER_WORKLOAD, limit))
-        return await self.runai.events_of(workloads[:MAX_EVENT_WORKLOADS], per_workload)
+        """Run:ai's, WEKA's and the nodes' events, merged newest first (`events.merged_events`)."""
+        return await merged_events(self.runai, self.weka, self.kube, event_filter)
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:
@@ -884,7 +530,7 @@ class LiveBackend:
     async def restore_snapshot(self, snapshot_uid: str) -> Filesystem:
         return await self._require_weka().restore_snapshot(snapshot_uid)
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         return await self._require_weka().upload_snapshot(snapshot_uid, site)
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem:
@@ -907,8 +553,7 @@ class LiveBackend:
             closers.append(self.weka.aclose())
         if self.kube is not None:
             closers.append(self.kube.aclose())
-        if self._nvml is not None:
-            closers.append(asyncio.to_thread(self._nvml.close))
+        closers.append(self._host.aclose())
         for result in await asyncio.gather(*closers, return_exceptions=True):
             if isinstance(result, BaseException):
                 logger.warning("Closing a live client failed: %s", type(result).__name__)

@@ -15,10 +15,9 @@ Why it looks the way it does (reference/kubernetes.md):
   bad field is a `BadResponse` naming it instead of a `pydantic_core.ValidationError`. Lists are paged
   (`limit`/`continue`).
 * Errors leave as `console.data.errors` with `service="kubernetes"`: an `ApiException` goes through the
-  shared HTTP mapping (`http_errors.error_for_response`, so a 403 means the same as from Run:ai or WEKA,
-  with the Status `message`), urllib3 timeouts become `Timeout`, refused/dropped connections `Unavailable`,
-  unreadable bodies `BadResponse`. No exception text is copied, so nothing from the request (the bearer
-  token) can reach a message.
+  shared HTTP mapping (so a 403 means the same as from Run:ai or WEKA, with the Status `message`), urllib3
+  timeouts become `Timeout`, refused/dropped connections `Unavailable`, unreadable bodies `BadResponse`
+  (`kube_answers`, which also reads every body bounded). Logs are read and followed by `kube_logs`.
 
 What the Kubernetes API cannot say (left None/empty, never invented): per-GPU utilisation, temperature,
 power and used memory (DCGM/NVML territory), and GPU UUIDs. See `console.wire.kube` for the label and
@@ -28,33 +27,27 @@ annotation names rwc reads, several of which are unsure.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 import urllib3
 import yaml
 from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
-from kubernetes.client.exceptions import ApiException, ApiTypeError, ApiValueError, OpenApiException
+from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
-from console.backends.live.http_errors import error_for_response
+from console.backends.live.kube_answers import map_kube_error, read_json
+from console.backends.live.kube_logs import LOG_FOLLOW_IDLE_SECONDS, LOG_LIMIT_BYTES, follow_log, read_log
 from console.config import ConfigError, Profile
 from console.data.errors import (
     BackendError,
     BadResponse,
     Conflict,
-    Invalid,
     NotFound,
     Timeout,
-    Unavailable,
 )
 from console.model.events import Event
 from console.model.runai import GpuDevice, Node, NodePool, Pod
@@ -68,10 +61,6 @@ SERVICE = wire.SERVICE
 RequestTimeout = float | tuple[float, float]
 DEFAULT_REQUEST_TIMEOUT: RequestTimeout = (5.0, 30.0)
 """(connect, read) seconds for every call; a read of 30 s leaves room for a 20,000-pod list."""
-LOG_FOLLOW_IDLE_SECONDS = 600.0
-"""A follow stream silent this long is reopened from "now" (tailLines=0). TCP keepalive already notices a dead
-peer; this is the backstop for a proxy that keeps the socket but drops the stream. A line written in the
-few milliseconds of a reopen is missed, so it is rare on purpose (kubectl logs -f has no read timeout)."""
 LIST_PAGE_SIZE = 500
 """Items per list request (`limit`); big clusters come back in pages instead of one huge body."""
 MAX_LIST_PAGES = 400
@@ -79,23 +68,12 @@ MAX_LIST_PAGES = 400
 whose `continue` never ends stops here with an error instead of being asked 1,000 times a second."""
 MAX_LIST_SECONDS = 120.0
 """Total time for one paged list, all pages together (the per-request timeout bounds each page)."""
-MAX_BODY_BYTES = 64 * 1024 * 1024
-"""Largest answer read (a 500-item page of pods is ~2 MB); a bigger one is refused, not buffered."""
-LOG_LIMIT_BYTES = 8 * 1024 * 1024
-"""Upper bound on a log read without `tail_lines`, so "the whole log" cannot exhaust memory."""
-LOG_QUEUE_CHUNKS = 64
-"""Chunks of lines buffered between the follow thread and the consumer (each at most what one socket read
-gave, so at most a few MB in all); a slow consumer pauses the reader, and TCP the sender."""
-LOG_LINE_BYTES = 64 * 1024
-"""Longest log line kept whole: a server that never sends a newline gets its text cut into lines of this
-size instead of growing one line without bound."""
 MAX_NODE_EVENTS = 500
 """One page of node events at most: a timeline shows the newest, not the cluster's whole history."""
 CONFLICT_ATTEMPTS = 3
 """Taint patches carry the node's resourceVersion; on 409 (the node changed meanwhile) read and try again."""
 
 T = TypeVar("T")
-_END = object()
 
 
 class KubeClient:
@@ -182,7 +160,7 @@ class KubeClient:
         """The server's `gitVersion` (e.g. "v1.30.4"); a cheap reachability and credentials check."""
 
         def fetch() -> str:
-            body = _json(self._version.get_code(_preload_content=False, _request_timeout=self._timeout))
+            body = read_json(self._version.get_code(_preload_content=False, _request_timeout=self._timeout))
             if not isinstance(body, dict) or not isinstance(body.get("gitVersion"), str):
                 raise BadResponse("The version answer has no gitVersion.", service=SERVICE)
             return body["gitVersion"]
@@ -246,7 +224,7 @@ class KubeClient:
                 _preload_content=False,
                 _request_timeout=self._timeout,
             )
-            return parse_kube_events(_json(page))
+            return parse_kube_events(read_json(page))
 
         return await self._call(fetch)
 
@@ -254,7 +232,9 @@ class KubeClient:
         """`GET /api/v1/nodes/{name}` as the server sent it (bounded like every answer)."""
 
         def fetch() -> dict[str, object]:
-            raw = _json(self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout))
+            raw = read_json(
+                self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout)
+            )
             if not isinstance(raw, dict):
                 raise BadResponse(f"The node {name} is not an object.", service=SERVICE)
             return raw
@@ -346,11 +326,11 @@ class KubeClient:
         else:
             arguments["limit_bytes"] = LOG_LIMIT_BYTES
         if not follow:
-            text = await self._call(self._read_log, namespace, pod, arguments)
+            text = await self._call(read_log, self._core, namespace, pod, arguments, self._timeout)
             for line in text.splitlines():
                 yield line
             return
-        async for line in self._follow_log(namespace, pod, arguments):
+        async for line in follow_log(self._core, namespace, pod, arguments, self._timeout, self._follow_idle):
             yield line
 
     # ==========================================================================================
@@ -391,9 +371,13 @@ class KubeClient:
             if grace_period_seconds is not None:
                 body["deleteOptions"] = {"gracePeriodSeconds": grace_period_seconds}
             response = self._core.create_namespaced_pod_eviction(
-                pod, namespace, body, _preload_content=False, _request_timeout=self._timeout
+                pod,
+                namespace,
+                body,  # type: ignore[arg-type]  # a dict body is sent as JSON as it is (reference §3)
+                _preload_content=False,
+                _request_timeout=self._timeout,
             )
-            _json(response)
+            read_json(response)
 
         try:
             await self._call(evict)
@@ -403,6 +387,10 @@ class KubeClient:
     async def aclose(self) -> None:
         """Close the connection pool (idempotent)."""
         await asyncio.to_thread(self._api_client.close)
+
+    def close_now(self) -> None:
+        """Close the connection pool from code that has no event loop to await on (a failed start)."""
+        self._api_client.close()
 
     # ==========================================================================================
     # blocking helpers (run in a worker thread)
@@ -436,7 +424,7 @@ class KubeClient:
                 _request_timeout=self._timeout,
                 **arguments,
             )
-            found, token = wire.list_items(_json(page), kind)
+            found, token = wire.list_items(read_json(page), kind)
             items.extend(found)
             if not token:
                 return items
@@ -456,7 +444,7 @@ class KubeClient:
         return wire.parse_nodes(self._paged(self._core.list_node, "Node"), self._resolve_pool)
 
     def _node_row(self, name: str) -> wire.NodeRow:
-        raw = _json(self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout))
+        raw = read_json(self._core.read_node(name, _preload_content=False, _request_timeout=self._timeout))
         if not isinstance(raw, dict):
             raise BadResponse(f"The node {name} is not an object.", service=SERVICE)
         return wire.parse_node(raw, self._resolve_pool)
@@ -490,7 +478,7 @@ class KubeClient:
     def _patch_and_view(self, name: str, patch: dict[str, Any]) -> Node:
         # A dict body goes as application/strategic-merge-patch+json in every client version (reference §3).
         response = self._core.patch_node(name, patch, _preload_content=False, _request_timeout=self._timeout)
-        raw = _json(response)
+        raw = read_json(response)
         if not isinstance(raw, dict):
             raise BadResponse(f"The patched node {name} is not an object.", service=SERVICE)
         row = wire.parse_node(raw, self._resolve_pool)
@@ -516,168 +504,6 @@ class KubeClient:
                     raise
         raise Conflict(service=SERVICE)  # pragma: no cover - the loop returns or raises
 
-    def _read_log(self, namespace: str, pod: str, arguments: dict[str, Any]) -> str:
-        response = self._core.read_namespaced_pod_log(
-            pod, namespace, _preload_content=False, _request_timeout=self._timeout, **arguments
-        )
-        try:
-            return response.data.decode("utf-8", errors="replace")
-        finally:
-            response.release_conn()
-
-    async def _follow_log(self, namespace: str, pod: str, arguments: dict[str, Any]) -> AsyncIterator[str]:
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=LOG_QUEUE_CHUNKS)
-        stop = threading.Event()
-        current: list[Any] = []  # the open response, so closing the iterator can shut its socket
-
-        def hand_over(item: object) -> bool:
-            """Queue `item` for the consumer; False once the consumer has gone."""
-            future = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
-            while not stop.is_set():
-                try:
-                    future.result(timeout=0.2)
-                    return True
-                except FutureTimeout:
-                    continue
-            future.cancel()
-            return False
-
-        def pump() -> None:
-            options = dict(arguments)
-            try:
-                while not stop.is_set():
-                    # The answer's head must come within the usual timeout; then the stream may idle longer.
-                    response = self._core.read_namespaced_pod_log(
-                        pod,
-                        namespace,
-                        follow=True,
-                        _preload_content=False,
-                        _request_timeout=self._timeout,
-                        **options,
-                    )
-                    _set_read_timeout(response, self._follow_idle)
-                    current[:] = [response]
-                    if stop.is_set():
-                        _shutdown(response)
-                        return
-                    try:
-                        pending = b""
-                        for chunk in response.stream(amt=None, decode_content=True):
-                            # One hand-over per chunk, not per line: each costs a trip through the
-                            # event loop, which capped a follow at ~3,000 lines/s (benchmarks/bench_logs.py).
-                            lines, pending = _split_lines(pending + chunk)
-                            if lines and not hand_over(lines):
-                                return
-                        if pending and not hand_over([pending.decode("utf-8", errors="replace")]):
-                            return
-                        break  # the server ended the stream: the container stopped
-                    except urllib3.exceptions.ReadTimeoutError:
-                        if stop.is_set():
-                            return
-                        # Silent for follow_idle seconds: reopen from now (no lines repeated).
-                        options.pop("limit_bytes", None)
-                        options["tail_lines"] = 0
-                    finally:
-                        _shutdown(response)
-                hand_over(_END)
-            except Exception as error:  # handed to the consumer, which raises it as a typed error
-                if not stop.is_set():
-                    hand_over(error)
-
-        reader = loop.run_in_executor(None, pump)
-        try:
-            while True:
-                item = await queue.get()
-                if item is _END:
-                    return
-                if isinstance(item, BaseException):
-                    raise map_kube_error(item) from None
-                for line in item:  # type: ignore[attr-defined]  # a chunk's lines
-                    yield line
-        finally:
-            stop.set()
-            for response in current:
-                _shutdown(response)
-            await asyncio.wait({reader}, timeout=2.0)
-
-
-def _split_lines(data: bytes) -> tuple[list[str], bytes]:
-    """The complete lines in `data` (decoded, without `\r\n`) and the unfinished rest; a rest longer
-    than LOG_LINE_BYTES is cut into lines of that size, so one endless line cannot grow without bound."""
-    *complete, rest = data.split(b"\n")
-    while len(rest) > LOG_LINE_BYTES:
-        complete.append(rest[:LOG_LINE_BYTES])
-        rest = rest[LOG_LINE_BYTES:]
-    return [line.decode("utf-8", errors="replace").rstrip("\r") for line in complete], rest
-
-
-# ==============================================================================================
-# errors
-# ==============================================================================================
-def map_kube_error(error: BaseException) -> BackendError:
-    """Anything the kubernetes client or urllib3 raised, as the `console.data` error the screens show.
-
-    The exception's own text is never copied (urllib3 puts URLs in it, ApiException its headers): messages
-    come from the server's Status `message` or from fixed sentences.
-    """
-    if isinstance(error, BackendError):
-        return error
-    if isinstance(error, ApiException):
-        return _api_error(error)
-    if isinstance(error, ApiTypeError | ApiValueError):
-        return Invalid("rwc built a request the Kubernetes client refused.", service=SERVICE)
-    if isinstance(error, urllib3.exceptions.MaxRetryError) and error.reason is not None:
-        return map_kube_error(error.reason)
-    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: a refused connection is not a timeout.
-    if isinstance(error, urllib3.exceptions.NewConnectionError):
-        return Unavailable("Could not connect to the Kubernetes API.", service=SERVICE)
-    if isinstance(error, urllib3.exceptions.TimeoutError | TimeoutError):
-        return Timeout("The Kubernetes API did not answer in time.", service=SERVICE)
-    if isinstance(error, urllib3.exceptions.SSLError):
-        return Unavailable("The TLS handshake with the Kubernetes API failed.", service=SERVICE)
-    if isinstance(error, urllib3.exceptions.ProtocolError):
-        return Unavailable(
-            "The Kubernetes API closed the connection without a complete answer.", service=SERVICE
-        )
-    if isinstance(error, urllib3.exceptions.DecodeError | UnicodeDecodeError | json.JSONDecodeError):
-        return BadResponse("The Kubernetes API answered with a body rwc cannot read.", service=SERVICE)
-    if isinstance(error, urllib3.exceptions.HTTPError | OSError):
-        return Unavailable("The connection to the Kubernetes API failed.", service=SERVICE)
-    if isinstance(error, ValueError | TypeError | KeyError | OpenApiException):
-        return BadResponse("The Kubernetes API answered with something rwc cannot read.", service=SERVICE)
-    return Unavailable(f"The Kubernetes request failed ({type(error).__name__}).", service=SERVICE)
-
-
-def _api_error(error: ApiException) -> BackendError:
-    """An HTTP error answer through the shared mapping; status 0 is the client's wrapper for a TLS failure."""
-    if not error.status:
-        return Unavailable("The TLS handshake with the Kubernetes API failed.", service=SERVICE)
-    headers = {str(key): str(value) for key, value in (error.headers or {}).items()}
-    body = error.body if isinstance(error.body, str | bytes) else b""
-    response = httpx.Response(
-        error.status, headers=headers, content=body.encode() if isinstance(body, str) else body
-    )
-    mapped = error_for_response(response, SERVICE)
-    status_body = _status_body(body)
-    details = status_body.get("details") if isinstance(status_body.get("details"), dict) else {}
-    causes = details.get("causes") if isinstance(details.get("causes"), list) else []
-    cause = causes[0] if causes and isinstance(causes[0], dict) else {}
-    if isinstance(mapped, Invalid) and mapped.field is None and isinstance(cause.get("field"), str):
-        mapped.field = cause["field"]
-    if error.status == 429 and isinstance(cause.get("message"), str):
-        # A disruption budget's refusal says which budget and how many pods it needs: worth showing.
-        mapped.message = f"{mapped.message} {cause['message']}"
-    return mapped
-
-
-def _status_body(body: str | bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(body) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
-
 
 # ==============================================================================================
 # small helpers
@@ -699,49 +525,6 @@ def _namespace_of(item: Any) -> str | None:
     metadata = item.get("metadata") if isinstance(item, dict) else None
     namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
     return namespace if isinstance(namespace, str) and namespace else None
-
-
-def _json(response: Any) -> Any:
-    """The body of a raw (`_preload_content=False`) response as JSON; the connection goes back to the pool.
-
-    At most `MAX_BODY_BYTES` are read (a bigger answer is refused and its connection closed, never
-    buffered whole), and JSON nested too deep for Python's parser is a `BadResponse`, not a
-    `RecursionError`.
-    """
-    oversized = False
-    try:
-        data = response.read(MAX_BODY_BYTES + 1) if hasattr(response, "read") else response.data
-        oversized = len(data) > MAX_BODY_BYTES
-    finally:
-        if oversized and hasattr(response, "close"):
-            response.close()  # the rest is never read; this connection cannot be reused
-        else:
-            response.release_conn()
-    if oversized:
-        raise BadResponse(
-            f"The Kubernetes API sent an answer over {MAX_BODY_BYTES // (1024 * 1024)} MiB; refused.",
-            service=SERVICE,
-        )
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise BadResponse("The Kubernetes API sent JSON nested too deep to read.", service=SERVICE) from None
-
-
-def _set_read_timeout(response: Any, seconds: float) -> None:
-    """Let an open stream wait `seconds` for its next bytes (urllib3 set the timeout for the head)."""
-    sock = getattr(getattr(response, "connection", None), "sock", None)
-    if sock is not None:
-        sock.settimeout(seconds)
-
-
-def _shutdown(response: Any) -> None:
-    """Close a streaming response from any thread; `shutdown` wakes a reader blocked in the socket."""
-    for method in ("shutdown", "close", "release_conn"):
-        action = getattr(response, method, None)
-        if action is not None:
-            with contextlib.suppress(Exception):  # closing an already closed or broken response is fine
-                action()
 
 
 def _pods_by_node(pods: Iterable[wire.PodRow]) -> dict[str, list[wire.PodRow]]:

@@ -30,6 +30,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -222,10 +223,10 @@ class NvmlGpuReader:
             nvml = self._require()
             found: list[GpuProcess] = []
             for index, handle in self._handles(nvml):
-                uuid = self._identity(nvml, index, "UUID", lambda h=handle: nvml.nvmlDeviceGetUUID(h))
+                uuid = self._identity(nvml, index, "UUID", partial(nvml.nvmlDeviceGetUUID, handle))
                 uuid = uuid or _placeholder_uuid(index)
                 procs = self._field(
-                    nvml, index, "processes", lambda h=handle: nvml.nvmlDeviceGetComputeRunningProcesses(h)
+                    nvml, index, "processes", partial(nvml.nvmlDeviceGetComputeRunningProcesses, handle)
                 )
                 for proc in procs or ():
                     used = getattr(proc, "usedGpuMemory", None)
@@ -243,7 +244,7 @@ class NvmlGpuReader:
         """(index, handle) for every device; a failure here means no trustworthy list at all, so it raises."""
         count = self._structural(nvml, "count the GPUs", nvml.nvmlDeviceGetCount)
         return [
-            (i, self._structural(nvml, f"open GPU {i}", lambda i=i: nvml.nvmlDeviceGetHandleByIndex(i)))
+            (i, self._structural(nvml, f"open GPU {i}", partial(nvml.nvmlDeviceGetHandleByIndex, i)))
             for i in range(int(count))
         ]
 

@@ -1,7 +1,8 @@
 """The live WEKA client: the REST API v2 (reference/weka.md) over httpx, returning rwc's domain objects.
 
 `WekaClient` logs in lazily, renews its access token shortly before it runs out, and on a 401 refreshes
-(or logs in again when the refresh token is refused) and retries the request once. Every failure leaves as a
+(or logs in again when the refresh token is refused) and retries the request once, all through the shared
+`ApiSession` (`console.backends.live.session`, which also bounds every answer). Every failure leaves as a
 `console.data.errors` exception with `service="weka"`, through the shared `http_errors` mapping plus WEKA's
 own details: the validation field from `data.param`, "does not exist" classes in `data.exceptionClass`
 answered with 400 (§3.2), and 401 texts sent as `{"data": "..."}`.
@@ -15,29 +16,29 @@ reference is unsure are documented there and in `console/sim/http/weka.py`, whic
 
 from __future__ import annotations
 
-import asyncio
 import math
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
 from console.backends.live.accepted import read_back
-from console.backends.live.bounded_http import REQUEST_DEADLINE_SECONDS, bounded_request, loads_bounded
+from console.backends.live.bounded_http import REQUEST_DEADLINE_SECONDS, loads_bounded
+from console.backends.live.concurrency import together
+from console.backends.live.first_seen import FirstSeen
 from console.backends.live.http_errors import error_for_response
+from console.backends.live.session import ApiSession, IssuedToken, Secret, profile_tls
 from console.config import ConfigError, Profile
 from console.data.errors import (
     BackendError,
     Invalid,
     NotFound,
     RateLimited,
-    Unauthorized,
 )
 from console.data.unreadable import answered_parts
 from console.model import (
@@ -49,6 +50,7 @@ from console.model import (
     ObjectStoreBucket,
     Snapshot,
     SnapshotSpec,
+    UploadSite,
     WekaCluster,
     WekaMetricsSample,
 )
@@ -72,8 +74,6 @@ RENEW_BEFORE_SECONDS = 30.0
 CLUSTER_TIME_MAX_AGE_SECONDS = 60.0
 """How long a `/cluster` reading of the cluster's clock anchors `/stats` windows before it is re-read."""
 
-T = TypeVar("T")
-
 
 def weka_api_url(url: str) -> str:
     """`https://host[:port][/api/v2]` -> the API base URL; no port means 14000, no scheme means https."""
@@ -88,16 +88,6 @@ def weka_api_url(url: str) -> str:
     if not path.endswith(API_PATH):
         path = f"{path}{API_PATH}"
     return urlunsplit((parts.scheme, netloc, path, "", ""))
-
-
-def tls_verify(ca_bundle: Path | str | None, insecure: bool) -> ssl.SSLContext | bool:
-    """TLS per profile: verification on by default, a CA bundle when given, off only when asked (§1: WEKA
-    clusters commonly use self-signed certificates)."""
-    if insecure:
-        return False
-    if ca_bundle is not None:
-        return ssl.create_default_context(cafile=str(Path(ca_bundle).expanduser()))
-    return True
 
 
 class WekaClient:
@@ -118,36 +108,46 @@ class WekaClient:
         deadline_seconds: float = REQUEST_DEADLINE_SECONDS,
     ) -> None:
         self.base_url = weka_api_url(url)
-        self.deadline_seconds = deadline_seconds
-        """The whole of one request, connect to last byte (`bounded_http`)."""
         self.username = username
         self.org = org
-        self._password = password if callable(password) else (lambda secret=password: secret)
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
+        self._password = Secret(
+            password, unreadable="Cannot read the WEKA password: {error}", service=SERVICE
+        )
+        self._session = ApiSession(
+            self.base_url,
+            service=SERVICE,
+            sign_in=self._refresh,
             verify=verify,
             timeout=timeout,
-            trust_env=trust_env,
             headers={"Accept": "application/json", "Content-Type": "application/json"},
+            clock=monotonic,
+            deadline_seconds=deadline_seconds,
+            trust_env=trust_env,
         )
         self._now = now or (lambda: datetime.now(UTC))
         self._monotonic = monotonic
-        self._tokens: wire.Tokens | None = None
-        self._renew_at = 0.0
-        self._auth_lock = asyncio.Lock()
-        self._alerts_first_seen: dict[tuple[str, str, str], datetime] = {}
+        self._refresh_token: str | None = None
+        self._alerts_first_seen: FirstSeen[tuple[str, str, str]] = FirstSeen()
         self._cluster_clock: tuple[datetime, float] | None = None  # (cluster time, monotonic when read)
 
     @classmethod
-    def from_profile(cls, profile: Profile, **kwargs: Any) -> WekaClient:
-        """The client for a profile's WEKA cluster: URL, user, org, TLS; the password is read when needed."""
+    def from_profile(
+        cls,
+        profile: Profile,
+        *,
+        environ: Mapping[str, str] | None = None,
+        insecure: bool = False,
+        **kwargs: Any,
+    ) -> WekaClient:
+        """The client for a profile's WEKA cluster: URL, user, org, TLS (`insecure` turns verification off
+        too); the password is read from the profile's env var or file whenever a login needs it."""
         if not profile.has_weka or not profile.weka_username:
             raise ConfigError(f"profile {profile.name} has no WEKA cluster (weka_url, weka_username)")
-        kwargs.setdefault("verify", tls_verify(profile.ca_bundle, profile.insecure))
+        kwargs.setdefault("verify", profile_tls(profile, insecure))
         return cls(
             profile.weka_url or "",
             profile.weka_username,
-            profile.weka_password,
+            lambda: profile.weka_password(environ),
             org=profile.weka_org,
             **kwargs,
         )
@@ -155,8 +155,13 @@ class WekaClient:
     def __repr__(self) -> str:
         return f"WekaClient(url={self.base_url!r}, username={self.username!r}, org={self.org!r})"
 
+    @property
+    def session(self) -> ApiSession:
+        """The HTTP session (its token and connection pool)."""
+        return self._session
+
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._session.aclose()
 
     async def __aenter__(self) -> WekaClient:
         return self
@@ -164,28 +169,7 @@ class WekaClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    # -- transport ------------------------------------------------------------------------------------------
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        token: str | None = None,
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        return await bounded_request(
-            self._http,
-            method,
-            path,
-            service=SERVICE,
-            deadline_seconds=self.deadline_seconds,
-            json=json,
-            params=params,
-            headers=headers,
-        )
-
+    # -- answers ---------------------------------------------------------------------------------------------
     @staticmethod
     def _error(response: httpx.Response) -> BackendError:
         """The shared mapping, plus WEKA's details (module doc)."""
@@ -222,25 +206,19 @@ class WekaClient:
         return wire.unwrap(loads_bounded(response.content, SERVICE, response.status_code, name="WEKA"))
 
     # -- authentication --------------------------------------------------------------------------------------
-    def _read_password(self) -> str:
-        try:
-            return self._password()
-        except ConfigError as error:
-            raise Unauthorized(f"Cannot read the WEKA password: {error}", service=SERVICE) from None
-
-    def _accept(self, tokens: wire.Tokens) -> str:
-        self._tokens = tokens
-        self._renew_at = self._monotonic() + max(0.0, tokens.expires_in_seconds - RENEW_BEFORE_SECONDS)
-        return tokens.access_token
+    def _issued(self, tokens: wire.Tokens) -> IssuedToken:
+        self._refresh_token = tokens.refresh_token
+        return IssuedToken(
+            tokens.access_token, self._session.renew_time(tokens.expires_in_seconds, RENEW_BEFORE_SECONDS)
+        )
 
     async def login(self) -> None:
         """`POST /login` with username, password and org (§2.1); done lazily by every call."""
-        async with self._auth_lock:
-            await self._login_locked()
+        await self._session.renew(self._login)
 
-    async def _login_locked(self) -> str:
-        body = wire.login_body(self.username, self._read_password(), self.org)
-        response = await self._send("POST", "/login", json=body)
+    async def _login(self) -> IssuedToken:
+        body = wire.login_body(self.username, self._password.reveal(), self.org)
+        response = await self._session.send("POST", "/login", json=body)
         if response.status_code in (400, 401, 403):
             error = self._error(response)
             org = f" in org {self.org}" if self.org else ""
@@ -250,49 +228,23 @@ class WekaClient:
                 status=response.status_code,
                 service=SERVICE,
             )
-        return self._accept(wire.parse_tokens(self._data(response)))
+        return self._issued(wire.parse_tokens(self._data(response)))
 
-    async def _refresh_locked(self) -> str:
-        """`POST /login/refresh`; a refused refresh token falls back to a full login (what CSI does)."""
-        refresh = self._tokens.refresh_token if self._tokens else None
-        if refresh:
-            response = await self._send("POST", "/login/refresh", json={"refresh_token": refresh})
+    async def _refresh(self) -> IssuedToken:
+        """`POST /login/refresh`; no refresh token yet, or a refused one, means a full login (what CSI
+        does). The session calls this for the first token, before the token runs out, and after a 401."""
+        if self._refresh_token:
+            body = {"refresh_token": self._refresh_token}
+            response = await self._session.send("POST", "/login/refresh", json=body)
             if response.status_code not in (400, 401, 403):
-                return self._accept(wire.parse_tokens(self._data(response)))
-        return await self._login_locked()
-
-    async def _token(self) -> str:
-        async with self._auth_lock:
-            if self._tokens is None:
-                return await self._login_locked()
-            if self._monotonic() >= self._renew_at:
-                return await self._refresh_locked()
-            return self._tokens.access_token
-
-    async def _renew_after_401(self, rejected: str) -> str:
-        async with self._auth_lock:
-            if self._tokens is not None and self._tokens.access_token != rejected:
-                return self._tokens.access_token  # another request renewed it meanwhile
-            return await self._refresh_locked()
+                return self._issued(wire.parse_tokens(self._data(response)))
+        return await self._login()
 
     async def _call(
         self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
     ) -> Any:
-        """One API call: the `data` of the answer; on 401 renew the token and retry exactly once."""
-        token = await self._token()
-        response = await self._send(method, path, json=json, params=params, token=token)
-        if response.status_code == 401:
-            token = await self._renew_after_401(token)
-            response = await self._send(method, path, json=json, params=params, token=token)
-        return self._data(response)
-
-    async def _gather(self, *calls: Awaitable[T]) -> list[T]:
-        """Run calls concurrently; the first failure (in call order) is raised once all have ended."""
-        results = await asyncio.gather(*calls, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        return list(results)  # type: ignore[arg-type]
+        """One API call: the `data` of the answer (the session renews the token once on a 401)."""
+        return self._data(await self._session.request(method, path, json=json, params=params))
 
     # -- queries ---------------------------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster:
@@ -353,7 +305,9 @@ class WekaClient:
     async def alerts(self) -> Sequence[Alert]:
         """WEKA's alerts, muted ones flagged; `raised_at` is when this client first saw each (§7)."""
         items = wire.as_list(await self._call("GET", "/alerts"), "alerts")
-        alerts, self._alerts_first_seen = wire.parse_alerts(items, self._alerts_first_seen, self._now())
+        now = self._now()
+        alerts, seen = wire.parse_alerts(items, self._alerts_first_seen.known, now)
+        self._alerts_first_seen.stamp(seen, now)
         return alerts
 
     async def events(self, limit: int = wire.MAX_EVENTS) -> list[Event]:
@@ -375,13 +329,13 @@ class WekaClient:
 
     async def filesystems(self) -> Sequence[Filesystem]:
         """`/fileSystems` + `/snapshots` (each filesystem's snapshot count and newest upload)."""
-        fs_data, readings = await self._gather(self._call("GET", "/fileSystems"), self._snapshot_readings())
+        fs_data, readings = await together(self._call("GET", "/fileSystems"), self._snapshot_readings())
         return wire.parse_filesystems(
             wire.as_list(fs_data, "fileSystems"), wire.summarize_snapshots(readings)
         )
 
     async def filesystem(self, filesystem_uid: str) -> Filesystem:
-        raw, readings = await self._gather(
+        raw, readings = await together(
             self._call("GET", f"/fileSystems/{_segment(filesystem_uid)}"), self._snapshot_readings()
         )
         summary = wire.summarize_snapshots(r for r in readings if r[0].filesystem_uid == filesystem_uid)
@@ -479,7 +433,7 @@ class WekaClient:
     async def unmute_alert(self, alert_type: str) -> None:
         await self._call("PUT", mute_path(alert_type, "unmute"))
 
-    async def upload_snapshot(self, snapshot_uid: str, site: str = "LOCAL") -> Snapshot:
+    async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         """`POST /snapshots/{uid}/upload`; progress and the locator show on the snapshot (§12.4)."""
         await self._call("POST", f"/snapshots/{_segment(snapshot_uid)}/upload", json=wire.upload_body(site))
         with read_back(SERVICE):

@@ -218,7 +218,7 @@ async def test_a_follow_that_never_sends_a_newline_is_cut_into_bounded_lines(
 ) -> None:
     """A hostile server streams 1 MB with no newline: the reader hands it over in 64 KB lines as it comes,
     instead of holding one line that grows for as long as the server likes."""
-    from console.backends.live.kube import LOG_LINE_BYTES
+    from console.backends.live.kube_logs import LOG_LINE_BYTES
     from console.sim.http.base import Request, Response
 
     def endless_line(request: Request) -> Response:

@@ -155,7 +155,7 @@ def test_a_pod_asking_for_absurd_gpus_is_left_out_not_expanded() -> None:
 def test_run_ai_counting_replicas_as_gpus_gives_way_to_kubernetes_physical_count() -> None:
     """Where Run:ai lists a shared node, its count is of what the node advertises (32 replicas); the merged
     node keeps Run:ai's pool and name of the model but Kubernetes' physical GPUs and their allocation."""
-    from console.backends.live.backend import merge_node
+    from console.backends.live.merge import merge_node
 
     nodes, _ = views()
     kube = nodes[SLICED]

@@ -325,7 +325,7 @@ async def test_token_is_renewed_before_it_expires(make_client: ClientFactory, se
     await client.cluster()
     assert client.tokens_fetched == 1  # reused
     # The face's tokens live 300 s (real time); the client renews 60 s before its own view of `exp`.
-    token = client._token
+    token = client.session.current_token
     assert token is not None
     expires = __import__("console.wire.runai", fromlist=["jwt_claims"]).jwt_claims(token)["exp"]
     now[0] = expires - 61

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from runai_harness import ADMIN, CREDENTIALS, SECRETS, Served, new_simulator
 
-from console.backends.live.runai import RunaiClient, tls_verify
-from console.config import Profile
+from console.backends.live.runai import RunaiClient
+from console.backends.live.session import tls_verify
+from console.config import ConfigError, Profile
 from console.data.errors import Unauthorized, Unavailable
 from console.sim.http.base import SimulatorHost
 from console.sim.http.runai import serve_runai
@@ -111,7 +112,7 @@ def test_tls_verify_settings(pki: Path, tmp_path: Path) -> None:
     assert tls_verify(None, False) is True
     assert tls_verify(str(pki / "ca.pem"), True) is False
     assert isinstance(tls_verify(str(pki / "ca.pem"), False), ssl.SSLContext)
-    with pytest.raises(Unavailable, match="CA bundle"):
+    with pytest.raises(ConfigError, match="ca_bundle: cannot read"):
         tls_verify(str(tmp_path / "missing.pem"), False)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from weka_support import PASSWORD, USERS, FakeClock, make_client
 
-from console.backends.live.weka import WekaClient, tls_verify, weka_api_url
+from console.backends.live.session import tls_verify
+from console.backends.live.weka import WekaClient, weka_api_url
 from console.config import Profile
 from console.data.errors import Unauthorized
 from console.sim.http.base import Fault, FaultKind, SimHttpServer

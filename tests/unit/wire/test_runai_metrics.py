@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from console.backends.live.backend import on_grid
+from console.backends.live.utilisation import on_grid
 from console.wire import runai as wire
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

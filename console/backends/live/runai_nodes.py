@@ -1,0 +1,142 @@
+"""`RunaiNodes`: nodes and node pools as Run:ai sees them, on whichever version answers.
+
+A Run:ai node or pool object lacks what the screens show most (allocation, capacity), so each list is the
+object list plus node telemetry (`/api/v1/nodes/telemetry`, one request per type). Versions differ: 2.18
+serves the node and pool lists on older routes and knows fewer telemetry types; what this control plane
+serves is learned from its answers (`RunaiApi.either`, `runai_versions`) and what it lacks is filled from the
+pods or said on screen (`telemetry_unavailable_reason`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from console.backends.live import runai_versions as versions
+from console.backends.live.concurrency import nothing, together
+from console.backends.live.runai_api import SERVICE, RunaiApi
+from console.data.errors import BadResponse, Invalid
+from console.model import Node, NodePool
+from console.wire import runai as wire
+
+
+class RunaiNodes:
+    """The node and node-pool half of `RunaiClient` (it delegates `nodes()` and `node_pools()` here)."""
+
+    def __init__(self, api: RunaiApi) -> None:
+        self._api = api
+        self._unknown_telemetry: set[str] = set()
+        """Node telemetry types this control plane refused as unknown (a version between 2.18 and ours)."""
+
+    async def nodes(self, *, with_telemetry: bool = True) -> list[Node]:
+        """Nodes as Run:ai sees them. Allocation and capacity come from node telemetry (five requests; with
+        `with_telemetry=False` they are skipped and those fields are 0, for callers that need only status,
+        conditions and taints); whether a node is a system node is Kubernetes' to say. A control plane
+        without some of those types (2.18) gives the allocation from the pods, and the nodes carry
+        `telemetry_unavailable_reason` for CPU and memory."""
+        cluster = await self._api.cluster_uuid()
+        kinds = wire.NODE_TELEMETRY if with_telemetry else ()
+        if self._api.route_known("nodes") or not kinds:
+            raw, readings = await together(self.nodes_raw(cluster), self._node_readings(cluster, kinds))
+        else:
+            # Which types to ask for depends on the version, which the nodes route tells: it goes first
+            # until it has answered once on the top-level route.
+            raw = await self.nodes_raw(cluster)
+            readings = await self._node_readings(cluster, kinds)
+        note = versions.missing_readings_note(kind for kind in kinds if kind not in readings)
+        return [
+            dataclasses.replace(node, telemetry_unavailable_reason=note) if note else node
+            for node in wire.parse_nodes(raw, readings)
+        ]
+
+    async def node_pools(self) -> list[NodePool]:
+        cluster = await self._api.cluster_uuid()
+        if self._api.route_known("nodes"):
+            pools, raw_nodes, allocated = await together(
+                self.node_pools_raw(cluster), self.nodes_raw(cluster), self._pool_allocation(cluster)
+            )
+        else:
+            pools, raw_nodes = await together(self.node_pools_raw(cluster), self.nodes_raw(cluster))
+            allocated = await self._pool_allocation(cluster)
+        if allocated is None:
+            allocated = versions.allocated_gpus_by_pool(
+                raw_nodes, await self._allocated_gpus_by_node(cluster)
+            )
+        return wire.parse_node_pools(pools, raw_nodes, allocated)
+
+    # -- the object lists, on either version's route --------------------------------------------------------
+    async def nodes_raw(self, cluster: str) -> list[Any]:
+        api = self._api
+
+        async def legacy() -> list[Any]:
+            return api.items(await api.get(f"/api/v1/clusters/{cluster}/nodes"), "nodes", "nodes")
+
+        return await api.either(
+            "nodes",
+            lambda: api.list_all("/api/v1/nodes", "nodes", api.filter(f"clusterUuid=={cluster}")),
+            legacy,
+        )
+
+    async def node_pools_raw(self, cluster: str) -> list[Any]:
+        api = self._api
+
+        async def legacy() -> list[Any]:
+            body = await api.get(f"/v1/k8s/clusters/{cluster}/node-pools")
+            if not isinstance(body, list):
+                raise BadResponse("The node-pools response is not an array.", service=SERVICE)
+            return [versions.node_pool_from_2_18(item) for item in body]
+
+        return await api.either(
+            "node-pools",
+            lambda: api.list_all("/api/v1/node-pools", "nodepools", api.filter(f"clusterId=={cluster}")),
+            legacy,
+        )
+
+    # -- telemetry ------------------------------------------------------------------------------------------
+    def _telemetry_known(self, kind: str) -> bool:
+        """Whether to ask for `kind`: not one the server refused, and on a 2.18 control plane (it has no
+        `/api/v1/nodes`) only 2.18's types."""
+        if kind in self._unknown_telemetry:
+            return False
+        return "nodes" not in self._api.legacy_routes or kind in versions.NODE_TELEMETRY_2_18
+
+    async def _node_telemetry(self, cluster: str, kind: str, group: str) -> dict[str, float] | None:
+        """One node telemetry type grouped by `group`; None when the server does not know the type (it is
+        then never asked for again)."""
+        params = {"telemetryType": kind, "groupBy": group, "clusterId": cluster}
+        try:
+            body = await self._api.get("/api/v1/nodes/telemetry", params)
+        except Invalid:
+            self._unknown_telemetry.add(kind)
+            return None
+        return wire.telemetry_by(body, group)
+
+    async def _allocated_gpus_by_node(self, cluster: str) -> dict[str, float]:
+        """Per node, the ALLOCATED_GPUS reading, or where the server has no such type, the sum over the
+        pods placed there (`runai_versions`)."""
+        if self._telemetry_known("ALLOCATED_GPUS"):
+            reading = await self._node_telemetry(cluster, "ALLOCATED_GPUS", "Node")
+            if reading is not None:
+                return reading
+        api = self._api
+        pods = await api.list_all("/api/v1/workloads/pods", "pods", api.filter(f"clusterId=={cluster}"))
+        return versions.allocated_gpus_by_node(pods)
+
+    async def _node_readings(self, cluster: str, kinds: Sequence[str]) -> dict[str, dict[str, float]]:
+        """The NODE_TELEMETRY `kinds` the server has, by type and node name; absent types are left out."""
+        others = [kind for kind in kinds if kind != "ALLOCATED_GPUS" and self._telemetry_known(kind)]
+        allocated = self._allocated_gpus_by_node(cluster) if "ALLOCATED_GPUS" in kinds else nothing()
+        by_node, *readings = await together(
+            allocated, *(self._node_telemetry(cluster, kind, "Node") for kind in others)
+        )
+        found = {kind: reading for kind, reading in zip(others, readings, strict=True) if reading is not None}
+        if by_node is not None:
+            found["ALLOCATED_GPUS"] = by_node
+        return found
+
+    async def _pool_allocation(self, cluster: str) -> dict[str, float] | None:
+        """ALLOCATED_GPUS by node pool; None where the server has no such type."""
+        if not self._telemetry_known("ALLOCATED_GPUS"):
+            return None
+        return await self._node_telemetry(cluster, "ALLOCATED_GPUS", "Nodepool")
