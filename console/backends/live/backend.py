@@ -113,6 +113,8 @@ RUNAI_ALERTS = "Run:ai alerts"
 
 IDENTITY_CACHE_SECONDS = 300.0
 """Who we are changes only when an admin edits access rules; the header asks every few seconds."""
+CLUSTER_CACHE_SECONDS = 60.0
+"""The cluster's name and version change with an upgrade; the header asks every few seconds."""
 
 
 class LiveBackend:
@@ -148,6 +150,7 @@ class LiveBackend:
         self._kube_missing = clients.kube_missing
         self._host = HostGpus(use_nvml=use_nvml, reader=nvml_reader, names=local_node_names)
         self._identity: tuple[Identity, float] | None = None
+        self._cluster: tuple[ClusterInfo, float] | None = None
         self._pools_known = False
         self._gpu_models: dict[str, str | None] = {}
         self._namespaces: dict[str, str] = {}
@@ -180,7 +183,12 @@ class LiveBackend:
         return identity
 
     async def cluster(self) -> ClusterInfo:
-        return await self.runai.cluster()
+        cached = self._cluster
+        if cached is not None and time.monotonic() - cached[1] < CLUSTER_CACHE_SECONDS:
+            return cached[0]
+        cluster = await self.runai.cluster()
+        self._cluster = (cluster, time.monotonic())
+        return cluster
 
     # -- Run:ai queries --------------------------------------------------------------------------
     async def departments(self) -> Sequence[Department]:

@@ -9,9 +9,11 @@ every list is narrowed to, and what this control plane's version turned out to s
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 
 import httpx
@@ -84,6 +86,8 @@ class RunaiApi:
         "access-rules"), learned from a 404 on the top-level route."""
         self.latest_routes: set[str] = set()
         """Lists this control plane has answered on their top-level route."""
+        self._in_flight: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Future[Any]] = {}
+        """GETs under way, by path and parameters (see `get`)."""
         self._grant: str | None = None
         """The token request form this control plane accepted (`runai_versions.GRANTS`), once known."""
         self.session = ApiSession(
@@ -162,7 +166,25 @@ class RunaiApi:
         return response
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """A GET's parsed answer. Identical GETs in flight at once share one request (the header's GPU
+        totals and its alerts both read `/api/v1/nodes`; a screen and the header ask at the same moment):
+        the answer is read-only to every caller, and one caller giving up does not cancel it for others."""
+        key = (path, tuple(sorted((name, str(value)) for name, value in (params or {}).items())))
+        shared = self._in_flight.get(key)
+        if shared is None:
+            shared = asyncio.ensure_future(self._get_once(path, params))
+            self._in_flight[key] = shared
+            shared.add_done_callback(partial(self._landed, key))
+        return await asyncio.shield(shared)
+
+    async def _get_once(self, path: str, params: Mapping[str, Any] | None) -> Any:
         return parse_json(await self.request("GET", path, params=params), SERVICE)
+
+    def _landed(self, key: tuple[str, tuple[tuple[str, str], ...]], done: asyncio.Future[Any]) -> None:
+        if self._in_flight.get(key) is done:
+            del self._in_flight[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: a failure nobody waited for any more is not "never retrieved"
 
     async def list_all(
         self, path: str, key: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None
@@ -245,4 +267,6 @@ class RunaiApi:
         return items
 
     async def aclose(self) -> None:
+        for pending in list(self._in_flight.values()):
+            pending.cancel()
         await self.session.aclose()

@@ -9,6 +9,7 @@ sides before comparing; everything else must be equal dataclass for dataclass:
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -204,3 +205,17 @@ async def test_a_window_reads_a_page_a_count_and_each_new_runners_pods_once(
     assert await client.workload_page(window) == page
     again = [path for _, path in served.server.requests_seen]
     assert sorted(again) == ["/api/v1/workloads", "/api/v1/workloads/count"]
+
+
+async def test_identical_reads_at_the_same_moment_share_one_request(
+    client: RunaiClient, served: Served
+) -> None:
+    """The header's GPU totals and its alerts (and a screen beside them) read the nodes at the same moment:
+    one request answers all of them, and each still gets the whole answer."""
+    await client.nodes()  # signed in, routes learned
+    served.server.requests_seen.clear()
+    first, second, third = await asyncio.gather(client.nodes(), client.nodes(), client.nodes())
+    assert first == second == third and first
+    assert [path for _, path in served.server.requests_seen].count("/api/v1/nodes") == 1
+    await client.nodes()
+    assert [path for _, path in served.server.requests_seen].count("/api/v1/nodes") == 2  # not a cache
