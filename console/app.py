@@ -32,14 +32,15 @@ from console.config import Config
 from console.data.backend import Backend
 from console.data.invalidating import InvalidatingBackend
 from console.data.store import Store
-from console.ui.commands import RwcCommands
-from console.ui.context import ConsoleContext
-from console.ui.key_gate import KeyGate
-from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN, bindings_for
+from console.key_gate import KeyGate
+from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN
 from console.ui.safe_text import visible
-from console.ui.store_bridge import StoreBridge
 from screens.base import ResourceScreen, RwcScreen
+from screens.commands import RwcCommands
+from screens.context import ConsoleContext
+from screens.store_bridge import StoreBridge
 from themes import STYLESHEET_PATH, THEMES, theme_name
+from widgets.bindings import bindings_for
 
 
 class ScreenClasses(Mapping[str, type[RwcScreen]]):
@@ -183,7 +184,7 @@ class RwcApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal go through the `KeyGate`, which delivers each one only
-        after the one before it has settled (see `console.ui.key_gate`); everything else as Textual does."""
+        after the one before it has settled (see `console.key_gate`); everything else as Textual does."""
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             self.key_gate.accept(event)
             return

@@ -18,13 +18,13 @@ from rich.text import Text
 from console.data.resource_keys import ResourceValues
 from console.data.resources import ALERTS
 from console.model import Alert, AlertSeverity
-from console.ui.action_runner import run_action
-from console.ui.context import ConsoleContext
 from console.ui.format import format_duration
 from console.ui.keymap import ALERT_KEYS
 from console.ui.palette import CellPalette
 from console.ui.refusals import admin_only
+from screens.action_runner import run_action
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.dialogs import ConfirmDialog, confirm_then
 from screens.dialogs.mute_alert import MuteAlertDialog
 from widgets.resource_table import AgeCell, Column, Row

@@ -23,18 +23,19 @@ from textual.worker import Worker
 from console.data.audit import record_ui_refusal
 from console.data.resource_keys import ResourceKey, ResourceValues
 from console.data.store import ResourceState
+from console.key_gate import OPENS_SCREEN
 from console.ui.backend_clock import BackendClock
-from console.ui.context import ConsoleContext
 from console.ui.format import age_changes_at
-from console.ui.key_gate import OPENS_SCREEN
-from console.ui.keymap import TABLE_KEYS, KeyAction, bindings_for, resolve_command
+from console.ui.keymap import TABLE_KEYS, KeyAction, resolve_command
 from console.ui.palette import CellPalette
-from console.ui.prompts import CommandLine, FilterLine, PromptBar
 from console.ui.refusals import READ_ONLY_REASON
 from console.ui.resources import SUMMARY, HeaderSummary
-from console.ui.store_bridge import StoreUpdated
+from screens.context import ConsoleContext
+from screens.store_bridge import StoreUpdated
+from widgets.bindings import bindings_for
 from widgets.header import RwcHeader
 from widgets.key_bar import KeyBar
+from widgets.prompt_bar import CommandLine, FilterLine, PromptBar
 from widgets.resource_table import Column, ResourceTable, Row, RowCache
 from widgets.stale_banner import StaleBanner
 
@@ -103,7 +104,7 @@ class RwcScreen(Screen[None]):
 
     def open_after(self, loading: Coroutine[Any, Any, object], name: str = "") -> Worker[object]:
         """Run `loading` (fetch, then push a dialog or screen) so that keys typed meanwhile wait for
-        what it opens instead of reaching this screen (`console.ui.key_gate.OPENS_SCREEN`)."""
+        what it opens instead of reaching this screen (`console.key_gate.OPENS_SCREEN`)."""
         return self.run_worker(loading, name=name, group=OPENS_SCREEN, exclusive=True, exit_on_error=False)
 
     # -- composition -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from console.data.backend import Backend
 from console.data.errors import BackendError
 from console.model import BucketMode, Filesystem, SnapshotSpec, UploadSite, Workload, WorkloadPhase
-from console.ui.context import ConsoleContext
+from screens.context import ConsoleContext
 from screens.dialogs.choose import ChooseDialog
 
 STOP_WAIT_SECONDS = 180.0

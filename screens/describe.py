@@ -19,9 +19,9 @@ from textual import work
 from textual.worker import Worker, WorkerState
 
 from console.data.errors import BackendError
-from console.ui.context import ConsoleContext
 from console.ui.keymap import DESCRIBE_KEYS
 from console.ui.yaml_text import to_json, to_yaml
+from screens.context import ConsoleContext
 from screens.logs import TextViewScreen, safe_file_part
 
 DESCRIBE_WORKER_GROUP = "describe"

@@ -30,10 +30,10 @@ from console.model.events import (
     EventSource,
     event_key,
 )
-from console.ui.context import ConsoleContext
 from console.ui.keymap import EVENT_KEYS
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from widgets.event_timeline import named, never, preemption_summary
 from widgets.resource_table import AgeCell, Column, Row
 from widgets.safe_static import SafeStatic

@@ -22,7 +22,6 @@ from textual.widgets import Static
 from console.data.resources import ALERTS, DATA_MOUNTS, FILESYSTEMS
 from console.model import Alert, Filesystem
 from console.model.storage import WorkloadMount
-from console.ui.context import ConsoleContext
 from console.ui.data_path import (
     alerts_about,
     mounted_by,
@@ -36,6 +35,7 @@ from console.ui.keymap import FILESYSTEM_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from console.ui.protection import capacity_trend, days_to_full
 from screens.base import RwcScreen
+from screens.context import ConsoleContext
 from screens.detail_text import plain_text, section_table
 from screens.protection import full_in_words, growth_words
 from widgets.safe_static import SafeStatic

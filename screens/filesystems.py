@@ -14,11 +14,11 @@ from console.data.errors import BackendError
 from console.data.resource_keys import ResourceValues
 from console.data.resources import FILESYSTEMS
 from console.model import BucketMode, Filesystem
-from console.ui.action_runner import run_action
 from console.ui.format import format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
 from console.ui.protection import capacity_trend
 from console.ui.refusals import admin_only, filesystem_delete_refusal
+from screens.action_runner import run_action
 from screens.base import ResourceScreen
 from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm

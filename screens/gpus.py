@@ -20,10 +20,10 @@ from textual.widgets import Static
 from console.data.resource_keys import ResourceValues
 from console.data.resources import GPUS, NODES
 from console.model import GpuAllocation, GpuDevice, Node
-from console.ui.context import ConsoleContext
 from console.ui.format import NOT_AVAILABLE, format_bytes_pair, format_gpus, format_percent
 from console.ui.gpu_availability import NodeAvailability, closed_reason, node_availability
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.workload_detail import WorkloadDetailScreen
 from widgets.bars import FREE, SEGMENT_GLYPHS, UNAVAILABLE, segmented_bar
 from widgets.resource_table import Column, Row

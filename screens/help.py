@@ -29,10 +29,10 @@ from console.ui.keymap import (
     SCREENS,
     TABLE_NAVIGATION_HELP,
     KeyAction,
-    bindings_for,
 )
 from console.ui.legend import legend_for
 from console.ui.safe_text import visible
+from widgets.bindings import bindings_for
 
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 

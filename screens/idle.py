@@ -19,12 +19,12 @@ from rich.text import Text
 from console.data.resource_keys import ResourceKey, ResourceValues
 from console.data.resources import ALL_WORKLOADS, GPU_USAGE, UsageWindow
 from console.model import Workload, WorkloadUtilisation
-from console.ui.context import ConsoleContext
 from console.ui.format import format_duration, format_gpus
 from console.ui.idle_gpus import IDLE_THRESHOLD_PERCENT, IdleHolding, idle_holdings
 from console.ui.keymap import IDLE_KEYS
 from console.ui.palette import CellPalette
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.resource_table import Column, Row
 

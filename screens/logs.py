@@ -38,16 +38,16 @@ from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey
 from console.data.resources import WORKLOAD
 from console.model import TERMINAL_PHASES, Workload, WorkloadPhase
-from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_clock_time
 from console.ui.keymap import LOGS_KEYS, TEXT_VIEW_KEYS
 from console.ui.log_merge import MERGED_POD_LIMIT, AfterTail, merge_by_time, pod_label, tag
 from console.ui.palette import phase_style
-from console.ui.prompts import FilterLine, PromptBar
 from screens.base import RwcScreen
+from screens.context import ConsoleContext
 from screens.dialogs.pick_pod import ALL_PODS, pod_picker
 from screens.workload_detail import explain_phase
 from widgets.log_view import DEFAULT_MAX_LINES, LogView
+from widgets.prompt_bar import FilterLine, PromptBar
 
 LOG_TAIL_LINES = 1_000
 """Lines of history asked for when the view opens; the follow stream adds to them."""

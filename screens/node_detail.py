@@ -27,11 +27,11 @@ from console.data.resources import ALL_WORKLOADS, EVENTS, GPUS, NODE_OBJECT, NOD
 from console.data.store import ResourceState
 from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
 from console.model.events import EventFilter, EventObjectKind
-from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
 from console.ui.keymap import NODE_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from screens.base import RwcScreen
+from screens.context import ConsoleContext
 from screens.detail_text import plain_text, section_table
 from screens.nodes import problem_conditions, scheduling_state
 from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object

@@ -24,14 +24,14 @@ from console.data.errors import BackendError
 from console.data.resource_keys import ResourceValues
 from console.data.resources import NODES
 from console.model import Node, NodeRole, NodeStatus, Workload
-from console.ui.action_runner import run_action
-from console.ui.context import ConsoleContext
 from console.ui.data_path import drain_storage_warnings
 from console.ui.format import format_bytes_pair, format_cores, format_gpu_sum
 from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.keymap import NODE_KEYS
 from console.ui.refusals import admin_only
+from screens.action_runner import run_action
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.dialogs import ConfirmDialog, confirm_then
 from widgets.bars import UNAVAILABLE, capacity_bar
 from widgets.resource_table import AgeCell, Column, Row

@@ -18,13 +18,13 @@ from console.data.resource_keys import ResourceKey, ResourceValues
 from console.data.resources import ALL_WORKLOADS, GPU_USAGE, NODE_POOLS, NODES, PROJECTS, UsageWindow
 from console.data.store import ResourceState
 from console.model import Node, NodePool, Project, Workload, WorkloadPhase
-from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_sum, format_gpus
 from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.palette import CellPalette
 from console.ui.sparkline import mean
 from console.ui.usage import usage_by, usage_cell
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
 

@@ -23,12 +23,12 @@ from console.data.errors import BackendError
 from console.data.resource_keys import ResourceValues
 from console.data.resources import DEPARTMENTS, PROJECTS
 from console.model import Department, PoolQuota, Project, ProjectPhase
-from console.ui.action_runner import run_action
-from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
 from console.ui.refusals import admin_only
+from screens.action_runner import run_action
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.dialogs import TypeNameDialog, confirm_then
 from screens.dialogs.project_quota import CreateProjectForm, EditQuotaForm
 from screens.workloads import WorkloadsScreen

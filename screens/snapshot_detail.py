@@ -29,11 +29,11 @@ from textual.widgets import Static
 
 from console.data.resources import BUCKETS, FILESYSTEMS, SNAPSHOTS
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, SnapshotUpload, StowStatus
-from console.ui.context import ConsoleContext
 from console.ui.format import format_age, format_clock_time, format_duration
 from console.ui.keymap import SNAPSHOT_DETAIL_KEYS
 from console.ui.palette import CellPalette
 from screens.base import RwcScreen
+from screens.context import ConsoleContext
 from screens.detail_text import plain_text
 from screens.dialogs.upload_site import LOCAL, REMOTE, SITE_WORDS, UploadTarget, upload_targets
 from widgets.bars import progress_bar

@@ -25,12 +25,12 @@ from console.data.resource_keys import ResourceValues
 from console.data.resources import SNAPSHOTS
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus, WorkloadPhase
 from console.model.storage import WorkloadMount
-from console.ui.action_runner import run_action
-from console.ui.context import ConsoleContext
 from console.ui.data_path import mounting_workloads
 from console.ui.keymap import SNAPSHOT_KEYS
 from console.ui.refusals import admin_only, snapshot_delete_refusal
+from screens.action_runner import run_action
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
 from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm, serves_locally

@@ -17,10 +17,10 @@ from rich.text import Text
 from textual.screen import Screen
 
 from console.model import WorkloadPhase
-from console.ui.action_runner import run_action
-from console.ui.context import ConsoleContext
 from console.ui.format import format_gpus
 from console.ui.refusals import workload_refusal
+from screens.action_runner import run_action
+from screens.context import ConsoleContext
 from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
 
 if TYPE_CHECKING:

@@ -45,7 +45,6 @@ from console.model import (
     WorkloadUtilisation,
 )
 from console.model.events import Event, EventFilter
-from console.ui.context import ConsoleContext
 from console.ui.data_path import MountFacts, mount_facts, weka_filesystems
 from console.ui.format import (
     explain_gpu_share,
@@ -59,6 +58,7 @@ from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from console.ui.sparkline import mean, sparkline
 from screens.base import RwcScreen
+from screens.context import ConsoleContext
 from screens.detail_text import plain_text, section_table
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.event_timeline import event_timeline, is_workload

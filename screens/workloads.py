@@ -24,14 +24,14 @@ from textual.timer import Timer
 from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey, ResourceValues
 from console.data.resources import NEWEST_WORKLOADS, WORKLOAD_PAGES
+from console.key_gate import OPENS_SCREEN
 from console.model import Role, WorkloadPhase, WorkloadType
 from console.model.windows import WINDOW_PAGE, WorkloadPage, WorkloadWindow, newest_window
-from console.ui.context import ConsoleContext
 from console.ui.format import format_gpu_request, format_gpus
-from console.ui.key_gate import OPENS_SCREEN
 from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.palette import phase_style
 from screens.base import ResourceScreen
+from screens.context import ConsoleContext
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.resource_table import AgeCell, Column, ResourceTable, Row
 

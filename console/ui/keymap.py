@@ -7,10 +7,7 @@ these tuples, so a key cannot exist in one place and be missing from another.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-
-from textual.binding import Binding
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +77,6 @@ class KeyAction:
     @property
     def display_key(self) -> str:
         return self.key_display or self.key.split(",")[0]
-
-    def binding(self) -> Binding:
-        return Binding(
-            self.key,
-            self.action,
-            self.description,
-            show=self.show,
-            key_display=self.key_display,
-            priority=self.priority,
-        )
 
 
 SCREEN_KEYS: tuple[KeyAction, ...] = tuple(
@@ -527,11 +514,6 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *TYPE_NAME_KEYS,
     *FORM_KEYS,
 )
-
-
-def bindings_for(keys: Iterable[KeyAction]) -> list[Binding]:
-    """`BINDINGS` for a class, from registry entries."""
-    return [key.binding() for key in keys]
 
 
 def command_completions() -> list[str]:

@@ -7,10 +7,14 @@ symbols too, so a cell reads the same when colour is stripped (NO_COLOR, `--no-c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+
 from dataclasses import dataclass
 
 from rich.style import Style
-from textual.app import App
 
 from console.model import WorkloadPhase
 

@@ -16,9 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from console.ui.keymap import CHOOSE_KEYS, bindings_for
+from console.ui.keymap import CHOOSE_KEYS
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
+from widgets.bindings import bindings_for
 from widgets.safe_static import SafeStatic
 
 

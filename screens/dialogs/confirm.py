@@ -14,9 +14,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from console.ui.keymap import CONFIRM_KEYS, bindings_for
+from console.ui.keymap import CONFIRM_KEYS
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
+from widgets.bindings import bindings_for
 from widgets.safe_static import SafeStatic
 
 BodyLine = str | Text
@@ -50,7 +51,7 @@ def typed_ahead_notice(count: int) -> Text:
 class ConfirmDialog(ModalScreen[bool]):
     """Dismisses with True on y/enter and False on n/esc.
 
-    Only keys pressed after the question was painted count (`console.ui.key_gate`): a `y` typed
+    Only keys pressed after the question was painted count (`console.key_gate`): a `y` typed
     ahead in a burst never confirms; the dialog says how many keys it ignored.
     """
 

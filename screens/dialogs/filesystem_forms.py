@@ -25,9 +25,9 @@ from console.model import (
     ObjectStoreBucket,
 )
 from console.model.names import WEKA_NAME_MAX_LENGTH, has_path_separator
-from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes
 from console.ui.units import SIZE_EXAMPLE, SizeError, format_size_exact, format_size_like, parse_size
+from screens.context import ConsoleContext
 from screens.dialogs.form import FieldValue, FormField, FormScreen
 
 NO_BUCKET = "-"

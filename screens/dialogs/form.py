@@ -32,10 +32,11 @@ from textual.worker import Worker
 
 from console.data.errors import BackendError, Conflict, Invalid
 from console.model.names import DNS_LABEL_MAX_LENGTH, is_dns1123_label
-from console.ui.action_runner import run_action
-from console.ui.context import ConsoleContext
-from console.ui.keymap import FORM_KEYS, bindings_for
+from console.ui.keymap import FORM_KEYS
 from console.ui.safe_text import visible
+from screens.action_runner import run_action
+from screens.context import ConsoleContext
+from widgets.bindings import bindings_for
 from widgets.safe_static import SafeStatic
 
 R = TypeVar("R")

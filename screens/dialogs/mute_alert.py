@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 
-from console.ui.keymap import MUTE_DURATIONS, MUTE_KEYS, bindings_for
+from console.ui.keymap import MUTE_DURATIONS, MUTE_KEYS
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
+from widgets.bindings import bindings_for
 from widgets.safe_static import SafeStatic
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from console.data.errors import BackendError, Invalid
 from console.model import Department, PoolQuota, Project
-from console.ui.context import ConsoleContext
+from screens.context import ConsoleContext
 from screens.dialogs.form import (
     FieldValue,
     FormField,

@@ -24,9 +24,9 @@ from console.model import (
     SnapshotSpec,
     StowStatus,
 )
-from console.ui.context import ConsoleContext
 from console.ui.format import format_bytes
 from console.ui.units import SIZE_EXAMPLE, format_size_exact
+from screens.context import ConsoleContext
 from screens.dialogs.filesystem_forms import (
     CAPACITY_FIELD_ALIASES,
     NotedForm,

@@ -18,8 +18,8 @@ from textual.widgets import Checkbox, Select
 
 from console.data.backend import Backend
 from console.model import GpuRequest, NodePool, Project, Workload, WorkloadSpec, WorkloadType
-from console.ui.context import ConsoleContext
 from console.ui.units import MIB, SizeError, parse_size
+from screens.context import ConsoleContext
 from screens.dialogs.form import (
     FieldValue,
     FormField,

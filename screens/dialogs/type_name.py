@@ -13,10 +13,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from console.ui.keymap import TYPE_NAME_KEYS, bindings_for
+from console.ui.keymap import TYPE_NAME_KEYS
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
 from screens.dialogs.confirm import typed_ahead_notice
+from widgets.bindings import bindings_for
 from widgets.safe_static import SafeStatic
 
 
@@ -25,7 +26,7 @@ class TypeNameDialog(ModalScreen[bool]):
 
     BINDINGS = bindings_for(TYPE_NAME_KEYS)
     ASKS_BEFORE_DESTROYING = True
-    """Keys typed before the dialog was painted are ignored (`console.ui.key_gate`), the name included."""
+    """Keys typed before the dialog was painted are ignored (`console.key_gate`), the name included."""
 
     DEFAULT_CSS = (
         card_css("TypeNameDialog", border="$error")

@@ -17,9 +17,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 
 from console.model import BucketMode, Filesystem, ObjectStoreBucket, UploadSite
-from console.ui.keymap import UPLOAD_SITE_KEYS, bindings_for
+from console.ui.keymap import UPLOAD_SITE_KEYS
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
+from widgets.bindings import bindings_for
 from widgets.safe_static import SafeStatic
 
 LOCAL = UploadSite.LOCAL

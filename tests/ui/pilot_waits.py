@@ -26,7 +26,7 @@ async def wait_for_screen(
 ) -> None:
     """Wait until a `screen_class` screen is on top *and painted*, as a user would see it before answering.
 
-    A destructive question ignores keys typed before it was painted (`console.ui.key_gate`), so a test
+    A destructive question ignores keys typed before it was painted (`console.key_gate`), so a test
     that answers it must wait for this, not only for the screen to be pushed.
     """
     app = pilot.app

@@ -21,7 +21,7 @@ from console.data.audit import read_audit_records
 from console.data.errors import Forbidden, ReadOnlyError
 from console.model import DRAIN_TAINT, Node, Project, Role
 from console.sim.clock import DEFAULT_START
-from console.ui.action_runner import ACTION_WORKER_GROUP
+from screens.action_runner import ACTION_WORKER_GROUP
 from screens.dialogs import ConfirmDialog, FormScreen, TypeNameDialog
 from screens.dialogs.project_quota import CreateProjectForm, EditQuotaForm, quota_field_name
 from screens.nodes import NodesScreen

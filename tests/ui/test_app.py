@@ -23,11 +23,11 @@ from console.sim.clock import DEFAULT_START
 from console.ui.format import format_gpu_sum
 from console.ui.keymap import ALL_KEYS, SCREENS
 from console.ui.resources import SUMMARY
-from console.ui.store_bridge import StoreUpdated
 from screens.base import RwcScreen
 from screens.help import HelpScreen
 from screens.nodes import NodesScreen
 from screens.projects import ProjectsScreen
+from screens.store_bridge import StoreUpdated
 from screens.workloads import WorkloadsScreen
 from widgets.header import RwcHeader
 from widgets.key_bar import KeyBar

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from console.data.errors import BackendError, Conflict, Forbidden, Invalid
-from console.ui.action_runner import run_action
+from screens.action_runner import run_action
 from screens.dialogs import ConfirmDialog, FormField, FormScreen, TypeNameDialog
 from screens.dialogs.form import validate_dns1123_label, validate_limit, validate_non_negative
 

@@ -16,9 +16,9 @@ from textual.pilot import Pilot
 
 from console.app import RwcApp
 from console.ui.keymap import SCREENS
-from console.ui.prompts import CommandHint
 from screens.help import HelpScreen, HelpText
 from screens.workload_detail import WorkloadDetailScreen
+from widgets.prompt_bar import CommandHint
 
 
 def screen_text(app: RwcApp) -> str:

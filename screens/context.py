@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.data.backend import Backend
-from console.ui.store_bridge import StoreBridge
+from screens.store_bridge import StoreBridge
 
 
 @dataclass(frozen=True, slots=True)

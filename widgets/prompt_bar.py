@@ -20,7 +20,8 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from console.ui.keymap import COMMAND_LINE_KEYS, FILTER_KEYS, SCREENS, bindings_for, command_completions
+from console.ui.keymap import COMMAND_LINE_KEYS, FILTER_KEYS, SCREENS, command_completions
+from widgets.bindings import bindings_for
 
 PROMPT_INPUT_CSS = """
 {name} {{
