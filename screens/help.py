@@ -17,7 +17,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.widget import Widget
 
 from console.ui.keymap import (
@@ -32,7 +31,7 @@ from console.ui.keymap import (
 )
 from console.ui.legend import legend_for
 from console.ui.safe_text import visible
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 
@@ -138,10 +137,10 @@ class HelpText(Widget):
         return render_help(self.sections, self.content_size.width or DEFAULT_TEXT_WIDTH)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(RwcModal[None]):
     """A scrollable key list over the current screen; esc, ? or q closes it."""
 
-    BINDINGS = bindings_for(HELP_KEYS)
+    KEYS = HELP_KEYS
 
     DEFAULT_CSS = """
     HelpScreen {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from console.ui.keymap import KeyAction
 
@@ -20,6 +20,6 @@ def binding(key: KeyAction) -> Binding:
     )
 
 
-def bindings_for(keys: Iterable[KeyAction]) -> list[Binding]:
+def bindings_for(keys: Iterable[KeyAction]) -> list[BindingType]:
     """`BINDINGS` for a class, from registry entries."""
     return [binding(key) for key in keys]

@@ -11,22 +11,19 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.ui.keymap import CHOOSE_KEYS
-from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
 
-class ChooseDialog(ModalScreen[str | None]):
+class ChooseDialog(RwcModal[str | None]):
     """Dismisses with the chosen option's id, None on esc."""
 
-    BINDINGS = bindings_for(CHOOSE_KEYS)
+    KEYS = CHOOSE_KEYS
 
     DEFAULT_CSS = (
         card_css("ChooseDialog")
@@ -53,8 +50,7 @@ class ChooseDialog(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        frame = Vertical()
-        frame.border_title = Text(visible(self.title_text), end="")  # names from APIs: text, not markup
+        frame = self.card(self.title_text)
         with frame:
             yield SafeStatic(Text(self.question, end=""), id="choose-question")
             yield OptionList(*(Option(prompt, id=key) for key, prompt in self.options), id="choose-options")
@@ -76,6 +72,3 @@ class ChooseDialog(ModalScreen[str | None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

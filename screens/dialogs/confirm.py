@@ -10,14 +10,13 @@ from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from console.ui.keymap import CONFIRM_KEYS
-from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
 BodyLine = str | Text
@@ -48,14 +47,15 @@ def typed_ahead_notice(count: int) -> Text:
     return Text(f"Ignored {count} {keys} typed before this question appeared. Answer now.", end="")
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(RwcModal[bool]):
     """Dismisses with True on y/enter and False on n/esc.
 
     Only keys pressed after the question was painted count (`console.key_gate`): a `y` typed
     ahead in a burst never confirms; the dialog says how many keys it ignored.
     """
 
-    BINDINGS = bindings_for(CONFIRM_KEYS)
+    KEYS = CONFIRM_KEYS
+    CANCELLED = False
     ASKS_BEFORE_DESTROYING = True
 
     DEFAULT_CSS = (
@@ -96,8 +96,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.ignored_key_count = 0
 
     def compose(self) -> ComposeResult:
-        frame = Vertical()
-        frame.border_title = Text(visible(self.dialog_title), end="")  # API names: text, not markup
+        frame = self.card(self.dialog_title)
         with frame:
             with VerticalScroll(id="confirm-body"):
                 yield SafeStatic(Text("\n", end="").join(as_text(line) for line in self.body_lines))
@@ -119,6 +118,3 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)

@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Spacing
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.select import NoSelection
@@ -36,7 +35,7 @@ from console.ui.keymap import FORM_KEYS
 from console.ui.safe_text import visible
 from screens.action_runner import run_action
 from screens.context import ConsoleContext
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
 R = TypeVar("R")
@@ -137,7 +136,7 @@ class FormField:
     disabled: bool = False
 
 
-class FormScreen(ModalScreen[R | None], Generic[R]):
+class FormScreen(RwcModal[R | None], Generic[R]):
     """A modal form that dismisses with the backend's result on success and None on esc.
 
     Subclasses implement `submit(values)` (usually one `run_submit(...)`) and may add cross-field
@@ -145,7 +144,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     name the field a `Conflict` ("already exists") points at with `CONFLICT_FIELD`.
     """
 
-    BINDINGS = bindings_for(FORM_KEYS)
+    KEYS = FORM_KEYS
     FIELD_ALIASES: ClassVar[Mapping[str, str]] = {}
     CONFLICT_FIELD: ClassVar[str | None] = None
     LABEL_WIDTH: ClassVar[int] = 24
@@ -440,9 +439,6 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                 self.show_error(message, name)  # reversed: the cursor ends on the first problem
             return
         self.submit(values)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     @on(Input.Submitted)
     def _enter_pressed(self, message: Input.Submitted) -> None:

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 
 from console.ui.keymap import MUTE_DURATIONS, MUTE_KEYS
-from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
 
-class MuteAlertDialog(ModalScreen[int | None]):
+class MuteAlertDialog(RwcModal[int | None]):
     """Dismisses with the chosen duration in seconds, or None on esc (nothing is muted)."""
 
-    BINDINGS = bindings_for(MUTE_KEYS)
+    KEYS = MUTE_KEYS
 
     DEFAULT_CSS = (
         card_css("MuteAlertDialog", width=64)
@@ -40,8 +37,7 @@ class MuteAlertDialog(ModalScreen[int | None]):
         self.alert_title = title
 
     def compose(self) -> ComposeResult:
-        frame = Vertical()
-        frame.border_title = Text(visible(f"Mute {self.alert_type}"), end="")  # API names: text, not markup
+        frame = self.card(f"Mute {self.alert_type}")
         with frame:
             yield SafeStatic(
                 Text.assemble(
@@ -62,6 +58,3 @@ class MuteAlertDialog(ModalScreen[int | None]):
 
     def action_choose(self, seconds: int) -> None:
         self.dismiss(seconds)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -9,22 +9,20 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from console.ui.keymap import TYPE_NAME_KEYS
-from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
 from screens.dialogs.confirm import typed_ahead_notice
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
 
-class TypeNameDialog(ModalScreen[bool]):
+class TypeNameDialog(RwcModal[bool]):
     """Dismisses with True only when the typed text equals `expected_name`; False on esc."""
 
-    BINDINGS = bindings_for(TYPE_NAME_KEYS)
+    KEYS = TYPE_NAME_KEYS
+    CANCELLED = False
     ASKS_BEFORE_DESTROYING = True
     """Keys typed before the dialog was painted are ignored (`console.key_gate`), the name included."""
 
@@ -61,8 +59,7 @@ class TypeNameDialog(ModalScreen[bool]):
         self.ignored_key_count = 0
 
     def compose(self) -> ComposeResult:
-        frame = Vertical()
-        frame.border_title = Text(visible(self.dialog_title), end="")  # API names: text, not markup
+        frame = self.card(self.dialog_title)
         with frame:
             explanation = (
                 self.explanation if isinstance(self.explanation, Text) else Text(self.explanation, end="")
@@ -112,9 +109,6 @@ class TypeNameDialog(ModalScreen[bool]):
             self._show_error(f"Type {self.expected_name} to confirm, or esc to cancel.")
         else:
             self._show_error(f"That is not {self.expected_name!r}; nothing was changed.")
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#type-name-error", Static)

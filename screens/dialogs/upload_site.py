@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 
 from console.model import BucketMode, Filesystem, ObjectStoreBucket, UploadSite
 from console.ui.keymap import UPLOAD_SITE_KEYS
 from console.ui.safe_text import visible
 from screens.dialogs.card import card_css
-from widgets.bindings import bindings_for
+from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
 LOCAL = UploadSite.LOCAL
@@ -68,10 +67,10 @@ def _bucket_detail(bucket: ObjectStoreBucket) -> str:
     return where if bucket.status == "UP" else f"{where}, {bucket.status}"
 
 
-class UploadSiteDialog(ModalScreen[str | None]):
+class UploadSiteDialog(RwcModal[str | None]):
     """Dismisses with "LOCAL" on l, "REMOTE" on r, None on esc: the caller uploads only on a site."""
 
-    BINDINGS = bindings_for(UPLOAD_SITE_KEYS)
+    KEYS = UPLOAD_SITE_KEYS
 
     DEFAULT_CSS = (
         card_css("UploadSiteDialog")
@@ -139,6 +138,3 @@ class UploadSiteDialog(ModalScreen[str | None]):
 
     def action_choose(self, site: str) -> None:
         self.dismiss(UploadSite(site))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
