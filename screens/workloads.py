@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from rich.style import Style
-from rich.text import Text
 from textual import on, work
 from textual.timer import Timer
 
@@ -25,15 +23,14 @@ from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey, ResourceValues
 from console.data.resources import NEWEST_WORKLOADS, WORKLOAD_PAGES
 from console.key_gate import OPENS_SCREEN
-from console.model import Role, WorkloadPhase, WorkloadType
+from console.model import Role
 from console.model.windows import WINDOW_PAGE, WorkloadPage, WorkloadWindow, newest_window
-from console.ui.format import format_gpu_request, format_gpus
 from console.ui.keymap import WORKLOAD_KEYS
-from console.ui.palette import phase_style
+from console.ui.workload_rows import workload_row
 from screens.base import ResourceScreen
 from screens.context import ConsoleContext
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
-from widgets.resource_table import AgeCell, Column, ResourceTable, Row
+from widgets.resource_table import Column, ResourceTable, Row
 
 if TYPE_CHECKING:
     from console.model import (
@@ -46,13 +43,6 @@ WIDEN_WITHIN_ROWS = 25
 """A page more is fetched when the cursor comes this close to the end of what is held."""
 SEARCH_DEBOUNCE_SECONDS = 0.4
 """A pause in typing this long sends the filter to the server (a list longer than its window only)."""
-
-TYPE_ABBREVIATIONS = {
-    WorkloadType.TRAINING: "train",
-    WorkloadType.WORKSPACE: "wksp",
-    WorkloadType.DISTRIBUTED: "dist",
-    WorkloadType.INFERENCE: "infer",
-}
 
 
 class WorkloadsScreen(WorkloadActions, ResourceScreen):
@@ -206,40 +196,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         self.resources_changed()
 
     def _workload_row(self, workload: Workload) -> Row:
-        palette = self.palette
-        phase_text = Text(workload.phase.value, phase_style(workload.phase, palette), end="")
-        if workload.phase_reason is not None or (
-            workload.phase is WorkloadPhase.PENDING and workload.phase_message
-        ):
-            phase_text.append("*", palette.warning)
-        allocated = workload.allocated_gpus
-        nodes = ",".join(workload.node_names) or "—"
-        return Row(
-            key=workload.id,
-            cells=(
-                workload.name,
-                workload.project_name,
-                TYPE_ABBREVIATIONS.get(workload.type, workload.type.value),
-                phase_text,
-                format_gpu_request(workload.gpu_request, workload.requested_pods),
-                Text(format_gpus(allocated), palette.muted if not allocated else Style(), end=""),
-                nodes,
-                AgeCell(workload.created_at),
-                workload.submitted_by,
-            ),
-            sort_values=(
-                workload.name,
-                workload.project_name,
-                workload.type.value,
-                workload.phase.value,
-                workload.requested_gpus,
-                allocated,
-                nodes,
-                -workload.created_at.timestamp(),
-                workload.submitted_by,
-            ),
-            filter_terms=(f"@{workload.submitted_by}",),
-        )
+        return workload_row(workload, self.palette)
 
     def open_detail(self, key: str) -> None:
         from screens.workload_detail import WorkloadDetailScreen  # on first use, not at start-up
