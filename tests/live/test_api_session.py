@@ -8,8 +8,10 @@ The server is a plain `http.server` in a thread: it issues numbered tokens at `P
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from console.backends.live.http_errors import raise_for_response
+from console.backends.live.runai_api import RunaiApi
 from console.backends.live.session import ApiSession, IssuedToken, profile_tls
 from console.config import ConfigError, Profile
 from console.data.errors import Unauthorized
@@ -31,6 +34,8 @@ class TokenServer:
     issued: int = 0
     refused: set[str] = field(default_factory=set)
     refuse_all: bool = False
+    gets: int = 0
+    slow_seconds: float = 0.0
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,10 +69,14 @@ def server() -> Iterator[TokenServer]:
             with state.lock:
                 state.requests.append(("GET", self.path))
                 refused = state.refuse_all or token in state.refused
+                state.gets += 1
+                seen = state.gets
+            if self.path.startswith("/slow"):
+                time.sleep(state.slow_seconds)
             if refused:
                 self._answer(401, {"message": "Issuer is not familiar."})
             else:
-                self._answer(200, {"token": token})
+                self._answer(200, {"token": token, "get": seen})
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -95,10 +104,10 @@ def _session(server: TokenServer) -> ApiSession:
 async def test_a_401_renews_the_token_once_and_the_call_succeeds(server: TokenServer) -> None:
     session = _session(server)
     try:
-        assert (await session.request("GET", "/thing")).json() == {"token": "token-1"}
+        assert (await session.request("GET", "/thing")).json() == {"token": "token-1", "get": 1}
         server.refused.add("token-1")  # the server forgot the first token (it expired early, say)
         response = await session.request("GET", "/thing")
-        assert response.status_code == 200 and response.json() == {"token": "token-2"}
+        assert response.status_code == 200 and response.json() == {"token": "token-2", "get": 3}
         assert session.tokens_fetched == 2
         assert server.requests.count(("POST", "/token")) == 2
     finally:
@@ -130,6 +139,24 @@ async def test_concurrent_401s_share_one_renewal(server: TokenServer) -> None:
         assert session.tokens_fetched == 2
     finally:
         await session.aclose()
+
+
+async def test_a_shared_get_nobody_waits_for_is_not_handed_to_the_next_caller(server: TokenServer) -> None:
+    """Run:ai's identical GETs in flight share one request; when every caller gave up (a sibling failed),
+    the request is dropped, so a later call gets a fresh answer, not one asked for before."""
+    api = RunaiApi(server.url, "rwc", "s", cluster_id="c")
+    try:
+        await api.get("/thing")  # the token, first
+        server.slow_seconds = 0.5
+        first = asyncio.ensure_future(api.get("/slow"))
+        await asyncio.sleep(0.1)
+        first.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await first  # its caller has given up
+        server.slow_seconds = 0.0
+        assert (await api.get("/slow"))["get"] == 3  # its own request, not the abandoned second one
+    finally:
+        await api.aclose()
 
 
 def _profile(tmp_path: Path, server: TokenServer, ca_bundle: Path) -> Profile:

@@ -87,14 +87,15 @@ MAX_EVENTS_PER_WORKLOAD = 100
 EVENTS_PAGE_LIMIT = 500
 
 METRICS_CONCURRENCY = 8
+"""Per-workload metrics requests in flight at once: enough to read a screenful quickly, few enough not
+to look like a flood to the control plane."""
+
 PLACED_PHASES = frozenset(
     {WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.STOPPING}
 )
 """Phases whose pods sit on nodes (a list's NODE column)."""
 NODE_LOOKUPS_PER_READ = 32
 """Workloads whose nodes one window read looks up (their own pods); the rest on the next reads."""
-"""Per-workload metrics requests in flight at once: enough to read a screenful quickly, few enough not
-to look like a flood to the control plane."""
 
 
 def _pod_items(body: Any) -> list[Any]:

@@ -88,6 +88,8 @@ class RunaiApi:
         """Lists this control plane has answered on their top-level route."""
         self._in_flight: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Future[Any]] = {}
         """GETs under way, by path and parameters (see `get`)."""
+        self._waiting: dict[asyncio.Future[Any], int] = {}
+        """How many callers await each shared GET: the last to give up cancels it."""
         self._grant: str | None = None
         """The token request form this control plane accepted (`runai_versions.GRANTS`), once known."""
         self.session = ApiSession(
@@ -168,22 +170,35 @@ class RunaiApi:
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """A GET's parsed answer. Identical GETs in flight at once share one request (the header's GPU
         totals and its alerts both read `/api/v1/nodes`; a screen and the header ask at the same moment):
-        the answer is read-only to every caller, and one caller giving up does not cancel it for others."""
+        the answer is read-only to every caller, and one caller giving up does not cancel it for others.
+        When the last one gives up (a sibling in `together` failed), the request is cancelled: an orphan
+        left running would hand its answer, asked for before, to the next caller."""
         key = (path, tuple(sorted((name, str(value)) for name, value in (params or {}).items())))
         shared = self._in_flight.get(key)
         if shared is None:
             shared = asyncio.ensure_future(self._get_once(path, params))
             self._in_flight[key] = shared
+            self._waiting[shared] = 0
             shared.add_done_callback(partial(self._landed, key))
-        return await asyncio.shield(shared)
+        self._waiting[shared] += 1
+        try:
+            return await asyncio.shield(shared)
+        finally:
+            self._waiting[shared] -= 1
+            if not self._waiting[shared]:
+                del self._waiting[shared]
+                if not shared.done():
+                    shared.cancel()
+                    self._landed(key, shared)  # forgotten now: nobody may join a cancelled request
 
     async def _get_once(self, path: str, params: Mapping[str, Any] | None) -> Any:
         return parse_json(await self.request("GET", path, params=params), SERVICE)
 
     def _landed(self, key: tuple[str, tuple[tuple[str, str], ...]], done: asyncio.Future[Any]) -> None:
+        """Forget a shared GET that ended (or that nobody waits for any more)."""
         if self._in_flight.get(key) is done:
             del self._in_flight[key]
-        if not done.cancelled():
+        if done.done() and not done.cancelled():
             done.exception()  # retrieved: a failure nobody waited for any more is not "never retrieved"
 
     async def list_all(
