@@ -33,7 +33,7 @@ from console.data.backend import Backend
 from console.data.invalidating import InvalidatingBackend
 from console.data.store import Store
 from console.key_gate import KeyGate
-from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN
+from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN, SCREENS
 from console.ui.safe_text import visible
 from screens.base import ResourceScreen, RwcScreen
 from screens.commands import RwcCommands
@@ -65,22 +65,8 @@ class ScreenClasses(Mapping[str, type[RwcScreen]]):
         return len(self._locations)
 
 
-SCREEN_CLASSES = ScreenClasses(  # keyed like console.ui.keymap.SCREENS (a test checks)
-    {
-        "projects": "screens.projects:ProjectsScreen",
-        "workloads": "screens.workloads:WorkloadsScreen",
-        "nodes": "screens.nodes:NodesScreen",
-        "gpus": "screens.gpus:GpusScreen",
-        "filesystems": "screens.filesystems:FilesystemsScreen",
-        "snapshots": "screens.snapshots:SnapshotsScreen",
-        "weka": "screens.weka_overview:WekaOverviewScreen",
-        "alerts": "screens.alerts:AlertsScreen",
-        "pools": "screens.pools:PoolsScreen",
-        "idle": "screens.idle:IdleScreen",
-        "protection": "screens.protection:ProtectionScreen",
-        "events": "screens.events:EventsScreen",
-    }
-)
+SCREEN_CLASSES = ScreenClasses({entry.name: entry.location for entry in SCREENS})
+"""The one screen registry's classes: `console.ui.keymap.SCREENS` says where each lives."""
 
 
 log = logging.getLogger(__name__)

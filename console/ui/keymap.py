@@ -19,6 +19,8 @@ class ScreenEntry:
     number_key: str
     aliases: tuple[str, ...]
     description: str
+    location: str = ""
+    """`module:Class` of its screen, imported on first use (`console.app.SCREEN_CLASSES`)."""
 
     @property
     def command_names(self) -> tuple[str, ...]:
@@ -27,16 +29,86 @@ class ScreenEntry:
 
 
 SCREENS: tuple[ScreenEntry, ...] = (
-    ScreenEntry("projects", "Projects", "1", ("proj", "pj", "project"), "Projects and departments: quotas"),
-    ScreenEntry("workloads", "Workloads", "2", ("wl", "workload", "jobs"), "Workloads: phase, GPUs, node"),
-    ScreenEntry("nodes", "Nodes", "3", ("no", "node"), "Nodes: readiness, cordon/drain, GPUs"),
-    ScreenEntry("gpus", "GPU fractions", "4", ("gpu", "fractions", "frac"), "Each GPU and who holds it"),
-    ScreenEntry("filesystems", "Filesystems", "5", ("fs", "filesystem"), "WEKA filesystems: SSD, tiering"),
-    ScreenEntry("snapshots", "Snapshots", "6", ("snap", "snapshot", "snaps"), "WEKA snapshots and uploads"),
-    ScreenEntry("weka", "WEKA", "7", ("wk",), "WEKA cluster: health, capacity, IO, alerts"),
-    ScreenEntry("alerts", "Alerts", "8", ("al", "alert"), "Every open alert: WEKA and Run:ai"),
-    ScreenEntry("pools", "Node pools", "9", ("np", "pool"), "Node pools: GPUs, quota given out, demand"),
-    ScreenEntry("idle", "Idle GPUs", "0", ("id",), "GPUs held and not used: who, how long, GPU-hours"),
+    ScreenEntry(
+        "projects",
+        "Projects",
+        "1",
+        ("proj", "pj", "project"),
+        "Projects and departments: quotas",
+        location="screens.projects:ProjectsScreen",
+    ),
+    ScreenEntry(
+        "workloads",
+        "Workloads",
+        "2",
+        ("wl", "workload", "jobs"),
+        "Workloads: phase, GPUs, node",
+        location="screens.workloads:WorkloadsScreen",
+    ),
+    ScreenEntry(
+        "nodes",
+        "Nodes",
+        "3",
+        ("no", "node"),
+        "Nodes: readiness, cordon/drain, GPUs",
+        location="screens.nodes:NodesScreen",
+    ),
+    ScreenEntry(
+        "gpus",
+        "GPU fractions",
+        "4",
+        ("gpu", "fractions", "frac"),
+        "Each GPU and who holds it",
+        location="screens.gpus:GpusScreen",
+    ),
+    ScreenEntry(
+        "filesystems",
+        "Filesystems",
+        "5",
+        ("fs", "filesystem"),
+        "WEKA filesystems: SSD, tiering",
+        location="screens.filesystems:FilesystemsScreen",
+    ),
+    ScreenEntry(
+        "snapshots",
+        "Snapshots",
+        "6",
+        ("snap", "snapshot", "snaps"),
+        "WEKA snapshots and uploads",
+        location="screens.snapshots:SnapshotsScreen",
+    ),
+    ScreenEntry(
+        "weka",
+        "WEKA",
+        "7",
+        ("wk",),
+        "WEKA cluster: health, capacity, IO, alerts",
+        location="screens.weka_overview:WekaOverviewScreen",
+    ),
+    ScreenEntry(
+        "alerts",
+        "Alerts",
+        "8",
+        ("al", "alert"),
+        "Every open alert: WEKA and Run:ai",
+        location="screens.alerts:AlertsScreen",
+    ),
+    ScreenEntry(
+        "pools",
+        "Node pools",
+        "9",
+        ("np", "pool"),
+        "Node pools: GPUs, quota given out, demand",
+        location="screens.pools:PoolsScreen",
+    ),
+    ScreenEntry(
+        "idle",
+        "Idle GPUs",
+        "0",
+        ("id",),
+        "GPUs held and not used: who, how long, GPU-hours",
+        location="screens.idle:IdleScreen",
+    ),
     # No number key is free: `:rpo` (and the palette) open it.
     ScreenEntry(
         "protection",
@@ -44,9 +116,17 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "",
         ("rpo", "protect"),
         "Off-cluster copies against the RPO; fill forecast",
+        location="screens.protection:ProtectionScreen",
     ),
     # No number key is free: `:ev` (and the palette) open it.
-    ScreenEntry("events", "Events", "", ("ev", "event"), "Events of every source: who preempted whom"),
+    ScreenEntry(
+        "events",
+        "Events",
+        "",
+        ("ev", "event"),
+        "Events of every source: who preempted whom",
+        location="screens.events:EventsScreen",
+    ),
 )
 SCREENS_BY_NAME: dict[str, ScreenEntry] = {entry.name: entry for entry in SCREENS}
 DEFAULT_SCREEN = "workloads"
