@@ -160,22 +160,19 @@ class NotedForm(FormScreen[Any]):
         title: str,
         fields: Sequence[FormField],
         *,
+        context: ConsoleContext,
         note: Text | str = "",
         submit_label: str = "Save",
-        context: ConsoleContext | None = None,
     ) -> None:
-        super().__init__(title, fields, submit_label=submit_label, context=context)
+        super().__init__(title, fields, submit_label=submit_label)
+        self.context = context
+        """The screen's: the backend a save acts on."""
         self.note = note if isinstance(note, Text) else Text(note, end="")
 
     def on_mount(self) -> None:
         # No super(): Textual calls `FormScreen.on_mount` itself (every class's handler runs).
         if self.note.plain:
             self.query_one(Vertical).mount(Static(self.note, id=self.NOTE_ID), before="#form-fields")
-
-    @property
-    def backend_context(self) -> ConsoleContext:
-        assert self.context is not None, "WEKA forms are built with the screen's context"
-        return self.context
 
 
 # -- create ---------------------------------------------------------------------------------------------
@@ -239,7 +236,7 @@ class CreateFilesystemForm(NotedForm):
 
     def submit(self, values: dict[str, FieldValue]) -> None:
         spec = self.spec(values)
-        backend = self.backend_context.backend
+        backend = self.context.backend
 
         def created(filesystem: Filesystem) -> str:
             where = f"tiered to {spec.obs_bucket}" if spec.obs_bucket else "SSD-only"
@@ -310,7 +307,7 @@ class ResizeFilesystemForm(NotedForm):
         total = size_of(values["total"])
         assert total is not None  # validated
         ssd = size_of(values["ssd"])
-        backend = self.backend_context.backend
+        backend = self.context.backend
 
         def resized(result: Filesystem) -> str:
             return (
@@ -373,7 +370,7 @@ class TieringForm(NotedForm):
     def submit(self, values: dict[str, FieldValue]) -> None:
         filesystem = self.filesystem
         bucket = chosen_bucket(values["bucket"])
-        backend = self.backend_context.backend
+        backend = self.context.backend
         if bucket is None:
             label = f"Detach {self.current} from {filesystem.name}"
             success = f"Detaching {self.current} from {filesystem.name}: data is being copied back to SSD."

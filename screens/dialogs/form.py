@@ -34,7 +34,6 @@ from console.model.names import DNS_LABEL_MAX_LENGTH, is_dns1123_label
 from console.ui.keymap import FORM_KEYS
 from console.ui.safe_text import visible
 from screens.action_runner import run_action
-from screens.context import ConsoleContext
 from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 
@@ -212,7 +211,6 @@ class FormScreen(RwcModal[R | None], Generic[R]):
         fields: Sequence[FormField],
         *,
         submit_label: str = "Save",
-        context: ConsoleContext | None = None,
     ) -> None:
         super().__init__()
         names = [field.name for field in fields]
@@ -221,7 +219,6 @@ class FormScreen(RwcModal[R | None], Generic[R]):
         self.form_title = title
         self.fields: tuple[FormField, ...] = tuple(fields)
         self.submit_label = submit_label
-        self.context = context
         self.busy = False
         """True while a save runs; another ctrl+s waits for its answer instead of saving twice."""
         self._widgets: dict[str, Widget] = {}

@@ -81,7 +81,7 @@ class QuotaFormBase(FormScreen[object]):
     def __init__(
         self, title: str, fields: Sequence[FormField], pools: Sequence[str], context: ConsoleContext
     ) -> None:
-        super().__init__(title, fields, context=context)
+        super().__init__(title, fields)
         self.pools = tuple(pools)
         self.backend = context.backend
 

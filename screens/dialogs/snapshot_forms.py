@@ -109,7 +109,7 @@ class CreateSnapshotForm(NotedForm):
             is_writable=bool(values["writable"]),
         )
         fs_name = self.filesystem_names.get(spec.filesystem_uid, spec.filesystem_uid)
-        backend = self.backend_context.backend
+        backend = self.context.backend
         self.run_submit(
             f"Create snapshot {spec.name} of {fs_name}",
             lambda: backend.create_snapshot(spec),
@@ -228,7 +228,7 @@ class FilesystemFromSnapshotForm(NotedForm):
             obs_bucket=str(values["bucket"]),
             locator=str(values["locator"]),
         )
-        backend = self.backend_context.backend
+        backend = self.context.backend
 
         def created(filesystem: Filesystem) -> str:
             return (

@@ -191,7 +191,7 @@ class SubmitWorkloadForm(FormScreen[Workload]):
                 value=PREEMPTIBLE_BY_DEFAULT[workload_type],
             ),
         ]
-        super().__init__("Submit workload", fields, submit_label="Submit", context=context)
+        super().__init__("Submit workload", fields, submit_label="Submit")
         self.backend: Backend = context.backend
         self._preemptible_default = PREEMPTIBLE_BY_DEFAULT[workload_type]
         self._preemptible_chosen = False
