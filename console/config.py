@@ -40,7 +40,7 @@ from console.model import Role
 if TYPE_CHECKING:
     import ssl
 
-SCENARIO_NAMES: tuple[str, ...] = ("demo", "large")
+SCENARIO_NAMES: tuple[str, ...] = ("demo", "large", "huge")
 """Kept equal to `console.sim.scenarios.SCENARIOS` (a test checks); repeated so `rwc --help` need not
 import the simulator."""
 
@@ -149,7 +149,7 @@ class Config:
     demo: bool = True
     """Run against the in-process simulator (forced by --demo, or because no profile is configured)."""
     scenario: str = DEFAULT_SCENARIO
-    """The simulator scenario: `demo` (small, believable) or `large` (scale)."""
+    """The simulator scenario: `demo` (small, believable), `large` or `huge` (scale)."""
     seed: int = DEFAULT_SEED
     """Seeds the simulator: the same seed gives the same cluster and the same history."""
     clock_speed: float = 1.0

@@ -572,6 +572,28 @@ _LARGE_MIX: tuple[tuple[WorkloadPhase, int], ...] = (
 _LARGE_NAMES = ("llama3-sft", "resnet50", "bert-ft", "vit-b16", "whisper-ft", "sdxl-lora", "dlrm", "yolov8",
                 "mistral-eval", "gpt-neox", "t5-base", "clip-ft", "jupyter", "triton-serve")  # fmt: skip
 
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """How big a scale scenario is: its pools (name, GPU model, nodes of 8 GPUs), org and workloads."""
+
+    pools: tuple[tuple[str, str, int], ...]
+    departments: int
+    projects_per_department: int
+    workloads: int
+    mix: tuple[tuple[WorkloadPhase, int], ...]
+    """Workloads per phase; the rest are Completed."""
+
+
+LARGE = Scale(LARGE_POOLS, LARGE_DEPARTMENTS, LARGE_PROJECTS_PER_DEPARTMENT, LARGE_WORKLOADS, _LARGE_MIX)
+HUGE = Scale(
+    tuple((pool, model, count * 5) for pool, model, count in LARGE_POOLS),
+    50,
+    20,
+    100_000,
+    tuple((phase, count * 5) for phase, count in _LARGE_MIX),
+)
+"""The `huge` scenario: 5,000 nodes (40,000 GPUs), 1,000 projects, 100,000 workloads (issue 15's bench)."""
+
 _LARGE_SHAPES: tuple[tuple[GpuRequest, int], ...] = (
     (GpuRequest.whole(1), 50),
     (GpuRequest.whole(2), 14),
@@ -582,8 +604,8 @@ _LARGE_SHAPES: tuple[tuple[GpuRequest, int], ...] = (
 )
 
 
-def populate_large(sim: RunaiSim) -> None:
-    """1,000 DGX-class nodes (8,000 GPUs) in four pools, 200 projects, 20,000 workloads.
+def populate_large(sim: RunaiSim, scale: Scale = LARGE) -> None:
+    """1,000 DGX-class nodes (8,000 GPUs) in four pools, 200 projects, 20,000 workloads (or `scale`).
 
     Built for speed: running work is packed node by node with pinned placement instead of asking the
     bin-packer 5,000 times, and names/shapes come from small shared tables. The cyclic garbage
@@ -593,30 +615,30 @@ def populate_large(sim: RunaiSim) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _populate_large(sim)
+        _populate_large(sim, scale)
     finally:
         if collecting:
             gc.enable()
 
 
-def _populate_large(sim: RunaiSim) -> None:
+def _populate_large(sim: RunaiSim, scale: Scale) -> None:
     rng = sim.rng
     sim.set_cluster("acme-gpu-global", "2.20.0")
-    for pool, model, count in LARGE_POOLS:
+    for pool, model, count in scale.pools:
         sim.add_node_pool(pool)
         for index in range(1, count + 1):
             status = NodeStatus.NOT_READY if index in (17, 211) else NodeStatus.READY
             sim.add_node(f"{pool}-node-{index:04d}", pool, model, 8, MIB_80GB if model != L40S else 46068,
                          status=status, cordoned=index % 97 == 0)  # fmt: skip
-    pool_gpus = {pool: count * 8 for pool, _, count in LARGE_POOLS}
+    pool_gpus = {pool: count * 8 for pool, _, count in scale.pools}
     project_names: list[str] = []
-    projects_total = LARGE_DEPARTMENTS * LARGE_PROJECTS_PER_DEPARTMENT
-    for d in range(LARGE_DEPARTMENTS):
+    projects_total = scale.departments * scale.projects_per_department
+    for d in range(scale.departments):
         dept_quotas = [
-            _quota(pool, round(gpus * 0.9 / LARGE_DEPARTMENTS)) for pool, gpus in pool_gpus.items()
+            _quota(pool, round(gpus * 0.9 / scale.departments)) for pool, gpus in pool_gpus.items()
         ]
         department = sim.add_department(f"dept-{d:02d}", dept_quotas)
-        for p in range(LARGE_PROJECTS_PER_DEPARTMENT):
+        for p in range(scale.projects_per_department):
             name = f"team-{d:02d}-{p:02d}"
             quotas = []
             for pool, gpus in pool_gpus.items():
@@ -629,10 +651,10 @@ def _populate_large(sim: RunaiSim) -> None:
 
     projects = [sim.state.projects[sim.project_id(name)] for name in project_names]
     shapes = [shape for shape, weight in _LARGE_SHAPES for _ in range(weight)]
-    pools = [pool for pool, _, count in LARGE_POOLS for _ in range(count // 10)]  # weighted by size
-    cursors = {pool: _NodeCursor(sim, pool) for pool, _, _ in LARGE_POOLS}
-    phases = [phase for phase, count in _LARGE_MIX for _ in range(count)]
-    phases += [WorkloadPhase.COMPLETED] * (LARGE_WORKLOADS - len(phases))
+    pools = [pool for pool, _, count in scale.pools for _ in range(count // 10)]  # weighted by size
+    cursors = {pool: _NodeCursor(sim, pool) for pool, _, _ in scale.pools}
+    phases = [phase for phase, count in scale.mix for _ in range(count)]
+    phases += [WorkloadPhase.COMPLETED] * (scale.workloads - len(phases))
     rng.shuffle(phases)
     pick = rng.random  # random() and int() beat randrange() 3x, and this loop runs 20,000 times
     bound_phases = (WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.INITIALIZING)
@@ -676,7 +698,9 @@ def _populate_large(sim: RunaiSim) -> None:
             created_ago_s=run + 60.0 + pick() * 7 * 86400,
             nodes=nodes,
         )
-    sim.activity = DemoActivity(submit_every_seconds=5.0, max_active=25_000, finished_ttl_seconds=HOUR)
+    sim.activity = DemoActivity(
+        submit_every_seconds=5.0, max_active=scale.workloads * 5 // 4, finished_ttl_seconds=HOUR
+    )
 
 
 def _project_for(

@@ -1,4 +1,4 @@
-"""Named scenarios: `demo` (a believable small cluster) and `large` (scale testing)."""
+"""Named scenarios: `demo` (a believable small cluster), `large` and `huge` (scale testing)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from console.sim import runai_scenarios, weka_scenarios
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
 
-SCENARIOS: tuple[str, ...] = ("demo", "large")
+SCENARIOS: tuple[str, ...] = ("demo", "large", "huge")
 
 
 def build_simulator(scenario: str = "demo", seed: int = 7, start: datetime = DEFAULT_START) -> Simulator:
@@ -20,7 +20,8 @@ def build_simulator(scenario: str = "demo", seed: int = 7, start: datetime = DEF
         runai_scenarios.populate_demo(simulator.runai)
         weka_scenarios.populate_demo(simulator.weka)
     else:
-        runai_scenarios.populate_large(simulator.runai)
+        scale = runai_scenarios.HUGE if scenario == "huge" else runai_scenarios.LARGE
+        runai_scenarios.populate_large(simulator.runai, scale)
         weka_scenarios.populate_large(simulator.weka)
     simulator.settle()
     return simulator

@@ -245,6 +245,8 @@ class SimHttpServer:
         self.faults = FaultInjector()
         self.before_request = before_request
         self.requests_seen: list[tuple[str, str]] = []
+        self.bytes_sent = 0
+        """Response body bytes written (benchmarks count what a screen costs the server)."""
         self.closing = threading.Event()
         """Set by `stop`; streaming responses end at their next chunk or heartbeat."""
         self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
@@ -362,6 +364,7 @@ class SimHttpServer:
                     self.end_headers()
                     if self.command != "HEAD":
                         self.wfile.write(response.body)
+                        server.bytes_sent += len(response.body)
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
