@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_idle, bench_logs, bench_quit, bench_scale, bench_start  # noqa: E402
+from benchmarks import bench_idle, bench_live, bench_logs, bench_quit, bench_scale, bench_start  # noqa: E402
 
 
 def main() -> int:
@@ -17,6 +17,7 @@ def main() -> int:
         bench_idle.main(),
         bench_logs.main(),
         bench_quit.main(),
+        bench_live.main(["--scenario", "huge"]),
     ]
     return 0 if all(results) else 1
 

@@ -258,6 +258,9 @@ class DemoBackend:
     async def nodes(self) -> Sequence[Node]:
         return await self._run(lambda simulator: simulator.runai.nodes())
 
+    async def node_summaries(self) -> Sequence[Node]:
+        return await self.nodes()  # the simulator's one view costs the same
+
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._run(lambda simulator: simulator.runai.gpus(node_name))
 

@@ -72,6 +72,11 @@ class Backend(Protocol):
 
     async def nodes(self) -> Sequence[Node]: ...
 
+    async def node_summaries(self) -> Sequence[Node]:
+        """Nodes as the scheduler counts them (status, GPUs, allocation), without the Kubernetes detail
+        `nodes()` adds from every pod: what the header's GPU totals need, every few seconds, on any screen."""
+        ...
+
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]: ...
 
     async def workload_gpu_utilisation(

@@ -110,6 +110,9 @@ class ForwardingBackend:
     async def nodes(self) -> Sequence[Node]:
         return await self._inner.nodes()
 
+    async def node_summaries(self) -> Sequence[Node]:
+        return await self._inner.node_summaries()
+
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._inner.gpus(node_name)
 

@@ -99,7 +99,7 @@ async def fetch_summary(backend: Backend) -> HeaderSummary:
         async with asyncio.TaskGroup() as group:
             identity_task = group.create_task(backend.identity())
             cluster_task = group.create_task(backend.cluster())
-            nodes_task = group.create_task(backend.nodes())
+            nodes_task = group.create_task(backend.node_summaries())
             weka_task = group.create_task(_within_deadline(backend.weka_cluster(), "WEKA"))
             alerts_task = group.create_task(_within_deadline(backend.alerts(), "The alerts"))
     except BaseExceptionGroup as failed:

@@ -379,7 +379,7 @@ def test_config_defaults_are_the_demo(tmp_path: Path) -> None:
 
 def test_config_rejects_impossible_values() -> None:
     with pytest.raises(ConfigError, match="unknown scenario"):
-        Config(scenario="huge")
+        Config(scenario="gigantic")
     with pytest.raises(ConfigError, match="clock speed"):
         Config(clock_speed=-1.0)
     with pytest.raises(ConfigError, match="needs a profile"):
