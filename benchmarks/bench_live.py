@@ -104,7 +104,8 @@ def measure(scenario: str, checkout: Path, seconds: float) -> LiveFigures:
         faces = [served.runai, served.weka, served.kube]
         config = served.write_profile(Path(home) / "rwc-sim.toml")
         env = {**private_env(home), "PYTHONPATH": str(checkout)}
-        process = PtyProcess([sys.executable, "-m", "console", "--config", str(config)], env=env)
+        argv = [sys.executable, "-m", "console", "--config", str(config)]
+        process = PtyProcess(argv, env=env, cwd=str(checkout))
         process.start()
         try:
             try:

@@ -37,6 +37,8 @@ class PtyProcess:
     columns: int = 80
     rows: int = 24
     env: dict[str, str] = field(default_factory=dict)
+    cwd: str | None = None
+    """Where the child runs (`python -m` puts it first on sys.path: another checkout's code runs)."""
     pid: int = 0
     fd: int = -1
     output: bytearray = field(default_factory=bytearray)
@@ -57,6 +59,8 @@ class PtyProcess:
         self.started_at = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # child
+            if self.cwd is not None:
+                os.chdir(self.cwd)
             os.execvpe(self.argv[0], self.argv, environment)
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", self.rows, self.columns, 0, 0))
