@@ -50,7 +50,7 @@ class LiveFigures:
     cycle_cpu_ms: float
     header_requests: float
     header_kbytes: float
-    filter_ms: float
+    filter_ms: float | None
     peak_rss_mb: float
 
 
@@ -69,8 +69,9 @@ def _counted(faces: list) -> tuple[int, int]:  # type: ignore[type-arg]
     return sum(len(face.requests_seen) for face in faces), sum(face.bytes_sent for face in faces)
 
 
-def _filter_ms(process: PtyProcess, text: str) -> float:
-    """Median of: a key typed after `/` to the header showing the text typed so far."""
+def _filter_ms(process: PtyProcess, text: str) -> float | None:
+    """Median of: a key typed after `/` to the header showing the text typed so far (None: a key took
+    more than 10 s, so the list was too busy to measure)."""
     process.send(b"/")
     process.read_for(0.5)
     latencies = []
@@ -82,7 +83,7 @@ def _filter_ms(process: PtyProcess, text: str) -> float:
         deadline = started + 10.0
         while shown not in process.output[mark:]:
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"the header never showed {shown!r}")
+                return None
             process.read_for(0.001)
         latencies.append((time.perf_counter() - started) * 1000)
         process.read_for(0.3)
@@ -173,6 +174,7 @@ def report(scenario: str, new: LiveFigures, old: LiveFigures | None) -> bool:
         and new.cycle_requests <= CYCLE_REQUESTS_GOAL
         and new.cycle_cpu_ms <= CYCLE_CPU_GOAL_MS
         and new.header_requests <= HEADER_REQUESTS_GOAL
+        and new.filter_ms is not None
         and new.filter_ms <= FILTER_GOAL_MS
     )
     print(
