@@ -572,6 +572,7 @@ _LARGE_MIX: tuple[tuple[WorkloadPhase, int], ...] = (
 _LARGE_NAMES = ("llama3-sft", "resnet50", "bert-ft", "vit-b16", "whisper-ft", "sdxl-lora", "dlrm", "yolov8",
                 "mistral-eval", "gpt-neox", "t5-base", "clip-ft", "jupyter", "triton-serve")  # fmt: skip
 
+
 @dataclass(frozen=True, slots=True)
 class Scale:
     """How big a scale scenario is: its pools (name, GPU model, nodes of 8 GPUs), org and workloads."""

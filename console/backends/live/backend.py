@@ -38,9 +38,9 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from console.backends.live.accepted import read_back
 from console.backends.live.clients import open_clients
@@ -117,6 +117,24 @@ CLUSTER_CACHE_SECONDS = 60.0
 """The cluster's name and version change with an upgrade; the header asks every few seconds."""
 
 
+T = TypeVar("T")
+
+
+class Remembered(Generic[T]):
+    """A value read again only once `seconds` have passed (what changes rarely and is asked for often)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._value: tuple[T, float] | None = None
+
+    async def get(self, read: Callable[[], Awaitable[T]]) -> T:
+        if self._value is not None and time.monotonic() - self._value[1] < self.seconds:
+            return self._value[0]
+        value = await read()
+        self._value = (value, time.monotonic())
+        return value
+
+
 class LiveBackend:
     """Everything the console asks or does, against one live profile (Run:ai + Kubernetes + WEKA + NVML)."""
 
@@ -149,8 +167,8 @@ class LiveBackend:
         self.kube: KubeClient | None = clients.kube
         self._kube_missing = clients.kube_missing
         self._host = HostGpus(use_nvml=use_nvml, reader=nvml_reader, names=local_node_names)
-        self._identity: tuple[Identity, float] | None = None
-        self._cluster: tuple[ClusterInfo, float] | None = None
+        self._identity = Remembered[Identity](IDENTITY_CACHE_SECONDS)
+        self._cluster = Remembered[ClusterInfo](CLUSTER_CACHE_SECONDS)
         self._pools_known = False
         self._gpu_models: dict[str, str | None] = {}
         self._namespaces: dict[str, str] = {}
@@ -175,20 +193,10 @@ class LiveBackend:
         return datetime.now(UTC)
 
     async def identity(self) -> Identity:
-        cached = self._identity
-        if cached is not None and time.monotonic() - cached[1] < IDENTITY_CACHE_SECONDS:
-            return cached[0]
-        identity = await self.runai.identity()
-        self._identity = (identity, time.monotonic())
-        return identity
+        return await self._identity.get(self.runai.identity)
 
     async def cluster(self) -> ClusterInfo:
-        cached = self._cluster
-        if cached is not None and time.monotonic() - cached[1] < CLUSTER_CACHE_SECONDS:
-            return cached[0]
-        cluster = await self.runai.cluster()
-        self._cluster = (cluster, time.monotonic())
-        return cluster
+        return await self._cluster.get(self.runai.cluster)
 
     # -- Run:ai queries --------------------------------------------------------------------------
     async def departments(self) -> Sequence[Department]:
