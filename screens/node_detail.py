@@ -23,7 +23,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.data.resource_keys import ResourceKey
-from console.data.resources import ALL_WORKLOADS, EVENTS, GPUS, NODE_OBJECT, NODES
+from console.data.resources import ALL_WORKLOADS, EVENTS, NODE_GPUS, NODE_OBJECT, NODES
 from console.data.store import ResourceState
 from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
 from console.model.events import EventFilter, EventObjectKind
@@ -37,7 +37,7 @@ from screens.nodes import problem_conditions, scheduling_state
 from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
 from widgets.safe_static import SafeStatic
 
-NODE_DETAIL_RESOURCES = (NODES, GPUS, ALL_WORKLOADS)
+NODE_DETAIL_RESOURCES = (NODES, ALL_WORKLOADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +110,18 @@ class NodeDetailScreen(RwcScreen):
         self.events_key = EVENTS(EventFilter(node=node_name, limit=MAX_TIMELINE_EVENTS))
         # The Kubernetes Node object (labels, capacity, allocatable): what `y` shows, summarised here.
         self.object_key = NODE_OBJECT(node_name)
+        self.gpus_key = NODE_GPUS(node_name)
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (*self.RESOURCES, self.events_key, self.object_key)
+        return (*self.RESOURCES, self.gpus_key, self.events_key, self.object_key)
 
     def states(self) -> list[ResourceState[Any]]:
         """The node's lists decide staleness; its Kubernetes object says on its own line when it cannot
         be read (a profile without Kubernetes access)."""
-        return [self.context.bridge.snapshot(key) for key in (*self.RESOURCES, self.events_key)]
+        return [
+            self.context.bridge.snapshot(key) for key in (*self.RESOURCES, self.gpus_key, self.events_key)
+        ]
 
     @property
     def screen_title(self) -> str:
@@ -144,7 +147,7 @@ class NodeDetailScreen(RwcScreen):
         if node is None:
             summary.update(Text(f"{self.node_name} is no longer in the cluster.", self.palette.warning))
             return
-        gpus = [g for g in values.get(GPUS) or () if g.node_name == node.name]
+        gpus = [g for g in values.get(self.gpus_key) or () if g.node_name == node.name]
         workloads = values.get(ALL_WORKLOADS) or ()
         now = self.backend_clock.now()
         ages = tuple(format_age(now, c.since) for c in node.conditions if c.since is not None)

@@ -74,6 +74,10 @@ NODES: ResourceKey[Sequence[Node]] = plain_kind(
 GPUS: ResourceKey[Sequence[GpuDevice]] = plain_kind(
     "gpus", lambda backend: backend.gpus(), FAST_INTERVAL_SECONDS
 )
+NODE_GPUS: ResourceKind[Sequence[GpuDevice], str] = ResourceKind(
+    "node_gpus", lambda backend, node_name: backend.gpus(node_name), FAST_INTERVAL_SECONDS
+)
+"""One node's GPUs (its detail): the server narrows them, not every GPU of the cluster every 2 s."""
 
 WORKLOADS: ResourceKind[Sequence[Workload], WorkloadFilter | None] = ResourceKind(
     "workloads", lambda backend, wanted: backend.workloads(wanted), FAST_INTERVAL_SECONDS
@@ -165,6 +169,7 @@ __all__ = [
     "GPU_USAGE",
     "NEWEST_WORKLOADS",
     "NODES",
+    "NODE_GPUS",
     "NODE_OBJECT",
     "NODE_POOLS",
     "PROJECTS",
