@@ -41,16 +41,12 @@ ones marked here are about serving (paging, filtering, routes).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import json
-import secrets
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,6 +64,7 @@ from console.model.runai import (
     WorkloadType,
 )
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.http.runai.auth import TOKEN_LIFETIME_SECONDS, AppCredential, Tokens
 from console.sim.http.runai.listing import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -86,8 +83,6 @@ from console.wire.common import parse_rfc3339, status_of_error
 from console.wire.runai import CATEGORY, KIND_SEGMENTS, SUBMISSION_FIELDS, TENANT_ID, iso
 
 SERVICE = "runai"
-TOKEN_LIFETIME_SECONDS = 300
-"""Short on purpose: a client that does not refresh its token fails within minutes of a demo."""
 DEFAULT_OVER_QUOTA_WEIGHT = PoolQuota("", 0.0).over_quota_weight
 """What a `null` over-quota weight means: the weight a quota has when nobody set one."""
 ACCEPTED = {"code": 202, "message": "Request has been accepted."}
@@ -136,16 +131,6 @@ WORKLOAD_GROUP_KEYS = {
 # spec's enum (e.g. "Node"), the id (or name, for nodes and node pools) as `value`, and a display `name`.
 
 
-@dataclass(frozen=True)
-class AppCredential:
-    """An application / service-account credential the face accepts, and who it acts as."""
-
-    client_id: str
-    client_secret: str = field(repr=False)
-    user: str
-    role: Role = Role.ADMIN
-
-
 runai_error_body = wire.error_body
 
 
@@ -187,69 +172,6 @@ def _expect(body: Any, key: str, kinds: type | tuple[type, ...], field_path: str
 
 
 # ====================================================================================================
-# tokens
-# ====================================================================================================
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class _Tokens:
-    """Issues and checks HS256 JWTs; `expire_all` makes every issued token fail like an expired one."""
-
-    def __init__(self, lifetime_seconds: float, wall_clock: Callable[[], float]) -> None:
-        self.lifetime_seconds = lifetime_seconds
-        self._wall_clock = wall_clock
-        self._key = secrets.token_bytes(32)
-        self._not_before = 0.0
-        self._lock = threading.Lock()
-        self.issued = 0
-
-    def issue(self, credential: AppCredential, issuer: str) -> tuple[str, int]:
-        now = self._wall_clock()
-        lifetime = int(self.lifetime_seconds)
-        with self._lock:
-            self.issued += 1
-            serial = self.issued
-        claims = {
-            "iss": issuer,
-            "sub": credential.client_id,
-            "aud": "runai",
-            "iat": now,
-            "exp": now + self.lifetime_seconds,
-            "jti": f"{serial}",
-            "email": credential.user,
-            "preferred_username": credential.user,
-            "tenant_id": TENANT_ID,
-        }
-        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-        signature = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
-        return f"{header}.{payload}.{signature}", lifetime
-
-    def check(self, token: str) -> str:
-        """The client id the token was issued to; `Unauthorized` for a bad, expired or revoked token."""
-        parts = token.split(".")
-        if len(parts) != 3:
-            raise Unauthorized("Issuer is not familiar.")
-        header, payload, signature = parts
-        expected = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
-        if not hmac.compare_digest(expected, signature):
-            raise Unauthorized("Issuer is not familiar.")
-        claims = json.loads(_b64decode(payload))
-        now = self._wall_clock()
-        if claims["exp"] <= now or claims["iat"] < self._not_before:
-            raise Unauthorized("Token is expired.")
-        return str(claims["sub"])
-
-    def expire_all(self) -> None:
-        self._not_before = self._wall_clock() + 1e-6
-
-
-# ====================================================================================================
 # wire values
 # ====================================================================================================
 def _face_uuid(*parts: str) -> str:
@@ -277,7 +199,7 @@ class RunaiFace:
         self.version = version
         self.host = host
         self.credentials = {credential.client_id.lower(): credential for credential in credentials.values()}
-        self.tokens = _Tokens(token_lifetime_seconds, wall_clock)
+        self.tokens = Tokens(token_lifetime_seconds, wall_clock)
         self.issuer = issuer
         self.router = Router()
         self._register()
