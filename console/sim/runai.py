@@ -1214,24 +1214,11 @@ def _pod_name(name: str, workload_type: WorkloadType, index: int) -> str:
 
 
 def _matches(item: Workload, visible: set[str] | None, workload_filter: WorkloadFilter | None) -> bool:
+    """Whether the caller may see `item` and it passes the filter; how a filter matches is defined once,
+    by `WorkloadFilter.matches`, which the live backend and the screens use too."""
     if visible is not None and item.project_id not in visible:
         return False
-    if workload_filter is None:
-        return True
-    if workload_filter.project_name is not None and item.project_name != workload_filter.project_name:
-        return False
-    if workload_filter.phase is not None and item.phase is not workload_filter.phase:
-        return False
-    if workload_filter.node_pool is not None and workload_filter.node_pool not in (
-        (item.current_node_pool,) if item.current_node_pool else item.requested_node_pools
-    ):
-        return False
-    if workload_filter.submitted_by is not None and item.submitted_by != workload_filter.submitted_by:
-        return False
-    return not (
-        workload_filter.name_contains is not None
-        and workload_filter.name_contains.lower() not in item.name.lower()
-    )
+    return workload_filter is None or workload_filter.matches(item)
 
 
 def _data_mount(volume: SimVolume) -> DataMount:

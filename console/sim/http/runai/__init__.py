@@ -41,17 +41,12 @@ ones marked here are about serving (paging, filtering, routes).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import json
-import re
-import secrets
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,6 +64,17 @@ from console.model.runai import (
     WorkloadType,
 )
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
+from console.sim.http.runai.auth import TOKEN_LIFETIME_SECONDS, AppCredential, Tokens
+from console.sim.http.runai.listing import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Getter,
+    int_param,
+    page,
+    paged,
+    query_list,
+    terms,
+)
 from console.sim.runai_state import PRIORITY_CLASS_VALUES
 from console.sim.runai_views import pod_views
 from console.sim.simulator import Simulator
@@ -77,10 +83,6 @@ from console.wire.common import parse_rfc3339, status_of_error
 from console.wire.runai import CATEGORY, KIND_SEGMENTS, SUBMISSION_FIELDS, TENANT_ID, iso
 
 SERVICE = "runai"
-TOKEN_LIFETIME_SECONDS = 300
-"""Short on purpose: a client that does not refresh its token fails within minutes of a demo."""
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 DEFAULT_OVER_QUOTA_WEIGHT = PoolQuota("", 0.0).over_quota_weight
 """What a `null` over-quota weight means: the weight a quota has when nobody set one."""
 ACCEPTED = {"code": 202, "message": "Request has been accepted."}
@@ -129,16 +131,6 @@ WORKLOAD_GROUP_KEYS = {
 # spec's enum (e.g. "Node"), the id (or name, for nodes and node pools) as `value`, and a display `name`.
 
 
-@dataclass(frozen=True)
-class AppCredential:
-    """An application / service-account credential the face accepts, and who it acts as."""
-
-    client_id: str
-    client_secret: str = field(repr=False)
-    user: str
-    role: Role = Role.ADMIN
-
-
 runai_error_body = wire.error_body
 
 
@@ -180,212 +172,6 @@ def _expect(body: Any, key: str, kinds: type | tuple[type, ...], field_path: str
 
 
 # ====================================================================================================
-# tokens
-# ====================================================================================================
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class _Tokens:
-    """Issues and checks HS256 JWTs; `expire_all` makes every issued token fail like an expired one."""
-
-    def __init__(self, lifetime_seconds: float, wall_clock: Callable[[], float]) -> None:
-        self.lifetime_seconds = lifetime_seconds
-        self._wall_clock = wall_clock
-        self._key = secrets.token_bytes(32)
-        self._not_before = 0.0
-        self._lock = threading.Lock()
-        self.issued = 0
-
-    def issue(self, credential: AppCredential, issuer: str) -> tuple[str, int]:
-        now = self._wall_clock()
-        lifetime = int(self.lifetime_seconds)
-        with self._lock:
-            self.issued += 1
-            serial = self.issued
-        claims = {
-            "iss": issuer,
-            "sub": credential.client_id,
-            "aud": "runai",
-            "iat": now,
-            "exp": now + self.lifetime_seconds,
-            "jti": f"{serial}",
-            "email": credential.user,
-            "preferred_username": credential.user,
-            "tenant_id": TENANT_ID,
-        }
-        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-        signature = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
-        return f"{header}.{payload}.{signature}", lifetime
-
-    def check(self, token: str) -> str:
-        """The client id the token was issued to; `Unauthorized` for a bad, expired or revoked token."""
-        parts = token.split(".")
-        if len(parts) != 3:
-            raise Unauthorized("Issuer is not familiar.")
-        header, payload, signature = parts
-        expected = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
-        if not hmac.compare_digest(expected, signature):
-            raise Unauthorized("Issuer is not familiar.")
-        claims = json.loads(_b64decode(payload))
-        now = self._wall_clock()
-        if claims["exp"] <= now or claims["iat"] < self._not_before:
-            raise Unauthorized("Token is expired.")
-        return str(claims["sub"])
-
-    def expire_all(self) -> None:
-        self._not_before = self._wall_clock() + 1e-6
-
-
-# ====================================================================================================
-# list queries: filterBy, sortBy, search, offset/limit
-# ====================================================================================================
-Getter = Callable[[Any], Any]
-_FILTER_TERM = re.compile(r"^(?P<field>[A-Za-z0-9]+)(?P<op>==|!=|<=|>=|=@|!@|=\^|=\$)(?P<value>.+)$", re.S)
-
-
-def _terms(request: Request, name: str = "filterBy") -> list[str]:
-    """All terms of a comma-joined array parameter (`explode: false`), also accepting it repeated."""
-    return [term for value in request.query.get(name, []) for term in value.split(",") if term]
-
-
-def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
-    raw = request.param(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise HttpError(400, f"Query parameter {name} must be an integer, not {raw!r}.") from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise HttpError(400, f"Query parameter {name} must be {bounds}, not {value}.")
-    return value
-
-
-def _coerce(sample: Any, raw: str, field_name: str) -> Any:
-    if isinstance(sample, bool):
-        return raw.lower() == "true"
-    if isinstance(sample, (int, float)):
-        try:
-            return float(raw)
-        except ValueError:
-            raise HttpError(400, f"Filter value for {field_name} must be a number, not {raw!r}.") from None
-    if isinstance(sample, datetime):
-        try:
-            return datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
-            raise HttpError(
-                400, f"Filter value for {field_name} must be an ISO 8601 date, not {raw!r}."
-            ) from None
-    return raw
-
-
-def _compare(actual: Any, op: str, raw: str, field_name: str) -> bool:
-    if isinstance(actual, (tuple, list)):
-        if op in ("!=", "!@"):
-            positive = "==" if op == "!=" else "=@"
-            return not any(_compare(item, positive, raw, field_name) for item in actual)
-        return any(_compare(item, op, raw, field_name) for item in actual)
-    if actual is None:
-        return op in ("!=", "!@")
-    if isinstance(actual, datetime) and op not in ("==", "!=", "<=", ">="):
-        raise HttpError(400, f"Operator {op} does not apply to the date field {field_name}.")
-    wanted = _coerce(actual, raw, field_name)
-    if op == "==":
-        return actual == wanted
-    if op == "!=":
-        return actual != wanted
-    if op == "<=":
-        return actual <= wanted
-    if op == ">=":
-        return actual >= wanted
-    # [UNSURE] the spec does not say whether text operators are case-sensitive; this face matches
-    # `=@ !@ =^ =$` without case (what a search box does) and `==`/`!=` exactly.
-    text, needle = str(actual).lower(), raw.lower()
-    if op == "=@":
-        return needle in text
-    if op == "!@":
-        return needle not in text
-    if op == "=^":
-        return text.startswith(needle)
-    return text.endswith(needle)
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if isinstance(value, (tuple, list)):
-        value = value[0] if value else None
-    if value is None:
-        return (0, "")
-    if isinstance(value, bool):
-        return (1, int(value))
-    if isinstance(value, (int, float)):
-        return (1, float(value))
-    if isinstance(value, datetime):
-        return (2, value.timestamp())
-    return (3, str(value))
-
-
-def query_list(
-    items: Iterable[Any],
-    request: Request,
-    getters: Mapping[str, Getter],
-    *,
-    search: Getter | None = None,
-    sortable: bool = True,
-) -> list[Any]:
-    """Apply `filterBy`, `search` and `sortBy`/`sortOrder` (not the page) to `items`."""
-    result = list(items)
-    for term in _terms(request):
-        found = _FILTER_TERM.match(term)
-        if not found:
-            raise HttpError(400, f"Invalid filterBy term {term!r}: use <field><operator><value>.")
-        name, op, raw = found["field"], found["op"], found["value"]
-        getter = getters.get(name)
-        if getter is None:
-            raise HttpError(400, f"Filtering by {name!r} is not supported; supported: {', '.join(getters)}.")
-        result = [item for item in result if _compare(getter(item), op, raw, name)]
-    text = request.param("search")
-    if text and search is not None:
-        result = [item for item in result if text.lower() in str(search(item)).lower()]
-    sort_by = request.param("sortBy")
-    order = request.param("sortOrder") or "asc"
-    if order not in ("asc", "desc"):
-        raise HttpError(400, f"sortOrder must be asc or desc, not {order!r}.")
-    if sort_by and sortable:
-        getter = getters.get(sort_by)
-        if getter is None:
-            raise HttpError(400, f"Sorting by {sort_by!r} is not supported; supported: {', '.join(getters)}.")
-        result.sort(key=lambda item: _sort_key(getter(item)), reverse=order == "desc")
-    return result
-
-
-def page(items: Sequence[Any], request: Request) -> tuple[Sequence[Any], int | None]:
-    """One page by `offset`/`limit`, and the offset of the next page (None when this is the last).
-
-    [UNSURE] reference §1: `next` is taken to be the offset of the next page and is left out on the last
-    page; the live client also stops on a short page, so either reading of `next` works against it.
-    """
-    offset = _int_param(request, "offset", 0, 0, None)
-    limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    chunk = items[offset : offset + limit]
-    return chunk, (offset + limit if offset + limit < len(items) else None)
-
-
-def _paged(key: str, items: Sequence[Any], request: Request, to_json: Callable[[Any], Any]) -> Response:
-    chunk, next_offset = page(items, request)
-    body: dict[str, Any] = {key: [to_json(item) for item in chunk]}
-    if next_offset is not None:
-        body["next"] = next_offset
-    return Response.json(200, body)
-
-
-# ====================================================================================================
 # wire values
 # ====================================================================================================
 def _face_uuid(*parts: str) -> str:
@@ -413,7 +199,7 @@ class RunaiFace:
         self.version = version
         self.host = host
         self.credentials = {credential.client_id.lower(): credential for credential in credentials.values()}
-        self.tokens = _Tokens(token_lifetime_seconds, wall_clock)
+        self.tokens = Tokens(token_lifetime_seconds, wall_clock)
         self.issuer = issuer
         self.router = Router()
         self._register()
@@ -693,7 +479,7 @@ class RunaiFace:
     def _departments(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         items = query_list(sim.runai.departments(actor), request, self._department_getters(sim))
         pool_ids = self._pool_ids(sim)
-        return _paged(
+        return paged(
             "departments", items, request, lambda d: self._department_json(sim, d, pool_ids, detailed=False)
         )
 
@@ -738,7 +524,7 @@ class RunaiFace:
             sim.runai.projects(actor), request, self._project_getters(sim), search=lambda p: p.name
         )
         pool_ids = self._pool_ids(sim)
-        return _paged("projects", items, request, lambda p: self._project_json(sim, p, pool_ids))
+        return paged("projects", items, request, lambda p: self._project_json(sim, p, pool_ids))
 
     def _projects_count(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         items = query_list(
@@ -942,7 +728,7 @@ class RunaiFace:
     @staticmethod
     def _group_by(request: Request, allowed: Mapping[str, str]) -> list[str]:
         groups = []
-        for raw in _terms(request, "groupBy"):
+        for raw in terms(request, "groupBy"):
             key = allowed.get(raw.lower())
             if key is None:
                 raise HttpError(400, f"groupBy {raw!r} is not one of {', '.join(allowed.values())}.")
@@ -1027,7 +813,7 @@ class RunaiFace:
             self._workload_getters(sim),
             search=lambda w: w.name,
         )
-        return _paged(
+        return paged(
             "workloads", items, request, lambda w: self._workload_json(sim, actor, w.id, detailed=False)
         )
 
@@ -1050,14 +836,14 @@ class RunaiFace:
         workload = sim.runai.workload(actor, request.path_params["workload_id"])
         pods = [(workload, pod) for pod in workload.pods]
         pods = query_list(pods, request, {}, search=lambda pair: pair[1].name)
-        return _paged("pods", pods, request, lambda pair: self._pod_json(sim, *pair))
+        return paged("pods", pods, request, lambda pair: self._pod_json(sim, *pair))
 
     def _all_pods(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         """Every pod of every visible workload (`GET /api/v1/workloads/pods`), in workload order."""
         workloads = self._visible_workloads(sim, actor, request)
         cluster = sim.runai.cluster.uuid
         plain = (
-            all(term == f"clusterId=={cluster}" for term in _terms(request))
+            all(term == f"clusterId=={cluster}" for term in terms(request))
             and not request.param("search")
             and not request.param("sortBy")
             and (request.param("completed") or "").lower() not in ("true", "false")
@@ -1081,12 +867,12 @@ class RunaiFace:
             wanted = completed == "true"
             pairs = [pair for pair in pairs if (pair[1].k8s_phase in ("Succeeded", "Failed")) is wanted]
         pairs = query_list(pairs, request, getters, search=lambda pair: pair[1].name)
-        return _paged("pods", pairs, request, lambda pair: self._pod_json(sim, *pair))
+        return paged("pods", pairs, request, lambda pair: self._pod_json(sim, *pair))
 
     def _pods_window(self, sim: Simulator, workloads: Sequence[Workload], request: Request) -> Response:
         """One page of all pods without building every pod's view (20,000 workloads make 40 pages)."""
-        offset = _int_param(request, "offset", 0, 0, None)
-        limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        offset = int_param(request, "offset", 0, 0, None)
+        limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         states = sim.runai.state.workloads
         seen = 0
         chunk: list[dict[str, Any]] = []
@@ -1114,7 +900,7 @@ class RunaiFace:
             raise HttpError(400, f"sortOrder must be asc or desc, not {order!r}.")
         if order == "desc":
             events.reverse()
-        return _paged("events", events, request, lambda pair: self._event_json(sim, workload, *pair))
+        return paged("events", events, request, lambda pair: self._event_json(sim, workload, *pair))
 
     def _workload_metrics(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         """`MetricsResponse` of one workload (§6): GPU_UTILIZATION from the simulator's loads; the other
@@ -1128,7 +914,7 @@ class RunaiFace:
             if at is None:
                 raise HttpError(400, f"Query parameter {name} must be an ISO 8601 date-time.")
             bounds.append(at)
-        samples = _int_param(
+        samples = int_param(
             request, "numberOfSamples", wire.DEFAULT_METRIC_SAMPLES, 0, wire.MAX_METRIC_SAMPLES
         )
         workload_id = request.path_params["workload_id"]
@@ -1157,7 +943,7 @@ class RunaiFace:
         cluster = sim.runai.cluster_info()
         if request.param("clusterId") and request.param("clusterId") != cluster.uuid:
             workloads = []
-        phases = set(_terms(request, "filterByPhases")) if self.version != V2_18 else set()
+        phases = set(terms(request, "filterByPhases")) if self.version != V2_18 else set()
         if phases:
             workloads = [w for w in workloads if w.phase.value in phases]
         projects = sim.runai.state.projects
