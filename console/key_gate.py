@@ -38,6 +38,7 @@ from weakref import WeakKeyDictionary
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.worker import WorkerState
 
 if TYPE_CHECKING:
@@ -161,14 +162,14 @@ class KeyGate:
         if app.screen is not screen_before or app.screen not in self._shown_at:
             await self._wait_until_shown(app.screen)
 
-    async def _deliver_in_app(self, event: events.Key | events.Paste) -> MessagePump | None:
+    async def _deliver_in_app(self, event: events.Key | events.Paste) -> Widget | None:
         """Run Textual's dispatch of `event` in the App's own message loop, as it would have run;
         return the pump it was forwarded to (what had focus then), or None if it never ran."""
         app = self._app
-        forwarded_to: asyncio.Future[MessagePump] = asyncio.get_running_loop().create_future()
+        forwarded_to: asyncio.Future[Widget] = asyncio.get_running_loop().create_future()
 
         async def deliver() -> None:
-            target: MessagePump = app.focused or app.screen
+            target: Widget = app.focused or app.screen
             try:
                 await self._deliver(event)
             finally:
