@@ -304,7 +304,7 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
                 f"(try --user {example})"
             )
         audit_user = acting.user
-    visible: Backend = OwnProjectsOnly(demo)  # a researcher sees no other project's names
+    visible = OwnProjectsOnly(demo)  # a researcher sees no other project's names
     backend: Backend = ReadOnlyBackend(visible) if config.read_only else visible
     return AuditedBackend(
         backend, audit_path=paths.audit_log_path(), user=audit_user, profile=demo.profile_name
