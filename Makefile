@@ -24,7 +24,7 @@ all: test
 
 help:
 	@echo "make demo    run rwc against the built-in simulator (no cluster needed)"
-	@echo "make test    ruff check, then pytest (PYTEST_ARGS='-k name' to narrow)"
+	@echo "make test    ruff check, mypy, then pytest (PYTEST_ARGS='-k name' to narrow)"
 	@echo "make lint    ruff check only"
 	@echo "make fmt     ruff format and ruff check --fix"
 	@echo "make bench   run the benchmarks (start-up, scale, idle; a few minutes)"
@@ -47,6 +47,7 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
@@ -60,5 +61,5 @@ bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache snapshot_report.html
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache snapshot_report.html
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

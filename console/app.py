@@ -41,6 +41,7 @@ from screens.context import ConsoleContext
 from screens.store_bridge import StoreBridge
 from themes import STYLESHEET_PATH, THEMES, theme_name
 from widgets.bindings import bindings_for
+from widgets.textual_compat import exit_on_crash, mark_css_current
 
 
 class ScreenClasses(Mapping[str, type[RwcScreen]]):
@@ -138,10 +139,9 @@ class RwcApp(App[None]):
 
     def _make_screen(self, name: str) -> RwcScreen:
         screen = SCREEN_CLASSES[name](self.context)
-        # Textual counts a new screen as having missed every CSS change so far and re-parses the whole
-        # stylesheet the first time its mode is shown (~10 ms, before the first frame for the first
-        # screen). A screen made now has missed none; a theme change after this still reaches it.
-        screen._css_update_count = self._css_update_count
+        # A screen made now has missed no CSS change (Textual would re-parse the whole stylesheet the
+        # first time its mode is shown, ~10 ms); a theme change after this still reaches it.
+        mark_css_current(screen, self)
         return screen
 
     def on_mount(self) -> None:
@@ -210,16 +210,11 @@ class RwcApp(App[None]):
         rwc.log, the terminal gets one short message naming the log, and rwc exits with status 1.
 
         Textual's own handler prints a Rich traceback with every frame's locals to the terminal and
-        nothing to the log. This overrides a private method; the attributes it sets are the ones
-        Textual 8's handler sets (`tests/ui/test_crash_report.py` checks the behaviour).
+        nothing to the log. This overrides a private method (`widgets.textual_compat.APP_EXCEPTION_HOOK`,
+        checked by its test); `tests/ui/test_crash_report.py` checks the behaviour.
         """
         log.error("rwc stopped on an unexpected error", exc_info=(type(error), error, error.__traceback__))
-        self._return_code = 1
-        if self._exception is None:  # Pilot re-raises the first one for the test that caused it
-            self._exception = error
-            self._exception_event.set()
-        self._exit_renderables.append(Text(crash_message(error), end=""))
-        self._close_messages_no_wait()
+        exit_on_crash(self, error, Text(crash_message(error), end=""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Screen keys do nothing while a dialog is open: the dialog's question must be answered (or

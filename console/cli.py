@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from io import TextIOWrapper
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -304,7 +305,7 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
                 f"(try --user {example})"
             )
         audit_user = acting.user
-    visible: Backend = OwnProjectsOnly(demo)  # a researcher sees no other project's names
+    visible = OwnProjectsOnly(demo)  # a researcher sees no other project's names
     backend: Backend = ReadOnlyBackend(visible) if config.read_only else visible
     return AuditedBackend(
         backend, audit_path=paths.audit_log_path(), user=audit_user, profile=demo.profile_name
@@ -407,7 +408,8 @@ class _LazyFileHandler(logging.FileHandler):
     def __init__(self, path: Path) -> None:
         super().__init__(path, encoding="utf-8", delay=True)
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    # typeshed says FileHandler._open never returns None; FileHandler.emit skips a record when it does.
+    def _open(self) -> TextIOWrapper | None:  # type: ignore[override]
         try:
             descriptor = paths.open_private_append(Path(self.baseFilename))
         except OSError:

@@ -33,11 +33,12 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from weakref import WeakKeyDictionary
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.worker import WorkerState
 
 if TYPE_CHECKING:
@@ -82,12 +83,12 @@ Deliver = Callable[[events.Key | events.Paste], Awaitable[None]]
 class KeyGate:
     """Serialises key delivery for one App; see the module docstring for the rules."""
 
-    def __init__(self, app: App[object], deliver: Deliver) -> None:
+    def __init__(self, app: App[Any], deliver: Deliver) -> None:
         self._app = app
         self._deliver = deliver
         self._pending: deque[events.Key | events.Paste] = deque()
         self._drainer: asyncio.Task[None] | None = None
-        self._shown_at: WeakKeyDictionary[Screen[object], float] = WeakKeyDictionary()
+        self._shown_at: WeakKeyDictionary[Screen[Any], float] = WeakKeyDictionary()
         self._cut_notified = False
 
     def watch_screens(self) -> None:
@@ -96,7 +97,7 @@ class KeyGate:
         self._app.screen_change_signal.subscribe(self._app, self._screen_changed)
         self._screen_changed(self._app.screen)  # the first screen came before this subscription
 
-    def _screen_changed(self, screen: Screen[object]) -> None:
+    def _screen_changed(self, screen: Screen[Any]) -> None:
         def painted() -> None:
             if screen is self._app.screen and screen not in self._shown_at:
                 self._shown_at[screen] = time.monotonic()
@@ -120,7 +121,7 @@ class KeyGate:
         if self._drainer is None or self._drainer.done():
             self._drainer = asyncio.get_running_loop().create_task(self._drain(), name="rwc-key-gate")
 
-    def is_shown(self, screen: Screen[object]) -> bool:
+    def is_shown(self, screen: Screen[Any]) -> bool:
         """True once `screen` has been painted on top (keys after this are answers to it)."""
         return screen in self._shown_at
 
@@ -161,14 +162,14 @@ class KeyGate:
         if app.screen is not screen_before or app.screen not in self._shown_at:
             await self._wait_until_shown(app.screen)
 
-    async def _deliver_in_app(self, event: events.Key | events.Paste) -> MessagePump | None:
+    async def _deliver_in_app(self, event: events.Key | events.Paste) -> Widget | None:
         """Run Textual's dispatch of `event` in the App's own message loop, as it would have run;
         return the pump it was forwarded to (what had focus then), or None if it never ran."""
         app = self._app
-        forwarded_to: asyncio.Future[MessagePump] = asyncio.get_running_loop().create_future()
+        forwarded_to: asyncio.Future[Widget] = asyncio.get_running_loop().create_future()
 
         async def deliver() -> None:
-            target: MessagePump = app.focused or app.screen
+            target: Widget = app.focused or app.screen
             try:
                 await self._deliver(event)
             finally:
@@ -183,7 +184,7 @@ class KeyGate:
             log.warning("key gate: the app did not take a key within %.1fs", HOP_TIMEOUT_SECONDS)
             return None
 
-    def _refused_as_typed_ahead(self, screen: Screen[object], event: events.Key | events.Paste) -> bool:
+    def _refused_as_typed_ahead(self, screen: Screen[Any], event: events.Key | events.Paste) -> bool:
         """A destructive question takes only keys pressed after it was painted (and esc, always)."""
         if not getattr(screen, "ASKS_BEFORE_DESTROYING", False):
             return False
@@ -213,7 +214,7 @@ class KeyGate:
         except TimeoutError:
             log.warning("key gate: %r did not process a key within %.1fs", pump, HOP_TIMEOUT_SECONDS)
 
-    async def _wait_for_opening_screens(self, screen_before: Screen[object]) -> None:
+    async def _wait_for_opening_screens(self, screen_before: Screen[Any]) -> None:
         """Hold later keys while an `OPENS_SCREEN` worker runs; drop them if it opens nothing."""
         app = self._app
         opening = [w for w in app.workers if w.group == OPENS_SCREEN and w.state in _LIVE_WORKER_STATES]
@@ -250,7 +251,7 @@ class KeyGate:
             if isinstance(event, events.Key) and event.key in _CANCEL_KEYS:
                 return
 
-    async def _wait_until_shown(self, screen: Screen[object]) -> None:
+    async def _wait_until_shown(self, screen: Screen[Any]) -> None:
         """Wait until `screen` is mounted, has handled what was queued on it (focus) and was painted."""
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while not screen.is_mounted:

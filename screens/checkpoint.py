@@ -17,8 +17,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from console.data.backend import Backend
@@ -89,7 +91,7 @@ class Checkpoint:
     """Runs one plan on a screen: each step's toast, and the end state in words."""
 
     def __init__(
-        self, screen: Screen[object], context: ConsoleContext, plan: CheckpointPlan, upload: bool
+        self, screen: Screen[Any], context: ConsoleContext, plan: CheckpointPlan, upload: bool
     ) -> None:
         self.screen = screen
         self.backend = context.backend
@@ -97,8 +99,8 @@ class Checkpoint:
         self.upload = upload
         self.title = f"Checkpoint {plan.workload.name}"
 
-    def _say(self, message: str, severity: str = "information") -> None:
-        self.screen.notify(message, title=self.title, severity=severity, timeout=6)  # type: ignore[arg-type]
+    def _say(self, message: str, severity: SeverityLevel = "information") -> None:
+        self.screen.notify(message, title=self.title, severity=severity, timeout=6)
 
     async def run(self) -> None:
         workload, backend = self.plan.workload, self.backend
@@ -148,7 +150,7 @@ class Checkpoint:
             await asyncio.sleep(STOP_POLL_SECONDS)
 
 
-async def ask_checkpoint(screen: Screen[object], context: ConsoleContext, workload: Workload) -> None:
+async def ask_checkpoint(screen: Screen[Any], context: ConsoleContext, workload: Workload) -> None:
     """Plan, ask (snapshots only, or with uploads; esc: nothing), then run in a worker."""
     try:
         plan = await plan_checkpoint(context.backend, workload)

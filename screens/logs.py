@@ -222,15 +222,15 @@ class TextViewScreen(RwcScreen):
         self.focus_body()
         self.show_status()
 
-    def action_next_match(self) -> None:
-        self._step(self.view.next_match)
+    async def action_next_match(self) -> None:
+        await self._step(self.view.next_match)
 
-    def action_previous_match(self) -> None:
-        self._step(self.view.previous_match)
+    async def action_previous_match(self) -> None:
+        await self._step(self.view.previous_match)
 
-    def _step(self, move: Callable[[], bool]) -> None:
+    async def _step(self, move: Callable[[], bool]) -> None:
         if not self.view.search:
-            self.action_start_search()
+            await self.action_start_search()
         elif not move():
             self.notify(f"Not found: {self.view.search}", severity="warning", timeout=3, markup=False)
 

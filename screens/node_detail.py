@@ -322,9 +322,9 @@ def kube_section(
         return Text.assemble(
             ("Resources and labels", "bold"), (why, palette.warning if error else palette.muted)
         )
-    status = node_object.get("status") if isinstance(node_object.get("status"), Mapping) else {}
-    capacity = status.get("capacity") if isinstance(status.get("capacity"), Mapping) else {}
-    allocatable = status.get("allocatable") if isinstance(status.get("allocatable"), Mapping) else {}
+    status = _mapping(node_object.get("status"))
+    capacity = _mapping(status.get("capacity"))
+    allocatable = _mapping(status.get("allocatable"))
     names = [name for name in KUBE_RESOURCES if name in capacity or name in allocatable]
     names += sorted(name for name in {*capacity, *allocatable} if name not in names and isinstance(name, str))
     table = section_table("Resources (y: the whole Node)", palette)
@@ -333,10 +333,15 @@ def kube_section(
     table.add_column("ALLOCATABLE", justify="right", no_wrap=True)
     for name in names[:32]:
         table.add_row(Text(name), Text(str(capacity.get(name, "—"))), Text(str(allocatable.get(name, "—"))))
-    metadata = node_object.get("metadata") if isinstance(node_object.get("metadata"), Mapping) else {}
-    labels = metadata.get("labels") if isinstance(metadata.get("labels"), Mapping) else {}
+    metadata = _mapping(node_object.get("metadata"))
+    labels = _mapping(metadata.get("labels"))
     label_lines = Text("\n", end="").join(
         Text(f"{key}={value}", end="") for key, value in sorted(labels.items())[:64] if isinstance(key, str)
     )
     heading = Text(f"Labels ({len(labels)})", "bold", end="")
     return Group(table, Text(""), heading, label_lines if labels else Text("none", palette.muted))
+
+
+def _mapping(value: object) -> Mapping[object, object]:
+    """`value` if the Node object has an object there, else an empty one (a field may be absent or odd)."""
+    return value if isinstance(value, Mapping) else {}

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.screen import Screen
 
 from console.model import WorkloadPhase
 from console.ui.format import format_gpus
 from console.ui.refusals import workload_refusal
 from screens.action_runner import run_action
+from screens.base import RwcScreen
 from screens.context import ConsoleContext
 from screens.dialogs.confirm import BodyLine, ConfirmDialog, confirm_then
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from console.model import (
         Workload,
     )
+    from screens.describe import DescribeScreen
+    from screens.logs import LogsScreen
 
 CHANGING_ACTIONS = frozenset(
     {"submit_workload", "suspend_workload", "resume_workload", "delete_workload", "checkpoint_workload"}
@@ -35,14 +37,14 @@ CHANGING_ACTIONS = frozenset(
 WORKLOAD_ACTIONS = frozenset({*CHANGING_ACTIONS, "show_logs", "describe_workload"})
 
 
-def _logs_screen() -> type[Screen[None]]:
+def _logs_screen() -> type[LogsScreen]:
     """The logs view, imported when first opened (it is not on the start-up path)."""
     from screens.logs import LogsScreen
 
     return LogsScreen
 
 
-def _describe_screen() -> type[Screen[None]]:
+def _describe_screen() -> type[DescribeScreen]:
     from screens.describe import DescribeScreen
 
     return DescribeScreen
@@ -77,8 +79,8 @@ class WorkloadActions:
         return workload_refusal(action, self.selected_workload(), identity)
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _screen(self) -> Screen[object]:
-        assert isinstance(self, Screen)
+    def _screen(self) -> RwcScreen:
+        assert isinstance(self, RwcScreen)
         return self
 
     def _workload_or_say_so(self) -> Workload | None:
@@ -92,7 +94,7 @@ class WorkloadActions:
         title: str,
         body: Sequence[BodyLine],
         confirm_label: str,
-        run: Callable[[], None],
+        run: Callable[[], object],
         *,
         danger: bool = False,
     ) -> None:
@@ -170,7 +172,7 @@ class WorkloadActions:
         workload = self._workload_or_say_so()
         if workload is not None:
             screen = self._screen()
-            screen.open_after(ask_checkpoint(screen, self.context, workload))  # type: ignore[attr-defined]
+            screen.open_after(ask_checkpoint(screen, self.context, workload))
 
     def action_show_logs(self) -> None:
         workload = self._workload_or_say_so()

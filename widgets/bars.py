@@ -80,7 +80,7 @@ def progress_bar(
 ) -> Text:
     """`███░░░░░ 42%`; an unknown percentage shows the empty bar with `?` rather than 0%."""
     if percent is None:
-        return Text.assemble((FREE * width, free_style), " ?", no_wrap=True, end="")
+        return Text.assemble((FREE * width, free_style or ""), " ?", no_wrap=True, end="")
     return capacity_bar(
         max(0.0, min(percent, 100.0)),
         100.0,

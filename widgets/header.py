@@ -14,6 +14,7 @@ from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -87,7 +88,7 @@ class RwcHeader(Widget):
         """The profile talks plain http:// (allow_http = true): tokens travel unencrypted."""
         self.config_location = config_location
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 3 if self.demo else 2
 
     def _style(self, name: str) -> Style:

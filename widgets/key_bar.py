@@ -11,7 +11,7 @@ click on a key presses it, as it does in the footer it replaces.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -72,7 +72,7 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen[object]) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is self.screen and self.is_attached:
             self.show_hints(hints_for(screen, self.app.get_key_display))
 
@@ -109,7 +109,7 @@ class KeyBar(Widget, can_focus=False):
                 return
 
 
-def hints_for(screen: Screen[object], key_display: Callable[[Binding], str]) -> tuple[KeyHint, ...]:
+def hints_for(screen: Screen[Any], key_display: Callable[[Binding], str]) -> tuple[KeyHint, ...]:
     """The keys `screen` offers now, one per action, in binding order (as Textual's footer lists them)."""
     hints: list[KeyHint] = []
     seen_actions: set[str] = set()

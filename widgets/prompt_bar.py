@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from console.ui.keymap import COMMAND_LINE_KEYS, FILTER_KEYS, SCREENS, command_completions
 from widgets.bindings import bindings_for
+from widgets.textual_compat import input_suggestion
 
 PROMPT_INPUT_CSS = """
 {name} {{
@@ -253,7 +254,7 @@ class CommandLine(Input):
 
     def action_complete(self) -> None:
         """Accept the greyed-out suggestion, as a shell's tab completion does."""
-        suggestion = self._suggestion
+        suggestion = input_suggestion(self)
         if suggestion and suggestion != self.value:
             self.value = suggestion
             self.cursor_position = len(self.value)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, Literal, Protocol, TypeVar, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -35,6 +35,9 @@ from textual.timer import Timer
 from console.ui.backend_clock import BackendClock
 from console.ui.format import age_changes_at
 from console.ui.table_rows import AgeCell, Cell, Column, Row, cell_text, static_plain
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 __all__ = ["AgeCell", "AgeClock", "Cell", "Column", "ResourceTable", "Row", "RowCache"]
 
@@ -181,7 +184,9 @@ def _sort_keys(keys: list[str], values: dict[str, object], reverse: bool) -> lis
     else:
         present, missing = list(keys), []
     try:
-        present.sort(key=values.__getitem__, reverse=reverse)
+        # Tried as they are (numbers as numbers, text as text); mixed types raise TypeError, handled below.
+        by_value = cast("Callable[[str], SupportsRichComparison]", values.__getitem__)
+        present.sort(key=by_value, reverse=reverse)
     except TypeError:
 
         def tolerant(key: str) -> tuple[bool, object]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.model.enums import Role  # re-exported
+# Re-exported (`X as X`, which strict mypy reads as deliberate): older imports name them here.
+from console.model.enums import Role as Role
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console.model.enums import (  # re-exported: older imports name them here
-    TERMINAL_PHASES,
-    UNLIMITED,
-    GpuRequestKind,
-    NodeRole,
-    NodeStatus,
-    PhaseReason,
-    ProjectPhase,
-    WorkloadPhase,
-    WorkloadType,
-)
+# Re-exported (`X as X`, which strict mypy reads as deliberate): older imports name them here.
+from console.model.enums import TERMINAL_PHASES as TERMINAL_PHASES
+from console.model.enums import UNLIMITED as UNLIMITED
+from console.model.enums import GpuRequestKind as GpuRequestKind
+from console.model.enums import NodeRole as NodeRole
+from console.model.enums import NodeStatus as NodeStatus
+from console.model.enums import PhaseReason as PhaseReason
+from console.model.enums import ProjectPhase as ProjectPhase
+from console.model.enums import WorkloadPhase as WorkloadPhase
+from console.model.enums import WorkloadType as WorkloadType
 
 
 @dataclass(frozen=True, slots=True)

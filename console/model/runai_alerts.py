@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from console.model.runai import NodeStatus
-from console.model.weka import Alert, AlertSeverity
+from console.model.enums import AlertSeverity, NodeStatus
+from console.model.weka import Alert
 
 RUNAI_ALERT_SOURCE = "runai"
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from console.model.enums import (  # re-exported
-    AlertSeverity,
-    BucketMode,
-    StowStatus,
-    WekaClusterStatus,
-)
+# Re-exported (`X as X`, which strict mypy reads as deliberate): older imports name them here.
+from console.model.enums import AlertSeverity as AlertSeverity
+from console.model.enums import BucketMode as BucketMode
+from console.model.enums import StowStatus as StowStatus
+from console.model.enums import WekaClusterStatus as WekaClusterStatus
 
 
 @dataclass(frozen=True, slots=True)

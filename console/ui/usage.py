@@ -16,6 +16,8 @@ from rich.text import Text
 from console.ui.sparkline import mean, sparkline
 
 if TYPE_CHECKING:
+    from rich.style import Style
+
     from console.model import Workload, WorkloadUtilisation
 
 USAGE_CELLS = 8
@@ -47,7 +49,7 @@ def usage_by(
     }
 
 
-def usage_cell(series: Sequence[float | None] | None, accent: str, muted: str) -> Text:
+def usage_cell(series: Sequence[float | None] | None, accent: str | Style, muted: str | Style) -> Text:
     """`▅▆▇▇█▇▆▇ 84%`, or `—` when the group's workloads gave no reading."""
     average = mean(series) if series else None
     if series is None or average is None:

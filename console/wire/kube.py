@@ -27,13 +27,12 @@ from typing import Any
 
 from console.data.errors import BadResponse
 from console.data.unreadable import readable_items
+from console.model.enums import NodeRole, NodeStatus
 from console.model.runai import (
     GpuAllocation,
     GpuDevice,
     Node,
     NodeCondition,
-    NodeRole,
-    NodeStatus,
     Pod,
     Taint,
 )
@@ -908,8 +907,8 @@ def pod_shares(
         shares += [GpuShare(next_index(), fraction, gigabytes * 1024, profile) for _ in range(count)]
     single = _MIG_PROFILE.match(mig_profile) if mig_profile else None
     if mig_profile is not None:
-        slices = _mig_profile_slices(mig_profile)
-        fraction = slices / MIG_COMPUTE_SLICES if slices else 1.0
+        profile_slices = _mig_profile_slices(mig_profile)
+        fraction = profile_slices / MIG_COMPUTE_SLICES if profile_slices else 1.0
         memory = int(single.group(2)) * 1024 if single else None
         shares += [GpuShare(next_index(), fraction, memory, mig_profile) for _ in range(pod.whole_gpus)]
     elif replicas > 1:

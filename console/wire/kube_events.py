@@ -56,7 +56,9 @@ def _object(raw: Any, where: str) -> Mapping[str, Any]:
 
 
 def _time(raw: Mapping[str, Any], metadata: Mapping[str, Any], where: str) -> datetime:
-    series = raw.get("series") if isinstance(raw.get("series"), dict) else {}
+    series = raw.get("series")
+    if not isinstance(series, dict):
+        series = {}
     for value in (
         series.get("lastObservedTime"),
         raw.get("lastTimestamp"),

@@ -241,7 +241,9 @@ def watch_event(event_type: str, obj: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": event_type, "object": dict(obj)}
 
 
-def bookmark(kind: str, api_version: str, resource_version: str, *, initial_events_end: bool = False) -> dict:
+def bookmark(
+    kind: str, api_version: str, resource_version: str, *, initial_events_end: bool = False
+) -> dict[str, Any]:
     """A BOOKMARK event: only the kind and the resourceVersion the watch has reached (and, after the initial
     events of a `sendInitialEvents` watch, the `k8s.io/initial-events-end` annotation)."""
     metadata: dict[str, Any] = {"resourceVersion": resource_version}

@@ -55,30 +55,33 @@ from typing import Any, TypeVar
 
 from console.data.errors import BadResponse, Invalid, NotFound
 from console.data.unreadable import readable_items
-from console.model.identity import Identity, Role
-from console.model.runai import (
+from console.model.enums import (
     UNLIMITED,
-    ClusterInfo,
-    Department,
-    GpuRequest,
     GpuRequestKind,
-    Node,
-    NodeCondition,
-    NodePool,
     NodeRole,
     NodeStatus,
     PhaseReason,
+    ProjectPhase,
+    Role,
+    WorkloadPhase,
+    WorkloadType,
+)
+from console.model.identity import Identity
+from console.model.runai import (
+    ClusterInfo,
+    Department,
+    GpuRequest,
+    Node,
+    NodeCondition,
+    NodePool,
     Pod,
     PoolQuota,
     Project,
-    ProjectPhase,
     Taint,
     Workload,
     WorkloadEvent,
     WorkloadFilter,
-    WorkloadPhase,
     WorkloadSpec,
-    WorkloadType,
 )
 from console.wire.common import finite_number, format_rfc3339, parse_quantity, parse_rfc3339
 
@@ -545,14 +548,14 @@ def parse_telemetry(body: Any) -> list[tuple[dict[str, tuple[str, str]], float |
             key = _str(group, "key", "telemetry group", default="")
             if not key:
                 continue
-            value = _str(group, "value", "telemetry group", default="")
-            groups[key.lower()] = (value, _str(group, "name", "telemetry group", default="") or value)
-        value = finite_number(entry.get("value"))
-        if value is None:
+            label = _str(group, "value", "telemetry group", default="")
+            groups[key.lower()] = (label, _str(group, "name", "telemetry group", default="") or label)
+        reading = finite_number(entry.get("value"))
+        if reading is None:
             logger.debug(
                 "Telemetry value %.40r of %r is not a finite number: unknown", entry.get("value"), groups
             )
-        result.append((groups, value))
+        result.append((groups, reading))
     return result
 
 

@@ -96,13 +96,18 @@ def _where(where: str, key: str) -> str:
 
 def require(mapping: Any, key: str, where: str) -> Any:
     """`mapping[key]` or `BadResponse` naming the key (and the object it was expected in)."""
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] is None:
+        raise _missing(mapping, key, where)
+    return mapping[key]
+
+
+def _missing(mapping: Any, key: str, where: str) -> BadResponse:
+    """The error for a key that is absent or null, or for a `mapping` that is not an object at all."""
     if not isinstance(mapping, dict):
-        raise BadResponse(
+        return BadResponse(
             f"Expected an object for {where or 'the answer'}, got {_kind(mapping)}.", service=SERVICE
         )
-    if key not in mapping or mapping[key] is None:
-        raise BadResponse(f"The WEKA answer lacks {_where(where, key)!r}.", service=SERVICE)
-    return mapping[key]
+    return BadResponse(f"The WEKA answer lacks {_where(where, key)!r}.", service=SERVICE)
 
 
 def _kind(value: Any) -> str:
@@ -151,8 +156,8 @@ def as_int(mapping: Mapping[str, Any], key: str, where: str, default: int | None
     value = mapping.get(key) if isinstance(mapping, dict) else None
     if value is None:
         if default is None:
-            require(mapping, key, where)
-        return default  # type: ignore[return-value]
+            raise _missing(mapping, key, where)
+        return default
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,20}", value.strip()):
@@ -169,8 +174,8 @@ def as_float(mapping: Mapping[str, Any], key: str, where: str, default: float | 
     value = mapping.get(key) if isinstance(mapping, dict) else None
     if value is None:
         if default is None:
-            require(mapping, key, where)
-        return float(default)  # type: ignore[arg-type]
+            raise _missing(mapping, key, where)
+        return float(default)
     number = _number(value)
     if number is None:
         if default is not None:
@@ -481,7 +486,9 @@ def parse_severity(value: Any) -> AlertSeverity:
 def alert_key(raw: Mapping[str, Any]) -> tuple[str, str, str]:
     """Identifies one standing alert across polls, for its first-seen time: type, title, and the
     description with its numbers blanked (they change as usage grows: "uses 92% of ...")."""
-    description = raw.get("description") if isinstance(raw.get("description"), str) else ""
+    description = raw.get("description")
+    if not isinstance(description, str):
+        description = ""
     return str(raw.get("type")), str(raw.get("title")), _NUMBERS.sub("#", description)
 
 

@@ -7,6 +7,7 @@ change (the workloads a drain moves) so the user answers knowing the blast radiu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ BodyLine = str | Text
 """A line of the body; plain strings are shown literally (never parsed as markup)."""
 
 
-def confirm_then(screen: Screen[object], dialog: ModalScreen[bool], then: Callable[[], object]) -> None:
+def confirm_then(screen: Screen[Any], dialog: ModalScreen[bool], then: Callable[[], object]) -> None:
     """Show `dialog` (a `ConfirmDialog` or `TypeNameDialog`) over `screen`; call `then()` only on a yes.
 
     Every asking action pushes its question the same way, so a no (or esc) never runs anything.

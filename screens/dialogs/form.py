@@ -36,6 +36,7 @@ from console.ui.safe_text import visible
 from screens.action_runner import run_action
 from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
+from widgets.textual_compat import FacedCheckbox
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -99,12 +100,11 @@ def switch_label(on: bool) -> str:
     return "yes" if on else "no"
 
 
-class YesNoBox(Checkbox):
+class YesNoBox(FacedCheckbox):
     """A checkbox that reads the same without colour: `[x] yes` / `[ ] no`, where Textual's own
     `▐X▌` shows an X in both states and tells them apart by colour alone."""
 
-    @property
-    def _button(self) -> Content:
+    def face(self) -> Content:
         return Content.styled("[x]" if self.value else "[ ]", self.get_visual_style("toggle--button"))
 
 
@@ -284,7 +284,7 @@ class FormScreen(RwcModal[R | None], Generic[R]):
         app: keys typed ahead are let in once the form is painted, and must find the field focused
         rather than the first select that Textual's auto-focus picks meanwhile."""
         enabled = [widget for widget in self._widgets.values() if not widget.disabled]
-        first = next((widget for widget in enabled if isinstance(widget, Input)), None)
+        first: Widget | None = next((widget for widget in enabled if isinstance(widget, Input)), None)
         if first is None and enabled:
             first = enabled[0]
         if first is not None:

@@ -18,7 +18,8 @@ from textual.widgets import Checkbox, Select
 
 from console.data.backend import Backend
 from console.model import GpuRequest, NodePool, Project, Workload, WorkloadSpec, WorkloadType
-from console.ui.units import MIB, SizeError, parse_size
+from console.model.units import MIB
+from console.ui.units import SizeError, parse_size
 from screens.context import ConsoleContext
 from screens.dialogs.form import (
     FieldValue,

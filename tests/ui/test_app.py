@@ -33,6 +33,7 @@ from widgets.header import RwcHeader
 from widgets.key_bar import KeyBar
 from widgets.resource_table import ResourceTable
 from widgets.stale_banner import StaleBanner
+from widgets.textual_compat import input_suggestion
 
 SIZE = (80, 24)
 
@@ -171,8 +172,8 @@ async def test_command_line_tab_completes_and_unknown_command_is_reported() -> N
     async with app.run_test(size=SIZE) as pilot:
         await workloads_loaded(pilot)
         await pilot.press("colon", "n")
-        command_line = app.screen.query_one("#command-line")
-        await wait_until(pilot, lambda: command_line._suggestion == "no", "a suggestion")  # type: ignore[attr-defined]
+        command_line = app.screen.query_one("#command-line", Input)
+        await wait_until(pilot, lambda: input_suggestion(command_line) == "no", "a suggestion")
         await pilot.press("tab")
         assert command_line.value == "no"  # type: ignore[attr-defined]
         await pilot.press("enter")
