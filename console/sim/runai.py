@@ -771,8 +771,17 @@ class RunaiSim:
         interval = LINE_INTERVAL_SECONDS[workload.type]
         crashed = pod is not None and pod.crashed_at is not None and (previous or pod.failed)
         restarts = int(self.clock.now().timestamp() // CRASH_BACKOFF_SECONDS) if crashed else 0
-        key = (len(workload.log_segments), last[2], last[3], int(run_now // interval), renderer_pool)
-        key = (*key, rank, previous, crashed, restarts)
+        key = (
+            len(workload.log_segments),
+            last[2],
+            last[3],
+            int(run_now // interval),
+            renderer_pool,
+            rank,
+            previous,
+            crashed,
+            restarts,
+        )
         cache_key = f"{workload.id}/{rank}/{previous}"
         cached = self._log_cache.get(cache_key)
         if cached is not None and cached[0] == key:

@@ -199,12 +199,12 @@ class Lifecycle:
         if not wants:
             return
         pool_name = workload.current_pool or (workload.node_pools[0] if workload.node_pools else None)
-        pool = self.state.pools.get(pool_name) if pool_name else None
-        if pool is None:
+        demanded = self.state.pools.get(pool_name) if pool_name else None
+        if demanded is None:
             return
-        gpus = workload.requested_gpus_in(pool)
-        workload.demand_pool, workload.demand_gpus = pool.name, gpus
-        project.requested[pool.name] = project.requested.get(pool.name, 0.0) + gpus
+        gpus = workload.requested_gpus_in(demanded)
+        workload.demand_pool, workload.demand_gpus = demanded.name, gpus
+        project.requested[demanded.name] = project.requested.get(demanded.name, 0.0) + gpus
 
     def _touch_nodes(self, workload: WorkloadState) -> None:
         """GPU readings depend on the phase of what runs there; tell those nodes' caches."""

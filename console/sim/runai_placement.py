@@ -205,8 +205,8 @@ def _place_fraction(
         else:
             fraction = need_mib / total if portion is None else portion
             for gpu in gpus:
-                used = gpu.used + (taken_fraction.get(id(gpu), 0.0) if taken_fraction else 0.0)
-                left = 1.0 - used - fraction
+                shared = gpu.used + (taken_fraction.get(id(gpu), 0.0) if taken_fraction else 0.0)
+                left = 1.0 - shared - fraction
                 if -EPSILON <= left < node_left:
                     node_best, node_left = gpu, left
         if node_best is None:

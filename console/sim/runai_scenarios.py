@@ -539,7 +539,7 @@ def _within_limits(state: ClusterState, project: ProjectState, pool: str, gpus: 
         return False
     department = state.departments.get(project.department_id)
     dept_quota = department.quotas.get(pool) if department is not None else None
-    if dept_quota is None or dept_quota.limit < 0:
+    if department is None or dept_quota is None or dept_quota.limit < 0:
         return True
     dept_asked = sum(state.projects[pid].requested.get(pool, 0.0) for pid in department.project_ids)
     return dept_asked + gpus <= dept_quota.limit + EPSILON

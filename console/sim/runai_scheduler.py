@@ -97,13 +97,13 @@ class SchedulingPass:
             if not workload.node_pools:
                 continue
             pool_name = workload.node_pools[0]
-            pool = state.pools.get(pool_name)
-            if pool is None:
+            pool_state = state.pools.get(pool_name)
+            if pool_state is None:
                 continue
             per_pool = wanted[pool_name]
             per_pool[workload.project_id] = per_pool.get(
                 workload.project_id, 0.0
-            ) + workload.requested_gpus_in(pool)
+            ) + workload.requested_gpus_in(pool_state)
         for pool_name, demands in wanted.items():
             nodes = state.pool_nodes(pool_name)
             capacity = float(sum(len(node.gpus) for node in nodes if node.status is NodeStatus.READY))

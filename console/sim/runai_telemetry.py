@@ -9,6 +9,7 @@ refreshes like nvidia-smi does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from console.model.runai import WorkloadPhase, WorkloadType
 
@@ -109,8 +110,9 @@ _MEMORY_USE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class GpuReading:
+class GpuReading(NamedTuple):
+    """One GPU's telemetry at one moment (a tuple: the GPU view unpacks it)."""
+
     utilization_percent: float
     memory_used_mib: int
     temperature_celsius: float
@@ -140,4 +142,4 @@ def reading(
     temperature = profile.idle_celsius + 0.42 * utilization + 2.0 * b + 3.0 * ((seed >> 8) % 5) / 5.0
     power = profile.idle_watts + (profile.tdp_watts - profile.idle_watts) * (utilization / 100.0) * 0.92
     power = max(0.0, power + 8.0 * c)
-    return round(utilization, 1), memory_used_mib, round(temperature, 1), round(power, 1)
+    return GpuReading(round(utilization, 1), memory_used_mib, round(temperature, 1), round(power, 1))

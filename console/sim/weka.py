@@ -171,20 +171,20 @@ class WekaSim(WekaBuilders):
                     job.bucket_name,
                 )
             )
-        for job in store.downloads.values():
-            span = max(1e-9, job.ready_elapsed - job.started_elapsed)
-            progress = round(min(100.0, 100.0 * (store.elapsed - job.started_elapsed) / span), 1)
-            what = f"Prefetching metadata of {store.fs[job.fs_uid].name} from {job.bucket_name}"
+        for download in store.downloads.values():
+            span = max(1e-9, download.ready_elapsed - download.started_elapsed)
+            progress = round(min(100.0, 100.0 * (store.elapsed - download.started_elapsed) / span), 1)
+            what = f"Prefetching metadata of {store.fs[download.fs_uid].name} from {download.bucket_name}"
             tasks.append(
                 WekaTask(
-                    job.task_uid,
-                    job.task_id,
+                    download.task_uid,
+                    download.task_id,
                     "STOW_DOWNLOAD_FILESYSTEM",
                     "RUNNING",
                     progress,
                     what,
-                    job.fs_uid,
-                    job.bucket_name,
+                    download.fs_uid,
+                    download.bucket_name,
                 )
             )
         for fs in store.fs.values():

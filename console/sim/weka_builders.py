@@ -138,7 +138,7 @@ class WekaBuilders:
             raise ValueError(f"filesystem {name!r} already exists")
         group = store.group(group_name)
         tiered = obs_bucket is not None
-        if tiered:
+        if obs_bucket is not None:
             store.tiering_bucket(obs_bucket)
         if remote_bucket is not None and store.buckets[remote_bucket].obs_site != "remote":
             raise ValueError(f"bucket {remote_bucket!r} is not a remote bucket")

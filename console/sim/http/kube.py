@@ -323,7 +323,7 @@ class _KubeFace:
             ("/api/v1/persistentvolumes", self.volumes, False),
         )
         for path, collection, _ in collections:
-            router.add("GET", path, self._authed(functools.partial(self.lists.list, collection)))
+            router.add("GET", path, self._authed(functools.partial(self.lists.answer_list, collection)))
             router.add("GET", path + "/{name}", self._authed(functools.partial(self.lists.read, collection)))
         router.add("PATCH", "/api/v1/nodes/{name}", self._authed(self.patch_node))
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", self._authed(self.pod_log))

@@ -118,7 +118,7 @@ class CollectionServer:
         self._lists: OrderedDict[tuple[str | None, ...], Known] = OrderedDict()
         """(path, selectors, resourceVersion) -> what that list held: where a watch from it starts."""
 
-    def list(self, collection: Collection, request: Request, identity: Identity) -> Response:
+    def answer_list(self, collection: Collection, request: Request, identity: Identity) -> Response:
         """A list (or a Table of it), paged by `limit`/`continue`, or a watch when `watch=true`.
 
         Selectors are checked on labels and fields alone; JSON is built only for the page returned.

@@ -301,7 +301,7 @@ def run_until_stopped(
             pass
     finally:
         served.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     print("# Simulator stopped.", file=out, flush=True)
     return 0

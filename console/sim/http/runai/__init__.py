@@ -155,7 +155,8 @@ def build_runai_router(
 # errors
 # ====================================================================================================
 def _http_error(error: BackendError, *, submission: bool = False) -> HttpError:
-    field_path = SUBMISSION_FIELDS.get(error.field, error.field) if isinstance(error, Invalid) else None
+    field = error.field if isinstance(error, Invalid) else None
+    field_path = SUBMISSION_FIELDS.get(field, field) if field is not None else None
     extra = wire.compliance_issues(error.message, field_path) if submission else {}
     return HttpError(status_of_error(error), error.message, extra=extra)
 
