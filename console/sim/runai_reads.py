@@ -346,9 +346,16 @@ class RunaiReads:
         """Moves whenever anything a face shows changed (the Kubernetes face's resourceVersion)."""
         return self.state.generation
 
-    def department_created_at(self, department_id: str) -> datetime | None:
-        department = self.state.departments.get(department_id)
-        return department.created_at if department is not None else None
+    def department_created_at(self, department_id: str) -> datetime:
+        """When the department was made (the wire has it; the frozen `Department` does not)."""
+        return self.state.departments[department_id].created_at
+
+    def node_pool_created_at(self, name: str) -> datetime:
+        return self.state.pools[name].created_at
+
+    def node_status_since(self, name: str) -> datetime:
+        """When the node last changed status or began to drain (the wire's `updatedAt`)."""
+        return self.state.nodes[name].status_since
 
     def department_exists(self, department_id: str) -> bool:
         """Whether it exists at all (a face answers 403, not 404, for one the caller cannot see)."""

@@ -1,7 +1,9 @@
-"""The Run:ai face's sign-in: the application credentials it accepts and the HS256 tokens it issues.
+"""The Run:ai face's sign-in: the application credentials it accepts, the HS256 tokens it issues, the
+token request (`POST /api/v1/token`, latest and 2.18 grants) and the access-rule routes that say who the
+caller is.
 
-Apart from the handlers so that how a token is made, checked and revoked (`expire_all`, the fault that
-makes every client sign in again) reads in one place.
+How a token is made, checked and revoked (`expire_all`, the fault that makes every client sign in
+again) reads in one place, `Tokens`; `SignIn` holds the handlers over it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ import hmac
 import json
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from console.data.errors import Unauthorized
-from console.model.identity import Role
-from console.wire.runai import TENANT_ID
+from console.model.identity import Identity, Role
+from console.sim.http.base import HttpError, Request, Response
+from console.sim.http.runai.common import V2_18
+from console.sim.http.runai.listing import page
+from console.sim.simulator import Simulator
+from console.wire import runai as wire
+from console.wire.runai import TENANT_ID, iso
 
 TOKEN_LIFETIME_SECONDS = 300
 """Short on purpose: a client that does not refresh its token fails within minutes of a demo."""
@@ -91,3 +99,134 @@ class Tokens:
 
     def expire_all(self) -> None:
         self._not_before = self._wall_clock() + 1e-6
+
+
+class SignIn:
+    """The token request, the bearer-token check every other route makes, and the access-rule routes."""
+
+    def __init__(
+        self, credentials: Mapping[str, AppCredential], tokens: Tokens, issuer: str, version: str
+    ) -> None:
+        self.credentials = {credential.client_id.lower(): credential for credential in credentials.values()}
+        self.tokens = tokens
+        self.issuer = issuer
+        self.version = version
+
+    def credential_of(self, request: Request) -> AppCredential:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HttpError(401, "Issuer is not familiar.")
+        try:
+            client_id = self.tokens.check(token.strip())
+        except Unauthorized as error:
+            raise HttpError(401, error.message) from None
+        credential = self.credentials.get(client_id.lower())
+        if credential is None:
+            raise HttpError(401, "Issuer is not familiar.")
+        return credential
+
+    def token(self, request: Request) -> Response:
+        body = request.json()
+        if not isinstance(body, Mapping):
+            raise HttpError(400, "Request body must be a JSON object.")
+        # reference §2.2 [CONFLICT]: clientID (spec), clientId (docs), AppId (runapy): any case matches.
+        keys = {str(key).lower(): value for key, value in body.items()}
+        if self.version == V2_18:
+            return self._token_2_18(keys)
+        grant = keys.get("granttype")
+        if grant not in ("client_credentials", "app_token"):
+            raise HttpError(400, f"Unsupported grantType {grant!r}; this server accepts client_credentials.")
+        client_id = keys.get("clientid") or keys.get("appid")
+        secret = keys.get("clientsecret") or keys.get("appsecret")
+        if not isinstance(client_id, str) or not isinstance(secret, str):
+            raise HttpError(400, "Required parameter is missing: clientId and clientSecret.")
+        credential = self.credentials.get(client_id.lower())
+        if credential is None or not hmac.compare_digest(credential.client_secret.encode(), secret.encode()):
+            raise HttpError(401, "Invalid client credentials.")
+        token, lifetime = self.tokens.issue(credential, self.issuer)
+        return Response.json(200, {"accessToken": token, "idToken": token, "expiresIn": lifetime})
+
+    def _token_2_18(self, keys: Mapping[str, Any]) -> Response:
+        """2.18's token request: an application signs in with `app_token` and `appID`/`appSecret` (no
+        `client_credentials`, no `clientSecret`); the answer carries no `expiresIn`."""
+        client_id, secret = keys.get("appid"), keys.get("appsecret")
+        if (
+            keys.get("granttype") != "app_token"
+            or not isinstance(client_id, str)
+            or not isinstance(secret, str)
+        ):
+            raise HttpError(400, "Required parameter is missing")
+        credential = self.credentials.get(client_id.lower())
+        if credential is None or not hmac.compare_digest(credential.client_secret.encode(), secret.encode()):
+            raise HttpError(401, "Invalid client credentials.")
+        token, _ = self.tokens.issue(credential, self.issuer)
+        return Response.json(200, {"accessToken": token, "idToken": token, "refreshToken": token})
+
+    def access_rules(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """2.18's `GET /api/v1/authorization/access-rules`: every subject's rules (one per credential this
+        face knows), for administrators only; `{totalRecords, displayRecords, accessRules}` unwrapped."""
+        if not actor.is_admin:
+            raise HttpError(403, "You do not have sufficient permissions.")
+        rules: list[dict[str, Any]] = []
+        for credential in self.credentials.values():
+            subject = sim.runai.identity_for(credential.user, credential.role)
+            rules += self._rules_of(sim, subject, first_id=len(rules) + 1)
+        chunk, _ = page(rules, request)
+        return Response.json(
+            200, {"totalRecords": len(rules), "displayRecords": len(chunk), "accessRules": list(chunk)}
+        )
+
+    def my_access_rules(self, request: Request, sim: Simulator, actor: Identity) -> Response:
+        """The caller's access rules: admins hold System administrator on the tenant, researchers a rule per
+        project they are a member of (Run:ai's role names; the client reads the role from these)."""
+        rules = self._rules_of(sim, actor, first_id=1 if actor.is_admin else 100)
+        chunk, _ = page(rules, request)
+        return Response.json(
+            200,
+            {
+                "accessRules": {
+                    "totalRecords": len(rules),
+                    "displayRecords": len(chunk),
+                    "accessRules": list(chunk),
+                }
+            },
+        )
+
+    @staticmethod
+    def _rules_of(sim: Simulator, actor: Identity, *, first_id: int) -> list[dict[str, Any]]:
+        created = iso(sim.clock.start)
+        subject = {
+            "subjectId": actor.user,
+            "subjectType": "user",
+            "tenantId": TENANT_ID,
+            "createdAt": created,  # 2.18's access rules require their metadata (MetadataFields)
+            "updatedAt": created,
+            "createdBy": wire.CREATED_BY,
+        }
+        if actor.is_admin:
+            return [
+                {
+                    **subject,
+                    "id": first_id,
+                    "roleId": 1,
+                    "roleName": "System administrator",
+                    "scopeId": str(TENANT_ID),
+                    "scopeType": "tenant",
+                    "scopeName": "runai",
+                },
+            ]
+        names = {project.name: project.id for project in sim.runai.projects(actor)}
+        return [
+            {
+                **subject,
+                "id": first_id + index,
+                "roleId": 5,
+                "roleName": "L1 researcher",
+                "scopeId": project_id,
+                "scopeType": "project",
+                "scopeName": name,
+                "clusterId": sim.runai.cluster.uuid,
+            }
+            for index, (name, project_id) in enumerate(names.items())
+        ]
