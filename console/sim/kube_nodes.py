@@ -50,7 +50,7 @@ def node_labels(sim: Simulator, node: NodeState) -> dict[str, str]:
             "system": wire.ROLE_SYSTEM_LABELS[0],
         }[node.role.value]: "true",
     }
-    pool = sim.runai.state.pools.get(node.pool)
+    pool = sim.runai.pool_record(node.pool)
     if pool is not None and pool.label_key:
         labels[pool.label_key] = pool.label_value
     if node.gpus:

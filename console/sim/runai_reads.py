@@ -371,6 +371,10 @@ class RunaiReads:
     def project_records(self) -> Collection[ProjectState]:
         return self.state.projects.values()
 
+    def project_of(self, workload: WorkloadState) -> ProjectState:
+        """The project a workload record belongs to (it exists as long as the workload does)."""
+        return self.state.projects[workload.project_id]
+
     def pool_record(self, name: str) -> PoolState | None:
         """A node pool's record (its label and creation time), None when there is none."""
         return self.state.pools.get(name)

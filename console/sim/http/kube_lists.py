@@ -76,7 +76,7 @@ def truthy(value: str | None) -> bool:
 
 def cluster_version(sim: Simulator) -> str:
     """The cluster's resourceVersion: moves whenever anything in the simulator changes."""
-    return str(1000 + sim.runai.state.generation)
+    return str(1000 + sim.runai.generation())
 
 
 def include_object(request: Request) -> str:
@@ -253,7 +253,7 @@ class CollectionServer:
     def _matching(self, sim: Simulator, request: Request, select: Callable[[], list[Any]]) -> list[Any]:
         """`select()`, or the selection an earlier page of the same list made if nothing changed since."""
         key = (request.path, request.param("labelSelector"), request.param("fieldSelector"))
-        generation = sim.runai.state.generation
+        generation = sim.runai.generation()
         cached = self._matches.get(key)
         if cached is not None and cached[0] == generation and request.param("continue"):
             return cached[1]

@@ -38,10 +38,9 @@ def pod_uid(workload: WorkloadState, pod: PodState) -> str:
 
 def namespace_records(sim: Simulator) -> list[kube_objects.NamespaceRecord]:
     """`default`, and one namespace per Run:ai project (`runai-<project>`, labelled `runai/queue`)."""
-    state = sim.runai.state
-    first = min((node.created_at for node in state.nodes.values()), default=sim.clock.now())
+    first = min((node.created_at for node in sim.runai.node_records()), default=sim.clock.now())
     records = [kube_objects.NamespaceRecord("default", uid("namespace", "default"), first, "1000")]
-    for project in state.projects.values():
+    for project in sim.runai.project_records():
         records.append(
             kube_objects.NamespaceRecord(
                 name=project.namespace,
@@ -58,9 +57,8 @@ def event_records(sim: Simulator, namespace: str | None) -> list[kube_objects.Ev
     """The simulator's workload events as Kubernetes events: the kubelet's are about the workload's first
     pod, the scheduler's and controller's about the Run:ai workload object (kind per workload type)."""
     records: list[kube_objects.EventRecord] = []
-    state = sim.runai.state
-    for workload in state.workloads.values():
-        project = state.projects[workload.project_id]
+    for workload in sim.runai.workload_records():
+        project = sim.runai.project_of(workload)
         if namespace is not None and project.namespace != namespace:
             continue
         workload_ref = kube_objects.ObjectRef(

@@ -85,7 +85,7 @@ def watch_stream(host: SimulatorHost, plan: WatchPlan, closing: threading.Event)
         lines: list[bytes] = []
         looked = time.monotonic()
         with host.session() as sim:
-            generation = sim.runai.state.generation
+            generation = sim.runai.generation()
             if generation != last_generation:
                 last_generation = generation
                 now = sim.clock.now()
