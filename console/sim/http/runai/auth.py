@@ -141,11 +141,16 @@ class SignIn:
         secret = keys.get("clientsecret") or keys.get("appsecret")
         if not isinstance(client_id, str) or not isinstance(secret, str):
             raise HttpError(400, "Required parameter is missing: clientId and clientSecret.")
+        credential = self._signed_in(client_id, secret)
+        token, lifetime = self.tokens.issue(credential, self.issuer)
+        return Response.json(200, {"accessToken": token, "idToken": token, "expiresIn": lifetime})
+
+    def _signed_in(self, client_id: str, secret: str) -> AppCredential:
+        """The credential with this id and secret; 401 otherwise (the secret compared in constant time)."""
         credential = self.credentials.get(client_id.lower())
         if credential is None or not hmac.compare_digest(credential.client_secret.encode(), secret.encode()):
             raise HttpError(401, "Invalid client credentials.")
-        token, lifetime = self.tokens.issue(credential, self.issuer)
-        return Response.json(200, {"accessToken": token, "idToken": token, "expiresIn": lifetime})
+        return credential
 
     def _token_2_18(self, keys: Mapping[str, Any]) -> Response:
         """2.18's token request: an application signs in with `app_token` and `appID`/`appSecret` (no
@@ -157,9 +162,7 @@ class SignIn:
             or not isinstance(secret, str)
         ):
             raise HttpError(400, "Required parameter is missing")
-        credential = self.credentials.get(client_id.lower())
-        if credential is None or not hmac.compare_digest(credential.client_secret.encode(), secret.encode()):
-            raise HttpError(401, "Invalid client credentials.")
+        credential = self._signed_in(client_id, secret)
         token, _ = self.tokens.issue(credential, self.issuer)
         return Response.json(200, {"accessToken": token, "idToken": token, "refreshToken": token})
 

@@ -131,26 +131,19 @@ class Workloads:
         return wire.event_json(event, event_id, workload, namespace, sim.runai.cluster.uuid)
 
     # -- workloads: handlers --------------------------------------------------------------------------
+    def _query(self, request: Request, sim: Simulator, actor: Identity, *, sortable: bool) -> list[Workload]:
+        workloads = self._visible_workloads(sim, actor, request)
+        getters = self._workload_getters(sim)
+        return query_list(workloads, request, getters, search=lambda w: w.name, sortable=sortable)
+
     def list_all(self, request: Request, sim: Simulator, actor: Identity) -> Response:
-        items = query_list(
-            self._visible_workloads(sim, actor, request),
-            request,
-            self._workload_getters(sim),
-            search=lambda w: w.name,
-        )
+        items = self._query(request, sim, actor, sortable=True)
         return paged(
             "workloads", items, request, lambda w: self._workload_json(sim, actor, w.id, detailed=False)
         )
 
     def count(self, request: Request, sim: Simulator, actor: Identity) -> Response:
-        items = query_list(
-            self._visible_workloads(sim, actor, request),
-            request,
-            self._workload_getters(sim),
-            search=lambda w: w.name,
-            sortable=False,
-        )
-        return Response.json(200, {"count": len(items)})
+        return Response.json(200, {"count": len(self._query(request, sim, actor, sortable=False))})
 
     def get(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         return Response.json(
