@@ -342,6 +342,10 @@ class RunaiReads:
     # ================================================================================================
     # the read API of the HTTP faces: what the wire needs beyond the frozen views
     # ================================================================================================
+    # The Kubernetes face writes pods, claims and events from the records themselves (their versions,
+    # allocations, attempts): these hand them out read-only by contract, so a face never edits the state
+    # and never depends on how `ClusterState` indexes it. tests/unit/sim_runai/test_faces_read_api.py
+    # checks that no face reaches past them.
     def generation(self) -> int:
         """Moves whenever anything a face shows changed (the Kubernetes face's resourceVersion)."""
         return self.state.generation
