@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from rich.style import Style
 from rich.text import Text
@@ -27,7 +27,6 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -35,7 +34,7 @@ from textual.timer import Timer
 
 from console.ui.backend_clock import AgeClock, BackendClock, wall_time
 from console.ui.table_rows import AgeCell, Cell, Column, Row, ages_in_view, cell_text
-from widgets import table_layout
+from widgets import table_layout, table_messages
 from widgets.row_cache import RowCache
 from widgets.table_cursor import kept_cursor, scroll_target
 from widgets.table_layout import ColumnLayout, compute_layout
@@ -48,18 +47,6 @@ _NAVIGATION_KEYS = frozenset({"up", "down", "k", "j", "pageup", "pagedown", "hom
 """Keys a column's `sort_hotkey` may not take: the table's own bindings."""
 _LINE_CACHE_SIZE = 1024
 """Rendered lines kept; a few screens' worth, so scrolling back and forth never re-renders."""
-
-
-class _TableMessage(Message):
-    """A message about one `ResourceTable`, which is its `control`."""
-
-    def __init__(self, table: ResourceTable) -> None:
-        super().__init__()
-        self.table = table
-
-    @property
-    def control(self) -> ResourceTable:
-        return self.table
 
 
 class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -123,30 +110,10 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
     zebra_stripes: reactive[bool] = reactive(False, repaint=False, init=False)
     """Shade every other row (off by default; the cursor is what matters at 80x24)."""
 
-    class RowHighlighted(_TableMessage):
-        """The cursor moved to another row (or to none); bursts collapse into the latest."""
-
-        def __init__(self, table: ResourceTable, key: str | None) -> None:
-            super().__init__(table)
-            self.key = key
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, ResourceTable.RowHighlighted) and message.table is self.table
-
-    class RowChosen(_TableMessage):
-        """The user pressed enter (or clicked the cursor row) to open a row."""
-
-        def __init__(self, table: ResourceTable, key: str) -> None:
-            super().__init__(table)
-            self.key = key
-
-    class SortChanged(_TableMessage):
-        """The sort column or direction changed, so a screen can remember it."""
-
-        def __init__(self, table: ResourceTable, column_key: str | None, reverse: bool) -> None:
-            super().__init__(table)
-            self.column_key = column_key
-            self.reverse = reverse
+    # Its messages (`widgets.table_messages`), reachable as `ResourceTable.RowChosen` as Textual's are.
+    RowHighlighted: TypeAlias = table_messages.RowHighlighted
+    RowChosen: TypeAlias = table_messages.RowChosen
+    SortChanged: TypeAlias = table_messages.SortChanged
 
     def __init__(
         self,
