@@ -28,7 +28,7 @@ from console.ui.backend_clock import BackendClock
 from console.ui.format import age_changes_at
 from console.ui.keymap import TABLE_KEYS, KeyAction, resolve_command
 from console.ui.palette import CellPalette
-from console.ui.refusals import READ_ONLY_REASON
+from console.ui.refusals import READ_ONLY_REASON, admin_only
 from console.ui.resources import SUMMARY, HeaderSummary
 from screens.context import ConsoleContext
 from screens.store_bridge import StoreUpdated
@@ -60,6 +60,9 @@ class RwcScreen(Screen[None]):
     """This screen's entries of the key registry; `BINDINGS` is derived from them."""
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
     """Actions of `KEYS` that change something: dimmed in read-only mode (the backend refuses anyway)."""
+    ADMIN_WRITES: ClassVar[str] = ""
+    """What `WRITE_ACTIONS` do, in words, where only an administrator may ("cordon, drain or uncordon
+    nodes"); empty where the screen decides alone (`action_refusal`)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "KEYS" in cls.__dict__:
@@ -250,7 +253,10 @@ class RwcScreen(Screen[None]):
         return self.action_refusal(action)
 
     def action_refusal(self, action: str) -> str | None:
-        """A screen's own reasons (`console.ui.refusals`): the role, the selected item's state."""
+        """A screen's own reasons (`console.ui.refusals`): the role, the selected item's state. Here: a
+        write action on a screen with `ADMIN_WRITES` asks for an administrator."""
+        if self.ADMIN_WRITES and action in self.WRITE_ACTIONS:
+            return admin_only(self.identity, self.ADMIN_WRITES)
         return None
 
     def identity_changed(self) -> None:

@@ -15,8 +15,6 @@ from datetime import datetime
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.data.resources import ALERTS, DATA_MOUNTS, FILESYSTEMS
@@ -34,32 +32,21 @@ from console.ui.format import format_bytes_pair
 from console.ui.keymap import FILESYSTEM_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from console.ui.protection import capacity_trend, days_to_full
-from screens.base import RwcScreen
 from screens.context import ConsoleContext
-from screens.detail_text import plain_text, section_table
+from screens.detail_screen import DetailScreen
+from screens.detail_text import label_grid, plain_text, section_table
 from screens.protection import full_in_words, growth_words
-from widgets.safe_static import SafeStatic
 
 FILESYSTEM_DETAIL_RESOURCES = (FILESYSTEMS, ALERTS, DATA_MOUNTS)
 
 
-class FilesystemDetailScreen(RwcScreen):
+class FilesystemDetailScreen(DetailScreen):
     """Pushed over the filesystems list by enter; esc returns to the same row."""
 
     SCREEN_NAME = "filesystem_detail"
     TITLE = "Filesystem"
     KEYS = FILESYSTEM_DETAIL_KEYS
     RESOURCES = FILESYSTEM_DETAIL_RESOURCES
-
-    DEFAULT_CSS = """
-    FilesystemDetailScreen VerticalScroll {
-        height: 1fr;
-        padding: 0 1;
-    }
-    FilesystemDetailScreen .detail-section {
-        margin-top: 1;
-    }
-    """
 
     SECTIONS = ("#summary", "#mounted-by", "#fs-alerts")
 
@@ -73,15 +60,6 @@ class FilesystemDetailScreen(RwcScreen):
     @property
     def screen_title(self) -> str:
         return f"Filesystem {self.filesystem_name}"
-
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail"):
-            yield SafeStatic("Loading…", id="summary")
-            for section in self.SECTIONS[1:]:
-                yield SafeStatic("", id=section[1:], classes="detail-section")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail", VerticalScroll).focus()
 
     def palette_changed(self) -> None:
         self._shown = ()
@@ -154,9 +132,7 @@ class FilesystemDetailScreen(RwcScreen):
     # -- rendering ---------------------------------------------------------------------------------
     @staticmethod
     def _summary(filesystem: Filesystem, growth: str, palette: CellPalette, now: datetime) -> Table:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style=palette.muted, no_wrap=True)
-        grid.add_column(overflow="fold")
+        grid = label_grid(palette)
         name = Text(filesystem.name, palette.accent)
         name.append(f"  {filesystem.status}", palette.ok if filesystem.is_ready else palette.warning)
         if filesystem.is_encrypted:

@@ -17,10 +17,9 @@ from console.model import BucketMode, Filesystem
 from console.ui.format import format_bytes, format_bytes_pair
 from console.ui.keymap import FILESYSTEM_KEYS
 from console.ui.protection import capacity_trend
-from console.ui.refusals import admin_only, filesystem_delete_refusal
-from screens.action_runner import run_action
+from console.ui.refusals import filesystem_delete_refusal
 from screens.base import ResourceScreen
-from screens.dialogs import TypeNameDialog, confirm_then
+from screens.dialogs import TypeNameDialog, confirm_then_run
 from screens.dialogs.filesystem_forms import CreateFilesystemForm, ResizeFilesystemForm, TieringForm
 from widgets.bars import capacity_bar
 from widgets.resource_table import AgeCell, Column, Row
@@ -44,9 +43,11 @@ class FilesystemsScreen(ResourceScreen):
     KEYS = FILESYSTEM_KEYS
     WRITE_ACTIONS = frozenset(key.action for key in FILESYSTEM_KEYS) - {"show_events"}
 
+    ADMIN_WRITES = "change filesystems"
+
     def action_refusal(self, action: str) -> str | None:
         """Only a WEKA cluster admin changes storage; a filesystem with snapshots is not deleted."""
-        if action in self.WRITE_ACTIONS and (reason := admin_only(self.identity, "change filesystems")):
+        if reason := super().action_refusal(action):
             return reason
         if action == "delete_filesystem":
             return filesystem_delete_refusal(self.filesystem_for(self.table.cursor_key))
@@ -205,13 +206,10 @@ class FilesystemsScreen(ResourceScreen):
             explanation.append(f"\nIt still has {filesystem.snapshot_count} {plural}.")
 
         backend = self.context.backend
-        confirm_then(
+        confirm_then_run(
             self,
             TypeNameDialog(f"Delete {filesystem.name}", explanation, filesystem.name),
-            lambda: run_action(
-                self,
-                f"Delete filesystem {filesystem.name}",
-                lambda: backend.delete_filesystem(filesystem.uid),
-                success=f"Filesystem {filesystem.name} is being deleted.",
-            ),
+            f"Delete filesystem {filesystem.name}",
+            lambda: backend.delete_filesystem(filesystem.uid),
+            success=f"Filesystem {filesystem.name} is being deleted.",
         )

@@ -31,6 +31,7 @@ from console.ui.keymap import (
 )
 from console.ui.legend import legend_for
 from console.ui.safe_text import visible
+from screens.dialogs.card import card_css
 from screens.dialogs.modal import RwcModal
 
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
@@ -142,21 +143,7 @@ class HelpScreen(RwcModal[None]):
 
     KEYS = HELP_KEYS
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > VerticalScroll {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
+    DEFAULT_CSS = card_css("HelpScreen", width=76, body="VerticalScroll")
 
     def __init__(self, title: str, sections: Sequence[HelpSection]) -> None:
         super().__init__()

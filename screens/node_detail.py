@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.data.resource_keys import ResourceKey
@@ -30,12 +29,11 @@ from console.model.events import EventFilter, EventObjectKind
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
 from console.ui.keymap import NODE_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
-from screens.base import RwcScreen
 from screens.context import ConsoleContext
-from screens.detail_text import plain_text, section_table
+from screens.detail_screen import DetailScreen
+from screens.detail_text import add_field, label_grid, plain_text, section_table
 from screens.nodes import problem_conditions, scheduling_state
 from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
-from widgets.safe_static import SafeStatic
 
 NODE_DETAIL_RESOURCES = (NODES, ALL_WORKLOADS)
 
@@ -80,23 +78,13 @@ def condition_is_problem(condition: NodeCondition) -> bool:
     return condition.status == "True"
 
 
-class NodeDetailScreen(RwcScreen):
+class NodeDetailScreen(DetailScreen):
     """Pushed over the nodes list by enter; esc returns to the same row."""
 
     SCREEN_NAME = "node_detail"
     TITLE = "Node"
     KEYS = NODE_DETAIL_KEYS
     RESOURCES = NODE_DETAIL_RESOURCES
-
-    DEFAULT_CSS = """
-    NodeDetailScreen VerticalScroll {
-        height: 1fr;
-        padding: 0 1;
-    }
-    NodeDetailScreen .detail-section {
-        margin-top: 1;
-    }
-    """
 
     SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads", "#events", "#kube")
 
@@ -126,15 +114,6 @@ class NodeDetailScreen(RwcScreen):
     @property
     def screen_title(self) -> str:
         return f"Node {self.node_name}"
-
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail"):
-            yield SafeStatic("Loading…", id="summary")
-            for section in self.SECTIONS[1:]:
-                yield SafeStatic("", id=section[1:], classes="detail-section")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail", VerticalScroll).focus()
 
     def resources_changed(self) -> None:
         super().resources_changed()
@@ -197,12 +176,8 @@ class NodeDetailScreen(RwcScreen):
 
     # -- rendering ---------------------------------------------------------------------------------
     def _summary(self, node: Node, palette: CellPalette, now: datetime) -> Table:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style=palette.muted, no_wrap=True)
-        grid.add_column(overflow="fold")
-
-        def field(label: str, value: str | Text) -> None:
-            grid.add_row(label, value if isinstance(value, Text) else Text(value))
+        grid = label_grid(palette)
+        field = partial(add_field, grid)
 
         field("Name", Text(node.name, style=palette.accent))
         field("Pool", f"{node.node_pool} ({node.role.value})")

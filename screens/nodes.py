@@ -25,15 +25,14 @@ from console.data.resource_keys import ResourceValues
 from console.data.resources import NODES
 from console.model import Node, NodeRole, NodeStatus, Workload
 from console.ui.data_path import drain_storage_warnings
-from console.ui.format import format_bytes_pair, format_cores, format_gpu_sum
+from console.ui.format import format_bytes_pair, format_cores
 from console.ui.gpu_availability import NodeAvailability, node_availability
 from console.ui.keymap import NODE_KEYS
-from console.ui.refusals import admin_only
 from screens.action_runner import run_action
 from screens.base import ResourceScreen
 from screens.context import ConsoleContext
 from screens.dialogs import ConfirmDialog, confirm_then
-from widgets.bars import UNAVAILABLE, capacity_bar
+from widgets.bars import UNAVAILABLE, gpu_bar
 from widgets.resource_table import AgeCell, Column, Row
 
 ROLE_ABBREVIATIONS = {NodeRole.GPU_WORKER: "gpu", NodeRole.CPU_WORKER: "cpu", NodeRole.SYSTEM: "sys"}
@@ -101,6 +100,8 @@ class NodesScreen(ResourceScreen):
     RESOURCES = (NODES,)
     EMPTY_MESSAGE = "No nodes."
     KEYS = NODE_KEYS
+    ADMIN_WRITES = "cordon, drain or uncordon nodes"
+    """Node maintenance is an administrator's (Run:ai answers a researcher 403)."""
     WRITE_ACTIONS = frozenset({"cordon_node", "uncordon_node", "drain_node", "undrain_node"})
 
     DEFAULT_CSS = """
@@ -115,12 +116,6 @@ class NodesScreen(ResourceScreen):
         display: block;
     }
     """
-
-    def action_refusal(self, action: str) -> str | None:
-        """Node maintenance is an administrator's (Run:ai answers a researcher 403)."""
-        if action in self.WRITE_ACTIONS:
-            return admin_only(self.identity, "cordon, drain or uncordon nodes")
-        return None
 
     COLUMNS = (
         Column("name", "NAME", 14, sort_hotkey="N", grow=True, identifies=True),
@@ -182,14 +177,7 @@ class NodesScreen(ResourceScreen):
             gpu_fraction = -0.5
             gpus_cell = Text(f"{UNAVAILABLE} {node.gpu_count} down", palette.error, end="")
         elif node.gpu_count:
-            gpus_cell = capacity_bar(
-                node.allocated_gpus,
-                node.gpu_count,
-                width=5,
-                label=f"{format_gpu_sum(node.allocated_gpus)}/{node.gpu_count}",
-                fill_style=palette.accent,
-                free_style=palette.muted,
-            )
+            gpus_cell = gpu_bar(node.allocated_gpus, node.gpu_count, width=5, palette=palette)
         else:
             gpus_cell = Text("—", palette.muted, end="")
         cpu: str | Text = f"{format_cores(node.allocated_cpu_millicores)}/{format_cores(node.cpu_millicores)}"

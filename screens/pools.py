@@ -25,7 +25,7 @@ from console.ui.sparkline import mean
 from console.ui.usage import usage_by, usage_cell
 from screens.base import ResourceScreen
 from screens.context import ConsoleContext
-from widgets.bars import capacity_bar
+from widgets.bars import gpu_bar
 from widgets.resource_table import Column, Row
 
 POOL_RESOURCES = (NODE_POOLS, NODES, PROJECTS, ALL_WORKLOADS)
@@ -118,14 +118,7 @@ def pool_row(facts: PoolFacts, palette: CellPalette, usage: Sequence[float | Non
     if facts.nodes_cordoned:
         nodes.append(f" {facts.nodes_cordoned} cordoned", palette.warning)
     if pool.total_gpus:
-        gpus = capacity_bar(
-            pool.allocated_gpus,
-            facts.usable_gpus,
-            width=6,
-            label=f"{format_gpu_sum(pool.allocated_gpus)}/{facts.usable_gpus}",
-            fill_style=palette.accent,
-            free_style=palette.muted,
-        )
+        gpus = gpu_bar(pool.allocated_gpus, facts.usable_gpus, width=6, palette=palette)
         if facts.gpus_down:
             gpus.append(f" ({facts.gpus_down} down)", palette.error)
         quota = Text(f"{format_gpu_sum(facts.deserved_gpus)}/{facts.usable_gpus}", end="")

@@ -25,11 +25,9 @@ from console.data.resources import DEPARTMENTS, PROJECTS
 from console.model import Department, PoolQuota, Project, ProjectPhase
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
-from console.ui.refusals import admin_only
-from screens.action_runner import run_action
 from screens.base import ResourceScreen
 from screens.context import ConsoleContext
-from screens.dialogs import TypeNameDialog, confirm_then
+from screens.dialogs import TypeNameDialog, confirm_then_run
 from screens.dialogs.project_quota import CreateProjectForm, EditQuotaForm
 from screens.workloads import WorkloadsScreen
 from widgets.bars import capacity_bar
@@ -70,13 +68,9 @@ class ProjectsScreen(ResourceScreen):
     RESOURCES = (PROJECTS, DEPARTMENTS)
     EMPTY_MESSAGE = "No projects you can see."
     KEYS = PROJECT_KEYS
+    ADMIN_WRITES = "create, change or delete projects"
+    """Projects and quotas are an administrator's (Run:ai answers a researcher 403)."""
     WRITE_ACTIONS = frozenset({"create_project", "edit_quota", "delete_project"})
-
-    def action_refusal(self, action: str) -> str | None:
-        """Projects and quotas are an administrator's (Run:ai answers a researcher 403)."""
-        if action in self.WRITE_ACTIONS:
-            return admin_only(self.identity, "create, change or delete projects")
-        return None
 
     COLUMNS = (
         Column("name", "NAME", 16, sort_hotkey="N", grow=True, identifies=True),
@@ -301,13 +295,10 @@ class ProjectsScreen(ResourceScreen):
         )
 
         backend = self.context.backend
-        confirm_then(
+        confirm_then_run(
             self,
             TypeNameDialog(f"Delete project {project.name}", explanation, project.name),
-            lambda: run_action(
-                self,
-                f"Delete project {project.name}",
-                lambda: backend.delete_project(project.id),
-                success=f"Project {project.name} is being deleted",
-            ),
+            f"Delete project {project.name}",
+            lambda: backend.delete_project(project.id),
+            success=f"Project {project.name} is being deleted",
         )

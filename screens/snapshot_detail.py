@@ -22,9 +22,6 @@ from datetime import datetime, timedelta
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Static
 
 from console.data.resources import BUCKETS, FILESYSTEMS, SNAPSHOTS
@@ -32,15 +29,13 @@ from console.model import Filesystem, ObjectStoreBucket, Snapshot, SnapshotUploa
 from console.ui.format import format_age, format_clock_time, format_duration
 from console.ui.keymap import SNAPSHOT_DETAIL_KEYS
 from console.ui.palette import CellPalette
-from screens.base import RwcScreen
 from screens.context import ConsoleContext
-from screens.detail_text import plain_text
+from screens.detail_screen import DetailScreen
+from screens.detail_text import label_grid, plain_text, section_table
 from screens.dialogs.upload_site import LOCAL, REMOTE, SITE_WORDS, UploadTarget, upload_targets
+from screens.upload_polling import UploadPolling
 from widgets.bars import progress_bar
-from widgets.safe_static import SafeStatic
 
-UPLOAD_POLL_SECONDS = 1.0
-"""While an upload runs, snapshots are fetched this often (the bar and the rate should move)."""
 RATE_SAMPLES = 8
 """Progress samples kept per upload: the rate is the average over these (a few seconds to minutes)."""
 UNKNOWN_SITE = ""
@@ -115,22 +110,13 @@ class UploadRates:
         return UploadRate(per_second, max(0.0, 100.0 - last) / per_second)
 
 
-class SnapshotDetailScreen(RwcScreen):
+class SnapshotDetailScreen(DetailScreen):
     """Pushed over the snapshots list by enter; esc returns to the same row."""
 
     SCREEN_NAME = "snapshot_detail"
     TITLE = "Snapshot"
     KEYS = SNAPSHOT_DETAIL_KEYS
-
-    DEFAULT_CSS = """
-    SnapshotDetailScreen VerticalScroll {
-        height: 1fr;
-        padding: 0 1;
-    }
-    SnapshotDetailScreen .detail-section {
-        margin-top: 1;
-    }
-    """
+    SECTIONS = ("#summary", "#uploads")
 
     def __init__(
         self, context: ConsoleContext, *, snapshot_uid: str, rates: UploadRates | None = None
@@ -141,7 +127,7 @@ class SnapshotDetailScreen(RwcScreen):
         self.snapshot: Snapshot | None = None
         """The snapshot as last shown; kept (and said to be gone) once it is deleted."""
         self._sections: tuple[RenderableType, ...] = ()
-        self._upload_timer: Timer | None = None
+        self._upload_polling = UploadPolling(self)
 
     RESOURCES = (SNAPSHOTS, FILESYSTEMS, BUCKETS)
     """Buckets change by hand and rarely (polled twice a minute); they only name where an upload went."""
@@ -150,16 +136,8 @@ class SnapshotDetailScreen(RwcScreen):
     def screen_title(self) -> str:
         return f"Snapshot {self.snapshot.name}" if self.snapshot is not None else self.TITLE
 
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail"):
-            yield SafeStatic("Loading…", id="summary")
-            yield SafeStatic("", id="uploads", classes="detail-section")
-
     def focus_body(self) -> None:
-        self.query_one("#detail", VerticalScroll).focus()
-
-    def on_mount(self) -> None:
-        self.focus_body()  # RwcScreen.on_mount runs as well: Textual calls each class's handler
+        self.focus_detail()
 
     # -- data -----------------------------------------------------------------------------------------
     def resources_changed(self) -> None:
@@ -181,7 +159,9 @@ class SnapshotDetailScreen(RwcScreen):
             self._show((Text("This snapshot no longer exists."),))
             return
         self.header.title = self.screen_title
-        self._follow_uploads(not gone and any(u.status is StowStatus.UPLOADING for u in uploads_of(snapshot)))
+        self._upload_polling.follow(
+            not gone and any(u.status is StowStatus.UPLOADING for u in uploads_of(snapshot))
+        )
         filesystems = bridge.snapshot(FILESYSTEMS).value or ()
         buckets = bridge.snapshot(BUCKETS).value or ()
         filesystem = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
@@ -197,20 +177,8 @@ class SnapshotDetailScreen(RwcScreen):
 
     def _show(self, sections: tuple[RenderableType, ...]) -> None:
         self._sections = sections
-        for section_id, renderable in zip(("#summary", "#uploads"), (*sections, ""), strict=False):
+        for section_id, renderable in zip(self.SECTIONS, (*sections, ""), strict=False):
             self.query_one(section_id, Static).update(renderable)
-
-    def _follow_uploads(self, uploading: bool) -> None:
-        """Poll every second while an upload runs (progress and rate move), back to the normal rate after."""
-        if uploading and self._upload_timer is None:
-            self._upload_timer = self.set_interval(UPLOAD_POLL_SECONDS, self._poll_uploads)
-        elif not uploading and self._upload_timer is not None:
-            self._upload_timer.stop()
-            self._upload_timer = None
-
-    def _poll_uploads(self) -> None:
-        if self.is_current:
-            self.context.bridge.refresh((SNAPSHOTS,))
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
@@ -218,9 +186,7 @@ class SnapshotDetailScreen(RwcScreen):
 
     # -- rendering --------------------------------------------------------------------------------------
     def _summary(self, snapshot: Snapshot, gone: bool, palette: CellPalette, now: datetime) -> Table:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style=palette.muted, no_wrap=True)
-        grid.add_column(overflow="fold")
+        grid = label_grid(palette)
         name = Text(snapshot.name, palette.accent)
         if gone:
             name.append("  (deleted: no longer on the cluster)", palette.error)
@@ -262,15 +228,7 @@ class SnapshotDetailScreen(RwcScreen):
             if filesystem is None:
                 reason = "its filesystem is not known here"
             return Text.assemble(("Uploads", "bold"), (f"  none: {reason}", palette.muted))
-        table = Table(
-            title="Uploads",
-            title_justify="left",
-            title_style="bold",
-            box=None,
-            padding=(0, 1, 0, 0),
-            show_header=False,
-            show_edge=False,
-        )
+        table = section_table("Uploads", palette, show_header=False)
         table.add_column(style=palette.muted, no_wrap=True)
         table.add_column(overflow="fold", ratio=1)
         for site in sites:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
-from textual.timer import Timer
 from textual.worker import Worker
 
 from console.data.errors import BackendError
@@ -27,15 +26,16 @@ from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus, W
 from console.model.storage import WorkloadMount
 from console.ui.data_path import mounting_workloads
 from console.ui.keymap import SNAPSHOT_KEYS
-from console.ui.refusals import admin_only, snapshot_delete_refusal
+from console.ui.refusals import snapshot_delete_refusal
 from screens.action_runner import run_action
 from screens.base import ResourceScreen
 from screens.context import ConsoleContext
-from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then
+from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then, confirm_then_run
 from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm, serves_locally
 from screens.dialogs.upload_site import LOCAL, REMOTE, UploadSiteDialog, UploadTarget, upload_targets
-from screens.snapshot_detail import UPLOAD_POLL_SECONDS, SnapshotDetailScreen, UploadRates, site_word
+from screens.snapshot_detail import SnapshotDetailScreen, UploadRates, site_word
+from screens.upload_polling import UploadPolling
 from widgets.bars import progress_bar
 from widgets.resource_table import AgeCell, Column, Row
 
@@ -66,9 +66,11 @@ class SnapshotsScreen(ResourceScreen):
     WRITE_ACTIONS = frozenset(key.action for key in SNAPSHOT_KEYS)
     """All of them (see `FilesystemsScreen.WRITE_ACTIONS`)."""
 
+    ADMIN_WRITES = "change snapshots"
+
     def action_refusal(self, action: str) -> str | None:
         """Only a WEKA cluster admin changes snapshots; no deletion runs beside an upload."""
-        if action in self.WRITE_ACTIONS and (reason := admin_only(self.identity, "change snapshots")):
+        if reason := super().action_refusal(action):
             return reason
         if action == "delete_snapshot":
             snapshot = self.snapshot_for(self.table.cursor_key)
@@ -104,7 +106,7 @@ class SnapshotsScreen(ResourceScreen):
         self.filesystem_uid = filesystem_uid
         self.filesystem_name = filesystem_name
         self._rows = self.row_cache(self._snapshot_row, key=lambda snapshot: snapshot.uid)
-        self._upload_timer: Timer | None = None
+        self._upload_polling = UploadPolling(self)
         self.upload_rates = UploadRates()
         """Upload progress seen over time (WEKA reports no rate); the detail view shows what it measures."""
 
@@ -118,20 +120,8 @@ class SnapshotsScreen(ResourceScreen):
         self.upload_rates.observe(snapshots, fetched_at or self.context.backend.now())
         if self.filesystem_uid is not None:
             snapshots = [s for s in snapshots if s.filesystem_uid == self.filesystem_uid]
-        self._follow_uploads(any(s.stow_status is StowStatus.UPLOADING for s in snapshots))
+        self._upload_polling.follow(any(s.stow_status is StowStatus.UPLOADING for s in snapshots))
         return self._rows.rows(snapshots)
-
-    def _follow_uploads(self, uploading: bool) -> None:
-        """Poll every second while an upload runs (the bar should move), back to the normal rate after."""
-        if uploading and self._upload_timer is None:
-            self._upload_timer = self.set_interval(UPLOAD_POLL_SECONDS, self._poll_uploads)
-        elif not uploading and self._upload_timer is not None:
-            self._upload_timer.stop()
-            self._upload_timer = None
-
-    def _poll_uploads(self) -> None:
-        if self.is_current:
-            self.context.bridge.refresh((SNAPSHOTS,))
 
     def _upload_cell(self, snapshot: Snapshot) -> Text:
         """Where the upload went and how far: `✓ remote`, `✓ local+remote`, `↑local ███░░░ 40%`,
@@ -254,15 +244,12 @@ class SnapshotsScreen(ResourceScreen):
             lines.append("Its upload in a local bucket is deleted too; a remote bucket keeps its copy.")
 
         backend = self.context.backend
-        confirm_then(
+        confirm_then_run(
             self,
             ConfirmDialog(f"Delete {snapshot.name}", lines, confirm_label="Delete", danger=True),
-            lambda: run_action(
-                self,
-                f"Delete snapshot {snapshot.name}",
-                lambda: backend.delete_snapshot(snapshot.uid),
-                success=f"Snapshot {snapshot.name} of {snapshot.filesystem_name} is being deleted.",
-            ),
+            f"Delete snapshot {snapshot.name}",
+            lambda: backend.delete_snapshot(snapshot.uid),
+            success=f"Snapshot {snapshot.name} of {snapshot.filesystem_name} is being deleted.",
         )
 
     def action_restore_snapshot(self) -> None:

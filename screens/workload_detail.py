@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.data.errors import BackendError
@@ -57,12 +56,11 @@ from console.ui.format import (
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
 from console.ui.sparkline import mean, sparkline
-from screens.base import RwcScreen
 from screens.context import ConsoleContext
-from screens.detail_text import plain_text, section_table
+from screens.detail_screen import DetailScreen
+from screens.detail_text import add_field, label_grid, plain_text, section_table
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
 from widgets.event_timeline import event_timeline, is_workload
-from widgets.safe_static import SafeStatic
 
 USAGE_WINDOWS: tuple[tuple[float, float], ...] = ((300.0, 5.0), (3600.0, 60.0), (86400.0, 1200.0))
 """(window, step) of the GPU use line: 60 or 72 readings each; `w` cycles them, opening on the hour."""
@@ -134,23 +132,16 @@ def latest_preemption(events: Sequence[WorkloadEvent]) -> WorkloadEvent | None:
     return None
 
 
-class WorkloadDetailScreen(WorkloadActions, RwcScreen):
+class WorkloadDetailScreen(WorkloadActions, DetailScreen):
     """Pushed over the workloads list by enter; esc returns to the same row."""
 
     SCREEN_NAME = "workload_detail"
     TITLE = "Workload"
     KEYS = WORKLOAD_DETAIL_KEYS
     WRITE_ACTIONS = CHANGING_ACTIONS
-
-    DEFAULT_CSS = """
-    WorkloadDetailScreen VerticalScroll {
-        height: 1fr;
-        padding: 0 1;
-    }
-    WorkloadDetailScreen .detail-section {
-        margin-top: 1;
-    }
-    """
+    SECTIONS = ("#summary", "#usage", "#pods", "#data", "#events")
+    UNSPACED_SECTIONS = frozenset({"#usage"})
+    """The GPU use line sits right under the summary."""
 
     def __init__(self, context: ConsoleContext, *, workload_id: str) -> None:
         super().__init__(context)
@@ -210,19 +201,8 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     def screen_title(self) -> str:
         return f"Workload {self._shown.name}" if self._shown else self.TITLE
 
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail"):
-            yield SafeStatic("Loading…", id="summary")
-            yield SafeStatic("", id="usage")
-            yield SafeStatic("", id="pods", classes="detail-section")
-            yield SafeStatic("", id="data", classes="detail-section")
-            yield SafeStatic("", id="events", classes="detail-section")
-
     def focus_body(self) -> None:
-        self.query_one("#detail", VerticalScroll).focus()
-
-    def on_mount(self) -> None:
-        self.focus_body()  # RwcScreen.on_mount runs as well: Textual calls each class's handler
+        self.focus_detail()
 
     def resources_changed(self) -> None:
         super().resources_changed()
@@ -358,12 +338,8 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
     # -- rendering ---------------------------------------------------------------------------------
     def _summary(self, workload: Workload, palette: CellPalette, now: datetime) -> Table:
         """Label/value pairs in a grid, so long values (the reason, the command) wrap under themselves."""
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style=palette.muted, no_wrap=True)
-        grid.add_column(overflow="fold")
-
-        def field(label: str, value: str | Text) -> None:
-            grid.add_row(label, value if isinstance(value, Text) else Text(value))
+        grid = label_grid(palette)
+        field = partial(add_field, grid)
 
         field("Name", Text(workload.name, style=palette.accent))
         field("Project", f"{workload.project_name} ({workload.department_name})")
@@ -444,15 +420,7 @@ class WorkloadDetailScreen(WorkloadActions, RwcScreen):
         title = f"Events ({len(events)}, newest last)"
         if not shown:
             return Text.assemble((title, "bold"), ("  none", palette.muted))
-        table = Table(
-            title=title,
-            title_justify="left",
-            title_style="bold",
-            box=None,
-            padding=(0, 1, 0, 0),
-            show_header=False,
-            show_edge=False,
-        )
+        table = section_table(title, palette, show_header=False)
         table.add_column(style=palette.muted, no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold", ratio=1)

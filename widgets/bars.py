@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from rich.style import Style
 from rich.text import Text
 
+from console.ui.format import format_gpu_sum
+from console.ui.palette import CellPalette
+
 FULL = "█"
 FREE = "░"
 OVERFLOW = "+"
@@ -69,6 +72,18 @@ def capacity_bar(
         bar.append(" ")
         bar.append(label)
     return bar
+
+
+def gpu_bar(allocated: float, gpus: int, *, width: int, palette: CellPalette) -> Text:
+    """`███░░ 3.5/8`: GPUs given out of those there (a node's, a pool's usable ones)."""
+    return capacity_bar(
+        allocated,
+        gpus,
+        width=width,
+        label=f"{format_gpu_sum(allocated)}/{gpus}",
+        fill_style=palette.accent,
+        free_style=palette.muted,
+    )
 
 
 def progress_bar(

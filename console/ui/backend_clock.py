@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Protocol
 
 MEASURE_SPAN_SECONDS = 0.25
 """Real seconds between two readings before their difference counts as a rate (shorter is noise)."""
@@ -65,3 +66,17 @@ class BackendClock:
         else:
             wait = min(backend_seconds / rate, LONGEST_WAIT_SECONDS)
         return max(wait, SHORTEST_WAIT_SECONDS)
+
+
+class AgeClock(Protocol):
+    """Where a table's ages read the time, and how long until the clock reaches a moment
+    (`BackendClock`: the backend's time, at whatever pace it runs)."""
+
+    def now(self) -> datetime: ...
+
+    def real_seconds_until(self, moment: datetime) -> float | None: ...
+
+
+def wall_time() -> datetime:
+    """Now, in UTC: the clock of a table no screen gave the backend's."""
+    return datetime.now(UTC)

@@ -8,6 +8,7 @@ these tuples, so a key cannot exist in one place and be missing from another.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,33 +194,36 @@ APP_KEYS: tuple[KeyAction, ...] = (
 """Keys that work on every screen (not while typing in an input: `:` is a priority key only to open
 its prompt ahead of the keys typed after it, see above)."""
 
+
+def scoped_keys(scope: str, group: str, *, palette: bool = True) -> partial[KeyAction]:
+    """A `KeyAction` maker for one scope's table: every key of a screen shares its scope and help group
+    (and a dialog's keys stay out of the palette), so each table lists only what differs per key."""
+    return partial(KeyAction, scope=scope, group=group, palette=palette)
+
+
+def back_key(scope: str, group: str) -> KeyAction:
+    """esc: back to where the user came from (every detail and text view)."""
+    return KeyAction("escape", "back", "Back", scope=scope, key_display="esc", group=group)
+
+
+def reload_key(scope: str, group: str, description: str = "Refresh now") -> KeyAction:
+    """^r: ask the backend again now, out of the footer."""
+    return KeyAction("ctrl+r", "refresh", description, scope=scope, key_display="^r", show=False, group=group)
+
+
+def cancel_key(scope: str, group: str, keys: str = "escape,q") -> KeyAction:
+    """esc (and q, as on every question: "get me out", never "quit rwc with the question open")."""
+    return KeyAction(keys, "cancel", "Cancel", scope=scope, key_display="esc", palette=False, group=group)
+
+
+_table = scoped_keys("table", "Table")
 TABLE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction(
-        "slash", "start_filter", "Filter", scope="table", key_display="/", group="Table", priority=True
-    ),
+    _table("slash", "start_filter", "Filter", key_display="/", priority=True),
     # Priority only so the footer shows it over the table's own (hidden) enter; the screen's
     # `check_action` lets it through to inputs, so enter still submits a prompt.
-    KeyAction(
-        "enter",
-        "open_detail",
-        "Detail",
-        scope="table",
-        key_display="⏎",
-        palette=False,
-        priority=True,
-        group="Table",
-    ),
-    KeyAction(
-        "escape",
-        "back",
-        "Back / clear filter",
-        scope="table",
-        key_display="esc",
-        show=False,
-        palette=False,
-        group="Table",
-    ),
-    KeyAction("ctrl+r", "refresh", "Refresh now", scope="table", key_display="^r", show=False, group="Table"),
+    _table("enter", "open_detail", "Detail", key_display="⏎", palette=False, priority=True),
+    _table("escape", "back", "Back / clear filter", key_display="esc", show=False, palette=False),
+    reload_key("table", "Table"),
 )
 """Keys of every resource table screen; sort keys come from the table's columns (shift+letter)."""
 
@@ -232,85 +236,61 @@ TABLE_NAVIGATION_HELP: tuple[tuple[str, str], ...] = (
 
 def workload_action_keys(scope: str) -> tuple[KeyAction, ...]:
     """Suspend, resume, delete, logs and describe: the same keys on the workloads list and the detail."""
+    key = scoped_keys(scope, "Workload")
     return (
-        KeyAction("l", "show_logs", "Logs", scope=scope, group="Workload"),
-        KeyAction("y", "describe_workload", "Describe", scope=scope, show=False, group="Workload"),
-        KeyAction("S", "suspend_workload", "Suspend", scope=scope, key_display="⇧s", group="Workload"),
-        KeyAction(
-            "R", "resume_workload", "Resume", scope=scope, key_display="⇧r", show=False, group="Workload"
-        ),
-        KeyAction("D", "delete_workload", "Delete", scope=scope, key_display="⇧d", group="Workload"),
-        KeyAction(
-            "c",
-            "checkpoint_workload",
-            "Checkpoint (suspend, snapshot, resume)",
-            scope=scope,
-            show=False,
-            group="Workload",
-        ),
+        key("l", "show_logs", "Logs"),
+        key("y", "describe_workload", "Describe", show=False),
+        key("S", "suspend_workload", "Suspend", key_display="⇧s"),
+        key("R", "resume_workload", "Resume", key_display="⇧r", show=False),
+        key("D", "delete_workload", "Delete", key_display="⇧d"),
+        key("c", "checkpoint_workload", "Checkpoint (suspend, snapshot, resume)", show=False),
     )
 
 
+_workloads = scoped_keys("workloads", "Workload")
 WORKLOAD_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("s", "submit_workload", "Submit", scope="workloads", group="Workload"),
+    _workloads("s", "submit_workload", "Submit"),
     *workload_action_keys("workloads"),
-    KeyAction("m", "toggle_mine", "Mine / everyone's", scope="workloads", show=False, group="Workload"),
+    _workloads("m", "toggle_mine", "Mine / everyone's", show=False),
 )
 """The workloads list's actions; its sort keys avoid S, R and D (phase sorts on ⇧h, requested on ⇧q).
 Describe, resume and the mine toggle stay out of the footer (help and the palette list them; the title
 says "My workloads" while the toggle is on) so the rest fit in 80 columns."""
 
+_text_view = scoped_keys("text_view", "View")
 TEXT_VIEW_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("escape", "back", "Back", scope="text_view", key_display="esc", group="View"),
-    KeyAction(
-        "slash", "start_search", "Search", scope="text_view", key_display="/", group="View", priority=True
-    ),
-    KeyAction("n", "next_match", "Next match", scope="text_view", show=False, group="View"),
-    KeyAction(
-        "N", "previous_match", "Previous match", scope="text_view", key_display="⇧n", show=False, group="View"
-    ),
-    KeyAction("w", "toggle_wrap", "Wrap", scope="text_view", group="View"),
-    KeyAction("ctrl+s", "save_text", "Save", scope="text_view", key_display="^s", group="View"),
+    back_key("text_view", "View"),
+    _text_view("slash", "start_search", "Search", key_display="/", priority=True),
+    _text_view("n", "next_match", "Next match", show=False),
+    _text_view("N", "previous_match", "Previous match", key_display="⇧n", show=False),
+    _text_view("w", "toggle_wrap", "Wrap"),
+    _text_view("ctrl+s", "save_text", "Save", key_display="^s"),
 )
 """Keys of the log and describe views (a scrollable text with search); arrows, pgup/pgdn, home/end scroll."""
 
+_logs = scoped_keys("logs", "Logs")
 LOGS_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("f", "toggle_follow", "Follow", scope="logs", group="Logs"),
-    KeyAction("p", "pick_pod", "Pod", scope="logs", group="Logs"),
-    KeyAction("P", "toggle_previous", "Previous container", scope="logs", key_display="⇧p", group="Logs"),
+    _logs("f", "toggle_follow", "Follow"),
+    _logs("p", "pick_pod", "Pod"),
+    _logs("P", "toggle_previous", "Previous container", key_display="⇧p"),
 )
 
-CHOOSE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction(
-        "escape,q", "cancel", "Cancel", scope="choose", key_display="esc", palette=False, group="Choose"
-    ),
-)
+CHOOSE_KEYS: tuple[KeyAction, ...] = (cancel_key("choose", "Choose"),)
 """A list to pick from (`p` on logs: whose log; `f` on a workload: which filesystem): arrows and enter
 pick (the list's own keys)."""
 
 DESCRIBE_KEYS: tuple[KeyAction, ...] = (
     KeyAction("J", "toggle_format", "JSON/YAML", scope="describe", key_display="⇧j", group="Describe"),
-    KeyAction(
-        "ctrl+r", "refresh", "Reload", scope="describe", key_display="^r", show=False, group="Describe"
-    ),
+    reload_key("describe", "Describe", "Reload"),
 )
 
+_workload_detail = scoped_keys("workload_detail", "Detail")
 WORKLOAD_DETAIL_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("escape", "back", "Back", scope="workload_detail", key_display="esc", group="Detail"),
+    back_key("workload_detail", "Detail"),
     *workload_action_keys("workload_detail"),
-    KeyAction("f", "open_filesystem", "Filesystem", scope="workload_detail", group="Detail"),
-    KeyAction(
-        "w", "next_usage_window", "GPU use window", scope="workload_detail", show=False, group="Detail"
-    ),
-    KeyAction(
-        "ctrl+r",
-        "refresh",
-        "Refresh now",
-        scope="workload_detail",
-        key_display="^r",
-        show=False,
-        group="Detail",
-    ),
+    _workload_detail("f", "open_filesystem", "Filesystem"),
+    _workload_detail("w", "next_usage_window", "GPU use window", show=False),
+    reload_key("workload_detail", "Detail"),
 )
 
 HELP_KEYS: tuple[KeyAction, ...] = (
@@ -331,24 +311,27 @@ IDLE_KEYS: tuple[KeyAction, ...] = (
 )
 """The idle-GPU view: the workload keys (suspend is the point), and `w` for the next window."""
 
+_events = scoped_keys("events", "Events")
 EVENT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("w", "toggle_warnings", "Warnings", scope="events", group="Events"),
-    KeyAction("p", "toggle_preemptions", "Preemptions", scope="events", group="Events"),
-    KeyAction("s", "next_source", "Source", scope="events", group="Events"),
+    _events("w", "toggle_warnings", "Warnings"),
+    _events("p", "toggle_preemptions", "Preemptions"),
+    _events("s", "next_source", "Source"),
 )
 """The event list's typed filters beside `/`: Warning and Critical only, preemptions only (who took whose
 GPUs), and one source at a time (all, Run:ai, Kubernetes, WEKA, NVML, all again)."""
 
+_node_detail = scoped_keys("node_detail", "Node")
 NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("escape", "back", "Back", scope="node_detail", key_display="esc", group="Node"),
-    KeyAction("g", "node_gpus", "GPUs", scope="node_detail", group="Node"),
-    KeyAction("y", "describe_node", "Describe (YAML)", scope="node_detail", group="Node"),
+    back_key("node_detail", "Node"),
+    _node_detail("g", "node_gpus", "GPUs"),
+    _node_detail("y", "describe_node", "Describe (YAML)"),
 )
 """The node detail: back to the list, or on to the node's GPUs."""
 
+_alerts = scoped_keys("alerts", "Alerts")
 ALERT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("m", "mute_alert", "Mute/unmute", scope="alerts", group="Alerts"),
-    KeyAction("a", "toggle_muted", "All (muted too)", scope="alerts", group="Alerts"),
+    _alerts("m", "mute_alert", "Mute/unmute"),
+    _alerts("a", "toggle_muted", "All (muted too)"),
 )
 """The alerts list opens on the open alerts the header counts; `a` shows the muted ones too, `m` mutes
 the WEKA alert type under the cursor for a while (or unmutes a muted one)."""
@@ -366,203 +349,106 @@ MUTE_KEYS: tuple[KeyAction, ...] = (
         KeyAction(key, f"choose({seconds})", words, scope="mute", palette=False, group="Mute")
         for key, words, seconds in MUTE_DURATIONS
     ),
-    KeyAction("escape,q", "cancel", "Cancel", scope="mute", key_display="esc", palette=False, group="Mute"),
+    cancel_key("mute", "Mute"),
 )
 
+_projects = scoped_keys("projects", "Projects")
 PROJECT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "create_project", "New project", scope="projects", group="Projects"),
-    KeyAction("e", "edit_quota", "Edit quota", scope="projects", group="Projects"),
-    KeyAction("D", "delete_project", "Delete", scope="projects", key_display="⇧d", group="Projects"),
+    _projects("c", "create_project", "New project"),
+    _projects("e", "edit_quota", "Edit quota"),
+    _projects("D", "delete_project", "Delete", key_display="⇧d"),
     # Out of the footer (help and the palette list it): at 80 columns it would push "q Quit" off.
-    KeyAction("v", "show_events", "Events", scope="projects", show=False, group="Projects"),
-    KeyAction(
-        "space",
-        "toggle_department",
-        "Collapse / expand department",
-        scope="projects",
-        key_display="space",
-        show=False,
-        group="Projects",
-    ),
+    _projects("v", "show_events", "Events", show=False),
+    _projects("space", "toggle_department", "Collapse / expand department", key_display="space", show=False),
 )
 """Project and department actions; `e` on a department row edits the department's quota; space (and
 enter) on a department row folds its projects away or back."""
 
+_nodes = scoped_keys("nodes", "Nodes")
 NODE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "cordon_node", "Cordon", scope="nodes", group="Nodes"),
-    KeyAction("u", "uncordon_node", "Uncordon", scope="nodes", group="Nodes"),
-    KeyAction("d", "drain_node", "Drain", scope="nodes", group="Nodes"),
-    KeyAction("U", "undrain_node", "Undrain", scope="nodes", key_display="⇧u", group="Nodes"),
-    KeyAction("y", "describe_node", "Describe (YAML)", scope="nodes", show=False, group="Nodes"),
+    _nodes("c", "cordon_node", "Cordon"),
+    _nodes("u", "uncordon_node", "Uncordon"),
+    _nodes("d", "drain_node", "Drain"),
+    _nodes("U", "undrain_node", "Undrain", key_display="⇧u"),
+    _nodes("y", "describe_node", "Describe (YAML)", show=False),
 )
 
+_filesystems = scoped_keys("filesystems", "Filesystems")
 FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "create_filesystem", "Create", scope="filesystems", group="Filesystems"),
-    KeyAction("r", "resize_filesystem", "Resize", scope="filesystems", group="Filesystems"),
-    KeyAction("t", "set_tiering", "Tiering", scope="filesystems", group="Filesystems"),
-    KeyAction(
-        "D",
-        "delete_filesystem",
-        "Delete",
-        scope="filesystems",
-        key_display="⇧d",
-        group="Filesystems",
-    ),
-    KeyAction("v", "show_events", "Events", scope="filesystems", show=False, group="Filesystems"),
+    _filesystems("c", "create_filesystem", "Create"),
+    _filesystems("r", "resize_filesystem", "Resize"),
+    _filesystems("t", "set_tiering", "Tiering"),
+    _filesystems("D", "delete_filesystem", "Delete", key_display="⇧d"),
+    _filesystems("v", "show_events", "Events", show=False),
 )
 
 FILESYSTEM_DETAIL_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("escape", "back", "Back", scope="filesystem_detail", key_display="esc", group="Filesystem"),
+    back_key("filesystem_detail", "Filesystem"),
     KeyAction("s", "filesystem_snapshots", "Snapshots", scope="filesystem_detail", group="Filesystem"),
 )
 """One filesystem in full (enter on Filesystems): capacity, tiering, off-site copy, alerts, who mounts it."""
 
+_snapshots = scoped_keys("snapshots", "Snapshots")
 SNAPSHOT_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("c", "create_snapshot", "Create", scope="snapshots", group="Snapshots"),
-    KeyAction("d", "delete_snapshot", "Delete", scope="snapshots", group="Snapshots"),
-    KeyAction("R", "restore_snapshot", "Restore", scope="snapshots", key_display="⇧r", group="Snapshots"),
-    KeyAction("u", "upload_snapshot", "Upload", scope="snapshots", group="Snapshots"),
-    KeyAction(
-        "F",
-        "create_filesystem_from_snapshot",
-        "Filesystem from snapshot",
-        scope="snapshots",
-        key_display="⇧f",
-        show=False,
-        group="Snapshots",
+    _snapshots("c", "create_snapshot", "Create"),
+    _snapshots("d", "delete_snapshot", "Delete"),
+    _snapshots("R", "restore_snapshot", "Restore", key_display="⇧r"),
+    _snapshots("u", "upload_snapshot", "Upload"),
+    _snapshots(
+        "F", "create_filesystem_from_snapshot", "Filesystem from snapshot", key_display="⇧f", show=False
     ),
 )
 """WEKA actions; uppercase keys destroy or replace data (shift to reach them). Short words so each
 footer fits 80 columns; ⇧f is in help and the palette only."""
 
 SNAPSHOT_DETAIL_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("escape", "back", "Back", scope="snapshot_detail", key_display="esc", group="Snapshot"),
-    KeyAction(
-        "ctrl+r",
-        "refresh",
-        "Refresh now",
-        scope="snapshot_detail",
-        key_display="^r",
-        show=False,
-        group="Snapshot",
-    ),
+    back_key("snapshot_detail", "Snapshot"),
+    reload_key("snapshot_detail", "Snapshot"),
 )
 """One snapshot in full (enter on Snapshots): its upload per site, progress, rate and ETA."""
 
+_confirm = scoped_keys("confirm", "Confirm", palette=False)
 CONFIRM_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("y,enter", "confirm", "Yes", scope="confirm", key_display="y", palette=False, group="Confirm"),
-    KeyAction(
-        # q too: on a question, q means "get me out", not "quit rwc with the question open".
-        "n,escape,q",
-        "cancel",
-        "No",
-        scope="confirm",
-        key_display="n/esc",
-        palette=False,
-        group="Confirm",
-    ),
+    _confirm("y,enter", "confirm", "Yes", key_display="y"),
+    # q too: on a question, q means "get me out", not "quit rwc with the question open".
+    _confirm("n,escape,q", "cancel", "No", key_display="n/esc"),
 )
 
 TYPE_NAME_KEYS: tuple[KeyAction, ...] = (
     KeyAction(
         "enter", "confirm", "Confirm", scope="type_name", key_display="⏎", palette=False, group="Confirm"
     ),
-    KeyAction(
-        "escape", "cancel", "Cancel", scope="type_name", key_display="esc", palette=False, group="Confirm"
-    ),
+    cancel_key("type_name", "Confirm", keys="escape"),
 )
 """Enter is also the input's own submit; both end in the same exact-name check."""
 
+_form = scoped_keys("form", "Form", palette=False)
 FORM_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("ctrl+s", "submit", "Save", scope="form", key_display="^s", palette=False, group="Form"),
-    KeyAction("escape", "cancel", "Cancel", scope="form", key_display="esc", palette=False, group="Form"),
-    KeyAction(
-        "tab",
-        "app.focus_next",
-        "Next field",
-        scope="form",
-        key_display="tab",
-        show=False,
-        palette=False,
-        group="Form",
-    ),
-    KeyAction(
-        "shift+tab",
-        "app.focus_previous",
-        "Previous field",
-        scope="form",
-        key_display="⇧tab",
-        show=False,
-        palette=False,
-        group="Form",
-    ),
+    _form("ctrl+s", "submit", "Save", key_display="^s"),
+    cancel_key("form", "Form", keys="escape"),
+    _form("tab", "app.focus_next", "Next field", key_display="tab", show=False),
+    _form("shift+tab", "app.focus_previous", "Previous field", key_display="⇧tab", show=False),
 )
 """In a form, enter in a text field moves to the next one, and on the last field saves."""
 
+_filter = scoped_keys("filter", "Filter (/)", palette=False)
 FILTER_KEYS: tuple[KeyAction, ...] = (
-    KeyAction(
-        "enter",
-        "keep_filter",
-        "Keep filter",
-        scope="filter",
-        key_display="⏎",
-        palette=False,
-        group="Filter (/)",
-    ),
-    KeyAction(
-        "escape",
-        "clear_filter",
-        "Clear filter",
-        scope="filter",
-        key_display="esc",
-        palette=False,
-        group="Filter (/)",
-    ),
+    _filter("enter", "keep_filter", "Keep filter", key_display="⏎"),
+    _filter("escape", "clear_filter", "Clear filter", key_display="esc"),
 )
 
+_command_line = scoped_keys("command_line", "Command line (:)", palette=False)
 COMMAND_LINE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction(
-        "tab",
-        "complete",
-        "Complete",
-        scope="command_line",
-        key_display="tab",
-        palette=False,
-        group="Command line (:)",
-    ),
-    KeyAction(
-        "enter",
-        "run_command",
-        "Go",
-        scope="command_line",
-        key_display="⏎",
-        palette=False,
-        group="Command line (:)",
-    ),
-    KeyAction(
-        "escape",
-        "close_command_line",
-        "Cancel",
-        scope="command_line",
-        key_display="esc",
-        palette=False,
-        group="Command line (:)",
-    ),
+    _command_line("tab", "complete", "Complete", key_display="tab"),
+    _command_line("enter", "run_command", "Go", key_display="⏎"),
+    _command_line("escape", "close_command_line", "Cancel", key_display="esc"),
 )
 
+_upload_site = scoped_keys("upload_site", "Upload", palette=False)
 UPLOAD_SITE_KEYS: tuple[KeyAction, ...] = (
-    KeyAction("l", "choose('LOCAL')", "Local", scope="upload_site", palette=False, group="Upload"),
-    KeyAction("r", "choose('REMOTE')", "Remote", scope="upload_site", palette=False, group="Upload"),
-    # q too, as on every question: "get me out", never "quit rwc with the question open".
-    KeyAction(
-        "escape,q",
-        "cancel",
-        "Cancel",
-        scope="upload_site",
-        key_display="esc",
-        palette=False,
-        group="Upload",
-    ),
+    _upload_site("l", "choose('LOCAL')", "Local"),
+    _upload_site("r", "choose('REMOTE')", "Remote"),
+    cancel_key("upload_site", "Upload"),
 )
 """The snapshot upload's site question (shown when both kinds of bucket are attached)."""
 

@@ -7,6 +7,7 @@ and a cell with control characters is made visible before it reaches the termina
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -14,7 +15,7 @@ from typing import Literal
 from rich.style import Style
 from rich.text import Text
 
-from console.ui.format import format_age
+from console.ui.format import age_changes_at, format_age
 from console.ui.safe_text import is_safe, visible
 
 
@@ -145,3 +146,23 @@ def _safe_cell(cell: Cell) -> Cell:
 def cell_text(cell: Cell, now: datetime) -> str:
     """What a cell shows at `now`."""
     return cell.text_at(now) if isinstance(cell, AgeCell) else static_plain(cell)
+
+
+def ages_in_view(
+    rows: Iterable[Row], before: datetime | None, now: datetime
+) -> tuple[list[int], datetime | None]:
+    """For the rows on screen (top first): the positions whose ages read differently at `now` than at
+    `before`, and the first moment after `now` when any of their ages will (None: no ages in view)."""
+    repaint: list[int] = []
+    changes_at: datetime | None = None
+    for offset, row in enumerate(rows):
+        if not row.age_columns:
+            continue
+        if before is not None and before != now and row.age_texts(before) != row.age_texts(now):
+            repaint.append(offset)
+        for index in row.age_columns:
+            cell = row.cells[index]
+            moment = age_changes_at(now, cell.since) if isinstance(cell, AgeCell) else None
+            if moment is not None and (changes_at is None or moment < changes_at):
+                changes_at = moment
+    return repaint, changes_at

@@ -11,16 +11,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from screens.dialogs.confirm import ConfirmDialog, confirm_then
+    from screens.dialogs.confirm import ConfirmDialog, confirm_then, confirm_then_run
     from screens.dialogs.form import FormField, FormScreen
     from screens.dialogs.type_name import TypeNameDialog
     from screens.dialogs.upload_site import UploadSiteDialog
 
-__all__ = ["ConfirmDialog", "FormField", "FormScreen", "TypeNameDialog", "UploadSiteDialog", "confirm_then"]
+__all__ = [
+    "ConfirmDialog",
+    "FormField",
+    "FormScreen",
+    "TypeNameDialog",
+    "UploadSiteDialog",
+    "confirm_then",
+    "confirm_then_run",
+]
 
 _HOMES = {
     "ConfirmDialog": "screens.dialogs.confirm",
     "confirm_then": "screens.dialogs.confirm",
+    "confirm_then_run": "screens.dialogs.confirm",
     "FormField": "screens.dialogs.form",
     "FormScreen": "screens.dialogs.form",
     "TypeNameDialog": "screens.dialogs.type_name",

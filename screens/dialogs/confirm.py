@@ -6,8 +6,8 @@ change (the workloads a drain moves) so the user answers knowing the blast radiu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from console.ui.keymap import CONFIRM_KEYS
+from screens.action_runner import run_action
 from screens.dialogs.card import card_css
 from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
@@ -35,6 +36,22 @@ def confirm_then(screen: Screen[Any], dialog: ModalScreen[bool], then: Callable[
             then()
 
     screen.app.push_screen(dialog, answered)
+
+
+T = TypeVar("T")
+
+
+def confirm_then_run(
+    screen: Screen[Any],
+    dialog: ModalScreen[bool],
+    label: str,
+    call: Callable[[], Awaitable[T]],
+    *,
+    success: str,
+) -> None:
+    """Ask with `dialog`; on a yes, run `call` as the action `label` (`run_action`: notified, never
+    raising)."""
+    confirm_then(screen, dialog, lambda: run_action(screen, label, call, success=success))
 
 
 def as_text(line: BodyLine) -> Text:

@@ -65,6 +65,11 @@ def validate_size(value: FieldValue) -> str | None:
     return None
 
 
+def size_field(name: str, label: str, value: str | None = None) -> FormField:
+    """A capacity the user types (`500GiB`, `1.5TiB`), checked as they type it."""
+    return FormField(name, label, value=value, placeholder=SIZE_EXAMPLE, validate=validate_size)
+
+
 def validate_optional_size(value: FieldValue) -> str | None:
     try:
         parse_size(str(value or ""), allow_blank=True)
@@ -191,7 +196,7 @@ class CreateFilesystemForm(NotedForm):
         fields = (
             FormField("name", "Name", placeholder="e.g. training-data", validate=validate_weka_name),
             FormField("group", "Group", "select", default_group(groups), group_options(groups)),
-            FormField("total", "Total capacity", placeholder=SIZE_EXAMPLE, validate=validate_size),
+            size_field("total", "Total capacity"),
             FormField(
                 "ssd",
                 "SSD capacity",
@@ -270,13 +275,7 @@ class ResizeFilesystemForm(NotedForm):
             f"SSD {size(filesystem.used_ssd_bytes)} of {size(filesystem.ssd_budget_bytes)}"
         )
         fields = (
-            FormField(
-                "total",
-                "Total capacity",
-                value=total,
-                placeholder=SIZE_EXAMPLE,
-                validate=validate_size,
-            ),
+            size_field("total", "Total capacity", total),
             FormField(
                 "ssd",
                 "SSD capacity",

@@ -34,6 +34,7 @@ from console.model.names import DNS_LABEL_MAX_LENGTH, is_dns1123_label
 from console.ui.keymap import FORM_KEYS
 from console.ui.safe_text import visible
 from screens.action_runner import run_action
+from screens.dialogs.card import card_css
 from screens.dialogs.modal import RwcModal
 from widgets.safe_static import SafeStatic
 from widgets.textual_compat import FacedCheckbox
@@ -148,20 +149,9 @@ class FormScreen(RwcModal[R | None], Generic[R]):
     CONFLICT_FIELD: ClassVar[str | None] = None
     LABEL_WIDTH: ClassVar[int] = 24
 
-    DEFAULT_CSS = """
-    FormScreen {
-        align: center middle;
-    }
-    FormScreen > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = (
+        card_css("FormScreen", width=76)
+        + """
     FormScreen #form-fields {
         height: auto;
         max-height: 18;
@@ -204,6 +194,7 @@ class FormScreen(RwcModal[R | None], Generic[R]):
         margin-top: 1;
     }
     """
+    )
 
     def __init__(
         self,

@@ -25,7 +25,7 @@ from console.model import (
     StowStatus,
 )
 from console.ui.format import format_bytes
-from console.ui.units import SIZE_EXAMPLE, format_size_exact
+from console.ui.units import format_size_exact
 from screens.context import ConsoleContext
 from screens.dialogs.filesystem_forms import (
     CAPACITY_FIELD_ALIASES,
@@ -35,8 +35,8 @@ from screens.dialogs.filesystem_forms import (
     current_tiering_bucket,
     default_group,
     group_options,
+    size_field,
     size_of,
-    validate_size,
     validate_weka_name,
 )
 from screens.dialogs.form import FieldValue, FormField
@@ -171,6 +171,9 @@ class FilesystemFromSnapshotForm(NotedForm):
         else:
             bucket = source_bucket if any(b.name == source_bucket for b in serving) else None
         group = source.group_name if source is not None else default_group(groups)
+        # Prefilled with the source filesystem's sizes, when it still exists.
+        total = format_size_exact(source.total_budget_bytes) if source is not None else ""
+        ssd = format_size_exact(source.ssd_budget_bytes) if source is not None else ""
         fields = (
             FormField(
                 "name",
@@ -179,20 +182,8 @@ class FilesystemFromSnapshotForm(NotedForm):
                 validate=validate_weka_name,
             ),
             FormField("group", "Group", "select", group, group_options(groups)),
-            FormField(
-                "total",
-                "Total capacity",
-                value=format_size_exact(source.total_budget_bytes) if source is not None else "",
-                placeholder=SIZE_EXAMPLE,
-                validate=validate_size,
-            ),
-            FormField(
-                "ssd",
-                "SSD capacity",
-                value=format_size_exact(source.ssd_budget_bytes) if source is not None else "",
-                placeholder=SIZE_EXAMPLE,
-                validate=validate_size,
-            ),
+            size_field("total", "Total capacity", total),
+            size_field("ssd", "SSD capacity", ssd),
             FormField("bucket", "Bucket", "select", bucket, bucket_options),
             FormField("locator", "Locator", value=snapshot.locator, validate=_validate_locator),
         )

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from widgets.resource_table import Column, _fit_cell, compute_layout
+from widgets.resource_table import Column, compute_layout
+from widgets.table_layout import fit_cell as _fit_cell
 
 NODE = Column("node", "NODE", 12, identifies=True)
 HOLDERS = Column("holders", "HELD BY", 18, grow=True)
