@@ -480,7 +480,7 @@ def simulator_node_object(simulator: Simulator, name: str) -> dict[str, object]:
     from console.data.errors import NotFound
     from console.sim.kube_nodes import node_object
 
-    node = simulator.runai.state.nodes.get(name)
+    node = simulator.runai.node_record(name)
     if node is None:
         raise NotFound(f"Node {name} not found.", service="kubernetes")
     return node_object(simulator, node)
