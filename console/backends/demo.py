@@ -51,6 +51,8 @@ if TYPE_CHECKING:
         WorkloadUtilisation,
         WorkloadWindow,
     )
+    from console.model.capacity import GpuCapacity
+    from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
     from console.sim.simulator import Simulator
@@ -258,8 +260,10 @@ class DemoBackend:
     async def nodes(self) -> Sequence[Node]:
         return await self._run(lambda simulator: simulator.runai.nodes())
 
-    async def node_summaries(self) -> Sequence[Node]:
-        return await self.nodes()  # the simulator's one view costs the same
+    async def gpu_capacity(self) -> GpuCapacity:
+        from console.model.capacity import gpu_capacity
+
+        return gpu_capacity(await self.nodes())  # the simulator's one view costs the same
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._run(lambda simulator: simulator.runai.gpus(node_name))
@@ -330,6 +334,9 @@ class DemoBackend:
     # -- WEKA queries -----------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster:
         return await self._run(lambda simulator: simulator.weka.cluster())
+
+    async def weka_status(self) -> WekaClusterStatus:
+        return (await self.weka_cluster()).status
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._run(lambda simulator: simulator.weka.metrics(window_seconds))

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
         WorkloadUtilisation,
         WorkloadWindow,
     )
+    from console.model.capacity import GpuCapacity
+    from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
 
@@ -72,9 +74,9 @@ class Backend(Protocol):
 
     async def nodes(self) -> Sequence[Node]: ...
 
-    async def node_summaries(self) -> Sequence[Node]:
-        """Nodes as the scheduler counts them (status, GPUs, allocation), without the Kubernetes detail
-        `nodes()` adds from every pod: what the header's GPU totals need, every few seconds, on any screen."""
+    async def gpu_capacity(self) -> GpuCapacity:
+        """The cluster's GPUs as the header counts them (allocated of usable, and down): a few numbers
+        every few seconds on any screen, never the node list (`console.model.capacity`)."""
         ...
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]: ...
@@ -134,6 +136,11 @@ class Backend(Protocol):
 
     # -- WEKA queries -----------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster: ...
+
+    async def weka_status(self) -> WekaClusterStatus:
+        """WEKA's protection state alone, for the header: one request, not the capacity sums and latency
+        `weka_cluster()` adds to it."""
+        ...
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]: ...
 

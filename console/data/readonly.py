@@ -48,6 +48,8 @@ if TYPE_CHECKING:
         WorkloadUtilisation,
         WorkloadWindow,
     )
+    from console.model.capacity import GpuCapacity
+    from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
 
@@ -110,8 +112,8 @@ class ForwardingBackend:
     async def nodes(self) -> Sequence[Node]:
         return await self._inner.nodes()
 
-    async def node_summaries(self) -> Sequence[Node]:
-        return await self._inner.node_summaries()
+    async def gpu_capacity(self) -> GpuCapacity:
+        return await self._inner.gpu_capacity()
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._inner.gpus(node_name)
@@ -158,6 +160,9 @@ class ForwardingBackend:
     # -- WEKA queries -----------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster:
         return await self._inner.weka_cluster()
+
+    async def weka_status(self) -> WekaClusterStatus:
+        return await self._inner.weka_status()
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._inner.weka_metrics(window_seconds)

@@ -12,13 +12,10 @@ their free share as not free (`FREE 0`, `idle · cordoned`) and the Nodes screen
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from console.model.enums import NodeStatus
+from console.model.capacity import GpuCapacity, node_is_down
 from console.ui.format import format_gpu_sum
 
 if TYPE_CHECKING:  # the dataclasses load with the first data, not before the first frame
@@ -37,7 +34,7 @@ class NodeAvailability(Enum):
 
 
 def node_availability(node: Node) -> NodeAvailability:
-    if node.status is not NodeStatus.READY:
+    if node_is_down(node):
         return NodeAvailability.DOWN
     if node.cordoned or node.draining:
         return NodeAvailability.CLOSED
@@ -47,37 +44,6 @@ def node_availability(node: Node) -> NodeAvailability:
 def closed_reason(node: Node) -> str:
     """`cordoned`, `draining` or both, for a node that takes no new work."""
     return "+".join(word for word, on in (("cordoned", node.cordoned), ("draining", node.draining)) if on)
-
-
-@dataclass(frozen=True, slots=True)
-class GpuCapacity:
-    """The cluster's GPUs as the header counts them."""
-
-    allocated: float
-    """GPUs held on nodes that can run work (allocations on a down node run nothing)."""
-    usable: int
-    """GPUs on Ready nodes, cordoned ones included (they still run what they hold)."""
-    down: int
-    """GPUs on nodes that are not Ready."""
-
-    @property
-    def total(self) -> int:
-        return self.usable + self.down
-
-
-def gpu_capacity(nodes: Iterable[Node]) -> GpuCapacity:
-    """Sum the nodes' GPUs by whether they can run work; an unreadable allocation (NaN) counts as unknown,
-    which makes the allocated sum unknown rather than silently smaller."""
-    allocated = 0.0
-    usable = down = 0
-    for node in nodes:
-        if node_availability(node) is NodeAvailability.DOWN:
-            down += node.gpu_count
-            continue
-        usable += node.gpu_count
-        amount = node.allocated_gpus
-        allocated += amount if math.isfinite(amount) else math.nan
-    return GpuCapacity(allocated=allocated, usable=usable, down=down)
 
 
 def format_gpu_capacity(capacity: GpuCapacity) -> str:

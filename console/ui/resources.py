@@ -18,7 +18,7 @@ from console.data.errors import Timeout
 from console.data.resource_keys import ResourceKey, plain_kind
 from console.data.resources import SLOW_INTERVAL_SECONDS
 from console.model import WekaClusterStatus
-from console.ui.gpu_availability import GpuCapacity, gpu_capacity
+from console.model.capacity import GpuCapacity
 
 if TYPE_CHECKING:
     from console.model import (
@@ -99,8 +99,8 @@ async def fetch_summary(backend: Backend) -> HeaderSummary:
         async with asyncio.TaskGroup() as group:
             identity_task = group.create_task(backend.identity())
             cluster_task = group.create_task(backend.cluster())
-            nodes_task = group.create_task(backend.node_summaries())
-            weka_task = group.create_task(_within_deadline(backend.weka_cluster(), "WEKA"))
+            gpus_task = group.create_task(backend.gpu_capacity())
+            weka_task = group.create_task(_within_deadline(backend.weka_status(), "WEKA"))
             alerts_task = group.create_task(_within_deadline(backend.alerts(), "The alerts"))
     except BaseExceptionGroup as failed:
         # The Store shows the first Run:ai error as it came (its sentence, not "1 sub-exception").
@@ -114,14 +114,14 @@ async def fetch_summary(backend: Backend) -> HeaderSummary:
         if memory.failing_since is None:
             memory.failing_since = backend.now()
     else:
-        weka_status, weka_error = weka.status, None
+        weka_status, weka_error = weka, None
         memory.failing_since = None
     alerts = alerts_task.result()
     open_alerts = -1 if isinstance(alerts, BaseException) else sum(1 for alert in alerts if not alert.muted)
     return HeaderSummary(
         identity=identity_task.result(),
         cluster=cluster_task.result(),
-        gpus=gpu_capacity(nodes_task.result()),
+        gpus=gpus_task.result(),
         weka_status=weka_status,
         open_alerts=open_alerts,
         weka_error=weka_error,

@@ -37,14 +37,13 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.backends.live.accepted import read_back
 from console.backends.live.clients import open_clients
-from console.backends.live.concurrency import together
+from console.backends.live.concurrency import Remembered, together
 from console.backends.live.events import merged_events
 from console.backends.live.first_seen import FirstSeen
 from console.backends.live.host_gpus import HostGpus
@@ -89,6 +88,8 @@ from console.model import (
     WorkloadUtilisation,
     WorkloadWindow,
 )
+from console.model.capacity import GpuCapacity
+from console.model.enums import WekaClusterStatus
 from console.model.events import Event, EventFilter
 from console.model.storage import DataMount, WorkloadMount
 
@@ -118,21 +119,6 @@ CLUSTER_CACHE_SECONDS = 60.0
 
 
 T = TypeVar("T")
-
-
-class Remembered(Generic[T]):
-    """A value read again only once `seconds` have passed (what changes rarely and is asked for often)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._value: tuple[T, float] | None = None
-
-    async def get(self, read: Callable[[], Awaitable[T]]) -> T:
-        if self._value is not None and time.monotonic() - self._value[1] < self.seconds:
-            return self._value[0]
-        value = await read()
-        self._value = (value, time.monotonic())
-        return value
 
 
 class LiveBackend:
@@ -247,9 +233,9 @@ class LiveBackend:
         merged = [merge_node(node, by_name.pop(node.name, None)) for node in runai_nodes]
         return await self._named_by_driver(merged + [node for node in kube_nodes if node.name in by_name])
 
-    async def node_summaries(self) -> Sequence[Node]:
-        """Run:ai's nodes alone: at 5,000 nodes the Kubernetes view costs a list of every active pod."""
-        return await self.runai.nodes()
+    async def gpu_capacity(self) -> GpuCapacity:
+        """Run:ai's cluster-wide GPU numbers (`RunaiNodes.gpu_capacity`): never a node or pod list."""
+        return await self.runai.gpu_capacity()
 
     async def _named_by_driver(self, nodes: list[Node]) -> list[Node]:
         """This host's node, when no label named its GPU model, named by the driver (NVML): the last of the
@@ -443,6 +429,9 @@ class LiveBackend:
 
     async def weka_cluster(self) -> WekaCluster:
         return await self._require_weka().weka_cluster()
+
+    async def weka_status(self) -> WekaClusterStatus:
+        return await self._require_weka().status()
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._require_weka().weka_metrics(window_seconds)

@@ -8,8 +8,9 @@ WEKA client and `LiveBackend` each had their own copy with slightly different ru
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from console.data.errors import BackendError
 
@@ -72,3 +73,18 @@ def bounded(limit: int) -> Callable[[Awaitable[T]], Coroutine[Any, Any, T]]:
             return await awaitable
 
     return gated
+
+
+class Remembered(Generic[T]):
+    """A value read again only once `seconds` have passed (what changes rarely and is asked for often)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._value: tuple[T, float] | None = None
+
+    async def get(self, read: Callable[[], Awaitable[T]]) -> T:
+        if self._value is not None and time.monotonic() - self._value[1] < self.seconds:
+            return self._value[0]
+        value = await read()
+        self._value = (value, time.monotonic())
+        return value

@@ -77,6 +77,7 @@ from console.model import (
     WorkloadType,
     WorkloadWindow,
 )
+from console.model.capacity import GpuCapacity
 from console.model.events import Event, workload_event
 from console.model.windows import newest_window
 from console.wire import runai as wire
@@ -312,6 +313,9 @@ class RunaiClient:
     # ================================================================================================
     # nodes and node pools (`runai_nodes`)
     # ================================================================================================
+    async def gpu_capacity(self) -> GpuCapacity:
+        return await self._nodes.gpu_capacity()
+
     async def nodes(self, *, with_telemetry: bool = True) -> list[Node]:
         """Nodes as Run:ai sees them (`RunaiNodes.nodes`)."""
         return await self._nodes.nodes(with_telemetry=with_telemetry)

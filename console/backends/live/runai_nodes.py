@@ -14,11 +14,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from console.backends.live import runai_versions as versions
-from console.backends.live.concurrency import nothing, together
+from console.backends.live.concurrency import Remembered, nothing, together
 from console.backends.live.runai_api import SERVICE, RunaiApi
 from console.data.errors import BadResponse, Invalid
 from console.model import Node, NodePool
+from console.model.capacity import GpuCapacity, gpu_capacity
 from console.wire import runai as wire
+
+GPU_COUNTS_SECONDS = 30.0
+"""How often the header re-reads how many GPUs there are and how many are down (nodes come and go by the
+minute); the allocation is read every poll."""
 
 
 class RunaiNodes:
@@ -28,6 +33,44 @@ class RunaiNodes:
         self._api = api
         self._unknown_telemetry: set[str] = set()
         """Node telemetry types this control plane refused as unknown (a version between 2.18 and ours)."""
+        self._gpu_counts = Remembered[tuple[int, int, float] | None](GPU_COUNTS_SECONDS)
+        """(usable, down, allocated on down nodes): what changes when a node goes down or comes back."""
+
+    async def gpu_capacity(self) -> GpuCapacity:
+        """The header's GPU numbers from cluster-wide node telemetry (reference/runai.md §6,
+        `NodeTelemetryType`): ALLOCATED_GPUS every call; TOTAL_GPUS and READY_GPUS (and, only while some
+        are down, the down nodes' own allocation) once per `GPU_COUNTS_SECONDS`. One request a poll where
+        the node list was 11 pages and 5 telemetry reads at 5,000 nodes. A control plane without those
+        types (2.18) is counted from its nodes, as before."""
+        cluster = await self._api.cluster_uuid()
+        if self._telemetry_known("ALLOCATED_GPUS") and "nodes" not in self._api.legacy_routes:
+            allocated = await self._cluster_reading(cluster, "ALLOCATED_GPUS")
+            counts = await self._gpu_counts.get(lambda: self._gpu_counts_now(cluster))
+            if allocated is not None and counts is not None:
+                usable, down, allocated_on_down = counts
+                return GpuCapacity(allocated=allocated - allocated_on_down, usable=usable, down=down)
+        return gpu_capacity(await self.nodes())
+
+    async def _cluster_reading(self, cluster: str, kind: str) -> float | None:
+        reading = await self._node_telemetry(cluster, kind, "ClusterId")
+        return None if reading is None else sum(reading.values())
+
+    async def _gpu_counts_now(self, cluster: str) -> tuple[int, int, float] | None:
+        total, ready = await together(
+            self._cluster_reading(cluster, "TOTAL_GPUS"), self._cluster_reading(cluster, "READY_GPUS")
+        )
+        if total is None or ready is None:
+            return None
+        if total <= ready:
+            return int(ready), 0, 0.0
+        api = self._api
+        down_nodes, by_node = await together(
+            api.list_all("/api/v1/nodes", "nodes", api.filter(f"clusterUuid=={cluster}", "status!=Ready")),
+            self._allocated_gpus_by_node(cluster),
+        )
+        down_names = {node.name for node in wire.parse_nodes(down_nodes, {})}
+        allocated_on_down = sum(by_node.get(name, 0.0) for name in down_names)
+        return int(ready), int(total - ready), allocated_on_down
 
     async def nodes(self, *, with_telemetry: bool = True) -> list[Node]:
         """Nodes as Run:ai sees them. Allocation and capacity come from node telemetry (five requests; with

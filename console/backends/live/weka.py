@@ -54,6 +54,7 @@ from console.model import (
     WekaCluster,
     WekaMetricsSample,
 )
+from console.model.enums import WekaClusterStatus
 from console.model.events import Event
 from console.wire import weka as wire
 from console.wire.weka_alerts import mute_body, mute_path
@@ -272,6 +273,10 @@ class WekaClient:
 
     async def _filesystem_items(self) -> list[Any]:
         return wire.as_list(await self._call("GET", "/fileSystems"), "fileSystems")
+
+    async def status(self) -> WekaClusterStatus:
+        """`/cluster` alone: the header's protection state, without the filesystems and realtime stats."""
+        return self._remember_cluster_time(wire.parse_cluster(await self._call("GET", "/cluster"))).status
 
     def _remember_cluster_time(self, reading: wire.ClusterReading) -> wire.ClusterReading:
         if reading.cluster_time is not None:
