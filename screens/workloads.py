@@ -12,7 +12,8 @@ suspend, resume and delete the row's workload after asking; `l` shows its log an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,11 @@ from textual.timer import Timer
 
 from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey, ResourceValues
-from console.data.resources import NEWEST_WORKLOADS, WORKLOAD_PAGES
+from console.data.resources import NEWEST_WORKLOADS, WORKLOAD_NODES, WORKLOAD_PAGES
 from console.key_gate import OPENS_SCREEN
 from console.model import Role
-from console.model.windows import WINDOW_PAGE, WorkloadPage, WorkloadWindow, newest_window
+from console.model.enums import PLACED_PHASES
+from console.model.windows import WINDOW_PAGE, WorkloadPage, WorkloadPlacement, WorkloadWindow, newest_window
 from console.ui.keymap import WORKLOAD_KEYS
 from console.ui.workload_rows import workload_row
 from screens.base import ResourceScreen
@@ -83,6 +85,9 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         self._server_search: str | None = None
         """The `/` text the server was asked for (a list longer than its window); None: none."""
         self._search_timer: Timer | None = None
+        self._placements: tuple[WorkloadPlacement, ...] = ()
+        """The rows in view whose nodes the page came without (asked for with `WORKLOAD_NODES`)."""
+        self._named_from: tuple[WorkloadPage, Mapping[str, tuple[str, ...]], WorkloadPage] | None = None
 
     @property
     def mine_only(self) -> bool:
@@ -121,7 +126,8 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (WORKLOAD_PAGES(self.window),)
+        page = WORKLOAD_PAGES(self.window)
+        return (page, WORKLOAD_NODES(self._placements)) if self._placements else (page,)
 
     def values(self) -> ResourceValues:
         """The server's window; until it first answers (just after `m`, a wider window, a search sent to
@@ -133,7 +139,46 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         elif self._last_page is not None:
             page = newest_window(self._last_page.workloads, self.window)
             page = WorkloadPage(page.workloads, max(page.total, len(page.workloads)))
-        return ResourceValues({key: page})
+        return ResourceValues({key: self._named(page) if page is not None else None})
+
+    def _named(self, page: WorkloadPage) -> WorkloadPage:
+        """`page` with the nodes read for the rows in view (`WORKLOAD_NODES`) where it has none; the same
+        object again while neither changed, so the table is not rebuilt for nothing."""
+        names = (
+            self.context.bridge.snapshot(WORKLOAD_NODES(self._placements)).value if self._placements else None
+        )
+        if not names:
+            return page
+        if self._named_from is not None and self._named_from[0] is page and self._named_from[1] is names:
+            return self._named_from[2]
+        workloads = tuple(
+            replace(w, node_names=names[w.id]) if not w.node_names and w.id in names else w
+            for w in page.workloads
+        )
+        named = WorkloadPage(workloads, page.total)
+        self._named_from = (page, names, named)
+        return named
+
+    def resources_changed(self) -> None:
+        super().resources_changed()
+        self._ask_for_nodes_in_view()
+
+    def _ask_for_nodes_in_view(self) -> None:
+        """Ask for the nodes of the GPU-holding rows on screen that the page came without (a live list
+        reads them per workload, so only for what the user can see): the key changes only when they do."""
+        page = self._last_page
+        if page is None or not self.is_current:
+            return
+        by_id = {workload.id: workload for workload in page.workloads}
+        in_view = (by_id.get(key) for key in self.table.keys_in_view())
+        wanted = tuple(
+            WorkloadPlacement(w.id, w.phase_updated_at)
+            for w in in_view
+            if w is not None and w.phase in PLACED_PHASES and not w.node_names
+        )
+        if wanted != self._placements:
+            self._placements = wanted
+            self.resources_replaced()
 
     def build_rows(self, values: ResourceValues) -> Iterable[Row]:
         page = values[WORKLOAD_PAGES(self.window)]
@@ -155,6 +200,7 @@ class WorkloadsScreen(WorkloadActions, ResourceScreen):
         if self._total is not None and table.visible_count - table.cursor_index <= WIDEN_WITHIN_ROWS:
             self._window_limit += WINDOW_PAGE
             self.resources_replaced()
+        self._ask_for_nodes_in_view()
 
     def filter_changed(self, text: str, *, kept: bool) -> None:
         """On a list longer than its window, a filter also goes to the server after a pause in typing

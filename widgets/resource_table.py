@@ -211,6 +211,11 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Keys of the rows that pass the filter, in display order."""
         return list(self._model.visible)
 
+    def keys_in_view(self) -> list[str]:
+        """Keys of the rows drawn now (the filter and the scroll applied), top to bottom."""
+        scroll_y = int(self.scroll_offset.y)
+        return self._model.visible[scroll_y : scroll_y + self._page_height()]
+
     def get_row(self, key: str) -> Row | None:
         """The current `Row` for `key`, or None."""
         return self._model.rows.get(key)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
+    from console.model.windows import WorkloadPlacement
     from console.sim.simulator import Simulator
 
 MAX_CATCH_UP_SECONDS = 300.0
@@ -288,6 +289,12 @@ class DemoBackend:
                 simulator.runai.workloads(self.identity_now, window.filter), window
             )
         )
+
+    async def workload_node_names(
+        self, placements: Sequence[WorkloadPlacement]
+    ) -> Mapping[str, tuple[str, ...]]:
+        """Nothing to add: the simulator's workloads carry their nodes in every page."""
+        return {}
 
     async def workload(self, workload_id: str) -> Workload:
         return await self._run(lambda simulator: simulator.runai.workload(self.identity_now, workload_id))

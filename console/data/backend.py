@@ -7,7 +7,7 @@ a `console.data.errors.BackendError`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
+    from console.model.windows import WorkloadPlacement
 
 
 @runtime_checkable
@@ -94,6 +95,13 @@ class Backend(Protocol):
     async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
         """The newest `window.limit` workloads passing its filter, and how many pass in all: what a list
         screen fetches, so a cluster of 100,000 workloads costs a page per poll, not the whole list."""
+        ...
+
+    async def workload_node_names(
+        self, placements: Sequence[WorkloadPlacement]
+    ) -> Mapping[str, tuple[str, ...]]:
+        """{workload id: its nodes} for GPU-holding workloads a list shows without them (`workload_page`
+        leaves out what costs a request per workload); a workload whose nodes cannot be read is left out."""
         ...
 
     async def workload(self, workload_id: str) -> Workload:

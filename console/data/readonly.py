@@ -12,7 +12,7 @@ a refused action is still written to the audit log with outcome "refused".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
+    from console.model.windows import WorkloadPlacement
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -128,6 +129,11 @@ class ForwardingBackend:
 
     async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
         return await self._inner.workload_page(window)
+
+    async def workload_node_names(
+        self, placements: Sequence[WorkloadPlacement]
+    ) -> Mapping[str, tuple[str, ...]]:
+        return await self._inner.workload_node_names(placements)
 
     async def workload(self, workload_id: str) -> Workload:
         return await self._inner.workload(workload_id)

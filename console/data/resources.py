@@ -8,12 +8,12 @@ kind of the UI layer (`console.ui.resources.SUMMARY`): it is built from several 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from console.data.resource_keys import ResourceKey, ResourceKind, plain_kind
-from console.model.windows import WorkloadWindow
+from console.model.windows import WorkloadPlacement, WorkloadWindow
 
 if TYPE_CHECKING:
     from console.model import (
@@ -90,6 +90,11 @@ WORKLOAD_PAGES: ResourceKind[WorkloadPage, WorkloadWindow] = ResourceKind(
 )
 """The newest workloads of a window and how many there are: the workloads list of any size."""
 NEWEST_WORKLOADS = WORKLOAD_PAGES(WorkloadWindow())
+WORKLOAD_NODES: ResourceKind[Mapping[str, tuple[str, ...]], tuple[WorkloadPlacement, ...]] = ResourceKind(
+    "workload_nodes", lambda backend, placed: backend.workload_node_names(placed), FAST_INTERVAL_SECONDS
+)
+"""The nodes of the workloads on screen that hold GPUs (a list of 100,000 asks for the rows in view only,
+and a row's answer is remembered until its phase changes)."""
 """The workloads list as it opens: the newest page of every workload the user may see."""
 
 WORKLOAD: ResourceKind[Workload, str] = ResourceKind(
@@ -179,6 +184,7 @@ __all__ = [
     "WORKLOAD",
     "WORKLOADS",
     "WORKLOAD_MOUNTS",
+    "WORKLOAD_NODES",
     "WORKLOAD_PAGES",
     "UsageWindow",
 ]

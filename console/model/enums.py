@@ -47,6 +47,10 @@ class WorkloadPhase(StrEnum):
 
 TERMINAL_PHASES = frozenset({WorkloadPhase.COMPLETED, WorkloadPhase.FAILED})
 """Phases a workload never leaves (except by deletion)."""
+PLACED_PHASES = frozenset(
+    {WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.STOPPING}
+)
+"""Phases whose pods sit on nodes (a list's NODE column)."""
 
 
 class PhaseReason(StrEnum):

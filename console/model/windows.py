@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +31,15 @@ class WorkloadWindow:
 
     def wider(self) -> WorkloadWindow:
         return WorkloadWindow(self.filter, self.limit + WINDOW_PAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadPlacement:
+    """A GPU-holding workload whose nodes a screen wants: its id, and when its phase last changed (the
+    nodes are read again only when that changes)."""
+
+    workload_id: str
+    phase_updated_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

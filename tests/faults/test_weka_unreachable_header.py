@@ -144,7 +144,8 @@ async def test_the_header_says_weka_is_unknown_since_when_while_weka_hangs_fails
         await weka_ok(pilot)
 
         # WEKA is fine but the header's summary cannot be fetched (Run:ai fails): nothing says WEKA OK.
-        served.runai.faults.add(Fault(FaultKind.STATUS, r"^/api/v1/nodes$", "GET", status=500))
+        # (the GPU totals: cluster-wide node telemetry)
+        served.runai.faults.add(Fault(FaultKind.STATUS, r"^/api/v1/nodes/telemetry$", "GET", status=500))
         await pilot.press("ctrl+r")
         await weka_unknown_since(pilot, "WEKA ? since … while the summary fails")
         assert "STALE" in header_text(app)

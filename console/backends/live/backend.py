@@ -92,6 +92,7 @@ from console.model.capacity import GpuCapacity
 from console.model.enums import WekaClusterStatus
 from console.model.events import Event, EventFilter
 from console.model.storage import DataMount, WorkloadMount
+from console.model.windows import WorkloadPlacement
 
 if TYPE_CHECKING:
     from console.backends.live.kube import KubeClient
@@ -303,6 +304,11 @@ class LiveBackend:
 
     async def workload_page(self, window: WorkloadWindow) -> WorkloadPage:
         return await self.runai.workload_page(window)
+
+    async def workload_node_names(
+        self, placements: Sequence[WorkloadPlacement]
+    ) -> Mapping[str, tuple[str, ...]]:
+        return await self.runai.workload_node_names(placements)
 
     async def workload(self, workload_id: str) -> Workload:
         """Run:ai's detail, with each pod's GPU indexes from its Kubernetes pod (Run:ai's pod has none)."""

@@ -78,8 +78,9 @@ from console.model import (
     WorkloadWindow,
 )
 from console.model.capacity import GpuCapacity
+from console.model.enums import PLACED_PHASES
 from console.model.events import Event, workload_event
-from console.model.windows import newest_window
+from console.model.windows import WorkloadPlacement, newest_window
 from console.wire import runai as wire
 
 MAX_EVENTS_PER_WORKLOAD = 100
@@ -91,12 +92,10 @@ METRICS_CONCURRENCY = 8
 """Per-workload metrics requests in flight at once: enough to read a screenful quickly, few enough not
 to look like a flood to the control plane."""
 
-PLACED_PHASES = frozenset(
-    {WorkloadPhase.INITIALIZING, WorkloadPhase.RUNNING, WorkloadPhase.DEGRADED, WorkloadPhase.STOPPING}
-)
-"""Phases whose pods sit on nodes (a list's NODE column)."""
 NODE_LOOKUPS_PER_READ = 32
-"""Workloads whose nodes one window read looks up (their own pods); the rest on the next reads."""
+"""Workloads whose nodes one ask looks up (their own pods); the rest on the next poll."""
+REMEMBERED_PLACEMENTS = 2_000
+"""Workloads whose nodes are remembered: a few screens of rows, whatever the cluster's size."""
 
 
 def _pod_items(body: Any) -> list[Any]:
@@ -143,7 +142,7 @@ class RunaiClient:
         """The cluster the profile named; None means "the tenant's only or first-created", re-picked by
         `cluster()` (so an error never blames a profile setting the user did not make)."""
         self._placements: dict[str, tuple[datetime | None, tuple[str, ...]]] = {}
-        """{workload id: (its phase change when read, the nodes its pods run on)} for `workload_page`."""
+        """{workload id: (its phase change when read, the nodes its pods run on)}, oldest read first."""
 
     @classmethod
     def from_profile(
@@ -350,9 +349,9 @@ class RunaiClient:
         """The newest `window.limit` workloads (`sortBy=createdAt` descending) and the server's count of all
         that pass the filter: a page or two and a count, however large the cluster.
 
-        Node names come from each workload's own pods, only for the newest `NODE_LOOKUPS_PER_READ` that
-        hold GPUs and are not known yet (the rows a list opens on), and are remembered until the workload's
-        phase changes: a steady list costs no pod request at all, never the cluster's whole pod list."""
+        Node names cost a request per workload (its pods), so the page carries only those already read for
+        it (`workload_node_names`, asked for the rows on screen) and still current: a steady list costs no
+        pod request at all, never the cluster's whole pod list."""
         terms, left = wire.workload_filter_terms(window.filter)
         if left is not None:  # a filter the server cannot apply: read the list and cut it here
             return newest_window(await self.workloads(window.filter), window)
@@ -363,30 +362,40 @@ class RunaiClient:
             self._api.get("/api/v1/workloads/count", narrowed),
         )
         workloads = wire.parse_workloads(items)
-        placed = await self._node_names_of(workloads)
-        page = tuple(replace(w, node_names=placed[w.id]) if placed.get(w.id) else w for w in workloads)
+        known = self._placements
+        page = tuple(
+            replace(w, node_names=known[w.id][1])
+            if w.phase in PLACED_PHASES and w.id in known and known[w.id][0] == w.phase_updated_at
+            else w
+            for w in workloads
+        )
         return WorkloadPage(page, max(wire.parse_count(counted), len(page)))
 
-    async def _node_names_of(self, workloads: Sequence[Workload]) -> dict[str, tuple[str, ...]]:
-        """{id: nodes} for the GPU-holding `workloads`, from memory or (a few, newest first) their pods."""
-        holding = [w for w in workloads if w.phase in PLACED_PHASES]
+    async def workload_node_names(
+        self, placements: Sequence[WorkloadPlacement]
+    ) -> dict[str, tuple[str, ...]]:
+        """{id: nodes} of `placements`, from memory or (`NODE_LOOKUPS_PER_READ` at most, in order) their
+        pods (`/api/v1/workloads/{id}/pods`); memory holds what the last few asks named, no more."""
         known = self._placements
-        unknown = [w for w in holding if w.id not in known or known[w.id][0] != w.phase_updated_at]
-        unknown = unknown[:NODE_LOOKUPS_PER_READ]
+        unknown = [
+            p
+            for p in placements
+            if p.workload_id not in known or known[p.workload_id][0] != p.phase_updated_at
+        ]
         gate = bounded(METRICS_CONCURRENCY)
 
-        async def look_up(workload: Workload) -> None:
-            pods_of = f"/api/v1/workloads/{quote(workload.id, safe='')}/pods"
+        async def look_up(placement: WorkloadPlacement) -> None:
+            pods_of = f"/api/v1/workloads/{quote(placement.workload_id, safe='')}/pods"
             body = await gate(self._api.get(pods_of, {"limit": 50}))
             pods = wire.parse_items(_pod_items(body), wire.parse_pod, "pod")
             names = tuple(dict.fromkeys(pod.node_name for pod in pods if pod.node_name))
-            known[workload.id] = (workload.phase_updated_at, names)
+            known.pop(placement.workload_id, None)
+            known[placement.workload_id] = (placement.phase_updated_at, names)
 
-        await together(*(look_up(workload) for workload in unknown))
-        current = {w.id for w in holding}
-        for gone in [workload_id for workload_id in known if workload_id not in current]:
-            del known[gone]  # only what the last window holds is remembered
-        return {workload_id: names for workload_id, (_, names) in known.items()}
+        await together(*(look_up(placement) for placement in unknown[:NODE_LOOKUPS_PER_READ]))
+        while len(known) > REMEMBERED_PLACEMENTS:
+            del known[next(iter(known))]  # the oldest asked for first
+        return {p.workload_id: known[p.workload_id][1] for p in placements if p.workload_id in known}
 
     async def recently_changed_workloads(
         self, limit: int, workload_filter: WorkloadFilter | None = None

@@ -45,7 +45,9 @@ class RunaiNodes:
         cluster = await self._api.cluster_uuid()
         if self._telemetry_known("ALLOCATED_GPUS") and "nodes" not in self._api.legacy_routes:
             allocated = await self._cluster_reading(cluster, "ALLOCATED_GPUS")
-            counts = await self._gpu_counts.get(lambda: self._gpu_counts_now(cluster))
+            counts = None
+            if allocated is not None:
+                counts = await self._gpu_counts.get(lambda: self._gpu_counts_now(cluster))
             if allocated is not None and counts is not None:
                 usable, down, allocated_on_down = counts
                 return GpuCapacity(allocated=allocated - allocated_on_down, usable=usable, down=down)

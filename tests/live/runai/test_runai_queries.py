@@ -18,6 +18,8 @@ from runai_harness import ADMIN, RESEARCHER, ClientFactory, Served
 from console.backends.demo import DemoBackend
 from console.backends.live.runai import RunaiClient
 from console.model import Role, Workload, WorkloadFilter, WorkloadPhase, WorkloadWindow
+from console.model.enums import PLACED_PHASES
+from console.model.windows import WorkloadPage, WorkloadPlacement
 
 
 def _without_gpu_indexes(workload: Workload) -> Workload:
@@ -176,35 +178,50 @@ async def test_a_window_of_the_newest_workloads_reads_as_the_demo_shows_it(
     client: RunaiClient, demo: DemoBackend, window: WorkloadWindow
 ) -> None:
     """What a list screen of a huge cluster asks for: the newest `limit` (sorted by the server), the
-    server's count of all that pass, and node names from the running pods."""
+    server's count of all that pass, and, once asked for the rows in view, node names from their pods."""
     expected = await demo.workload_page(window)
+    bare = await client.workload_page(window)
+    assert [dataclasses.replace(w, node_names=()) for w in bare.workloads] == [
+        dataclasses.replace(w, node_names=()) for w in expected.workloads
+    ]
+    await client.workload_node_names(_placements(bare))
     page = await client.workload_page(window)
     assert page == expected
     assert len(page.workloads) <= window.limit
     assert page.truncated == (expected.total > window.limit)
 
 
-async def test_a_window_reads_a_page_a_count_and_each_new_runners_pods_once(
+def _placements(page: WorkloadPage) -> list[WorkloadPlacement]:
+    return [WorkloadPlacement(w.id, w.phase_updated_at) for w in page.workloads if w.phase in PLACED_PHASES]
+
+
+async def test_a_window_reads_a_page_and_a_count_and_each_runners_pods_once_when_asked(
     client: RunaiClient, served: Served
 ) -> None:
-    """Node names cost a pod request per running workload the first time, then nothing: a steady list
-    polls with two requests, never the cluster's whole pod list."""
+    """A page costs two requests and never a pod: node names cost a pod request per running workload
+    on screen the first time it is asked for, then nothing while its phase holds."""
     window = WorkloadWindow(limit=10)
     served.server.requests_seen.clear()
-    page = await client.workload_page(window)
+    bare = await client.workload_page(window)
     first = [path for _, path in served.server.requests_seen if path.startswith("/api/v1/workloads")]
-    running = [w for w in page.workloads if w.node_names]
-    assert running and "/api/v1/workloads/pods" not in first
-    assert sorted(p for p in first if not p.endswith("/pods")) == [
+    assert sorted(first) == ["/api/v1/workloads", "/api/v1/workloads/count"]  # (and signing in)
+
+    served.server.requests_seen.clear()
+    placements = _placements(bare)
+    names = await client.workload_node_names(placements)
+    lookups = [path for _, path in served.server.requests_seen]
+    assert placements and len(lookups) == len(placements)
+    assert all(path.endswith("/pods") and path != "/api/v1/workloads/pods" for path in lookups)
+    assert any(names.values())
+
+    served.server.requests_seen.clear()
+    assert await client.workload_node_names(placements) == names
+    page = await client.workload_page(window)
+    assert sorted(path for _, path in served.server.requests_seen) == [
         "/api/v1/workloads",
         "/api/v1/workloads/count",
     ]
-    assert len([p for p in first if p.endswith("/pods")]) >= len(running)
-
-    served.server.requests_seen.clear()
-    assert await client.workload_page(window) == page
-    again = [path for _, path in served.server.requests_seen]
-    assert sorted(again) == ["/api/v1/workloads", "/api/v1/workloads/count"]
+    assert {w.id: w.node_names for w in page.workloads if w.id in names} == names
 
 
 async def test_identical_reads_at_the_same_moment_share_one_request(
