@@ -52,9 +52,9 @@ if TYPE_CHECKING:
         WorkloadWindow,
     )
     from console.model.capacity import GpuCapacity
-    from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
+    from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
     from console.sim.simulator import Simulator
 
@@ -342,8 +342,11 @@ class DemoBackend:
     async def weka_cluster(self) -> WekaCluster:
         return await self._run(lambda simulator: simulator.weka.cluster())
 
-    async def weka_status(self) -> WekaClusterStatus:
-        return (await self.weka_cluster()).status
+    async def weka_health(self) -> WekaHealth:
+        from console.model.weka import WekaHealth  # the first frame needs no model dataclasses
+
+        cluster = await self.weka_cluster()
+        return WekaHealth(cluster.status, cluster.active_alerts_count)
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._run(lambda simulator: simulator.weka.metrics(window_seconds))
@@ -362,6 +365,9 @@ class DemoBackend:
 
     async def alerts(self) -> Sequence[Alert]:
         return await self._run(lambda simulator: (*simulator.weka.alerts(), *simulator.runai.alerts()))
+
+    async def runai_alert_count(self) -> int:
+        return await self._run(lambda simulator: len(simulator.runai.alerts()))
 
     async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
         return await self._run(lambda simulator: simulator_events(simulator, event_filter))

@@ -42,9 +42,9 @@ if TYPE_CHECKING:
         WorkloadWindow,
     )
     from console.model.capacity import GpuCapacity
-    from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
+    from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
 
 
@@ -145,9 +145,9 @@ class Backend(Protocol):
     # -- WEKA queries -----------------------------------------------------------------------------
     async def weka_cluster(self) -> WekaCluster: ...
 
-    async def weka_status(self) -> WekaClusterStatus:
-        """WEKA's protection state alone, for the header: one request, not the capacity sums and latency
-        `weka_cluster()` adds to it."""
+    async def weka_health(self) -> WekaHealth:
+        """WEKA's protection state and active alert count, for the header: one request, not the capacity
+        sums and latency `weka_cluster()` adds to it, nor the alert list."""
         ...
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]: ...
@@ -161,6 +161,13 @@ class Backend(Protocol):
     async def buckets(self) -> Sequence[ObjectStoreBucket]: ...
 
     async def alerts(self) -> Sequence[Alert]: ...
+
+    async def runai_alert_count(self) -> int:
+        """How many Run:ai-side alerts `alerts()` would list (nodes not ready or draining, degraded
+        workloads), for the header: counted as cheaply as the backend can (live reads no node list on most
+        polls, so the count may trail the list by up to `ALERT_COUNT_SECONDS`; reading the list refreshes
+        it)."""
+        ...
 
     # -- events of every source ---------------------------------------------------------------------
     async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:

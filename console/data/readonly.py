@@ -49,9 +49,9 @@ if TYPE_CHECKING:
         WorkloadWindow,
     )
     from console.model.capacity import GpuCapacity
-    from console.model.enums import WekaClusterStatus
     from console.model.events import Event, EventFilter
     from console.model.storage import DataMount, WorkloadMount
+    from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
 
 P = ParamSpec("P")
@@ -167,8 +167,8 @@ class ForwardingBackend:
     async def weka_cluster(self) -> WekaCluster:
         return await self._inner.weka_cluster()
 
-    async def weka_status(self) -> WekaClusterStatus:
-        return await self._inner.weka_status()
+    async def weka_health(self) -> WekaHealth:
+        return await self._inner.weka_health()
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._inner.weka_metrics(window_seconds)
@@ -187,6 +187,9 @@ class ForwardingBackend:
 
     async def alerts(self) -> Sequence[Alert]:
         return await self._inner.alerts()
+
+    async def runai_alert_count(self) -> int:
+        return await self._inner.runai_alert_count()
 
     async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
         return await self._inner.events(event_filter)

@@ -90,12 +90,13 @@ WORKLOAD_PAGES: ResourceKind[WorkloadPage, WorkloadWindow] = ResourceKind(
 )
 """The newest workloads of a window and how many there are: the workloads list of any size."""
 NEWEST_WORKLOADS = WORKLOAD_PAGES(WorkloadWindow())
+"""The workloads list as it opens: the newest page of every workload the user may see."""
+
 WORKLOAD_NODES: ResourceKind[Mapping[str, tuple[str, ...]], tuple[WorkloadPlacement, ...]] = ResourceKind(
     "workload_nodes", lambda backend, placed: backend.workload_node_names(placed), FAST_INTERVAL_SECONDS
 )
 """The nodes of the workloads on screen that hold GPUs (a list of 100,000 asks for the rows in view only,
 and a row's answer is remembered until its phase changes)."""
-"""The workloads list as it opens: the newest page of every workload the user may see."""
 
 WORKLOAD: ResourceKind[Workload, str] = ResourceKind(
     "workload", lambda backend, workload_id: backend.workload(workload_id), FAST_INTERVAL_SECONDS

@@ -53,6 +53,16 @@ class WekaCluster:
 
 
 @dataclass(frozen=True, slots=True)
+class WekaHealth:
+    """What the header shows of WEKA, both from `/cluster` alone (reference/weka.md §5): the protection
+    state and how many alerts are active (`active_alerts_count` leaves muted ones out, as the alert list's
+    default view does), so the header never reads the alert list."""
+
+    status: WekaClusterStatus
+    active_alerts: int
+
+
+@dataclass(frozen=True, slots=True)
 class ObjectStoreBucket:
     uid: str
     name: str

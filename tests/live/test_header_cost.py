@@ -1,6 +1,8 @@
-"""The header polls on every screen, every 5 s: over real HTTP it reads Run:ai's cluster-wide GPU telemetry,
-the nodes once (for the alerts) and WEKA's state, never Kubernetes' pod list (at 5,000 nodes that list was 71
-pages and six seconds a poll; bench_live measures it at that scale)."""
+"""The header polls on every screen, every 5 s: over real HTTP it reads Run:ai's cluster-wide GPU telemetry
+and WEKA's `/cluster` (its state and active alert count), never Kubernetes' pod list (at 5,000 nodes that
+list was 71 pages and six seconds a poll) nor, on most polls, the node list (11 pages there): the Run:ai
+alert count reads the nodes that are not Ready and the degraded workloads twice a minute and every node's
+taints about once per 10 s of pages (bench_live measures it at that scale)."""
 
 from __future__ import annotations
 
@@ -34,9 +36,36 @@ async def test_the_header_reads_no_pods_and_each_list_once() -> None:
             await backend.aclose()
     assert summary.gpus.usable > 0
     assert not served.kube.requests_seen, seen
-    assert seen["/api/v1/nodes"] == 1  # the alerts' read; the GPU totals come from telemetry
-    assert seen["/api/v1/nodes/telemetry"] == 1  # ALLOCATED_GPUS; the totals are remembered for 30 s
-    assert "/api/v1/clusters" not in seen  # read once a minute, not per poll
+    # ALLOCATED_GPUS, and WEKA's state with its alert count: the totals, the clusters and the alert
+    # count's node reads are remembered.
+    assert seen == Counter({"/api/v1/nodes/telemetry": 1, "/api/v2/cluster": 1}), seen
+
+
+async def test_the_header_alert_count_is_the_alert_list_and_follows_a_drain_at_once() -> None:
+    """The count the header shows is the number of open alerts the alerts screen lists (WEKA's, a node
+    down, degraded workloads), and a node rwc drains counts on the next poll, not minutes later."""
+    from console.model import NodeStatus
+
+    simulator = build_simulator("demo", 7)
+    gpu_nodes = [node for node in simulator.runai.nodes() if node.gpu_count and not node.draining]
+    simulator.runai.set_node_status(gpu_nodes[0].name, NodeStatus.NOT_READY)
+    with (
+        tempfile.TemporaryDirectory() as home,
+        ServedSimulator(simulator, clock_speed=0, workdir=Path(home) / "sim") as served,
+    ):
+        profile = load_config_file(served.write_profile(Path(home) / "rwc.toml")).select(None)
+        assert profile is not None
+        backend = LiveBackend(profile)
+        try:
+            counted = (await fetch_summary(backend)).open_alerts
+            listed = [alert for alert in await backend.alerts() if not alert.muted]
+            await backend.drain_node(gpu_nodes[1].name)
+            after_drain = (await fetch_summary(backend)).open_alerts
+        finally:
+            await backend.aclose()
+    assert any(gpu_nodes[0].name in alert.title for alert in listed)
+    assert counted == len(listed) > 1
+    assert after_drain == counted + 1
 
 
 async def test_the_header_totals_from_telemetry_match_the_node_list() -> None:

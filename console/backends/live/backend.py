@@ -89,9 +89,9 @@ from console.model import (
     WorkloadWindow,
 )
 from console.model.capacity import GpuCapacity
-from console.model.enums import WekaClusterStatus
 from console.model.events import Event, EventFilter
 from console.model.storage import DataMount, WorkloadMount
+from console.model.weka import WekaHealth
 from console.model.windows import WorkloadPlacement
 
 if TYPE_CHECKING:
@@ -436,8 +436,8 @@ class LiveBackend:
     async def weka_cluster(self) -> WekaCluster:
         return await self._require_weka().weka_cluster()
 
-    async def weka_status(self) -> WekaClusterStatus:
-        return await self._require_weka().status()
+    async def weka_health(self) -> WekaHealth:
+        return await self._require_weka().health()
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._require_weka().weka_metrics(window_seconds)
@@ -468,6 +468,9 @@ class LiveBackend:
             first_seen = self._alerts_first_seen.stamp(node_alert_keys(nodes), self.now())
             alerts.extend(runai_alerts(nodes, degraded, first_seen))
         return tuple(alerts)
+
+    async def runai_alert_count(self) -> int:
+        return await self.runai.open_alert_count()
 
     async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
         """Run:ai's, WEKA's and the nodes' events, merged newest first (`events.merged_events`)."""
@@ -511,11 +514,13 @@ class LiveBackend:
 
     async def drain_node(self, node_name: str) -> Node:
         await self._require_kube().drain_node(node_name)
+        self.runai.node_taints_changed()
         with read_back("kubernetes"):
             return await self._node(node_name)
 
     async def undrain_node(self, node_name: str) -> Node:
         await self._require_kube().undrain_node(node_name)
+        self.runai.node_taints_changed()
         with read_back("kubernetes"):
             return await self._node(node_name)
 

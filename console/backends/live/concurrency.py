@@ -88,3 +88,11 @@ class Remembered(Generic[T]):
         value = await read()
         self._value = (value, time.monotonic())
         return value
+
+    def set(self, value: T) -> None:
+        """Remember `value` as read now (it came with another read that had to be made anyway)."""
+        self._value = (value, time.monotonic())
+
+    def forget(self) -> None:
+        """The next `get` reads again (we changed what it remembers)."""
+        self._value = None

@@ -48,6 +48,7 @@ from console.backends.live.accepted import read_back
 from console.backends.live.bounded_http import REQUEST_DEADLINE_SECONDS
 from console.backends.live.concurrency import bounded, together
 from console.backends.live.http_errors import parse_json, require
+from console.backends.live.runai_alert_count import RunaiAlertCount
 from console.backends.live.runai_api import (
     DEFAULT_TIMEOUT,
     MAX_LIST_ITEMS,
@@ -136,6 +137,12 @@ class RunaiClient:
             deadline_seconds=deadline_seconds,
         )
         self._nodes = RunaiNodes(self._api)
+        self._alert_count = RunaiAlertCount(
+            self._api.page_size,
+            not_ready=self._nodes.not_ready,
+            all_nodes=lambda: self.nodes(with_telemetry=False),
+            degraded=self.degraded_workloads,
+        )
         self.base_url = self._api.base_url
         self.client_id = client_id
         self._profile_cluster_id = cluster_id
@@ -412,11 +419,23 @@ class RunaiClient:
         """The nodes (status, conditions, taints; no telemetry) and the Degraded workloads (no node names),
         in two paged requests side by side: what the alert poll reads every few seconds."""
         await self._api.cluster_uuid()  # resolved once, so the two requests never both ask for the clusters
-        nodes, workloads = await together(
-            self.nodes(with_telemetry=False),
-            self.workloads(WorkloadFilter(phase=WorkloadPhase.DEGRADED), with_node_names=False),
-        )
-        return nodes, [workload for workload in workloads if workload.phase is WorkloadPhase.DEGRADED]
+        nodes, degraded = await together(self.nodes(with_telemetry=False), self.degraded_workloads())
+        self._alert_count.record(nodes, degraded)
+        return nodes, degraded
+
+    async def degraded_workloads(self) -> list[Workload]:
+        """The Degraded workloads (one page in a healthy cluster; no node names): what alerts name."""
+        workloads = await self.workloads(WorkloadFilter(phase=WorkloadPhase.DEGRADED), with_node_names=False)
+        return [workload for workload in workloads if workload.phase is WorkloadPhase.DEGRADED]
+
+    async def open_alert_count(self) -> int:
+        """How many alerts `nodes_and_degraded_workloads` would raise, read cheaply (`RunaiAlertCount`)."""
+        await self._api.cluster_uuid()
+        return await self._alert_count.count()
+
+    def node_taints_changed(self) -> None:
+        """A node was drained or undrained here: the alert count reads the taints again."""
+        self._alert_count.taints_changed()
 
     async def workload_utilisation(
         self, workload_ids: Sequence[str], start: datetime, end: datetime, samples: int

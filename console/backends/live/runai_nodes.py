@@ -65,12 +65,8 @@ class RunaiNodes:
             return None
         if total <= ready:
             return int(ready), 0, 0.0
-        api = self._api
-        down_nodes, by_node = await together(
-            api.list_all("/api/v1/nodes", "nodes", api.filter(f"clusterUuid=={cluster}", "status!=Ready")),
-            self._allocated_gpus_by_node(cluster),
-        )
-        down_names = {node.name for node in wire.parse_nodes(down_nodes, {})}
+        down_nodes, by_node = await together(self.not_ready(), self._allocated_gpus_by_node(cluster))
+        down_names = {node.name for node in down_nodes or ()}
         allocated_on_down = sum(by_node.get(name, 0.0) for name in down_names)
         return int(ready), int(total - ready), allocated_on_down
 
@@ -94,6 +90,16 @@ class RunaiNodes:
             dataclasses.replace(node, telemetry_unavailable_reason=note) if note else node
             for node in wire.parse_nodes(raw, readings)
         ]
+
+    async def not_ready(self) -> list[Node] | None:
+        """The nodes whose status is not Ready (`filterBy=status!=Ready`: one short page in a healthy
+        cluster, no telemetry), or None where the nodes come only from 2.18's route, which cannot filter."""
+        if "nodes" in self._api.legacy_routes:
+            return None
+        api = self._api
+        cluster = await api.cluster_uuid()
+        wanted = api.filter(f"clusterUuid=={cluster}", "status!=Ready")
+        return wire.parse_nodes(await api.list_all("/api/v1/nodes", "nodes", wanted), {})
 
     async def node_pools(self) -> list[NodePool]:
         cluster = await self._api.cluster_uuid()

@@ -54,8 +54,8 @@ from console.model import (
     WekaCluster,
     WekaMetricsSample,
 )
-from console.model.enums import WekaClusterStatus
 from console.model.events import Event
+from console.model.weka import WekaHealth
 from console.wire import weka as wire
 from console.wire.weka_alerts import mute_body, mute_path
 
@@ -274,9 +274,11 @@ class WekaClient:
     async def _filesystem_items(self) -> list[Any]:
         return wire.as_list(await self._call("GET", "/fileSystems"), "fileSystems")
 
-    async def status(self) -> WekaClusterStatus:
-        """`/cluster` alone: the header's protection state, without the filesystems and realtime stats."""
-        return self._remember_cluster_time(wire.parse_cluster(await self._call("GET", "/cluster"))).status
+    async def health(self) -> WekaHealth:
+        """`/cluster` alone: the header's protection state and active alert count, without the
+        filesystems, the realtime stats or the alert list."""
+        reading = self._remember_cluster_time(wire.parse_cluster(await self._call("GET", "/cluster")))
+        return WekaHealth(reading.status, max(0, reading.active_alerts_count))
 
     def _remember_cluster_time(self, reading: wire.ClusterReading) -> wire.ClusterReading:
         if reading.cluster_time is not None:
