@@ -16,7 +16,7 @@ The underscore names are the codec's own: the modules beside this one read with 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -30,8 +30,6 @@ SERVICE = "runai"
 
 
 # -- reading an answer -----------------------------------------------------------------------------
-
-
 def _bad(message: str) -> BadResponse:
     return BadResponse(message, service=SERVICE)
 
@@ -91,6 +89,17 @@ def _list(obj: Mapping[str, Any], key: str, where: str, *, required: bool = Fals
     return []
 
 
+def _keyed(items: Iterable[Any], key: str, where: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(its `key`, the entry) of each entry of an array that is an object with a non-empty `key` (a taint's
+    key, a condition's type, a telemetry group's key); any other entry says nothing rwc can show or act on
+    and is skipped."""
+    for item in items:
+        entry = _mapping(item)
+        value = _str(entry, key, where, default="")
+        if value:
+            yield value, entry
+
+
 def _enum(enum: Any, value: Any, unknown: Any) -> Any:
     """`enum(value)` for a value the domain knows; `unknown` for any other (a newer phase, a non-string)."""
     return enum(value) if isinstance(value, str) and value in enum._value2member_map_ else unknown
@@ -139,8 +148,6 @@ def parse_count(body: Any) -> int:
 
 
 # -- writing an answer -----------------------------------------------------------------------------
-
-
 def error_body(status: int, message: str, extra: Mapping[str, Any]) -> dict[str, Any]:
     """The `Error` body of the `/api/v1` endpoints: `{code, message}` and extras (complianceIssues)."""
     return {"code": status, "message": message, **extra}
@@ -162,8 +169,6 @@ def iso(at: datetime | None) -> str | None:
 
 
 # -- reading what rwc sends ------------------------------------------------------------------------
-
-
 def _refused(message: str, field_path: str | None = None) -> Invalid:
     return Invalid(message, field=field_path, service=SERVICE)
 

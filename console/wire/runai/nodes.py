@@ -17,7 +17,18 @@ from typing import Any
 
 from console.model.enums import NodeRole, NodeStatus
 from console.model.runai import ClusterInfo, Node, NodeCondition, NodePool, Taint
-from console.wire.runai.fields import _count, _enum, _list, _mapping, _obj, _str, _time, iso, parse_items
+from console.wire.runai.fields import (
+    _count,
+    _enum,
+    _keyed,
+    _list,
+    _mapping,
+    _obj,
+    _str,
+    _time,
+    iso,
+    parse_items,
+)
 from console.wire.runai.org_units import DEFAULT_POOL
 from console.wire.runai.tenant import CREATED_BY, TENANT_ID
 
@@ -51,8 +62,6 @@ NODE_TELEMETRY = (
 
 
 # -- reading an answer -----------------------------------------------------------------------------
-
-
 def _gpu_info(obj: Mapping[str, Any]) -> tuple[int, str | None]:
     """(GPU count, GPU model) of a node's optional, nullable `gpuInfo`; (0, None) when it says nothing."""
     info = _mapping(obj.get("gpuInfo"))
@@ -68,22 +77,14 @@ def parse_node(item: Any, telemetry: Mapping[str, Mapping[str, float]]) -> Node:
     status = _enum(NodeStatus, obj.get("status"), NodeStatus.UNKNOWN)
     taints = []
     cordoned = False
-    for taint in _list(obj, "taints", "node"):
-        taint = _mapping(taint)
-        key = _str(taint, "key", "node taint", default="")
-        effect = _str(taint, "effect", "node taint", default="")
-        if not key:
-            continue  # a taint without a key is no taint rwc can show or act on
+    for key, taint in _keyed(_list(obj, "taints", "node"), "key", "node taint"):
         if key == CORDON_TAINT_KEY:
             cordoned = True
             continue
-        taints.append(Taint(key=key, value=_str(taint, "value", "node taint", default=""), effect=effect))
+        value = _str(taint, "value", "node taint", default="")
+        taints.append(Taint(key=key, value=value, effect=_str(taint, "effect", "node taint", default="")))
     conditions = []
-    for condition in _list(obj, "conditions", "node"):
-        condition = _mapping(condition)
-        kind = _str(condition, "type", "node condition", default="")
-        if not kind:
-            continue
+    for kind, condition in _keyed(_list(obj, "conditions", "node"), "type", "node condition"):
         reason = _str(condition, "reason", "node condition", default="")
         implied = _CONDITION_STATUS.get(reason)
         if implied is None:
@@ -194,8 +195,6 @@ def pool_ids(items: Iterable[Any]) -> dict[str, str]:
 
 
 # -- writing an answer (the simulator's face) ------------------------------------------------------
-
-
 def node_pool_json(pool: NodePool, cluster: ClusterInfo, created_at: datetime) -> dict[str, Any]:
     created = iso(created_at)
     placement = {"gpu": pool.placement_strategy, "cpu": pool.placement_strategy}

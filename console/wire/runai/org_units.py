@@ -41,8 +41,6 @@ DEFAULT_POOL = "default"
 
 
 # -- reading an answer -----------------------------------------------------------------------------
-
-
 def limit_from_wire(value: Any) -> float:
     """[UNSURE] reference §3.3: `null` (or a missing limit) is read as unlimited, like -1; so is a limit
     that is not a finite number (it limits nothing rwc could show)."""
@@ -150,8 +148,6 @@ def department_ids(items: Iterable[Any]) -> list[str]:
 
 
 # -- what rwc sends --------------------------------------------------------------------------------
-
-
 def resources_body(quotas: Iterable[PoolQuota], pool_ids: Mapping[str, str]) -> list[dict[str, Any]]:
     """`ResourcesNullable[]` for the listed pools (GPU only: the domain's quotas are GPU quotas).
 
@@ -182,8 +178,6 @@ def project_creation_body(
 
 
 # -- writing an answer (the simulator's face) ------------------------------------------------------
-
-
 def resources_json(quotas: Iterable[PoolQuota], pool_ids: Mapping[str, str]) -> list[dict[str, Any]]:
     """`Resources[]` as a server answers them: `resources_body` with the unset kinds written as null."""
     body = resources_body(quotas, pool_ids)
@@ -283,8 +277,6 @@ def department_json(
 
 
 # -- reading what rwc sends (the simulator's face) -------------------------------------------------
-
-
 def quotas_from_body(
     items: Any, current: Sequence[PoolQuota], names_by_id: Mapping[str, str], *, replace: bool
 ) -> list[PoolQuota]:

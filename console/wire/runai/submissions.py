@@ -49,8 +49,6 @@ SUBMISSION_FIELDS: dict[str, str] = {form: path for path, form in FORM_FIELDS} |
 
 
 # -- what rwc sends --------------------------------------------------------------------------------
-
-
 def submission_body(spec: WorkloadSpec, project_id: str, cluster_id: str) -> dict[str, Any]:
     """`TrainingCreationRequest` / `WorkspaceCreationRequest` / `DistributedCreationRequest` /
     `InferenceCreationRequest` for `spec` (reference §4.5). `duration_seconds` is the simulator's own and
@@ -98,8 +96,6 @@ def form_field(wire_field: str | None) -> str | None:
 
 
 # -- the simulator's face: reading a submission, and where a refusal points ------------------------
-
-
 def compliance_issues(message: str, field_path: str | None) -> dict[str, Any]:
     """The extras of a refused submission that points at `field_path` (nothing when it points nowhere)."""
     return {"complianceIssues": [{"field": field_path, "details": message}]} if field_path else {}

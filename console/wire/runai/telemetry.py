@@ -16,7 +16,7 @@ from typing import Any
 
 from console.model.enums import WorkloadPhase
 from console.wire.common import finite_number, format_rfc3339, parse_rfc3339
-from console.wire.runai.fields import _list, _mapping, _obj, _str, iso, number_text
+from console.wire.runai.fields import _keyed, _list, _obj, _str, iso, number_text
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,6 @@ PENDING_PHASES = (WorkloadPhase.PENDING.value,)
 
 
 # -- telemetry -------------------------------------------------------------------------------------
-
-
 def parse_telemetry(body: Any) -> list[tuple[dict[str, tuple[str, str]], float | None]]:
     """Each telemetry value with its groups as {lower-case key: (value, name)}. A value that is not a
     finite number ("NaN": Prometheus' 0/0, "+Inf", garbage) is None: that reading is unknown. Entries and
@@ -39,11 +37,7 @@ def parse_telemetry(body: Any) -> list[tuple[dict[str, tuple[str, str]], float |
         if not isinstance(entry, Mapping):
             continue
         groups: dict[str, tuple[str, str]] = {}
-        for group in _list(entry, "groups", "telemetry value"):
-            group = _mapping(group)
-            key = _str(group, "key", "telemetry group", default="")
-            if not key:
-                continue
+        for key, group in _keyed(_list(entry, "groups", "telemetry value"), "key", "telemetry group"):
             label = _str(group, "value", "telemetry group", default="")
             groups[key.lower()] = (label, _str(group, "name", "telemetry group", default="") or label)
         reading = finite_number(entry.get("value"))
@@ -96,7 +90,6 @@ def telemetry_json(
 
 
 # -- workload metrics: GET /api/v1/workloads/{id}/metrics ------------------------------------------
-
 GPU_UTILIZATION = "GPU_UTILIZATION"
 
 MAX_METRIC_SAMPLES = 1000

@@ -30,8 +30,6 @@ TENANT_ID = 1001
 
 
 # -- tokens and identity ---------------------------------------------------------------------------
-
-
 def jwt_claims(token: str) -> dict[str, Any]:
     """The claims of a JWT, read without checking the signature (only for `exp` and the user's name)."""
     parts = token.split(".")
@@ -93,8 +91,6 @@ def identity_from(user: str, admin: bool, visible_projects: Sequence[str]) -> Id
 
 
 # -- clusters --------------------------------------------------------------------------------------
-
-
 def parse_cluster(item: Any) -> ClusterInfo:
     obj = _obj(item, "cluster")
     return ClusterInfo(

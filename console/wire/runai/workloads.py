@@ -91,8 +91,6 @@ UNREADABLE_MEMORY_REQUEST = GpuRequest.memory(0)
 
 
 # -- reading an answer -----------------------------------------------------------------------------
-
-
 def workload_type(obj: Mapping[str, Any]) -> WorkloadType:
     raw = _str(obj, "type", "workload", default="").lower()
     found = _WORKLOAD_TYPES.get(raw)
@@ -194,8 +192,6 @@ def parse_workload_detail(item: Any, pods: Iterable[Any], events: Iterable[Any])
 
 
 # -- what rwc sends: the list's filter -------------------------------------------------------------
-
-
 def workload_filter_terms(workload_filter: WorkloadFilter | None) -> tuple[list[str], WorkloadFilter | None]:
     """`filterBy` terms for the server, and what is left to filter here (a value with a comma cannot be
     sent: the terms are comma-joined and the syntax has no escape)."""
@@ -227,8 +223,6 @@ def matches_locally(workload: Workload, left: WorkloadFilter) -> bool:
 
 
 # -- writing an answer (the simulator's face) ------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class WorkloadFacts:
     """What the Run:ai workload object carries beyond the domain `Workload`: where it runs, its numeric
