@@ -1,6 +1,6 @@
 """Over real HTTP, `RunaiClient` returns the same domain objects as the demo backend for the same state.
 
-Fields the real API cannot carry (documented in console/wire/runai.py) are blanked on both
+Fields the real API cannot carry (documented in console/wire/runai/) are blanked on both
 sides before comparing; everything else must be equal dataclass for dataclass:
 
 - `Pod.gpu_indexes`: the API's pod has no GPU index (Kubernetes' `runai-gpu` annotation has it).

@@ -1,4 +1,4 @@
-"""The wire interpretations in console/wire/runai.py, one choice per test (no server)."""
+"""The wire interpretations in console/wire/runai/, one choice per test (no server)."""
 
 from __future__ import annotations
 
