@@ -8,6 +8,7 @@ WEKA client and `LiveBackend` each had their own copy with slightly different ru
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Generic, TypeVar
@@ -28,8 +29,18 @@ async def together(*awaitables: Awaitable[Any]) -> list[Any]:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(_awaited(awaitable)) for awaitable in awaitables]
     except BaseExceptionGroup as failures:
+        for awaitable in awaitables:
+            _close_if_unstarted(awaitable)
         raise _first_failure(tasks, failures) from None
     return [task.result() for task in tasks]
+
+
+def _close_if_unstarted(awaitable: Awaitable[Any]) -> None:
+    """Close a coroutine that was cancelled before it ran (a task cancelled before its first step, a
+    request still waiting for its turn in `bounded`): otherwise Python reports "coroutine ... was never
+    awaited" whenever it happens to be collected."""
+    if inspect.iscoroutine(awaitable) and inspect.getcoroutinestate(awaitable) == inspect.CORO_CREATED:
+        awaitable.close()
 
 
 def _first_failure(tasks: list[asyncio.Task[Any]], group: BaseExceptionGroup[Any]) -> BaseException:
@@ -69,8 +80,11 @@ def bounded(limit: int) -> Callable[[Awaitable[T]], Coroutine[Any, Any, T]]:
     semaphore = asyncio.Semaphore(limit)
 
     async def gated(awaitable: Awaitable[T]) -> T:
-        async with semaphore:
-            return await awaitable
+        try:
+            async with semaphore:
+                return await awaitable
+        finally:
+            _close_if_unstarted(awaitable)  # cancelled while waiting for its turn
 
     return gated
 
