@@ -6,7 +6,8 @@ worktree run with the same interpreter) opens on the Workloads list in a pty at 
 
 - first rows: seconds from start until the list shows a workload row (median of three starts);
 - a refresh cycle of the Workloads list (2 s) and of an idle screen (help over the list: only the header
-  polls, every 5 s): requests and body bytes per cycle, over `BENCH_LIVE_SECONDS` of each;
+  polls, every 5 s): requests and body bytes per cycle, over `BENCH_LIVE_SECONDS` (30: the header's slower
+  reads come every 30 s) of each;
 - CPU per refresh cycle of the Workloads list (the process's user+system time / cycles);
 - the `/` filter keystroke: from a key to the screen showing the typed text (as a terminal emulator
   draws the output), median of several;
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> bool:
     parser.add_argument("--scenario", action="append", choices=("large", "huge"))
     parser.add_argument("--baseline", type=Path, help="an older checkout to measure in the same run")
     arguments = parser.parse_args(argv if argv is not None else [])
-    seconds = float(os.environ.get("BENCH_LIVE_SECONDS", "20"))
+    seconds = float(os.environ.get("BENCH_LIVE_SECONDS", "30"))
     here = Path(__file__).resolve().parent.parent
     results = []
     for scenario in arguments.scenario or ["huge"]:

@@ -59,9 +59,11 @@ class RunaiAlertCount:
         self._scanned = Remembered[_NodeAlerts](ALERT_COUNT_SECONDS)
 
     async def count(self) -> int:
-        # The scan first: it learns which node route this version serves before the filtered read.
-        scanned = await self._scanned.get(self._scan_now)
-        not_ready, degraded = await self._recent.get(self._recent_now)
+        # Side by side: the not-Ready read is then the same GET in flight as the header's GPU count's,
+        # and is shared with it.
+        (not_ready, degraded), scanned = await together(
+            self._recent.get(self._recent_now), self._scanned.get(self._scan_now)
+        )
         down = scanned.not_ready if not_ready is None else not_ready
         return len(down) + len(scanned.draining - down) + degraded
 

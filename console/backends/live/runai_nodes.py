@@ -16,7 +16,7 @@ from typing import Any
 from console.backends.live import runai_versions as versions
 from console.backends.live.concurrency import Remembered, nothing, together
 from console.backends.live.runai_api import SERVICE, RunaiApi
-from console.data.errors import BadResponse, Invalid
+from console.data.errors import BadResponse, Invalid, NotFound
 from console.model import Node, NodePool
 from console.model.capacity import GpuCapacity, gpu_capacity
 from console.wire import runai as wire
@@ -24,6 +24,11 @@ from console.wire import runai as wire
 GPU_COUNTS_SECONDS = 30.0
 """How often the header re-reads how many GPUs there are and how many are down (nodes come and go by the
 minute); the allocation is read every poll."""
+
+
+NOT_READY_REUSE_SECONDS = 5.0
+"""The header's GPU count and its alert count both ask which nodes are down, a moment apart in the same
+poll: one read serves both."""
 
 
 class RunaiNodes:
@@ -35,6 +40,7 @@ class RunaiNodes:
         """Node telemetry types this control plane refused as unknown (a version between 2.18 and ours)."""
         self._gpu_counts = Remembered[tuple[int, int, float] | None](GPU_COUNTS_SECONDS)
         """(usable, down, allocated on down nodes): what changes when a node goes down or comes back."""
+        self._not_ready = Remembered[list[Node] | None](NOT_READY_REUSE_SECONDS)
 
     async def gpu_capacity(self) -> GpuCapacity:
         """The header's GPU numbers from cluster-wide node telemetry (reference/runai.md §6,
@@ -66,7 +72,9 @@ class RunaiNodes:
         if total <= ready:
             return int(ready), 0, 0.0
         down_nodes, by_node = await together(self.not_ready(), self._allocated_gpus_by_node(cluster))
-        down_names = {node.name for node in down_nodes or ()}
+        if down_nodes is None:
+            return None  # the nodes cannot be filtered here: counted from the node list instead
+        down_names = {node.name for node in down_nodes}
         allocated_on_down = sum(by_node.get(name, 0.0) for name in down_names)
         return int(ready), int(total - ready), allocated_on_down
 
@@ -93,13 +101,20 @@ class RunaiNodes:
 
     async def not_ready(self) -> list[Node] | None:
         """The nodes whose status is not Ready (`filterBy=status!=Ready`: one short page in a healthy
-        cluster, no telemetry), or None where the nodes come only from 2.18's route, which cannot filter."""
+        cluster, no telemetry), or None where the nodes come only from 2.18's route, which cannot filter
+        (known, or found out now: that version has no `/api/v1/nodes`)."""
         if "nodes" in self._api.legacy_routes:
             return None
+        return await self._not_ready.get(self._not_ready_now)
+
+    async def _not_ready_now(self) -> list[Node] | None:
         api = self._api
         cluster = await api.cluster_uuid()
         wanted = api.filter(f"clusterUuid=={cluster}", "status!=Ready")
-        return wire.parse_nodes(await api.list_all("/api/v1/nodes", "nodes", wanted), {})
+        try:
+            return wire.parse_nodes(await api.list_all("/api/v1/nodes", "nodes", wanted), {})
+        except NotFound:
+            return None
 
     async def node_pools(self) -> list[NodePool]:
         cluster = await self._api.cluster_uuid()
