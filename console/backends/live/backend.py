@@ -161,6 +161,9 @@ class LiveBackend:
         self._namespaces: dict[str, str] = {}
         self._alerts_first_seen: FirstSeen[tuple[str, str]] = FirstSeen()
         self._kube_nodes_failure: str | None = None
+        self._runai_lacks_cpu_telemetry = False
+        """Whether Run:ai's last node list lacked CPU and memory telemetry (2.18), which Kubernetes' pod sums
+        then fill in (`merge_node`)."""
         self._closed = False
 
     def __repr__(self) -> str:
@@ -216,7 +219,8 @@ class LiveBackend:
             return None
         try:
             await self._ensure_kube_pools()
-            nodes = await self.kube.nodes()
+            # Run:ai's telemetry gives CPU and memory: Kubernetes' pod sums are needed only where it did not.
+            nodes = await self.kube.nodes(every_node_summed=self._runai_lacks_cpu_telemetry)
         except BackendError as error:
             if str(error) != self._kube_nodes_failure:  # once per cause, not every poll
                 logger.warning("Kubernetes nodes unavailable, showing Run:ai's view only: %s", error)
@@ -228,6 +232,11 @@ class LiveBackend:
     async def nodes(self) -> Sequence[Node]:
         runai_nodes, kube_nodes = await together(self.runai.nodes(), self._kube_nodes())
         self._gpu_models.update({node.name: node.gpu_model for node in runai_nodes})
+        lacking = any(node.telemetry_unavailable_reason is not None for node in runai_nodes)
+        if lacking and not self._runai_lacks_cpu_telemetry and kube_nodes is not None:
+            self._runai_lacks_cpu_telemetry = True  # learned now; this once, Kubernetes sums them again
+            kube_nodes = await self._kube_nodes()
+        self._runai_lacks_cpu_telemetry = lacking
         if kube_nodes is None:
             return runai_nodes
         by_name = {node.name: node for node in kube_nodes}
