@@ -57,7 +57,7 @@ from console.model import (
 from console.model.events import Event
 from console.model.weka import WekaHealth
 from console.wire import weka as wire
-from console.wire.weka_alerts import mute_body, mute_path
+from console.wire.weka import mute_body, mute_path
 
 SERVICE = wire.SERVICE
 

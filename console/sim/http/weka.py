@@ -45,7 +45,7 @@ from console.sim.weka_events import WekaEvent
 from console.sim.weka_metrics import HISTORY_SECONDS
 from console.wire import weka as wire
 from console.wire.common import status_of_error
-from console.wire.weka_alerts import mute_seconds_from
+from console.wire.weka import mute_seconds_from
 
 API = "/api/v2"
 
