@@ -14,7 +14,7 @@ from typing import Any
 from console.data.errors import BackendError
 from console.model import Identity, Role
 from console.sim.http.base import HttpError, Request, Response, SimulatorHost
-from console.sim.http.weka.common import http_error, json_body, ok, optional_string_of, required, string_of
+from console.sim.http.weka.common import RequestBody, http_error, ok
 from console.sim.simulator import Simulator
 from console.sim.weka import WekaSim
 
@@ -127,10 +127,10 @@ class SignIn:
         return user
 
     def login(self, request: Request) -> Response:
-        body = json_body(request)
-        required(body, "username", "password")
-        username, password = string_of(body, "username"), string_of(body, "password")
-        org = optional_string_of(body, "org") or "Root"
+        body = RequestBody.of(request)
+        body.require("username", "password")
+        username, password = body.string("username"), body.string("password")
+        org = body.optional_string("org") or "Root"
         user = self.users.get(username)
         # Org names match case-insensitively (WMS sends "root", CSI "Root": §2.1).
         if (
@@ -142,9 +142,9 @@ class SignIn:
         return ok(_tokens_body(self.tokens.issue(user.username)))
 
     def refresh(self, request: Request) -> Response:
-        body = json_body(request)
-        required(body, "refresh_token")
-        username = self.tokens.redeem(string_of(body, "refresh_token"))
+        body = RequestBody.of(request)
+        body.require("refresh_token")
+        username = self.tokens.redeem(body.string("refresh_token"))
         if username is None or username not in self.users:
             raise HttpError(401, "Refresh token is invalid or expired; log in again.")
         return ok(_tokens_body(self.tokens.issue(username)))

@@ -8,7 +8,7 @@ from typing import Any
 
 from console.sim.http.base import HttpError, Request, Response
 from console.sim.http.weka.auth import Handlers
-from console.sim.http.weka.common import json_body, ok
+from console.sim.http.weka.common import RequestBody, ok
 from console.sim.weka_events import WekaEvent
 from console.wire import weka as wire
 from console.wire.weka import mute_seconds_from
@@ -50,7 +50,7 @@ class Cluster(Handlers):
         user = self.authorize(request, write=True)
         alert_type = request.path_params["alert_type"]
         with self.weka("Alert") as (_, weka):
-            weka.mute_alert(user.identity, alert_type, mute_seconds_from(json_body(request)))
+            weka.mute_alert(user.identity, alert_type, mute_seconds_from(RequestBody.of(request)))
         return ok(None)
 
     def unmute_alert(self, request: Request) -> Response:

@@ -3,7 +3,6 @@ key the simulator does not model is refused, never ignored), and the `{"data": .
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from console.data.errors import BackendError, Invalid, NotFound
@@ -37,57 +36,56 @@ def bad_request(message: str, *, param: str | None = None, missing: list[str] | 
 # -- request bodies ------------------------------------------------------------------------------------------
 
 
-def json_body(request: Request) -> dict[str, Any]:
-    body = request.json()
-    if not isinstance(body, dict):
-        raise bad_request("Request body must be a JSON object.")
-    return body
+class RequestBody(dict[str, Any]):
+    """A request's JSON object, read key by key: a missing key or one of the wrong type is a 400 naming it."""
 
+    @classmethod
+    def of(cls, request: Request) -> RequestBody:
+        """The request's body; a 400 unless it is a JSON object."""
+        body = request.json()
+        if not isinstance(body, dict):
+            raise bad_request("Request body must be a JSON object.")
+        return cls(body)
 
-def required(body: Mapping[str, Any], *keys: str) -> None:
-    missing = [key for key in keys if body.get(key) in (None, "")]
-    if missing:
-        raise bad_request(
-            f"Missing required parameter{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
-            param=missing[0],
-            missing=missing,
-        )
+    def require(self, *keys: str) -> None:
+        missing = [key for key in keys if self.get(key) in (None, "")]
+        if missing:
+            raise bad_request(
+                f"Missing required parameter{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+                param=missing[0],
+                missing=missing,
+            )
 
+    def string(self, key: str) -> str:
+        value = self[key]
+        if not isinstance(value, str):
+            raise bad_request(f"{key} must be a string.", param=key)
+        return value
 
-def string_of(body: Mapping[str, Any], key: str) -> str:
-    value = body[key]
-    if not isinstance(value, str):
-        raise bad_request(f"{key} must be a string.", param=key)
-    return value
+    def optional_string(self, key: str) -> str | None:
+        return None if self.get(key) in (None, "") else self.string(key)
 
+    def flag(self, key: str) -> bool:
+        value = self.get(key, False)
+        if not isinstance(value, bool):
+            raise bad_request(f"{key} must be true or false.", param=key)
+        return value
 
-def optional_string_of(body: Mapping[str, Any], key: str) -> str | None:
-    return None if body.get(key) in (None, "") else string_of(body, key)
+    def capacity(self, key: str) -> int:
+        """Bytes as an integer or a unit string (`wire.parse_capacity`)."""
+        value = self[key]
+        capacity = wire.parse_capacity(value)
+        if capacity is None:
+            raise bad_request(
+                f"{key} must be a capacity such as 1099511627776 or 1TiB, not {value!r}.", param=key
+            )
+        return capacity
 
-
-def flag_of(body: Mapping[str, Any], key: str) -> bool:
-    value = body.get(key, False)
-    if not isinstance(value, bool):
-        raise bad_request(f"{key} must be true or false.", param=key)
-    return value
-
-
-def capacity_of(body: Mapping[str, Any], key: str) -> int:
-    """Bytes as an integer or a unit string (`wire.parse_capacity`)."""
-    value = body[key]
-    capacity = wire.parse_capacity(value)
-    if capacity is None:
-        raise bad_request(
-            f"{key} must be a capacity such as 1099511627776 or 1TiB, not {value!r}.", param=key
-        )
-    return capacity
-
-
-def reject(body: Mapping[str, Any], *keys: str) -> None:
-    """Keys the real API takes but the simulator does not model: refused, never silently ignored."""
-    for key in keys:
-        if body.get(key) not in (None, "", False):
-            raise bad_request(f"{key} is not supported by the simulator.", param=key)
+    def reject(self, *keys: str) -> None:
+        """Keys the real API takes but the simulator does not model: refused, never silently ignored."""
+        for key in keys:
+            if self.get(key) not in (None, "", False):
+                raise bad_request(f"{key} is not supported by the simulator.", param=key)
 
 
 # -- answers -------------------------------------------------------------------------------------------------

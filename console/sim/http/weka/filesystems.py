@@ -8,17 +8,7 @@ from typing import Any
 from console.model import Filesystem, FilesystemFromSnapshotSpec, FilesystemSpec
 from console.sim.http.base import HttpError, Request, Response
 from console.sim.http.weka.auth import Handlers
-from console.sim.http.weka.common import (
-    bad_request,
-    capacity_of,
-    flag_of,
-    json_body,
-    ok,
-    optional_string_of,
-    reject,
-    required,
-    string_of,
-)
+from console.sim.http.weka.common import RequestBody, bad_request, ok
 from console.sim.weka import WekaSim
 from console.wire import weka as wire
 
@@ -50,18 +40,18 @@ class Filesystems(Handlers):
 
     def create_filesystem(self, request: Request) -> Response:
         user = self.authorize(request, write=True)
-        body = json_body(request)
-        required(body, "name", "group_name", "total_capacity")
-        reject(body, "thin_provision_min_ssd", "thin_provision_max_ssd", "data_reduction")
+        body = RequestBody.of(request)
+        body.require("name", "group_name", "total_capacity")
+        body.reject("thin_provision_min_ssd", "thin_provision_max_ssd", "data_reduction")
         spec = FilesystemSpec(
-            name=string_of(body, "name"),
-            group_name=string_of(body, "group_name"),
-            total_capacity_bytes=capacity_of(body, "total_capacity"),
-            ssd_capacity_bytes=capacity_of(body, "ssd_capacity")
+            name=body.string("name"),
+            group_name=body.string("group_name"),
+            total_capacity_bytes=body.capacity("total_capacity"),
+            ssd_capacity_bytes=body.capacity("ssd_capacity")
             if body.get("ssd_capacity") is not None
             else None,
-            encrypted=flag_of(body, "encrypted"),
-            obs_bucket=optional_string_of(body, "obs_name"),
+            encrypted=body.flag("encrypted"),
+            obs_bucket=body.optional_string("obs_name"),
         )
         with self.weka("Filesystem") as (_, weka):
             created = weka.create_filesystem(user.identity, spec)
@@ -70,9 +60,9 @@ class Filesystems(Handlers):
     def update_filesystem(self, request: Request) -> Response:
         """Resize: `total_capacity` and/or `ssd_capacity`; without `ssd_capacity` `WekaSim` keeps its rule."""
         user = self.authorize(request, write=True)
-        body = json_body(request)
-        reject(
-            body, "new_name", "thin_provision_min_ssd", "thin_provision_max_ssd", "auth_required", "max_files"
+        body = RequestBody.of(request)
+        body.reject(
+            "new_name", "thin_provision_min_ssd", "thin_provision_max_ssd", "auth_required", "max_files"
         )
         if body.get("total_capacity") is None and body.get("ssd_capacity") is None:
             raise bad_request(
@@ -82,11 +72,11 @@ class Filesystems(Handlers):
         with self.weka("Filesystem") as (_, weka):
             current = weka.filesystem(uid)
             total = (
-                capacity_of(body, "total_capacity")
+                body.capacity("total_capacity")
                 if body.get("total_capacity") is not None
                 else current.total_budget_bytes
             )
-            ssd = capacity_of(body, "ssd_capacity") if body.get("ssd_capacity") is not None else None
+            ssd = body.capacity("ssd_capacity") if body.get("ssd_capacity") is not None else None
             resized = weka.resize_filesystem(user.identity, uid, total, ssd)
             return ok(self._encode_filesystems(weka, [resized])[0])
 
@@ -101,9 +91,9 @@ class Filesystems(Handlers):
     def attach_bucket(self, request: Request) -> Response:
         """`{obs_name, obs_mode}`: WRITABLE tiers the filesystem; remote attach is not simulated."""
         user = self.authorize(request, write=True)
-        body = json_body(request)
-        required(body, "obs_name")
-        mode = (optional_string_of(body, "obs_mode") or "WRITABLE").upper()
+        body = RequestBody.of(request)
+        body.require("obs_name")
+        mode = (body.optional_string("obs_mode") or "WRITABLE").upper()
         if mode != "WRITABLE":
             raise bad_request(
                 f"obs_mode {mode} is not supported by the simulator; attach WRITABLE buckets.",
@@ -111,7 +101,7 @@ class Filesystems(Handlers):
             )
         with self.weka("Filesystem") as (_, weka):
             tiered = weka.set_filesystem_tiering(
-                user.identity, request.path_params["uid"], string_of(body, "obs_name")
+                user.identity, request.path_params["uid"], body.string("obs_name")
             )
             return ok(self._encode_filesystems(weka, [tiered])[0])
 
@@ -149,16 +139,16 @@ class Filesystems(Handlers):
     def download_filesystem(self, request: Request) -> Response:
         """`POST /fileSystems/download`: a filesystem from an uploaded snapshot's locator (§12.6)."""
         user = self.authorize(request, write=True)
-        body = json_body(request)
-        required(body, "name", "group_name", "total_capacity", "ssd_capacity", "object_storage", "locator")
-        reject(body, "additional_object_storage")
+        body = RequestBody.of(request)
+        body.require("name", "group_name", "total_capacity", "ssd_capacity", "object_storage", "locator")
+        body.reject("additional_object_storage")
         spec = FilesystemFromSnapshotSpec(
-            name=string_of(body, "name"),
-            group_name=string_of(body, "group_name"),
-            total_capacity_bytes=capacity_of(body, "total_capacity"),
-            ssd_capacity_bytes=capacity_of(body, "ssd_capacity"),
-            obs_bucket=string_of(body, "object_storage"),
-            locator=string_of(body, "locator"),
+            name=body.string("name"),
+            group_name=body.string("group_name"),
+            total_capacity_bytes=body.capacity("total_capacity"),
+            ssd_capacity_bytes=body.capacity("ssd_capacity"),
+            obs_bucket=body.string("object_storage"),
+            locator=body.string("locator"),
         )
         with self.weka("Filesystem") as (_, weka):
             created = weka.create_filesystem_from_snapshot(user.identity, spec)

@@ -7,15 +7,7 @@ from typing import Any
 from console.model import Snapshot, SnapshotSpec
 from console.sim.http.base import HttpError, Request, Response
 from console.sim.http.weka.auth import Handlers
-from console.sim.http.weka.common import (
-    flag_of,
-    json_body,
-    ok,
-    optional_string_of,
-    reject,
-    required,
-    string_of,
-)
+from console.sim.http.weka.common import RequestBody, ok
 from console.sim.weka import WekaSim
 from console.wire import weka as wire
 
@@ -56,14 +48,14 @@ class Snapshots(Handlers):
 
     def create_snapshot(self, request: Request) -> Response:
         user = self.authorize(request, write=True)
-        body = json_body(request)
-        required(body, "fs_uid", "name")
-        reject(body, "source_snap_uid")
+        body = RequestBody.of(request)
+        body.require("fs_uid", "name")
+        body.reject("source_snap_uid")
         spec = SnapshotSpec(
-            filesystem_uid=string_of(body, "fs_uid"),
-            name=string_of(body, "name"),
-            access_point=optional_string_of(body, "access_point"),
-            is_writable=flag_of(body, "is_writable"),
+            filesystem_uid=body.string("fs_uid"),
+            name=body.string("name"),
+            access_point=body.optional_string("access_point"),
+            is_writable=body.flag("is_writable"),
         )
         with self.weka("Filesystem") as (_, weka):
             created = weka.create_snapshot(user.identity, spec)
@@ -78,7 +70,7 @@ class Snapshots(Handlers):
     def restore_snapshot(self, request: Request) -> Response:
         """`POST /snapshots/{fs_uid}/{uid}/restore`; answers the snapshot, as the 3.14 spec lists."""
         user = self.authorize(request, write=True)
-        reject(json_body(request), "preserved_overwritten_snapshot_name")
+        RequestBody.of(request).reject("preserved_overwritten_snapshot_name")
         fs_uid, uid = request.path_params["fs_uid"], request.path_params["uid"]
         with self.weka("Snapshot") as (_, weka):
             snap = weka.snapshot(uid)
@@ -95,8 +87,8 @@ class Snapshots(Handlers):
         """`{obs_site}` -> `{locator, extra}`. The simulator mints the locator when the upload finishes, so
         it is empty here; poll the snapshot for it (the real API may know it at once, §12.2)."""
         user = self.authorize(request, write=True)
-        body = json_body(request)
-        site = (optional_string_of(body, "obs_site") or "LOCAL").upper()
+        body = RequestBody.of(request)
+        site = (body.optional_string("obs_site") or "LOCAL").upper()
         uid = request.path_params["uid"]
         with self.weka("Snapshot") as (_, weka):
             snap = weka.upload_snapshot(user.identity, uid, site)
