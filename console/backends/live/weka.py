@@ -11,7 +11,7 @@ Secrets: the password is read through a callable when a login needs it (the prof
 kept in an attribute, a repr or a message; tokens stay out of reprs too.
 
 Wire parsing lives in `console.wire.weka` (no I/O); this module does the talking. Choices where the
-reference is unsure are documented there and in `console/sim/http/weka.py`, which serves the same choices.
+reference is unsure are documented there and in `console/sim/http/weka/`, which serves the same choices.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ from console.model import (
 from console.model.events import Event
 from console.model.weka import WekaHealth
 from console.wire import weka as wire
-from console.wire.weka_alerts import mute_body, mute_path
+from console.wire.weka import mute_body, mute_path
 
 SERVICE = wire.SERVICE
 

@@ -119,7 +119,7 @@ async def test_org_names_match_case_insensitively(server: SimHttpServer) -> None
 
 async def test_login_answered_as_a_one_element_list_is_accepted(server: SimHttpServer) -> None:
     """The docs print login `data` as a list (§2.1); the face answers an object, the client reads both."""
-    import console.sim.http.weka as face
+    import console.sim.http.weka.auth as face
 
     original = face._tokens_body  # noqa: SLF001 - the one place the face decides the shape
     face._tokens_body = lambda tokens: [tokens]  # noqa: SLF001

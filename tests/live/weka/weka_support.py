@@ -1,6 +1,6 @@
 """Helpers shared by the WEKA live-client tests (imported by name: pytest puts this folder on sys.path).
 
-Fields that cannot cross the wire equal (documented in `console/wire/weka.py`):
+Fields that cannot cross the wire equal (documented in `console/wire/weka/`):
 
 - `Filesystem.used_object_bytes`: REST has no object-tier usage per filesystem; the client reports the data
   that is only on the object store (`used_total - used_ssd`), the demo also counts data on both tiers.
