@@ -313,7 +313,7 @@ def kube_section(
     label_lines = Text("\n", end="").join(
         Text(f"{key}={value}", end="") for key, value in sorted(labels.items())[:64] if isinstance(key, str)
     )
-    heading = Text(f"Labels ({len(labels)})", "bold", end="")
+    heading = Text(f"Labels ({len(labels)})", "bold")  # its own line: the labels start below it
     return Group(table, Text(""), heading, label_lines if labels else Text("none", palette.muted))
 
 
