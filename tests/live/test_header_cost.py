@@ -6,34 +6,23 @@ taints about once per 10 s of pages (bench_live measures it at that scale)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
-from pathlib import Path
 
-from console.backends.live.backend import LiveBackend
-from console.config import load_config_file
-from console.sim.http.serve import ServedSimulator
+from console.model import NodeStatus
+from console.model.capacity import gpu_capacity
 from console.sim.scenarios import build_simulator
 from console.ui.resources import fetch_summary
+from tests.live.served_backend import live_backend_over
 
 
 async def test_the_header_reads_no_pods_and_each_list_once() -> None:
-    with (
-        tempfile.TemporaryDirectory() as home,
-        ServedSimulator(build_simulator("demo", 7), clock_speed=0, workdir=Path(home) / "sim") as served,
-    ):
-        profile = load_config_file(served.write_profile(Path(home) / "rwc.toml")).select(None)
-        assert profile is not None
-        backend = LiveBackend(profile)
-        try:
-            await fetch_summary(backend)  # signed in, cluster known
-            faces = (served.runai, served.weka, served.kube)
-            for face in faces:
-                face.requests_seen.clear()
-            summary = await fetch_summary(backend)
-            seen = Counter(path for face in faces for _, path in face.requests_seen)
-        finally:
-            await backend.aclose()
+    async with live_backend_over(build_simulator("demo", 7)) as (backend, served):
+        await fetch_summary(backend)  # signed in, cluster known
+        faces = (served.runai, served.weka, served.kube)
+        for face in faces:
+            face.requests_seen.clear()
+        summary = await fetch_summary(backend)
+        seen = Counter(path for face in faces for _, path in face.requests_seen)
     assert summary.gpus.usable > 0
     assert not served.kube.requests_seen, seen
     # ALLOCATED_GPUS, and WEKA's state with its alert count: the totals, the clusters and the alert
@@ -44,25 +33,14 @@ async def test_the_header_reads_no_pods_and_each_list_once() -> None:
 async def test_the_header_alert_count_is_the_alert_list_and_follows_a_drain_at_once() -> None:
     """The count the header shows is the number of open alerts the alerts screen lists (WEKA's, a node
     down, degraded workloads), and a node rwc drains counts on the next poll, not minutes later."""
-    from console.model import NodeStatus
-
     simulator = build_simulator("demo", 7)
     gpu_nodes = [node for node in simulator.runai.nodes() if node.gpu_count and not node.draining]
     simulator.runai.set_node_status(gpu_nodes[0].name, NodeStatus.NOT_READY)
-    with (
-        tempfile.TemporaryDirectory() as home,
-        ServedSimulator(simulator, clock_speed=0, workdir=Path(home) / "sim") as served,
-    ):
-        profile = load_config_file(served.write_profile(Path(home) / "rwc.toml")).select(None)
-        assert profile is not None
-        backend = LiveBackend(profile)
-        try:
-            counted = (await fetch_summary(backend)).open_alerts
-            listed = [alert for alert in await backend.alerts() if not alert.muted]
-            await backend.drain_node(gpu_nodes[1].name)
-            after_drain = (await fetch_summary(backend)).open_alerts
-        finally:
-            await backend.aclose()
+    async with live_backend_over(simulator) as (backend, _served):
+        counted = (await fetch_summary(backend)).open_alerts
+        listed = [alert for alert in await backend.alerts() if not alert.muted]
+        await backend.drain_node(gpu_nodes[1].name)
+        after_drain = (await fetch_summary(backend)).open_alerts
     assert any(gpu_nodes[0].name in alert.title for alert in listed)
     assert counted == len(listed) > 1
     assert after_drain == counted + 1
@@ -71,24 +49,12 @@ async def test_the_header_alert_count_is_the_alert_list_and_follows_a_drain_at_o
 async def test_the_header_totals_from_telemetry_match_the_node_list() -> None:
     """The cluster-wide telemetry (allocated, total, ready, and the down nodes' own allocation) counts the
     same GPUs the node list does, down nodes included."""
-    from console.model import NodeStatus
-    from console.model.capacity import gpu_capacity
-
     simulator = build_simulator("demo", 7)
     down = next(node for node in simulator.runai.nodes() if node.gpu_count)
     simulator.runai.set_node_status(down.name, NodeStatus.NOT_READY)
-    with (
-        tempfile.TemporaryDirectory() as home,
-        ServedSimulator(simulator, clock_speed=0, workdir=Path(home) / "sim") as served,
-    ):
-        profile = load_config_file(served.write_profile(Path(home) / "rwc.toml")).select(None)
-        assert profile is not None
-        backend = LiveBackend(profile)
-        try:
-            from_telemetry = await backend.gpu_capacity()
-            from_nodes = gpu_capacity(await backend.runai.nodes())
-        finally:
-            await backend.aclose()
+    async with live_backend_over(simulator) as (backend, _served):
+        from_telemetry = await backend.gpu_capacity()
+        from_nodes = gpu_capacity(await backend.runai.nodes())
     assert from_telemetry.down >= down.gpu_count > 0
     assert from_telemetry.usable == from_nodes.usable
     assert from_telemetry.down == from_nodes.down
