@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 
 from console.data.resource_keys import ResourceKey, ResourceValues
-from console.data.resources import ALL_WORKLOADS, GPU_USAGE, NODE_POOLS, NODES, PROJECTS, UsageWindow
+from console.data.resources import ALL_WORKLOADS, LAST_HOUR_GPU_USE, NODE_POOLS, NODES, PROJECTS
 from console.data.store import ResourceState
 from console.model import Node, NodePool, Project, Workload, WorkloadPhase
 from console.ui.format import format_gpu_sum, format_gpus
@@ -29,8 +29,6 @@ from widgets.bars import gpu_bar
 from widgets.resource_table import Column, Row
 
 POOL_RESOURCES = (NODE_POOLS, NODES, PROJECTS, ALL_WORKLOADS)
-POOL_USAGE = GPU_USAGE(UsageWindow(window_seconds=3600.0, step_seconds=120.0))
-"""Every holder's GPU use over the last hour, a reading every 2 minutes: the GPU USE column."""
 
 WAITING_PHASES = frozenset({WorkloadPhase.PENDING})
 """Work that waits for GPUs of a pool (Creating and Initializing have been placed)."""
@@ -188,7 +186,7 @@ class PoolsScreen(ResourceScreen):
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (*self.RESOURCES, POOL_USAGE)
+        return (*self.RESOURCES, LAST_HOUR_GPU_USE)
 
     def states(self) -> list[ResourceState[Any]]:
         """The GPU use column is a decoration: its failing says "—", it does not make the list stale."""
@@ -200,7 +198,7 @@ class PoolsScreen(ResourceScreen):
             values.get(NODE_POOLS) or (), values.get(NODES) or (), values.get(PROJECTS) or (), workloads
         )
         self._facts = {fact.pool.name: fact for fact in facts}
-        histories = values.get(POOL_USAGE) or ()
+        histories = values.get(LAST_HOUR_GPU_USE) or ()
         usage = usage_by(histories, workloads, lambda workload: workload.current_node_pool)
         return [pool_row(fact, self.palette, usage.get(fact.pool.name)) for fact in facts]
 

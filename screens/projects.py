@@ -16,15 +16,19 @@ project rows under it, never a department-wide allocation beside a visible-only 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.text import Text
 
 from console.data.errors import BackendError
-from console.data.resource_keys import ResourceValues
-from console.data.resources import DEPARTMENTS, PROJECTS
+from console.data.resource_keys import ResourceKey, ResourceValues
+from console.data.resources import DEPARTMENTS, LAST_HOUR_GPU_USE, PROJECTS
+from console.data.store import ResourceState
 from console.model import Department, PoolQuota, Project, ProjectPhase
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
+from console.ui.sparkline import mean
+from console.ui.usage import usage_by_project, usage_cell
 from screens.base import ResourceScreen
 from screens.context import ConsoleContext
 from screens.dialogs import TypeNameDialog, confirm_then_run
@@ -81,6 +85,7 @@ class ProjectsScreen(ResourceScreen):
         Column("running", "RUN", 3, align="right", sort_hotkey="C"),
         Column("pending", "PND", 3, align="right", sort_hotkey="P"),
         Column("phase", "PHASE", 8, priority=4, sort_hotkey="H"),
+        Column("use", "GPU USE 1h", 13, priority=6, sort_hotkey="I"),
     )
 
     def __init__(self, context: ConsoleContext) -> None:
@@ -88,22 +93,40 @@ class ProjectsScreen(ResourceScreen):
         self._collapsed: set[str] = set()
         """Departments (ids) folded with enter or space: their row stays, their projects are hidden."""
 
+    @property
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (*self.RESOURCES, LAST_HOUR_GPU_USE)
+
+    def states(self) -> list[ResourceState[Any]]:
+        """The GPU use column is a decoration: its failing says "—", it does not make the list stale."""
+        return [self.context.bridge.snapshot(key) for key in self.RESOURCES]
+
     def build_rows(self, values: ResourceValues) -> Iterable[Row]:
         projects: Sequence[Project] = values[PROJECTS]
         departments: Sequence[Department] = values[DEPARTMENTS]
         by_department: dict[str, list[Project]] = {}
         for project in projects:
             by_department.setdefault(project.department_id, []).append(project)
+        # GPU use: each project's from its workloads' histories; a department's over its visible projects.
+        histories = values.get(LAST_HOUR_GPU_USE) or ()
+        use = usage_by_project(histories)
+        department_of = {project.id: project.department_id for project in projects}
+        department_use = usage_by_project(histories, department_of.get)
         known_department_ids = {department.id for department in departments}
         for department in sorted(departments, key=lambda d: d.name):
             members = sorted(by_department.get(department.id, ()), key=lambda p: p.name)
             collapsed = department.id in self._collapsed
-            yield self._department_row(department, members, collapsed=collapsed)
+            yield self._department_row(
+                department, members, department_use.get(department.id), collapsed=collapsed
+            )
             if not collapsed:
-                yield from (self._project_row(project) for project in members)
+                yield from (self._project_row(project, use.get(project.id)) for project in members)
         orphans = [p for p in projects if p.department_id not in known_department_ids]
         for project in sorted(orphans, key=lambda p: p.name):
-            yield self._project_row(project)
+            yield self._project_row(project, use.get(project.id))
+
+    def _use_cell(self, series: Sequence[float | None] | None) -> Text:
+        return usage_cell(series, self.palette.accent, self.palette.muted)
 
     def _allocation_bar(self, allocated: float, deserved: float) -> Text:
         over = allocated > deserved
@@ -116,7 +139,14 @@ class ProjectsScreen(ResourceScreen):
             free_style=self.palette.muted,
         )
 
-    def _department_row(self, department: Department, members: Sequence[Project], *, collapsed: bool) -> Row:
+    def _department_row(
+        self,
+        department: Department,
+        members: Sequence[Project],
+        use: Sequence[float | None] | None,
+        *,
+        collapsed: bool,
+    ) -> Row:
         running = sum(project.running_workloads for project in members)
         pending = sum(project.pending_workloads for project in members)
         hidden = hidden_project_count(department, members)
@@ -146,6 +176,7 @@ class ProjectsScreen(ResourceScreen):
                 str(running),
                 str(pending),
                 "",
+                self._use_cell(use),
             ),
             sort_values=(
                 department.name,
@@ -156,10 +187,11 @@ class ProjectsScreen(ResourceScreen):
                 running,
                 pending,
                 None,
+                mean(use) if use else None,
             ),
         )
 
-    def _project_row(self, project: Project) -> Row:
+    def _project_row(self, project: Project, use: Sequence[float | None] | None) -> Row:
         phase_style = self.palette.ok if project.phase is ProjectPhase.READY else self.palette.warning
         pending_style = self.palette.warning if project.pending_workloads else self.palette.muted
         return Row(
@@ -173,6 +205,7 @@ class ProjectsScreen(ResourceScreen):
                 str(project.running_workloads),
                 Text(str(project.pending_workloads), pending_style, end=""),
                 Text(project.phase.value, phase_style, end=""),
+                self._use_cell(use),
             ),
             sort_values=(
                 project.name,
@@ -183,6 +216,7 @@ class ProjectsScreen(ResourceScreen):
                 project.running_workloads,
                 project.pending_workloads,
                 project.phase.value,
+                mean(use) if use else None,
             ),
         )
 

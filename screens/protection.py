@@ -137,14 +137,15 @@ class ProtectionScreen(ResourceScreen):
 
     def _show_forecast(self, protections: Sequence[Protection]) -> None:
         """The title: how full the provisioned capacity is, and when it fills at the measured growth."""
+        # Short enough for the header's title at 80 columns (31 cells): the sizes are in the rows' detail.
         used, total, rate, days = cluster_forecast(protections)
-        title = f"RPO · {format_bytes(used)}/{format_bytes(total)}"
+        full = f" {used / total:.0%}" if total > 0 else ""
         if rate is None:
-            title += " · growth measuring"
+            title = f"RPO{full} full · measuring"
         elif days is None:
-            title += " · not growing"
+            title = f"RPO{full} full · not growing"
         else:
-            title += f" · {growth_words(rate)} · full in {full_in_words(days, rate)}"
+            title = f"RPO{full} · {growth_words(rate)} · full {full_in_words(days, rate)}"
         if title != self._title:
             self._title = title
             self.header.title = title

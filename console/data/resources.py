@@ -118,6 +118,9 @@ GPU_USAGE: ResourceKind[Sequence[WorkloadUtilisation], UsageWindow] = ResourceKi
     lambda usage: max(MIN_USAGE_INTERVAL_SECONDS, usage.step_seconds),
 )
 """GPU utilisation histories (the idle view, the pools' hour, a workload's sparkline)."""
+LAST_HOUR_GPU_USE = GPU_USAGE(UsageWindow(window_seconds=3600.0, step_seconds=120.0))
+"""Every holder's GPU use over the last hour, a reading every 2 minutes: the GPU USE 1h column of the pools
+and the projects, one poll for both."""
 
 DATA_MOUNTS: ResourceKey[Sequence[WorkloadMount]] = plain_kind(
     "data_mounts", lambda backend: backend.data_mounts(), MOUNTS_INTERVAL_SECONDS
@@ -173,6 +176,7 @@ __all__ = [
     "FILESYSTEMS",
     "GPUS",
     "GPU_USAGE",
+    "LAST_HOUR_GPU_USE",
     "NEWEST_WORKLOADS",
     "NODES",
     "NODE_GPUS",

@@ -174,6 +174,10 @@ class WorkloadUtilisation:
     start: datetime
     step_seconds: float
     percents: tuple[float | None, ...]
+    project_id: str | None = None
+    """Its project, so a project's GPU use needs no workload list beside the histories."""
+    gpus: float = 0.0
+    """The GPUs it held when read: the weight of its line in a project's mean."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,8 +68,16 @@ class GpuViews:
         steps = max(1, int(window_seconds // step_seconds))
         times = [now - (steps - 1 - k) * step_seconds for k in range(steps)]
         start = self.clock.start + timedelta(seconds=times[0])
+        workloads = self.state.workloads
         return [
-            WorkloadUtilisation(workload_id, start, step_seconds, tuple(percents))
+            WorkloadUtilisation(
+                workload_id,
+                start,
+                step_seconds,
+                tuple(percents),
+                project_id=workloads[workload_id].project_id,
+                gpus=workloads[workload_id].allocated_gpus,
+            )
             for workload_id, percents in self.utilisation_at(times, workload_ids).items()
         ]
 

@@ -28,13 +28,41 @@ def usage_by(
     workloads: Iterable[Workload],
     group_of: Callable[[Workload], str | None],
 ) -> dict[str, list[float | None]]:
-    """{group: the GPU-weighted mean utilisation of its workloads at each step}."""
+    """{group: the GPU-weighted mean utilisation of its workloads at each step}, the workloads (their
+    group and GPUs now) from a workload list."""
     by_id = {workload.id: workload for workload in workloads}
+
+    def weighed(history: WorkloadUtilisation) -> tuple[str | None, float]:
+        workload = by_id.get(history.workload_id)
+        return (None, 0.0) if workload is None else (group_of(workload), workload.allocated_gpus)
+
+    return _weighted_means(histories, weighed)
+
+
+def usage_by_project(
+    histories: Iterable[WorkloadUtilisation], group_of: Callable[[str], str | None] = lambda project: project
+) -> dict[str, list[float | None]]:
+    """{group: the GPU-weighted mean utilisation at each step} from what each history says of itself (its
+    project and the GPUs it held: no workload list needed); `group_of` maps a project id to its group
+    (the project itself, or its department)."""
+
+    def weighed(history: WorkloadUtilisation) -> tuple[str | None, float]:
+        group = group_of(history.project_id) if history.project_id is not None else None
+        return group, history.gpus
+
+    return _weighted_means(histories, weighed)
+
+
+def _weighted_means(
+    histories: Iterable[WorkloadUtilisation],
+    weighed: Callable[[WorkloadUtilisation], tuple[str | None, float]],
+) -> dict[str, list[float | None]]:
+    """{group: sum(percent x weight) / sum(weight) at each step}, over the histories `weighed` names a
+    group and a positive weight for; a step no history read is a gap (None)."""
     sums: dict[str, list[tuple[float, float]]] = {}
     for history in histories:
-        workload = by_id.get(history.workload_id)
-        group = group_of(workload) if workload is not None else None
-        if workload is None or group is None or workload.allocated_gpus <= 0:
+        group, weight = weighed(history)
+        if group is None or weight <= 0:
             continue
         steps = sums.setdefault(group, [])
         while len(steps) < len(history.percents):
@@ -42,7 +70,7 @@ def usage_by(
         for index, percent in enumerate(history.percents):
             if percent is not None:
                 weighted, gpus = steps[index]
-                steps[index] = (weighted + percent * workload.allocated_gpus, gpus + workload.allocated_gpus)
+                steps[index] = (weighted + percent * weight, gpus + weight)
     return {
         group: [weighted / gpus if gpus > 0 else None for weighted, gpus in steps]
         for group, steps in sums.items()

@@ -61,7 +61,7 @@ async def test_past_the_target_first_and_an_upload_clears_it() -> None:
         assert rows["home"][2] == "1h remote"
         assert rows["inference-cache"][4] == "— no bucket"
         assert rows["datasets"][5:] == ["measuring", "measuring"]
-        assert screen.screen_title == "RPO · 285TiB/440TiB · growth measuring"
+        assert screen.screen_title == "RPO 65% full · measuring"  # 285 of 440 TiB; fits 80 columns
 
         # A new tiered filesystem has never been copied off the cluster; one upload later it is within.
         sim = simulator(app)
@@ -103,7 +103,7 @@ async def test_growth_and_the_fill_forecast_once_measured() -> None:
         rows = cells(screen, table)
         assert rows["scratch"][5].endswith("/d") and rows["scratch"][6][0].isdigit()
         assert rows["inference-cache"][5:] == ["flat", "not growing"]
-        assert "full in" in screen.screen_title
+        assert " · full " in screen.screen_title
 
         scratch = next(key for key in table.visible_keys() if table.cell_text(key, "name") == "scratch")
         table.move_cursor_to_key(scratch)

@@ -64,6 +64,7 @@ async def utilisation_histories(
     steps = max(1, min(MAX_METRIC_SAMPLES, int(window_seconds // step_seconds)))
     start = now - timedelta(seconds=step_seconds * (steps - 1))
     series = await runai.workload_utilisation([workload.id for workload in holding], start, now, steps)
+    by_id = {workload.id: workload for workload in holding}
     histories = []
     for one_id, points in series.items():
         if not points:
@@ -74,5 +75,15 @@ async def utilisation_histories(
         newest = next((at for at, value in reversed(points) if value is not None), points[-1][0])
         grid_start = newest - timedelta(seconds=step_seconds * (steps - 1))
         grid = on_grid(points, grid_start, step_seconds, steps)
-        histories.append(WorkloadUtilisation(one_id, grid_start, step_seconds, grid))
+        holder = by_id.get(one_id)
+        histories.append(
+            WorkloadUtilisation(
+                one_id,
+                grid_start,
+                step_seconds,
+                grid,
+                project_id=holder.project_id if holder else None,
+                gpus=holder.allocated_gpus if holder else 0.0,
+            )
+        )
     return histories
