@@ -118,8 +118,12 @@ async def fetch_summary(backend: Backend) -> HeaderSummary:
         weka_status, weka_error, weka_alerts = weka.status, None, weka.active_alerts
         memory.failing_since = None
     runai_alerts = alerts_task.result()
-    # WEKA's active alerts come with its state; a WEKA that did not answer leaves the Run:ai count alone.
-    open_alerts = -1 if isinstance(runai_alerts, BaseException) else runai_alerts + weka_alerts
+    # WEKA's active alerts come with its state. Each side that answered counts, as the alert list shows
+    # each source that answers; "?" (-1) only when neither did.
+    if isinstance(runai_alerts, BaseException):
+        open_alerts = -1 if weka_status is None else weka_alerts
+    else:
+        open_alerts = runai_alerts + weka_alerts
     return HeaderSummary(
         identity=identity_task.result(),
         cluster=cluster_task.result(),

@@ -10,6 +10,7 @@ from collections import Counter
 
 from console.model import NodeStatus
 from console.model.capacity import gpu_capacity
+from console.sim.http.base import Fault, FaultKind
 from console.sim.scenarios import build_simulator
 from console.ui.resources import fetch_summary
 from tests.live.served_backend import live_backend_over
@@ -59,3 +60,19 @@ async def test_the_header_totals_from_telemetry_match_the_node_list() -> None:
     assert from_telemetry.usable == from_nodes.usable
     assert from_telemetry.down == from_nodes.down
     assert abs(from_telemetry.allocated - from_nodes.allocated) < 1e-6
+
+
+async def test_the_alert_count_says_what_answered() -> None:
+    """As the alert list shows each source that answers, the header counts WEKA's active alerts while
+    Run:ai's node list fails, and says `?` (-1) only when neither answers."""
+    async with live_backend_over(build_simulator("demo", 7)) as (backend, served):
+        weka_count = (await backend.weka_health()).active_alerts
+        await fetch_summary(backend)  # the GPU totals (which read the down nodes too) are remembered
+        served.runai.faults.add(Fault(FaultKind.STATUS, r"^/api/v1/nodes$", "GET", status=500))
+        backend.runai.node_taints_changed()  # as after a drain: the next count reads every node again
+        runai_down = await fetch_summary(backend)
+        served.weka.faults.add(Fault(FaultKind.STATUS, r"/cluster$", "GET", status=503))
+        both_down = await fetch_summary(backend)
+    assert weka_count > 0
+    assert runai_down.open_alerts == weka_count
+    assert both_down.open_alerts == -1
