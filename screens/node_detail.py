@@ -2,10 +2,13 @@
 
 k9s `describe node` in the terms of this stack: the conditions with their reasons, messages and how long
 each has held (a problem first), the taints (the Run:ai maintenance taint named as such), CPU and memory
-allocated of allocatable, each GPU with the workloads holding it and their shares, and the workloads on
-the node with the GPUs they hold there. `g` opens the GPU screen of the node; esc goes back.
+allocated of allocatable, each GPU with the workloads holding it and their shares, the workloads on
+the node with the GPUs they hold there, and its pods (k9s's pods of a node: Run:ai's with their workload,
+status, restarts and GPUs, then DaemonSets' and system pods). `g` opens the GPU screen of the node; esc
+goes back.
 
-Built from the Store's shared `nodes`, `gpus` and `workloads` resources, so it moves with the list.
+Built from the Store's shared `nodes`, `gpus` and `workloads` resources, so it moves with the list; the
+pods are the node's own read (`NODE_PODS`), never the cluster's pod list.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.data.resource_keys import ResourceKey
-from console.data.resources import ALL_WORKLOADS, EVENTS, NODE_GPUS, NODE_OBJECT, NODES
+from console.data.resources import ALL_WORKLOADS, EVENTS, NODE_GPUS, NODE_OBJECT, NODE_PODS, NODES
 from console.data.store import ResourceState
-from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodeStatus, Taint, Workload
+from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodePod, NodeStatus, Taint, Workload
 from console.model.events import EventFilter, EventObjectKind
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
 from console.ui.keymap import NODE_DETAIL_KEYS
+from console.ui.node_pods import node_pod_rows
 from console.ui.palette import CellPalette, phase_style
 from screens.context import ConsoleContext
 from screens.detail_screen import DetailScreen
@@ -86,7 +90,7 @@ class NodeDetailScreen(DetailScreen):
     KEYS = NODE_DETAIL_KEYS
     RESOURCES = NODE_DETAIL_RESOURCES
 
-    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads", "#events", "#kube")
+    SECTIONS = ("#summary", "#conditions", "#gpus", "#workloads", "#pods", "#events", "#kube")
 
     def __init__(self, context: ConsoleContext, *, node_name: str) -> None:
         super().__init__(context)
@@ -99,14 +103,15 @@ class NodeDetailScreen(DetailScreen):
         # The Kubernetes Node object (labels, capacity, allocatable): what `y` shows, summarised here.
         self.object_key = NODE_OBJECT(node_name)
         self.gpus_key = NODE_GPUS(node_name)
+        self.pods_key = NODE_PODS(node_name)
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (*self.RESOURCES, self.gpus_key, self.events_key, self.object_key)
+        return (*self.RESOURCES, self.gpus_key, self.pods_key, self.events_key, self.object_key)
 
     def states(self) -> list[ResourceState[Any]]:
-        """The node's lists decide staleness; its Kubernetes object says on its own line when it cannot
-        be read (a profile without Kubernetes access)."""
+        """The node's lists decide staleness; its pods and its Kubernetes object say on their own lines
+        when they cannot be read (a profile without Kubernetes access)."""
         return [
             self.context.bridge.snapshot(key) for key in (*self.RESOURCES, self.gpus_key, self.events_key)
         ]
@@ -134,7 +139,21 @@ class NodeDetailScreen(DetailScreen):
         object_state = self.context.bridge.snapshot(self.object_key)
         node_object = object_state.value
         object_error = str(object_state.error) if object_state.failed and node_object is None else None
-        shown = (node, tuple(gpus), workloads, ages, self.palette, events, node_object, object_error)
+        pods_state = self.context.bridge.snapshot(self.pods_key)
+        pods = pods_state.value
+        pods_error = str(pods_state.error) if pods_state.failed and pods is None else None
+        shown = (
+            node,
+            tuple(gpus),
+            workloads,
+            ages,
+            self.palette,
+            events,
+            node_object,
+            object_error,
+            pods,
+            pods_error,
+        )
         same = len(shown) == len(self._shown) and all(
             new is old or new == old for new, old in zip(shown, self._shown, strict=True)
         )
@@ -147,6 +166,7 @@ class NodeDetailScreen(DetailScreen):
             self._conditions(node, palette, now),
             self._gpus(node, gpus, palette),
             self._workloads(workloads_on(node, gpus, workloads), palette),
+            pods_section(pods, pods_error, palette),
             event_timeline(
                 events or (), palette, is_object(EventObjectKind.NODE, node.name), loading=events is None
             ),
@@ -281,6 +301,37 @@ class NodeDetailScreen(DetailScreen):
                 "yes" if workload.preemptible else "no",
             )
         return table
+
+
+def pods_section(pods: Sequence[NodePod] | None, error: str | None, palette: CellPalette) -> RenderableType:
+    """The node's pods as k9s lists them, Run:ai's first (whose, status, restarts, which GPUs), then the
+    others (DaemonSets, system pods), at most `MAX_NODE_POD_ROWS` of them."""
+    if pods is None:
+        why = f"  not known: {error}" if error else "  loading…"
+        return Text.assemble(("Pods", "bold"), (why, palette.warning if error else palette.muted))
+    rows = node_pod_rows(pods)
+    if not rows.rows:
+        return Text.assemble(("Pods", "bold"), ("  none running or waiting here", palette.muted))
+    table = section_table(rows.title, palette)
+    table.add_column("NAME", overflow="fold", ratio=3)
+    table.add_column("WORKLOAD · PROJECT", overflow="fold", ratio=2)
+    table.add_column("STATUS", no_wrap=True)
+    table.add_column("RESTARTS", justify="right", no_wrap=True)
+    table.add_column("GPUS", justify="right", no_wrap=True)
+    table.add_column("GPU #", no_wrap=True)
+    for row in rows.rows:
+        bad = palette.error if row.problem else ""
+        table.add_row(
+            Text(row.name, "" if row.is_runai else palette.muted),
+            Text(row.owner, "" if row.is_runai else palette.muted),
+            Text(row.status, bad or (palette.ok if row.status == "Running" else palette.warning)),
+            Text(row.restarts, palette.warning if row.problem and row.restarts not in ("0", "—") else ""),
+            Text(row.gpus),
+            Text(row.gpu_indexes, palette.muted),
+        )
+    if not rows.left_out:
+        return table
+    return Group(table, Text(f"… and {rows.left_out} more", palette.muted))
 
 
 KUBE_RESOURCES = ("cpu", "memory", "nvidia.com/gpu", "pods", "ephemeral-storage")

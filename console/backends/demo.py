@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         GpuDevice,
         Identity,
         Node,
+        NodePod,
         NodePool,
         ObjectStoreBucket,
         PoolQuota,
@@ -333,6 +334,9 @@ class DemoBackend:
     async def describe_node(self, name: str) -> dict[str, object]:
         return await self._run(lambda simulator: simulator_node_object(simulator, name))
 
+    async def node_pods(self, node_name: str) -> Sequence[NodePod]:
+        return await self._run(lambda simulator: simulator_node_pods(simulator, node_name))
+
     async def describe_workload(self, workload_id: str) -> dict[str, object]:
         return await self._run(
             lambda simulator: simulator.runai.describe_workload(self.identity_now, workload_id)
@@ -504,3 +508,49 @@ def simulator_node_object(simulator: Simulator, name: str) -> dict[str, object]:
     if node is None:
         raise NotFound(f"Node {name} not found.", service="kubernetes")
     return node_object(simulator, node)
+
+
+def simulator_node_pods(simulator: Simulator, name: str) -> list[NodePod]:
+    """The simulated node's pods that are not finished, as its Kubernetes face lists them (a crashed
+    container's pod stays Running, waiting in CrashLoopBackOff after a restart); the simulator runs
+    Run:ai's pods only. Everyone may read them, as the face's "view" role: `OwnProjectsOnly` unnames
+    other projects' for a researcher."""
+    from console.data.errors import NotFound
+    from console.model import NodePod
+    from console.sim.http.kube_pods import Pods
+    from console.sim.runai_views import pod_views
+    from console.wire.kube import TERMINAL_POD_PHASES
+
+    if simulator.runai.node_record(name) is None:
+        raise NotFound(f"Node {name} not found.", service="kubernetes")
+    found: list[NodePod] = []
+    for workload in simulator.runai.workload_records():
+        if not any(pod.node_name == name for pod in workload.pods):
+            continue
+        project = simulator.runai.project_of(workload)
+        for pod, view in zip(workload.pods, pod_views(workload), strict=False):
+            phase = Pods.wire_phase(pod, view.k8s_phase)
+            if pod.node_name != name or phase in TERMINAL_POD_PHASES:
+                continue
+            crashed = pod.failed
+            found.append(
+                NodePod(
+                    name=pod.name,
+                    namespace=project.namespace,
+                    phase=phase,
+                    workload_id=workload.id,
+                    workload_name=workload.name,
+                    project_name=project.name,
+                    is_runai=True,
+                    status="CrashLoopBackOff"
+                    if crashed
+                    else ""
+                    if phase == "Running"
+                    else "ContainerCreating",
+                    restarts=1 if crashed else 0,
+                    gpus=view.allocated_gpus,
+                    gpu_indexes=view.gpu_indexes,
+                    created_at=pod.created_at,
+                )
+            )
+    return found

@@ -24,6 +24,7 @@ from console.data.resources import (
     GPUS,
     NODE_GPUS,
     NODE_OBJECT,
+    NODE_PODS,
     NODE_POOLS,
     NODES,
     PROJECTS,
@@ -71,7 +72,9 @@ def _kinds(*resources: ResourceKey[Any] | ResourceKind[Any, Any]) -> frozenset[R
 _QUOTAS = _kinds(PROJECTS, DEPARTMENTS, NODE_POOLS)
 """Quota given out shows on projects, their departments and the pools' totals."""
 _WORKLOAD_LISTS = _kinds(WORKLOADS, WORKLOAD_PAGES, WORKLOAD)
-_SCHEDULING = _WORKLOAD_LISTS | _kinds(PROJECTS, DEPARTMENTS, NODE_POOLS, NODES, GPUS, NODE_GPUS, EVENTS)
+_SCHEDULING = _WORKLOAD_LISTS | _kinds(
+    PROJECTS, DEPARTMENTS, NODE_POOLS, NODES, GPUS, NODE_GPUS, NODE_PODS, EVENTS
+)
 """A workload that starts, stops or moves changes allocation everywhere, and leaves an event."""
 _NODES = _SCHEDULING | _kinds(NODE_OBJECT)
 _FILESYSTEMS = _kinds(FILESYSTEMS, SNAPSHOTS, ALERTS, WEKA_CLUSTER, DATA_MOUNTS, WORKLOAD_MOUNTS, EVENTS)

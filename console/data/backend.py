@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         GpuDevice,
         Identity,
         Node,
+        NodePod,
         NodePool,
         ObjectStoreBucket,
         PoolQuota,
@@ -129,6 +130,11 @@ class Backend(Protocol):
     async def describe_node(self, name: str) -> dict[str, object]:
         """The node as the Kubernetes API returns it (labels, capacity, allocatable, conditions): `y` on a
         node, and the node detail's labels and resources."""
+        ...
+
+    async def node_pods(self, node_name: str) -> Sequence[NodePod]:
+        """The pods bound to one node and not finished, Run:ai's and every other (DaemonSets, system
+        pods): the node detail's Pods, read for that node alone (never the cluster's pod list)."""
         ...
 
     # -- where data lives -------------------------------------------------------------------------

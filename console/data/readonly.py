@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         GpuDevice,
         Identity,
         Node,
+        NodePod,
         NodePool,
         ObjectStoreBucket,
         PoolQuota,
@@ -156,6 +157,9 @@ class ForwardingBackend:
 
     async def describe_node(self, name: str) -> dict[str, object]:
         return await self._inner.describe_node(name)
+
+    async def node_pods(self, node_name: str) -> Sequence[NodePod]:
+        return await self._inner.node_pods(node_name)
 
     async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
         return await self._inner.workload_mounts(workload_id)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         Filesystem,
         GpuDevice,
         Node,
+        NodePod,
         NodePool,
         ObjectStoreBucket,
         Project,
@@ -78,6 +79,10 @@ NODE_GPUS: ResourceKind[Sequence[GpuDevice], str] = ResourceKind(
     "node_gpus", lambda backend, node_name: backend.gpus(node_name), FAST_INTERVAL_SECONDS
 )
 """One node's GPUs (its detail): the server narrows them, not every GPU of the cluster every 2 s."""
+NODE_PODS: ResourceKind[Sequence[NodePod], str] = ResourceKind(
+    "node_pods", lambda backend, node_name: backend.node_pods(node_name), FAST_INTERVAL_SECONDS
+)
+"""One node's pods that are not finished (its detail): live, one pod list narrowed to the node."""
 
 WORKLOADS: ResourceKind[Sequence[Workload], WorkloadFilter | None] = ResourceKind(
     "workloads", lambda backend, wanted: backend.workloads(wanted), FAST_INTERVAL_SECONDS
@@ -181,6 +186,7 @@ __all__ = [
     "NODES",
     "NODE_GPUS",
     "NODE_OBJECT",
+    "NODE_PODS",
     "NODE_POOLS",
     "PROJECTS",
     "SNAPSHOTS",

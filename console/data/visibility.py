@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from console.data.readonly import ForwardingBackend
 
 if TYPE_CHECKING:
-    from console.model import Alert, GpuAllocation, GpuDevice, Identity
+    from console.model import Alert, GpuAllocation, GpuDevice, Identity, NodePod
     from console.model.events import Event, EventFilter, EventObject
 
 ANOTHER_PROJECT = "another project"
@@ -49,6 +49,26 @@ def visible_gpus(devices: Sequence[GpuDevice], identity: Identity) -> list[GpuDe
         )
         shown.append(dataclasses.replace(device, allocations=allocations))
     return shown
+
+
+def visible_node_pods(pods: Sequence[NodePod], identity: Identity) -> list[NodePod]:
+    """`pods` with each Run:ai pod of a project `identity` may not see unnamed (its name, namespace and
+    workload say whose it is); its phase and GPUs stay, and other pods (system, DaemonSets) are shown."""
+    if identity.is_admin:
+        return list(pods)
+    return [
+        pod
+        if not pod.is_runai or may_see(identity, pod.project_name)
+        else dataclasses.replace(
+            pod,
+            name=ANOTHER_PROJECT,
+            namespace="",
+            workload_id="",
+            workload_name=ANOTHER_PROJECT,
+            project_name=ANOTHER_PROJECT,
+        )
+        for pod in pods
+    ]
 
 
 def visible_alerts(alerts: Sequence[Alert], identity: Identity) -> list[Alert]:
@@ -111,6 +131,10 @@ class OwnProjectsOnly(ForwardingBackend):
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         devices = await self.inner.gpus(node_name)
         return visible_gpus(devices, await self.identity())
+
+    async def node_pods(self, node_name: str) -> Sequence[NodePod]:
+        pods = await self.inner.node_pods(node_name)
+        return visible_node_pods(pods, await self.identity())
 
     async def alerts(self) -> Sequence[Alert]:
         alerts = await self.inner.alerts()

@@ -259,6 +259,30 @@ class Pod:
 
 
 @dataclass(frozen=True, slots=True)
+class NodePod:
+    """A pod bound to one node and not finished, as k9s lists a node's pods: a Run:ai workload's (its
+    master or a worker, with the GPUs it holds there) or any other (a DaemonSet's, a system pod)."""
+
+    name: str
+    namespace: str
+    phase: str  # Pending | Running | Unknown
+    workload_id: str = ""
+    """The Run:ai workload it belongs to; "" for a pod Run:ai does not run."""
+    workload_name: str = ""
+    project_name: str = ""
+    is_runai: bool = False
+    status: str = ""
+    """What its container waits on when that says more than the phase (CrashLoopBackOff,
+    ContainerCreating), as k9s's STATUS column shows it; "" otherwise."""
+    restarts: int | None = None
+    """Its containers' restarts; None where the source does not say."""
+    gpus: float = 0.0
+    """Physical GPUs it holds (a fraction, a replica's or a MIG slice's share)."""
+    gpu_indexes: tuple[int, ...] = ()
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkloadEvent:
     """A Kubernetes event or phase change attached to a workload (`/workloads/{id}/events`)."""
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from console.model.runai import GpuAllocation, GpuDevice, Node, Pod
+from console.model.runai import GpuAllocation, GpuDevice, Node, NodePod, Pod
 from console.wire import kube_names
 from console.wire.kube_fields import (
     QUANTITY_LIMIT,
@@ -65,6 +65,7 @@ __all__ = [
     "parse_pods",
     "pod_shares",
     "pod_view",
+    "node_pod_view",
     "is_drain_taint",
     "taints_with_drain",
     "taints_without_drain",
@@ -199,6 +200,26 @@ def pod_view(pod: PodRow, gpu_memory_mib: int | None, node: NodeRow | None = Non
         node_name=pod.node_name,
         k8s_phase=pod.phase,
         allocated_gpus=sum(share.fraction for share in shares),
+        gpu_indexes=tuple(share.index for share in shares if share.index is not None),
+        created_at=pod.created_at,
+    )
+
+
+def node_pod_view(pod: PodRow, node: NodeRow | None) -> NodePod:
+    """The domain `NodePod` (a node detail's row); with its node's row, replicas and MIG slices are counted
+    as that node gives them (without it, as whole GPUs)."""
+    shares = row_shares(node, pod) if node is not None else pod_shares(pod, None)
+    return NodePod(
+        name=pod.name,
+        namespace=pod.namespace,
+        phase=pod.phase,
+        workload_id=pod.workload_id,
+        workload_name=pod.workload_name if pod.is_runai else "",
+        project_name=pod.project_name,
+        is_runai=pod.is_runai,
+        status=pod.waiting_reason,
+        restarts=pod.restarts,
+        gpus=sum(share.fraction for share in shares),
         gpu_indexes=tuple(share.index for share in shares if share.index is not None),
         created_at=pod.created_at,
     )

@@ -65,6 +65,11 @@ class PodRow:
     is_runai: bool = True
     """A Run:ai workload's pod (Run:ai's labels or scheduler); other pods' holders are named
     `namespace/pod` and open no workload."""
+    restarts: int | None = None
+    """Its containers' restarts summed (`status.containerStatuses[].restartCount`); None before any
+    container has a status."""
+    waiting_reason: str = ""
+    """Why a container waits (CrashLoopBackOff, ContainerCreating), as k9s's STATUS shows it."""
 
     @property
     def holds_resources(self) -> bool:
@@ -101,6 +106,21 @@ def _indexes(value: str | None, where: str) -> tuple[int, ...]:
     if not value:
         return ()
     return tuple(as_int(part, where) for part in value.split(",") if part.strip())
+
+
+def _container_states(status: Mapping[str, Any], where: str) -> tuple[int | None, str]:
+    """(restarts summed over its containers, the first waiting container's reason) from the pod status."""
+    statuses = as_list(status.get("containerStatuses"), f"{where} status.containerStatuses")
+    if not statuses:
+        return None, ""
+    restarts, reason = 0, ""
+    for raw in statuses:
+        container = as_mapping(raw, f"{where} container status")
+        restarts += as_int(container.get("restartCount") or 0, f"{where} restartCount")
+        state = as_mapping(container.get("state"), f"{where} container state")
+        waiting = as_mapping(state.get("waiting"), f"{where} state.waiting")
+        reason = reason or as_string(waiting.get("reason"), f"{where} waiting.reason", required=False) or ""
+    return restarts, reason
 
 
 def parse_pod(obj: Mapping[str, Any]) -> PodRow:
@@ -144,6 +164,7 @@ def parse_pod(obj: Mapping[str, Any]) -> PodRow:
     if gpu_fraction is not None and not (math.isfinite(gpu_fraction) and gpu_fraction >= 0):
         raise BadResponse(f"The {where} annotation gpu-fraction is {fraction!r}.", service=SERVICE)
     node_name = spec.get("nodeName")
+    restarts, waiting_reason = _container_states(status, where)
     return PodRow(
         name=name,
         namespace=namespace,
@@ -167,6 +188,8 @@ def parse_pod(obj: Mapping[str, Any]) -> PodRow:
         gpu_indexes=_indexes(annotations.get(ANNOTATION_GPU_INDEXES), f"{where} annotation runai-gpu"),
         created_at=parse_time(metadata.get("creationTimestamp"), f"{where} creationTimestamp"),
         is_runai=is_runai,
+        restarts=restarts,
+        waiting_reason=waiting_reason,
     )
 
 

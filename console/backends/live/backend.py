@@ -70,6 +70,7 @@ from console.model import (
     GpuDevice,
     Identity,
     Node,
+    NodePod,
     NodePool,
     ObjectStoreBucket,
     Pod,
@@ -401,6 +402,10 @@ class LiveBackend:
 
     async def describe_node(self, name: str) -> dict[str, object]:
         return await self._require_kube().node_object(name)
+
+    async def node_pods(self, node_name: str) -> Sequence[NodePod]:
+        """Kubernetes' pods of the node (Run:ai's and the rest); without Kubernetes access, Unavailable."""
+        return await self._require_kube().node_pods(node_name)
 
     # -- where data lives ------------------------------------------------------------------------
     async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:

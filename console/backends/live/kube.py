@@ -50,7 +50,7 @@ from console.data.errors import (
     Timeout,
 )
 from console.model.events import Event
-from console.model.runai import GpuDevice, Node, NodePool, Pod
+from console.model.runai import GpuDevice, Node, NodePod, NodePool, Pod
 from console.model.storage import DataMount
 from console.wire import kube as wire
 from console.wire import kube_storage as storage
@@ -201,6 +201,19 @@ class KubeClient:
             return [
                 gpu for row in rows if row.gpu_count for gpu in wire.gpu_views(row, by_node.get(row.name, ()))
             ]
+
+        return await self._call(fetch)
+
+    async def node_pods(self, node_name: str) -> list[NodePod]:
+        """The pods bound to one node and not finished, Run:ai's and every other (DaemonSets, system
+        pods): one list narrowed by the server (`spec.nodeName`), never the cluster's; the node itself is
+        read only when a pod there holds GPUs (its replicas and MIG profile say how much each holds)."""
+
+        def fetch() -> list[NodePod]:
+            pods = self._active_pods(node_name)
+            holds_gpus = any(pod.whole_gpus or pod.mig_slices or pod.gpu_memory_mib for pod in pods)
+            row = self._node_row(node_name) if holds_gpus else None
+            return [wire.node_pod_view(pod, row) for pod in pods]
 
         return await self._call(fetch)
 
