@@ -1,6 +1,8 @@
 """One WEKA filesystem in full (enter on Filesystems): how full and how tiered it is, how old its newest
-off-site copy is, its alerts, and who mounts it — the workloads (and their projects) whose pods mount a
-claim bound to it, with where and whether they write. `s` lists its snapshots; esc goes back.
+off-site copy is, its alerts, who mounts it — the workloads (and their projects) whose pods mount a
+claim bound to it, with where and whether they write — and its own timeline (WEKA's events about it:
+snapshots, uploads, resizes, tiering), newest first, as the workload and node details have theirs. `s`
+lists its snapshots; esc goes back.
 
 "Who mounts it" is the reverse of the workload detail's data section (`Backend.data_mounts`: Kubernetes
 pods -> claims -> csi-wekafs volumes), which no single tool answers: WEKA sees client hosts, Kubernetes
@@ -11,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from console.data.resources import ALERTS, DATA_MOUNTS, FILESYSTEMS
+from console.data.resource_keys import ResourceKey
+from console.data.resources import ALERTS, DATA_MOUNTS, EVENTS, FILESYSTEMS
 from console.model import Alert, Filesystem
+from console.model.events import EventFilter, EventObjectKind
 from console.model.storage import WorkloadMount
 from console.ui.data_path import (
     alerts_about,
@@ -36,6 +41,7 @@ from screens.context import ConsoleContext
 from screens.detail_screen import DetailScreen
 from screens.detail_text import label_grid, plain_text, section_table
 from screens.protection import full_in_words, growth_words
+from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
 
 FILESYSTEM_DETAIL_RESOURCES = (FILESYSTEMS, ALERTS, DATA_MOUNTS)
 
@@ -48,7 +54,7 @@ class FilesystemDetailScreen(DetailScreen):
     KEYS = FILESYSTEM_DETAIL_KEYS
     RESOURCES = FILESYSTEM_DETAIL_RESOURCES
 
-    SECTIONS = ("#summary", "#mounted-by", "#fs-alerts")
+    SECTIONS = ("#summary", "#mounted-by", "#fs-alerts", "#events")
 
     def __init__(self, context: ConsoleContext, *, filesystem_name: str) -> None:
         super().__init__(context)
@@ -56,6 +62,12 @@ class FilesystemDetailScreen(DetailScreen):
         self.filesystem: Filesystem | None = None
         self._sections: tuple[RenderableType, ...] = ()
         self._shown: tuple[object, ...] = ()
+        # Its own timeline resource (as a node detail's): the same events `v` on the list opens.
+        self.events_key = EVENTS(EventFilter(filesystem=filesystem_name, limit=MAX_TIMELINE_EVENTS))
+
+    @property
+    def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
+        return (*self.RESOURCES, self.events_key)
 
     @property
     def screen_title(self) -> str:
@@ -87,6 +99,7 @@ class FilesystemDetailScreen(DetailScreen):
             filesystems, bridge.snapshot(FILESYSTEMS).fetched_at or now
         )
         growth = self._growth(filesystem)
+        events = bridge.snapshot(self.events_key).value
         shown = (
             filesystem,
             tuple(mounts),
@@ -95,6 +108,7 @@ class FilesystemDetailScreen(DetailScreen):
             upload_words(filesystem, now),
             growth,
             palette,
+            events,
         )
         if shown == self._shown:
             return
@@ -103,6 +117,12 @@ class FilesystemDetailScreen(DetailScreen):
             self._summary(filesystem, growth, palette, now),
             self._mounted_by(mounts, mounts_state.value is not None, mounts_error, palette),
             self._alerts(alerts, palette),
+            event_timeline(
+                events or (),
+                palette,
+                is_object(EventObjectKind.FILESYSTEM, filesystem.name),
+                loading=events is None,
+            ),
         )
         for section_id, renderable in zip(self.SECTIONS, self._sections, strict=True):
             self.query_one(section_id, Static).update(renderable)

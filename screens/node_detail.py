@@ -304,8 +304,9 @@ class NodeDetailScreen(DetailScreen):
 
 
 def pods_section(pods: Sequence[NodePod] | None, error: str | None, palette: CellPalette) -> RenderableType:
-    """The node's pods as k9s lists them, Run:ai's first (whose, status, restarts, which GPUs), then the
-    others (DaemonSets, system pods), at most `MAX_NODE_POD_ROWS` of them."""
+    """The node's pods as k9s lists them, Run:ai's first (project, status, restarts, which GPUs; the
+    workload is the start of a Run:ai pod's name, or named after it), then the others (DaemonSets, system
+    pods, with their namespace), at most `MAX_NODE_POD_ROWS` of them."""
     if pods is None:
         why = f"  not known: {error}" if error else "  loading…"
         return Text.assemble(("Pods", "bold"), (why, palette.warning if error else palette.muted))
@@ -313,8 +314,8 @@ def pods_section(pods: Sequence[NodePod] | None, error: str | None, palette: Cel
     if not rows.rows:
         return Text.assemble(("Pods", "bold"), ("  none running or waiting here", palette.muted))
     table = section_table(rows.title, palette)
-    table.add_column("NAME", overflow="fold", ratio=3)
-    table.add_column("WORKLOAD · PROJECT", overflow="fold", ratio=2)
+    table.add_column("NAME", overflow="fold", ratio=2)
+    table.add_column("PROJECT/NS", overflow="fold", ratio=1)
     table.add_column("STATUS", no_wrap=True)
     table.add_column("RESTARTS", justify="right", no_wrap=True)
     table.add_column("GPUS", justify="right", no_wrap=True)
@@ -323,7 +324,7 @@ def pods_section(pods: Sequence[NodePod] | None, error: str | None, palette: Cel
         bad = palette.error if row.problem else ""
         table.add_row(
             Text(row.name, "" if row.is_runai else palette.muted),
-            Text(row.owner, "" if row.is_runai else palette.muted),
+            Text(row.where, "" if row.is_runai else palette.muted),
             Text(row.status, bad or (palette.ok if row.status == "Running" else palette.warning)),
             Text(row.restarts, palette.warning if row.problem and row.restarts not in ("0", "—") else ""),
             Text(row.gpus),

@@ -29,9 +29,12 @@ class NodePodRow:
     """One pod as the section reads it; every cell is words."""
 
     name: str
-    """The pod's name; `namespace/name` for a pod Run:ai does not run."""
-    owner: str
-    """`workload · project` for a Run:ai pod, `other` for the rest."""
+    """The pod's name, and its workload's in brackets where the name does not start with it (Run:ai
+    names a pod `<workload>-<index>-<attempt>`, a distributed job's `<workload>-master-0`, `-worker-N`)."""
+    workload: str
+    """Its Run:ai workload's name; "" for a pod Run:ai does not run."""
+    where: str
+    """Its project for a Run:ai pod, its namespace for the rest (kube-system, gpu-operator)."""
     status: str
     """What its container waits on (CrashLoopBackOff), else its phase (Running, Pending)."""
     restarts: str
@@ -60,9 +63,11 @@ class NodePodRows:
 
 def node_pod_row(pod: NodePod) -> NodePodRow:
     status = pod.status or pod.phase
+    named = pod.is_runai and pod.workload_name and not pod.name.startswith(pod.workload_name)
     return NodePodRow(
-        name=pod.name if pod.is_runai or not pod.namespace else f"{pod.namespace}/{pod.name}",
-        owner=f"{pod.workload_name} · {pod.project_name}" if pod.is_runai else "other",
+        name=f"{pod.name} ({pod.workload_name})" if named else pod.name,
+        workload=pod.workload_name if pod.is_runai else "",
+        where=pod.project_name if pod.is_runai else pod.namespace,
         status=status,
         restarts="—" if pod.restarts is None else str(pod.restarts),
         gpus=format_gpus(pod.gpus) if pod.gpus else "—",

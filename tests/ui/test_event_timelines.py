@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from console.model import Role
 from screens.events import EventsScreen
+from screens.filesystem_detail import FilesystemDetailScreen
 from screens.node_detail import NodeDetailScreen
 from screens.workload_detail import WorkloadDetailScreen
 from widgets.safe_static import SafeStatic
@@ -119,3 +120,25 @@ async def test_a_researcher_sees_their_workload_was_preempted_but_not_by_whom() 
         timeline = victim.rendered_text(width=120).split("Events (", 1)[1]
         assert "Preempted by another project" in timeline
         assert "llama3" not in timeline and "llm-pretrain" not in timeline
+
+
+async def test_the_filesystem_detail_shows_its_own_timeline() -> None:
+    """Enter on a filesystem: below who mounts it and its alerts, WEKA's events about it, newest first (the
+    same events `v` on the list opens), without its name repeated on each line."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_list(pilot, "5", "filesystems")
+        key = next(k for k in table.visible_keys() if table.cell_text(k, "name") == "checkpoints")
+        table.move_cursor_to_key(key)
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, FilesystemDetailScreen)
+        detail = app.screen
+        assert isinstance(detail, FilesystemDetailScreen)
+        await wait_until(
+            pilot, lambda: "SnapshotUploadStarted" in detail.rendered_text(width=120), "its timeline"
+        )
+        timeline = detail.rendered_text(width=120).split("Events (", 1)[1]
+        assert "newest first)" in timeline.splitlines()[0]
+        upload = next(line for line in timeline.splitlines() if "SnapshotUploadStarted" in line)
+        assert "checkpoints:" not in upload  # its own events need no name

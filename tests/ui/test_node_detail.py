@@ -103,3 +103,19 @@ async def test_resources_and_labels_then_y_describes_the_node_object() -> None:
         yaml_text = describe.view.text()
         assert "kind: Node" in yaml_text and "name: dgx-a100-01" in yaml_text and "allocatable:" in yaml_text
         assert describe.screen_title == "Describe dgx-a100-01"
+
+
+async def test_the_pods_on_a_node_name_their_workload_status_and_gpus() -> None:
+    """k9s's pods of a node, in this stack's terms: the distributed job's master and its crash-looping
+    worker, each with its workload, project, restarts and the node's GPUs it holds."""
+    app = demo_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        detail = await open_node(pilot, "dgx-a100-02")
+        await wait_until(pilot, lambda: "Pods (3: 3 Run:ai, 0 other)" in detail.rendered_text(160), "pods")
+        text = detail.rendered_text(160)
+        pods = text[text.index("Pods (") : text.index("Events (")]
+        rows = {line.split()[0]: line.split()[1:] for line in pods.splitlines()[2:] if line.strip()}
+        assert rows["recsys-dlrm-train-master-0"] == ["recsys", "Running", "0", "2", "0,1"]
+        assert rows["recsys-dlrm-train-worker-0"] == ["recsys", "CrashLoopBackOff", "1", "2", "2,3"]
+        assert rows["whisper-finetune-0-0"] == ["speech", "Running", "0", "2", "4,5"]
+        assert "PROJECT/NS" in pods and "RESTARTS" in pods and "GPU #" in pods
