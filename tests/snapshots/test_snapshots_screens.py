@@ -110,7 +110,7 @@ def test_node_detail(snap_compare: SnapCompare, terminal_size: tuple[int, int]) 
 
 
 def test_filesystem_detail(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
-    """A filesystem in full: used, SSD, tiering, the off-site copy, and who mounts it."""
+    """A filesystem in full: used, SSD, tiering, the off-site copy, who mounts it, and its timeline."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
@@ -124,6 +124,7 @@ def test_filesystem_detail(snap_compare: SnapCompare, terminal_size: tuple[int, 
         await wait_until(pilot, lambda: isinstance(app.screen, FilesystemDetailScreen), "the detail")
         detail = app.screen
         await wait_until(pilot, lambda: "workloads of" in detail.rendered_text(), "who mounts it")
+        await wait_until(pilot, lambda: "loading…" not in detail.rendered_text(), "its timeline to load")
         await wait_for_header(pilot)
         await settle(pilot)
 
