@@ -4,13 +4,13 @@ count requests or compare answers start from."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from console.backends.live.backend import LiveBackend
-from console.config import load_config_file
+from console.config import Config, load_config_file
 from console.sim.http.serve import ServedSimulator
 from console.sim.simulator import Simulator
 
@@ -31,3 +31,14 @@ async def live_backend_over(
             yield backend, served
         finally:
             await backend.aclose()
+
+
+@contextmanager
+def app_config_over(simulator: Simulator, workdir: Path) -> Iterator[Config]:
+    """The `Config` of `rwc --config` on the profile of `simulator` served under `workdir` (frozen clock):
+    for the real app over the simulator's faces."""
+    with ServedSimulator(simulator, clock_speed=0, workdir=workdir / "sim") as served:
+        path = served.write_profile(workdir / "rwc-sim.toml")
+        profile = load_config_file(path, must_exist=True).select(None)
+        assert profile is not None
+        yield Config(demo=False, profile=profile, profile_name=profile.name, config_path=path)

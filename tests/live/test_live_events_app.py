@@ -14,21 +14,18 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
 from pilot_waits import wait_for_screen, wait_until  # noqa: E402
 
 from console.cli import make_app  # noqa: E402
-from console.config import Config, load_config_file  # noqa: E402
-from console.sim.http.serve import ServedSimulator  # noqa: E402
+from console.config import Config  # noqa: E402
 from console.sim.scenarios import build_simulator  # noqa: E402
 from screens.events import EventsScreen  # noqa: E402
 from screens.workload_detail import WorkloadDetailScreen  # noqa: E402
+from tests.live.served_backend import app_config_over  # noqa: E402
 from widgets.resource_table import ResourceTable  # noqa: E402
 
 
 @pytest.fixture
 def live_config(tmp_path: Path) -> Iterator[Config]:
-    with ServedSimulator(build_simulator("demo", 7), clock_speed=0, workdir=tmp_path / "sim") as served:
-        path = served.write_profile(tmp_path / "rwc-sim.toml")
-        profile = load_config_file(path, must_exist=True).select(None)
-        assert profile is not None
-        yield Config(demo=False, profile=profile, profile_name=profile.name, config_path=path)
+    with app_config_over(build_simulator("demo", 7), tmp_path) as config:
+        yield config
 
 
 async def test_the_event_list_over_http_names_both_sides_of_a_preemption(live_config: Config) -> None:

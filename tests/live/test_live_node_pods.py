@@ -12,15 +12,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
 from pilot_waits import wait_for_screen, wait_until  # noqa: E402
+from test_node_detail import pod_section_rows  # noqa: E402
 
 from console.backends.demo import simulator_node_pods  # noqa: E402
 from console.cli import make_app  # noqa: E402
-from console.config import Config, load_config_file  # noqa: E402
-from console.sim.http.serve import ServedSimulator  # noqa: E402
+from console.config import Config  # noqa: E402
 from console.sim.scenarios import build_simulator  # noqa: E402
 from console.ui.node_pods import node_pod_rows  # noqa: E402
 from screens.node_detail import NodeDetailScreen  # noqa: E402
-from tests.live.served_backend import live_backend_over  # noqa: E402
+from tests.live.served_backend import app_config_over, live_backend_over  # noqa: E402
 from widgets.resource_table import ResourceTable  # noqa: E402
 
 
@@ -57,11 +57,8 @@ async def test_one_nodes_pods_cost_one_narrowed_list_and_the_node() -> None:
 
 @pytest.fixture
 def live_config(tmp_path: Path) -> Iterator[Config]:
-    with ServedSimulator(build_simulator("demo", 7), clock_speed=0, workdir=tmp_path / "sim") as served:
-        path = served.write_profile(tmp_path / "rwc-sim.toml")
-        profile = load_config_file(path, must_exist=True).select(None)
-        assert profile is not None
-        yield Config(demo=False, profile=profile, profile_name=profile.name, config_path=path)
+    with app_config_over(build_simulator("demo", 7), tmp_path) as config:
+        yield config
 
 
 async def test_the_node_detail_over_http_lists_the_crash_looping_worker(live_config: Config) -> None:
@@ -77,9 +74,7 @@ async def test_the_node_detail_over_http_lists_the_crash_looping_worker(live_con
         detail = app.screen
         assert isinstance(detail, NodeDetailScreen)
         await wait_until(pilot, lambda: "Pods (3: 3 Run:ai" in detail.rendered_text(160), "its pods")
-        text = detail.rendered_text(160)
-        pods = text[text.index("Pods (") : text.index("Events (")]
-        rows = {line.split()[0]: line.split()[1:] for line in pods.splitlines()[2:] if line.strip()}
+        rows = pod_section_rows(detail)
         assert rows["recsys-dlrm-train-master-0"] == ["recsys", "Running", "0", "2", "0,1"]
         assert rows["recsys-dlrm-train-worker-0"] == ["recsys", "CrashLoopBackOff", "1", "2", "2,3"]
         assert rows["whisper-finetune-0-0"] == ["speech", "Running", "0", "2", "4,5"]

@@ -96,13 +96,17 @@ async def test_a_project_lists_what_it_reclaimed_and_what_it_lost() -> None:
             await wait_until(pilot, lambda left=screen: app.screen is not left, "back to the projects")
 
 
+async def select_filesystem(pilot: Pilot, name: str) -> None:
+    """The filesystems list with the cursor on `name`."""
+    table = await open_list(pilot, "5", "filesystems")
+    table.move_cursor_to_key(next(k for k in table.visible_keys() if table.cell_text(k, "name") == name))
+    await pilot.pause()
+
+
 async def test_a_filesystem_lists_its_weka_events() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        table = await open_list(pilot, "5", "filesystems")
-        key = next(k for k in table.visible_keys() if table.cell_text(k, "name") == "checkpoints")
-        table.move_cursor_to_key(key)
-        await pilot.pause()
+        await select_filesystem(pilot, "checkpoints")
         await pilot.press("v")
         await wait_for_screen(pilot, EventsScreen)
         events = app.screen.table
@@ -127,10 +131,7 @@ async def test_the_filesystem_detail_shows_its_own_timeline() -> None:
     same events `v` on the list opens), without its name repeated on each line."""
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        table = await open_list(pilot, "5", "filesystems")
-        key = next(k for k in table.visible_keys() if table.cell_text(k, "name") == "checkpoints")
-        table.move_cursor_to_key(key)
-        await pilot.pause()
+        await select_filesystem(pilot, "checkpoints")
         await pilot.press("enter")
         await wait_for_screen(pilot, FilesystemDetailScreen)
         detail = app.screen

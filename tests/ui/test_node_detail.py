@@ -112,10 +112,16 @@ async def test_the_pods_on_a_node_name_their_workload_status_and_gpus() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         detail = await open_node(pilot, "dgx-a100-02")
         await wait_until(pilot, lambda: "Pods (3: 3 Run:ai, 0 other)" in detail.rendered_text(160), "pods")
-        text = detail.rendered_text(160)
-        pods = text[text.index("Pods (") : text.index("Events (")]
-        rows = {line.split()[0]: line.split()[1:] for line in pods.splitlines()[2:] if line.strip()}
+        rows = pod_section_rows(detail)
         assert rows["recsys-dlrm-train-master-0"] == ["recsys", "Running", "0", "2", "0,1"]
         assert rows["recsys-dlrm-train-worker-0"] == ["recsys", "CrashLoopBackOff", "1", "2", "2,3"]
         assert rows["whisper-finetune-0-0"] == ["speech", "Running", "0", "2", "4,5"]
-        assert "PROJECT/NS" in pods and "RESTARTS" in pods and "GPU #" in pods
+        header = next(line for line in detail.rendered_text(160).splitlines() if "PROJECT/NS" in line)
+        assert header.split() == ["NAME", "PROJECT/NS", "STATUS", "RESTARTS", "GPUS", "GPU", "#"]
+
+
+def pod_section_rows(detail: NodeDetailScreen) -> dict[str, list[str]]:
+    """{pod name: the words of its row} of the detail's Pods section, read as a user reads it."""
+    text = detail.rendered_text(160)
+    pods = text[text.index("Pods (") : text.index("Events (")]
+    return {line.split()[0]: line.split()[1:] for line in pods.splitlines()[2:] if line.strip()}
