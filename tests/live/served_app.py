@@ -1,0 +1,105 @@
+"""The real app (`RwcApp`) on a `LiveBackend` against the simulator served over HTTP on 127.0.0.1, as
+`rwc --config <profile>` runs it beside `rwc sim serve`, and the same app on the demo backend, for Pilot
+tests that compare what a user reads through the wire formats with what the demo shows.
+
+Test modules in this folder import it as `from served_app import ...` (pytest puts the folder of a test
+module on sys.path); it puts tests/ui on the path and passes on the Pilot waits and `open_list` from there.
+
+Keys go in as a terminal read delivers them (`in_one_read`): every key of a burst is queued on the app
+before the first is handled, so a key lands where the user would see it only if the app gets that right.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
+from demo_helpers import open_list  # noqa: E402
+from pilot_waits import wait_for_screen, wait_until  # noqa: E402
+from test_key_bursts import type_in_one_read  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+
+from console.app import RwcApp  # noqa: E402
+from console.cli import make_app  # noqa: E402
+from console.config import Config, load_config_file  # noqa: E402
+from console.model import Role  # noqa: E402
+from console.sim.http.base import SimHttpServer  # noqa: E402
+from console.sim.http.kubeconfig import RESEARCHER_CONTEXT  # noqa: E402
+from console.sim.http.runai import AppCredential, serve_runai  # noqa: E402
+from console.sim.http.serve import ServedSimulator  # noqa: E402
+from console.sim.scenarios import build_simulator  # noqa: E402
+
+__all__ = ["Served", "demo_app", "in_one_read", "open_list", "served", "wait_for_screen", "wait_until"]
+
+RESEARCHER_CLIENT_ID = "rwc-sim-researcher"
+
+
+def demo_app(start: datetime, role: Role = Role.ADMIN) -> RwcApp:
+    """`rwc --demo` on the scenario and seed the served simulator has, its clock frozen at `start`."""
+    return make_app(Config(clock_speed=0, sim_start=start, role=role))
+
+
+@dataclass
+class Served:
+    """The served faces, and a second Run:ai face on the same simulator that signs in its researcher."""
+
+    faces: ServedSimulator
+    researcher_runai: SimHttpServer
+    workdir: Path
+
+    @property
+    def start(self) -> datetime:
+        """Where the simulator's clock stands (frozen): the demo to compare with starts there too."""
+        return self.faces.started_at
+
+    def app(self, role: Role = Role.ADMIN) -> RwcApp:
+        """The app `rwc --config` builds from the served profile, signed in as the admin or the researcher.
+
+        `rwc sim serve` gives its Run:ai face one application credential, the admin's; its Kubernetes face
+        also knows the researcher's token (a kubeconfig context). A researcher's profile is the served one
+        pointed at the researcher's Run:ai face and context: the user `rwc --demo --role researcher` is.
+        """
+        path = self.faces.write_profile(self.workdir / "rwc-sim.toml")
+        profile = load_config_file(path, must_exist=True).select(None)
+        assert profile is not None
+        if role is Role.RESEARCHER:
+            profile = dataclasses.replace(
+                profile,
+                runai_url=self.researcher_runai.url,
+                runai_client_id=RESEARCHER_CLIENT_ID,
+                runai_client_secret_file=self.workdir / "researcher-secret",
+                kube_context=RESEARCHER_CONTEXT,
+            )
+        return make_app(Config(demo=False, profile=profile, profile_name=profile.name, config_path=path))
+
+
+@contextmanager
+def served(workdir: Path) -> Iterator[Served]:
+    """The demo scenario (seed 7) behind the Run:ai, WEKA and Kubernetes faces, its clock frozen at the
+    wall clock's second: the live app reads ages against the wall clock, the demo against its own."""
+    start = datetime.now(UTC).replace(microsecond=0)
+    simulator = build_simulator("demo", 7, start=start)
+    with ServedSimulator(simulator, clock_speed=0, workdir=workdir / "sim") as faces:
+        secret = "researcher-S3cret-for-the-pilot-tests"
+        researcher = AppCredential(RESEARCHER_CLIENT_ID, secret, faces.researcher.user, Role.RESEARCHER)
+        (workdir / "researcher-secret").write_text(secret + "\n", encoding="utf-8")
+        runai = serve_runai(faces.host, {RESEARCHER_CLIENT_ID: researcher}).start()
+        try:
+            yield Served(faces, runai, workdir)
+        finally:
+            runai.stop()
+
+
+async def in_one_read(pilot: Pilot, keys: str | Sequence[str]) -> None:
+    """Type `keys` as one terminal read and wait until every one was delivered and settled."""
+    app = pilot.app
+    assert isinstance(app, RwcApp)
+    type_in_one_read(app, keys)
+    await wait_until(pilot, lambda: app.key_gate.idle, "every key of the burst to be delivered")
+    await pilot.pause()
