@@ -88,7 +88,9 @@ def served(workdir: Path) -> Iterator[Served]:
     with ServedSimulator(simulator, clock_speed=0, workdir=workdir / "sim") as faces:
         secret = "researcher-S3cret-for-the-pilot-tests"
         researcher = AppCredential(RESEARCHER_CLIENT_ID, secret, faces.researcher.user, Role.RESEARCHER)
-        (workdir / "researcher-secret").write_text(secret + "\n", encoding="utf-8")
+        secret_file = workdir / "researcher-secret"
+        secret_file.touch(mode=0o600)
+        secret_file.write_text(secret + "\n", encoding="utf-8")
         runai = serve_runai(faces.host, {RESEARCHER_CLIENT_ID: researcher}).start()
         try:
             yield Served(faces, runai, workdir)
