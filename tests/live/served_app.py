@@ -12,6 +12,7 @@ before the first is handled, so a key lands where the user would see it only if 
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,8 +35,19 @@ from console.sim.http.kubeconfig import RESEARCHER_CONTEXT  # noqa: E402
 from console.sim.http.runai import AppCredential, serve_runai  # noqa: E402
 from console.sim.http.serve import ServedSimulator  # noqa: E402
 from console.sim.scenarios import build_simulator  # noqa: E402
+from widgets.resource_table import ResourceTable  # noqa: E402
 
-__all__ = ["Served", "demo_app", "in_one_read", "open_list", "served", "wait_for_screen", "wait_until"]
+__all__ = [
+    "Served",
+    "as_read",
+    "demo_app",
+    "in_one_read",
+    "open_list",
+    "rows_read",
+    "served",
+    "wait_for_screen",
+    "wait_until",
+]
 
 RESEARCHER_CLIENT_ID = "rwc-sim-researcher"
 
@@ -96,6 +108,19 @@ def served(workdir: Path) -> Iterator[Served]:
             yield Served(faces, runai, workdir)
         finally:
             runai.stop()
+
+
+def as_read(text: str) -> str:
+    """`text` with ages in seconds blurred: the live app reads the wall clock a moment after the demo's."""
+    return re.sub(r"\b\d{1,2}s\b", "_s", text)
+
+
+def rows_read(table: ResourceTable) -> list[tuple[str, ...]]:
+    """The rows drawn now, as the user reads them: the text of every column shown, top to bottom.
+
+    Only these: a list over the live backend fills some cells (a workload's nodes) for the rows in view."""
+    columns = [column.key for column in table.shown_columns]
+    return [tuple(as_read(table.cell_text(key, name)) for name in columns) for key in table.keys_in_view()]
 
 
 async def in_one_read(pilot: Pilot, keys: str | Sequence[str]) -> None:

@@ -5,11 +5,10 @@ as the Kubernetes API returns it, the YAML the demo shows."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from served_app import demo_app, in_one_read, open_list, served, wait_for_screen, wait_until
+from served_app import as_read, demo_app, in_one_read, open_list, served, wait_for_screen, wait_until
 from textual.pilot import Pilot
 
 from console.app import RwcApp
@@ -36,11 +35,6 @@ async def open_node(pilot: Pilot, name: str) -> NodeDetailScreen:
         f"{name}'s timeline and Node object",
     )
     return detail
-
-
-def as_read(text: str) -> str:
-    """The detail with ages in seconds blurred: the two apps read their clocks a moment apart."""
-    return re.sub(r"\b\d{1,2}s\b", "_s", text)
 
 
 async def detail_and_yaml(app: RwcApp, name: str) -> tuple[str, str]:
