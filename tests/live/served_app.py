@@ -45,6 +45,7 @@ __all__ = [
     "open_list",
     "rows_read",
     "served",
+    "settled_rows",
     "wait_for_screen",
     "wait_until",
 ]
@@ -121,6 +122,16 @@ def rows_read(table: ResourceTable) -> list[tuple[str, ...]]:
     Only these: a list over the live backend fills some cells (a workload's nodes) for the rows in view."""
     columns = [column.key for column in table.shown_columns]
     return [tuple(as_read(table.cell_text(key, name)) for name in columns) for key in table.keys_in_view()]
+
+
+async def settled_rows(pilot: Pilot, table: ResourceTable, quiet: float = 0.25) -> list[tuple[str, ...]]:
+    """`rows_read(table)` once it stopped changing for `quiet` seconds (cells that come with a later
+    answer, such as usage or nodes, have come; the clock is frozen, so nothing else moves)."""
+    before: list[tuple[str, ...]] | None = None
+    while (now := rows_read(table)) != before:
+        before = now
+        await pilot.pause(quiet)
+    return now
 
 
 async def in_one_read(pilot: Pilot, keys: str | Sequence[str]) -> None:

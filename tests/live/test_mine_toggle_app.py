@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from served_app import demo_app, in_one_read, open_list, rows_read, served, wait_until
+from served_app import demo_app, in_one_read, open_list, rows_read, served, settled_rows, wait_until
 from textual.pilot import Pilot
 
 from console.app import RwcApp
@@ -59,13 +59,10 @@ async def toggle_mine(app: RwcApp, presses: int) -> Lists:
 
 
 async def settled(pilot: Pilot, screen: WorkloadsScreen, table: ResourceTable) -> None:
-    """Until the list asked for (mine or everyone's) came and is the one on screen."""
+    """Until the list asked for (mine or everyone's) came and is the one on screen, its nodes filled."""
     bridge = screen.context.bridge
     await wait_until(pilot, lambda: bridge.snapshot(screen.resource_keys[0]).value is not None, "the list")
-    shown = None
-    while shown != table.visible_keys():
-        shown = table.visible_keys()
-        await pilot.pause(0.2)
+    await settled_rows(pilot, table)
 
 
 def mine(submitters: set[str], user: str) -> bool:
