@@ -58,7 +58,7 @@ async def fold_and_unfold(app: RwcApp) -> list[list[tuple[str, ...]]]:
 async def test_a_department_folds_and_unfolds_over_http_as_in_the_demo(tmp_path: Path) -> None:
     with served(tmp_path) as faces:
         live = await fold_and_unfold(faces.app())
-        demo = await fold_and_unfold(demo_app(faces.start))
+        demo = await fold_and_unfold(demo_app())
     opened, folded, unfolded, from_project = (
         [row[0] for row in rows if row[0].startswith(("▾", "▸"))] for rows in live
     )

@@ -113,7 +113,7 @@ async def test_the_pod_picker_previous_container_and_merged_ranks_over_http_read
     with served(tmp_path) as faces:
         crashed = degraded_distributed(faces.faces.simulator)
         live = await read_the_ranks(faces.app(), crashed)
-        demo = await read_the_ranks(demo_app(faces.start), crashed)
+        demo = await read_the_ranks(demo_app(), crashed)
 
     label = pod_label(crashed.name, crashed.pod)
     labels = [pod_label(crashed.name, pod) for pod in crashed.pods]

@@ -72,7 +72,7 @@ def mine(submitters: set[str], user: str) -> bool:
 async def test_a_researcher_over_http_starts_on_their_own_and_m_shows_everyones(tmp_path: Path) -> None:
     with served(tmp_path) as faces:
         live = await toggle_mine(faces.app(Role.RESEARCHER), presses=2)
-        demo = await toggle_mine(demo_app(faces.start, Role.RESEARCHER), presses=2)
+        demo = await toggle_mine(demo_app(Role.RESEARCHER), presses=2)
     assert live.user == demo.user == faces.faces.researcher.user
     assert live.titles == ["My workloads", "Workloads", "My workloads"]
     assert mine(live.submitters[0], live.user)
@@ -84,7 +84,7 @@ async def test_a_researcher_over_http_starts_on_their_own_and_m_shows_everyones(
 async def test_an_admin_over_http_starts_on_everyones_and_m_narrows_to_theirs(tmp_path: Path) -> None:
     with served(tmp_path) as faces:
         live = await toggle_mine(faces.app(), presses=1)
-        demo = await toggle_mine(demo_app(faces.start), presses=1)
+        demo = await toggle_mine(demo_app(), presses=1)
     assert live.user == faces.faces.admin.user
     assert live.titles == ["Workloads", "My workloads"]
     assert len(live.names[1]) < len(live.names[0])
