@@ -1,7 +1,7 @@
 """Enter on a node over the simulator's HTTP faces: the detail a user reads (conditions with age and message,
-taints, allocatable against capacity, labels, the workloads on it with their GPUs, its timeline) is the
-demo's, line for line, for a busy node, a node that went down and a cordoned one; `y` shows the Node object
-as the Kubernetes API returns it, the YAML the demo shows."""
+taints, allocatable against capacity, labels, the workloads and pods on it with their GPUs, its timeline)
+is the demo's, line for line, for a busy node, a node that went down and a cordoned one; `y` shows the Node
+object as the Kubernetes API returns it, the YAML the demo shows."""
 
 from __future__ import annotations
 
@@ -69,9 +69,11 @@ async def test_the_node_detail_over_http_reads_as_the_demo(name: str, tmp_path: 
     if name == BUSY:
         assert "Ready          True" in conditions and "Taints     none" in live_text
         assert "Workloads here (7)" in live_text and "vit-large-pretrain" in live_text
+        assert "Pods (" in live_text and "vit-large-pretrain-0-0" in live_text
         assert "vision/vit-large-pretrain: Started container vit-large-pretrain" in live_text
     if name == DOWN:
         assert conditions.splitlines()[2].split()[:2] == ["Ready", "Unknown"]
         assert "Kubelet stopped posting node status." in conditions
     if name == CORDONED:
         assert "node.kubernetes.io/unschedulable:NoSchedule  (cordoned)" in live_text
+        assert "recsys-dlrm-train" in live_text  # the crash-looping worker's node

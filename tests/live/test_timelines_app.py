@@ -1,8 +1,8 @@
 """Timelines over the simulator's HTTP faces, each the events of one object and the demo's, row for row:
 a workload's detail (the preemptor lists what it preempted, the victim by whom, a degraded distributed job
-its crashed worker's back-off), a project's events from Projects (`v`: what it reclaimed, what it lost), a
-filesystem's from Filesystems (`v`: its WEKA events). Keys arrive in bursts, as a terminal read delivers
-them."""
+its crashed worker's back-off), a filesystem's detail (its WEKA events), and the events screens `v` opens
+from Projects (what a project reclaimed, what it lost) and Filesystems. Keys arrive in bursts, as a
+terminal read delivers them."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 
 from console.app import RwcApp
 from screens.events import EventsScreen
+from screens.filesystem_detail import FilesystemDetailScreen
 from screens.workload_detail import WorkloadDetailScreen
 from widgets.safe_static import SafeStatic
 
@@ -82,6 +83,18 @@ async def workload_details(app: RwcApp) -> dict[str, str]:
         return {name: await open_workload(pilot, name) for name in WORKLOADS}
 
 
+async def filesystem_detail(app: RwcApp) -> str:
+    """From Filesystems, `/checkpoints` enter enter: the detail as read once its timeline came."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, "5", "filesystems")
+        await in_one_read(pilot, ["/", *FILESYSTEM, "<enter>", "<enter>"])
+        await wait_for_screen(pilot, FilesystemDetailScreen)
+        detail = app.screen
+        assert isinstance(detail, FilesystemDetailScreen)
+        await wait_until(pilot, lambda: "newest first" in detail.rendered_text(WIDTH), "its timeline")
+        return detail.rendered_text(WIDTH)
+
+
 async def events_of(app: RwcApp, number: str, mode: str, name: str) -> Read:
     """From a list, `/name` enter `v`: the object's events screen as read."""
     async with app.run_test(size=SIZE) as pilot:
@@ -110,6 +123,17 @@ async def test_a_workloads_timeline_over_http_reads_as_the_demo(tmp_path: Path) 
     assert "bert4rec" not in degraded and "llama3" not in degraded  # its own events only
     for timeline in (preemptor, victim, degraded):
         assert "Workload submitted by" in timeline
+
+
+async def test_a_filesystems_timeline_over_http_reads_as_the_demo(tmp_path: Path) -> None:
+    with served(tmp_path) as faces:
+        live = await filesystem_detail(faces.app())
+        demo = await filesystem_detail(demo_app())
+    assert live == demo
+    timeline = live.split("Events (", 1)[1].splitlines()
+    assert "newest first)" in timeline[0]
+    upload = next(line for line in timeline if "SnapshotUploadStarted" in line)
+    assert f"{FILESYSTEM}:" not in upload  # its own events, its name not repeated
 
 
 @pytest.mark.parametrize(("number", "mode", "name", "summary"), OBJECTS)
