@@ -107,8 +107,17 @@ async def _runai_events(runai: RunaiClient, event_filter: EventFilter | None, li
         workloads.sort(key=lambda workload: -workload.phase_updated_at.timestamp())
     else:
         workloads = await runai.recently_changed_workloads(MAX_EVENT_WORKLOADS, workload_filter)
+    cap = MAX_EVENT_WORKLOADS
+    if workload_filter is not None and node is None:
+        # A preemption is recorded on its victim, which is in another project: what this project
+        # reclaimed is among the cluster's recently changed workloads (a victim is requeued, a change),
+        # so those are read too, and `EventFilter.matches` keeps the preemptions that name this project.
+        others = await runai.recently_changed_workloads(MAX_EVENT_WORKLOADS, None)
+        own = {workload.id for workload in workloads}
+        workloads += [workload for workload in others if workload.id not in own]
+        cap *= 2
     wanted = event_filter.workload_id if event_filter is not None else None
     if wanted is not None and all(workload.id != wanted for workload in workloads):
         workloads.insert(0, await runai.workload(wanted))
     per_workload = max(1, min(MAX_EVENTS_PER_WORKLOAD, limit))
-    return await runai.events_of(workloads[:MAX_EVENT_WORKLOADS], per_workload)
+    return await runai.events_of(workloads[:cap], per_workload)
