@@ -273,6 +273,7 @@ LOGS_KEYS: tuple[KeyAction, ...] = (
     _logs("f", "toggle_follow", "Follow"),
     _logs("p", "pick_pod", "Pod"),
     _logs("P", "toggle_previous", "Previous container", key_display="⇧p"),
+    _logs("r", "cycle_rank", "Rank"),
 )
 
 CHOOSE_KEYS: tuple[KeyAction, ...] = (cancel_key("choose", "Choose"),)
