@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -158,6 +158,11 @@ class LogsScreen(TextViewScreen):
             return " · all pods"
         words = f" · {pod_label(self.workload_name, self.log_pod)}" if self.log_pod else ""
         return f"{words or ' · first pod'} (previous container)" if self.previous else words
+
+    @property
+    def merged_lines(self) -> Sequence[str]:
+        """The merged view's newest lines of every rank, shown or not (empty outside the merged view)."""
+        return self._merged_lines
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
