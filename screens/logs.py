@@ -7,8 +7,9 @@ follow, the bottom (or `f`) resumes it; `/` highlights a term and `n`/`N` walk i
 ctrl+s saves what is kept to a file in rwc's state directory. Closing the screen cancels the stream.
 
 `p` picks whose log: one pod, or every pod merged by time (each line tagged `[worker-0]`); in the merged
-view `r` narrows it to one rank after another and back to all (`RankFilter`), over the lines already read:
-the screen keeps the newest 10,000 merged lines behind the filter, so nothing is read again or lost.
+view `r` narrows it to one rank after another and back to all, `⇧r` marks several (`RankFilter`), over
+the lines already read: the screen keeps the newest 10,000 merged lines behind the filter, so nothing is
+read again or lost.
 
 The log alone cannot say why it is empty or whether more will come, so the view also watches the
 workload (its own Store resource, as the detail view does): a workload that never started says so and
@@ -44,6 +45,7 @@ from console.ui.log_ranks import RankFilter
 from console.ui.palette import phase_style
 from screens.context import ConsoleContext
 from screens.dialogs.pick_pod import ALL_PODS, pod_picker
+from screens.dialogs.pick_ranks import RanksDialog
 from screens.text_view import TextViewScreen, safe_file_part
 from screens.workload_detail import explain_phase
 from widgets.log_view import DEFAULT_MAX_LINES
@@ -324,14 +326,26 @@ class LogsScreen(TextViewScreen):
     def action_cycle_rank(self) -> None:
         """`r` in the merged view: show one rank, the next, … then all again; the lines already read are
         filtered anew (kept, not read again) and following goes on."""
-        self.ranks = self.ranks.cycled()
+        self.show_ranks(self.ranks.cycled())
+
+    def show_ranks(self, ranks: RankFilter) -> None:
+        """Show `ranks` of the lines kept (none read again); following goes on where it was on."""
+        self.ranks = ranks
         self.view.clear()
-        self.view.append_lines(self.ranks.visible(self._merged_lines))
+        self.view.append_lines(ranks.visible(self._merged_lines))
         self.show_status()
 
+    def action_pick_ranks(self) -> None:
+        """`⇧r` in the merged view: mark several ranks at once."""
+        self.app.push_screen(RanksDialog(self.workload_name, self.ranks), self._ranks_picked)
+
+    def _ranks_picked(self, ranks: RankFilter | None) -> None:
+        if ranks is not None and self.merged:
+            self.show_ranks(ranks)
+
     def action_refusal(self, action: str) -> str | None:
-        """`r` (dimmed) outside the merged view: one pod's log has no ranks to choose between."""
-        if action == "cycle_rank" and not self.merged:
+        """`r` and `⇧r` (dimmed) outside the merged view: one pod's log has no ranks to choose between."""
+        if action in ("cycle_rank", "pick_ranks") and not self.merged:
             return "only the merged view of all pods has ranks (p, then All pods)"
         return super().action_refusal(action)
 

@@ -1,7 +1,7 @@
 """Logs of a distributed workload with a crash-looping worker, on the demo at 80x24: `p` picks the pod
 (or every pod, merged by time), `⇧p` reads the container that ran before the restart, as `kubectl logs
---previous` does, `r` narrows the merged view to one rank and back; keys arrive in bursts, as a terminal
-read delivers them."""
+--previous` does, `r` narrows the merged view to one rank and back, `⇧r` marks several; keys arrive in
+bursts, as a terminal read delivers them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 
 from pilot_waits import wait_until
 from test_logs import SIZE, demo_app, notifications, open_view, simulator_of, status_text
-from textual.widgets import OptionList
+from textual.widgets import OptionList, SelectionList
 
 from console.model import Role, WorkloadPhase
 from console.sim.simulator import Simulator
 from console.ui.log_merge import AfterTail, merge_by_time, pod_label
 from screens.dialogs.choose import ChooseDialog
+from screens.dialogs.pick_ranks import RanksDialog
 from screens.logs import LogsScreen
 
 
@@ -171,3 +172,38 @@ async def test_r_narrows_the_merged_view_to_one_rank_and_back_keeping_what_was_r
         await wait_until(pilot, lambda: screen.view.lines[-1] == newest, "the master's newest line")
         assert all(line.startswith(f"[{master}] ") for line in screen.view.lines)
         assert screen.view.follow and f"ranks: {master} of 2" in status_text(screen)
+
+
+async def test_shift_r_marks_the_ranks_to_show_in_a_picker() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = simulator_of(app)
+        workload = degraded_distributed(sim)
+        master, worker = (pod_label(workload.name, pod.name) for pod in workload.pods[:2])
+        screen = await open_view(pilot, workload.name, "l")
+        await wait_until(pilot, lambda: screen.workload is not None, "the workload")
+        await pilot.press("p", "home", "enter")
+        await wait_until(pilot, lambda: screen.merged and screen.view.line_count > 0, "all pods")
+        before = list(screen.view.lines)
+
+        await pilot.press("R", "space", "enter")  # every rank is marked: unmark the master, apply
+        await wait_until(pilot, lambda: screen.ranks.shown == {worker}, "the worker alone")
+        assert app.screen is screen
+        assert list(screen.view.lines) == [line for line in before if line.startswith(f"[{worker}] ")]
+        assert f"ranks: {worker} of 2" in status_text(screen)
+
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, RanksDialog), "the rank picker")
+        marks = app.screen.query_one(SelectionList)
+        assert [str(marks.get_option_at_index(i).prompt) for i in range(marks.option_count)] == [
+            master,
+            worker,
+        ]
+        assert marks.selected == [worker]
+        await pilot.press("space", "escape")  # esc keeps the view as it was
+        await wait_until(pilot, lambda: app.screen is screen, "back on the logs")
+        assert screen.ranks.shown == {worker}
+
+        await pilot.press("R", "space", "enter")  # the master marked again: every rank
+        await wait_until(pilot, lambda: not screen.ranks.narrowed, "every rank")
+        assert list(screen.view.lines)[: len(before)] == before
