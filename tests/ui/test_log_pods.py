@@ -129,20 +129,27 @@ def test_follow_skips_what_the_tail_showed_and_never_loses_a_line() -> None:
     assert pod_label("train", "train-worker-3") == "worker-3"
 
 
+async def open_merged(pilot: Any, *, first: tuple[str, ...] = ()) -> tuple[Any, LogsScreen, str, str]:
+    """The degraded training's logs, `first` pressed on its first pod's view, then all pods merged:
+    (that workload, the screen, the master's tag, the crashed worker's tag)."""
+    workload = degraded_distributed(simulator_of(pilot.app))
+    master, worker = (pod_label(workload.name, pod.name) for pod in workload.pods[:2])
+    screen = await open_view(pilot, workload.name, "l")
+    await wait_until(pilot, lambda: screen.workload is not None, "the workload")
+    await pilot.press(*first)
+    await pilot.press("p", "home", "enter")
+    await wait_until(pilot, lambda: screen.merged and screen.view.line_count > 0, "all pods")
+    await pilot.pause()
+    return workload, screen, master, worker
+
+
 async def test_r_narrows_the_merged_view_to_one_rank_and_back_keeping_what_was_read() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
-        workload = degraded_distributed(sim)
-        master, worker = (pod_label(workload.name, pod.name) for pod in workload.pods[:2])
-        screen = await open_view(pilot, workload.name, "l")
-        await wait_until(pilot, lambda: screen.workload is not None, "the workload")
-        await pilot.press("r")  # one pod's log has no ranks: the key is dimmed and says why
+        # r on one pod's log: it has no ranks, the key is dimmed and says why
+        workload, screen, master, worker = await open_merged(pilot, first=("r",))
         assert any("only the merged view" in message for message in notifications(app))
-
-        await pilot.press("p", "home", "enter")
-        await wait_until(pilot, lambda: screen.merged and screen.view.line_count > 0, "all pods")
-        await pilot.pause()
         before = list(screen.view.lines)
         assert {line.split("]", 1)[0][1:] for line in before} == {master, worker}
 
@@ -177,13 +184,7 @@ async def test_r_narrows_the_merged_view_to_one_rank_and_back_keeping_what_was_r
 async def test_shift_r_marks_the_ranks_to_show_in_a_picker() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        sim = simulator_of(app)
-        workload = degraded_distributed(sim)
-        master, worker = (pod_label(workload.name, pod.name) for pod in workload.pods[:2])
-        screen = await open_view(pilot, workload.name, "l")
-        await wait_until(pilot, lambda: screen.workload is not None, "the workload")
-        await pilot.press("p", "home", "enter")
-        await wait_until(pilot, lambda: screen.merged and screen.view.line_count > 0, "all pods")
+        _, screen, master, worker = await open_merged(pilot)
         before = list(screen.view.lines)
 
         await pilot.press("R", "space", "enter")  # every rank is marked: unmark the master, apply
