@@ -22,7 +22,7 @@ from console.data.errors import BackendError
 from console.ui.keymap import DESCRIBE_KEYS
 from console.ui.yaml_text import to_json, to_yaml
 from screens.context import ConsoleContext
-from screens.logs import TextViewScreen, safe_file_part
+from screens.text_view import TextViewScreen, safe_file_part
 
 DESCRIBE_WORKER_GROUP = "describe"
 _YAML_KEY = re.compile(r"^(\s*(?:- )*)([^\s:#\"'][^:]*|\"(?:[^\"\\]|\\.)*\"):(?=\s|$)")

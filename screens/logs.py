@@ -6,48 +6,49 @@ and posts a replaceable "lines pending" message, so a burst of thousands of line
 follow, the bottom (or `f`) resumes it; `/` highlights a term and `n`/`N` walk its matches; `w` wraps;
 ctrl+s saves what is kept to a file in rwc's state directory. Closing the screen cancels the stream.
 
+`p` picks whose log: one pod, or every pod merged by time (each line tagged `[worker-0]`); in the merged
+view `r` narrows it to one rank after another and back to all, `⇧r` marks several (`RankFilter`), over
+the lines already read: the screen keeps the newest 10,000 merged lines behind the filter, so nothing is
+read again or lost.
+
 The log alone cannot say why it is empty or whether more will come, so the view also watches the
 workload (its own Store resource, as the detail view does): a workload that never started says so and
 why ("No logs: pod x-0-0 never started — Pending: <reason>"), and a Completed or Failed one says it
 ended and that its log is complete instead of claiming to follow a stream.
 
-`TextViewScreen` is the shared frame (view, status line, search prompt, wrap, save) that the describe
-view (`screens/describe.py`) uses too.
+`TextViewScreen` (`screens/text_view.py`) is the frame (view, status line, search, wrap, save).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime
-from functools import partial
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from console.data import paths
 from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey
 from console.data.resources import WORKLOAD
 from console.model import TERMINAL_PHASES, Workload, WorkloadPhase
 from console.ui.format import format_age, format_clock_time
-from console.ui.keymap import LOGS_KEYS, TEXT_VIEW_KEYS
+from console.ui.keymap import LOGS_KEYS
 from console.ui.log_merge import MERGED_POD_LIMIT, AfterTail, merge_by_time, pod_label, tag
+from console.ui.log_ranks import RankFilter
 from console.ui.palette import phase_style
-from screens.base import RwcScreen
 from screens.context import ConsoleContext
 from screens.dialogs.pick_pod import ALL_PODS, pod_picker
+from screens.dialogs.pick_ranks import RanksDialog
+from screens.text_view import TextViewScreen, safe_file_part
 from screens.workload_detail import explain_phase
-from widgets.log_view import DEFAULT_MAX_LINES, LogView
-from widgets.prompt_bar import FilterLine, PromptBar
+from widgets.log_view import DEFAULT_MAX_LINES
 
 LOG_TAIL_LINES = 1_000
 """Lines of history asked for when the view opens; the follow stream adds to them."""
@@ -87,183 +88,6 @@ def why_no_logs(workload: Workload) -> str:
     why = explain_phase(workload) or (workload.events[-1].message if workload.events else "")
     reason = f"{workload.phase.value}: {why}" if why else workload.phase.value
     return f"No logs: {who} never started — {reason}"
-
-
-def safe_file_part(text: str) -> str:
-    """`text` reduced to characters that are safe in a file name on every platform."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "workload"
-
-
-def save_directory() -> Path:
-    """rwc's state directory (created private), or the working directory when it cannot be made."""
-    try:
-        return paths.ensure_private_dir(paths.state_dir())
-    except OSError:
-        return Path.cwd()
-
-
-def write_text_file(directory: Path, file_name: str, text: str) -> Path:
-    """Write `text` to `directory/file_name`, falling back to the working directory; returns the path."""
-    for folder in dict.fromkeys((directory, Path.cwd())):
-        target = folder / file_name
-        try:
-            target.write_text(text, encoding="utf-8")
-        except OSError:
-            continue
-        return target
-    raise OSError(f"cannot write {file_name} in {directory} or {Path.cwd()}")
-
-
-class TextViewScreen(RwcScreen):
-    """A `LogView` with a status line and a `/` search prompt; subclasses fill the view."""
-
-    KEYS = TEXT_VIEW_KEYS
-    SAVE_SUFFIX: ClassVar[str] = "log"
-
-    DEFAULT_CSS = """
-    TextViewScreen LogView {
-        height: 1fr;
-    }
-    TextViewScreen #view-status {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $text-muted;
-    }
-    """
-
-    def __init__(self, context: ConsoleContext, *, max_lines: int = DEFAULT_MAX_LINES) -> None:
-        super().__init__(context)
-        self.max_lines = max_lines
-
-    def compose_body(self) -> ComposeResult:
-        yield LogView(max_lines=self.max_lines, id="view")
-        yield Static("", id="view-status")
-        search = partial(FilterLine, id="search", placeholder="search… (enter finds, esc clears; then n / N)")
-        yield PromptBar("/", search, id="search-bar")
-
-    def on_mount(self) -> None:
-        # No super(): Textual calls every class's own on_mount in the MRO (RwcScreen's included).
-        self.focus_body()
-        self.show_status()
-
-    @property
-    def view(self) -> LogView:
-        return self.query_one("#view", LogView)
-
-    @property
-    def search_bar(self) -> PromptBar:
-        return self.query_one("#search-bar", PromptBar)
-
-    def focus_body(self) -> None:
-        self.view.focus()
-
-    # -- status ----------------------------------------------------------------------------------
-    def status_parts(self) -> list[Text]:
-        """Pieces of the status line, left to right; subclasses put theirs first."""
-        view = self.view
-        parts: list[Text] = []
-        count = f"{view.line_count:,} lines" if view.line_count else "no lines yet"
-        if view.lines_dropped:
-            count += f" (oldest {view.lines_dropped:,} dropped)"
-        parts.append(Text(count))
-        if view.wrap:
-            parts.append(Text("wrap"))
-        if view.search:
-            index = view.current_match_index
-            where = f"{index + 1}/{view.match_count}" if index is not None else f"{view.match_count}"
-            found = Text(f"/{view.search}: ", end="")
-            found.append(f"{where} match{'es' if view.match_count != 1 else ''}")
-            if not view.match_count:
-                found.stylize(self.palette.warning)
-            parts.append(found)
-        return parts
-
-    def show_status(self) -> None:
-        if not self.is_mounted:
-            return
-        self.query_one("#view-status", Static).update(Text(" · ", end="").join(self.status_parts()))
-
-    @on(LogView.FollowChanged)
-    @on(LogView.MatchesChanged)
-    def _view_changed(self, message: Message) -> None:
-        message.stop()
-        self.show_status()
-
-    # -- search ------------------------------------------------------------------------------------
-    async def action_start_search(self) -> None:
-        await self.search_bar.open(self.view.search)
-
-    @on(Input.Changed, "#search")
-    def _search_typed(self, message: Input.Changed) -> None:
-        message.stop()
-        if self.search_bar.is_open:
-            self.view.search = message.value
-
-    @on(FilterLine.Kept)
-    def _search_kept(self, message: FilterLine.Kept) -> None:
-        message.stop()
-        self.search_bar.close()
-        view = self.view
-        view.search = message.value
-        self.focus_body()
-        if message.value and not view.first_match_from_view():
-            self.notify(f"Not found: {message.value}", severity="warning", timeout=3, markup=False)
-        self.show_status()
-
-    @on(FilterLine.Cleared)
-    def _search_cleared(self, message: FilterLine.Cleared) -> None:
-        message.stop()
-        self.clear_search()
-
-    def clear_search(self) -> None:
-        self.search_bar.close()
-        self.view.search = ""
-        self.focus_body()
-        self.show_status()
-
-    async def action_next_match(self) -> None:
-        await self._step(self.view.next_match)
-
-    async def action_previous_match(self) -> None:
-        await self._step(self.view.previous_match)
-
-    async def _step(self, move: Callable[[], bool]) -> None:
-        if not self.view.search:
-            await self.action_start_search()
-        elif not move():
-            self.notify(f"Not found: {self.view.search}", severity="warning", timeout=3, markup=False)
-
-    def action_back(self) -> None:
-        """Esc clears a search first, then leaves the view."""
-        if self.view.search:
-            self.clear_search()
-        else:
-            super().action_back()
-
-    # -- wrap and save -------------------------------------------------------------------------------
-    def action_toggle_wrap(self) -> None:
-        self.view.wrap = not self.view.wrap
-        self.show_status()
-
-    def save_file_name(self, now: datetime) -> str:
-        """`rwc-<what>-<time>.<suffix>`; subclasses name `<what>`."""
-        return f"rwc-{safe_file_part(self.screen_title)}-{now:%Y%m%d-%H%M%S}.{self.SAVE_SUFFIX}"
-
-    def action_save_text(self) -> None:
-        self._save(self.view.text(), self.save_file_name(datetime.now()))
-
-    @work(group="save", exit_on_error=False)
-    async def _save(self, text: str, file_name: str) -> Path | None:
-        """Write in a thread: a slow disk (or NFS home) must not freeze the screen."""
-        try:
-            path = await asyncio.to_thread(lambda: write_text_file(save_directory(), file_name, text))
-        except OSError as error:
-            self.notify(f"Could not save: {error}", severity="error", timeout=8, markup=False)
-            return None
-        lines = text.count("\n")
-        self.notify(f"Saved {lines:,} lines to {path}", title="Saved", timeout=8, markup=False)
-        return path
 
 
 class LogLinesPending(Message):
@@ -314,6 +138,10 @@ class LogsScreen(TextViewScreen):
         """The pod being read; None for the first pod, until one is picked (`p`)."""
         self.merged = False
         """Every pod at once, merged by time (`p`, then "All pods")."""
+        self.ranks = RankFilter()
+        """Which ranks of the merged view are shown (`r`); every one until narrowed."""
+        self._merged_lines: deque[str] = deque(maxlen=max_lines)
+        """The merged view's newest lines of every rank, shown or not: what `r` filters anew."""
         self.previous = False
         """The container before the last restart (`⇧p`, as `kubectl logs --previous`)."""
         self.workload: Workload | None = None
@@ -332,6 +160,11 @@ class LogsScreen(TextViewScreen):
             return " · all pods"
         words = f" · {pod_label(self.workload_name, self.log_pod)}" if self.log_pod else ""
         return f"{words or ' · first pod'} (previous container)" if self.previous else words
+
+    @property
+    def merged_lines(self) -> Sequence[str]:
+        """The merged view's newest lines of every rank, shown or not (empty outside the merged view)."""
+        return self._merged_lines
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
@@ -486,7 +319,35 @@ class LogsScreen(TextViewScreen):
         self.log_pod = None if self.merged else choice
         if self.merged:
             self.previous = False
+        pods = self.workload.pods[:MERGED_POD_LIMIT] if self.merged and self.workload else ()
+        self.ranks = RankFilter(tuple(pod_label(self.workload_name, pod.name) for pod in pods))
         self.restart_stream()
+
+    def action_cycle_rank(self) -> None:
+        """`r` in the merged view: show one rank, the next, … then all again; the lines already read are
+        filtered anew (kept, not read again) and following goes on."""
+        self.show_ranks(self.ranks.cycled())
+
+    def show_ranks(self, ranks: RankFilter) -> None:
+        """Show `ranks` of the lines kept (none read again); following goes on where it was on."""
+        self.ranks = ranks
+        self.view.clear()
+        self.view.append_lines(ranks.visible(self._merged_lines))
+        self.show_status()
+
+    def action_pick_ranks(self) -> None:
+        """`⇧r` in the merged view: mark several ranks at once."""
+        self.app.push_screen(RanksDialog(self.workload_name, self.ranks), self._ranks_picked)
+
+    def _ranks_picked(self, ranks: RankFilter | None) -> None:
+        if ranks is not None and self.merged:
+            self.show_ranks(ranks)
+
+    def action_refusal(self, action: str) -> str | None:
+        """`r` and `⇧r` (dimmed) outside the merged view: one pod's log has no ranks to choose between."""
+        if action in ("cycle_rank", "pick_ranks") and not self.merged:
+            return "only the merged view of all pods has ranks (p, then All pods)"
+        return super().action_refusal(action)
 
     def action_toggle_previous(self) -> None:
         """`⇧p`: the container that ran before the last restart, once; again returns to the live one."""
@@ -501,11 +362,13 @@ class LogsScreen(TextViewScreen):
     def restart_stream(self) -> None:
         """Read again from the chosen source: the view starts empty and following."""
         self._pending.clear()
+        self._merged_lines.clear()
         self.view.clear()
         self.view.follow = True
         self._stream_state = "streaming"
         self.header.title = self.screen_title
         self.show_status()
+        self.refresh_bindings()  # `r` is live in the merged view only
         self.stream_logs()
 
     @on(LogLinesPending)
@@ -514,6 +377,9 @@ class LogsScreen(TextViewScreen):
         if self._pending:
             lines = list(self._pending)
             self._pending.clear()
+            if self.merged:
+                self._merged_lines.extend(lines)
+                lines = self.ranks.visible(lines)
             self.view.append_lines(lines)
         self.show_status()
 
@@ -550,9 +416,12 @@ class LogsScreen(TextViewScreen):
 
     def status_parts(self) -> list[Text]:
         palette = self.palette
+        ranks = (
+            [Text(self.ranks.status_text(), palette.accent)] if self.merged and self.ranks.narrowed else []
+        )
         if self.has_ended:
             stopped = "stopped" in self._stream_state
-            parts = [self.ended_text(), *super().status_parts()]
+            parts = [self.ended_text(), *ranks, *super().status_parts()]
             return [*parts, Text(self._stream_state, palette.error)] if stopped else parts
         if self.previous:
             follow = Text("previous container", palette.warning)
@@ -567,7 +436,7 @@ class LogsScreen(TextViewScreen):
         if stream_state == "streaming" and workload is not None and never_started(workload):
             stream_state = f"waiting for it to start ({workload.phase.value})"
         state = Text(stream_state, palette.error if "stopped" in stream_state else palette.muted)
-        return [follow, *super().status_parts(), state]
+        return [follow, *ranks, *super().status_parts(), state]
 
 
 async def _lines_of(lines: Iterable[str]) -> AsyncIterator[str]:

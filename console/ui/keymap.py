@@ -273,7 +273,16 @@ LOGS_KEYS: tuple[KeyAction, ...] = (
     _logs("f", "toggle_follow", "Follow"),
     _logs("p", "pick_pod", "Pod"),
     _logs("P", "toggle_previous", "Previous container", key_display="⇧p"),
+    _logs("r", "cycle_rank", "Rank"),
+    _logs("R", "pick_ranks", "Ranks…", key_display="⇧r", show=False),
 )
+
+_ranks = scoped_keys("ranks", "Ranks", palette=False)
+RANKS_KEYS: tuple[KeyAction, ...] = (
+    _ranks("enter", "apply", "Show", key_display="⏎", priority=True),
+    cancel_key("ranks", "Ranks"),
+)
+"""`⇧r` on the merged log view: space shows or hides a rank (the list's own key), enter applies."""
 
 CHOOSE_KEYS: tuple[KeyAction, ...] = (cancel_key("choose", "Choose"),)
 """A list to pick from (`p` on logs: whose log; `f` on a workload: which filesystem): arrows and enter
@@ -469,6 +478,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *EVENT_KEYS,
     *MUTE_KEYS,
     *CHOOSE_KEYS,
+    *RANKS_KEYS,
     *NODE_DETAIL_KEYS,
     *NODE_KEYS,
     *FILESYSTEM_KEYS,
