@@ -182,7 +182,10 @@ class RunaiBuilders:
             cpu_millicores=cpu_millicores or (224_000 if gpu_count else 64_000),
             memory_bytes=memory_bytes or ((2048 if gpu_count else 256) * GIB),
             created_at=now - timedelta(days=180),
-            status_since=now - timedelta(minutes=47) if status is not NodeStatus.READY else now,
+            # A Ready node has been up since its last restart, days ago (not since the demo started).
+            status_since=now - timedelta(minutes=47)
+            if status is not NodeStatus.READY
+            else now - timedelta(days=2 + self._node_order % 12, hours=self._node_order % 9),
             order=self._node_order,
             unschedulable=cordoned,
         )

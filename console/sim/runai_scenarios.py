@@ -239,7 +239,8 @@ def _demo_workloads(sim: RunaiSim) -> None:
     add("whisper-distill", "speech", workload_type=workspace, gpu=2, phase=pending, submitted_by=DAVE,
         image=JUPYTER, node_pools=("h100",), created_ago_s=14 * MINUTE, command="start-notebook.sh")
     requeued = add("bert4rec-train", "sandbox", gpu=4, phase=pending, submitted_by=ERIN, image=PYTORCH,
-        node_pools=("h100",), duration_seconds=2 * HOUR, run_seconds=38 * MINUTE, created_ago_s=55 * MINUTE,
+        node_pools=("h100",), duration_seconds=2 * HOUR, run_seconds=38 * MINUTE,
+        created_ago_s=2 * HOUR + 38 * MINUTE,  # ran 38 min, then preempted 2 h ago (the events below)
         command="python train_bert4rec.py --max-seq-len 200")
     sim.add_event(
         requeued,

@@ -151,12 +151,6 @@ async def test_a_projects_and_a_filesystems_events_over_http_read_as_the_demo(
     assert (title, shown, rows[: len(demo_rows)]) == demo
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="demo scenario: bert4rec-train is created 55m before the start but its Preempted and Requeued "
-    "events are dated 2h before (runai_scenarios.py, ago_s=2 * HOUR): a user reads it preempted an hour "
-    "before it was submitted, and 'Pending for 16m' beside 'Preempted at' two hours ago",
-)
 async def test_a_timeline_starts_with_the_workloads_submission(tmp_path: Path) -> None:
     with served(tmp_path) as faces:
         live = await workload_details(faces.app())
