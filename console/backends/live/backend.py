@@ -488,7 +488,7 @@ class LiveBackend:
 
     async def events(self, event_filter: EventFilter | None = None) -> Sequence[Event]:
         """Run:ai's, WEKA's and the nodes' events, merged newest first (`events.merged_events`)."""
-        return await merged_events(self.runai, self.weka, self.kube, event_filter)
+        return await merged_events(self.runai, self.weka, self.kube, event_filter, self._host)
 
     # -- Run:ai actions ---------------------------------------------------------------------------
     async def create_project(self, name: str, department_id: str, quotas: Sequence[PoolQuota]) -> Project:

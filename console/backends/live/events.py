@@ -1,4 +1,5 @@
-"""The live event list: Run:ai's workload events, WEKA's events and Kubernetes' node events, merged.
+"""The live event list: Run:ai's workload events, WEKA's events, Kubernetes' node events and this host's GPU
+events (NVML: XID errors, throttling), merged.
 
 Each source answers a different question (Run:ai lists events per workload only, WEKA per cluster,
 Kubernetes per object), so `merged_events` decides which sources a filter is about, asks them side by side
@@ -16,6 +17,7 @@ from console.model import WorkloadFilter
 from console.model.events import DEFAULT_EVENT_LIMIT, Event, EventFilter, newest_first
 
 if TYPE_CHECKING:
+    from console.backends.live.host_gpus import HostGpus
     from console.backends.live.kube import KubeClient
     from console.backends.live.runai import RunaiClient
     from console.backends.live.weka import WekaClient
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 WEKA_EVENTS = "WEKA events"
 RUNAI_EVENTS = "Run:ai events"
 NODE_EVENTS = "Kubernetes node events"
+GPU_EVENTS = "NVML GPU events"
 """The sources of the event list, as the notice names one that did not answer."""
 
 MAX_EVENT_WORKLOADS = 40
@@ -46,13 +49,25 @@ def _names_runai_object(event_filter: EventFilter) -> bool:
     )
 
 
+def _may_be_about_gpus(event_filter: EventFilter | None) -> bool:
+    """GPU events are about a GPU on a node: the cluster's list and a node's timeline show them."""
+    return event_filter is None or not (
+        event_filter.workload_id
+        or event_filter.workload_name
+        or event_filter.project
+        or event_filter.filesystem
+    )
+
+
 async def merged_events(
     runai: RunaiClient,
     weka: WekaClient | None,
     kube: KubeClient | None,
     event_filter: EventFilter | None = None,
+    host: HostGpus | None = None,
 ) -> Sequence[Event]:
-    """Run:ai's workload events, WEKA's events and the nodes' Kubernetes events, merged newest first.
+    """Run:ai's workload events, WEKA's events, the nodes' Kubernetes events and, where rwc runs on a GPU
+    node, that node's GPU events (`host`: NVML), merged newest first.
     Run:ai lists events per workload only, so these are the events of the workloads the filter is about
     (its workload, its project's), the most recently changed `MAX_EVENT_WORKLOADS` first; a preemption then
     shows on the preemptor's side when the victim is among them. A source that does not answer is named
@@ -77,6 +92,8 @@ async def merged_events(
     ):
         node = event_filter.node if event_filter is not None else None
         parts[NODE_EVENTS] = kube.node_events(node, limit)
+    if host is not None and _may_be_about_gpus(event_filter):
+        parts[GPU_EVENTS] = host.events(event_filter.node if event_filter is not None else None)
     if not parts:
         return ()
     answers = await answered_parts(parts)

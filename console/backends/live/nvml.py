@@ -201,6 +201,23 @@ class NvmlGpuReader:
             raise Unavailable(self._reason, service=SERVICE)
         return nvml
 
+    def started(self) -> tuple[Any, list[tuple[int, Any, str]]]:
+        """NVML (started) and this host's GPUs as (index, handle, UUID), for `NvmlEventWatcher`, which then
+        talks to NVML without this reader's lock (NVML is thread-safe: the NVML API reference, "Thread
+        Safety", https://docs.nvidia.com/deploy/nvml-api/); raises
+        `Unavailable` without a driver."""
+        with self._lock:
+            nvml = self._require()
+            return nvml, [
+                (
+                    index,
+                    handle,
+                    self._identity(nvml, index, "UUID", partial(nvml.nvmlDeviceGetUUID, handle))
+                    or _placeholder_uuid(index),
+                )
+                for index, handle in self._handles(nvml)
+            ]
+
     # -- reading -----------------------------------------------------------------------------------------
 
     def read(self, node_name: str) -> list[GpuDevice]:
@@ -407,6 +424,13 @@ def main(argv: list[str] | None = None) -> int:
         description="Self-check of rwc's NVML reader: one line per local GPU.",
     )
     parser.add_argument("--node", default=socket.gethostname(), help="node name to attribute the GPUs to")
+    parser.add_argument(
+        "--events",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="then watch XID errors and clock throttling for this long, one line per event",
+    )
     args = parser.parse_args(argv)
     with NvmlGpuReader() as reader:
         if not reader.available():
@@ -424,7 +448,30 @@ def main(argv: list[str] | None = None) -> int:
             print(format_gpu_line(gpu))
             for proc in (p for p in procs if p.gpu_index == gpu.index):
                 print(f"  process {proc.pid}: {_na(proc.used_memory_mib, '{} MiB')}")
+        if args.events > 0:
+            return _watch_events(reader, args.node, args.events)
     sys.stdout.flush()
+    return 0
+
+
+def _watch_events(reader: NvmlGpuReader, node: str, seconds: float) -> int:
+    """Print the GPU events (`NvmlEventWatcher`) seen in `seconds`, oldest first; 1 if the watch broke."""
+    import time
+
+    from console.backends.live.nvml_events import NvmlEventWatcher
+
+    watcher = NvmlEventWatcher(reader, node)
+    watcher.start()
+    print(f"nvml: watching events for {seconds:g} s (XID events {'on' if watcher.xid_supported else 'off'})")
+    time.sleep(seconds)
+    watcher.close()
+    for event in reversed(watcher.events()):
+        print(
+            f"event {event.at:%H:%M:%S} {event.severity} {event.reason} {event.subject.name}: {event.message}"
+        )
+    if watcher.stopped_reason:
+        print(f"nvml: {watcher.stopped_reason}")
+        return 1
     return 0
 
 

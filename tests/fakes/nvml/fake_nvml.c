@@ -24,6 +24,13 @@
  *   FAKE_NVML_MIG=0,3             device indexes whose MIG mode is enabled (others: disabled, supported).
  *   FAKE_NVML_PROCS=gpu:pid:mib,gpu:pid:-
  *                                 compute processes; "-" = memory not available (NVML_VALUE_NOT_AVAILABLE).
+ *   FAKE_NVML_XIDS=gpu:xid,...    XID events waiting on every event set, each delivered once, in order, by
+ *                                 nvmlEventSetWait_v2 (then NVML_ERROR_TIMEOUT after sleeping up to 20 ms).
+ *   FAKE_NVML_THROTTLE=gpu:mask,...
+ *                                 nvmlDeviceGetCurrentClocksEventReasons per device (others: 0x1, idle).
+ * Event and throttle symbols: nvmlDeviceGetSupportedEventTypes (XID and ECC; field "events"),
+ * nvmlEventSetCreate, nvmlDeviceRegisterEvents, nvmlEventSetWait_v2, nvmlEventSetFree,
+ * nvmlDeviceGetCurrentClocksEventReasons (field "throttle"); field "wait" fails nvmlEventSetWait_v2.
  * Field names: count, handle, name, uuid, memory, memory_v2, utilization, temperature, power, mig,
  * processes, driver.  Values per device i: name "NVIDIA H100 80GB HBM3", uuid
  * "GPU-00000000-fake-4000-8000-00000000000<i>", memory total 81559 MiB, reserved 512 MiB, used (v2)
@@ -33,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef int nvmlReturn_t;
 
@@ -301,5 +309,100 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned in
         return NVML_ERROR_INSUFFICIENT_SIZE;
     }
     *count = fake_procs(d->index, infos, *count);
+    return NVML_SUCCESS;
+}
+
+/* -- events and throttle reasons ------------------------------------------------------------------- */
+
+#define NVML_ERROR_TIMEOUT 10
+#define EVENT_XID 0x08ULL
+
+typedef struct {
+    nvmlDevice_t device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlEventData_t;
+
+typedef struct {
+    int delivered; /* how many of FAKE_NVML_XIDS this set has handed out */
+    unsigned long long registered[MAX_GPUS];
+} fake_event_set_t;
+typedef fake_event_set_t *nvmlEventSet_t;
+
+nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t d, unsigned long long *types) {
+    REQUIRE_DEVICE(d);
+    INJECT("events", d->index);
+    *types = EVENT_XID | 0x01ULL | 0x02ULL;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    *set = calloc(1, sizeof(fake_event_set_t));
+    return *set ? NVML_SUCCESS : 999;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t d, unsigned long long types, nvmlEventSet_t set) {
+    REQUIRE_DEVICE(d);
+    if (!set) return NVML_ERROR_INVALID_ARGUMENT;
+    set->registered[d->index] |= types;
+    return NVML_SUCCESS;
+}
+
+/* The `n`th (gpu, xid) of FAKE_NVML_XIDS; 0 when there are fewer. */
+static int nth_xid(int n, int *gpu, unsigned long long *xid) {
+    const char *spec = getenv("FAKE_NVML_XIDS");
+    if (!spec) return 0;
+    static char buf[32768];
+    snprintf(buf, sizeof buf, "%s", spec);
+    int i = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (sscanf(tok, "%d:%llu", gpu, xid) != 2) continue;
+        if (i++ == n) return 1;
+    }
+    return 0;
+}
+
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    if (!set || !data) return NVML_ERROR_INVALID_ARGUMENT;
+    nvmlReturn_t failed = injected("wait", -1);
+    if (failed != NVML_SUCCESS) return failed;
+    int gpu;
+    unsigned long long xid;
+    while (nth_xid(set->delivered, &gpu, &xid)) {
+        set->delivered++;
+        if (gpu < 0 || gpu >= gpu_count() || !(set->registered[gpu] & EVENT_XID)) continue;
+        memset(data, 0, sizeof *data);
+        data->device = &devices[gpu];
+        data->eventType = EVENT_XID;
+        data->eventData = xid;
+        return NVML_SUCCESS;
+    }
+    struct timespec pause = {0, (long)(timeoutms < 20 ? timeoutms : 20) * 1000000L};
+    nanosleep(&pause, NULL);
+    return NVML_ERROR_TIMEOUT;
+}
+
+nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    free(set);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *reasons) {
+    REQUIRE_DEVICE(d);
+    INJECT("throttle", d->index);
+    *reasons = 0x01ULL; /* GpuIdle */
+    const char *spec = getenv("FAKE_NVML_THROTTLE");
+    if (!spec) return NVML_SUCCESS;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        int gpu = -1;
+        unsigned long long mask = 0;
+        if (sscanf(tok, "%d:%lli", &gpu, &mask) == 2 && gpu == d->index) *reasons = mask;
+    }
     return NVML_SUCCESS;
 }
