@@ -259,7 +259,8 @@ class EventsScreen(ResourceScreen):
         self._toggled()
 
     def open_detail(self, key: str) -> None:
-        """Enter: the workload or node the event is about; for anything else, the whole message."""
+        """Enter: the workload or node the event is about (a GPU's: its node, whose detail lists its GPUs and
+        their timeline); for anything else, the whole message."""
         event = self._events_by_key.get(key)
         if event is None:
             return
@@ -269,10 +270,11 @@ class EventsScreen(ResourceScreen):
 
             self.app.push_screen(WorkloadDetailScreen(self.context, workload_id=subject.id))
             return
-        if subject.kind is EventObjectKind.NODE:
+        if subject.kind is EventObjectKind.NODE or (subject.kind is EventObjectKind.GPU and subject.node):
             from screens.node_detail import NodeDetailScreen
 
-            self.app.push_screen(NodeDetailScreen(self.context, node_name=subject.name))
+            node = subject.name if subject.kind is EventObjectKind.NODE else subject.node
+            self.app.push_screen(NodeDetailScreen(self.context, node_name=node or subject.name))
             return
         self.notify(
             event_message(event), title=f"{event.reason} · {object_text(subject)}", timeout=12, markup=False

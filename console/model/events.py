@@ -250,7 +250,8 @@ def node_event(*, at: datetime, node: str, reason: str, message: str, warning: b
         severity=EventSeverity.WARNING if warning else EventSeverity.NORMAL,
         reason=reason,
         message=message,
-        subject=EventObject(EventObjectKind.NODE, node, node=node),
+        # A node's uid is its name, as kubelets register it (console/sim/http/kube_records.py serves it so).
+        subject=EventObject(EventObjectKind.NODE, node, node=node, id=node),
     )
 
 

@@ -56,6 +56,7 @@ from console.sim.runai_access import (
 )
 from console.sim.runai_builders import RunaiBuilders, gpu_request_of, quota_state
 from console.sim.runai_events import NodeEventLog
+from console.sim.runai_gpu_faults import GpuFaults
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import Lifecycle
 from console.sim.runai_log_tails import LogTails
@@ -91,7 +92,8 @@ class RunaiSim(RunaiBuilders, RunaiReads):
         self._project_cache: tuple[int, tuple[Project, ...]] = (-1, ())
         self._department_cache: tuple[int, tuple[Department, ...]] = (-1, ())
         self._node_cache: dict[str, tuple[int, Node]] = {}
-        self._gpus = GpuViews(self.state, clock)
+        self.gpu_faults = GpuFaults(clock)
+        self._gpus = GpuViews(self.state, clock, self.gpu_faults)
         self._logs = LogTails(self.state, clock, self.life)
         self.node_events = NodeEventLog()
 

@@ -190,6 +190,14 @@ class RunaiBuilders:
             unschedulable=cordoned,
         )
         node.recount()
+        if status is not NodeStatus.READY:  # what the node controller recorded when the kubelet went quiet
+            self.node_events.record(
+                node.status_since,
+                name,
+                "NodeNotReady",
+                f"Node {name} status is now: NodeNotReady",
+                warning=True,
+            )
         self._node_order += 1
         pool_state = self.state.pools[pool]
         if gpu_count and pool_state.gpu_model is None:

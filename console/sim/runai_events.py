@@ -58,8 +58,14 @@ def _may_concern(workload: WorkloadState, project: str, event_filter: EventFilte
     return node is None or any(pod.node_name == node for pod in workload.pods)
 
 
-def cluster_events(state: ClusterState, nodes: NodeEventLog, event_filter: EventFilter | None) -> list[Event]:
-    """The newest events of every workload and node that `event_filter` asks for, newest first."""
+def cluster_events(
+    state: ClusterState,
+    nodes: NodeEventLog,
+    event_filter: EventFilter | None,
+    gpu_events: Iterable[Event] = (),
+) -> list[Event]:
+    """The newest events of every workload and node (and `gpu_events`, the GPUs' own: XIDs, throttling)
+    that `event_filter` asks for, newest first."""
     limit = event_filter.limit if event_filter is not None else DEFAULT_EVENT_LIMIT
     candidates: list[tuple[datetime, int, WorkloadState, tuple[datetime, str, str, str, str]]] = []
     sequence = 0
@@ -96,5 +102,7 @@ def cluster_events(state: ClusterState, nodes: NodeEventLog, event_filter: Event
         )
         if event_filter is None or event_filter.matches(event):
             chosen.append(event)
-    chosen.extend(event for event in nodes.events() if event_filter is None or event_filter.matches(event))
+    for event in (*nodes.events(), *gpu_events):
+        if event_filter is None or event_filter.matches(event):
+            chosen.append(event)
     return newest_first(chosen, limit)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from console.model.runai import GpuAllocation, GpuDevice, NodeStatus, WorkloadPhase, WorkloadUtilisation
 from console.sim.clock import Clock
+from console.sim.runai_gpu_faults import HOT_CELSIUS, GpuFaults
 from console.sim.runai_state import ClusterState, GpuState, NodeState
 from console.sim.runai_telemetry import load_of, memory_use_of, reading
 from console.sim.runai_views import gpu_allocation_view
@@ -26,9 +27,10 @@ _STAGGER = 16
 
 
 class GpuViews:
-    def __init__(self, state: ClusterState, clock: Clock) -> None:
+    def __init__(self, state: ClusterState, clock: Clock, faults: GpuFaults | None = None) -> None:
         self.state = state
         self.clock = clock
+        self.faults = faults
         self._allocations: dict[str, tuple[int, list[tuple[GpuAllocation, ...]]]] = {}
         self._devices: dict[str, tuple[int, int, tuple[GpuDevice, ...]]] = {}
         self._counted_nodes = -1
@@ -153,6 +155,8 @@ class GpuViews:
                     loads.append((alloc.fraction, load_of(workload.type, workload.phase, workload.seed, t)))
                     memory_used += (alloc.memory_mib or 0) * memory_use_of(workload.type, workload.phase)
             utilization, memory, temperature, power = reading(model, gpu.seed, t, loads, int(memory_used))
+            if self.faults is not None and self.faults.is_hot(node.name, gpu.index, t):
+                temperature = max(temperature, HOT_CELSIUS + (gpu.seed % 30) / 10)
         return GpuDevice(
             node_name=node.name,
             index=gpu.index,

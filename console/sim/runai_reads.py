@@ -45,6 +45,7 @@ from console.sim.runai_access import (
     workload_state,
 )
 from console.sim.runai_events import NodeEventLog, cluster_events
+from console.sim.runai_gpu_faults import GpuFaults
 from console.sim.runai_gpus import GpuViews
 from console.sim.runai_lifecycle import Lifecycle
 from console.sim.runai_log_tails import LogTails
@@ -78,6 +79,7 @@ class RunaiReads:
     life: Lifecycle
     cluster: ClusterInfo
     node_events: NodeEventLog
+    gpu_faults: GpuFaults
     _list_cache: dict[str, Workload]
     _list_items: tuple[Workload, ...]
     _project_cache: tuple[int, tuple[Project, ...]]
@@ -237,7 +239,7 @@ class RunaiReads:
     def events(self, event_filter: EventFilter | None = None) -> list[Event]:
         """Every workload's and node's events that `event_filter` asks for, newest first (all projects:
         `console.data.visibility` names other projects' objects "another project" for a researcher)."""
-        return cluster_events(self.state, self.node_events, event_filter)
+        return cluster_events(self.state, self.node_events, event_filter, self.gpu_faults.events())
 
     def workload_events(self, actor: Identity, workload_id: str) -> list[WorkloadEvent]:
         workload = workload_state(self.state, workload_id)

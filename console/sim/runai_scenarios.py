@@ -24,6 +24,7 @@ from console.model.runai import (
     WorkloadType,
 )
 from console.sim.runai import RunaiSim
+from console.sim.runai_gpu_faults import add_demo_faults
 from console.sim.runai_placement import mig_profile_for
 from console.sim.runai_state import EPSILON, RUNNING_PHASES, ClusterState, NodeState, ProjectState
 
@@ -62,6 +63,7 @@ def populate_demo(sim: RunaiSim) -> None:
     _demo_topology(sim)
     _demo_org(sim)
     _demo_workloads(sim)
+    add_demo_faults(sim.gpu_faults, sim.state)
     sim.activity = DemoActivity(
         scripted=[
             # Two minutes in, llm-pretrain claims its quota back from vision's borrowed H100s.

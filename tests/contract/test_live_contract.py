@@ -23,7 +23,7 @@ import pytest
 from console.backends.demo import DemoBackend
 from console.backends.live.backend import LiveBackend
 from console.config import Profile, load_config_file
-from console.data.errors import BackendError, Invalid
+from console.data.errors import BackendError, Invalid, Unavailable
 from console.model import (
     Alert,
     Filesystem,
@@ -513,6 +513,10 @@ class FakeReader:
 
     def close(self) -> None:
         return None
+
+    def started(self) -> tuple[object, list[tuple[int, object, str]]]:
+        """No GPU events from this stand-in (the event watcher's seam): NVML's answer without a driver."""
+        raise Unavailable("No NVIDIA driver on this host (libnvidia-ml.so.1 not found)", service="nvml")
 
 
 async def test_this_hosts_gpus_carry_its_nvml_readings(

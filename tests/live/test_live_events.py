@@ -17,7 +17,7 @@ import pytest
 from console.backends.demo import DemoBackend
 from console.backends.live.backend import LiveBackend
 from console.config import load_config_file
-from console.model.events import Event, EventFilter, EventObjectKind
+from console.model.events import Event, EventFilter, EventObjectKind, EventSource
 from console.sim.http.serve import ServedSimulator
 from console.sim.scenarios import build_simulator
 
@@ -25,7 +25,10 @@ SEED = 7
 
 
 def comparable(events: Sequence[Event]) -> list[Event]:
-    return [dataclasses.replace(event, id="") for event in events]
+    """Events as both backends tell them: without the source's ids, and without the GPUs' own events (XIDs,
+    throttling), which come from NVML on the host rwc runs on and no HTTP face serves
+    (tests/unit/live/test_nvml_events.py covers that path)."""
+    return [dataclasses.replace(event, id="") for event in events if event.source is not EventSource.NVML]
 
 
 @pytest.fixture
@@ -60,7 +63,8 @@ async def test_live_events_over_http_equal_the_demo(pair: tuple[LiveBackend, Dem
     for event_filter in FILTERS:
         expected = comparable(await demo.events(event_filter))
         assert expected, event_filter
-        assert comparable(await live.events(event_filter)) == expected, event_filter
+        # The demo's newest `limit` counted its GPU events, which `comparable` drops: live has more behind.
+        assert comparable(await live.events(event_filter))[: len(expected)] == expected, event_filter
 
 
 async def test_a_preemption_shows_on_both_sides_over_http(pair: tuple[LiveBackend, DemoBackend]) -> None:

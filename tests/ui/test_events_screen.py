@@ -89,7 +89,7 @@ async def test_w_p_s_and_slash_narrow_the_list() -> None:
         await wait_until(pilot, lambda: set(column(table, "source")) == {"WEKA"}, "WEKA's events only")
         assert app.screen.header.title == "Events: WEKA only"
         assert all(value.startswith("fs/") for value in column(table, "object"))
-        await pilot.press("s", "s")  # NVML (none in the demo), then every source
+        await pilot.press("s", "s")  # NVML (the GPUs' XIDs and throttling), then every source
         await wait_until(pilot, lambda: table.visible_count == everything, "every source again")
         await pilot.press("slash", *"dgx-a100-04", "enter")
         await wait_until(pilot, lambda: 0 < table.visible_count < everything, "a node's events")

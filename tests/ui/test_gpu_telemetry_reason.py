@@ -20,6 +20,7 @@ from console.app import RwcApp
 from console.backends.live.backend import LiveBackend
 from console.cli import make_app
 from console.config import Config, load_config_file
+from console.data.errors import Unavailable
 from console.model import GpuDevice
 from console.sim.clock import DEFAULT_START
 from console.sim.http.serve import ServedSimulator
@@ -53,6 +54,10 @@ class NoDriverReader:
 
     def close(self) -> None:
         return None
+
+    def started(self) -> tuple[object, list[tuple[int, object, str]]]:
+        """No GPU events from this stand-in (the event watcher's seam): NVML's answer without a driver."""
+        raise Unavailable("No NVIDIA driver on this host (libnvidia-ml.so.1 not found)", service="nvml")
 
 
 class WorkingDriverReader(NoDriverReader):

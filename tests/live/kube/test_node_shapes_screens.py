@@ -31,6 +31,7 @@ from textual.pilot import Pilot
 from console.app import RwcApp
 from console.backends.live.backend import LiveBackend
 from console.config import Config, Profile, load_config_file
+from console.data.errors import Unavailable
 from console.model import GpuDevice
 from console.sim.http.base import Fault, FaultKind, SimHttpServer
 from console.sim.http.kubeconfig import DEFAULT_CONTEXT, write_kubeconfig
@@ -55,6 +56,10 @@ class NoDriverReader:
 
     def read(self, node_name: str) -> list[GpuDevice]:
         raise AssertionError("read() without a driver")
+
+    def started(self) -> tuple[object, list[tuple[int, object, str]]]:
+        """No GPU events from this stand-in (the event watcher's seam): NVML's answer without a driver."""
+        raise Unavailable("No NVIDIA driver on this host (libnvidia-ml.so.1 not found)", service="nvml")
 
     def close(self) -> None:
         return None
