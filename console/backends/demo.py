@@ -68,8 +68,9 @@ T = TypeVar("T")
 
 
 def simulator_events(simulator: Simulator, event_filter: EventFilter | None) -> list[Event]:
-    """The Run:ai half's events and the WEKA half's, merged newest first, as `Backend.events` answers."""
-    from console.model.events import DEFAULT_EVENT_LIMIT, newest_first, weka_event
+    """The Run:ai half's events and the WEKA half's (its events and its active alerts), merged newest first,
+    as `Backend.events` answers."""
+    from console.model.events import DEFAULT_EVENT_LIMIT, alert_event, newest_first, weka_event
 
     limit = event_filter.limit if event_filter is not None else DEFAULT_EVENT_LIMIT
     merged = list(simulator.runai.events(event_filter))
@@ -84,6 +85,10 @@ def simulator_events(simulator: Simulator, event_filter: EventFilter | None) -> 
             entity=record.entity,
             cluster_name=WEKA_CLUSTER_NAME,
         )
+        if event_filter is None or event_filter.matches(event):
+            merged.append(event)
+    for alert in simulator.weka.alerts():
+        event = alert_event(alert, WEKA_CLUSTER_NAME)
         if event_filter is None or event_filter.matches(event):
             merged.append(event)
     return newest_first(merged, limit)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from console.model.enums import AlertSeverity
 from console.model.runai import WorkloadEvent
+from console.model.weka import Alert
 
 DEFAULT_EVENT_LIMIT = 500
 """The newest this many events answer a query: enough for a screen and a scroll, bounded for a big cluster."""
@@ -294,4 +296,33 @@ def weka_event(
         message=description,
         subject=subject,
         id=event_id,
+    )
+
+
+ALERT_REASON = "AlertActive"
+"""The reason of an active WEKA alert in the event list (alerts are states: WEKA's `GET /alerts`)."""
+
+_ALERT_SEVERITY = {
+    AlertSeverity.CRITICAL: EventSeverity.CRITICAL,
+    AlertSeverity.MAJOR: EventSeverity.CRITICAL,
+    AlertSeverity.MINOR: EventSeverity.WARNING,
+    AlertSeverity.WARNING: EventSeverity.WARNING,
+    AlertSeverity.INFO: EventSeverity.NORMAL,
+}
+
+
+def alert_event(alert: Alert, cluster_name: str = "WEKA") -> Event:
+    """An active WEKA alert in the event list, at the time it was first seen (WEKA's `/alerts` carries no
+    time: `Alert.raised_at` is when rwc first saw it), with its corrective action and whether it is muted,
+    so the list answers "what is wrong now" next to "what happened"."""
+    muted = " (muted)" if alert.muted else ""
+    action = f" Action: {alert.action}" if alert.action else ""
+    return Event(
+        at=alert.raised_at,
+        source=EventSource.WEKA,
+        severity=_ALERT_SEVERITY.get(alert.severity, EventSeverity.WARNING),
+        reason=ALERT_REASON,
+        message=f"{alert.title}{muted}: {alert.description}{action}",
+        subject=EventObject(EventObjectKind.CLUSTER, cluster_name),
+        id=f"alert:{alert.type}:{alert.title}",
     )

@@ -88,7 +88,12 @@ async def test_w_p_s_and_slash_narrow_the_list() -> None:
         await pilot.press("w", "s", "s", "s")  # all again; then Run:ai, Kubernetes, WEKA
         await wait_until(pilot, lambda: set(column(table, "source")) == {"WEKA"}, "WEKA's events only")
         assert app.screen.header.title == "Events: WEKA only"
-        assert all(value.startswith("fs/") for value in column(table, "object"))
+        # About filesystems, and the standing alert (scratch's SSD overfilling) about the cluster.
+        objects = column(table, "object")
+        assert all(value.startswith("fs/") or value == "WEKA" for value in objects)
+        alert = next(k for k in table.visible_keys() if table.cell_text(k, "reason") == "AlertActive")
+        assert table.cell_text(alert, "type") == "✗"
+        assert "SSD capacity overfilling" in table.cell_text(alert, "message")
         await pilot.press("s", "s")  # NVML (the GPUs' XIDs and throttling), then every source
         await wait_until(pilot, lambda: table.visible_count == everything, "every source again")
         await pilot.press("slash", *"dgx-a100-04", "enter")

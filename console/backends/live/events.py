@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.data.unreadable import answered_parts
 from console.model import WorkloadFilter
-from console.model.events import DEFAULT_EVENT_LIMIT, Event, EventFilter, newest_first
+from console.model.events import DEFAULT_EVENT_LIMIT, Event, EventFilter, alert_event, newest_first
 
 if TYPE_CHECKING:
     from console.backends.live.host_gpus import HostGpus
@@ -26,6 +26,7 @@ WEKA_EVENTS = "WEKA events"
 RUNAI_EVENTS = "Run:ai events"
 NODE_EVENTS = "Kubernetes node events"
 GPU_EVENTS = "NVML GPU events"
+WEKA_ALERTS = "WEKA alerts"
 """The sources of the event list, as the notice names one that did not answer."""
 
 MAX_EVENT_WORKLOADS = 40
@@ -81,6 +82,10 @@ async def merged_events(
         event_filter is None or (event_filter.filesystem is not None or not _names_runai_object(event_filter))
     ):
         parts[WEKA_EVENTS] = weka.events(min(limit, MAX_WEKA_EVENTS))
+    if weka is not None and (
+        event_filter is None or (event_filter.filesystem is None and not _names_runai_object(event_filter))
+    ):
+        parts[WEKA_ALERTS] = _alert_events(weka)
     if kube is not None and (
         event_filter is None
         or (
@@ -104,6 +109,11 @@ async def merged_events(
         if event_filter is None or event_filter.matches(event)
     ]
     return tuple(newest_first(merged, limit))
+
+
+async def _alert_events(weka: WekaClient) -> list[Event]:
+    """WEKA's active alerts as events (`alert_event`): what is wrong now, in the cluster's list."""
+    return [alert_event(alert) for alert in await weka.alerts()]
 
 
 async def _runai_events(runai: RunaiClient, event_filter: EventFilter | None, limit: int) -> list[Event]:
