@@ -307,7 +307,9 @@ class LogsScreen(TextViewScreen):
             self.notify(f"{self.workload_name} has {pods}: nothing to pick.", timeout=3, markup=False)
             return
         current = None if self.merged else (self.log_pod or workload.pods[0].name)
-        crashed = frozenset(pod.name for pod in workload.pods if pod.k8s_phase == "Failed")
+        crashed = frozenset(
+            pod.name for pod in workload.pods if pod.k8s_phase == "Failed" or (pod.restarts or 0) > 0
+        )
         self.app.push_screen(
             pod_picker(self.workload_name, workload.pods, crashed, current), self._pod_picked
         )

@@ -54,6 +54,7 @@ from console.ui.format import (
     format_gpus,
 )
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
+from console.ui.node_pods import pod_status
 from console.ui.palette import CellPalette, phase_style
 from console.ui.sparkline import mean, sparkline
 from screens.context import ConsoleContext
@@ -382,15 +383,16 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
             return Text.assemble((title, "bold"), ("  none yet", palette.muted))
         table = section_table(title, palette)
         table.add_column("NAME", overflow="ellipsis", no_wrap=True, ratio=1)
-        table.add_column("PHASE", no_wrap=True)
+        table.add_column("STATUS", no_wrap=True)
         table.add_column("NODE", overflow="ellipsis", no_wrap=True)
         table.add_column("GPUS", justify="right", no_wrap=True)
         table.add_column("GPU#", no_wrap=True)
         table.add_column("AGE", justify="right", no_wrap=True)
         for pod in pods:
+            status = pod_status(pod.k8s_phase, pod.status)
             table.add_row(
                 Text(pod.name),
-                Text(pod.k8s_phase, palette.ok if pod.k8s_phase == "Running" else palette.warning),
+                Text(status, palette.ok if status == "Running" else palette.warning),
                 Text(pod.node_name or "—"),
                 format_gpus(pod.allocated_gpus),
                 ",".join(str(index) for index in pod.gpu_indexes) or "—",

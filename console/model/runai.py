@@ -256,6 +256,11 @@ class Pod:
     allocated_gpus: float
     gpu_indexes: tuple[int, ...] = ()
     created_at: datetime | None = None
+    status: str = ""
+    """What its container waits on (CrashLoopBackOff, ContainerCreating), from its Kubernetes pod: a
+    crash-looping container's pod is still Running (Kubernetes' phase), only this says it is not working."""
+    restarts: int | None = None
+    """Its containers' restarts, from its Kubernetes pod; None where rwc has not read it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from console.sim.runai_state import (
     AllocState,
     DepartmentState,
     NodeState,
+    PodState,
     PoolState,
     ProjectState,
     QuotaState,
@@ -42,17 +43,31 @@ def pod_views(workload: WorkloadState) -> tuple[Pod, ...]:
     if workload.phase is WorkloadPhase.STOPPED:
         return ()
     phase = K8S_PHASE_OF[workload.phase]
-    return tuple(
-        Pod(
-            name=pod.name,
-            workload_id=workload.id,
-            node_name=pod.node_name,
-            k8s_phase="Failed" if pod.failed else phase,
-            allocated_gpus=pod.allocated_gpus,
-            gpu_indexes=tuple(gpu.index for gpu, _ in pod.allocs),
-            created_at=pod.created_at,
-        )
-        for pod in workload.pods
+    return tuple(_pod_view(workload.id, pod, phase) for pod in workload.pods)
+
+
+def _pod_view(workload_id: str, pod: PodState, workload_pod_phase: str) -> Pod:
+    """A pod as Run:ai lists it with what its Kubernetes pod adds: a crashed container on a node restarts in
+    place, so its pod stays Running and waits in CrashLoopBackOff (restarted once, as the Kubernetes face
+    serves it); a crashed pod without a node has Failed; a pod not yet running waits in ContainerCreating."""
+    crash_looping = pod.failed and pod.node_name is not None
+    k8s_phase = "Running" if crash_looping else "Failed" if pod.failed else workload_pod_phase
+    if crash_looping:
+        status = "CrashLoopBackOff"
+    elif k8s_phase in ("Running", "Succeeded", "Failed"):
+        status = ""
+    else:
+        status = "ContainerCreating"
+    return Pod(
+        name=pod.name,
+        workload_id=workload_id,
+        node_name=pod.node_name,
+        k8s_phase=k8s_phase,
+        allocated_gpus=pod.allocated_gpus,
+        gpu_indexes=tuple(gpu.index for gpu, _ in pod.allocs),
+        created_at=pod.created_at,
+        status=status,
+        restarts=1 if crash_looping else 0,
     )
 
 

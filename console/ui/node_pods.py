@@ -24,6 +24,11 @@ PROBLEM_STATUSES = frozenset(
 """What k9s colours as a fault: a container that cannot start or keeps crashing, a pod nobody reports."""
 
 
+def pod_status(phase: str, status: str) -> str:
+    """k9s's STATUS: what the container waits on when that is a fault (CrashLoopBackOff), else the phase."""
+    return status if status in PROBLEM_STATUSES else phase
+
+
 @dataclass(frozen=True, slots=True)
 class NodePodRow:
     """One pod as the section reads it; every cell is words."""

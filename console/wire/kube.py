@@ -202,6 +202,8 @@ def pod_view(pod: PodRow, gpu_memory_mib: int | None, node: NodeRow | None = Non
         allocated_gpus=sum(share.fraction for share in shares),
         gpu_indexes=tuple(share.index for share in shares if share.index is not None),
         created_at=pod.created_at,
+        status=pod.waiting_reason,
+        restarts=pod.restarts,
     )
 
 

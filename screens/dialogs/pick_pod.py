@@ -1,6 +1,7 @@
 """Whose log to read, for a workload of several pods (a distributed training's master and workers), as k9s
-asks for a container and `runai logs --pod` takes one: one line per pod (its short name, Kubernetes phase,
-node, and "restarted" when a previous container's log exists), and first "all pods, merged by time"."""
+asks for a container and `runai logs --pod` takes one: one line per pod (its short name, its status as k9s
+shows it — CrashLoopBackOff for a crash-looping container, whose pod's phase is still Running — its node, and
+"restarted" when a previous container's log exists), and first "all pods, merged by time"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.text import Text
 
 from console.model import Pod
 from console.ui.log_merge import pod_label
+from console.ui.node_pods import PROBLEM_STATUSES, pod_status
 from console.ui.safe_text import visible
 from screens.dialogs.choose import ChooseDialog
 
@@ -18,9 +20,10 @@ ALL_PODS = "\x00all"
 
 
 def pod_line(workload_name: str, pod: Pod, crashed: bool) -> Text:
-    """`worker-0           Failed     on dgx-07  restarted` — API strings as text, never markup."""
+    """`worker-0           CrashLoopBackOff on dgx-07  restarted` — API strings as text, never markup."""
     line = Text(visible(pod_label(workload_name, pod.name)).ljust(18), style="bold", end="")
-    line.append(f" {visible(pod.k8s_phase):<10}")
+    status = visible(pod_status(pod.k8s_phase, pod.status))
+    line.append(f" {status:<16}", "yellow" if status in PROBLEM_STATUSES else "")
     if pod.node_name:
         line.append(f" on {visible(pod.node_name)}")
     if crashed:

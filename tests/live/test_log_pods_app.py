@@ -39,7 +39,7 @@ def degraded_distributed(sim: Simulator) -> Crashed:
             for w in sim.runai.workloads(admin)
             if w.phase is WorkloadPhase.DEGRADED and len(sim.runai.workload(admin, w.id).pods) > 1
         )
-    crashed = next(pod.name for pod in workload.pods if pod.k8s_phase == "Failed")
+    crashed = next(pod.name for pod in workload.pods if pod.status == "CrashLoopBackOff")
     return Crashed(workload.name, crashed, tuple(pod.name for pod in workload.pods))
 
 

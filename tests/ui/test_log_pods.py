@@ -40,7 +40,7 @@ async def test_pick_the_crashed_worker_then_its_previous_container_then_all_pods
     async with app.run_test(size=SIZE) as pilot:
         sim = simulator_of(app)
         workload = degraded_distributed(sim)
-        crashed = next(pod for pod in workload.pods if pod.k8s_phase == "Failed")
+        crashed = next(pod for pod in workload.pods if pod.status == "CrashLoopBackOff")
         screen = await open_view(pilot, workload.name, "l")
         assert isinstance(screen, LogsScreen)
         await wait_until(pilot, lambda: screen.workload is not None, "the workload")
@@ -52,6 +52,10 @@ async def test_pick_the_crashed_worker_then_its_previous_container_then_all_pods
         assert shown[0] == "All pods, merged by time"
         label = pod_label(workload.name, crashed.name)
         assert any(line.startswith(label) and "restarted" in line for line in shown), shown
+        # As k9s shows it: the container crash-loops while its pod's phase is still Running.
+        crashed_line = next(line for line in shown if line.startswith(label))
+        assert "CrashLoopBackOff" in crashed_line and "Failed" not in crashed_line, crashed_line
+        assert crashed.k8s_phase == "Running" and crashed.restarts == 1
 
         # one read: move to the crashed pod and pick it
         index = next(i for i, line in enumerate(shown) if line.startswith(label))

@@ -333,11 +333,20 @@ class LiveBackend:
 
     @staticmethod
     def _with_gpu_indexes(workload: Workload, kube_pods: Sequence[Pod] | None) -> Workload:
-        indexes = {pod.name: pod.gpu_indexes for pod in kube_pods or () if pod.gpu_indexes}
-        if not indexes:
+        """Run:ai's pods with what only their Kubernetes pods say: GPU indexes, what the container waits on
+        (a crash loop) and restarts."""
+        by_name = {pod.name: pod for pod in kube_pods or ()}
+        if not by_name:
             return workload
         pods = tuple(
-            dataclasses.replace(pod, gpu_indexes=indexes[pod.name]) if pod.name in indexes else pod
+            dataclasses.replace(
+                pod,
+                gpu_indexes=kube.gpu_indexes or pod.gpu_indexes,
+                status=kube.status,
+                restarts=kube.restarts,
+            )
+            if (kube := by_name.get(pod.name)) is not None
+            else pod
             for pod in workload.pods
         )
         return dataclasses.replace(workload, pods=pods)

@@ -10,6 +10,7 @@ nullable), which `parse_items` skips.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +33,17 @@ def parse_pod(item: Any) -> Pod:
         gpu_indexes=(),
         created_at=_optional_time(obj, "createdAt", "pod"),
     )
+
+
+def as_runai_tells_it(pod: Pod) -> Pod:
+    """`pod` with only what Run:ai's pod object carries: without the GPU indexes, container status and
+    restarts that its Kubernetes pod adds (what `parse_pod` reads back from `pod_json`)."""
+    return dataclasses.replace(pod, gpu_indexes=(), status="", restarts=None)
+
+
+def as_runai_tells_them(workload: Workload) -> Workload:
+    """`workload` with each pod as Run:ai's pod object tells it (`as_runai_tells_it`)."""
+    return dataclasses.replace(workload, pods=tuple(as_runai_tells_it(pod) for pod in workload.pods))
 
 
 def node_names_by_workload(pods: Iterable[Any]) -> dict[str, tuple[str, ...]]:

@@ -198,7 +198,7 @@ async def test_each_pod_and_a_crashed_pods_previous_container_equal_the_demo_bac
     )
     namespace, _ = pod_of(kube_env, workload)
     pods = sim.runai.workload(ADMIN, workload.id).pods
-    crashed = next(pod.name for pod in pods if pod.k8s_phase == "Failed")
+    crashed = next(pod.name for pod in pods if pod.status == "CrashLoopBackOff")
     for pod in pods:
         wire = await collect(client.workload_logs(namespace, pod.name, tail_lines=50))
         assert wire == await collect(demo_of.workload_logs(workload.id, tail_lines=50, pod=pod.name)), (

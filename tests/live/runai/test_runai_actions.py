@@ -35,6 +35,7 @@ from console.model import (
 )
 from console.sim.http.runai import AppCredential
 from console.sim.simulator import Simulator
+from console.wire.runai.pods_events import as_runai_tells_them
 
 
 @dataclasses.dataclass
@@ -110,12 +111,6 @@ def assert_same_state(twins: Twins) -> None:
     demo = state_of(twins.demo_simulator)
     for key in served:
         assert served[key] == demo[key], key
-
-
-def _blank_gpu_indexes(workload: Workload) -> Workload:
-    return dataclasses.replace(
-        workload, pods=tuple(dataclasses.replace(pod, gpu_indexes=()) for pod in workload.pods)
-    )
 
 
 async def both(
@@ -304,7 +299,7 @@ async def test_submit(twins: Twins, clients: dict[str, RunaiClient], spec: Workl
         twins, lambda: clients["admin"].submit_workload(spec), lambda: twins.demo().submit_workload(spec)
     )
     assert isinstance(live, Workload), live
-    assert _blank_gpu_indexes(live) == _blank_gpu_indexes(demo)
+    assert as_runai_tells_them(live) == as_runai_tells_them(demo)
     await finish(twins)
 
 
@@ -315,7 +310,7 @@ async def test_researcher_submits_to_own_project(twins: Twins, clients: dict[str
         lambda: clients["researcher"].submit_workload(spec),
         lambda: twins.demo(RESEARCHER).submit_workload(spec),
     )
-    assert _blank_gpu_indexes(live) == _blank_gpu_indexes(demo)
+    assert as_runai_tells_them(live) == as_runai_tells_them(demo)
     assert live.submitted_by == RESEARCHER.user
     await finish(twins)
 
@@ -385,7 +380,7 @@ async def test_suspend_then_resume(twins: Twins, clients: dict[str, RunaiClient]
         lambda: clients["admin"].suspend_workload(workload_id),
         lambda: twins.demo().suspend_workload(workload_id),
     )
-    assert _blank_gpu_indexes(live) == _blank_gpu_indexes(demo)
+    assert as_runai_tells_them(live) == as_runai_tells_them(demo)
     assert live.phase is WorkloadPhase.STOPPING
     await finish(twins)
     live, demo = await both(
@@ -393,7 +388,7 @@ async def test_suspend_then_resume(twins: Twins, clients: dict[str, RunaiClient]
         lambda: clients["admin"].resume_workload(workload_id),
         lambda: twins.demo().resume_workload(workload_id),
     )
-    assert _blank_gpu_indexes(live) == _blank_gpu_indexes(demo)
+    assert as_runai_tells_them(live) == as_runai_tells_them(demo)
     await finish(twins)
 
 
@@ -437,7 +432,7 @@ async def test_lifecycle_rules(
         lambda: getattr(demo, f"{verb}_workload")(workload_id),
     )
     if kind is None:
-        assert _blank_gpu_indexes(live_result) == _blank_gpu_indexes(demo_result)
+        assert as_runai_tells_them(live_result) == as_runai_tells_them(demo_result)
     else:
         assert_same_error(live_result, demo_result, kind)
     await finish(twins)

@@ -17,15 +17,10 @@ from runai_harness import ADMIN, RESEARCHER, ClientFactory, Served
 
 from console.backends.demo import DemoBackend
 from console.backends.live.runai import RunaiClient
-from console.model import Role, Workload, WorkloadFilter, WorkloadPhase, WorkloadWindow
+from console.model import Role, WorkloadFilter, WorkloadPhase, WorkloadWindow
 from console.model.enums import PLACED_PHASES
 from console.model.windows import WorkloadPage, WorkloadPlacement
-
-
-def _without_gpu_indexes(workload: Workload) -> Workload:
-    return dataclasses.replace(
-        workload, pods=tuple(dataclasses.replace(pod, gpu_indexes=()) for pod in workload.pods)
-    )
+from console.wire.runai.pods_events import as_runai_tells_them
 
 
 async def test_cluster(client: RunaiClient, demo: DemoBackend) -> None:
@@ -106,7 +101,7 @@ async def test_filters_go_to_the_server(client: RunaiClient, served: Served) -> 
 async def test_each_workload_in_detail(client: RunaiClient, demo: DemoBackend) -> None:
     for summary in await demo.workloads():
         expected = await demo.workload(summary.id)
-        assert _without_gpu_indexes(await client.workload(summary.id)) == _without_gpu_indexes(expected)
+        assert as_runai_tells_them(await client.workload(summary.id)) == as_runai_tells_them(expected)
 
 
 async def test_describe_workload(client: RunaiClient, demo: DemoBackend) -> None:
