@@ -15,16 +15,17 @@ from typing import Any
 from rich.text import Text
 
 from console.data.resource_keys import ResourceKey, ResourceValues
-from console.data.resources import ALL_WORKLOADS, LAST_HOUR_GPU_USE, NODE_POOLS, NODES, PROJECTS
+from console.data.resources import ALL_WORKLOADS, NODE_POOLS, NODES, PROJECTS
 from console.data.store import ResourceState
 from console.model import Node, NodePool, Project, Workload, WorkloadPhase
 from console.ui.format import format_gpu_sum, format_gpus
 from console.ui.gpu_availability import NodeAvailability, node_availability
+from console.ui.keymap import POOL_KEYS
 from console.ui.palette import CellPalette
 from console.ui.sparkline import mean
 from console.ui.usage import usage_by, usage_cell
-from screens.base import ResourceScreen
 from screens.context import ConsoleContext
+from screens.usage_window import UsageWindowScreen
 from widgets.bars import gpu_bar
 from widgets.resource_table import Column, Row
 
@@ -161,13 +162,14 @@ def pool_row(facts: PoolFacts, palette: CellPalette, usage: Sequence[float | Non
     )
 
 
-class PoolsScreen(ResourceScreen):
+class PoolsScreen(UsageWindowScreen):
     """The node pools: capacity, promises and demand per pool."""
 
     SCREEN_NAME = "pools"
     TITLE = "Node pools"
     RESOURCES = POOL_RESOURCES
     EMPTY_MESSAGE = "No node pools."
+    KEYS = POOL_KEYS
     COLUMNS = (
         Column("name", "POOL", 8, sort_hotkey="N", identifies=True),
         Column("model", "MODEL", 12, priority=3, sort_hotkey="M", grow=True, max_width=24),
@@ -186,7 +188,7 @@ class PoolsScreen(ResourceScreen):
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (*self.RESOURCES, LAST_HOUR_GPU_USE)
+        return (*self.RESOURCES, self.usage_key)
 
     def states(self) -> list[ResourceState[Any]]:
         """The GPU use column is a decoration: its failing says "—", it does not make the list stale."""
@@ -198,7 +200,7 @@ class PoolsScreen(ResourceScreen):
             values.get(NODE_POOLS) or (), values.get(NODES) or (), values.get(PROJECTS) or (), workloads
         )
         self._facts = {fact.pool.name: fact for fact in facts}
-        histories = values.get(LAST_HOUR_GPU_USE) or ()
+        histories = values.get(self.usage_key) or ()
         usage = usage_by(histories, workloads, lambda workload: workload.current_node_pool)
         return [pool_row(fact, self.palette, usage.get(fact.pool.name)) for fact in facts]
 

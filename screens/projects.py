@@ -22,17 +22,17 @@ from rich.text import Text
 
 from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey, ResourceValues
-from console.data.resources import DEPARTMENTS, LAST_HOUR_GPU_USE, PROJECTS
+from console.data.resources import DEPARTMENTS, PROJECTS
 from console.data.store import ResourceState
 from console.model import Department, PoolQuota, Project, ProjectPhase
 from console.ui.format import format_gpu_sum, format_gpus, format_quota_limit
 from console.ui.keymap import PROJECT_KEYS
 from console.ui.sparkline import mean
 from console.ui.usage import usage_by_project, usage_cell
-from screens.base import ResourceScreen
 from screens.context import ConsoleContext
 from screens.dialogs import TypeNameDialog, confirm_then_run
 from screens.dialogs.project_quota import CreateProjectForm, EditQuotaForm
+from screens.usage_window import UsageWindowScreen
 from screens.workloads import WorkloadsScreen
 from widgets.bars import capacity_bar
 from widgets.resource_table import Column, Row
@@ -64,7 +64,7 @@ def hidden_project_count(department: Department, visible: Sequence[Project]) -> 
     return len(set(department.project_ids) - {project.id for project in visible})
 
 
-class ProjectsScreen(ResourceScreen):
+class ProjectsScreen(UsageWindowScreen):
     """Who is entitled to which GPUs, and who is over quota right now."""
 
     SCREEN_NAME = "projects"
@@ -95,7 +95,7 @@ class ProjectsScreen(ResourceScreen):
 
     @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (*self.RESOURCES, LAST_HOUR_GPU_USE)
+        return (*self.RESOURCES, self.usage_key)
 
     def states(self) -> list[ResourceState[Any]]:
         """The GPU use column is a decoration: its failing says "—", it does not make the list stale."""
@@ -108,7 +108,7 @@ class ProjectsScreen(ResourceScreen):
         for project in projects:
             by_department.setdefault(project.department_id, []).append(project)
         # GPU use: each project's from its workloads' histories; a department's over its visible projects.
-        histories = values.get(LAST_HOUR_GPU_USE) or ()
+        histories = values.get(self.usage_key) or ()
         use = usage_by_project(histories)
         department_of = {project.id: project.department_id for project in projects}
         department_use = usage_by_project(histories, department_of.get)

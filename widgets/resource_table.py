@@ -17,6 +17,7 @@ module is the widget: cursor keeping, scrolling, keys, ages and drawing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar, TypeAlias
@@ -158,6 +159,20 @@ class ResourceTable(ScrollView, can_focus=True, inherit_bindings=False):
     def columns(self) -> tuple[Column, ...]:
         """The columns, in display order (including those dropped at the current width)."""
         return self._columns
+
+    def relabel(self, key: str, label: str) -> None:
+        """Rename column `key`'s header: a screen that switched what the column measures (`GPU USE 1h` →
+        `GPU USE 24h`) says so where the values are."""
+        columns = tuple(
+            dataclasses.replace(column, label=label) if column.key == key else column
+            for column in self._columns
+        )
+        if columns == self._columns:
+            return
+        self._columns = columns
+        self._layout = None
+        self._header_strip = None
+        self.refresh()
 
     @property
     def shown_columns(self) -> tuple[Column, ...]:

@@ -369,9 +369,15 @@ PROJECT_KEYS: tuple[KeyAction, ...] = (
     # Out of the footer (help and the palette list it): at 80 columns it would push "q Quit" off.
     _projects("v", "show_events", "Events", show=False),
     _projects("space", "toggle_department", "Collapse / expand department", key_display="space", show=False),
+    _projects("w", "next_usage_window", "GPU use window (5m, 1h, 24h)", show=False),
 )
 """Project and department actions; `e` on a department row edits the department's quota; space (and
 enter) on a department row folds its projects away or back."""
+
+POOL_KEYS: tuple[KeyAction, ...] = (
+    KeyAction("w", "next_usage_window", "GPU use window", scope="pools", group="Node pools"),
+)
+"""The node pools: `w` reads GPU USE over the next window (5m, 1h, 24h)."""
 
 _nodes = scoped_keys("nodes", "Nodes")
 NODE_KEYS: tuple[KeyAction, ...] = (
@@ -473,6 +479,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *COMMAND_LINE_KEYS,
     *HELP_KEYS,
     *PROJECT_KEYS,
+    *POOL_KEYS,
     *ALERT_KEYS,
     *IDLE_KEYS,
     *EVENT_KEYS,

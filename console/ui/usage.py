@@ -9,7 +9,7 @@ out of that step's mean; a step with no reading at all is a gap.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 
@@ -21,6 +21,30 @@ if TYPE_CHECKING:
     from console.model import Workload, WorkloadUtilisation
 
 USAGE_CELLS = 8
+
+
+class UsageSpan(NamedTuple):
+    """A window a group's GPU use is read over, and how often a reading falls in it."""
+
+    label: str
+    window_seconds: float
+    step_seconds: float
+
+
+USAGE_SPANS: tuple[UsageSpan, ...] = (
+    UsageSpan("5m", 300.0, 30.0),
+    UsageSpan("1h", 3600.0, 120.0),
+    UsageSpan("24h", 86400.0, 1800.0),
+)
+"""The windows `w` steps through on the pools and projects (the issue's 5 min, 1 h, 24 h): 10, 30 and 48
+readings, a sparkline's worth each. 1 h first (`DEFAULT_USAGE_SPAN`) is the one the two screens share."""
+
+DEFAULT_USAGE_SPAN = USAGE_SPANS[1]
+
+
+def next_usage_span(span: UsageSpan) -> UsageSpan:
+    """The next window (5m, 1h, 24h, then 5m again)."""
+    return USAGE_SPANS[(USAGE_SPANS.index(span) + 1) % len(USAGE_SPANS)]
 
 
 def usage_by(
