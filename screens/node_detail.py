@@ -25,14 +25,26 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.data.resource_keys import ResourceKey
-from console.data.resources import ALL_WORKLOADS, EVENTS, NODE_GPUS, NODE_OBJECT, NODE_PODS, NODES
+from console.data.resources import (
+    ALL_WORKLOADS,
+    EVENTS,
+    NODE_GPU_HISTORY,
+    NODE_GPUS,
+    NODE_OBJECT,
+    NODE_PODS,
+    NODES,
+    NodeGpuWindow,
+)
 from console.data.store import ResourceState
 from console.model import DRAIN_TAINT, GpuDevice, Node, NodeCondition, NodePod, NodeStatus, Taint, Workload
 from console.model.events import EventFilter, EventObjectKind
+from console.model.gpu_history import GpuHistory
 from console.ui.format import format_age, format_bytes_pair, format_cores, format_gpus
+from console.ui.gpu_history import HISTORY_CELL_WIDTH, gpu_history_cells
 from console.ui.keymap import NODE_DETAIL_KEYS
 from console.ui.node_pods import node_pod_rows
 from console.ui.palette import CellPalette, phase_style
+from console.ui.usage import DEFAULT_USAGE_SPAN, next_usage_span
 from screens.context import ConsoleContext
 from screens.detail_screen import DetailScreen
 from screens.detail_text import add_field, label_grid, plain_text, section_table
@@ -103,11 +115,25 @@ class NodeDetailScreen(DetailScreen):
         # The Kubernetes Node object (labels, capacity, allocatable): what `y` shows, summarised here.
         self.object_key = NODE_OBJECT(node_name)
         self.gpus_key = NODE_GPUS(node_name)
+        self.usage_span = DEFAULT_USAGE_SPAN
         self.pods_key = NODE_PODS(node_name)
 
     @property
+    def history_key(self) -> ResourceKey[Sequence[GpuHistory]]:
+        """Each GPU's history over the window `w` chose (Run:ai's node metrics per GPU)."""
+        span = self.usage_span
+        return NODE_GPU_HISTORY(NodeGpuWindow(self.node_name, span.window_seconds, span.step_seconds))
+
+    @property
     def resource_keys(self) -> tuple[ResourceKey[Any], ...]:
-        return (*self.RESOURCES, self.gpus_key, self.pods_key, self.events_key, self.object_key)
+        return (
+            *self.RESOURCES,
+            self.gpus_key,
+            self.pods_key,
+            self.events_key,
+            self.object_key,
+            self.history_key,
+        )
 
     def states(self) -> list[ResourceState[Any]]:
         """The node's lists decide staleness; its pods and its Kubernetes object say on their own lines
@@ -132,6 +158,11 @@ class NodeDetailScreen(DetailScreen):
             summary.update(Text(f"{self.node_name} is no longer in the cluster.", self.palette.warning))
             return
         gpus = [g for g in values.get(self.gpus_key) or () if g.node_name == node.name]
+        history_state = self.context.bridge.snapshot(self.history_key)
+        histories = {h.index: h for h in history_state.value or () if h.node_name == node.name}
+        history_note = (
+            str(history_state.error) if history_state.failed and history_state.value is None else None
+        )
         workloads = values.get(ALL_WORKLOADS) or ()
         now = self.backend_clock.now()
         ages = tuple(format_age(now, c.since) for c in node.conditions if c.since is not None)
@@ -145,6 +176,9 @@ class NodeDetailScreen(DetailScreen):
         shown = (
             node,
             tuple(gpus),
+            tuple(histories.values()),
+            history_note,
+            self.usage_span,
             workloads,
             ages,
             self.palette,
@@ -164,7 +198,7 @@ class NodeDetailScreen(DetailScreen):
         self._sections = (
             self._summary(node, palette, now),
             self._conditions(node, palette, now),
-            self._gpus(node, gpus, palette),
+            self._gpus(node, gpus, histories, history_note, palette),
             self._workloads(workloads_on(node, gpus, workloads), palette),
             pods_section(pods, pods_error, palette),
             event_timeline(
@@ -187,6 +221,12 @@ class NodeDetailScreen(DetailScreen):
 
     def palette_changed(self) -> None:
         self._shown = ()
+
+    def action_next_usage_window(self) -> None:
+        """`w`: each GPU's history over the next window (5m, 1h, 24h, then 5m)."""
+        self.usage_span = next_usage_span(self.usage_span)
+        self.resources_replaced()
+        self.resources_changed()
 
     def action_node_gpus(self) -> None:
         """`g`: this node's GPUs on the GPU screen's columns."""
@@ -258,15 +298,26 @@ class NodeDetailScreen(DetailScreen):
             )
         return table
 
-    def _gpus(self, node: Node, gpus: Sequence[GpuDevice], palette: CellPalette) -> Table | Text:
-        title = f"GPUs ({len(gpus)})  g: the GPU screen"
+    def _gpus(
+        self,
+        node: Node,
+        gpus: Sequence[GpuDevice],
+        histories: Mapping[int, GpuHistory],
+        history_note: str | None,
+        palette: CellPalette,
+    ) -> RenderableType:
+        window = self.usage_span.label
+        title = f"GPUs ({len(gpus)})  g: the GPU screen  w: {window}"
         if not gpus:
             return Text.assemble((f"GPUs ({node.gpu_count})", "bold"), ("  none listed", palette.muted))
         table = section_table(title, palette)
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column("USED", justify="right", no_wrap=True)
+        table.add_column(f"UTIL {window}", no_wrap=True, min_width=HISTORY_CELL_WIDTH)
+        table.add_column(f"MEM {window}", no_wrap=True, min_width=HISTORY_CELL_WIDTH)
         table.add_column("HELD BY", overflow="fold", ratio=1)
         for gpu in sorted(gpus, key=lambda g: g.index):
+            cells = gpu_history_cells(histories.get(gpu.index), gpu.memory_total_mib, bool(gpu.allocations))
             holders = Text()
             for position, allocation in enumerate(gpu.allocations):
                 if position:
@@ -277,9 +328,13 @@ class NodeDetailScreen(DetailScreen):
             table.add_row(
                 str(gpu.index),
                 format_gpus(gpu.allocated_fraction),
+                Text(cells.utilisation, palette.warning if cells.idle else palette.accent),
+                Text(cells.memory, palette.accent),
                 holders if gpu.allocations else Text("free", palette.muted),
             )
-        return table
+        if history_note is None:
+            return table
+        return Group(table, Text(f"No GPU history: {history_note}", palette.muted))
 
     def _workloads(self, here: Sequence[WorkloadOnNode], palette: CellPalette) -> Table | Text:
         title = f"Workloads here ({len(here)})"

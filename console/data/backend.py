@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     )
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
+    from console.model.gpu_history import GpuHistory
     from console.model.storage import DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
@@ -82,6 +83,13 @@ class Backend(Protocol):
         ...
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]: ...
+
+    async def node_gpu_history(
+        self, node_name: str, window_seconds: float, step_seconds: float
+    ) -> Sequence[GpuHistory]:
+        """Each GPU of the node over the last `window_seconds` (a reading every `step_seconds`): how busy it
+        was and how much memory was in use, what the node detail draws per GPU."""
+        ...
 
     async def workload_gpu_utilisation(
         self, window_seconds: float, step_seconds: float, workload_id: str | None = None

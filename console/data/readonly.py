@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     )
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
+    from console.model.gpu_history import GpuHistory
     from console.model.storage import DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
@@ -119,6 +120,11 @@ class ForwardingBackend:
 
     async def gpus(self, node_name: str | None = None) -> Sequence[GpuDevice]:
         return await self._inner.gpus(node_name)
+
+    async def node_gpu_history(
+        self, node_name: str, window_seconds: float, step_seconds: float
+    ) -> Sequence[GpuHistory]:
+        return await self._inner.node_gpu_history(node_name, window_seconds, step_seconds)
 
     async def workload_gpu_utilisation(
         self, window_seconds: float, step_seconds: float, workload_id: str | None = None

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         WorkloadUtilisation,
     )
     from console.model.events import Event, EventFilter
+    from console.model.gpu_history import GpuHistory
     from console.model.storage import DataMount, WorkloadMount
 
 FAST_INTERVAL_SECONDS = 2.0
@@ -59,6 +60,15 @@ class UsageWindow:
     workload_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NodeGpuWindow:
+    """One node's per-GPU histories: the last `window_seconds`, a reading every `step_seconds`."""
+
+    node_name: str
+    window_seconds: float
+    step_seconds: float
+
+
 # -- Run:ai ---------------------------------------------------------------------------------------
 PROJECTS: ResourceKey[Sequence[Project]] = plain_kind(
     "projects", lambda backend: backend.projects(), SLOW_INTERVAL_SECONDS
@@ -79,6 +89,14 @@ NODE_GPUS: ResourceKind[Sequence[GpuDevice], str] = ResourceKind(
     "node_gpus", lambda backend, node_name: backend.gpus(node_name), FAST_INTERVAL_SECONDS
 )
 """One node's GPUs (its detail): the server narrows them, not every GPU of the cluster every 2 s."""
+NODE_GPU_HISTORY: ResourceKind[Sequence[GpuHistory], NodeGpuWindow] = ResourceKind(
+    "node_gpu_history",
+    lambda backend, window: backend.node_gpu_history(
+        window.node_name, window.window_seconds, window.step_seconds
+    ),
+    lambda window: max(MIN_USAGE_INTERVAL_SECONDS, window.step_seconds),
+)
+"""One node's GPUs over a window (its detail's UTIL and MEM lines per GPU): one poll per reading."""
 NODE_PODS: ResourceKind[Sequence[NodePod], str] = ResourceKind(
     "node_pods", lambda backend, node_name: backend.node_pods(node_name), FAST_INTERVAL_SECONDS
 )
@@ -185,6 +203,8 @@ __all__ = [
     "NEWEST_WORKLOADS",
     "NODES",
     "NODE_GPUS",
+    "NODE_GPU_HISTORY",
+    "NodeGpuWindow",
     "NODE_OBJECT",
     "NODE_PODS",
     "NODE_POOLS",

@@ -8,10 +8,11 @@ Views are cached: a workload's frozen view is rebuilt only after the workload ch
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from console.model.events import Event, EventFilter
+from console.model.gpu_history import GpuHistory
 from console.model.identity import Identity, Role
 from console.model.runai import (
     DRAIN_TAINT,
@@ -34,6 +35,7 @@ from console.model.runai import (
 from console.model.runai_alerts import node_draining_alert, node_not_ready_alert, workload_degraded_alert
 from console.model.storage import DataMount, WorkloadMount
 from console.model.weka import Alert
+from console.sim import runai_gpu_history
 from console.sim.clock import Clock
 from console.sim.runai_access import (
     identity_for,
@@ -171,6 +173,21 @@ class RunaiReads:
         if node_name is not None:
             return list(self._gpus.of_node(node_state(self.state, node_name)))
         return [gpu for node in self.state.nodes.values() if node.gpus for gpu in self._gpus.of_node(node)]
+
+    def node_gpu_history(
+        self, node_name: str, window_seconds: float, step_seconds: float
+    ) -> list[GpuHistory]:
+        """Each GPU of the node over the window (`runai_gpu_history`); everyone may read a node."""
+        node = node_state(self.state, node_name)
+        return runai_gpu_history.node_gpu_history(self.state, self.clock, node, window_seconds, step_seconds)
+
+    def node_gpu_samples(
+        self, node_name: str, moments: Sequence[datetime]
+    ) -> dict[int, tuple[list[float | None], list[float | None]]]:
+        """{GPU index: (utilisation %, memory in use MiB) at each of `moments`}: the node metrics route."""
+        node = node_state(self.state, node_name)
+        times = [(moment - self.clock.start).total_seconds() for moment in moments]
+        return runai_gpu_history.gpu_samples(self.state, self.clock, node, times)
 
     def workload_gpu_utilisation(
         self, window_seconds: float, step_seconds: float, workload_id: str | None = None

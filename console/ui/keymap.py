@@ -334,8 +334,10 @@ NODE_DETAIL_KEYS: tuple[KeyAction, ...] = (
     back_key("node_detail", "Node"),
     _node_detail("g", "node_gpus", "GPUs"),
     _node_detail("y", "describe_node", "Describe (YAML)"),
+    _node_detail("w", "next_usage_window", "GPU history window (5m, 1h, 24h)", show=False),
 )
-"""The node detail: back to the list, or on to the node's GPUs."""
+"""The node detail: back to the list, on to the node's GPUs, the describe view, and `w` for the window of
+each GPU's history."""
 
 _alerts = scoped_keys("alerts", "Alerts")
 ALERT_KEYS: tuple[KeyAction, ...] = (

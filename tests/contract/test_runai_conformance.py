@@ -175,6 +175,7 @@ async def _scenario(url: str, host: SimulatorHost) -> None:
         holding = [workload.id for workload in workloads if workload.allocated_gpus > 0][:3]
         now = host.simulator.clock.now()
         await admin.workload_utilisation(holding, now - timedelta(hours=1), now, 12)
+        await admin.gpu_history.of_node("dgx-a100-01", 3600, 300, now)  # node metrics per GPU
         for workload in workloads:
             await admin.workload(workload.id)
             await admin.describe_workload(workload.id)

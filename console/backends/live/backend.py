@@ -53,6 +53,7 @@ from console.backends.live.merge import (
     node_alert_keys,
     runai_alerts,
     telemetry_unavailable_note,
+    with_kube_pod_facts,
     with_local_readings,
 )
 from console.backends.live.utilisation import utilisation_histories
@@ -91,6 +92,7 @@ from console.model import (
 )
 from console.model.capacity import GpuCapacity
 from console.model.events import Event, EventFilter
+from console.model.gpu_history import GpuHistory
 from console.model.storage import DataMount, WorkloadMount
 from console.model.weka import WekaHealth
 from console.model.windows import WorkloadPlacement
@@ -269,6 +271,12 @@ class LiveBackend:
                 return merge_node(node, kube_node)
         return kube_node
 
+    async def node_gpu_history(
+        self, node_name: str, window_seconds: float, step_seconds: float
+    ) -> Sequence[GpuHistory]:
+        """Run:ai's node metrics per GPU on the window's grid (`RunaiGpuHistory`)."""
+        return await self.runai.gpu_history.of_node(node_name, window_seconds, step_seconds, self.now())
+
     async def workload_gpu_utilisation(
         self, window_seconds: float, step_seconds: float, workload_id: str | None = None
     ) -> Sequence[WorkloadUtilisation]:
@@ -325,31 +333,11 @@ class LiveBackend:
         workload, kube_pods = await together(
             self.runai.workload(workload_id), self._kube_pods_of(workload_id)
         )
-        return self._with_gpu_indexes(workload, kube_pods)
+        return with_kube_pod_facts(workload, kube_pods)
 
     async def _indexed(self, workload: Workload) -> Workload:
         """An action's answer with its pods' GPU indexes, as `workload()` shows it."""
-        return self._with_gpu_indexes(workload, await self._kube_pods_of(workload.id))
-
-    @staticmethod
-    def _with_gpu_indexes(workload: Workload, kube_pods: Sequence[Pod] | None) -> Workload:
-        """Run:ai's pods with what only their Kubernetes pods say: GPU indexes, what the container waits on
-        (a crash loop) and restarts."""
-        by_name = {pod.name: pod for pod in kube_pods or ()}
-        if not by_name:
-            return workload
-        pods = tuple(
-            dataclasses.replace(
-                pod,
-                gpu_indexes=kube.gpu_indexes or pod.gpu_indexes,
-                status=kube.status,
-                restarts=kube.restarts,
-            )
-            if (kube := by_name.get(pod.name)) is not None
-            else pod
-            for pod in workload.pods
-        )
-        return dataclasses.replace(workload, pods=pods)
+        return with_kube_pod_facts(workload, await self._kube_pods_of(workload.id))
 
     async def _kube_pods_of(self, workload_id: str) -> list[Pod] | None:
         if self.kube is None:

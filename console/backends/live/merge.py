@@ -1,4 +1,4 @@
-"""How one node or GPU is told from several sources: Run:ai, Kubernetes and this host's NVML.
+"""How one node, GPU or pod is told from several sources: Run:ai, Kubernetes and this host's NVML.
 
 `LiveBackend` asks each service what it knows best and combines the answers here, with no I/O: a node is
 Run:ai's object with Kubernetes' status, cordon and taints (`merge_node`), a GPU is Kubernetes' device with
@@ -14,7 +14,7 @@ import socket
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from console.model import Alert, GpuDevice, Node, NodeStatus, Workload
+from console.model import Alert, GpuDevice, Node, NodeStatus, Pod, Workload
 from console.model.runai_alerts import (
     NODE_DRAINING,
     NODE_NOT_READY,
@@ -134,3 +134,23 @@ def local_host_names() -> frozenset[str]:
         names.add(socket.getfqdn())  # "localhost" on hosts without a resolvable name: not a node's name
     names |= {name.split(".")[0] for name in names if name}
     return frozenset(name for name in names if name and name not in ("localhost", "localhost.localdomain"))
+
+
+def with_kube_pod_facts(workload: Workload, kube_pods: Sequence[Pod] | None) -> Workload:
+    """Run:ai's pods with what only their Kubernetes pods say: GPU indexes (the `runai-gpu` annotation),
+    what the container waits on (a crash loop) and restarts."""
+    by_name = {pod.name: pod for pod in kube_pods or ()}
+    if not by_name:
+        return workload
+    pods = tuple(
+        dataclasses.replace(
+            pod,
+            gpu_indexes=kube.gpu_indexes or pod.gpu_indexes,
+            status=kube.status,
+            restarts=kube.restarts,
+        )
+        if (kube := by_name.get(pod.name)) is not None
+        else pod
+        for pod in workload.pods
+    )
+    return dataclasses.replace(workload, pods=pods)

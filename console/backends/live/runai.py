@@ -56,6 +56,7 @@ from console.backends.live.runai_api import (
     SERVICE,
     RunaiApi,
 )
+from console.backends.live.runai_gpu_history import RunaiGpuHistory
 from console.backends.live.runai_nodes import RunaiNodes
 from console.backends.live.session import ApiSession, tls_verify
 from console.config import Profile
@@ -137,6 +138,8 @@ class RunaiClient:
             deadline_seconds=deadline_seconds,
         )
         self._nodes = RunaiNodes(self._api)
+        self.gpu_history = RunaiGpuHistory(self._api)
+        """Each GPU's history on a node (node metrics per GPU)."""
         self._alert_count = RunaiAlertCount(
             self._api.page_size,
             not_ready=self._nodes.not_ready,

@@ -140,3 +140,55 @@ def parse_metric_points(body: Any, metric: str) -> list[tuple[datetime, float | 
             if at is not None:
                 points.append((at, finite_number(value.get("value"))))
     return sorted(points, key=lambda point: point[0])
+
+
+# -- node metrics per GPU: GET /api/v1/nodes/{nodeId}/metrics ------------------------------------------
+GPU_UTILIZATION_PER_GPU = "GPU_UTILIZATION_PER_GPU"
+GPU_MEMORY_USAGE_BYTES_PER_GPU = "GPU_MEMORY_USAGE_BYTES_PER_GPU"
+GPU_LABEL = "gpu"
+"""The label a per-GPU measurement names its GPU by (`labels: {"gpu": "0"}`, reference §6)."""
+
+MAX_GPU_INDEX = 1023
+"""A `gpu` label beyond this is not a GPU index rwc believes (a node has at most a few dozen)."""
+
+
+def per_gpu_metrics_json(
+    metric: str, series: Mapping[int, Iterable[tuple[datetime, float | None]]]
+) -> dict[str, Any]:
+    """`MetricsResponse` with one measurement per GPU (`labels: {"gpu": "<index>"}`)."""
+    return {
+        "measurements": [
+            {
+                "type": metric,
+                "labels": {GPU_LABEL: str(index)},
+                "values": [
+                    {"value": _metric_text(value), "timestamp": format_rfc3339(at)}
+                    for at, value in points
+                    if value is not None
+                ],
+            }
+            for index, points in sorted(series.items())
+        ]
+    }
+
+
+def parse_per_gpu_points(body: Any, metric: str) -> dict[int, list[tuple[datetime, float | None]]]:
+    """{GPU index: its (time, value) points, oldest first} of a per-GPU `metric` in a `MetricsResponse`.
+    Tolerant as `parse_metric_points`: a measurement whose `gpu` label is not a small index is left out,
+    a value that is not a finite number keeps its time with no value."""
+    found: dict[int, list[tuple[datetime, float | None]]] = {}
+    for measurement in _list(_obj(body, "metrics answer"), "measurements", "metrics answer"):
+        if not isinstance(measurement, Mapping) or measurement.get("type") != metric:
+            continue
+        labels = measurement.get("labels")
+        label = labels.get(GPU_LABEL) if isinstance(labels, Mapping) else None
+        if not isinstance(label, str) or not label.isdigit() or int(label) > MAX_GPU_INDEX:
+            continue
+        points = found.setdefault(int(label), [])
+        for value in measurement.get("values") or ():
+            if not isinstance(value, Mapping):
+                continue
+            at = parse_rfc3339(value.get("timestamp"))
+            if at is not None:
+                points.append((at, finite_number(value.get("value"))))
+    return {index: sorted(points, key=lambda point: point[0]) for index, points in found.items()}

@@ -55,6 +55,7 @@ from console.model.identity import Identity
 from console.sim.http.base import Request, Response, Router, SimHttpServer, SimulatorHost
 from console.sim.http.runai.auth import TOKEN_LIFETIME_SECONDS, AppCredential, SignIn, Tokens
 from console.sim.http.runai.common import LATEST, SERVICE, V2_18, VERSIONS, http_error
+from console.sim.http.runai.node_metrics import node_metrics
 from console.sim.http.runai.nodes import Nodes
 from console.sim.http.runai.org_units import DEPARTMENTS, PROJECTS, OrgUnits
 from console.sim.http.runai.workloads import Workloads
@@ -166,6 +167,7 @@ class RunaiFace:
             ("GET", "/api/v1/node-pools", nodes.node_pools),
             ("GET", "/api/v1/nodes", nodes.nodes),
             ("GET", "/api/v1/nodes/telemetry", nodes.node_telemetry),
+            ("GET", "/api/v1/nodes/{node_id}/metrics", node_metrics),
             ("GET", "/api/v1/workloads", workloads.list_all),
             ("GET", "/api/v1/workloads/count", workloads.count),
             ("GET", "/api/v1/workloads/pods", workloads.all_pods),
@@ -176,7 +178,12 @@ class RunaiFace:
             ("GET", "/api/v1/workloads/{workload_id}/metrics", workloads.metrics),
         ]
         if self.version == V2_18:
-            since = {"/api/v1/nodes", "/api/v1/node-pools", "/api/v1/authorization/me/access-rules"}
+            since = {
+                "/api/v1/nodes",
+                "/api/v1/nodes/{node_id}/metrics",
+                "/api/v1/node-pools",
+                "/api/v1/authorization/me/access-rules",
+            }
             routes = [route for route in routes if route[1] not in since]
             routes += [
                 ("GET", "/api/v1/clusters/{cluster_uuid}/nodes", nodes.cluster_nodes),
