@@ -1,8 +1,9 @@
 """One WEKA filesystem in full (enter on Filesystems): how full and how tiered it is, how old its newest
 off-site copy is, its alerts, who mounts it — the workloads (and their projects) whose pods mount a
 claim bound to it, with where and whether they write — and its own timeline (WEKA's events about it:
-snapshots, uploads, resizes, tiering), newest first, as the workload and node details have theirs. `s`
-lists its snapshots; esc goes back.
+snapshots, uploads, resizes, tiering), newest first, as the workload and node details have theirs; and the
+schedules that snapshot it, with the RPO target they give. `s` lists its snapshots, `p` its schedules; esc
+goes back.
 
 "Who mounts it" is the reverse of the workload detail's data section (`Backend.data_mounts`: Kubernetes
 pods -> claims -> csi-wekafs volumes), which no single tool answers: WEKA sees client hosts, Kubernetes
@@ -21,9 +22,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.data.resource_keys import ResourceKey
-from console.data.resources import ALERTS, DATA_MOUNTS, EVENTS, FILESYSTEMS
+from console.data.resources import ALERTS, DATA_MOUNTS, EVENTS, FILESYSTEMS, SNAPSHOT_SCHEDULES
 from console.model import Alert, Filesystem
 from console.model.events import EventFilter, EventObjectKind
+from console.model.schedules import SnapshotSchedule, every_words, rpo_target
 from console.model.storage import WorkloadMount
 from console.ui.data_path import (
     alerts_about,
@@ -33,17 +35,17 @@ from console.ui.data_path import (
     upload_words,
     used_words,
 )
-from console.ui.format import format_bytes_pair
+from console.ui.format import format_bytes_pair, format_duration
 from console.ui.keymap import FILESYSTEM_DETAIL_KEYS
 from console.ui.palette import CellPalette, phase_style
-from console.ui.protection import capacity_trend, days_to_full
+from console.ui.protection import DEFAULT_RPO_SECONDS, capacity_trend, days_to_full
 from screens.context import ConsoleContext
 from screens.detail_screen import DetailScreen
 from screens.detail_text import label_grid, plain_text, section_table
 from screens.protection import full_in_words, growth_words
 from widgets.event_timeline import MAX_TIMELINE_EVENTS, event_timeline, is_object
 
-FILESYSTEM_DETAIL_RESOURCES = (FILESYSTEMS, ALERTS, DATA_MOUNTS)
+FILESYSTEM_DETAIL_RESOURCES = (FILESYSTEMS, ALERTS, DATA_MOUNTS, SNAPSHOT_SCHEDULES)
 
 
 class FilesystemDetailScreen(DetailScreen):
@@ -100,8 +102,10 @@ class FilesystemDetailScreen(DetailScreen):
         )
         growth = self._growth(filesystem)
         events = bridge.snapshot(self.events_key).value
+        schedules = bridge.snapshot(SNAPSHOT_SCHEDULES).value
         shown = (
             filesystem,
+            schedules,
             tuple(mounts),
             tuple(alerts),
             mounts_error,
@@ -114,7 +118,7 @@ class FilesystemDetailScreen(DetailScreen):
             return
         self._shown = shown
         self._sections = (
-            self._summary(filesystem, growth, palette, now),
+            self._summary(filesystem, growth, palette, now, schedules),
             self._mounted_by(mounts, mounts_state.value is not None, mounts_error, palette),
             self._alerts(alerts, palette),
             event_timeline(
@@ -149,9 +153,26 @@ class FilesystemDetailScreen(DetailScreen):
                 )
             )
 
+    def action_filesystem_schedules(self) -> None:
+        """`p`: this filesystem's snapshot schedules."""
+        from screens.schedules import SchedulesScreen
+
+        if self.filesystem is not None:
+            self.app.push_screen(
+                SchedulesScreen(
+                    self.context, filesystem_uid=self.filesystem.uid, filesystem_name=self.filesystem.name
+                )
+            )
+
     # -- rendering ---------------------------------------------------------------------------------
     @staticmethod
-    def _summary(filesystem: Filesystem, growth: str, palette: CellPalette, now: datetime) -> Table:
+    def _summary(
+        filesystem: Filesystem,
+        growth: str,
+        palette: CellPalette,
+        now: datetime,
+        schedules: Sequence[SnapshotSchedule] | None,
+    ) -> Table:
         grid = label_grid(palette)
         name = Text(filesystem.name, palette.accent)
         name.append(f"  {filesystem.status}", palette.ok if filesystem.is_ready else palette.warning)
@@ -175,6 +196,7 @@ class FilesystemDetailScreen(DetailScreen):
             else Text("no snapshot of it is in an object store", palette.warning),
         )
         grid.add_row("Snapshots", Text(f"{filesystem.snapshot_count}  s: list them"))
+        grid.add_row("Schedules", schedules_words(filesystem, schedules, palette))
         grid.add_row("Growth", Text(growth))
         return grid
 
@@ -224,3 +246,26 @@ class FilesystemDetailScreen(DetailScreen):
         for alert in alerts:
             table.add_row(Text(alert.severity.value), Text(f"{alert.title}: {alert.description}"))
         return table
+
+
+def schedules_words(
+    filesystem: Filesystem, schedules: Sequence[SnapshotSchedule] | None, palette: CellPalette
+) -> Text:
+    """`hourly every 1h → local, nightly daily 02:00 · RPO 2h  p: edit`: what snapshots it and the
+    recovery-point target that follows (`console.model.schedules.rpo_target`)."""
+    if schedules is None:
+        return Text("loading…", palette.muted)
+    own = [s for s in schedules if s.filesystem_uid == filesystem.uid]
+    target = rpo_target(own, filesystem.uid)
+    words = ", ".join(
+        f"{s.name} {every_words(s.spec)}" + (f" → {s.spec.upload_site.word}" if s.spec.upload_site else "")
+        for s in own
+    )
+    text = Text(words or "none", "" if own else palette.warning, end="")
+    rpo = (
+        f"RPO {format_duration(target)}"
+        if target
+        else f"RPO {format_duration(DEFAULT_RPO_SECONDS)} (default)"
+    )
+    text.append(f" · {rpo}", palette.muted)
+    return text

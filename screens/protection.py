@@ -1,7 +1,9 @@
 """Data protection (`:rpo`): per WEKA filesystem, the newest snapshot, the newest one copied off the
 cluster (snap-to-object, to the local or remote bucket) against the recovery-point target, and when the
 filesystem fills at its recent growth; the title gives the same forecast for all of them. Filesystems past
-their target come first. Enter opens the filesystem (where `s` lists its snapshots and `u` there uploads).
+their target come first. Enter opens the filesystem (where `s` lists its snapshots); `u` uploads the
+filesystem's newest snapshot not yet copied off the cluster (what clears a red row), `p` opens its snapshot
+schedules, where its target comes from.
 
 Figures and their sources are in `console.ui.protection`; growth is measured by the console while it
 watches (WEKA keeps no capacity history), so a fresh view says "measuring" for its first ten minutes.
@@ -15,11 +17,14 @@ from typing import Any
 from rich.text import Text
 
 from console.data.resource_keys import ResourceValues
-from console.data.resources import FILESYSTEMS, SNAPSHOTS
+from console.data.resources import FILESYSTEMS, SNAPSHOT_SCHEDULES, SNAPSHOTS
 from console.model import Filesystem, Snapshot, UploadSite
+from console.model.schedules import SnapshotSchedule, rpo_target
 from console.ui.format import format_bytes, format_duration
+from console.ui.keymap import PROTECTION_KEYS
 from console.ui.palette import CellPalette
 from console.ui.protection import (
+    DEFAULT_RPO_SECONDS,
     FOREVER_DAYS,
     Protection,
     RpoState,
@@ -28,6 +33,8 @@ from console.ui.protection import (
     protection_of,
 )
 from screens.base import ResourceScreen
+from screens.snapshot_upload import upload_snapshot_to_its_site
+from screens.upload_polling import UploadPolling
 from widgets.resource_table import AgeCell, Column, Row
 
 STATE_ORDER = {RpoState.PAST: 0, RpoState.NEVER: 1, RpoState.WITHIN: 2, RpoState.NO_BUCKET: 3}
@@ -56,7 +63,12 @@ def full_in_words(days: float | None, rate: float | None) -> str:
 def protection_row(item: Protection, palette: CellPalette) -> Row:
     filesystem = item.filesystem
     target = format_duration(item.target_seconds)
-    if item.state is RpoState.PAST:
+    if item.uploading is not None and item.state in (RpoState.PAST, RpoState.NEVER):
+        # Still past until it lands; how far the upload that clears it has come.
+        percent = item.uploading.progress_percent
+        word = "past" if item.state is RpoState.PAST else "never"
+        state = Text(f"✗ {word} ↑{percent or 0:.0f}%", palette.error, end="")
+    elif item.state is RpoState.PAST:
         state = Text(f"✗ past by {format_duration(item.past_by_seconds)}", palette.error, end="")
     elif item.state is RpoState.NEVER:
         state = Text("✗ never uploaded", palette.error, end="")
@@ -104,7 +116,10 @@ class ProtectionScreen(ResourceScreen):
 
     SCREEN_NAME = "protection"
     TITLE = "Data protection"
-    RESOURCES = (FILESYSTEMS, SNAPSHOTS)
+    RESOURCES = (FILESYSTEMS, SNAPSHOTS, SNAPSHOT_SCHEDULES)
+    KEYS = PROTECTION_KEYS
+    WRITE_ACTIONS = frozenset({"upload_newest"})
+    ADMIN_WRITES = "upload snapshots"
     EMPTY_MESSAGE = "No filesystems."
     DEFAULT_SORT = "state"
     COLUMNS = (
@@ -120,6 +135,8 @@ class ProtectionScreen(ResourceScreen):
     def __init__(self, context: Any) -> None:
         super().__init__(context)
         self._title = self.TITLE
+        self._protections: dict[str, Protection] = {}
+        self._upload_polling = UploadPolling(self)
 
     @property
     def screen_title(self) -> str:
@@ -131,7 +148,19 @@ class ProtectionScreen(ResourceScreen):
         state = self.context.bridge.snapshot(FILESYSTEMS)
         trend = capacity_trend(self.context.backend)
         trend.observe(filesystems, state.fetched_at or self.now)
-        protections = [protection_of(filesystem, snapshots, trend, self.now) for filesystem in filesystems]
+        schedules: Sequence[SnapshotSchedule] = values.get(SNAPSHOT_SCHEDULES) or ()
+        protections = [
+            protection_of(
+                filesystem,
+                snapshots,
+                trend,
+                self.now,
+                rpo_target(schedules, filesystem.uid) or DEFAULT_RPO_SECONDS,
+            )
+            for filesystem in filesystems
+        ]
+        self._protections = {item.filesystem.uid: item for item in protections}
+        self._upload_polling.follow(any(item.uploading is not None for item in protections))
         self._show_forecast(protections)
         return [protection_row(item, self.palette) for item in protections]
 
@@ -157,3 +186,48 @@ class ProtectionScreen(ResourceScreen):
         filesystem = next((f for f in filesystems if f.uid == key), None)
         if filesystem is not None:
             self.app.push_screen(FilesystemDetailScreen(self.context, filesystem_name=filesystem.name))
+
+    # -- actions --------------------------------------------------------------------------------------
+    def _chosen(self) -> Protection | None:
+        item = self._protections.get(self.table.cursor_key or "")
+        if item is None:
+            self.notify("Choose a filesystem first.", severity="warning", timeout=3)
+        return item
+
+    def action_upload_newest(self) -> None:
+        """`u`: copy the filesystem's newest snapshot that is not off the cluster yet to its bucket (asks
+        local or remote where it has both): the admin's answer to a red row."""
+        item = self._chosen()
+        if item is None:
+            return
+        name = item.filesystem.name
+        if item.state is RpoState.NO_BUCKET:
+            self.notify(
+                f"Filesystem {name} has no object-store bucket: nothing can copy it off the cluster.",
+                title="Upload",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        snapshot = item.newest_not_uploaded
+        if snapshot is None:
+            reason = (
+                "an upload of a newer snapshot is running"
+                if item.uploading is not None
+                else "its newest snapshot is already uploaded; take one first (s on the filesystem)"
+            )
+            self.notify(f"Nothing to upload for {name}: {reason}.", title="Upload", timeout=6, markup=False)
+            return
+        self.open_after(upload_snapshot_to_its_site(self, self.context, snapshot))
+
+    def action_show_schedules(self) -> None:
+        """`p`: the filesystem's snapshot schedules (where its RPO target comes from)."""
+        from screens.schedules import SchedulesScreen
+
+        item = self._chosen()
+        if item is not None:
+            filesystem = item.filesystem
+            self.app.push_screen(
+                SchedulesScreen(self.context, filesystem_uid=filesystem.uid, filesystem_name=filesystem.name)
+            )

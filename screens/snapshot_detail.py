@@ -5,7 +5,9 @@ bucket behind it (the filesystem's tiering bucket for local, its remote one for 
 progress, the rate and the time left, and the locator a second cluster needs. WEKA reports an upload's
 progress in percent only (reference/weka.md §12.1), so the rate is measured here, from the progress seen
 over time (`UploadRates`, shared with the list so it is known the moment the view opens), and said as
-percent per minute; bytes are not in the REST answer and the view says so rather than guess.
+percent per minute; bytes are not in WEKA's REST answer (its CLI lists upload sizes), so where the answer
+carries them (the simulator's `uploadSize`/`uploadedSize`) the view adds bytes sent and the byte rate, and
+otherwise says so rather than guess.
 
 Refreshed through the Store like every screen: the shared `snapshots` and `filesystems` resources, plus
 the bucket list as its own resource; while an upload runs, snapshots are fetched every second.
@@ -26,7 +28,7 @@ from textual.widgets import Static
 
 from console.data.resources import BUCKETS, FILESYSTEMS, SNAPSHOTS
 from console.model import Filesystem, ObjectStoreBucket, Snapshot, SnapshotUpload, StowStatus
-from console.ui.format import format_age, format_clock_time, format_duration
+from console.ui.format import format_age, format_bytes, format_bytes_pair, format_clock_time, format_duration
 from console.ui.keymap import SNAPSHOT_DETAIL_KEYS
 from console.ui.palette import CellPalette
 from screens.context import ConsoleContext
@@ -205,10 +207,15 @@ class SnapshotDetailScreen(DetailScreen):
         else:
             mode = Text("read-only")
         grid.add_row("Mode", mode)
-        grid.add_row(
-            "Size",
-            Text("not in WEKA's REST answer (`weka fs snapshot` lists upload sizes)", palette.muted),
-        )
+        sizes = [(u.site, u.total_bytes) for u in snapshot.uploads if u.total_bytes is not None]
+        if sizes:
+            size = Text(
+                ", ".join(f"{format_bytes(total)} to {site_word(site)}" for site, total in sizes), end=""
+            )
+            size.append(" (what each upload sends: the changes since the previous one there)", palette.muted)
+        else:
+            size = Text("not in WEKA's REST answer (`weka fs snapshot` lists upload sizes)", palette.muted)
+        grid.add_row("Size", size)
         return grid
 
     def _uploads(
@@ -269,4 +276,10 @@ class SnapshotDetailScreen(DetailScreen):
             done_at = now + timedelta(seconds=rate.seconds_left)
             text.append(f" · {rate.percent_per_second * 60:.1f}%/min")
             text.append(f" · ETA {format_duration(rate.seconds_left)} ({format_clock_time(done_at)})")
+        if upload.total_bytes is not None and upload.done_bytes is not None:
+            # Where the answer carries bytes (the simulator; WEKA's CLI lists an upload size): how much of
+            # the incremental upload is sent, and the rate in bytes from the measured percent rate.
+            text.append(f" · {format_bytes_pair(upload.done_bytes, upload.total_bytes)} sent")
+            if rate is not None:
+                text.append(f" at {format_bytes(rate.percent_per_second / 100 * upload.total_bytes)}/s")
         return text

@@ -17,12 +17,11 @@ import time
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
-from textual.worker import Worker
 
 from console.data.errors import BackendError
 from console.data.resource_keys import ResourceValues
 from console.data.resources import SNAPSHOTS
-from console.model import Filesystem, ObjectStoreBucket, Snapshot, StowStatus, WorkloadPhase
+from console.model import Filesystem, Snapshot, StowStatus, WorkloadPhase
 from console.model.storage import WorkloadMount
 from console.ui.data_path import mounting_workloads
 from console.ui.keymap import SNAPSHOT_KEYS
@@ -33,8 +32,8 @@ from screens.context import ConsoleContext
 from screens.dialogs import ConfirmDialog, TypeNameDialog, confirm_then, confirm_then_run
 from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.snapshot_forms import CreateSnapshotForm, FilesystemFromSnapshotForm, serves_locally
-from screens.dialogs.upload_site import LOCAL, REMOTE, UploadSiteDialog, UploadTarget, upload_targets
 from screens.snapshot_detail import SnapshotDetailScreen, UploadRates, site_word
+from screens.snapshot_upload import upload_snapshot_to_its_site
 from screens.upload_polling import UploadPolling
 from widgets.bars import progress_bar
 from widgets.resource_table import AgeCell, Column, Row
@@ -378,65 +377,7 @@ class SnapshotsScreen(ResourceScreen):
         self.open_after(self._upload(snapshot))
 
     async def _upload(self, snapshot: Snapshot) -> None:
-        backend = self.context.backend
-        title = f"Upload {snapshot.name}"
-        try:
-            filesystems = await backend.filesystems()
-        except BackendError as error:
-            self.notify(str(error), title=title, severity="error", timeout=8, markup=False)
-            return
-        filesystem = next((f for f in filesystems if f.uid == snapshot.filesystem_uid), None)
-        if filesystem is None:
-            self.notify(
-                f"Filesystem {snapshot.filesystem_name} of snapshot {snapshot.name} no longer exists.",
-                title=title,
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-            return
-        try:
-            buckets: Sequence[ObjectStoreBucket] = await backend.buckets()
-        except BackendError:
-            buckets = ()  # only the dialog's detail lines need them; the bucket names are on the filesystem
-        targets = upload_targets(filesystem, buckets)
-        if not targets:
-            self.notify(
-                f"Snapshot {snapshot.name} cannot be uploaded: filesystem {filesystem.name} has no "
-                "object-store bucket attached. Attach a local (tiering) bucket to it on Filesystems (t), "
-                "or a remote one with WEKA's own tools, first.",
-                title=title,
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-            return
-        if len(targets) == 1:
-            (target,) = targets.values()
-            # Not awaited: the upload is an action like any other, and keys must not wait for its answer.
-            self._start_upload(snapshot, target)
-            return
-
-        def answered(site: str | None) -> None:
-            if site is not None and site in targets:
-                self._start_upload(snapshot, targets[site])
-
-        self.app.push_screen(
-            UploadSiteDialog(snapshot.name, filesystem.name, targets[LOCAL], targets[REMOTE]), answered
-        )
-
-    def _start_upload(self, snapshot: Snapshot, target: UploadTarget) -> Worker[Snapshot | None]:
-        """The upload itself, with the site always sent (and so in the audit line), never left to WEKA."""
-        backend = self.context.backend
-        return run_action(
-            self,
-            f"Upload {snapshot.name} to {target.buckets}",
-            lambda: backend.upload_snapshot(snapshot.uid, target.site),
-            success=(
-                f"Upload of {snapshot.name} of {snapshot.filesystem_name} to {target.buckets} "
-                f"({target.word}) started."
-            ),
-        )
+        await upload_snapshot_to_its_site(self, self.context, snapshot)
 
     def action_create_filesystem_from_snapshot(self) -> None:
         snapshot = self._chosen_snapshot()

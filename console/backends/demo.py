@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
+from console.backends.demo_schedules import DemoSchedules
 from console.model import Role
 from console.model.enums import UploadSite
 from console.model.windows import newest_window
@@ -100,7 +101,7 @@ EVENT_HISTORY_READ = 2000
 WEKA_CLUSTER_NAME = "WEKA"
 
 
-class DemoBackend:
+class DemoBackend(DemoSchedules):
     """Answers every query from the simulator, acting as one user with one role."""
 
     def __init__(

@@ -28,6 +28,7 @@ from console.data.resources import (
     NODE_POOLS,
     NODES,
     PROJECTS,
+    SNAPSHOT_SCHEDULES,
     SNAPSHOTS,
     WEKA_CLUSTER,
     WORKLOAD,
@@ -63,6 +64,10 @@ class Action(StrEnum):
     CREATE_FILESYSTEM_FROM_SNAPSHOT = "create_filesystem_from_snapshot"
     MUTE_ALERT = "mute_alert"
     UNMUTE_ALERT = "unmute_alert"
+    CREATE_SNAPSHOT_SCHEDULE = "create_snapshot_schedule"
+    UPDATE_SNAPSHOT_SCHEDULE = "update_snapshot_schedule"
+    DELETE_SNAPSHOT_SCHEDULE = "delete_snapshot_schedule"
+    RUN_SNAPSHOT_SCHEDULE = "run_snapshot_schedule"
 
 
 def _kinds(*resources: ResourceKey[Any] | ResourceKind[Any, Any]) -> frozenset[ResourceKind[Any, Any]]:
@@ -77,8 +82,11 @@ _SCHEDULING = _WORKLOAD_LISTS | _kinds(
 )
 """A workload that starts, stops or moves changes allocation everywhere, and leaves an event."""
 _NODES = _SCHEDULING | _kinds(NODE_OBJECT)
-_FILESYSTEMS = _kinds(FILESYSTEMS, SNAPSHOTS, ALERTS, WEKA_CLUSTER, DATA_MOUNTS, WORKLOAD_MOUNTS, EVENTS)
+_FILESYSTEMS = _kinds(
+    FILESYSTEMS, SNAPSHOTS, ALERTS, WEKA_CLUSTER, DATA_MOUNTS, WORKLOAD_MOUNTS, EVENTS, SNAPSHOT_SCHEDULES
+)
 _SNAPSHOTS = _kinds(SNAPSHOTS, FILESYSTEMS, EVENTS)
+_SCHEDULES = _kinds(SNAPSHOT_SCHEDULES)
 
 INVALIDATES: Mapping[Action, frozenset[ResourceKind[Any, Any]]] = {
     Action.CREATE_PROJECT: _QUOTAS,
@@ -104,6 +112,10 @@ INVALIDATES: Mapping[Action, frozenset[ResourceKind[Any, Any]]] = {
     Action.CREATE_FILESYSTEM_FROM_SNAPSHOT: _FILESYSTEMS,
     Action.MUTE_ALERT: _kinds(ALERTS),
     Action.UNMUTE_ALERT: _kinds(ALERTS),
+    Action.CREATE_SNAPSHOT_SCHEDULE: _SCHEDULES,
+    Action.UPDATE_SNAPSHOT_SCHEDULE: _SCHEDULES,
+    Action.DELETE_SNAPSHOT_SCHEDULE: _SCHEDULES,
+    Action.RUN_SNAPSHOT_SCHEDULE: _SCHEDULES | _SNAPSHOTS,
 }
 
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
     from console.model.gpu_history import GpuHistory
+    from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
     from console.model.storage import DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
@@ -240,6 +241,23 @@ class Backend(Protocol):
     async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot: ...
 
     async def create_filesystem_from_snapshot(self, spec: FilesystemFromSnapshotSpec) -> Filesystem: ...
+
+    async def snapshot_schedules(self) -> Sequence[SnapshotSchedule]:
+        """Every filesystem's snapshot schedules (`console.model.schedules`); none where the cluster
+        serves no schedules (a real WEKA: snaptool keeps them in its own YAML)."""
+        ...
+
+    async def create_snapshot_schedule(self, spec: SnapshotScheduleSpec) -> SnapshotSchedule: ...
+
+    async def update_snapshot_schedule(
+        self, schedule_uid: str, spec: SnapshotScheduleSpec
+    ) -> SnapshotSchedule: ...
+
+    async def delete_snapshot_schedule(self, schedule_uid: str) -> None: ...
+
+    async def run_snapshot_schedule(self, schedule_uid: str) -> Snapshot:
+        """Take the schedule's snapshot now (uploaded and trimmed as a scheduled run would be)."""
+        ...
 
     async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
         """Mute a WEKA alert type for a while (`PUT /alerts/{type}/mute`); WEKA unmutes it after."""

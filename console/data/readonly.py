@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
     from console.model.gpu_history import GpuHistory
+    from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
     from console.model.storage import DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
@@ -284,6 +285,25 @@ class ForwardingBackend:
         return await self._act(
             Action.CREATE_FILESYSTEM_FROM_SNAPSHOT, self._inner.create_filesystem_from_snapshot, spec
         )
+
+    async def snapshot_schedules(self) -> Sequence[SnapshotSchedule]:
+        return await self._inner.snapshot_schedules()
+
+    async def create_snapshot_schedule(self, spec: SnapshotScheduleSpec) -> SnapshotSchedule:
+        return await self._act(Action.CREATE_SNAPSHOT_SCHEDULE, self._inner.create_snapshot_schedule, spec)
+
+    async def update_snapshot_schedule(
+        self, schedule_uid: str, spec: SnapshotScheduleSpec
+    ) -> SnapshotSchedule:
+        return await self._act(
+            Action.UPDATE_SNAPSHOT_SCHEDULE, self._inner.update_snapshot_schedule, schedule_uid, spec
+        )
+
+    async def delete_snapshot_schedule(self, schedule_uid: str) -> None:
+        await self._act(Action.DELETE_SNAPSHOT_SCHEDULE, self._inner.delete_snapshot_schedule, schedule_uid)
+
+    async def run_snapshot_schedule(self, schedule_uid: str) -> Snapshot:
+        return await self._act(Action.RUN_SNAPSHOT_SCHEDULE, self._inner.run_snapshot_schedule, schedule_uid)
 
     async def mute_alert(self, alert_type: str, duration_seconds: float) -> None:
         await self._act(Action.MUTE_ALERT, self._inner.mute_alert, alert_type, duration_seconds)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     )
     from console.model.events import Event, EventFilter
     from console.model.gpu_history import GpuHistory
+    from console.model.schedules import SnapshotSchedule
     from console.model.storage import DataMount, WorkloadMount
 
 FAST_INTERVAL_SECONDS = 2.0
@@ -171,6 +172,9 @@ FILESYSTEMS: ResourceKey[Sequence[Filesystem]] = plain_kind(
 SNAPSHOTS: ResourceKey[Sequence[Snapshot]] = plain_kind(
     "snapshots", lambda backend: backend.snapshots(), SLOW_INTERVAL_SECONDS
 )
+SNAPSHOT_SCHEDULES: ResourceKey[Sequence[SnapshotSchedule]] = plain_kind(
+    "snapshot_schedules", lambda backend: backend.snapshot_schedules(), SLOW_INTERVAL_SECONDS
+)
 ALERTS: ResourceKey[Sequence[Alert]] = plain_kind(
     "alerts", lambda backend: backend.alerts(), FAST_INTERVAL_SECONDS
 )
@@ -210,6 +214,7 @@ __all__ = [
     "NODE_POOLS",
     "PROJECTS",
     "SNAPSHOTS",
+    "SNAPSHOT_SCHEDULES",
     "WEKA_CLUSTER",
     "WEKA_METRICS",
     "WORKLOAD",

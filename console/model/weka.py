@@ -124,6 +124,11 @@ class SnapshotUpload:
     status: StowStatus
     progress_percent: float | None  # None where the API says N/A
     locator: str
+    total_bytes: int | None = None
+    """What the upload sends (incremental: the changes since the site's previous upload); None where
+    the API does not say (the REST answer has percent only; the CLI lists an upload size)."""
+    done_bytes: int | None = None
+    """How much of `total_bytes` is sent; None where the API does not say."""
 
 
 @dataclass(frozen=True, slots=True)

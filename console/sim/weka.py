@@ -46,6 +46,7 @@ from console.sim.weka_rules import (
     validate_capacities,
     validate_name,
 )
+from console.sim.weka_schedules import WekaSchedules
 from console.sim.weka_state import DownloadJob, LocatorRecord, StowInfo
 from console.sim.weka_store import WekaStore
 from console.sim.weka_units import format_bytes
@@ -62,7 +63,7 @@ DOWNLOAD_MAX_SECONDS = 900.0
 """A filesystem from a snapshot is ready once its metadata is prefetched; data is fetched on demand."""
 
 
-class WekaSim(WekaBuilders):
+class WekaSim(WekaBuilders, WekaSchedules):
     """A WEKA cluster in memory, driven by the simulator's clock and seeded RNG."""
 
     def __init__(self, clock: Clock, rng: random.Random) -> None:

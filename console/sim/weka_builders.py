@@ -6,9 +6,9 @@ but skip the admin check, so a scenario reads like a description of the cluster 
 
 from __future__ import annotations
 
-import math
+from collections import deque
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from console.model import (
     Filesystem,
@@ -16,12 +16,21 @@ from console.model import (
     ObjectStoreBucket,
     Snapshot,
     StowStatus,
+    UploadSite,
     WekaClusterStatus,
+)
+from console.model.schedules import (
+    ScheduleEvery,
+    SnapshotSchedule,
+    SnapshotScheduleSpec,
+    next_run_after,
+    run_at_or_before,
+    validate_schedule,
 )
 from console.sim.weka_engine import free_access_point
 from console.sim.weka_metrics import IoProfile
 from console.sim.weka_rules import validate_capacities, validate_name
-from console.sim.weka_state import SnapshotSchedule
+from console.sim.weka_state import ScheduleState
 from console.sim.weka_store import ACCESS_POINT_FORMAT, WekaStore
 from console.sim.weka_units import MB
 from console.sim.weka_uploads import mark_synchronized, start_upload, upload_target
@@ -224,62 +233,71 @@ class WekaBuilders:
             job = start_upload(self._store, fs, snap, resolved_site, bucket_name, total_bytes=upload_bytes)
             job.done_bytes = job.total_bytes * upload_progress_percent / 100.0
             snap.stow[resolved_site].progress = job.progress_percent
+            snap.stow[resolved_site].done_bytes = job.done_bytes
         return snap.to_domain()
 
     def add_snapshot_schedule(
         self,
         filesystem_name: str,
-        every_seconds: float,
+        every: ScheduleEvery = ScheduleEvery.INTERVAL,
         *,
-        prefix: str = "hourly",
+        name: str = "hourly",
+        interval_minutes: int = 60,
+        at_minute: int = 0,
+        day_of_month: int = 1,
         keep: int = 24,
         upload_site: str | None = None,
-        anchor: datetime | None = None,
-        name_format: str = "%Y%m%d-%H%M",
-    ) -> None:
-        """Take a snapshot at the start of every period (`anchor` + k x `every_seconds`; by default on the
-        clock's multiples of it: on the hour for 3600), named `prefix-<start of period>`.
+        rpo_target_seconds: float | None = None,
+    ) -> SnapshotSchedule:
+        """Take a snapshot at the start of every period (`console.model.schedules.next_run_after`: on the
+        hour for an hourly one), named `<name>-<start of period>`.
 
         The newest `keep` are kept and each is optionally uploaded: what snaptool does, and what keeps
-        the demo alive. The filesystem's `prefix-` snapshots are the schedule's history: periods since
-        the newest of them that ended before now without one are filled in as snaptool would have taken
+        the demo alive. The filesystem's `<name>-` snapshots are the schedule's history: periods since
+        the newest of them that began before now without one are filled in as snaptool would have taken
         them (it ran before the simulator started), so the history has no gap; a period that begins
         exactly now is taken on the first tick, which leaves the state at the start as it was built.
         """
         store = self._store
         fs = store.fs_named(filesystem_name)
-        anchor_epoch = 0.0 if anchor is None else anchor.timestamp()
-        since = store.clock.now().timestamp() - anchor_epoch
-        current = math.floor(since / every_seconds + 1e-9)  # the period that holds now
-        on_boundary = since - current * every_seconds < 1e-6
-        first_due = store.elapsed + (0.0 if on_boundary else (current + 1) * every_seconds - since)
-        schedule = SnapshotSchedule(
+        spec = SnapshotScheduleSpec(
             fs.uid,
-            every_seconds,
-            prefix,
+            name,
+            every,
+            interval_minutes,
+            at_minute,
+            day_of_month,
             keep,
-            upload_site,
-            first_due,
-            anchor_epoch=anchor_epoch,
-            name_format=name_format,
+            UploadSite(upload_site) if upload_site else None,
+            rpo_target_seconds,
         )
-        schedule.taken = [uid for uid in fs.snapshot_uids if store.snaps[uid].name.startswith(f"{prefix}-")]
+        problem = validate_schedule(spec)
+        if problem:
+            raise ValueError(problem)
+        now = store.clock.now()
+        current = run_at_or_before(spec, now)
+        on_boundary = (now - current).total_seconds() < 1e-6
+        schedule = ScheduleState(store.new_uid(), spec, current if on_boundary else next_run_after(spec, now))
+        schedule.taken = [uid for uid in fs.snapshot_uids if store.snaps[uid].name.startswith(f"{name}-")]
         if schedule.taken:
-            newest = max(store.snaps[uid].created_at for uid in schedule.taken).timestamp() - anchor_epoch
-            first_missing = max(math.floor(newest / every_seconds + 1e-9) + 1, current - keep + 1)
-            last_missing = current - 1 if on_boundary else current
-            for period in range(first_missing, last_missing + 1):
-                start = datetime.fromtimestamp(anchor_epoch + period * every_seconds, UTC)
+            missing: deque[datetime] = deque(maxlen=keep)
+            run = next_run_after(spec, max(store.snaps[uid].created_at for uid in schedule.taken))
+            while run < current or (run == current and not on_boundary):
+                missing.append(run)
+                run = next_run_after(spec, run)
+            for start in missing:
                 snapshot = self.add_snapshot(
                     filesystem_name,
-                    f"{prefix}-{start:{name_format}}",
+                    f"{name}-{start:{spec.name_format}}",
                     created_at=start,
                     access_point=free_access_point(fs, start),
                     stow_status=StowStatus.SYNCHRONIZED if upload_site else StowStatus.NONE,
                     site=upload_site or "LOCAL",
                 )
                 schedule.taken.append(snapshot.uid)
+                schedule.last_run_at = start
         store.schedules.append(schedule)
+        return schedule.to_domain(fs.name)
 
     def backfill_events(self, seconds: int = 86_400) -> None:
         """Give the event log the snapshots the last `seconds` took (what `weka events` would list), so

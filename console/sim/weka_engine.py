@@ -12,7 +12,8 @@ import heapq
 from datetime import datetime, timedelta
 
 from console.data.errors import BackendError, Conflict
-from console.sim.weka_state import FsState, SnapshotSchedule, UploadJob
+from console.model.schedules import next_run_after
+from console.sim.weka_state import FsState, ScheduleState, SnapState, UploadJob
 from console.sim.weka_store import ACCESS_POINT_FORMAT, WekaStore
 from console.sim.weka_uploads import begin_upload, finish_upload, upload_target
 
@@ -53,26 +54,40 @@ def run_schedules(store: WekaStore, at: datetime) -> None:
             continue
         trim_schedule(store, schedule)
         retry_uploads(store, schedule)
-        if store.elapsed + 1e-9 < schedule.next_due_elapsed:
+        if at < schedule.next_due_at:
             continue
-        due = schedule.next_due_elapsed
-        while schedule.next_due_elapsed <= store.elapsed + 1e-9:
-            due = schedule.next_due_elapsed  # periods missed while nothing ran are not made up
-            schedule.next_due_elapsed += schedule.every_seconds
-        if not fs.is_ready:
-            continue
-        period = at - timedelta(seconds=store.elapsed - due)
-        try:
-            snap = store.take_snapshot(
-                fs, f"{schedule.prefix}-{period:{schedule.name_format}}", free_access_point(fs, at), False
-            )
-        except BackendError:
-            continue
-        schedule.taken.append(snap.uid)
-        trim_schedule(store, schedule)  # retention first: the new one's upload waits for the deletion
-        if schedule.upload_site:
-            schedule.to_upload.append(snap.uid)
-            retry_uploads(store, schedule)
+        due = schedule.next_due_at
+        while schedule.next_due_at <= at:
+            due = schedule.next_due_at  # periods missed while nothing ran are not made up
+            schedule.next_due_at = next_run_after(schedule.spec, schedule.next_due_at)
+        if fs.is_ready:
+            run_schedule_now(store, schedule, fs, due, at)
+
+
+def run_schedule_now(
+    store: WekaStore,
+    schedule: ScheduleState,
+    fs: FsState,
+    period: datetime,
+    at: datetime,
+    *,
+    name: str | None = None,
+) -> SnapState | None:
+    """Take the schedule's snapshot for the period starting at `period` (or named `name`: a run once),
+    trim, and queue its upload; None when it cannot be taken (the period already has one)."""
+    spec = schedule.spec
+    name = name or f"{spec.name}-{period:{spec.name_format}}"
+    try:
+        snap = store.take_snapshot(fs, name, free_access_point(fs, at), False)
+    except BackendError:
+        return None
+    schedule.taken.append(snap.uid)
+    schedule.last_run_at = at
+    trim_schedule(store, schedule)  # retention first: the new one's upload waits for the deletion
+    if schedule.upload_site:
+        schedule.to_upload.append(snap.uid)
+        retry_uploads(store, schedule)
+    return snap
 
 
 def free_access_point(fs: FsState, at: datetime) -> str:
@@ -84,7 +99,7 @@ def free_access_point(fs: FsState, at: datetime) -> str:
     return point
 
 
-def retry_uploads(store: WekaStore, schedule: SnapshotSchedule) -> None:
+def retry_uploads(store: WekaStore, schedule: ScheduleState) -> None:
     """Start the schedule's waiting uploads, oldest first, until one must wait its turn (another upload
     of this filesystem or a snapshot deletion runs); one that can never start (no bucket) is dropped."""
     site = schedule.upload_site
@@ -102,9 +117,9 @@ def retry_uploads(store: WekaStore, schedule: SnapshotSchedule) -> None:
         schedule.to_upload.pop(0)
 
 
-def trim_schedule(store: WekaStore, schedule: SnapshotSchedule) -> None:
+def trim_schedule(store: WekaStore, schedule: ScheduleState) -> None:
     """Delete the schedule's oldest snapshots beyond `keep` once nothing in the filesystem blocks it."""
-    while len(schedule.taken) > schedule.keep:
+    while len(schedule.taken) > schedule.spec.keep:
         oldest = store.snaps.get(schedule.taken[0])
         if oldest is not None and not oldest.is_removing:
             try:
@@ -190,8 +205,9 @@ def tick_buckets(store: WekaStore) -> float:
         else:
             snap = store.snaps[job.snapshot_uid]
             info = snap.stow[job.site]
-            if info.progress != job.progress_percent:
+            if info.progress != job.progress_percent:  # bytes follow the percent: a poll stays cheap
                 info.progress = job.progress_percent
+                info.done_bytes = job.done_bytes
                 store.touch_snap(snap)
     return sent
 

@@ -4,7 +4,8 @@ The demo tells the reference architecture's storage story at a glance: datasets 
 to a local object store, home and models keep SSD-only copies backed up to a remote (DR) bucket,
 scratch is overfilling its SSD (so an alert shows), one upload is in flight and finishes within a few
 minutes, and hourly and nightly snapshot schedules (uploaded where a bucket is attached) keep things
-moving afterwards, with a history that has one snapshot per period.
+moving afterwards, with a history that has one snapshot per period. One thing is wrong, for the admin to
+fix: models' nightlies are not uploaded, so it is past its one-day RPO target until `u` on `:rpo`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from console.model import StowStatus
+from console.model.schedules import ScheduleEvery
 from console.sim.weka import WekaSim
 from console.sim.weka_metrics import IoProfile
 from console.sim.weka_units import GB, MB, TIB
@@ -92,7 +94,7 @@ def populate_demo(sim: WekaSim) -> None:
         30 * TIB,
         used_total_bytes=9.2 * TIB,
         remote_bucket="obs-dr",
-        write_bytes_per_second=5 * MB,
+        write_bytes_per_second=2 * MB,
     )
     sim.add_filesystem("inference-cache", "default", 10 * TIB, used_total_bytes=6.1 * TIB)
 
@@ -125,15 +127,19 @@ def populate_demo(sim: WekaSim) -> None:
             stow_status=StowStatus.SYNCHRONIZED,
             site="REMOTE",
         )
-    sim.add_snapshot("models", "release-2026.11", created_at=at(3, 14, 30))
-    sim.add_snapshot("models", "eval-sandbox", created_at=at(1, 16), writable=True)
+    # The demo's RPO story: the models team's nightly snapshots are not uploaded (the schedule's upload
+    # was switched off), so its newest off-cluster copy is the release uploaded three days ago, past its
+    # one-day target: red on `:rpo` until `u` uploads the newest nightly (about 0.4 TB at 200 MB/s).
     sim.add_snapshot(
         "models",
-        f"nightly-{at(0, 2):%Y%m%d}",
-        created_at=at(0, 2),
+        "release-2026.11",
+        created_at=at(3, 14, 30),
         stow_status=StowStatus.SYNCHRONIZED,
         site="REMOTE",
     )
+    sim.add_snapshot("models", "eval-sandbox", created_at=at(1, 16), writable=True)
+    for days_before in (2, 1, 0):
+        sim.add_snapshot("models", f"nightly-{at(days_before, 2):%Y%m%d}", created_at=at(days_before, 2))
     sim.add_snapshot("inference-cache", "before-rollout", created_at=at(2, 10))
     sim.add_snapshot("inference-cache", "after-rollout", created_at=at(1, 18))
     sim.add_snapshot("scratch", f"hourly-{at(0, 7):%Y%m%d-%H%M}", created_at=at(0, 7))
@@ -157,21 +163,20 @@ def populate_demo(sim: WekaSim) -> None:
         upload_bytes=150 * GB,
     )
 
-    sim.add_snapshot_schedule("datasets", 3600, upload_site="LOCAL")
-    sim.add_snapshot_schedule("checkpoints", 3600, upload_site="LOCAL")
-    sim.add_snapshot_schedule("home", 3600, upload_site="REMOTE")
-    sim.add_snapshot_schedule("scratch", 3600)
-    sim.add_snapshot_schedule("models", 3600)
+    sim.add_snapshot_schedule("datasets", upload_site="LOCAL")
+    sim.add_snapshot_schedule("checkpoints", upload_site="LOCAL")
+    sim.add_snapshot_schedule("home", upload_site="REMOTE")
+    sim.add_snapshot_schedule("scratch")
+    sim.add_snapshot_schedule("models")
     # The nightly history above is what these schedules took (they started on different days).
-    for name, site in (
-        ("datasets", "LOCAL"),
-        ("checkpoints", "LOCAL"),
-        ("home", "REMOTE"),
-        ("models", "REMOTE"),
-    ):
+    two_am = at(0, 2).hour * 60 + at(0, 2).minute
+    for name, site in (("datasets", "LOCAL"), ("checkpoints", "LOCAL"), ("home", "REMOTE")):
         sim.add_snapshot_schedule(
-            name, 86_400, prefix="nightly", keep=7, upload_site=site, anchor=at(0, 2), name_format="%Y%m%d"
+            name, ScheduleEvery.DAILY, name="nightly", at_minute=two_am, keep=7, upload_site=site
         )
+    sim.add_snapshot_schedule(
+        "models", ScheduleEvery.DAILY, name="nightly", at_minute=two_am, keep=7, rpo_target_seconds=86_400
+    )
     sim.backfill_metrics()
     sim.backfill_events()
 

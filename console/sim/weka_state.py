@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from console.model import AttachedBucket, BucketMode, Filesystem, Snapshot, SnapshotUpload, StowStatus
+from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
 from console.wire.weka import public_site
 
 EARLY_RELEASE_SSD_FRACTION = 0.95
@@ -293,9 +294,13 @@ class StowInfo:
     status: StowStatus = StowStatus.NONE
     progress: float | None = None
     locator: str = ""
+    total_bytes: float | None = None  # what the upload sends; None for uploads the scenario back-dated
+    done_bytes: float | None = None
 
     def to_domain(self, site: str) -> SnapshotUpload:
-        return SnapshotUpload(site, self.status, self.progress, self.locator)
+        total = round(self.total_bytes) if self.total_bytes is not None else None
+        done = round(self.done_bytes) if self.done_bytes is not None else None
+        return SnapshotUpload(site, self.status, self.progress, self.locator, total, done)
 
 
 class SnapState:
@@ -421,22 +426,28 @@ class LocatorRecord:
 
 
 @dataclass(slots=True)
-class SnapshotSchedule:
-    """A snaptool-like policy: a snapshot every `every_seconds`, the newest `keep` kept, maybe uploaded.
+class ScheduleState:
+    """A schedule as the simulator runs it (snaptool's job): its spec (`console.model.schedules`), the
+    next run, and the snapshots it took and keeps (the newest `keep`), oldest first."""
 
-    Periods start at `anchor_epoch + k * every_seconds` (epoch seconds; 0 puts hourly ones on the hour)
-    and each snapshot is named after the start of its period with `name_format`.
-    """
-
-    fs_uid: str
-    every_seconds: float
-    prefix: str
-    keep: int
-    upload_site: str | None
-    next_due_elapsed: float
+    uid: str
+    spec: SnapshotScheduleSpec
+    next_due_at: datetime
     taken: list[str] = field(default_factory=list)  # uids of the snapshots it made, oldest first
-    anchor_epoch: float = 0.0
-    name_format: str = "%Y%m%d-%H%M"
+    last_run_at: datetime | None = None
     to_upload: list[str] = field(default_factory=list)
     """Uids of snapshots whose upload was refused for now (another upload or a deletion ran): snaptool
     retries them, oldest first, before the next one."""
+
+    @property
+    def fs_uid(self) -> str:
+        return self.spec.filesystem_uid
+
+    @property
+    def upload_site(self) -> str | None:
+        return self.spec.upload_site.value if self.spec.upload_site is not None else None
+
+    def to_domain(self, filesystem_name: str) -> SnapshotSchedule:
+        return SnapshotSchedule(
+            self.uid, filesystem_name, self.spec, self.next_due_at, self.last_run_at, len(self.taken)
+        )

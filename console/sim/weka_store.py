@@ -38,7 +38,7 @@ from console.sim.weka_state import (
     DownloadJob,
     FsState,
     LocatorRecord,
-    SnapshotSchedule,
+    ScheduleState,
     SnapState,
     UploadJob,
 )
@@ -79,7 +79,7 @@ class WekaStore:
         self.uploads: dict[str, UploadJob] = {}  # task uid -> job: only these are touched per tick
         self.downloads: dict[str, DownloadJob] = {}  # fs uid -> job
         self.locators: dict[str, LocatorRecord] = {}
-        self.schedules: list[SnapshotSchedule] = []
+        self.schedules: list[ScheduleState] = []
         self.due: list[tuple[float, int, str, str]] = []  # heap of (elapsed, seq, kind, uid)
         self.counters = {"fs": 0, "snap": 0, "task": 0, "seq": 0}
         self.snapshot_totals = {"readonly": 0, "writable": 0}

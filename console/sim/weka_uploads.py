@@ -81,7 +81,7 @@ def start_upload(
     job = UploadJob(task_uid, task_id, snap.uid, fs.uid, site, bucket_name, size)
     store.uploads[task_uid] = job
     fs.uploads[site] = job
-    snap.stow[site] = StowInfo(StowStatus.UPLOADING, 0.0, "")
+    snap.stow[site] = StowInfo(StowStatus.UPLOADING, 0.0, "", size, 0.0)
     store.touch_snap(snap)
     store.emit(
         "SnapshotUploadStarted",
@@ -129,7 +129,8 @@ def mark_synchronized(store: WekaStore, fs: FsState, snap: SnapState, site: str,
     """`SYNCHRONIZED` with a locator: what a disaster-recovery cluster needs to bring the data back."""
     # [I] Locators are opaque to rwc; this shape only has to be unique and look like WEKA's.
     locator = f"{store.guid[:8]}/d/s/{fs.number}/{snap.id[11:-1]}/spec/{store.rng.getrandbits(64):016x}"
-    snap.stow[site] = StowInfo(StowStatus.SYNCHRONIZED, 100.0, locator)
+    sent = snap.stow[site].total_bytes if site in snap.stow else None
+    snap.stow[site] = StowInfo(StowStatus.SYNCHRONIZED, 100.0, locator, sent, sent)
     store.locators[locator] = LocatorRecord(
         locator, bucket_name, site, fs.name, snap.name, snap.uid, snap.used_bytes, fs.is_encrypted
     )

@@ -119,6 +119,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Off-cluster copies against the RPO; fill forecast",
         location="screens.protection:ProtectionScreen",
     ),
+    # No number key is free: `:sched` (and the palette, `p` on a filesystem or on `:rpo`) open it.
+    ScreenEntry(
+        "schedules",
+        "Snapshot schedules",
+        "",
+        ("sched", "schedule"),
+        "Snapshot schedules: every, keep, upload, RPO",
+        location="screens.schedules:SchedulesScreen",
+    ),
     # No number key is free: `:ev` (and the palette) open it.
     ScreenEntry(
         "events",
@@ -402,6 +411,7 @@ FILESYSTEM_KEYS: tuple[KeyAction, ...] = (
 FILESYSTEM_DETAIL_KEYS: tuple[KeyAction, ...] = (
     back_key("filesystem_detail", "Filesystem"),
     KeyAction("s", "filesystem_snapshots", "Snapshots", scope="filesystem_detail", group="Filesystem"),
+    KeyAction("p", "filesystem_schedules", "Schedules", scope="filesystem_detail", group="Filesystem"),
 )
 """One filesystem in full (enter on Filesystems): capacity, tiering, off-site copy, alerts, who mounts it."""
 
@@ -423,6 +433,23 @@ SNAPSHOT_DETAIL_KEYS: tuple[KeyAction, ...] = (
     reload_key("snapshot_detail", "Snapshot"),
 )
 """One snapshot in full (enter on Snapshots): its upload per site, progress, rate and ETA."""
+
+_protection = scoped_keys("protection", "Data protection")
+PROTECTION_KEYS: tuple[KeyAction, ...] = (
+    _protection("u", "upload_newest", "Upload newest"),
+    _protection("p", "show_schedules", "Schedules"),
+)
+"""On `:rpo`: copy the filesystem's newest snapshot off the cluster (what clears a red row), or open its
+snapshot schedules (where its target comes from)."""
+
+_schedules = scoped_keys("schedules", "Schedules")
+SCHEDULE_KEYS: tuple[KeyAction, ...] = (
+    _schedules("c", "create_schedule", "Create"),
+    _schedules("e", "edit_schedule", "Edit"),
+    _schedules("d", "delete_schedule", "Delete"),
+    _schedules("r", "run_schedule", "Run once"),
+)
+"""Snapshot schedules (`:sched`); deleting one keeps the snapshots it took."""
 
 _confirm = scoped_keys("confirm", "Confirm", palette=False)
 CONFIRM_KEYS: tuple[KeyAction, ...] = (
@@ -494,6 +521,8 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *FILESYSTEM_DETAIL_KEYS,
     *SNAPSHOT_KEYS,
     *SNAPSHOT_DETAIL_KEYS,
+    *PROTECTION_KEYS,
+    *SCHEDULE_KEYS,
     *CONFIRM_KEYS,
     *UPLOAD_SITE_KEYS,
     *TYPE_NAME_KEYS,

@@ -169,12 +169,24 @@ SCREEN_LEGENDS: dict[str, Legend] = {
         "Data protection",
         (
             ("UPLOADED 3h remote", "its newest snapshot copied off the cluster was taken 3h ago; where to"),
-            ("RPO 1d", "the recovery-point target: a copy at least this recent"),
+            ("RPO 1d", "the target: a schedule's (p), two periods of an uploading one, else 1d"),
             ("✗ past by 5h", "the newest off-cluster copy is older than the target by that much"),
+            ("✗ past ↑41%", "past it, and an upload of a newer snapshot is 41 % done (u starts one)"),
             ("✗ never uploaded", "it has a bucket but no snapshot of it was ever uploaded"),
             ("— no bucket", "no object store attached: it cannot be copied off the cluster"),
             ("GROWTH measuring", "growth is measured while rwc watches: 10 minutes before a rate"),
             ("FULL IN", "when it fills at that growth (the title: all filesystems together)"),
+        ),
+    ),
+    # screens/schedules.py SchedulesScreen._row
+    "schedules": Legend(
+        "Snapshot schedules",
+        (
+            ("RUNS every 1h", "every N minutes on the clock; daily 02:00, monthly 1st 00:00 (UTC)"),
+            ("KEEP 24", "the newest 24 are kept; older ones it took are deleted"),
+            ("UPLOAD remote", "each snapshot is copied to that bucket (local: tiering; remote: DR)"),
+            ("RPO 2h / 1d*", "the target it gives its filesystem: two periods; * set by hand"),
+            ("NEXT 02:00", "its next run (UTC); a date when more than a day away"),
         ),
     ),
     # screens/events.py SEVERITY_SYMBOLS, SOURCE_WORDS, KIND_PREFIXES, event_message

@@ -5,8 +5,9 @@ Pure (no Textual): the RPO view draws these and tests read them without an app.
 
 - **RPO.** WEKA's snap-to-object upload is the copy that survives the cluster; a filesystem's recovery
   point is the newest snapshot uploaded to either of its buckets (local: the tiering object store;
-  remote: another site). The target is `DEFAULT_RPO_SECONDS` (a daily off-cluster copy, the baseline of
-  WEKA's snaptool schedules) until snapshot schedules give each filesystem its own.
+  remote: another site). The target comes from the filesystem's snapshot schedules
+  (`console.model.schedules.rpo_target`: one set by hand, else two periods of a schedule that uploads),
+  else `DEFAULT_RPO_SECONDS` (a daily off-cluster copy, the baseline of WEKA's snaptool schedules).
 - **Growth.** WEKA's REST API keeps no per-filesystem capacity history (reference/weka.md §9 lists IO
   stats only), so the console measures it: every poll of the filesystems adds a point, and the rate is
   the least-squares slope of `used_total` over the last `TREND_WINDOW_SECONDS`. It says "measuring" until
@@ -26,7 +27,7 @@ from weakref import WeakKeyDictionary
 from console.model import BucketMode, StowStatus
 
 if TYPE_CHECKING:
-    from console.model import Filesystem, Snapshot
+    from console.model import Filesystem, Snapshot, SnapshotUpload
 
 DEFAULT_RPO_SECONDS = 24 * 3600.0
 TREND_WINDOW_SECONDS = 6 * 3600.0
@@ -61,6 +62,11 @@ class Protection:
     """None while measuring."""
     days_to_full: float | None
     """None while measuring or when not growing; FOREVER_DAYS and more mean "not in ten years"."""
+    uploading: SnapshotUpload | None = None
+    """An upload in flight of a snapshot newer than the newest uploaded one: what will clear a red row."""
+    newest_not_uploaded: Snapshot | None = None
+    """The newest snapshot that could be uploaded to move the recovery point (`u` on `:rpo`): read-only,
+    not being deleted, newer than the newest upload and not uploading; None when there is none."""
 
 
 class CapacityTrend:
@@ -141,6 +147,13 @@ def protection_of(
         state = RpoState.PAST if past_by > 0 else RpoState.WITHIN
     else:
         state = RpoState.NEVER if can_upload else RpoState.NO_BUCKET
+    newer = [s for s in own if newest_upload is None or s.created_at > newest_upload]
+    uploading = max(
+        ((s.created_at, u) for s in newer for u in s.uploads if u.status is StowStatus.UPLOADING),
+        key=lambda item: item[0],
+        default=(None, None),
+    )[1]
+    candidates = [s for s in newer if not s.is_writable and s.stow_status is not StowStatus.UPLOADING]
     rate = trend.rate(filesystem.uid)
     return Protection(
         filesystem,
@@ -152,6 +165,8 @@ def protection_of(
         past_by,
         rate,
         days_to_full(filesystem.used_total_bytes, filesystem.total_budget_bytes, rate),
+        uploading,
+        max(candidates, key=lambda s: s.created_at, default=None) if can_upload else None,
     )
 
 

@@ -132,7 +132,8 @@ def test_filesystem_detail(snap_compare: SnapCompare, terminal_size: tuple[int, 
 
 
 def test_rpo_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
-    """`:rpo`: the filesystem never copied off the cluster first, growth still being measured."""
+    """`:rpo`: models past its one-day target first (the demo's RPO story), then the filesystem never copied
+    off the cluster; targets from the schedules (2h: an hourly one that uploads); growth still measured."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app

@@ -56,6 +56,7 @@ from console.backends.live.merge import (
     with_kube_pod_facts,
     with_local_readings,
 )
+from console.backends.live.schedules import LiveSchedules
 from console.backends.live.utilisation import utilisation_histories
 from console.config import Profile
 from console.data.errors import BackendError, Forbidden, Unavailable
@@ -125,7 +126,7 @@ CLUSTER_CACHE_SECONDS = 60.0
 T = TypeVar("T")
 
 
-class LiveBackend:
+class LiveBackend(LiveSchedules):
     """Everything the console asks or does, against one live profile (Run:ai + Kubernetes + WEKA + NVML)."""
 
     def __init__(

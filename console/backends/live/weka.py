@@ -55,9 +55,11 @@ from console.model import (
     WekaMetricsSample,
 )
 from console.model.events import Event
+from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
 from console.model.weka import WekaHealth
 from console.wire import weka as wire
 from console.wire.weka import mute_body, mute_path
+from console.wire.weka import schedules as wire_schedules
 
 SERVICE = wire.SERVICE
 
@@ -445,6 +447,40 @@ class WekaClient:
         await self._call("POST", f"/snapshots/{_segment(snapshot_uid)}/upload", json=wire.upload_body(site))
         with read_back(SERVICE):
             return await self.snapshot(snapshot_uid)
+
+    # -- snapshot schedules (rwc's own resource on the WEKA face: console.wire.weka.schedules) ----------
+    async def snapshot_schedules(self) -> Sequence[SnapshotSchedule]:
+        """`GET /snapshotSchedules`; a WEKA that serves no schedules (404: every real one in rwc's
+        references; snaptool keeps them in its YAML) has none, and the RPO view uses its default target."""
+        try:
+            items = await self._call("GET", wire_schedules.schedule_path())
+        except NotFound:
+            return []
+        return wire_schedules.parse_schedules(wire.as_list(items, "snapshotSchedules"))
+
+    async def create_snapshot_schedule(self, spec: SnapshotScheduleSpec) -> SnapshotSchedule:
+        raw = await self._call(
+            "POST", wire_schedules.schedule_path(), json=wire_schedules.schedule_body(spec)
+        )
+        with read_back(SERVICE):
+            return wire_schedules.parse_schedule(raw)
+
+    async def update_snapshot_schedule(
+        self, schedule_uid: str, spec: SnapshotScheduleSpec
+    ) -> SnapshotSchedule:
+        path = wire_schedules.schedule_path(schedule_uid)
+        raw = await self._call("PUT", path, json=wire_schedules.schedule_body(spec))
+        with read_back(SERVICE):
+            return wire_schedules.parse_schedule(raw)
+
+    async def delete_snapshot_schedule(self, schedule_uid: str) -> None:
+        await self._call("DELETE", wire_schedules.schedule_path(schedule_uid))
+
+    async def run_snapshot_schedule(self, schedule_uid: str) -> Snapshot:
+        """`POST /snapshotSchedules/{uid}/run`: the snapshot it took."""
+        raw = await self._call("POST", wire_schedules.schedule_path(schedule_uid, run=True), json={})
+        with read_back(SERVICE):
+            return wire.parse_snapshot(raw)[0]
 
 
 def _segment(value: str) -> str:

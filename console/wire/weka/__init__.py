@@ -7,7 +7,7 @@ the modules follow the API's own seams:
 - `auth`: login and refresh; `cluster`: `/cluster`; `stats`: `/stats` and `/stats/realtime`;
 - `alerts`: alerts and muting; `events`: `/events`;
 - `filesystems`: filesystems and their groups; `buckets`: object-store buckets and attaching them;
-  `snapshots`: snapshots and their uploads.
+  `snapshots`: snapshots and their uploads; `schedules`: rwc's own snapshot schedules (WEKA has none).
 
 Strict where the client cannot work without a key (`BadResponse` names it), lenient where the reference
 says shapes vary by version (reference/weka.md):
@@ -96,9 +96,20 @@ from console.wire.weka.filesystems import (
     parse_group,
     parse_groups,
 )
+from console.wire.weka.schedules import (
+    SCHEDULES_PATH,
+    parse_schedule,
+    parse_schedule_spec,
+    parse_schedules,
+    schedule_body,
+    schedule_json,
+    schedule_path,
+)
 from console.wire.weka.snapshots import (
     PER_SITE_STOW_SINCE,
     SITES,
+    UPLOAD_SIZE_KEY,
+    UPLOADED_SIZE_KEY,
     SiteStow,
     parse_snapshot,
     parse_snapshots,
@@ -195,4 +206,13 @@ __all__ = [
     "summarize_snapshots",
     "unwrap",
     "upload_body",
+    "SCHEDULES_PATH",
+    "parse_schedule",
+    "parse_schedule_spec",
+    "parse_schedules",
+    "schedule_body",
+    "schedule_json",
+    "schedule_path",
+    "UPLOAD_SIZE_KEY",
+    "UPLOADED_SIZE_KEY",
 ]

@@ -33,6 +33,20 @@ class SiteStow:
     status: StowStatus
     progress: float | None
     locator: str
+    total_bytes: int | None = None
+    done_bytes: int | None = None
+
+
+UPLOAD_SIZE_KEY = "uploadSize"
+UPLOADED_SIZE_KEY = "uploadedSize"
+"""[UNSURE] Bytes of an upload in a `...StowInfo` block: the CLI lists each site's upload size (reference
+§12.1, "local/remote upload size"); the REST key names are not documented, so these are the simulator's
+and the client reads them when present. Without them an upload has a percent only."""
+
+
+def _bytes(value: Any) -> int | None:
+    number = to_number(value)
+    return int(number) if number is not None and number >= 0 else None
 
 
 def _stow_status(text: str, where: str) -> StowStatus:
@@ -61,7 +75,10 @@ def _site_stow(block: Any, where: str) -> SiteStow:
         progress = None
     if progress is not None and not 0 <= progress <= 100:
         progress = None  # not a percentage: unknown
-    return SiteStow(status, progress, as_str(block, "locator", where, default=""))
+    total, done = _bytes(block.get(UPLOAD_SIZE_KEY)), _bytes(block.get(UPLOADED_SIZE_KEY))
+    if total is None or done is None or done > total:
+        total = done = None  # both or neither: a half-known upload is shown by its percent
+    return SiteStow(status, progress, as_str(block, "locator", where, default=""), total, done)
 
 
 def snapshot_sites(raw: Mapping[str, Any], where: str) -> dict[str, SiteStow] | None:
@@ -116,7 +133,7 @@ def parse_snapshot(raw: Any, index: int = 0) -> tuple[Snapshot, bool]:
         public = _public_stow(sites)
         uploaded = any(info.status is StowStatus.SYNCHRONIZED for info in sites.values())
         uploads = tuple(
-            SnapshotUpload(site, info.status, info.progress, info.locator)
+            SnapshotUpload(site, info.status, info.progress, info.locator, info.total_bytes, info.done_bytes)
             for site in SITES
             if (info := sites.get(site)) is not None and info.status is not StowStatus.NONE
         )
@@ -195,7 +212,15 @@ def _stow_block(upload: SnapshotUpload | None) -> dict[str, Any]:
     if upload is None:
         return {"stowStatus": StowStatus.NONE.value, "stowProgress": "N/A", "locator": ""}
     progress = "N/A" if upload.progress_percent is None else f"{upload.progress_percent:g}%"
-    return {"stowStatus": upload.status.value, "stowProgress": progress, "locator": upload.locator}
+    block: dict[str, Any] = {
+        "stowStatus": upload.status.value,
+        "stowProgress": progress,
+        "locator": upload.locator,
+    }
+    if upload.total_bytes is not None and upload.done_bytes is not None:
+        block[UPLOAD_SIZE_KEY] = upload.total_bytes
+        block[UPLOADED_SIZE_KEY] = upload.done_bytes
+    return block
 
 
 def snapshot_json(snap: Snapshot, filesystem_id: str, *, per_site: bool) -> dict[str, Any]:

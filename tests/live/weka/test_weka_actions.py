@@ -236,9 +236,16 @@ async def test_upload_snapshots_to_local_and_remote_buckets(
     client: WekaClient, demo: DemoBackend, host: SimulatorHost, twin: Simulator
 ) -> None:
     scratch = next(s.name for s in twin.weka.snapshots() if s.filesystem_name == "scratch")
+    models_nightly = max(
+        s.name
+        for s in twin.weka.snapshots()
+        if s.filesystem_name == "models" and s.name.startswith("nightly-")
+    )
     steps: list[Step] = [
         lambda b: b.upload_snapshot(snap_uid(twin, "scratch", scratch)),
+        # The demo's RPO story: models' release is uploaded already (refused), its nightly is not.
         lambda b: b.upload_snapshot(snap_uid(twin, "models", "release-2026.11"), "REMOTE"),
+        lambda b: b.upload_snapshot(snap_uid(twin, "models", models_nightly), "REMOTE"),
         lambda b: b.upload_snapshot(snap_uid(twin, "models", "eval-sandbox")),  # writable: refused
         lambda b: b.upload_snapshot(snap_uid(twin, "inference-cache", "before-rollout")),  # no bucket
         lambda b: b.upload_snapshot(snap_uid(twin, "scratch", scratch)),  # already uploading

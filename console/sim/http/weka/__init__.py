@@ -14,8 +14,9 @@ print a one-element list), `auth._tokens_body`; `/stats` rows `data.all.<categor
 one-second resolution unless `resolution_secs` asks for coarser (a real cluster stores per minute).
 
 The package: `auth` (users, tokens, login and refresh, and `Handlers`, the base of the other handler sets),
-`cluster` (`/cluster`, alerts, events, tasks), `stats`, `filesystems` (with groups and buckets), `snapshots`
-and `common` (errors, request bodies); this module holds the route table.
+`cluster` (`/cluster`, alerts, events, tasks), `stats`, `filesystems` (with groups and buckets), `snapshots`,
+`schedules` (rwc's own snapshot schedules) and `common` (errors, request bodies); this module holds the
+route table.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from console.sim.http.weka.auth import (
 )
 from console.sim.http.weka.cluster import Cluster, weka_event_fields
 from console.sim.http.weka.filesystems import Filesystems
+from console.sim.http.weka.schedules import Schedules
 from console.sim.http.weka.snapshots import Snapshots
 from console.sim.http.weka.stats import Statistics
 from console.wire import weka as wire
@@ -67,6 +69,7 @@ def build_weka_router(
     sign_in = SignIn(users, clock, access_token_seconds)
     cluster, stats = Cluster(host, sign_in), Statistics(host, sign_in)
     filesystems, snapshots = Filesystems(host, sign_in), Snapshots(host, sign_in)
+    schedules = Schedules(host, sign_in)
     router = Router()
     routes: list[tuple[str, str, Callable[[Request], Response]]] = [
         ("POST", "/login", sign_in.login),
@@ -95,6 +98,13 @@ def build_weka_router(
         ("DELETE", "/snapshots/{uid}", snapshots.delete_snapshot),
         ("POST", "/snapshots/{uid}/upload", snapshots.upload_snapshot),
         ("POST", "/snapshots/{fs_uid}/{uid}/restore", snapshots.restore_snapshot),
+        # rwc's own (WEKA has no schedule API; console.wire.weka.schedules)
+        ("GET", "/snapshotSchedules", schedules.list_schedules),
+        ("POST", "/snapshotSchedules", schedules.create_schedule),
+        ("GET", "/snapshotSchedules/{uid}", schedules.get_schedule),
+        ("PUT", "/snapshotSchedules/{uid}", schedules.update_schedule),
+        ("DELETE", "/snapshotSchedules/{uid}", schedules.delete_schedule),
+        ("POST", "/snapshotSchedules/{uid}/run", schedules.run_schedule),
     ]
     for method, template, handler in routes:
         router.add(method, API + template, _guarded(handler))
