@@ -331,10 +331,11 @@ def build_backend(config: Config, *, long_lived: bool = False, site: str | None 
 
 SIM_DESCRIPTION = """\
 Serve the simulator over the real wire formats: the Run:ai control-plane API, the
-WEKA REST API and the Kubernetes API, each on a 127.0.0.1 port, all over one
-simulated cluster. It prints a profile (and writes it to --config-out) that
-points rwc's live backend at them, so `rwc --config PATH` in another terminal
-shows the cluster `rwc --demo` shows, and its actions change what is served.
+WEKA REST API and the Kubernetes API, each on a 127.0.0.1 port, for each of the
+demo's two sites (on-prem and cloud). It prints a config with a profile per site
+(and writes it to --config-out) that points rwc's live backend at them, so
+`rwc --config PATH` in another terminal shows the sites `rwc --demo` shows
+(`:ctx` switches), and its actions change what is served.
 The secrets are fresh random ones in private files that exist while it runs.
 Ctrl-C stops it."""
 
@@ -389,10 +390,11 @@ def build_sim_parser() -> argparse.ArgumentParser:
 def run_sim(argv: Sequence[str]) -> int:
     """`rwc sim ...`: serve until Ctrl-C; exit 0 after a clean shutdown."""
     args = build_sim_parser().parse_args(list(argv))
-    from console.sim.http.serve import ProfileWriteError, build_served, run_until_stopped
+    from console.sim.http.serve import ProfileWriteError, run_until_stopped
+    from console.sim.http.serve_sites import build_served_sites
 
     start = datetime.now(UTC).replace(microsecond=0)  # like `rwc --demo`: the cluster's history ends now
-    served = build_served(
+    served = build_served_sites(
         args.scenario,
         args.seed,
         clock_speed=args.clock_speed,
@@ -425,8 +427,10 @@ def build_sites(config: Config, first: Backend, *, long_lived: bool = False) -> 
         return None
     from console.data.sites import Sites, SiteSpec, SiteStateFile
 
+    current = config.sites[0] if config.demo or config.profile is None else config.profile.name
+
     def opener(name: str) -> Callable[[], Backend]:
-        if name == first.profile_name:
+        if name == current:
             return lambda: first
         if config.demo:
             return functools.partial(build_backend, config, long_lived=long_lived, site=name)
@@ -439,7 +443,7 @@ def build_sites(config: Config, first: Backend, *, long_lived: bool = False) -> 
     else:
         specs = [SiteSpec(p.name, opener(p.name), p.runai_url) for p in config.site_profiles]
         scope = str(config.config_path)
-    return Sites(specs, current=first.profile_name, state_file=SiteStateFile(scope))
+    return Sites(specs, current=current, state_file=SiteStateFile(scope))
 
 
 def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:

@@ -55,6 +55,8 @@ class SiteSwitchboard:
     def __init__(self, sites: Sites, switch: Callable[[str], Awaitable[bool]]) -> None:
         self.sites = sites
         self._switch = switch
+        self._listeners: list[Callable[[], None]] = []
+        self._watched_stores: set[int] = set()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -100,18 +102,27 @@ class SiteSwitchboard:
         return line
 
     def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Call `callback()` when any site's overview changes; returns the function that unsubscribes."""
-        unsubscribers = [
-            site.store.subscribe(lambda _key, _state: callback(), (SITE_OVERVIEW,))
-            for site in self.sites
-            if site.store is not None
-        ]
+        """Call `callback()` when any site's overview changes (sites opened later too); returns the
+        function that unsubscribes."""
+        self._listeners.append(callback)
+        self.watch_opened_sites()
 
         def unsubscribe() -> None:
-            for each in unsubscribers:
-                each()
+            if callback in self._listeners:
+                self._listeners.remove(callback)
 
         return unsubscribe
+
+    def watch_opened_sites(self) -> None:
+        """Listen to the overview of every site opened since the last call (`Sites.open_all`, a switch)."""
+        for site in self.sites:
+            if site.store is not None and id(site.store) not in self._watched_stores:
+                self._watched_stores.add(id(site.store))
+                site.store.subscribe(self._overview_changed, (SITE_OVERVIEW,))
+
+    def _overview_changed(self, _key: object, _state: object) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     async def switch(self, name: str) -> bool:
         """Open `name` (its last screen, filters and sorts); False, and the user told why, if it cannot."""

@@ -4,8 +4,8 @@ Every list screen is a Textual mode made with one site's `ConsoleContext`. A swi
 left behind (its Store, with what it loaded, polls only its overview from then on, at the background
 pace) and makes the screens anew over the other site's session: the mode it was last on, each list
 with the filter and sort it had there (`console.data.sites.SiteState`, written to the state dir so the
-next run has them too). The mode on screen cannot be removed, so the screen the user lands on
-replaces it in place (same mode) or is switched to first (another mode) before the old one goes.
+next run has them too). The mode on screen cannot be removed, so the screen the user lands on is
+switched to first and the mode left is remade after it.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class SiteSwitcher:
     def open_all(self) -> None:
         """After the first frame: open every other site (its overview starts polling in the background)."""
         self.sites.open_all()
-        self.app.refresh_bindings()
+        self.switchboard.watch_opened_sites()
 
     def remember(self) -> None:
         """Note the open site's screen and views (in memory; `switch` and `aclose` write them)."""
@@ -99,6 +99,7 @@ class SiteSwitcher:
             )
             return False
         store.start()
+        self.switchboard.watch_opened_sites()
         self.remember()
         old_session, old_store = self._host.session, self._host.session.store
         self.sites.select(name)
@@ -119,18 +120,19 @@ class SiteSwitcher:
         app, host = self.app, self._host
         while len(app.screen_stack) > 1:
             await app.pop_screen()
+        if app.current_mode == target:
+            # The mode on screen cannot be remade in place: step onto the overview (a site's last
+            # screen is never the overview), which is remade after.
+            await app.switch_mode(SITES_SCREEN)
         self._screens.clear()
         current = app.current_mode
         for mode in host.screen_names:
             if mode != current:
                 await app.remove_mode(mode)
                 app.add_mode(mode, partial(host.make_screen, mode))
-        if target == current:
-            await app.switch_screen(host.make_screen(target))
-        else:
-            await app.switch_mode(target)
-            await app.remove_mode(current)
-            app.add_mode(current, partial(host.make_screen, current))
+        await app.switch_mode(target)
+        await app.remove_mode(current)
+        app.add_mode(current, partial(host.make_screen, current))
 
     async def aclose(self) -> None:
         """rwc is closing (the views were remembered as it began to, `RwcApp.exit`): write them, then stop
