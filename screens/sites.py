@@ -49,8 +49,11 @@ class SitesScreen(ResourceScreen):
     def _activate(self) -> None:
         sites = self.context.sites
         if sites is not None and self._unsubscribe is None:
-            self._unsubscribe = sites.subscribe(lambda: self.call_later(self.resources_changed))
+            self._unsubscribe = sites.subscribe(self._overview_changed)
         super()._activate()
+
+    def _overview_changed(self) -> None:
+        self.call_later(self.resources_changed)
 
     # (Textual runs RwcScreen's handlers of these too: each class's own handler is called.)
     def on_screen_suspend(self) -> None:

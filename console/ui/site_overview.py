@@ -26,13 +26,11 @@ from rich.text import Text
 from console.data.backend import Backend
 from console.data.resource_keys import ResourceKey, plain_kind
 from console.data.store import ResourceState
-from console.model import WekaClusterStatus, WorkloadFilter, WorkloadPhase
+from console.model import WekaClusterStatus
 from console.model.capacity import GpuCapacity
-from console.model.windows import WorkloadWindow
 from console.ui.format import format_age, format_gpu_sum
 from console.ui.gpu_availability import format_gpu_capacity
 from console.ui.palette import CellPalette
-from console.ui.protection import DEFAULT_RPO_SECONDS, CapacityTrend, RpoState, protection_of
 from console.ui.resources import WEKA_SUMMARY_DEADLINE_SECONDS
 from console.ui.table_rows import Column, Row
 
@@ -77,7 +75,8 @@ class SiteOverview:
     weka: WekaFigures | None
     weka_error: str | None = None
     """Why WEKA is not shown (None: it answered, or the site has none and `weka` is None)."""
-    rpo_seconds: float = DEFAULT_RPO_SECONDS
+    rpo_seconds: float = 24 * 3600.0
+    """The recovery-point target (`console.ui.protection.DEFAULT_RPO_SECONDS`, rwc's default)."""
 
     @property
     def open_alerts(self) -> int | None:
@@ -95,6 +94,9 @@ def weka_figures(
     snapshots: Sequence[Snapshot],
 ) -> WekaFigures:
     """The WEKA part of a row from the cluster, its filesystems and snapshots (see the module's RPO)."""
+    # Here, not at the top: the model's dataclasses load with the first data, not before the first frame.
+    from console.ui.protection import CapacityTrend, RpoState, protection_of
+
     trend = CapacityTrend()  # no forecast here: only the recovery points are read
     protections = [protection_of(fs, snapshots, trend, backend_now) for fs in filesystems]
     uploadable = [p for p in protections if p.state is not RpoState.NO_BUCKET]
@@ -121,6 +123,9 @@ async def _weka_part(backend: Backend) -> WekaFigures:
 async def fetch_site_overview(backend: Backend) -> SiteOverview:
     """One round for one site: Run:ai must answer (else the row says why); WEKA and the alert count are
     optional and bounded by the header's WEKA deadline, so a hung WEKA never holds the Run:ai figures."""
+    from console.model import WorkloadFilter, WorkloadPhase
+    from console.model.windows import WorkloadWindow
+
     pending_window = WorkloadWindow(WorkloadFilter(phase=WorkloadPhase.PENDING), limit=PENDING_PAGE)
 
     async def bounded(call: object) -> object:
