@@ -170,14 +170,14 @@ SITE_OVERVIEW: ResourceKey[SiteOverview] = plain_kind(
 # -- rows -------------------------------------------------------------------------------------------------
 
 SITE_COLUMNS: tuple[Column, ...] = (
-    Column("site", "SITE", 9, identifies=True, sort_hotkey="N"),
+    Column("site", "SITE", 9, identifies=True, sort_hotkey="I"),
     Column("runai", "RUN:AI", 6, priority=3),
-    Column("gpus", "GPUS", 16, align="right", sort_hotkey="U"),
-    Column("pending", "PENDING", 10, align="right", priority=1, sort_hotkey="P"),
+    Column("gpus", "GPUS", 16, align="right"),
+    Column("pending", "PENDING", 10, align="right", priority=1, sort_hotkey="E"),
     Column("weka", "WEKA", 9, priority=1),
     Column("capacity", "SSD", 4, align="right", priority=2),
     Column("alerts", "AL", 3, align="right", priority=2, sort_hotkey="A"),
-    Column("rpo", "RPO", 8, align="right", priority=1, sort_hotkey="R"),
+    Column("rpo", "RPO", 8, align="right", priority=1, sort_hotkey="O"),
     Column("state", "STATE", 12, grow=True),
 )
 
