@@ -285,6 +285,10 @@ class RwcApp(App[None]):
     def screen_names(self) -> tuple[str, ...]:
         return tuple(SCREEN_CLASSES)
 
+    def last_screen_left(self, *, besides: str) -> str | None:
+        """The newest screen the user left besides `besides` (a site's last screen, seen from `:sites`)."""
+        return next((name for name in reversed(self._screen_history) if name != besides), None)
+
     def forget_screen_history(self) -> None:
         """Another site is open: esc does not walk back into the screens of the one left."""
         self._screen_history.clear()

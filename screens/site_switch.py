@@ -10,7 +10,7 @@ switched to first and the mode left is remade after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,6 +39,10 @@ class SiteHost(Protocol):
     def make_screen(self, name: str) -> RwcScreen: ...
 
     def forget_screen_history(self) -> None: ...
+
+    def last_screen_left(self, *, besides: str) -> str | None: ...
+
+    def show_screen(self, name: str) -> Awaitable[object] | None: ...
 
     @property
     def screen_names(self) -> Iterable[str]: ...
@@ -78,7 +82,9 @@ class SiteSwitcher:
             if view is not None:
                 views[name] = view
         mode = self.app.current_mode
-        self.sites.remember(self.sites.current_name, None if mode == SITES_SCREEN else mode, views)
+        if mode == SITES_SCREEN:
+            mode = self._host.last_screen_left(besides=SITES_SCREEN) or ""
+        self.sites.remember(self.sites.current_name, mode or None, views)
 
     async def switch(self, name: str) -> bool:
         """Open the site `name` where the user left it; False (and a toast says why) if it cannot open."""
@@ -88,6 +94,7 @@ class SiteSwitcher:
             return False
         if name == self.sites.current_name:
             if app.current_mode == SITES_SCREEN:
+                self.remember()
                 await self._show(self.sites.current.state.screen or DEFAULT_SCREEN)
             return True
         store = self.sites.open(name)
@@ -113,7 +120,10 @@ class SiteSwitcher:
         return True
 
     async def _show(self, name: str) -> None:
-        await self.app.switch_mode(name)
+        """The open site's screen `name`, as its number key opens it (esc comes back to `:sites`)."""
+        mounted = self._host.show_screen(name)
+        if mounted is not None:
+            await mounted
 
     async def _rebuild_screens(self, target: str) -> None:
         """Every mode made anew over the open session, landing on `target`."""

@@ -68,9 +68,9 @@ def populate_cloud_runai(sim: RunaiSim) -> None:
         command="python -m vllm.entrypoints.openai.api_server --model llava-hf/llava-1.5-13b-hf",
     )  # fmt: skip
     sim.add_workload(
-        "vit-huge-pretrain", "vision", gpu=8, phase=pending, submitted_by=CAROL, image=PYTORCH,
+        "internvl2-pretrain", "vision", gpu=8, phase=pending, submitted_by=CAROL, image=PYTORCH,
         node_pools=("h100",), created_ago_s=25 * MINUTE, duration_seconds=6 * HOUR,
-        command="torchrun --nproc-per-node 8 train_vit.py --model vit_huge_patch14_224",
+        command="torchrun --nproc-per-node 8 train_vit.py --model internvl2_26b",
     )  # fmt: skip
 
 

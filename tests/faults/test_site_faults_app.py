@@ -72,11 +72,11 @@ async def test_a_failing_site_leaves_the_other_usable(
         assert isinstance(screen, ResourceScreen)
         workloads = screen.query_one(ResourceTable)
         await wait_until(pilot, lambda: workloads.row_count == 3, "cloud's workloads", timeout=30)
-        assert "vit-huge-pretrain" in workloads.visible_keys() or workloads.row_count == 3
+        assert "internvl2-pretrain" in workloads.visible_keys() or workloads.row_count == 3
         cloud = served["cloud"].simulator
         with served["cloud"].locked():
             pending = [
-                w for w in cloud.runai.workloads(served["cloud"].admin, None) if w.name == "vit-huge-pretrain"
+                w for w in cloud.runai.workloads(served["cloud"].admin, None) if w.name == "internvl2-pretrain"
             ]
         assert pending and pending[0].phase.value == "Pending"
 

@@ -56,7 +56,7 @@ async def test_opens_on_sites_and_ctx_switches_to_the_other_site() -> None:
         assert on_prem is not None and cloud is not None
         assert on_prem.cells[1].plain == "2.20.0" and cloud.cells[1].plain == "2.21.0"  # type: ignore[union-attr]
         assert cloud.cells[2].plain == "10/16"  # type: ignore[union-attr]
-        assert cloud.cells[3].plain.startswith("1 (8")  # type: ignore[union-attr]  # vit-huge-pretrain waits
+        assert cloud.cells[3].plain.startswith("1 (8")  # type: ignore[union-attr]  # internvl2-pretrain waits
 
         await pilot.press(*":ctx cloud", "enter", "3")  # one burst: the 3 lands on the cloud's nodes
         nodes = await on_site(pilot, "cloud", "nodes")
@@ -122,3 +122,18 @@ async def test_one_cluster_has_no_sites_to_switch_to() -> None:
         await wait_until(
             pilot, lambda: any("One site only" in str(n.message) for n in app._notifications), "the hint"
         )
+
+
+async def test_enter_on_the_open_site_returns_to_the_screen_left() -> None:
+    app = two_site_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await on_site(pilot, "on-prem", "sites")
+        await pilot.press("3")
+        await on_site(pilot, "on-prem", "nodes")
+        await pilot.press(*":sites", "enter")
+        table = await on_site(pilot, "on-prem", "sites")
+        assert table.cursor_key == "on-prem"
+        await pilot.press("enter")
+        await on_site(pilot, "on-prem", "nodes")  # where the user was, not the default workloads
+        await pilot.press("escape")
+        await on_site(pilot, "on-prem", "sites")  # esc walks back, as from any screen
