@@ -171,14 +171,14 @@ SITE_OVERVIEW: ResourceKey[SiteOverview] = plain_kind(
 
 SITE_COLUMNS: tuple[Column, ...] = (
     Column("site", "SITE", 9, identifies=True, sort_hotkey="I"),
-    Column("runai", "RUN:AI", 6, priority=3),
+    Column("runai", "RUN:AI", 6, priority=2),
     Column("gpus", "GPUS", 16, align="right"),
-    Column("pending", "PENDING", 10, align="right", priority=1, sort_hotkey="E"),
-    Column("weka", "WEKA", 9, priority=1),
-    Column("capacity", "SSD", 4, align="right", priority=2),
+    Column("pending", "PENDING", 8, align="right", priority=1, sort_hotkey="E"),
+    Column("weka", "WEKA", 8, priority=1),
+    Column("capacity", "SSD", 3, align="right", priority=3),
     Column("alerts", "AL", 3, align="right", priority=2, sort_hotkey="A"),
-    Column("rpo", "RPO", 8, align="right", priority=1, sort_hotkey="O"),
-    Column("state", "STATE", 12, grow=True),
+    Column("rpo", "RPO", 9, align="right", priority=1, sort_hotkey="O"),
+    Column("state", "STATE", 10, grow=True),
 )
 
 
@@ -197,7 +197,7 @@ class SiteFacts:
 def _weka_cells(overview: SiteOverview, palette: CellPalette, now: datetime) -> tuple[Text, Text, Text]:
     weka = overview.weka
     if weka is None:
-        words = "no answer" if overview.weka_error else "none"
+        words = "no reply" if overview.weka_error else "none"
         blank = Text("—", palette.muted, end="")
         return Text(words, palette.warning if overview.weka_error else palette.muted, end=""), blank, blank
     status = Text(
