@@ -76,7 +76,9 @@ async def test_a_failing_site_leaves_the_other_usable(
         cloud = served["cloud"].simulator
         with served["cloud"].locked():
             pending = [
-                w for w in cloud.runai.workloads(served["cloud"].admin, None) if w.name == "internvl2-pretrain"
+                w
+                for w in cloud.runai.workloads(served["cloud"].admin, None)
+                if w.name == "internvl2-pretrain"
             ]
         assert pending and pending[0].phase.value == "Pending"
 

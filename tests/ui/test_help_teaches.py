@@ -103,6 +103,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: Idle GPUs",
             "Legend: Node pools",
             "Legend: Data protection",
+            "Legend: Sites",
             "Legend: Events",
         ]
         assert {"✓ local", "✓ remote", "↑local 40%", "not uploaded"} <= set(
