@@ -40,6 +40,7 @@ from screens.commands import RwcCommands
 from screens.context import ConsoleContext
 from screens.site_session import SiteSession
 from screens.site_switch import SiteSwitcher
+from screens.store_bridge import StoreBridge
 from themes import STYLESHEET_PATH, THEMES, theme_name
 from widgets.bindings import bindings_for
 from widgets.textual_compat import exit_on_crash, mark_css_current
@@ -138,15 +139,15 @@ class RwcApp(App[None]):
         config = self.config
         switchboard = self.switcher.switchboard if self.switcher is not None else None
 
-        def make_context(backend: Backend, bridge: object) -> ConsoleContext:
+        def make_context(backend: Backend, bridge: StoreBridge) -> ConsoleContext:
             profile = next((p for p in config.site_profiles if p.name == name), config.profile)
             return ConsoleContext(
                 backend=backend,
-                bridge=bridge,  # type: ignore[arg-type]
+                bridge=bridge,
                 profile_name=backend.profile_name,
                 demo=config.demo,
                 read_only=config.read_only,
-                insecure=config.insecure or bool(profile and profile.insecure),
+                insecure=config.insecure_for(profile),
                 plain_http=bool(profile and profile.plain_http_keys),
                 config_location=home_relative(config.config_path),
                 sites=switchboard,

@@ -410,12 +410,11 @@ def run_sim(argv: Sequence[str]) -> int:
 
 def site_config(config: Config, profile: Profile) -> Config:
     """`config` for one of its live sites: that profile, with its own TLS and plain-http settings."""
-    insecure_flag = config.insecure and not (config.profile is not None and config.profile.insecure)
     return dataclasses.replace(
         config,
         profile=profile,
         profile_name=profile.name,
-        insecure=insecure_flag or profile.insecure,
+        insecure=config.insecure_for(profile),
         plain_http=bool(profile.plain_http_keys),
     )
 

@@ -199,6 +199,14 @@ class Config:
         if not self.demo and self.sites and tuple(p.name for p in self.site_profiles) != self.sites:
             raise ConfigError("every live site needs its profile")
 
+    def insecure_for(self, profile: Profile | None) -> bool:
+        """TLS verification off for `profile` (one of the sites): `--insecure`, or its own setting. The
+        open profile's own `insecure = true` is folded into `insecure`; it does not spread to the others."""
+        if profile is None:
+            return self.insecure
+        flag = self.insecure and not (self.profile is not None and self.profile.insecure)
+        return flag or profile.insecure
+
     @property
     def several_sites(self) -> bool:
         """More than one site: rwc opens on `:sites` and `:ctx` switches between them."""

@@ -63,3 +63,19 @@ def test_the_sites_key_names_profiles(tmp_path: Path) -> None:
         "cloud",
         "lab",
     )
+
+
+def test_every_profile_is_a_site_and_profile_picks_the_open_one(tmp_path: Path) -> None:
+    from console.cli import parse_args
+
+    path = tmp_path / "config.toml"
+    body = 'runai_url = "https://acme.run.ai"\nrunai_client_id = "rwc"\nrunai_client_secret_env = "S"\n'
+    profiles = f'[profiles.prod]\n{body}cluster_id = "p"\n[profiles.cloud]\n{body}cluster_id = "c"\ninsecure = true\n'
+    path.write_text(f'default_profile = "prod"\n{profiles}', encoding="utf-8")
+    config = parse_args(["--config", str(path)])
+    assert config.sites == ("prod", "cloud") and config.profile is not None and config.profile.name == "prod"
+    assert [p.cluster_id for p in config.site_profiles] == ["p", "c"]  # one tenant, a cluster per site
+    assert not config.insecure and config.insecure_for(config.site_profiles[1])  # its own, not spread
+    assert parse_args(["--config", str(path), "--profile", "cloud"]).profile.name == "cloud"  # type: ignore[union-attr]
+    path.write_text(f'default_profile = "prod"\nsites = ["prod"]\n{profiles}', encoding="utf-8")
+    assert parse_args(["--config", str(path)]).sites == ()  # one site named: one cluster, as before
