@@ -70,7 +70,8 @@ def test_every_profile_is_a_site_and_profile_picks_the_open_one(tmp_path: Path) 
 
     path = tmp_path / "config.toml"
     body = 'runai_url = "https://acme.run.ai"\nrunai_client_id = "rwc"\nrunai_client_secret_env = "S"\n'
-    profiles = f'[profiles.prod]\n{body}cluster_id = "p"\n[profiles.cloud]\n{body}cluster_id = "c"\ninsecure = true\n'
+    prod = f'[profiles.prod]\n{body}cluster_id = "p"\n'
+    profiles = f'{prod}[profiles.cloud]\n{body}cluster_id = "c"\ninsecure = true\n'
     path.write_text(f'default_profile = "prod"\n{profiles}', encoding="utf-8")
     config = parse_args(["--config", str(path)])
     assert config.sites == ("prod", "cloud") and config.profile is not None and config.profile.name == "prod"
