@@ -227,7 +227,9 @@ def format_age_target(seconds: float) -> str:
 def state_text(facts: SiteFacts, now: datetime) -> Text:
     """The row's connection state: open or connected, loading, or why not (with since when)."""
     if facts.overview is None:
-        return Text(f"cannot open: {facts.open_error or 'not opened'}", end="")
+        if facts.open_error is None:
+            return Text("opening…", end="")  # not tried yet: rwc opens the others after its first frame
+        return Text(f"cannot open: {facts.open_error}", end="")
     state = facts.overview
     if state.error is not None:
         since = f" ({format_age(now, state.error_since)})" if state.error_since else ""
@@ -243,7 +245,9 @@ def site_row(facts: SiteFacts, palette: CellPalette, now: datetime) -> Row:
     if facts.current:
         name.append(" •", palette.accent)
     state = state_text(facts, now)
-    failing = facts.overview is None or facts.overview.error is not None
+    failing = facts.open_error is not None or (
+        facts.overview is not None and facts.overview.error is not None
+    )
     state.stylize(palette.error if failing else (palette.ok if facts.current else palette.muted))
     overview = facts.overview.value if facts.overview is not None else None
     if overview is None:

@@ -97,3 +97,25 @@ def row_state(table: ResourceTable, name: str) -> str:
         return ""
     cell = row.cells[-1]
     return cell if isinstance(cell, str) else getattr(cell, "plain", "")
+
+
+async def test_a_site_that_cannot_open_says_why_and_stays_closed(served: ServedSites, tmp_path: Path) -> None:
+    """The cloud's secret file is gone: rwc still opens (on-prem was asked for), the cloud's row says why,
+    and `:ctx cloud` says it too and leaves on-prem on screen."""
+    config_path = served.write_profile(tmp_path / "rwc-sites.toml")
+    served["cloud"].runai_secret_path.unlink()
+    app = make_app(parse_args(["--config", str(config_path)]))
+    async with app.run_test(size=SIZE) as pilot:
+        table = await sites_table(pilot)
+        await wait_until(
+            pilot, lambda: row_state(table, "cloud").startswith("cannot open: "), "cloud's reason"
+        )
+        assert "runai_client_secret_file" in row_state(table, "cloud")
+        await wait_until(pilot, lambda: row_state(table, "on-prem") == "open", "on-prem open", timeout=30)
+        await pilot.press(*":ctx cloud", "enter")
+        await wait_until(
+            pilot,
+            lambda: any("Site cloud cannot be opened" in str(n.message) for n in app._notifications),
+            "the toast that says why",
+        )
+        assert app.context.profile_name == "on-prem" and app.current_mode == "sites"

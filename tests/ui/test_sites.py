@@ -48,7 +48,7 @@ async def test_opens_on_sites_and_ctx_switches_to_the_other_site() -> None:
         await wait_until(pilot, lambda: table.row_count == 2, "a row per site")
         await wait_until(
             pilot,
-            lambda: all("connecting" not in table.get_row(name).cells[-1].plain for name in DEMO_SITES),  # type: ignore[union-attr]
+            lambda: all(table.get_row(name).cells[-1].plain in ("open", "connected") for name in DEMO_SITES),  # type: ignore[union-attr]
             "both sites' overviews",
         )
         on_prem = table.get_row("on-prem")
