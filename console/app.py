@@ -17,7 +17,7 @@ import signal
 from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -30,7 +30,7 @@ from textual.widget import AwaitMount
 from console import DEFAULT_GC_THRESHOLD
 from console.config import Config
 from console.data.backend import Backend
-from console.data.invalidating import InvalidatingBackend
+from console.data.sites import Sites
 from console.data.store import Store
 from console.key_gate import KeyGate
 from console.ui.keymap import APP_KEYS, DEFAULT_SCREEN, SCREENS
@@ -38,6 +38,8 @@ from console.ui.safe_text import visible
 from screens.base import ResourceScreen, RwcScreen
 from screens.commands import RwcCommands
 from screens.context import ConsoleContext
+from screens.site_session import SiteSession
+from screens.site_switch import SiteSwitcher
 from screens.store_bridge import StoreBridge
 from themes import STYLESHEET_PATH, THEMES, theme_name
 from widgets.bindings import bindings_for
@@ -110,35 +112,60 @@ class RwcApp(App[None]):
     COMMANDS = App.COMMANDS | {RwcCommands}
     DEFAULT_MODE = DEFAULT_SCREEN
 
-    def __init__(self, *, backend: Backend, config: Config, store: Store | None = None) -> None:
+    def __init__(
+        self, *, backend: Backend, config: Config, store: Store | None = None, sites: Sites | None = None
+    ) -> None:
+        """`sites` (several clusters, `console.data.sites`): `backend` is the open one's, and rwc opens
+        on the sites overview; `:ctx` switches (`screens.site_switch`)."""
+        if sites is not None and sites.several:
+            self.DEFAULT_MODE = "sites"  # type: ignore[misc]  # read by App.__init__: the opening screen
         super().__init__()
         self.config = config
-        self.store = store if store is not None else Store(backend)
-        self.bridge = StoreBridge(self.store, backend)
-        # Outermost: after an action, what it changed refreshes at once (`console.data.actions`).
-        backend = InvalidatingBackend(backend, self.bridge.invalidate)
-        self.backend = backend
+        self.switcher = SiteSwitcher(self, sites) if sites is not None else None
+        if sites is not None:
+            store = sites.open(sites.current_name)
+        self.session = self.open_session(backend.profile_name, store if store is not None else Store(backend))
         self.key_gate = KeyGate(self, partial(App.on_event, self))
         self._screen_history: list[str] = []
         """Modes the user left, oldest first (esc on a list walks back through them)."""
-        self.context = ConsoleContext(
-            backend=backend,
-            bridge=self.bridge,
-            profile_name=backend.profile_name,
-            demo=config.demo,
-            read_only=config.read_only,
-            insecure=config.insecure,
-            plain_http=config.plain_http,
-            config_location=home_relative(config.config_path),
-        )
         for name in SCREEN_CLASSES:
-            self.add_mode(name, partial(self._make_screen, name))
+            self.add_mode(name, partial(self.make_screen, name))
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = theme_name(no_color=config.no_color or bool(os.environ.get("NO_COLOR")))
 
-    def _make_screen(self, name: str) -> RwcScreen:
+    def open_session(self, name: str, store: Store) -> SiteSession:
+        """The screens' side of a site: bridge, invalidating backend and context (`store` keeps polling)."""
+        config = self.config
+        switchboard = self.switcher.switchboard if self.switcher is not None else None
+
+        def make_context(backend: Backend, bridge: StoreBridge) -> ConsoleContext:
+            profile = next((p for p in config.site_profiles if p.name == name), config.profile)
+            return ConsoleContext(
+                backend=backend,
+                bridge=bridge,
+                profile_name=backend.profile_name,
+                demo=config.demo,
+                read_only=config.read_only,
+                insecure=config.insecure_for(profile),
+                plain_http=bool(profile and profile.plain_http_keys),
+                config_location=home_relative(config.config_path),
+                sites=switchboard,
+            )
+
+        session = SiteSession(name, store, store.backend, make_context, watched=self.switcher is not None)
+        self.store, self.bridge, self.backend, self.context = (
+            store,
+            session.bridge,
+            session.backend,
+            session.context,
+        )
+        return session
+
+    def make_screen(self, name: str) -> RwcScreen:
         screen = SCREEN_CLASSES[name](self.context)
+        if self.switcher is not None:
+            self.switcher.screen_made(name, screen)
         # A screen made now has missed no CSS change (Textual would re-parse the whole stylesheet the
         # first time its mode is shown, ~10 ms); a theme change after this still reaches it.
         mark_css_current(screen, self)
@@ -150,6 +177,8 @@ class RwcApp(App[None]):
         # After the first frame: the first fetch builds the demo simulator (or opens connections),
         # which would otherwise compete with painting the chrome the user is waiting for.
         self.call_after_refresh(self.store.start)
+        if self.switcher is not None:
+            self.call_after_refresh(self.switcher.open_all)
         self.call_after_refresh(restore_gc_threshold)
 
     def _exit_on_signals(self) -> None:
@@ -183,9 +212,18 @@ class RwcApp(App[None]):
         for signal_number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signal_number)
-        self.bridge.close()
+        self.session.close()
+        if self.switcher is not None:
+            await self.switcher.aclose()  # every site's Store and backend, and their views remembered
+            return
         await self.store.stop()
         await self.backend.aclose()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Every way out (q, ctrl+c, a signal): each site's views are read while its screens still stand."""
+        if self.switcher is not None:
+            self.switcher.remember()
+        super().exit(*args, **kwargs)
 
     # -- global actions ---------------------------------------------------------------------------
     def notify(
@@ -243,6 +281,31 @@ class RwcApp(App[None]):
         if filter_text is not None and isinstance(self.screen, ResourceScreen):
             self.screen.keep_filter(filter_text)
         return mounted
+
+    @property
+    def screen_names(self) -> tuple[str, ...]:
+        return tuple(SCREEN_CLASSES)
+
+    def last_screen_left(self, *, besides: str) -> str | None:
+        """The newest screen the user left besides `besides` (a site's last screen, seen from `:sites`)."""
+        return next((name for name in reversed(self._screen_history) if name != besides), None)
+
+    def forget_screen_history(self) -> None:
+        """Another site is open: esc does not walk back into the screens of the one left."""
+        self._screen_history.clear()
+
+    def action_choose_site(self, name: str = "") -> None:
+        """`:ctx` (and the palette): pick a site and switch to it; `:ctx NAME` switches at once."""
+        if self.switcher is None:
+            self.notify(
+                f"One site only: add profiles to {home_relative(self.config.config_path)} to switch between "
+                "clusters (rwc --demo has two).",
+                timeout=6,
+            )
+            return
+        from screens.site_picker import pick_site  # only when asked for: not on the start-up path
+
+        pick_site(self, self.switcher.switchboard, name)
 
     def go_back(self) -> bool:
         """Esc on a list with nothing left to clear: back to the screen the user came from."""

@@ -9,11 +9,13 @@ live clients are imported lazily so `rwc --help` answers at once.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import logging
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from io import TextIOWrapper
 from pathlib import Path
@@ -23,9 +25,11 @@ from console import __version__
 from console.config import (
     DEFAULT_SCENARIO,
     DEFAULT_SEED,
+    DEMO_SITES,
     SCENARIO_NAMES,
     Config,
     ConfigError,
+    Profile,
     load_config_file,
 )
 from console.data import paths
@@ -34,6 +38,7 @@ from console.model import Role
 if TYPE_CHECKING:
     from console.app import RwcApp
     from console.data.backend import Backend
+    from console.data.sites import Sites
     from console.sim.simulator import Simulator
 
 PROG = "rwc"
@@ -232,6 +237,11 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
                     "to the demo cluster; add --demo "
                     f"(profile {profile.name!r} from {config_path} would be used otherwise)"
                 )
+    site_profiles: tuple[Profile, ...] = ()
+    if profile is not None:
+        names = config_file.site_names
+        if len(names) > 1 and profile.name in names:
+            site_profiles = tuple(config_file.profiles[name] for name in names)
     return Config(
         demo=profile is None,
         scenario=args.scenario or DEFAULT_SCENARIO,
@@ -246,14 +256,17 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
         insecure=args.insecure or (profile.insecure if profile else False),
         plain_http=bool(profile and profile.plain_http_keys),
         profile=profile,
+        sites=DEMO_SITES if profile is None else tuple(p.name for p in site_profiles),
+        site_profiles=site_profiles,
     )
 
 
-def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
+def build_backend(config: Config, *, long_lived: bool = False, site: str | None = None) -> Backend:
     """The one place that picks a backend, then wraps it: read-only refusal inside, the audit outside.
 
     The audit is outermost so refused attempts are recorded too. Imports are local so `rwc --help`
-    never loads the simulator, and the demo never loads httpx, kubernetes or pynvml.
+    never loads the simulator, and the demo never loads httpx, kubernetes or pynvml. `site` names one of
+    the demo's sites (`DEMO_SITES`: its simulator and the name the header and the audit give it).
     """
     from console.data.audit import AuditedBackend
     from console.data.readonly import ReadOnlyBackend
@@ -279,9 +292,12 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
 
     def simulator_factory() -> Simulator:
         # Imported here, in the worker thread that builds it, so the first frame does not wait for it.
-        from console.sim.scenarios import build_simulator
+        from console.sim.scenarios import build_simulator, build_site_simulator
 
-        simulator = build_simulator(config.scenario, config.seed, start=start)
+        if site is not None and site != DEMO_SITES[0]:
+            simulator = build_site_simulator(site, config.seed, start=start)
+        else:
+            simulator = build_simulator(config.scenario, config.seed, start=start)
         simulator.warm_caches()  # here, off the event loop, rather than on the first fetches
         return simulator
 
@@ -292,9 +308,10 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
         clock_speed=config.clock_speed,
         start=start,
         freeze_gc=long_lived,
+        **({"profile_name": site} if site is not None else {}),
     )
     audit_user: str | None = None  # the demo's default user, known once the simulator is built
-    if config.user is not None:
+    if config.user is not None and site in (None, DEMO_SITES[0]):
         # Checked before the screen opens (so the simulator is built now, not lazily): a --user in
         # no project is almost always a typo (users are e-mail addresses); an empty console won't say.
         acting = demo.identity_now
@@ -314,10 +331,11 @@ def build_backend(config: Config, *, long_lived: bool = False) -> Backend:
 
 SIM_DESCRIPTION = """\
 Serve the simulator over the real wire formats: the Run:ai control-plane API, the
-WEKA REST API and the Kubernetes API, each on a 127.0.0.1 port, all over one
-simulated cluster. It prints a profile (and writes it to --config-out) that
-points rwc's live backend at them, so `rwc --config PATH` in another terminal
-shows the cluster `rwc --demo` shows, and its actions change what is served.
+WEKA REST API and the Kubernetes API, each on a 127.0.0.1 port, for each of the
+demo's two sites (on-prem and cloud). It prints a config with a profile per site
+(and writes it to --config-out) that points rwc's live backend at them, so
+`rwc --config PATH` in another terminal shows the sites `rwc --demo` shows
+(`:ctx` switches), and its actions change what is served.
 The secrets are fresh random ones in private files that exist while it runs.
 Ctrl-C stops it."""
 
@@ -372,10 +390,11 @@ def build_sim_parser() -> argparse.ArgumentParser:
 def run_sim(argv: Sequence[str]) -> int:
     """`rwc sim ...`: serve until Ctrl-C; exit 0 after a clean shutdown."""
     args = build_sim_parser().parse_args(list(argv))
-    from console.sim.http.serve import ProfileWriteError, build_served, run_until_stopped
+    from console.sim.http.serve import ProfileWriteError, run_until_stopped
+    from console.sim.http.serve_sites import build_served_sites
 
     start = datetime.now(UTC).replace(microsecond=0)  # like `rwc --demo`: the cluster's history ends now
-    served = build_served(
+    served = build_served_sites(
         args.scenario,
         args.seed,
         clock_speed=args.clock_speed,
@@ -389,12 +408,51 @@ def run_sim(argv: Sequence[str]) -> int:
         raise UsageError(str(error)) from None
 
 
+def site_config(config: Config, profile: Profile) -> Config:
+    """`config` for one of its live sites: that profile, with its own TLS and plain-http settings."""
+    return dataclasses.replace(
+        config,
+        profile=profile,
+        profile_name=profile.name,
+        insecure=config.insecure_for(profile),
+        plain_http=bool(profile.plain_http_keys),
+    )
+
+
+def build_sites(config: Config, first: Backend, *, long_lived: bool = False) -> Sites | None:
+    """Every site of `config` (None with one cluster); `first` is the open site's backend, built already
+    so that its problems stop rwc as before (exit 2), while another site's only mark its own row."""
+    if not config.several_sites:
+        return None
+    from console.data.sites import Sites, SiteSpec, SiteStateFile
+
+    current = config.sites[0] if config.demo or config.profile is None else config.profile.name
+
+    def opener(name: str) -> Callable[[], Backend]:
+        if name == current:
+            return lambda: first
+        if config.demo:
+            return functools.partial(build_backend, config, long_lived=long_lived, site=name)
+        profile = next(p for p in config.site_profiles if p.name == name)
+        return functools.partial(build_backend, site_config(config, profile), long_lived=long_lived)
+
+    if config.demo:
+        specs = [SiteSpec(name, opener(name), "simulated") for name in config.sites]
+        scope = "demo"
+    else:
+        specs = [SiteSpec(p.name, opener(p.name), p.runai_url) for p in config.site_profiles]
+        scope = str(config.config_path)
+    return Sites(specs, current=current, state_file=SiteStateFile(scope))
+
+
 def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:
     """The app exactly as `rwc` runs it: the one factory for the CLI, the UI tests and the snapshot apps."""
-    backend = build_backend(config, long_lived=long_lived)
+    first_site = config.sites[0] if config.demo and config.several_sites else None
+    backend = build_backend(config, long_lived=long_lived, site=first_site)
+    sites = build_sites(config, backend, long_lived=long_lived)
     from console.app import RwcApp
 
-    return RwcApp(backend=backend, config=config)
+    return RwcApp(backend=backend, config=config, sites=sites)
 
 
 # -- running ------------------------------------------------------------------------------------------

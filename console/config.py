@@ -46,6 +46,9 @@ import the simulator."""
 
 DEFAULT_SEED = 7
 DEFAULT_SCENARIO = "demo"
+DEMO_SITES: tuple[str, ...] = ("on-prem", "cloud")
+"""`rwc --demo`'s sites: today's cluster on premises, and a smaller GPU cluster in a public cloud whose
+object store holds on-prem's off-site uploads (`console.sim.cloud_scenario`)."""
 
 _ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -176,6 +179,11 @@ class Config:
     sim_start: datetime | None = None
     """Demo only: the simulator's start time (an aware datetime); None means now, to the second, in UTC.
     Not a flag: snapshot tests pin it so rendered timestamps never change."""
+    sites: tuple[str, ...] = ()
+    """Every site `:ctx` switches between, in order: the config file's profiles (live) or `DEMO_SITES`
+    (`rwc --demo`). Empty: one cluster, as before sites existed (`profile`, or the demo)."""
+    site_profiles: tuple[Profile, ...] = ()
+    """Live: the profile of each of `sites`, in the same order (`profile` is the one opened first)."""
 
     def __post_init__(self) -> None:
         if self.sim_start is not None and self.sim_start.tzinfo is None:
@@ -188,6 +196,21 @@ class Config:
             raise ConfigError(f"clock speed must be a finite number >= 0, got {self.clock_speed!r}")
         if not self.demo and self.profile is None:
             raise ConfigError("a live configuration needs a profile")
+        if not self.demo and self.sites and tuple(p.name for p in self.site_profiles) != self.sites:
+            raise ConfigError("every live site needs its profile")
+
+    def insecure_for(self, profile: Profile | None) -> bool:
+        """TLS verification off for `profile` (one of the sites): `--insecure`, or its own setting. The
+        open profile's own `insecure = true` is folded into `insecure`; it does not spread to the others."""
+        if profile is None:
+            return self.insecure
+        flag = self.insecure and not (self.profile is not None and self.profile.insecure)
+        return flag or profile.insecure
+
+    @property
+    def several_sites(self) -> bool:
+        """More than one site: rwc opens on `:sites` and `:ctx` switches between them."""
+        return len(self.sites) > 1
 
 
 # -- reading config.toml ----------------------------------------------------------------------------------
@@ -200,6 +223,13 @@ class ConfigFile:
     path: Path
     profiles: Mapping[str, Profile]
     default_profile: str | None = None
+    sites: tuple[str, ...] = ()
+    """The top-level `sites = ["prod", "cloud"]`: which profiles rwc opens as sites, in that order (empty:
+    every profile, in the file's order)."""
+
+    @property
+    def site_names(self) -> tuple[str, ...]:
+        return self.sites or tuple(self.profiles)
 
     def select(self, requested: str | None) -> Profile | None:
         """The profile to use: the one asked for, else the default, else the only one; None if none exist."""
@@ -222,7 +252,7 @@ class ConfigFile:
         )
 
 
-TOP_LEVEL_KEYS = ("default_profile", "profiles")
+TOP_LEVEL_KEYS = ("default_profile", "profiles", "sites")
 
 _SECRET_HINTS = {
     "runai_client_secret": "runai_client_secret_env or runai_client_secret_file",
@@ -282,7 +312,25 @@ def parse_config_document(document: Mapping[str, Any], path: Path) -> ConfigFile
                 f"{path}: default_profile: no profile named {shown_value(default_profile)} "
                 f"(profiles: {known})"
             )
-    return ConfigFile(path=path, profiles=profiles, default_profile=default_profile)
+    sites = _site_names(document.get("sites"), profiles, path)
+    return ConfigFile(path=path, profiles=profiles, default_profile=default_profile, sites=sites)
+
+
+def _site_names(value: object, profiles: Mapping[str, Profile], path: Path) -> tuple[str, ...]:
+    """`sites = [...]`: profile names, each once; None (the key is absent) is every profile."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise _wrong_type(path, "sites", "an array of profile names", value)
+    for name in value:
+        if name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none are defined"
+            raise ConfigError(f"{path}: sites: no profile named {shown_value(name)} (profiles: {known})")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{path}: sites: a profile is named twice")
+    if not value:
+        raise ConfigError(f"{path}: sites: name at least one profile (or remove the key: every profile)")
+    return tuple(value)
 
 
 def _parse_profile(name: str, table: Mapping[str, Any], path: Path) -> Profile:

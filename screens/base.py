@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -120,6 +121,7 @@ class RwcScreen(Screen[None]):
             insecure=context.insecure,
             plain_http=context.plain_http,
             config_location=context.config_location,
+            site=context.sites is not None,
         )
         yield StaleBanner()
         yield from self.compose_body()
@@ -241,9 +243,11 @@ class RwcScreen(Screen[None]):
         (the key is text) for the prompt-opening keys while an input has focus (priority keys, see keymap)."""
         if action in PROMPT_ACTIONS and isinstance(self.focused, Input):
             return False
-        if self.refusal_reason(action) is not None:
-            return None
-        return True
+        try:
+            refused = self.refusal_reason(action) is not None
+        except NoMatches:  # asked while its widgets are being taken down (a switch of site)
+            return True
+        return None if refused else True
 
     def refusal_reason(self, action: str) -> str | None:
         """Why `action` would be refused now (None: it may go ahead), so the key is dimmed and says why
@@ -332,6 +336,8 @@ class RwcScreen(Screen[None]):
             await self.run_action("app.quit")
         elif target == "help":
             await self.run_action("app.show_help")
+        elif target == "ctx" and hasattr(self.app, "action_choose_site"):
+            self.app.action_choose_site(argument)  # :ctx, :ctx cloud
         elif argument.strip() and hasattr(self.app, "show_screen"):
             self.app.show_screen(target, filter_text=argument.strip())  # :wl vision, :wl @alice
         else:
@@ -375,6 +381,7 @@ class ResourceScreen(RwcScreen):
         self._rendered_inputs: tuple[object, ...] = ()
         self._cursor_to_key: str | None = None
         self._initial_filter: str | None = None
+        self._initial_sort: tuple[str, bool] | None = None
 
     def row_cache(self, build: Callable[[T], Row], key: Callable[[T], str]) -> RowCache[T]:
         """A `RowCache` that this screen empties when the theme changes."""
@@ -400,6 +407,9 @@ class ResourceScreen(RwcScreen):
         self.table.age_clock = self.backend_clock
         if self.DEFAULT_SORT is not None:
             self.table.sort_by(self.DEFAULT_SORT, reverse=False)
+        if self._initial_sort is not None:
+            (column, reverse), self._initial_sort = self._initial_sort, None
+            self.table.sort_by(column, reverse=reverse)
         if self._initial_filter is not None:
             self.table.filter_text, self._initial_filter = self._initial_filter, None
         self.table.focus()
@@ -529,6 +539,13 @@ class ResourceScreen(RwcScreen):
         self._show_counts()
         self.table.focus()
         self.filter_changed(text, kept=True)
+
+    def keep_sort(self, column_key: str, reverse: bool) -> None:
+        """Sort by `column_key` as the user left it (a site's remembered view); applied as it mounts."""
+        if self.is_mounted:
+            self.table.sort_by(column_key, reverse=reverse)
+        else:
+            self._initial_sort = (column_key, reverse)
 
     def clear_filter(self) -> None:
         self.filter_bar.close()

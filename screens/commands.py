@@ -43,6 +43,19 @@ class RwcCommands(Provider):
             )
             for entry in SCREENS
         ]
+        # Several sites: one entry per other site, as `:ctx NAME` (`screens.site_picker`).
+        sites = getattr(getattr(screen, "context", None), "sites", None)
+        choose_site = getattr(app, "action_choose_site", None)
+        if sites is not None and callable(choose_site):
+            entries += [
+                PaletteEntry(
+                    f"Switch to site {name}",
+                    f"its last screen, filters and sorts  [:ctx {name}]",
+                    partial(self._call, choose_site, name),
+                )
+                for name in sites.names
+                if name != sites.current_name
+            ]
         screen_keys: tuple[KeyAction, ...] = ()
         key_actions = getattr(screen, "key_actions", None)
         if callable(key_actions):
@@ -73,6 +86,9 @@ class RwcCommands(Provider):
                         )
                     )
         return entries
+
+    async def _call(self, function: Callable[[str], None], argument: str) -> None:
+        function(argument)
 
     async def _run(self, action: str, target: DOMNode) -> None:
         await self.app.run_action(action, target)

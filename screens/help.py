@@ -60,6 +60,7 @@ def _screens_section() -> list[tuple[str, str]]:
         for entry in SCREENS
     ]
     rows.append((":wl text", "Any list, filtered: :wl vision, :wl @alice"))
+    rows.append((":ctx", "Switch site: :ctx lists the sites, :ctx NAME opens one"))
     rows.append((":q", "Quit"))
     return rows
 

@@ -77,6 +77,7 @@ class RwcHeader(Widget):
         insecure: bool = False,
         plain_http: bool = False,
         config_location: str = "~/.config/rwc/config.toml",
+        site: bool = False,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -87,6 +88,8 @@ class RwcHeader(Widget):
         self.plain_http = plain_http
         """The profile talks plain http:// (allow_http = true): tokens travel unencrypted."""
         self.config_location = config_location
+        self.site = site
+        """The profile is one of several sites (`:ctx`): the header says "site" before its name."""
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 3 if self.demo else 2
@@ -121,7 +124,7 @@ class RwcHeader(Widget):
         muted = self._style("muted")
         line = Text(no_wrap=True, end="")
         line.append("rwc", self._style("brand"))
-        line.append("  profile ", muted)
+        line.append("  site " if self.site else "  profile ", muted)
         line.append(self.profile_name)
         summary = self.summary
         if summary is not None:

@@ -293,6 +293,16 @@ class Store:
         resource.paused = False
         resource.wake.set()
 
+    def set_interval(self, key: Hashable, interval_seconds: float) -> None:
+        """Poll `key` every `interval_seconds` from now on (a site moved to or from the background); a
+        shorter pace takes effect at once, a longer one after the fetch already due."""
+        if interval_seconds <= 0:
+            raise ValueError(f"interval_seconds must be positive, not {interval_seconds}")
+        resource = self._resource(key)
+        resource.interval_seconds = interval_seconds
+        resource.due_at = min(resource.due_at, self._clock() + interval_seconds)
+        resource.wake.set()
+
     def is_paused(self, key: Hashable) -> bool:
         return self._resource(key).paused
 

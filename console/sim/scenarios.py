@@ -9,6 +9,8 @@ from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
 
 SCENARIOS: tuple[str, ...] = ("demo", "large", "huge")
+SITE_SEED_OFFSET = 1
+"""The cloud site's seed is the demo's plus this: its own cluster id and randomness, as reproducible."""
 
 
 def build_simulator(scenario: str = "demo", seed: int = 7, start: datetime = DEFAULT_START) -> Simulator:
@@ -23,5 +25,18 @@ def build_simulator(scenario: str = "demo", seed: int = 7, start: datetime = DEF
         scale = runai_scenarios.HUGE if scenario == "huge" else runai_scenarios.LARGE
         runai_scenarios.populate_large(simulator.runai, scale)
         weka_scenarios.populate_large(simulator.weka)
+    simulator.settle()
+    return simulator
+
+
+def build_site_simulator(site: str, seed: int = 7, start: datetime = DEFAULT_START) -> Simulator:
+    """The simulator of one of the demo's other sites (`cloud`: `console.sim.cloud_scenario`)."""
+    if site != "cloud":
+        raise ValueError(f"unknown demo site {site!r}; the demo's sites are on-prem and cloud")
+    from console.sim import cloud_scenario
+
+    simulator = Simulator(seed=seed + SITE_SEED_OFFSET, start=start)
+    cloud_scenario.populate_cloud_runai(simulator.runai)
+    cloud_scenario.populate_cloud_weka(simulator.weka)
     simulator.settle()
     return simulator

@@ -128,6 +128,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Snapshot schedules: every, keep, upload, RPO",
         location="screens.schedules:SchedulesScreen",
     ),
+    # No number key is free: `:sites` (and the palette) open it; with several sites rwc opens on it.
+    ScreenEntry(
+        "sites",
+        "Sites",
+        "",
+        ("sites", "site"),
+        "Every site: GPUs, pending, WEKA, alerts, RPO, connection",
+        location="screens.sites:SitesScreen",
+    ),
     # No number key is free: `:ev` (and the palette) open it.
     ScreenEntry(
         "events",
@@ -143,6 +152,8 @@ DEFAULT_SCREEN = "workloads"
 """Where rwc opens: the view an operator checks first, as k9s opens on pods."""
 
 QUIT_COMMANDS: tuple[str, ...] = ("q", "quit", "q!", "exit")
+SITE_COMMANDS: tuple[str, ...] = ("ctx", "context")
+"""`:ctx` lists the sites to switch to (k9s' word for it); `:ctx NAME` switches at once."""
 HELP_COMMANDS: tuple[str, ...] = ("help", "?")
 
 
@@ -536,6 +547,7 @@ def command_completions() -> list[str]:
     words: list[str] = [entry.aliases[0] for entry in SCREENS]
     for entry in SCREENS:
         words.extend(entry.command_names[1:])
+    words.extend(SITE_COMMANDS[:1])
     words.extend(HELP_COMMANDS[:1])
     words.extend(QUIT_COMMANDS[1:2])
     return words
@@ -550,6 +562,8 @@ def resolve_command(text: str) -> str | None:
         return "quit"
     if word in HELP_COMMANDS:
         return "help"
+    if word in SITE_COMMANDS:
+        return "ctx"
     for entry in SCREENS:
         if word in entry.command_names or word == entry.title.lower():
             return entry.name

@@ -189,6 +189,17 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("NEXT 02:00", "its next run (UTC); a date when more than a day away"),
         ),
     ),
+    # console/ui/site_overview.py site_row
+    "sites": Legend(
+        "Sites",
+        (
+            ("on-prem •", "the open site (:ctx or enter switches; each keeps its screen, filters, sorts)"),
+            ("PENDING 4 (16)", "workloads waiting for GPUs and the GPUs they ask (200+: a page of them)"),
+            ("SSD 42%", "WEKA's SSD used of its raw capacity"),
+            ("RPO 7h/24h", "the least protected filesystem's newest upload, against the 24 h target"),
+            ("STATE", "open, connected, or why not (since when); other sites refresh once a minute"),
+        ),
+    ),
     # screens/events.py SEVERITY_SYMBOLS, SOURCE_WORDS, KIND_PREFIXES, event_message
     "events": Legend(
         "Events",

@@ -1,5 +1,6 @@
-"""The real `rwc` process in a real terminal (tmux at 80x24): it starts, draws, goes through every
-screen by number key (1..7) and by `:`, filters with `/`, shows help on `?`, and quits on `q` with exit 0.
+"""The real `rwc` process in a real terminal (tmux at 80x24): it starts (on the demo's two sites), draws,
+goes through every screen by number key (1..7) and by `:`, filters with `/`, shows help on `?`, and quits
+on `q` with exit 0.
 
 Pilot tests drive the app in-process; these prove the installed entry point, the terminal driver, the
 key decoding and the exit path work together, the way a user over SSH meets them. They read only what
@@ -199,7 +200,8 @@ def prompt_open(symbol: str) -> Callable[[str], bool]:
 
 def test_tour_of_every_screen_filter_help_and_quit(rwc_in_tmux: TmuxSession) -> None:
     session = rwc_in_tmux
-    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads at start", START_TIMEOUT_SECONDS)
+    # `rwc --demo` has two sites (on-prem and cloud), so it opens on their overview.
+    session.wait_for(showing("Sites", "on-prem", "cloud"), "the sites at start", START_TIMEOUT_SECONDS)
 
     for stop in TOUR:
         session.send_keys(stop.key)
@@ -274,7 +276,7 @@ def test_c_then_udaily_in_one_write_types_into_the_form_and_deletes_nothing(rwc_
     opened Upload (u), Delete (d) and confirmed the delete with the `y` of "daily". Now the letters
     after `c` are the new snapshot's name, the snapshot count does not move, and nothing is audited."""
     session = rwc_in_tmux
-    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads", START_TIMEOUT_SECONDS)
+    session.wait_for(showing("Sites", "on-prem", "cloud"), "the sites at start", START_TIMEOUT_SECONDS)
     session.send_keys("6")
     screen = session.wait_for(showing("Snapshots", "eval-sandbox"), "the snapshots", STEP_TIMEOUT_SECONDS)
     before = header_count(screen, "Snapshots")
@@ -311,7 +313,7 @@ def test_a_signal_ends_rwc_promptly_and_gives_the_terminal_back(
     """SIGTERM, SIGHUP (a dropped SSH link) and SIGINT from outside: rwc exits within seconds with 128+n
     and leaves the alternate screen with mouse tracking off (tmux says what the terminal is in)."""
     session = rwc_in_tmux
-    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads", START_TIMEOUT_SECONDS)
+    session.wait_for(showing("Sites", "on-prem", "cloud"), "the sites at start", START_TIMEOUT_SECONDS)
     shell_pid = session.tmux("display", "-p", "-t", session.session_name, "#{pane_pid}").stdout.strip()
     rwc_pid = subprocess.run(["pgrep", "-P", shell_pid], capture_output=True, text=True).stdout.split()
     assert rwc_pid, "rwc's process under the pane's shell"
@@ -334,7 +336,7 @@ def test_ctrl_c_typed_ends_rwc_with_130_and_gives_the_terminal_back(rwc_in_tmux:
     """ctrl+c typed in rwc (a key, since the terminal is raw) stops it as it stops any terminal program:
     at once, exit status 130, the terminal back to normal (Textual's own ctrl+c only said "use ctrl+q")."""
     session = rwc_in_tmux
-    session.wait_for(showing("Workloads", "mistral-eval"), "the workloads", START_TIMEOUT_SECONDS)
+    session.wait_for(showing("Sites", "on-prem", "cloud"), "the sites at start", START_TIMEOUT_SECONDS)
     session.send_keys("C-c")
     deadline = time.monotonic() + QUIT_TIMEOUT_SECONDS
     while not session.status_file.exists() and time.monotonic() < deadline:

@@ -104,6 +104,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: Node pools",
             "Legend: Data protection",
             "Legend: Snapshot schedules",
+            "Legend: Sites",
             "Legend: Events",
         ]
         assert {"✓ local", "✓ remote", "↑local 40%", "not uploaded"} <= set(

@@ -14,7 +14,7 @@ import pytest
 
 from console import __version__, cli
 from console.cli import UsageError, build_backend, build_parser, main, parse_args
-from console.config import Config, ConfigError
+from console.config import DEMO_SITES, Config, ConfigError
 from console.data.audit import read_audit_records
 from console.data.errors import ReadOnlyError
 from console.model import Role
@@ -275,6 +275,7 @@ def test_flags_reach_the_config(tmp_path: Path) -> None:
         config_path=tmp_path / "other.toml",
         insecure=True,
         profile=None,
+        sites=DEMO_SITES,  # `rwc --demo` has two sites, on-prem and cloud
     )
 
 
@@ -390,8 +391,10 @@ def test_make_app_passes_backend_and_config(monkeypatch: pytest.MonkeyPatch) -> 
     class FakeApp:
         return_code: int | None = 3
 
-        def __init__(self, *, backend: object, config: Config) -> None:
+        def __init__(self, *, backend: object, config: Config, sites: object = None) -> None:
             built.update(backend=backend, config=config)
+            if sites is not None:  # `rwc --demo`: two sites, the first built as before
+                built["sites"] = sites
 
         def run(self) -> None:
             built["ran"] = True

@@ -87,7 +87,7 @@ async def test_the_served_profile_shows_the_demo_and_ctrl_c_ends_cleanly(
         live_workloads = await backend.workloads()
         assert len(live_workloads) > 40
         assert list(live_workloads) == list(await demo.workloads())
-        assert backend.profile_name == "sim"
+        assert backend.profile_name == "on-prem"  # the first of the demo's two sites, the default
     finally:
         await backend.aclose()
 
@@ -95,7 +95,7 @@ async def test_the_served_profile_shows_the_demo_and_ctrl_c_ends_cleanly(
     out, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    assert "[profiles.sim]" in out and "Simulator stopped." in out
+    assert "[profiles.on-prem]" in out and "[profiles.cloud]" in out and "Simulator stopped." in out
     assert all(secret not in out + err for secret in secrets)
     assert not secret_dir.exists()
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from console.model.identity import Identity, Role
 from console.sim.http.base import SimHttpServer, SimulatorHost
@@ -189,7 +189,6 @@ class ServedSimulator:
     # -- the profile ------------------------------------------------------------------------------------
     def profile_toml(self, *, comment: bool = True) -> str:
         """A config file with one profile (the default) for these faces; it names files, never secrets."""
-        cluster = self.simulator.runai.cluster_info()
         lines: list[str] = []
         if comment:
             start = self.started_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -198,9 +197,13 @@ class ServedSimulator:
                 f"# Run:ai {self.runai.url}  WEKA {self.weka.url}  Kubernetes {self.kube.url}",
                 "# The secret files below exist only while `rwc sim serve` runs.",
             ]
-        lines += [
-            f"default_profile = {_toml_string(self.profile_name)}",
-            "",
+        lines += [f"default_profile = {_toml_string(self.profile_name)}", "", *self.profile_block()]
+        return "\n".join(lines) + "\n"
+
+    def profile_block(self) -> list[str]:
+        """This simulator's `[profiles.NAME]` table: the lines a config with several sites repeats."""
+        cluster = self.simulator.runai.cluster_info()
+        lines = [
             f"[profiles.{self.profile_name}]",
             f"runai_url = {_toml_string(self.runai.url)}",
             f"runai_client_id = {_toml_string(RUNAI_CLIENT_ID)}",
@@ -213,7 +216,7 @@ class ServedSimulator:
             f"kubeconfig = {_toml_string(str(self.kubeconfig_path))}",
             f"kube_context = {_toml_string(DEFAULT_CONTEXT)}",
         ]
-        return "\n".join(lines) + "\n"
+        return lines
 
     def write_profile(self, path: Path) -> Path:
         """Write `profile_toml()` to `path` atomically (a reader never sees half a file), mode 0600.
@@ -224,27 +227,32 @@ class ServedSimulator:
         link at `path` itself is refused (it says where someone wanted the profile to go; not rwc's call).
         Raises `ProfileWriteError` with a message for the user.
         """
-        path = Path(path).expanduser()
-        if path.is_symlink():
-            raise ProfileWriteError(
-                f"--config-out {path}: it is a symbolic link, which rwc sim serve does not write through; "
-                "remove it or choose another path"
-            )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            private = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        except FileExistsError:
-            raise ProfileWriteError(f"--config-out {path}: {path.parent} is not a folder") from None
-        except OSError as error:
-            raise ProfileWriteError(f"--config-out {path}: {error.strerror or error}") from None
-        try:
-            partial = _write_private(private / "profile.toml", self.profile_toml(), exclusive=True)
-            os.replace(partial, path)
-        except OSError as error:
-            raise ProfileWriteError(f"--config-out {path}: {error.strerror or error}") from None
-        finally:
-            shutil.rmtree(private, ignore_errors=True)
-        return path
+        return write_profile_file(path, self.profile_toml())
+
+
+def write_profile_file(path: Path, text: str) -> Path:
+    """`text` written to `path` as `ServedSimulator.write_profile` says (atomic, 0600, no links)."""
+    path = Path(path).expanduser()
+    if path.is_symlink():
+        raise ProfileWriteError(
+            f"--config-out {path}: it is a symbolic link, which rwc sim serve does not write through; "
+            "remove it or choose another path"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        private = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    except FileExistsError:
+        raise ProfileWriteError(f"--config-out {path}: {path.parent} is not a folder") from None
+    except OSError as error:
+        raise ProfileWriteError(f"--config-out {path}: {error.strerror or error}") from None
+    try:
+        partial = _write_private(private / "profile.toml", text, exclusive=True)
+        os.replace(partial, path)
+    except OSError as error:
+        raise ProfileWriteError(f"--config-out {path}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    return path
 
 
 def build_served(
@@ -264,8 +272,20 @@ def build_served(
     return ServedSimulator(simulator, clock_speed=clock_speed, **options)  # type: ignore[arg-type]
 
 
+class Served(Protocol):
+    """What `run_until_stopped` serves: one simulator, or the demo's sites (`serve_sites.ServedSites`)."""
+
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+    def profile_toml(self, *, comment: bool = True) -> str: ...
+
+    def write_profile(self, path: Path) -> Path: ...
+
+
 def run_until_stopped(
-    served: ServedSimulator,
+    served: Served,
     *,
     config_out: Path | None = None,
     out: TextIO | None = None,

@@ -1,0 +1,117 @@
+"""Two sites end to end: `rwc sim serve` (a separate process serving on-prem and cloud over real HTTP) and
+the real `rwc --config` in an 80x24 tmux pane. It opens on `:sites` with a row per site, `:ctx cloud`
+switches to the cloud's cluster without restarting, and `q` exits 0; no screen shows a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_tmux import (
+    QUIT_TIMEOUT_SECONDS,
+    REPO_ROOT,
+    START_TIMEOUT_SECONDS,
+    TmuxSession,
+    pytestmark,
+    rwc_command,
+)
+
+__all__ = ["pytestmark"]  # tmux's e2e marks, shared
+
+STEP_TIMEOUT_SECONDS = 15.0
+
+
+@pytest.fixture
+def served_sites(tmp_path: Path) -> Iterator[Path]:
+    """`rwc sim serve --config-out PATH --clock-speed 0` running; yields the config it wrote."""
+    config_out = tmp_path / "rwc-sites.toml"
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "serve-state")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "console",
+            "sim",
+            "serve",
+            "--clock-speed",
+            "0",
+            "--config-out",
+            str(config_out),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not config_out.exists():
+            if process.poll() is not None:
+                pytest.fail(f"rwc sim serve exited early: {process.stderr.read() if process.stderr else ''}")
+            if time.monotonic() > deadline:
+                pytest.fail("rwc sim serve wrote no config in time")
+            time.sleep(0.1)
+        yield config_out
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) -> None:
+    unique = f"rwc-sites-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    status_file = tmp_path / "exit-status"
+    session = TmuxSession(unique, unique, status_file, tmp_path / "xdg-state" / "rwc" / "rwc.log")
+    env = {
+        "TERM": "xterm-256color",
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
+    rwc = f"{rwc_command()} --config {shlex.quote(str(served_sites))}"
+    command = (
+        f"cd {shlex.quote(str(REPO_ROOT))} && env -u NO_COLOR {assignments} {rwc}; "
+        f"status=$?; echo $status > {shlex.quote(str(status_file))}; "
+        f'[ "$status" -eq 0 ] || sleep 30'
+    )
+    session.tmux("new-session", "-d", "-s", unique, "-x", "80", "-y", "24", command)
+    try:
+        session.wait_for(
+            lambda screen: "Sites [2]" in screen and "on-prem" in screen and "cloud" in screen,
+            "the sites overview",
+            START_TIMEOUT_SECONDS,
+        )
+        session.wait_for(
+            lambda screen: "connected" in screen and " open" in screen,
+            "both sites connected",
+            STEP_TIMEOUT_SECONDS,
+        )
+        session.type_text(":ctx cloud")
+        session.send_keys("Enter")
+        session.wait_for(
+            lambda screen: (
+                "site cloud" in screen and "Workloads [3]" in screen and "internvl2-pretrain" in screen
+            ),
+            "the cloud's workloads",
+            STEP_TIMEOUT_SECONDS,
+        )
+        session.send_keys("q")
+        assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), f"rwc did not quit; {session.capture()}"
+        assert status_file.read_text().strip() == "0"
+        assert not session.tracebacks
+    finally:
+        session.tmux("kill-server", check=False)
