@@ -8,9 +8,10 @@ Run:ai does not answer, still has a row: it says why, and the other rows are una
   and what they ask for (from one page of pending workloads: a page-full reads `200+`).
 - **WEKA** the cluster's protection state and how full its SSD tier is (used of raw capacity).
 - **Alerts** Run:ai's and WEKA's open alerts together, as the header counts them.
-- **RPO** the age of the *worst* recovery point: for every filesystem that can upload, its newest
-  snapshot uploaded to a bucket; the oldest of those against the target (`DEFAULT_RPO_SECONDS`). A
-  site is only as recoverable as its least protected filesystem.
+- **RPO** the *worst* recovery point: for every filesystem that can upload, its newest snapshot uploaded to
+  a bucket against that filesystem's own target (its schedules', `console.model.schedules.rpo_target`,
+  else `DEFAULT_RPO_SECONDS`); the row shows the one furthest past (or nearest to) its target. A site is
+  only as recoverable as its least protected filesystem.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from console.ui.table_rows import Column, Row
 
 if TYPE_CHECKING:
     from console.model import Filesystem, Snapshot, WekaCluster
+    from console.model.schedules import SnapshotSchedule
+    from console.ui.protection import Protection
 
 OVERVIEW_INTERVAL_SECONDS = 15.0
 """The open site's overview pace; the others' is `console.data.sites.BACKGROUND_INTERVAL_SECONDS`."""
@@ -53,11 +56,14 @@ class WekaFigures:
     capacity_bytes: int
     active_alerts: int
     worst_upload_at: datetime | None
-    """The oldest of the filesystems' newest uploads (None: nothing uploadable, or never uploaded)."""
+    """The newest upload of the filesystem furthest past its target (None: nothing uploadable, or never
+    uploaded)."""
     never_uploaded: int
     """Filesystems with a bucket that have never had a snapshot uploaded."""
     past_rpo: int
-    """Filesystems whose newest upload is older than the target."""
+    """Filesystems whose newest upload is older than their target."""
+    worst_target_seconds: float = 24 * 3600.0
+    """That filesystem's target (`rpo_target`, else rwc's default of a day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +81,6 @@ class SiteOverview:
     weka: WekaFigures | None
     weka_error: str | None = None
     """Why WEKA is not shown (None: it answered, or the site has none and `weka` is None)."""
-    rpo_seconds: float = 24 * 3600.0
-    """The recovery-point target (`console.ui.protection.DEFAULT_RPO_SECONDS`, rwc's default)."""
 
     @property
     def open_alerts(self) -> int | None:
@@ -92,32 +96,55 @@ def weka_figures(
     cluster: WekaCluster,
     filesystems: Sequence[Filesystem],
     snapshots: Sequence[Snapshot],
+    schedules: Sequence[SnapshotSchedule] = (),
 ) -> WekaFigures:
-    """The WEKA part of a row from the cluster, its filesystems and snapshots (see the module's RPO)."""
+    """The WEKA part of a row from the cluster, its filesystems, snapshots and snapshot schedules (their
+    RPO targets; see the module's RPO)."""
     # Here, not at the top: the model's dataclasses load with the first data, not before the first frame.
-    from console.ui.protection import CapacityTrend, RpoState, protection_of
+    from console.model.schedules import rpo_target
+    from console.ui.protection import DEFAULT_RPO_SECONDS, CapacityTrend, RpoState, protection_of
 
     trend = CapacityTrend()  # no forecast here: only the recovery points are read
-    protections = [protection_of(fs, snapshots, trend, backend_now) for fs in filesystems]
+    targets = {fs.uid: rpo_target(schedules, fs.uid) or DEFAULT_RPO_SECONDS for fs in filesystems}
+    protections = [protection_of(fs, snapshots, trend, backend_now, targets[fs.uid]) for fs in filesystems]
     uploadable = [p for p in protections if p.state is not RpoState.NO_BUCKET]
-    uploaded = [p.newest_upload_at for p in uploadable if p.newest_upload_at is not None]
+    uploaded = [p for p in uploadable if p.newest_upload_at is not None]
+
+    def lateness(protection: Protection) -> float:
+        assert protection.newest_upload_at is not None
+        age = (backend_now - protection.newest_upload_at).total_seconds()
+        return age - targets[protection.filesystem.uid]
+
+    worst = max(uploaded, key=lateness, default=None)
     return WekaFigures(
         name=cluster.name,
         status=cluster.status,
         ssd_used_bytes=cluster.ssd_used_bytes,
         capacity_bytes=cluster.total_capacity_bytes,
         active_alerts=cluster.active_alerts_count,
-        worst_upload_at=min(uploaded, default=None),
+        worst_upload_at=worst.newest_upload_at if worst is not None else None,
         never_uploaded=sum(1 for p in uploadable if p.state is RpoState.NEVER),
         past_rpo=sum(1 for p in uploadable if p.state is RpoState.PAST),
+        worst_target_seconds=targets[worst.filesystem.uid] if worst is not None else DEFAULT_RPO_SECONDS,
     )
 
 
 async def _weka_part(backend: Backend) -> WekaFigures:
-    cluster, filesystems, snapshots = await asyncio.gather(
-        backend.weka_cluster(), backend.filesystems(), backend.snapshots()
+    cluster, filesystems, snapshots, schedules = await asyncio.gather(
+        backend.weka_cluster(), backend.filesystems(), backend.snapshots(), _schedules(backend)
     )
-    return weka_figures(backend.now(), cluster, filesystems, snapshots)
+    return weka_figures(backend.now(), cluster, filesystems, snapshots, schedules)
+
+
+async def _schedules(backend: Backend) -> Sequence[SnapshotSchedule]:
+    """The snapshot schedules, for the targets; none when they cannot be read (every target is then the
+    default, as on `:rpo`)."""
+    from console.data.errors import BackendError
+
+    try:
+        return await backend.snapshot_schedules()
+    except BackendError:
+        return ()
 
 
 async def fetch_site_overview(backend: Backend) -> SiteOverview:
@@ -213,7 +240,7 @@ def _weka_cells(overview: SiteOverview, palette: CellPalette, now: datetime) -> 
         )
     else:
         age = format_age(now, weka.worst_upload_at)
-        rpo = Text(f"{age}/{format_age_target(overview.rpo_seconds)}", end="")
+        rpo = Text(f"{age}/{format_age_target(weka.worst_target_seconds)}", end="")
         if weka.past_rpo or weka.never_uploaded:
             rpo.stylize(palette.error)
     return status, capacity, rpo
