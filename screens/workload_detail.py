@@ -52,6 +52,7 @@ from console.ui.format import (
     format_duration,
     format_gpu_request,
     format_gpus,
+    format_mib,
 )
 from console.ui.keymap import WORKLOAD_DETAIL_KEYS
 from console.ui.node_pods import pod_status
@@ -475,7 +476,8 @@ def data_section(
 def usage_line(
     window_seconds: float, history: WorkloadUtilisation | None, error: object, palette: CellPalette
 ) -> Text:
-    """`GPU use 1h ▁▂▅▇██▇  mean 84% · now 91%` (`w` changes the window), or why there is no line."""
+    """`GPU use 1h ▁▂▅▇██▇  mean 84% · now 91%` (`w` changes the window), or why there is no line; and
+    under it, where the backend read it, `GPU memory ▇▇▇▇▇▇▇  now 281.6 GiB` (in use over all its GPUs)."""
     label = Text.assemble(
         ("GPU use ", palette.muted), (f"{format_duration(window_seconds):<4} ", "bold"), end=""
     )
@@ -491,4 +493,11 @@ def usage_line(
     if latest is not None:
         figures += f" · now {latest:.0f}%"
     label.append(figures)
+    memory = history.memory_used_mib
+    if any(value is not None for value in memory):
+        top = max(value for value in memory if value is not None) or 1.0
+        label.append("\nGPU memory   ", palette.muted)  # as wide as `GPU use 1h   `: the lines align
+        label.append(sparkline(memory, USAGE_WIDTH, top=top), palette.accent)
+        now_used = next((value for value in reversed(memory) if value is not None), None)
+        label.append(f"  now {format_mib(now_used)}")
     return label

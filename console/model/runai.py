@@ -178,6 +178,9 @@ class WorkloadUtilisation:
     """Its project, so a project's GPU use needs no workload list beside the histories."""
     gpus: float = 0.0
     """The GPUs it held when read: the weight of its line in a project's mean."""
+    memory_used_mib: tuple[float | None, ...] = ()
+    """GPU memory it had in use (MiB, over all its GPUs) at the same steps (Run:ai's per-workload
+    `GPU_MEMORY_USAGE_BYTES`); read for one workload's line, empty in the cluster-wide histories."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,3 +85,33 @@ def gpu_samples(
     now = clock.elapsed_seconds
     silent_from = down_since(node, clock)
     return {gpu.index: gpu_readings_at(state, node, gpu, times, now, silent_from) for gpu in node.gpus}
+
+
+def workload_memory_at(
+    state: ClusterState, workload_id: str, times: list[float], now: float
+) -> list[float | None] | None:
+    """GPU memory in use by the workload (MiB, over every GPU it holds) at each of `times`; None when it
+    holds no GPUs. Frameworks take their memory when they start (`memory_use_of`), so the line is flat while
+    it runs; none before it was bound, after `now`, or while none of its nodes is Ready."""
+    workload = state.workloads.get(workload_id)
+    if workload is None:
+        return None
+    held: list[tuple[NodeState, float]] = [
+        (node, alloc.memory_mib or 0.0)
+        for node in state.nodes.values()
+        for gpu in node.gpus
+        for alloc in gpu.allocs
+        if alloc.workload_id == workload_id
+    ]
+    if not held:
+        return None
+    reporting = any(node.status is NodeStatus.READY for node, _ in held)
+    found: list[float | None] = []
+    for t in times:
+        if not reporting or t < workload.bound_at or t > now:
+            found.append(None)
+            continue
+        starting = workload.running_since is not None and t < workload.running_since
+        phase = WorkloadPhase.INITIALIZING if starting else workload.phase
+        found.append(round(sum(mib for _, mib in held) * memory_use_of(workload.type, phase), 1))
+    return found

@@ -8,6 +8,7 @@ Views are cached: a workload's frozen view is rebuilt only after the workload ch
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
@@ -195,7 +196,18 @@ class RunaiReads:
         """Each GPU-holding workload's utilisation over the window, or only `workload_id`'s (see
         `GpuViews.utilisation`)."""
         wanted = {workload_id} if workload_id is not None else None
-        return self._gpus.utilisation(window_seconds, step_seconds, wanted)
+        histories = self._gpus.utilisation(window_seconds, step_seconds, wanted)
+        if workload_id is None:
+            return histories
+        # One workload's line also has its GPU memory, on the same grid.
+        now = self.clock.elapsed_seconds
+        with_memory = []
+        for history in histories:
+            start = (history.start - self.clock.start).total_seconds()
+            times = [start + k * step_seconds for k in range(len(history.percents))]
+            memory = runai_gpu_history.workload_memory_at(self.state, history.workload_id, times, now)
+            with_memory.append(dataclasses.replace(history, memory_used_mib=tuple(memory or ())))
+        return with_memory
 
     def workloads(self, actor: Identity, workload_filter: WorkloadFilter | None = None) -> list[Workload]:
         items = self._workload_list()
@@ -252,6 +264,26 @@ class RunaiReads:
         if percents is None:
             return []
         return list(zip(moments, percents, strict=True))
+
+    def workload_memory_samples(
+        self, actor: Identity, workload_id: str, start: datetime, end: datetime, samples: int
+    ) -> list[tuple[datetime, float | None]]:
+        """As `workload_utilisation_samples`, its GPU memory in use in bytes (`GPU_MEMORY_USAGE_BYTES`)."""
+        workload = workload_state(self.state, workload_id)
+        require_visible(self.state, actor, workload)
+        if samples <= 0 or end <= start:
+            return []
+        span = (end - start).total_seconds()
+        moments = [start + timedelta(seconds=span * k / max(1, samples - 1)) for k in range(samples)]
+        times = [(moment - self.clock.start).total_seconds() for moment in moments]
+        now = self.clock.elapsed_seconds
+        memory = runai_gpu_history.workload_memory_at(self.state, workload_id, times, now)
+        if memory is None:
+            return []
+        return [
+            (at, None if mib is None else float(round(mib * 1024 * 1024)))  # whole bytes, as Run:ai's
+            for at, mib in zip(moments, memory, strict=True)
+        ]
 
     def events(self, event_filter: EventFilter | None = None) -> list[Event]:
         """Every workload's and node's events that `event_filter` asks for, newest first (all projects:

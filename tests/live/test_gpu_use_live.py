@@ -1,7 +1,8 @@
 """GPU use over the wire: Run:ai's per-workload `GPU_UTILIZATION` metrics (`/api/v1/workloads/{id}/metrics`)
 read by the live backend are the readings the demo backend computes from the same simulator, for every holder
-(the idle-GPU view) and for one workload (its detail's line). The simulator runs at the wall clock, as
-`rwc sim serve` does, since the live backend asks for the last hour by its own clock."""
+(the idle-GPU view) and for one workload (its detail's lines: utilisation and, from `GPU_MEMORY_USAGE_BYTES`,
+memory). The simulator runs at the wall clock, as `rwc sim serve` does, since the live backend asks for the
+last hour by its own clock."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ async def test_every_holder_and_one_workload(pair: tuple[LiveBackend, DemoBacken
     one = next(iter(read))
     [alone] = await live.workload_gpu_utilisation(3600, 60, one)
     assert alone.workload_id == one and same_readings(alone.percents, expected[one])
+    # One workload's line has its GPU memory too (`GPU_MEMORY_USAGE_BYTES`), MiB as the demo computes it.
+    [demo_alone] = await demo.workload_gpu_utilisation(3600, 60, one)
+    assert any(value for value in demo_alone.memory_used_mib)
+    assert same_readings(
+        tuple(None if v is None else round(v, 1) for v in alone.memory_used_mib), demo_alone.memory_used_mib
+    )
+    assert all(not h.memory_used_mib for h in await live.workload_gpu_utilisation(3600, 60))  # lists: none
 
 
 def same_readings(read: tuple[float | None, ...], expected: tuple[float | None, ...]) -> bool:

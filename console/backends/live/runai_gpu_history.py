@@ -79,6 +79,18 @@ class RunaiGpuHistory:
             )
         return histories
 
+    async def workload_memory(
+        self, workload_id: str, start: datetime, end: datetime, samples: int
+    ) -> list[tuple[datetime, float | None]]:
+        """GPU memory in use by one workload (MiB) from `start` to `end` (`GPU_MEMORY_USAGE_BYTES` of its
+        metrics, §6): the second line of a workload's detail."""
+        body = await self._api.get(
+            f"/api/v1/workloads/{quote(workload_id, safe='')}/metrics",
+            wire.metrics_params(wire.GPU_MEMORY_USAGE_BYTES, start, end, samples),
+        )
+        points = wire.parse_metric_points(body, wire.GPU_MEMORY_USAGE_BYTES)
+        return [(at, None if value is None else value / _MIB) for at, value in points]
+
     async def _node_id(self, node_name: str) -> str:
         known = self._node_ids.get(node_name)
         if known is not None:

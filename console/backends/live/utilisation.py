@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from console.backends.live.concurrency import together
+from console.data.errors import BackendError
 from console.model import WorkloadFilter, WorkloadPhase, WorkloadUtilisation
 
 if TYPE_CHECKING:
@@ -63,7 +65,15 @@ async def utilisation_histories(
         holding = holding[:MAX_METRICS_WORKLOADS]
     steps = max(1, min(MAX_METRIC_SAMPLES, int(window_seconds // step_seconds)))
     start = now - timedelta(seconds=step_seconds * (steps - 1))
-    series = await runai.workload_utilisation([workload.id for workload in holding], start, now, steps)
+    ids = [workload.id for workload in holding]
+    memory: list[tuple[datetime, float | None]] = []
+    if workload_id is None:
+        series = await runai.workload_utilisation(ids, start, now, steps)
+    else:  # one workload's detail also draws its GPU memory (a second request beside the first)
+        series, memory = await together(
+            runai.workload_utilisation(ids, start, now, steps),
+            _memory_or_none(runai, workload_id, start, now, steps),
+        )
     by_id = {workload.id: workload for workload in holding}
     histories = []
     for one_id, points in series.items():
@@ -84,6 +94,17 @@ async def utilisation_histories(
                 grid,
                 project_id=holder.project_id if holder else None,
                 gpus=holder.allocated_gpus if holder else 0.0,
+                memory_used_mib=on_grid(memory, grid_start, step_seconds, steps) if memory else (),
             )
         )
     return histories
+
+
+async def _memory_or_none(
+    runai: RunaiClient, workload_id: str, start: datetime, end: datetime, samples: int
+) -> list[tuple[datetime, float | None]]:
+    """The workload's GPU memory points; none when they cannot be read (the utilisation line still shows)."""
+    try:
+        return await runai.gpu_history.workload_memory(workload_id, start, end, samples)
+    except BackendError:
+        return []

@@ -110,6 +110,7 @@ from console.wire.runai.submissions import (
 )
 from console.wire.runai.telemetry import (
     DEFAULT_METRIC_SAMPLES,
+    GPU_MEMORY_USAGE_BYTES,
     GPU_MEMORY_USAGE_BYTES_PER_GPU,
     GPU_UTILIZATION,
     GPU_UTILIZATION_PER_GPU,
@@ -168,6 +169,7 @@ __all__ = [
     "DEFAULT_WEIGHT",
     "DISTRIBUTED_FRAMEWORK",
     "FORM_FIELDS",
+    "GPU_MEMORY_USAGE_BYTES",
     "GPU_MEMORY_USAGE_BYTES_PER_GPU",
     "GPU_UTILIZATION",
     "GPU_UTILIZATION_PER_GPU",

@@ -91,6 +91,7 @@ def telemetry_json(
 
 # -- workload metrics: GET /api/v1/workloads/{id}/metrics ------------------------------------------
 GPU_UTILIZATION = "GPU_UTILIZATION"
+GPU_MEMORY_USAGE_BYTES = "GPU_MEMORY_USAGE_BYTES"
 
 MAX_METRIC_SAMPLES = 1000
 """`numberOfSamples` is 0-1000 in the spec (§6); the default is 20."""
@@ -119,7 +120,9 @@ def metrics_json(metric: str, points: Iterable[tuple[datetime, float | None]]) -
 
 
 def _metric_text(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    """`85`, `12.5`, `604731392`: whole numbers without a point, others in the fewest digits that read
+    back the same (`%g`'s six digits would round a byte count)."""
+    return str(int(value)) if value == int(value) else repr(float(value))
 
 
 def parse_metric_points(body: Any, metric: str) -> list[tuple[datetime, float | None]]:

@@ -8,7 +8,6 @@ the pods of the all-pods list are cut to a page before their views are built.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from console.data.errors import Invalid
@@ -232,12 +231,18 @@ class Workloads:
             request, "numberOfSamples", wire.DEFAULT_METRIC_SAMPLES, 0, wire.MAX_METRIC_SAMPLES
         )
         workload_id = request.path_params["workload_id"]
-        points: list[tuple[datetime, float | None]] = []
-        if wire.GPU_UTILIZATION in metric.split(","):
+        wanted = metric.split(",")
+        sim.runai.workload(actor, workload_id)  # 404 / 403 as for any workload route
+        measurements = []
+        if wire.GPU_UTILIZATION in wanted:
             points = sim.runai.workload_utilisation_samples(actor, workload_id, bounds[0], bounds[1], samples)
-        else:
-            sim.runai.workload(actor, workload_id)  # 404 / 403 as for any workload route
-        return Response.json(200, wire.metrics_json(wire.GPU_UTILIZATION, points))
+            measurements += wire.metrics_json(wire.GPU_UTILIZATION, points)["measurements"]
+        if wire.GPU_MEMORY_USAGE_BYTES in wanted:
+            used = sim.runai.workload_memory_samples(actor, workload_id, bounds[0], bounds[1], samples)
+            measurements += wire.metrics_json(wire.GPU_MEMORY_USAGE_BYTES, used)["measurements"]
+        if not measurements:  # a type it does not model: one measurement with no values
+            measurements = wire.metrics_json(wanted[0], [])["measurements"]
+        return Response.json(200, {"measurements": measurements})
 
     def workload_telemetry(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         kind = request.param("telemetryType")
