@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from demo_helpers import demo_app, simulator
-from pilot_waits import wait_until
+from pilot_waits import wait_for_screen, wait_until
 
 from console.model import Alert, AlertSeverity, AttachedBucket, BucketMode, Filesystem, Role, WorkloadPhase
 from console.model.storage import DataMount, WekaLocation, WekaVolumeKind, WorkloadMount
 from console.ui.data_path import alerts_about, mount_facts, mounted_by, tiering_words
 from screens.dialogs.choose import ChooseDialog
+from screens.dialogs.confirm import ConfirmDialog
 from screens.filesystem_detail import FilesystemDetailScreen
 from screens.filesystems import FilesystemsScreen
 from screens.snapshots import SnapshotsScreen
@@ -308,3 +309,52 @@ async def test_checkpoint_suspends_snapshots_what_it_writes_and_resumes() -> Non
         )
     actions = [record["action"] for record in read_audit_records(paths.audit_log_path())]
     assert actions == ["suspend_workload", "create_snapshot", "resume_workload"]
+
+
+async def test_a_checkpoint_whose_snapshot_fails_stops_there_suspended_and_says_how_to_resume() -> None:
+    """The snapshot step is refused (a snapshot of that name exists already): the toast says where it
+    stopped and why, the workload stays suspended (its GPUs free, nothing half done), and ⇧r resumes it."""
+    from console.data import paths
+    from console.data.audit import read_audit_records
+    from console.model import SnapshotSpec
+
+    app = demo_app(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workload(pilot, "vit-large-pretrain")
+        sim = simulator(app)
+        workload_id = screen.workload_id
+        admin = sim.runai.identity_for(None, Role.ADMIN)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the checkpoint question")
+        planned = next(
+            word for word in app.screen.question.split() if word.startswith("ckpt-vit-large-pretrai-")
+        )
+        with sim.lock:  # someone took a snapshot of that name a moment ago
+            checkpoints = next(fs for fs in sim.weka.filesystems() if fs.name == "checkpoints")
+            sim.weka.create_snapshot(admin, SnapshotSpec(checkpoints.uid, planned, planned))
+        await pilot.press("enter")
+        for _ in range(200):  # the simulated clock is frozen: let the pods stop
+            sim.advance(5)
+            await pilot.pause(0.05)
+            if any("Stopped at" in str(n.message) for n in app._notifications):
+                break
+        failed = next(str(n.message) for n in app._notifications if "Stopped at" in str(n.message))
+        assert failed.startswith("Stopped at 2/4 snapshot: ") and "already has a snapshot named" in failed
+        assert failed.endswith("vit-large-pretrain stays suspended: ⇧r resumes it.")
+        with sim.lock:
+            assert sim.runai.workload(admin, workload_id).phase is WorkloadPhase.STOPPED
+        await pilot.press("ctrl+r")  # the detail reads it Stopped, so ⇧r asks rather than refuses
+        await wait_until(pilot, lambda: "Phase     Stopped" in screen.rendered_text(), "the detail stopped")
+        await pilot.press("R")
+        await wait_for_screen(pilot, ConfirmDialog, "the resume question")
+        await pilot.press("y")
+        for _ in range(100):
+            sim.advance(5)
+            await pilot.pause(0.02)
+            with sim.lock:
+                phase = sim.runai.workload(admin, workload_id).phase
+            if phase not in (WorkloadPhase.STOPPED, WorkloadPhase.STOPPING):
+                break
+        assert phase not in (WorkloadPhase.STOPPED, WorkloadPhase.STOPPING)
+    actions = [record["action"] for record in read_audit_records(paths.audit_log_path())]
+    assert actions[:2] == ["suspend_workload", "create_snapshot"] and "resume_workload" in actions
