@@ -45,3 +45,10 @@ class UsageWindowScreen(ResourceScreen):
         self.resources_replaced()
         self._rendered_inputs = ()
         self.resources_changed()
+        if all(column.key != USAGE_COLUMN for column in self.table.shown_columns):
+            # Too narrow for the column (80 columns drop it): say what changed rather than nothing.
+            self.notify(
+                f"{usage_label(self.usage_span)}: the column shows on a wider terminal.",
+                timeout=4,
+                markup=False,
+            )

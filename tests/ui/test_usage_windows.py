@@ -67,3 +67,16 @@ async def test_w_on_the_projects_reads_the_busiest_project_over_five_minutes() -
         await wait_until(
             pilot, lambda: percent(table.cell_text(busy.id, "use")) == want, "the busiest project's 5 minutes"
         )
+
+
+async def test_at_80_columns_w_says_what_it_changed_though_the_column_is_hidden() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_list(pilot, "9", "pools")
+        assert all(column.key != "use" for column in table.shown_columns)
+        await pilot.press("w")
+        await wait_until(
+            pilot,
+            lambda: any("GPU USE 24h" in str(n.message) for n in app._notifications),
+            "the window named in a toast",
+        )
