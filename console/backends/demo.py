@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
+    from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
     from console.model.storage import DataMount, WorkloadMount
     from console.model.weka import WekaHealth
@@ -369,6 +370,9 @@ class DemoBackend(DemoSchedules):
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._run(lambda simulator: simulator.weka.metrics(window_seconds))
 
+    async def client_reads(self) -> Sequence[ClientReads]:
+        return await self._run(lambda simulator: simulator.feed.client_reads())
+
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
         return await self._run(lambda simulator: simulator.weka.filesystem_groups())
 
@@ -503,6 +507,9 @@ class DemoBackend(DemoSchedules):
 
     async def unmute_alert(self, alert_type: str) -> None:
         await self._run(lambda simulator: simulator.weka.unmute_alert(self.identity_now, alert_type))
+
+    async def prefetch_dataset(self, filesystem_name: str, path: str) -> None:
+        await self._run(lambda simulator: simulator.feed.prefetch(self.identity_now, filesystem_name, path))
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:

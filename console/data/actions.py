@@ -17,10 +17,12 @@ from typing import Any
 from console.data.resource_keys import ResourceKey, ResourceKind
 from console.data.resources import (
     ALERTS,
+    CLIENT_READS,
     DATA_MOUNTS,
     DEPARTMENTS,
     EVENTS,
     FILESYSTEMS,
+    GPU_USAGE,
     GPUS,
     NODE_GPUS,
     NODE_OBJECT,
@@ -68,6 +70,7 @@ class Action(StrEnum):
     UPDATE_SNAPSHOT_SCHEDULE = "update_snapshot_schedule"
     DELETE_SNAPSHOT_SCHEDULE = "delete_snapshot_schedule"
     RUN_SNAPSHOT_SCHEDULE = "run_snapshot_schedule"
+    PREFETCH_DATASET = "prefetch_dataset"
 
 
 def _kinds(*resources: ResourceKey[Any] | ResourceKind[Any, Any]) -> frozenset[ResourceKind[Any, Any]]:
@@ -116,6 +119,7 @@ INVALIDATES: Mapping[Action, frozenset[ResourceKind[Any, Any]]] = {
     Action.UPDATE_SNAPSHOT_SCHEDULE: _SCHEDULES,
     Action.DELETE_SNAPSHOT_SCHEDULE: _SCHEDULES,
     Action.RUN_SNAPSHOT_SCHEDULE: _SCHEDULES | _SNAPSHOTS,
+    Action.PREFETCH_DATASET: _kinds(CLIENT_READS, GPU_USAGE, GPUS, NODE_GPUS),  # the reader is fed again
 }
 
 

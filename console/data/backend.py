@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     )
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
+    from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
     from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
     from console.model.storage import DataMount, WorkloadMount
@@ -167,6 +168,10 @@ class Backend(Protocol):
 
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]: ...
 
+    async def client_reads(self) -> Sequence[ClientReads]:
+        """What each WEKA process (a GPU node's client among them) reads now (`/stats/realtime`)."""
+        ...
+
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]: ...
 
     async def filesystems(self) -> Sequence[Filesystem]: ...
@@ -264,6 +269,10 @@ class Backend(Protocol):
         ...
 
     async def unmute_alert(self, alert_type: str) -> None: ...
+
+    async def prefetch_dataset(self, filesystem_name: str, path: str) -> None:
+        """Bring a directory's tiered-out data back to SSD (`weka fs tier fetch`; no WEKA REST call)."""
+        ...
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None: ...

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     )
     from console.model.capacity import GpuCapacity
     from console.model.events import Event, EventFilter
+    from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
     from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
     from console.model.storage import DataMount, WorkloadMount
@@ -184,6 +185,9 @@ class ForwardingBackend:
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._inner.weka_metrics(window_seconds)
 
+    async def client_reads(self) -> Sequence[ClientReads]:
+        return await self._inner.client_reads()
+
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
         return await self._inner.filesystem_groups()
 
@@ -310,6 +314,9 @@ class ForwardingBackend:
 
     async def unmute_alert(self, alert_type: str) -> None:
         await self._act(Action.UNMUTE_ALERT, self._inner.unmute_alert, alert_type)
+
+    async def prefetch_dataset(self, filesystem_name: str, path: str) -> None:
+        await self._act(Action.PREFETCH_DATASET, self._inner.prefetch_dataset, filesystem_name, path)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:

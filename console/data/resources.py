@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         WorkloadUtilisation,
     )
     from console.model.events import Event, EventFilter
+    from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
     from console.model.schedules import SnapshotSchedule
     from console.model.storage import DataMount, WorkloadMount
@@ -191,12 +192,17 @@ WEKA_METRICS: ResourceKind[Sequence[WekaMetricsSample], float] = ResourceKind(
     FAST_INTERVAL_SECONDS,
 )
 """WEKA throughput and IOPS over the last `window_seconds`."""
+CLIENT_READS: ResourceKey[Sequence[ClientReads]] = plain_kind(
+    "client_reads", lambda backend: backend.client_reads(), SLOW_INTERVAL_SECONDS
+)
+"""What each WEKA client (a GPU node) reads now: the starved view's evidence (one `/stats/realtime`)."""
 
 __all__ = [
     "ALERTS",
     "ALL_EVENTS",
     "ALL_WORKLOADS",
     "BUCKETS",
+    "CLIENT_READS",
     "DATA_MOUNTS",
     "DEPARTMENTS",
     "EVENTS",

@@ -97,6 +97,10 @@ class RunaiSim(RunaiBuilders, RunaiReads):
         self._logs = LogTails(self.state, clock, self.life)
         self.node_events = NodeEventLog()
 
+    def feed_gpus_from(self, fed_at: Callable[[str, float], float]) -> None:
+        """Let GPU readings follow how well each workload is fed with data (`console.sim.data_feed`)."""
+        self._gpus.fed_at = fed_at
+
     # ================================================================================================
     # actions: org units
     # ================================================================================================

@@ -7,6 +7,7 @@ staggered moments, so one `gpus()` call on the 8,000-GPU scenario recomputes a f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from console.model.runai import GpuAllocation, GpuDevice, NodeStatus, WorkloadPhase, WorkloadUtilisation
@@ -26,6 +27,10 @@ LARGE_CLUSTER_BUCKET_SECONDS = 15.0
 _STAGGER = 16
 
 
+def _always_fed(workload_id: str, t: float) -> float:
+    return 1.0
+
+
 class GpuViews:
     def __init__(self, state: ClusterState, clock: Clock, faults: GpuFaults | None = None) -> None:
         self.state = state
@@ -35,6 +40,8 @@ class GpuViews:
         self._devices: dict[str, tuple[int, int, tuple[GpuDevice, ...]]] = {}
         self._counted_nodes = -1
         self._gpu_total = 0
+        self.fed_at: Callable[[str, float], float] = _always_fed
+        """How well a workload is fed with data at a time (`console.sim.data_feed`): its GPUs work as much."""
 
     def _bucket_seconds(self) -> float:
         nodes = self.state.nodes
@@ -117,7 +124,8 @@ class GpuViews:
                     continue
                 starting = workload.running_since is not None and t < workload.running_since
                 phase = WorkloadPhase.INITIALIZING if starting else workload.phase
-                percents.append(round(100.0 * load_of(workload.type, phase, workload.seed, t), 1))
+                load = load_of(workload.type, phase, workload.seed, t) * self.fed_at(workload_id, t)
+                percents.append(round(100.0 * load, 1))
             found[workload_id] = percents
         return found
 
@@ -152,7 +160,8 @@ class GpuViews:
             for alloc in gpu.allocs:
                 workload = workloads.get(alloc.workload_id)
                 if workload is not None:
-                    loads.append((alloc.fraction, load_of(workload.type, workload.phase, workload.seed, t)))
+                    load = load_of(workload.type, workload.phase, workload.seed, t)
+                    loads.append((alloc.fraction, load * self.fed_at(workload.id, t)))
                     memory_used += (alloc.memory_mib or 0) * memory_use_of(workload.type, workload.phase)
             utilization, memory, temperature, power = reading(model, gpu.seed, t, loads, int(memory_used))
             if self.faults is not None and self.faults.is_hot(node.name, gpu.index, t):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from console.sim import runai_scenarios, weka_scenarios
+from console.sim import feed_scenarios, runai_scenarios, weka_scenarios
 from console.sim.clock import DEFAULT_START
 from console.sim.simulator import Simulator
 
@@ -21,6 +21,7 @@ def build_simulator(scenario: str = "demo", seed: int = 7, start: datetime = DEF
     if scenario == "demo":
         runai_scenarios.populate_demo(simulator.runai)
         weka_scenarios.populate_demo(simulator.weka)
+        feed_scenarios.populate_demo(simulator.feed)
     else:
         scale = runai_scenarios.HUGE if scenario == "huge" else runai_scenarios.LARGE
         runai_scenarios.populate_large(simulator.runai, scale)

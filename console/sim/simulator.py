@@ -16,6 +16,7 @@ from datetime import datetime
 
 from console.model import Role
 from console.sim.clock import DEFAULT_START, Clock
+from console.sim.data_feed import DataFeed
 from console.sim.runai import RunaiSim
 from console.sim.weka import WekaSim
 
@@ -31,6 +32,8 @@ class Simulator:
         self.rng = random.Random(seed)
         self.runai = RunaiSim(self.clock, random.Random(f"{seed}-runai"))
         self.weka = WekaSim(self.clock, random.Random(f"{seed}-weka"))
+        self.feed = DataFeed(self.runai, self.weka)
+        """Who is fed with data how well: spans both halves, so it steps after them."""
         self._pending_seconds = 0.0
         self.lock = threading.RLock()
         """Held for any read or change that may overlap another thread's (re-entrant: calls nest)."""
@@ -46,6 +49,7 @@ class Simulator:
                 self.clock.advance(TICK_SECONDS)
                 self.runai.step(TICK_SECONDS)
                 self.weka.step(TICK_SECONDS)
+                self.feed.step()
 
     def warm_caches(self) -> None:
         """Build every cached view once (20,000 workloads take ~0.3 s the first time, ms afterwards).
@@ -66,3 +70,4 @@ class Simulator:
         """Run the scheduler without moving time (after an action, so its effect shows at once)."""
         with self.lock:
             self.runai.schedule()
+            self.feed.step()

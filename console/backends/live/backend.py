@@ -93,6 +93,7 @@ from console.model import (
 )
 from console.model.capacity import GpuCapacity
 from console.model.events import Event, EventFilter
+from console.model.feed import ClientReads
 from console.model.gpu_history import GpuHistory
 from console.model.storage import DataMount, WorkloadMount
 from console.model.weka import WekaHealth
@@ -454,6 +455,9 @@ class LiveBackend(LiveSchedules):
     async def weka_metrics(self, window_seconds: float = 300.0) -> Sequence[WekaMetricsSample]:
         return await self._require_weka().weka_metrics(window_seconds)
 
+    async def client_reads(self) -> Sequence[ClientReads]:
+        return await self._require_weka().client_reads()
+
     async def filesystem_groups(self) -> Sequence[FilesystemGroup]:
         return await self._require_weka().filesystem_groups()
 
@@ -573,6 +577,9 @@ class LiveBackend(LiveSchedules):
 
     async def unmute_alert(self, alert_type: str) -> None:
         await self._require_weka().unmute_alert(alert_type)
+
+    async def prefetch_dataset(self, filesystem_name: str, path: str) -> None:
+        await self._require_weka().prefetch_dataset(filesystem_name, path)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def aclose(self) -> None:

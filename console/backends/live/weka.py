@@ -55,6 +55,7 @@ from console.model import (
     WekaMetricsSample,
 )
 from console.model.events import Event
+from console.model.feed import ClientReads
 from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
 from console.model.weka import WekaHealth
 from console.wire import weka as wire
@@ -311,6 +312,10 @@ class WekaClient:
         }
         return wire.parse_stats(await self._call("GET", "/stats", params=params), since)
 
+    async def client_reads(self) -> Sequence[ClientReads]:
+        """Each process's reads from `GET /stats/realtime` (§9); a GPU node's client by its hostname."""
+        return wire.parse_client_reads(await self._call("GET", "/stats/realtime"))
+
     async def alerts(self) -> Sequence[Alert]:
         """WEKA's alerts, muted ones flagged; `raised_at` is when this client first saw each (§7)."""
         items = wire.as_list(await self._call("GET", "/alerts"), "alerts")
@@ -441,6 +446,16 @@ class WekaClient:
 
     async def unmute_alert(self, alert_type: str) -> None:
         await self._call("PUT", mute_path(alert_type, "unmute"))
+
+    async def prefetch_dataset(self, filesystem_name: str, path: str) -> None:
+        """Refused with what to run instead: WEKA's prefetch is CLI-only, on a host that mounts the
+        filesystem (`weka fs tier fetch`, reference/weka.md §13 and §17: no REST path in any source)."""
+        raise Invalid(
+            f"WEKA has no REST call to prefetch {filesystem_name}:/{path.strip('/')}: on a host that mounts "
+            f"{filesystem_name}, run `find <mount>/{path.strip('/')} -type f | xargs -r -n512 -P64 "
+            "weka fs tier fetch -v`.",
+            service=SERVICE,
+        )
 
     async def upload_snapshot(self, snapshot_uid: str, site: UploadSite = UploadSite.LOCAL) -> Snapshot:
         """`POST /snapshots/{uid}/upload`; progress and the locator show on the snapshot (§12.4)."""

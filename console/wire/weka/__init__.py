@@ -5,6 +5,7 @@ the modules follow the API's own seams:
 
 - `envelope`: the `{"data": ...}` envelope, the error body, times, capacities and the field readers;
 - `auth`: login and refresh; `cluster`: `/cluster`; `stats`: `/stats` and `/stats/realtime`;
+  `client_stats`: `/stats/realtime` per client (a GPU node's reads);
 - `alerts`: alerts and muting; `events`: `/events`;
 - `filesystems`: filesystems and their groups; `buckets`: object-store buckets and attaching them;
   `snapshots`: snapshots and their uploads; `schedules`: rwc's own snapshot schedules (WEKA has none).
@@ -60,6 +61,7 @@ from console.wire.weka.buckets import (
     parse_bucket,
     parse_buckets,
 )
+from console.wire.weka.client_stats import client_realtime_json, parse_client_reads
 from console.wire.weka.cluster import (
     ClusterReading,
     build_weka_cluster,
@@ -132,6 +134,8 @@ from console.wire.weka.stats import (
 )
 
 __all__ = [
+    "client_realtime_json",
+    "parse_client_reads",
     "DEFAULT_ALERT_SEVERITY",
     "EXCEPTION_BY_STATUS",
     "MAX_EVENTS",

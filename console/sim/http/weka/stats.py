@@ -1,5 +1,6 @@
 """Statistics on the WEKA face: `/stats` (rows per category, §9) and `/stats/realtime` (one entry per
-backend process, §5), from the simulator's one-per-second samples."""
+backend process, §5, then one per client process: each node's reads from the simulator's data feed),
+from the simulator's one-per-second samples."""
 
 from __future__ import annotations
 
@@ -19,14 +20,15 @@ class Statistics(Handlers):
     """`/stats/realtime` and `/stats`."""
 
     def stats_realtime(self, request: Request) -> Response:
-        """One entry per active backend process; rates split evenly, every entry at the cluster's latency."""
+        """One entry per active backend process (rates split evenly, every entry at the cluster's latency),
+        then one per client process with what its node read."""
         self.authorize(request)
-        with self.weka() as (_, weka):
+        with self.weka() as (sim, weka):
             cluster = weka.cluster()
+            clients = sim.feed.client_reads()
         sample, count = cluster.latest, max(1, cluster.backends_active)
-        if sample is None:
-            return ok([])
-        return ok(wire.realtime_json(cluster.name, sample, count))
+        backends = wire.realtime_json(cluster.name, sample, count) if sample is not None else []
+        return ok(backends + wire.client_realtime_json(clients))
 
     def stats(self, request: Request) -> Response:
         """`GET /stats?start_time&end_time&category&stat&resolution_secs`: rows per category (module doc)."""
