@@ -26,6 +26,7 @@ from console.data.errors import BackendError
 from console.data.resource_keys import ResourceKey
 from console.data.resources import (
     ALERTS,
+    CLIENT_READS,
     EVENTS,
     FILESYSTEMS,
     GPU_USAGE,
@@ -62,6 +63,7 @@ from screens.context import ConsoleContext
 from screens.detail_screen import DetailScreen
 from screens.detail_text import add_field, label_grid, plain_text, section_table
 from screens.workload_actions import CHANGING_ACTIONS, WorkloadActions
+from screens.workload_fed import fed_line
 from widgets.event_timeline import event_timeline, is_workload
 
 USAGE_WINDOWS: tuple[tuple[float, float], ...] = ((300.0, 5.0), (3600.0, 60.0), (86400.0, 1200.0))
@@ -141,9 +143,9 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
     TITLE = "Workload"
     KEYS = WORKLOAD_DETAIL_KEYS
     WRITE_ACTIONS = CHANGING_ACTIONS
-    SECTIONS = ("#summary", "#usage", "#pods", "#data", "#events")
-    UNSPACED_SECTIONS = frozenset({"#usage"})
-    """The GPU use line sits right under the summary."""
+    SECTIONS = ("#summary", "#usage", "#fed", "#pods", "#data", "#events")
+    UNSPACED_SECTIONS = frozenset({"#usage", "#fed"})
+    """The GPU use line sits right under the summary, and how well its data feeds it under that."""
 
     def __init__(self, context: ConsoleContext, *, workload_id: str) -> None:
         super().__init__(context)
@@ -154,6 +156,7 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
         self.mounts_key = WORKLOAD_MOUNTS(workload_id)
         self._data_section: RenderableType = ""
         self._usage_line: RenderableType = ""
+        self._fed_line = Text("", end="")
         self.usage_window = USAGE_WINDOWS[1]
         self._data_shown: tuple[object, ...] = ()
         self._shown: Workload | None = None
@@ -182,7 +185,7 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
     @property
     def data_keys(self) -> tuple[ResourceKey[Any], ...]:
         """What the data section draws from: its mounts, and the filesystems and alerts they lead to."""
-        return (self.mounts_key, FILESYSTEMS, ALERTS, self.usage_key)
+        return (self.mounts_key, FILESYSTEMS, ALERTS, self.usage_key, CLIENT_READS)
 
     def states(self) -> list[ResourceState[Any]]:
         """Only the workload decides whether the view is stale: the data section and the timeline are
@@ -265,7 +268,8 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
 
     def rendered_text(self, width: int = 78) -> str:
         """The detail as plain text (what the screen shows, without styles): for tests and copying."""
-        sections = (*self._sections[:1], self._usage_line, *self._sections[1:2], self._data_section)
+        fed = (self._fed_line,) if self._fed_line.plain else ()
+        sections = (*self._sections[:1], self._usage_line, *fed, *self._sections[1:2], self._data_section)
         return plain_text((*sections, *self._sections[2:]), width)
 
     def palette_changed(self) -> None:
@@ -298,6 +302,15 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
         if line != self._usage_line:
             self._usage_line = line
             self.query_one("#usage", Static).update(line)
+        workload = self.context.bridge.snapshot(self.workload_key).value
+        if workload is None:
+            return
+        bridge = self.context.bridge
+        mounts, clients = bridge.snapshot(self.mounts_key).value, bridge.snapshot(CLIENT_READS).value
+        fed = fed_line(workload, mounts, clients, history, self.palette)
+        if fed != self._fed_line:
+            self._fed_line = fed
+            self.query_one("#fed", Static).update(fed)
 
     def action_next_usage_window(self) -> None:
         """`w`: the GPU use line over 5 minutes, 1 hour, 24 hours, then 5 minutes again."""

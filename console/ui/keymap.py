@@ -110,6 +110,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "GPUs held and not used: who, how long, GPU-hours",
         location="screens.idle:IdleScreen",
     ),
+    # No number key is free: `:starved` (and the palette) open it.
+    ScreenEntry(
+        "starved",
+        "GPUs starving for data",
+        "",
+        ("sv", "fed"),
+        "Trainings under 90 % GPU on a saturated data path",
+        location="screens.starved:StarvedScreen",
+    ),
     # No number key is free: `:rpo` (and the palette) open it.
     ScreenEntry(
         "protection",
@@ -340,6 +349,12 @@ IDLE_KEYS: tuple[KeyAction, ...] = (
 )
 """The idle-GPU view: the workload keys (suspend is the point), and `w` for the next window."""
 
+STARVED_KEYS: tuple[KeyAction, ...] = (
+    *workload_action_keys("starved"),
+    KeyAction("p", "prefetch_dataset", "Prefetch dataset", scope="starved", group="Starved GPUs"),
+)
+"""The starved view: the workload keys, and `p` to fetch the dataset back from the object tier."""
+
 _events = scoped_keys("events", "Events")
 EVENT_KEYS: tuple[KeyAction, ...] = (
     _events("w", "toggle_warnings", "Warnings"),
@@ -522,6 +537,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *POOL_KEYS,
     *ALERT_KEYS,
     *IDLE_KEYS,
+    *STARVED_KEYS,
     *EVENT_KEYS,
     *MUTE_KEYS,
     *CHOOSE_KEYS,

@@ -153,6 +153,17 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("GPU·H", "GPUs held × idle hours: what the idleness cost"),
         ),
     ),
+    # screens/starved.py starved_row; console/ui/starved.py
+    "starved": Legend(
+        "GPUs starving for data",
+        (
+            ("listed", "a training under 90 % GPU for 5 min+ while its nodes' WEKA reads wait or hit S3"),
+            ("FED", "GPU utilisation against 90 % (MLPerf Storage's floor for a fed accelerator)"),
+            ("FOR 1h+", "under 90 % at least since the hour of history read begins"),
+            ("GPU·H", "GPUs × (1 − fed) × time: the GPU time the wait cost"),
+            ("EVIDENCE", "its node's WEKA client: read rate, read latency, share from the object tier"),
+        ),
+    ),
     # screens/pools.py pool_row
     "pools": Legend(
         "Node pools",
