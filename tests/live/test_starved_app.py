@@ -1,0 +1,59 @@
+"""`:starved` over the simulator's HTTP faces: the starved training, its evidence (WEKA's per-client reads
+from `/stats/realtime`, the mounts from Kubernetes, the GPU use from Run:ai) and the GPU-hours lost read as
+the demo's, cell for cell; the prefetch is refused with what to run instead (WEKA has no REST call for it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from served_app import demo_app, in_one_read, served, wait_for_screen, wait_until
+from textual.pilot import Pilot
+
+from console.app import RwcApp
+from screens.dialogs import ConfirmDialog
+from screens.starved import StarvedScreen
+from widgets.resource_table import ResourceTable
+
+SIZE = (140, 30)
+
+
+async def starved_rows(pilot: Pilot) -> list[tuple[str, ...]]:
+    await in_one_read(pilot, [":", *"starved", "<enter>"])
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, StarvedScreen), "the starved view")
+    screen = pilot.app.screen
+    assert isinstance(screen, StarvedScreen)
+    table = screen.query_one(ResourceTable)
+    await wait_until(pilot, lambda: table.row_count > 0, "a starved workload")
+    return [
+        tuple(table.cell_text(key, column.key).strip() for column in screen.COLUMNS)
+        for key in table.visible_keys()
+    ]
+
+
+async def read_starved(app: RwcApp) -> list[tuple[str, ...]]:
+    async with app.run_test(size=SIZE) as pilot:
+        return await starved_rows(pilot)
+
+
+async def test_the_starved_view_over_http_reads_as_the_demo(tmp_path: Path) -> None:
+    with served(tmp_path) as faces:
+        live = await read_starved(faces.app())
+    demo = await read_starved(demo_app())
+    assert [row[0] for row in demo] == ["vit-large-pretrain"]
+    assert live == demo
+
+
+async def test_prefetch_over_http_says_what_to_run_on_a_client(tmp_path: Path) -> None:
+    with served(tmp_path) as faces:
+        app = faces.app()
+        async with app.run_test(size=SIZE) as pilot:
+            await starved_rows(pilot)
+            await in_one_read(pilot, ["p"])
+            await wait_for_screen(pilot, ConfirmDialog)
+            await in_one_read(pilot, ["y"])
+            await wait_until(
+                pilot,
+                lambda: any("weka fs tier fetch" in str(n.message) for n in app._notifications),
+                "the refusal with the command",
+            )
+        assert not faces.faces.simulator.feed.state.cold[("datasets", "imagenet-21k")].prefetching
