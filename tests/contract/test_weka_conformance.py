@@ -340,6 +340,21 @@ def test_stats_answer(face: tuple[Face, Any]) -> None:
     assert {row["stat"] for row in body["data"]["all"]["ops"]} >= {"READ_LATENCY", "WRITE_LATENCY", "OPS"}
 
 
+def test_client_reads_answer(face: tuple[Face, Any]) -> None:
+    """The per-client entries of `/stats/realtime` (one WEKA client per GPU node) are in the 3.14 shape and
+    read back as the simulator's data feed has them: hostname, read rate, latency, object-store reads."""
+    client, simulator = face
+    client.login()
+    status, body = client.request("GET", "/stats/realtime")
+    assert status == 200
+    assert_conforms("GET", "/stats/realtime", body)
+    read = {reads.hostname: reads for reads in wire.parse_client_reads(body["data"])}
+    expected = simulator.feed.client_reads()
+    assert expected and all(read[reads.hostname] == reads for reads in expected)
+    starved = read["dgx-a100-01"]
+    assert starved.obs_download_bytes_per_second > 0 and starved.read_latency_microseconds > 1000
+
+
 def test_cluster_answer_against_the_3_14_model_and_the_4_4_capture(face: tuple[Face, Any]) -> None:
     client, _ = face
     client.login()

@@ -201,6 +201,7 @@ ANSWERS = (
     ),
     Answer("stats", "/stats", lambda body: wire.parse_stats(wire.unwrap(body))),
     Answer("realtime stats", "/stats/realtime", lambda body: wire.parse_realtime_latency(wire.unwrap(body))),
+    Answer("client reads", "/stats/realtime", lambda body: wire.parse_client_reads(wire.unwrap(body))),
 )
 LIST_ANSWERS = [answer for answer in ANSWERS if answer.needs is not None]
 

@@ -61,7 +61,7 @@ from console.wire.weka.buckets import (
     parse_bucket,
     parse_buckets,
 )
-from console.wire.weka.client_stats import client_realtime_json, parse_client_reads
+from console.wire.weka.client_stats import backend_latency_beside, client_realtime_json, parse_client_reads
 from console.wire.weka.cluster import (
     ClusterReading,
     build_weka_cluster,
@@ -134,6 +134,7 @@ from console.wire.weka.stats import (
 )
 
 __all__ = [
+    "backend_latency_beside",
     "client_realtime_json",
     "parse_client_reads",
     "DEFAULT_ALERT_SEVERITY",

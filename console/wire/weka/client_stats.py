@@ -10,7 +10,7 @@ node and is skipped, as is one that is not an object; a missing rate reads as 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from console.model.feed import ClientReads
@@ -40,6 +40,20 @@ def parse_client_reads(data: Any) -> list[ClientReads]:
             )
         )
     return found
+
+
+def backend_latency_beside(
+    cluster_latency_microseconds: float, backend_ops: float, clients: Sequence[ClientReads]
+) -> float:
+    """The latency the simulator's face gives its backend entries so that the ops-weighted mean over every
+    entry (what `parse_realtime_latency` reads, clients included, as on a real cluster) is the cluster's
+    latency the simulator keeps: the clients' slow reads are part of it, not added on top."""
+    client_ops = sum(client.reads_per_second for client in clients)
+    client_weighted = sum(client.read_latency_microseconds * client.reads_per_second for client in clients)
+    if backend_ops <= 0:
+        return cluster_latency_microseconds
+    total = cluster_latency_microseconds * (backend_ops + client_ops)
+    return max(0.0, (total - client_weighted) / backend_ops)
 
 
 def client_realtime_json(reads: Iterable[ClientReads]) -> list[dict[str, Any]]:

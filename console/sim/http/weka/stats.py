@@ -5,6 +5,7 @@ from the simulator's one-per-second samples."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,14 +21,18 @@ class Statistics(Handlers):
     """`/stats/realtime` and `/stats`."""
 
     def stats_realtime(self, request: Request) -> Response:
-        """One entry per active backend process (rates split evenly, every entry at the cluster's latency),
-        then one per client process with what its node read."""
+        """One entry per active backend process (rates split evenly), then one per client process with
+        what its node read; the backends' latency is what keeps the ops-weighted mean of all of them at the
+        cluster's latency (`backend_latency_beside`)."""
         self.authorize(request)
         with self.weka() as (sim, weka):
             cluster = weka.cluster()
             clients = sim.feed.client_reads()
         sample, count = cluster.latest, max(1, cluster.backends_active)
-        backends = wire.realtime_json(cluster.name, sample, count) if sample is not None else []
+        backends = []
+        if sample is not None:
+            latency = wire.backend_latency_beside(sample.latency_microseconds, sample.iops, clients)
+            backends = wire.realtime_json(cluster.name, replace(sample, latency_microseconds=latency), count)
         return ok(backends + wire.client_realtime_json(clients))
 
     def stats(self, request: Request) -> Response:
