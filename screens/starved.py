@@ -53,7 +53,7 @@ def starved_row(feed: Feed, palette: CellPalette) -> Row:
             Text(f"{100 * fed:.0f}%", palette.error if fed < 0.5 else palette.warning, end=""),
             Text(starved_for, palette.warning, end=""),
             Text(f"{lost:.1f}" if lost >= 0.1 else "<0.1", palette.error if lost >= 8 else "", end=""),
-            Text(feed.evidence, end=""),
+            Text(feed.path_evidence, end=""),
             Text(datasets, end=""),
         ),
         sort_values=(
@@ -79,14 +79,14 @@ class StarvedScreen(WorkloadActions, ResourceScreen):
     EMPTY_MESSAGE = "No running training is short of data: every one is busy, or its data path is quiet."
     DEFAULT_SORT = "lost"
     COLUMNS = (
-        Column("name", "WORKLOAD", 16, sort_hotkey="N", grow=True, identifies=True),
+        Column("name", "WORKLOAD", 18, sort_hotkey="N", identifies=True),
         Column("project", "PROJECT", 11, priority=3, sort_hotkey="P"),
         Column("gpus", "GPUS", 4, align="right"),
         Column("fed", "FED", 4, align="right", sort_hotkey="F"),
-        Column("for", "FOR", 6, align="right", sort_hotkey="O"),
-        Column("lost", "GPU·H", 5, align="right", sort_hotkey="H"),
-        Column("evidence", "EVIDENCE", 30, grow=True),
-        Column("dataset", "DATASET", 18, priority=2),
+        Column("for", "FOR", 5, align="right", sort_hotkey="O"),
+        Column("lost", "GPU·H", 7, align="right", sort_hotkey="H"),
+        Column("evidence", "DATA PATH (ITS NODES' WEKA READS)", 30, grow=True),
+        Column("dataset", "DATASET", 24, priority=2),
     )
 
     def __init__(self, context: ConsoleContext) -> None:
@@ -99,7 +99,7 @@ class StarvedScreen(WorkloadActions, ResourceScreen):
 
     @property
     def screen_title(self) -> str:
-        return f"Starved GPUs <{FED_PERCENT:g}% ≥{format_duration(MIN_STARVED_SECONDS)}, data path saturated"
+        return f"Starved GPUs <{FED_PERCENT:g}% ≥{format_duration(MIN_STARVED_SECONDS)}"
 
     def build_rows(self, values: ResourceValues) -> Iterable[Row]:
         histories: Sequence[WorkloadUtilisation] = values[FEED_HISTORY]

@@ -302,15 +302,19 @@ class WorkloadDetailScreen(WorkloadActions, DetailScreen):
         if line != self._usage_line:
             self._usage_line = line
             self.query_one("#usage", Static).update(line)
-        workload = self.context.bridge.snapshot(self.workload_key).value
-        if workload is None:
-            return
+        self._show_fed(history)
+
+    def _show_fed(self, history: WorkloadUtilisation | None) -> None:
+        """The Fed line under the GPU use line; no line at all where the figure is not about it."""
         bridge = self.context.bridge
+        workload = bridge.snapshot(self.workload_key).value
         mounts, clients = bridge.snapshot(self.mounts_key).value, bridge.snapshot(CLIENT_READS).value
-        fed = fed_line(workload, mounts, clients, history, self.palette)
+        fed = fed_line(workload, mounts, clients, history, self.palette) if workload else Text("", end="")
+        static = self.query_one("#fed", Static)
+        static.display = bool(fed.plain)
         if fed != self._fed_line:
             self._fed_line = fed
-            self.query_one("#fed", Static).update(fed)
+            static.update(fed)
 
     def action_next_usage_window(self) -> None:
         """`w`: the GPU use line over 5 minutes, 1 hour, 24 hours, then 5 minutes again."""

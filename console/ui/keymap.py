@@ -351,7 +351,7 @@ IDLE_KEYS: tuple[KeyAction, ...] = (
 
 STARVED_KEYS: tuple[KeyAction, ...] = (
     *workload_action_keys("starved"),
-    KeyAction("p", "prefetch_dataset", "Prefetch dataset", scope="starved", group="Starved GPUs"),
+    KeyAction("p", "prefetch_dataset", "Prefetch", scope="starved", group="Starved GPUs"),
 )
 """The starved view: the workload keys, and `p` to fetch the dataset back from the object tier."""
 

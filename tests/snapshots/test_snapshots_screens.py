@@ -25,6 +25,7 @@ from screens.help import HelpScreen
 from screens.node_detail import NodeDetailScreen
 from screens.nodes import NodesScreen
 from screens.protection import ProtectionScreen
+from screens.starved import StarvedScreen
 from screens.workload_detail import WorkloadDetailScreen
 from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
@@ -141,6 +142,21 @@ def test_rpo_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> 
         await pilot.press("colon", *"rpo", "enter")
         await wait_for_table(pilot, ProtectionScreen)
         await wait_until(pilot, lambda: app.screen.query_one(ResourceTable).row_count >= 6, "the filesystems")
+        await wait_for_header(pilot)
+        await settle(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
+
+
+def test_starved_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
+    """`:starved`: the training whose dataset was tiered out, its evidence in words, the GPU-hours lost."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await wait_for_table(pilot, WorkloadsScreen)
+        await pilot.press("colon", *"starved", "enter")
+        await wait_for_table(pilot, StarvedScreen)
+        await wait_until(pilot, lambda: app.screen.query_one(ResourceTable).row_count >= 1, "the starved")
         await wait_for_header(pilot)
         await settle(pilot)
 
