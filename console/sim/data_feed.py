@@ -44,8 +44,7 @@ READ_BYTES_PER_GPU: dict[WorkloadType, float] = {
 second: about 0.3 GB/s per GPU)."""
 
 DEFAULT_FS_CEILING = 20 * GB
-CLUSTER_CEILING = 40 * GB
-"""Read ceilings ([I] a few GB/s per backend; the demo's eight backends)."""
+"""A filesystem's read ceiling unless the scenario sets one ([I] a few GB/s per backend)."""
 
 BASE_READ_LATENCY_US = 250.0
 OBJECT_TIER_LATENCY_US = 25_000.0
@@ -103,6 +102,9 @@ class _Client:
 
 @dataclass(slots=True)
 class FeedState:
+    cluster_ceiling: float | None = None
+    """The cluster's read ceiling; None leaves the model off (every job fed, no client stats): the
+    scale scenarios and the tests' small clusters do not model storage."""
     ceilings: dict[str, float] = field(default_factory=dict)
     cold: dict[tuple[str, str], ColdData] = field(default_factory=dict)
     bursts: list[ReadBurst] = field(default_factory=list)
@@ -122,6 +124,10 @@ class DataFeed:
         runai.feed_gpus_from(self.fed_at)
 
     # -- set-up (scenarios) -------------------------------------------------------------------------
+    def model_storage(self, cluster_ceiling: float) -> None:
+        """Turn the model on: the cluster delivers at most `cluster_ceiling` bytes of reads a second."""
+        self.state.cluster_ceiling = cluster_ceiling
+
     def set_ceiling(self, filesystem: str, bytes_per_second: float) -> None:
         self.state.ceilings[filesystem] = bytes_per_second
 
@@ -166,6 +172,8 @@ class DataFeed:
     def step(self) -> None:
         """Called after every simulator tick (and once when built): works the feed out on each multiple of
         `FEED_STEP_SECONDS`, so when it is worked out does not depend on how time was stepped."""
+        if self.state.cluster_ceiling is None:
+            return
         now = self._runai.clock.elapsed_seconds
         last = self._last_update
         if last is not None and now + 1e-9 < (last // FEED_STEP_SECONDS + 1) * FEED_STEP_SECONDS:
@@ -294,7 +302,8 @@ class DataFeed:
         hot_grant: dict[str, float] = {}
         latency: dict[str, float] = {}
         asked_total = sum(d for members in hot_by_fs.values() for _, d in members)
-        cluster_scale = min(1.0, CLUSTER_CEILING / asked_total) if asked_total > 0 else 1.0
+        cluster_ceiling = self.state.cluster_ceiling or 0.0
+        cluster_scale = min(1.0, cluster_ceiling / asked_total) if asked_total > 0 else 1.0
         for filesystem, members in hot_by_fs.items():
             ceiling = self.state.ceilings.get(filesystem, DEFAULT_FS_CEILING) * cluster_scale
             demands = [d for _, d in members]

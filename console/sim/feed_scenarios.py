@@ -25,6 +25,7 @@ BURST_HOSTS = tuple(f"etl-{index:02d}" for index in range(1, 17))
 
 
 def populate_demo(feed: DataFeed) -> None:
+    feed.model_storage(40 * GB)  # [I] eight backends of a few GB/s each
     feed.set_ceiling("datasets", 20 * GB)
     feed.tier_out(*STARVED_DATASET, STARVED_DATASET_BYTES, STARVED_COLD_SHARE)
     feed.add_burst(
