@@ -9,7 +9,7 @@ half-loaded screen would differ from run to run. Update the baselines with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from console.app import SCREEN_CLASSES
 from console.model import WorkloadPhase
 from console.ui import keymap
+from screens.base import ResourceScreen
 from screens.filesystem_detail import FilesystemDetailScreen
 from screens.filesystems import FilesystemsScreen
 from screens.help import HelpScreen
@@ -31,6 +32,7 @@ from screens.workloads import WorkloadsScreen
 from widgets.resource_table import ResourceTable
 
 SnapCompare = Callable[..., bool]
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 SIZE_IDS = [f"{columns}x{rows}" for columns, rows in SIZES]
 
 
@@ -132,34 +134,31 @@ def test_filesystem_detail(snap_compare: SnapCompare, terminal_size: tuple[int, 
     assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
 
 
-def test_rpo_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
-    """`:rpo`: models past its one-day target first (the demo's RPO story), then the filesystem never copied
-    off the cluster; targets from the schedules (2h: an hourly one that uploads); growth still measured."""
+def commanded_view(command: str, screen: type[ResourceScreen], rows: int, what: str) -> RunBefore:
+    """Open `:command` from the workloads list and wait for `rows` rows of `what` and the header."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         await wait_for_table(pilot, WorkloadsScreen)
-        await pilot.press("colon", *"rpo", "enter")
-        await wait_for_table(pilot, ProtectionScreen)
-        await wait_until(pilot, lambda: app.screen.query_one(ResourceTable).row_count >= 6, "the filesystems")
+        await pilot.press("colon", *command, "enter")
+        await wait_for_table(pilot, screen)
+        await wait_until(pilot, lambda: app.screen.query_one(ResourceTable).row_count >= rows, what)
         await wait_for_header(pilot)
         await settle(pilot)
 
+    return run_before
+
+
+def test_rpo_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
+    """`:rpo`: models past its one-day target first (the demo's RPO story), then the filesystem never copied
+    off the cluster; targets from the schedules (2h: an hourly one that uploads); growth still measured."""
+    run_before = commanded_view("rpo", ProtectionScreen, 6, "the filesystems")
     assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
 
 
 def test_starved_view(snap_compare: SnapCompare, terminal_size: tuple[int, int]) -> None:
     """`:starved`: the training whose dataset was tiered out, its evidence in words, the GPU-hours lost."""
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        await wait_for_table(pilot, WorkloadsScreen)
-        await pilot.press("colon", *"starved", "enter")
-        await wait_for_table(pilot, StarvedScreen)
-        await wait_until(pilot, lambda: app.screen.query_one(ResourceTable).row_count >= 1, "the starved")
-        await wait_for_header(pilot)
-        await settle(pilot)
-
+    run_before = commanded_view("starved", StarvedScreen, 1, "the starved training")
     assert snap_compare(demo_app(), terminal_size=terminal_size, run_before=run_before)
 
 
