@@ -7,23 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from served_app import demo_app, in_one_read, served, wait_for_screen, wait_until
+from test_starved import open_starved  # tests/ui, on the path served_app sets
 from textual.pilot import Pilot
 
 from console.app import RwcApp
 from screens.dialogs import ConfirmDialog
-from screens.starved import StarvedScreen
-from widgets.resource_table import ResourceTable
 
 SIZE = (140, 30)
 
 
 async def starved_rows(pilot: Pilot) -> list[tuple[str, ...]]:
-    await in_one_read(pilot, [":", *"starved", "<enter>"])
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, StarvedScreen), "the starved view")
-    screen = pilot.app.screen
-    assert isinstance(screen, StarvedScreen)
-    table = screen.query_one(ResourceTable)
-    await wait_until(pilot, lambda: table.row_count > 0, "a starved workload")
+    screen, table = await open_starved(pilot)
     return [
         tuple(table.cell_text(key, column.key).strip() for column in screen.COLUMNS)
         for key in table.visible_keys()
