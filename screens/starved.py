@@ -82,7 +82,7 @@ class StarvedScreen(WorkloadActions, ResourceScreen):
         Column("name", "WORKLOAD", 18, sort_hotkey="N", identifies=True),
         Column("project", "PROJECT", 11, priority=3, sort_hotkey="P"),
         Column("gpus", "GPUS", 4, align="right"),
-        Column("fed", "FED", 4, align="right", sort_hotkey="F"),
+        Column("fed", "FED", 4, align="right", sort_hotkey="E"),
         Column("for", "FOR", 5, align="right", sort_hotkey="O"),
         Column("lost", "GPU·H", 7, align="right", sort_hotkey="H"),
         Column("evidence", "DATA PATH (ITS NODES' WEKA READS)", 30, grow=True),

@@ -259,7 +259,7 @@ async def test_the_gpu_use_line_of_a_training_and_its_windows() -> None:
     and its latest reading; `w` cycles 5 minutes, 1 hour, 24 hours."""
     app = demo_app(demo=True)
     async with app.run_test(size=(80, 30)) as pilot:
-        screen = await open_workload(pilot, "vit-large-pretrain")
+        screen = await open_workload(pilot, "ltr-xgboost-gpu")  # fed: vit-large-pretrain starves for data
         await wait_until(pilot, lambda: "GPU use 1h" in screen.rendered_text(78), "the hour's line")
         line = next(row for row in screen.rendered_text(78).splitlines() if row.startswith("GPU use"))
         assert "mean 9" in line and "now " in line and any(block in line for block in "▆▇█")

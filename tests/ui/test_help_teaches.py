@@ -101,6 +101,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: WEKA",
             "Legend: Alerts",
             "Legend: Idle GPUs",
+            "Legend: GPUs starving for data",
             "Legend: Node pools",
             "Legend: Data protection",
             "Legend: Snapshot schedules",
