@@ -146,6 +146,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Every site: GPUs, pending, WEKA, alerts, RPO, connection",
         location="screens.sites:SitesScreen",
     ),
+    # No number key is free: `:dr` (and the palette) open it.
+    ScreenEntry(
+        "dr",
+        "DR plan",
+        "",
+        ("dr", "restore"),
+        "Which site could restore each filesystem, from which copy: a dry run",
+        location="screens.dr:DrScreen",
+    ),
     # No number key is free: `:ev` (and the palette) open it.
     ScreenEntry(
         "events",

@@ -211,6 +211,18 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("STATE", "open, connected, or why not (since when); other sites refresh once a minute"),
         ),
     ),
+    # console/ui/dr_rows.py dr_row, state_words
+    "dr": Legend(
+        "DR plan",
+        (
+            ("on-prem/home", "a filesystem (site/name) with a copy another site can read"),
+            ("RESTORE AT cloud", "the site that reads the bucket the copy is in"),
+            ("AGE/RPO 1h/2h", "the restorable snapshot's age against its RPO target; red when past"),
+            ("✗ never uploaded", "the bucket is shared but no snapshot of it was uploaded there"),
+            ("? cloud not read", "a site did not answer: whether it could restore it is unknown"),
+            ("⏎", "the steps as a dry run: REST calls and weka CLI commands; nothing runs"),
+        ),
+    ),
     # screens/events.py SEVERITY_SYMBOLS, SOURCE_WORDS, KIND_PREFIXES, event_message
     "events": Legend(
         "Events",
@@ -231,6 +243,7 @@ LEGEND_OF_DETAIL: dict[str, str] = {
     "snapshot_detail": "snapshots",
     "node_detail": "nodes",
     "filesystem_detail": "filesystems",
+    "dr_plan": "dr",
 }
 """A detail view draws its list's notations: its help shows that list's legend first."""
 

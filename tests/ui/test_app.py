@@ -143,7 +143,7 @@ def test_every_registry_screen_has_a_screen_class_and_number_key() -> None:
     assert set(SCREEN_CLASSES) == {entry.name for entry in SCREENS}
     numbered = [entry.number_key for entry in SCREENS if entry.number_key]
     assert numbered == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
-    expected = ["starved", "protection", "schedules", "sites", "events"]
+    expected = ["starved", "protection", "schedules", "sites", "dr", "events"]
     assert [entry.name for entry in SCREENS if not entry.number_key] == expected
     for entry in SCREENS:
         assert entry.name == SCREEN_CLASSES[entry.name].SCREEN_NAME

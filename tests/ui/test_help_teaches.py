@@ -106,6 +106,7 @@ async def test_help_explains_every_screens_notations_under_its_name() -> None:
             "Legend: Data protection",
             "Legend: Snapshot schedules",
             "Legend: Sites",
+            "Legend: DR plan",
             "Legend: Events",
         ]
         assert {"✓ local", "✓ remote", "↑local 40%", "not uploaded"} <= set(
