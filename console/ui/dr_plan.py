@@ -271,7 +271,7 @@ def _filesystem_entries(
                     filesystem.name,
                     other,
                     DrState.NEVER,
-                    f"no snapshot of it was uploaded to {bucket_words(own)}",
+                    f"never uploaded to {bucket_words(own)}",
                     bucket=bucket_words(theirs),
                     now=inventory.now,
                     target_seconds=target,

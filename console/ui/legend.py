@@ -218,7 +218,7 @@ SCREEN_LEGENDS: dict[str, Legend] = {
             ("on-prem/home", "a filesystem (site/name) with a copy another site can read"),
             ("RESTORE AT cloud", "the site that reads the bucket the copy is in"),
             ("AGE/RPO 1h/2h", "the restorable snapshot's age against its RPO target; red when past"),
-            ("✗ never uploaded", "the bucket is shared but no snapshot of it was uploaded there"),
+            ("✗ never uploaded to", "the bucket is shared but no snapshot of it was uploaded there"),
             ("? cloud not read", "a site did not answer: whether it could restore it is unknown"),
             ("⏎", "the steps as a dry run: REST calls and weka CLI commands; nothing runs"),
         ),

@@ -52,7 +52,7 @@ async def test_dr_lists_each_restorable_copy_and_enter_shows_the_dry_run() -> No
         assert cell(table, "on-prem/home@cloud", 4).plain == "✓ within"
         assert cell(table, "on-prem/home@cloud", 1).plain == "cloud"
         never = cell(table, "on-prem/checkpoints@cloud", 4).plain
-        assert never.startswith("✗ no snapshot of it was uploaded to obs-dr")
+        assert never.startswith("✗ never uploaded to obs-dr")
         assert table.visible_keys()[0] == "on-prem/models@cloud"  # red first
 
         table.move_cursor_to_key("on-prem/home@cloud")
