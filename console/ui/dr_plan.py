@@ -232,13 +232,15 @@ def _filesystem_entries(
     attached = [own_buckets.get(a.bucket_name) for a in filesystem.buckets]
     has_remote = any(a.mode is BucketMode.REMOTE for a in filesystem.buckets)
     others = [other for other in readable if other.site != reading.site]
-    readers: list[tuple[SiteReading, ObjectStoreBucket, ObjectStoreBucket]] = []
+    # Per other site that lists one of its buckets: (that site, [(its bucket here, the same bucket there)]).
+    readers: dict[str, tuple[SiteReading, list[tuple[ObjectStoreBucket, ObjectStoreBucket]]]] = {}
     for other in others:
         assert other.inventory is not None
-        theirs = {store_key(bucket): bucket for bucket in other.inventory.buckets}
+        by_store = {store_key(bucket): bucket for bucket in other.inventory.buckets}
         for bucket in attached:
-            if bucket is not None and store_key(bucket) in theirs:
-                readers.append((other, bucket, theirs[store_key(bucket)]))
+            if bucket is not None and store_key(bucket) in by_store:
+                pairs = readers.setdefault(other.site, (other, []))[1]
+                pairs.append((bucket, by_store[store_key(bucket)]))
     if not has_remote and not readers:
         return []  # its copies (if any) stay where only this site reads them: not a DR copy
     target = rpo_target(inventory.schedules or (), filesystem.uid) or DEFAULT_RPO_SECONDS
@@ -256,39 +258,35 @@ def _filesystem_entries(
             entries.append(DrEntry(base, reading.site, filesystem.name, "", DrState.NO_READER, why))
         return entries
     uploads = newest_uploads(filesystem, inventory.snapshots)
-    for other in dict.fromkeys(reader[0].site for reader in readers):
-        mine = [
-            (own, theirs) for site, own, theirs in ((r[0].site, r[1], r[2]) for r in readers) if site == other
-        ]
-        held = [(uploads[own.name], own, theirs) for own, theirs in mine if own.name in uploads]
-        other_reading = next(r for r in readers if r[0].site == other)[0]
+    for site, (restorer, pairs) in readers.items():
+        held = [(uploads[own.name], there) for own, there in pairs if own.name in uploads]
         if not held:
-            own, theirs = mine[0]
+            own, there = pairs[0]
             entries.append(
                 DrEntry(
-                    f"{base}@{other}",
+                    f"{base}@{site}",
                     reading.site,
                     filesystem.name,
-                    other,
+                    site,
                     DrState.NEVER,
                     f"never uploaded to {bucket_words(own)}",
-                    bucket=bucket_words(theirs),
+                    bucket=bucket_words(there),
                     now=inventory.now,
                     target_seconds=target,
                 )
             )
             continue
-        (snapshot, locator), _own, theirs = max(held, key=lambda item: item[0][0].created_at)
+        (snapshot, locator), there = max(held, key=lambda item: item[0][0].created_at)
         age = (inventory.now - snapshot.created_at).total_seconds()
-        assert other_reading.inventory is not None
+        assert restorer.inventory is not None
         entries.append(
             DrEntry(
-                f"{base}@{other}",
+                f"{base}@{site}",
                 reading.site,
                 filesystem.name,
-                other,
+                site,
                 DrState.PAST if age > target else DrState.WITHIN,
-                bucket=bucket_words(theirs),
+                bucket=bucket_words(there),
                 snapshot=snapshot.name,
                 locator=locator,
                 uploaded_at=snapshot.created_at,
@@ -298,10 +296,10 @@ def _filesystem_entries(
                     filesystem,
                     snapshot,
                     locator,
-                    theirs,
-                    other,
-                    target_groups=other_reading.inventory.groups,
-                    target_filesystems=[fs.name for fs in other_reading.inventory.filesystems],
+                    there,
+                    site,
+                    target_groups=restorer.inventory.groups,
+                    target_filesystems=[fs.name for fs in restorer.inventory.filesystems],
                     mounts=inventory.mounts,
                 ),
             )
