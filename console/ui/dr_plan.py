@@ -254,7 +254,7 @@ def _filesystem_entries(
     if not readers:
         if not entries:
             names = ", ".join(bucket_words(b) for b in attached if b is not None) or "its buckets"
-            why = f"no other site reads {names}" if others else "no other site is configured"
+            why = f"no other site reads {names}" if others else "only one site"
             entries.append(DrEntry(base, reading.site, filesystem.name, "", DrState.NO_READER, why))
         return entries
     uploads = newest_uploads(filesystem, inventory.snapshots)

@@ -143,7 +143,7 @@ def test_a_copy_older_than_the_target_is_past_and_a_shared_bucket_never_uploaded
 def test_a_remote_bucket_no_other_site_reads_says_why() -> None:
     entries = plan_entries([on_prem(a_snapshot("home", 1, ("REMOTE", "x")))])
     assert [(e.key, e.state, e.reason) for e in entries] == [
-        ("on-prem/home", DrState.NO_READER, "no other site is configured")
+        ("on-prem/home", DrState.NO_READER, "only one site")
     ]
 
 
