@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING
 
 from console.data.backend import Backend
@@ -260,19 +261,13 @@ def _filesystem_entries(
     uploads = newest_uploads(filesystem, inventory.snapshots)
     for site, (restorer, pairs) in readers.items():
         held = [(uploads[own.name], there) for own, there in pairs if own.name in uploads]
+        entry = partial(DrEntry, f"{base}@{site}", reading.site, filesystem.name, site)
         if not held:
             own, there = pairs[0]
+            never = f"never uploaded to {bucket_words(own)}"
             entries.append(
-                DrEntry(
-                    f"{base}@{site}",
-                    reading.site,
-                    filesystem.name,
-                    site,
-                    DrState.NEVER,
-                    f"never uploaded to {bucket_words(own)}",
-                    bucket=bucket_words(there),
-                    now=inventory.now,
-                    target_seconds=target,
+                entry(
+                    DrState.NEVER, never, bucket=bucket_words(there), now=inventory.now, target_seconds=target
                 )
             )
             continue
@@ -280,11 +275,7 @@ def _filesystem_entries(
         age = (inventory.now - snapshot.created_at).total_seconds()
         assert restorer.inventory is not None
         entries.append(
-            DrEntry(
-                f"{base}@{site}",
-                reading.site,
-                filesystem.name,
-                site,
+            entry(
                 DrState.PAST if age > target else DrState.WITHIN,
                 bucket=bucket_words(there),
                 snapshot=snapshot.name,
