@@ -20,12 +20,12 @@ into entries, and tests call both without an app. Nothing here restores anything
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from console.data.backend import Backend
 from console.model import BucketMode, StowStatus, UploadSite
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from console.model import Filesystem, FilesystemGroup, ObjectStoreBucket, Snapshot
     from console.model.schedules import SnapshotSchedule
     from console.model.storage import WorkloadMount
+
+T = TypeVar("T")
 
 READ_DEADLINE_SECONDS = 10.0
 """How long one site's reading may take before its entry says it did not answer."""
@@ -65,36 +67,33 @@ class SiteReading:
     error: str | None = None
 
 
+async def _optional(call: Awaitable[T]) -> T | None:
+    """An optional part of a reading: None when it fails (the plan says it is not known)."""
+    try:
+        return await call
+    except Exception:  # noqa: BLE001 - shown as not known, never fatal to the site's reading
+        return None
+
+
 async def read_site(site: str, backend: Backend, deadline: float = READ_DEADLINE_SECONDS) -> SiteReading:
     """One site, read once; any failure of the needed parts is the reading's error, never raised."""
-
-    async def optional(call: object) -> object:
-        try:
-            return await call  # type: ignore[misc]
-        except Exception as error:  # noqa: BLE001 - an optional part: shown as not known
-            return error
 
     async def read() -> SiteInventory:
         async with asyncio.TaskGroup() as group:
             filesystems = group.create_task(backend.filesystems())
             snapshots = group.create_task(backend.snapshots())
             buckets = group.create_task(backend.buckets())
-            groups = group.create_task(optional(backend.filesystem_groups()))
-            schedules = group.create_task(optional(backend.snapshot_schedules()))
-            mounts = group.create_task(optional(backend.data_mounts()))
-
-        def known(task: asyncio.Task[object]) -> Sequence[object] | None:
-            value = task.result()
-            return None if isinstance(value, Exception) else value  # type: ignore[return-value]
-
+            groups = group.create_task(_optional(backend.filesystem_groups()))
+            schedules = group.create_task(_optional(backend.snapshot_schedules()))
+            mounts = group.create_task(_optional(backend.data_mounts()))
         return SiteInventory(
             backend.now(),
             filesystems.result(),
             snapshots.result(),
             buckets.result(),
-            known(groups),  # type: ignore[arg-type]
-            known(schedules),  # type: ignore[arg-type]
-            known(mounts),  # type: ignore[arg-type]
+            groups.result(),
+            schedules.result(),
+            mounts.result(),
         )
 
     try:
@@ -246,19 +245,30 @@ def _filesystem_entries(
         return []  # its copies (if any) stay where only this site reads them: not a DR copy
     target = rpo_target(inventory.schedules or (), filesystem.uid) or DEFAULT_RPO_SECONDS
     base = f"{reading.site}/{filesystem.name}"
+    uploads = newest_uploads(filesystem, inventory.snapshots)
+    # Where no plan can be made, the newest copy off the cluster still says how old the data would be.
+    remote = {a.bucket_name for a in filesystem.buckets if a.mode is BucketMode.REMOTE}
+    off_site = [held for name, held in uploads.items() if name in remote]
+    newest = max(off_site, key=lambda held: held[0].created_at, default=None)
+    unplanned = partial(
+        DrEntry,
+        snapshot=newest[0].name if newest else "",
+        locator=newest[1] if newest else "",
+        uploaded_at=newest[0].created_at if newest else None,
+        now=inventory.now,
+        target_seconds=target,
+    )
     entries: list[DrEntry] = []
     for other in unreadable:
         why = f"{other.site} not read ({other.error or 'not yet'}): whether it reads the bucket is unknown"
-        entries.append(
-            DrEntry(f"{base}@{other.site}", reading.site, filesystem.name, other.site, DrState.UNKNOWN, why)
-        )
+        key = f"{base}@{other.site}"
+        entries.append(unplanned(key, reading.site, filesystem.name, other.site, DrState.UNKNOWN, why))
     if not readers:
         if not entries:
             names = ", ".join(bucket_words(b) for b in attached if b is not None) or "its buckets"
             why = f"no other site reads {names}" if others else "only one site"
-            entries.append(DrEntry(base, reading.site, filesystem.name, "", DrState.NO_READER, why))
+            entries.append(unplanned(base, reading.site, filesystem.name, "", DrState.NO_READER, why))
         return entries
-    uploads = newest_uploads(filesystem, inventory.snapshots)
     for site, (restorer, pairs) in readers.items():
         held = [(uploads[own.name], there) for own, there in pairs if own.name in uploads]
         entry = partial(DrEntry, f"{base}@{site}", reading.site, filesystem.name, site)

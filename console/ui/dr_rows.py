@@ -51,7 +51,7 @@ def dr_row(entry: DrEntry, palette: CellPalette) -> Row:
     age = entry.age_seconds
     if age is not None:
         age_cell = Text(f"{format_duration(age)}/{format_duration(entry.target_seconds)}", end="")
-        if red:
+        if red or age > entry.target_seconds:  # past, whether or not a site could restore it
             age_cell.stylize(palette.error)
     elif entry.state is DrState.NEVER:
         age_cell = Text(f"never/{format_duration(entry.target_seconds)}", palette.error, end="")
@@ -92,7 +92,7 @@ def entry_text(entry: DrEntry) -> list[str]:
     target = format_duration(entry.target_seconds)
     age = entry.age_seconds
     if age is not None:
-        verdict = "within" if entry.state is DrState.WITHIN else "PAST"
+        verdict = "PAST" if age > entry.target_seconds else "within"
         lines.append(f"age: {format_duration(age)} against an RPO target of {target} ({verdict})")
     if not entry.steps:
         lines.append(f"no plan: {state_words(entry)}")

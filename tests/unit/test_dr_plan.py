@@ -213,3 +213,19 @@ def test_reading_a_site_turns_its_failure_into_its_reason() -> None:
 
     reading = asyncio.run(read_site("cloud", Down()))  # type: ignore[arg-type]
     assert reading.inventory is None and reading.error == "connection refused"
+
+
+def test_without_a_plan_the_newest_off_site_copy_still_says_how_old_it_is() -> None:
+    """Only one site, or the other not answering: no restoring site, but the copy's age against the
+    target is still shown (red in the row when past)."""
+    for readings in (
+        [on_prem(a_snapshot("home", 30, ("REMOTE", "old"), name="nightly"))],
+        [
+            on_prem(a_snapshot("home", 30, ("REMOTE", "old"), name="nightly")),
+            SiteReading("cloud", None, "down"),
+        ],
+    ):
+        home = next(entry for entry in plan_entries(readings) if entry.filesystem == "home")
+        assert (home.snapshot, home.locator, home.age_seconds) == ("nightly", "old", 30 * 3600)
+        assert not home.steps
+        assert "age: 1d6h against an RPO target of 1d (PAST)" in entry_text(home)
