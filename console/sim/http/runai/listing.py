@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -156,3 +157,33 @@ def paged(key: str, items: Sequence[Any], request: Request, to_json: Callable[[A
     if next_offset is not None:
         body["next"] = next_offset
     return Response.json(200, body)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsQuery:
+    """The query of every `…/metrics` route (reference §6): the types asked for, the time range and how
+    many samples in it."""
+
+    metrics: list[str]
+    start: datetime
+    end: datetime
+    samples: int
+
+
+def metrics_query(request: Request) -> MetricsQuery:
+    """`metricType` (required, comma-joined), `start` and `end` (ISO 8601, required) and `numberOfSamples`
+    (0–1000, default 20); 400 in Run:ai's words for a missing or unreadable one."""
+    from console.wire import runai as wire
+    from console.wire.common import parse_rfc3339
+
+    metrics = [name for name in (request.param("metricType") or "").split(",") if name]
+    if not metrics:
+        raise HttpError(400, "Query parameter metricType is required.")
+    bounds = []
+    for bound in ("start", "end"):
+        at = parse_rfc3339(request.param(bound))
+        if at is None:
+            raise HttpError(400, f"Query parameter {bound} must be an ISO 8601 date-time.")
+        bounds.append(at)
+    samples = int_param(request, "numberOfSamples", wire.DEFAULT_METRIC_SAMPLES, 0, wire.MAX_METRIC_SAMPLES)
+    return MetricsQuery(metrics, bounds[0], bounds[1], samples)

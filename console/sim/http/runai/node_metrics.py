@@ -10,26 +10,16 @@ from datetime import timedelta
 from console.model.identity import Identity
 from console.sim.http.base import HttpError, Request, Response
 from console.sim.http.runai.common import face_uuid
-from console.sim.http.runai.listing import int_param
+from console.sim.http.runai.listing import metrics_query
 from console.sim.simulator import Simulator
 from console.wire import runai as wire
-from console.wire.common import parse_rfc3339
 
 _MIB = 1024 * 1024
 
 
 def node_metrics(request: Request, sim: Simulator, actor: Identity) -> Response:
-    metrics = [name for name in (request.param("metricType") or "").split(",") if name]
-    if not metrics:
-        raise HttpError(400, "Query parameter metricType is required.")
-    bounds = []
-    for bound in ("start", "end"):
-        at = parse_rfc3339(request.param(bound))
-        if at is None:
-            raise HttpError(400, f"Query parameter {bound} must be an ISO 8601 date-time.")
-        bounds.append(at)
-    start, end = bounds
-    samples = int_param(request, "numberOfSamples", wire.DEFAULT_METRIC_SAMPLES, 0, wire.MAX_METRIC_SAMPLES)
+    query = metrics_query(request)
+    metrics, start, end, samples = query.metrics, query.start, query.end, query.samples
     node_id = request.path_params["node_id"]
     name = next((node.name for node in sim.runai.nodes() if face_uuid("node", node.name) == node_id), None)
     if name is None:

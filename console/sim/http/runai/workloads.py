@@ -31,6 +31,7 @@ from console.sim.http.runai.listing import (
     MAX_LIMIT,
     Getter,
     int_param,
+    metrics_query,
     paged,
     query_list,
     terms,
@@ -38,7 +39,6 @@ from console.sim.http.runai.listing import (
 from console.sim.runai_state import PRIORITY_CLASS_VALUES, ProjectState
 from console.sim.simulator import Simulator
 from console.wire import runai as wire
-from console.wire.common import parse_rfc3339
 from console.wire.runai import CATEGORY, KIND_SEGMENTS, iso
 
 WORKLOAD_FIELDS_SINCE_2_18 = (
@@ -218,27 +218,17 @@ class Workloads:
     def metrics(self, request: Request, sim: Simulator, actor: Identity) -> Response:
         """`MetricsResponse` of one workload (§6): GPU_UTILIZATION from the simulator's loads; the other
         types it does not model answer with no values, as a metric with no samples does."""
-        metric = request.param("metricType")
-        if not metric:
-            raise HttpError(400, "Query parameter metricType is required.")
-        bounds = []
-        for name in ("start", "end"):
-            at = parse_rfc3339(request.param(name))
-            if at is None:
-                raise HttpError(400, f"Query parameter {name} must be an ISO 8601 date-time.")
-            bounds.append(at)
-        samples = int_param(
-            request, "numberOfSamples", wire.DEFAULT_METRIC_SAMPLES, 0, wire.MAX_METRIC_SAMPLES
-        )
+        query = metrics_query(request)
+        start, end, samples = query.start, query.end, query.samples
         workload_id = request.path_params["workload_id"]
-        wanted = metric.split(",")
+        wanted = query.metrics
         sim.runai.workload(actor, workload_id)  # 404 / 403 as for any workload route
         measurements = []
         if wire.GPU_UTILIZATION in wanted:
-            points = sim.runai.workload_utilisation_samples(actor, workload_id, bounds[0], bounds[1], samples)
+            points = sim.runai.workload_utilisation_samples(actor, workload_id, start, end, samples)
             measurements += wire.metrics_json(wire.GPU_UTILIZATION, points)["measurements"]
         if wire.GPU_MEMORY_USAGE_BYTES in wanted:
-            used = sim.runai.workload_memory_samples(actor, workload_id, bounds[0], bounds[1], samples)
+            used = sim.runai.workload_memory_samples(actor, workload_id, start, end, samples)
             measurements += wire.metrics_json(wire.GPU_MEMORY_USAGE_BYTES, used)["measurements"]
         if not measurements:  # a type it does not model: one measurement with no values
             measurements = wire.metrics_json(wanted[0], [])["measurements"]
