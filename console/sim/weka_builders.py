@@ -27,6 +27,7 @@ from console.model.schedules import (
     run_at_or_before,
     validate_schedule,
 )
+from console.sim.weka_drive_faults import DriveFailure
 from console.sim.weka_engine import free_access_point
 from console.sim.weka_metrics import IoProfile
 from console.sim.weka_rules import validate_capacities, validate_name
@@ -40,6 +41,11 @@ class WekaBuilders:
     """Mixed into `WekaSim`; works on its `_store`."""
 
     _store: WekaStore
+
+    def add_drive_failure(self, drive: str, *, starts_s: float, rebuild_s: float) -> None:
+        """`drive` fails `starts_s` seconds after the start and is rebuilt around in `rebuild_s`
+        (`console.sim.weka_drive_faults`): REBUILDING, a `DriveDown` alert, events at both ends."""
+        self._store.drive_failures.append(DriveFailure(drive, starts_s, rebuild_s))
 
     def configure_cluster(
         self,

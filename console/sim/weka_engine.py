@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from console.data.errors import BackendError, Conflict
 from console.model.schedules import next_run_after
+from console.sim.weka_drive_faults import announce_drive_failures, drive_state
 from console.sim.weka_state import FsState, ScheduleState, SnapState, UploadJob
 from console.sim.weka_store import ACCESS_POINT_FORMAT, WekaStore
 from console.sim.weka_uploads import begin_upload, finish_upload, upload_target
@@ -21,6 +22,10 @@ from console.sim.weka_uploads import begin_upload, finish_upload, upload_target
 def tick(store: WekaStore, at: datetime) -> None:
     """Advance the cluster by one second ending at `at`."""
     store.elapsed += 1.0
+    if store.drive_failures:
+        announce_drive_failures(store.drive_failures, store.elapsed, store.events, at)
+        store.status, active = drive_state(store.drive_failures, store.elapsed, store.drives[1])
+        store.drives = (active, store.drives[1])
     run_due(store)
     run_schedules(store, at)
     written = tick_filesystems(store)

@@ -177,6 +177,8 @@ def populate_demo(sim: WekaSim) -> None:
     sim.add_snapshot_schedule(
         "models", ScheduleEvery.DAILY, name="nightly", at_minute=two_am, keep=7, rpo_target_seconds=86_400
     )
+    # A quarter of an hour in, a drive fails and WEKA rebuilds around it for six minutes (REBUILDING).
+    sim.add_drive_failure("drive 37 of backend weka-b05", starts_s=15 * 60.0, rebuild_s=6 * 60.0)
     sim.backfill_metrics()
     sim.backfill_events()
 

@@ -21,6 +21,7 @@ from console.model import (
 )
 from console.sim.clock import Clock
 from console.sim.weka_alerts import AlertBook, cluster_conditions, filesystem_conditions
+from console.sim.weka_drive_faults import DriveFailure, drive_conditions
 from console.sim.weka_events import EventLog
 from console.sim.weka_metrics import IoMetrics
 from console.sim.weka_rules import (
@@ -69,6 +70,8 @@ class WekaStore:
         self.io_status = "STARTED"
         self.total_ssd = 500 * TIB
         self.drives = (48, 48)
+        self.drive_failures: list[DriveFailure] = []
+        """Drives that fail at a set time and are rebuilt around (`weka_drive_faults`)."""
         self.backends = (8, 8)
         self.clients = (32, 32)
         self.groups: dict[str, FilesystemGroup] = {}
@@ -329,4 +332,5 @@ class WekaStore:
         conditions.extend(
             cluster_conditions(self.total_ssd, provisioned, used_ssd, self.buckets.values(), buckets_in_use)
         )
+        conditions.extend(drive_conditions(self.drive_failures, self.elapsed))
         self.alerts.sync(conditions, at)

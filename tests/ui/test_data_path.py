@@ -218,6 +218,40 @@ async def test_the_drain_question_warns_of_cold_datasets() -> None:
         await pilot.press("escape")
 
 
+async def test_a_drive_failure_in_the_demo_makes_weka_rebuild_and_the_drain_question_warn() -> None:
+    """A quarter of an hour in, a WEKA drive fails: the header says REBUILDING, the alerts list DriveDown,
+    and draining a node first warns that WEKA is not fully protected; six minutes later it is OK again."""
+    from screens.dialogs import ConfirmDialog
+    from screens.nodes import NodesScreen
+
+    app = demo_app(demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        sim = simulator(app)
+        with sim.lock:
+            sim.advance(16 * 60)
+            assert "DriveDown" in [alert.type for alert in sim.weka.alerts()]
+        await pilot.press("3")
+        table = await wait_until_table(pilot)
+        assert isinstance(app.screen, NodesScreen)
+        await pilot.press("ctrl+r")
+
+        def weka_in_header() -> str | None:
+            summary = app.screen.header.summary
+            return summary.weka_status.value if summary and summary.weka_status else None
+
+        await wait_until(pilot, lambda: weka_in_header() == "REBUILDING", "REBUILDING in the header")
+        table.move_cursor_to_key("dgx-a100-01")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the drain question")
+        body = "\n".join(str(line) for line in app.screen.body_lines)
+        assert "WEKA is REBUILDING: " in body and "not fully protected" in body
+        await pilot.press("escape")
+        with sim.lock:
+            sim.advance(6 * 60)
+            assert sim.weka.cluster().status.value == "OK"
+            assert "DriveDown" not in [alert.type for alert in sim.weka.alerts()]
+
+
 def test_drain_warnings_of_weka_protection_and_cold_data() -> None:
     from model_factories import a_workload
 
