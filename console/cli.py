@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from console.app import RwcApp
     from console.data.backend import Backend
     from console.data.sites import Sites
+    from console.sim.object_store import ObjectStore
     from console.sim.simulator import Simulator
 
 PROG = "rwc"
@@ -261,12 +262,19 @@ def parse_args(argv: Sequence[str] | None = None) -> Config:
     )
 
 
-def build_backend(config: Config, *, long_lived: bool = False, site: str | None = None) -> Backend:
+def build_backend(
+    config: Config,
+    *,
+    long_lived: bool = False,
+    site: str | None = None,
+    object_store: ObjectStore | None = None,
+) -> Backend:
     """The one place that picks a backend, then wraps it: read-only refusal inside, the audit outside.
 
     The audit is outermost so refused attempts are recorded too. Imports are local so `rwc --help`
     never loads the simulator, and the demo never loads httpx, kubernetes or pynvml. `site` names one of
-    the demo's sites (`DEMO_SITES`: its simulator and the name the header and the audit give it).
+    the demo's sites (`DEMO_SITES`: its simulator and the name the header and the audit give it), and
+    `object_store` the buckets the demo's sites share (what one uploads, the other can read).
     """
     from console.data.audit import AuditedBackend
     from console.data.readonly import ReadOnlyBackend
@@ -295,9 +303,9 @@ def build_backend(config: Config, *, long_lived: bool = False, site: str | None 
         from console.sim.scenarios import build_simulator, build_site_simulator
 
         if site is not None and site != DEMO_SITES[0]:
-            simulator = build_site_simulator(site, config.seed, start=start)
+            simulator = build_site_simulator(site, config.seed, start=start, object_store=object_store)
         else:
-            simulator = build_simulator(config.scenario, config.seed, start=start)
+            simulator = build_simulator(config.scenario, config.seed, start=start, object_store=object_store)
         simulator.warm_caches()  # here, off the event loop, rather than on the first fetches
         return simulator
 
@@ -419,7 +427,9 @@ def site_config(config: Config, profile: Profile) -> Config:
     )
 
 
-def build_sites(config: Config, first: Backend, *, long_lived: bool = False) -> Sites | None:
+def build_sites(
+    config: Config, first: Backend, *, long_lived: bool = False, object_store: ObjectStore | None = None
+) -> Sites | None:
     """Every site of `config` (None with one cluster); `first` is the open site's backend, built already
     so that its problems stop rwc as before (exit 2), while another site's only mark its own row."""
     if not config.several_sites:
@@ -432,7 +442,9 @@ def build_sites(config: Config, first: Backend, *, long_lived: bool = False) -> 
         if name == current:
             return lambda: first
         if config.demo:
-            return functools.partial(build_backend, config, long_lived=long_lived, site=name)
+            return functools.partial(
+                build_backend, config, long_lived=long_lived, site=name, object_store=object_store
+            )
         profile = next(p for p in config.site_profiles if p.name == name)
         return functools.partial(build_backend, site_config(config, profile), long_lived=long_lived)
 
@@ -448,8 +460,13 @@ def build_sites(config: Config, first: Backend, *, long_lived: bool = False) -> 
 def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:
     """The app exactly as `rwc` runs it: the one factory for the CLI, the UI tests and the snapshot apps."""
     first_site = config.sites[0] if config.demo and config.several_sites else None
-    backend = build_backend(config, long_lived=long_lived, site=first_site)
-    sites = build_sites(config, backend, long_lived=long_lived)
+    object_store = None
+    if first_site is not None:  # the demo's sites share the bucket on-prem uploads to and cloud reads
+        from console.sim.object_store import ObjectStore
+
+        object_store = ObjectStore()
+    backend = build_backend(config, long_lived=long_lived, site=first_site, object_store=object_store)
+    sites = build_sites(config, backend, long_lived=long_lived, object_store=object_store)
     from console.app import RwcApp
 
     return RwcApp(backend=backend, config=config, sites=sites)

@@ -17,6 +17,7 @@ from datetime import datetime
 from console.model import Role
 from console.sim.clock import DEFAULT_START, Clock
 from console.sim.data_feed import DataFeed
+from console.sim.object_store import ObjectStore
 from console.sim.runai import RunaiSim
 from console.sim.weka import WekaSim
 
@@ -26,12 +27,15 @@ TICK_SECONDS = 1.0
 class Simulator:
     """Owns the state of both halves and steps them together."""
 
-    def __init__(self, seed: int = 7, start: datetime = DEFAULT_START) -> None:
+    def __init__(
+        self, seed: int = 7, start: datetime = DEFAULT_START, object_store: ObjectStore | None = None
+    ) -> None:
         self.seed = seed
         self.clock = Clock(start)
         self.rng = random.Random(seed)
         self.runai = RunaiSim(self.clock, random.Random(f"{seed}-runai"))
-        self.weka = WekaSim(self.clock, random.Random(f"{seed}-weka"))
+        self.weka = WekaSim(self.clock, random.Random(f"{seed}-weka"), object_store)
+        """Its uploads land in `object_store`, which the demo's other site shares."""
         self.feed = DataFeed(self.runai, self.weka)
         """Who is fed with data how well: spans both halves, so it steps after them."""
         self._pending_seconds = 0.0

@@ -31,6 +31,7 @@ from console.model import (
     WekaMetricsSample,
 )
 from console.sim.clock import Clock
+from console.sim.object_store import ObjectStore
 from console.sim.weka_builders import WekaBuilders
 from console.sim.weka_engine import finish_detach_if_done, tick
 from console.sim.weka_events import WekaEvent, WekaTask
@@ -41,7 +42,6 @@ from console.sim.weka_rules import (
     check_delete_filesystem,
     conflict,
     invalid,
-    not_found,
     require_admin,
     validate_capacities,
     validate_name,
@@ -66,8 +66,8 @@ DOWNLOAD_MAX_SECONDS = 900.0
 class WekaSim(WekaBuilders, WekaSchedules):
     """A WEKA cluster in memory, driven by the simulator's clock and seeded RNG."""
 
-    def __init__(self, clock: Clock, rng: random.Random) -> None:
-        self._store = WekaStore(clock, rng)
+    def __init__(self, clock: Clock, rng: random.Random, object_store: ObjectStore | None = None) -> None:
+        self._store = WekaStore(clock, rng, object_store)
         self._carry = 0.0
 
     # -- time ---------------------------------------------------------------------------------------
@@ -210,9 +210,9 @@ class WekaSim(WekaBuilders, WekaSchedules):
         """Which content a filesystem holds: it changes with every write and reverts on restore."""
         return self._store.fs_state(uid).content_version
 
-    def locator_record(self, locator: str) -> LocatorRecord:
-        """What an upload's locator points at (for the HTTP face's bucket listings)."""
-        return self._store.locators.get(locator) or not_found(f"No uploaded snapshot has locator {locator}.")
+    def uploaded(self, bucket_name: str) -> list[LocatorRecord]:
+        """The snapshots uploaded to bucket `bucket_name` (by this cluster or any other attached to it)."""
+        return self._store.object_store.records(self._store.bucket_address(bucket_name))
 
     # -- filesystem actions -----------------------------------------------------------------------------
     def create_filesystem(self, actor: Identity, spec: FilesystemSpec) -> Filesystem:
@@ -351,19 +351,22 @@ class WekaSim(WekaBuilders, WekaSchedules):
         bucket = store.buckets.get(spec.obs_bucket) or invalid(
             f"Object-store bucket {spec.obs_bucket} does not exist.", FIELD_BUCKET
         )
-        record = store.locators.get(spec.locator) or invalid(
-            f"No uploaded snapshot has locator {spec.locator!r}; use the locator of a SYNCHRONIZED snapshot.",
-            FIELD_LOCATOR,
-        )
         if bucket.obs_site != "local":
             invalid(
                 f"{bucket.name} is a remote bucket: a filesystem cannot be created from it; "
                 "add it as a local bucket first.",
                 FIELD_BUCKET,
             )
-        if record.bucket_name != bucket.name:
+        address = store.bucket_address(bucket.name)
+        record = store.object_store.get(address, spec.locator)
+        if record is None:
+            elsewhere = store.object_store.where(spec.locator)
             invalid(
-                f"Locator {spec.locator} is in bucket {record.bucket_name}, not {bucket.name}.", FIELD_LOCATOR
+                f"Locator {spec.locator} is in {elsewhere}, not in {bucket.name} ({address})."
+                if elsewhere is not None
+                else f"No uploaded snapshot has locator {spec.locator!r} in {bucket.name} ({address}); "
+                "use the locator of a SYNCHRONIZED snapshot.",
+                FIELD_LOCATOR,
             )
         if spec.total_capacity_bytes < record.used_bytes:
             invalid(
@@ -394,7 +397,9 @@ class WekaSim(WekaBuilders, WekaSchedules):
             task_uid, task_id, fs.uid, bucket.name, store.elapsed, store.elapsed + seconds
         )
         store.schedule(seconds, "fs_ready", fs.uid)
-        source = f"snapshot {record.snapshot_name} of {record.filesystem_name} in {bucket.name}"
+        foreign = record.cluster_name and record.cluster_name != store.name
+        origin = f" of {record.cluster_name}" if foreign else ""
+        source = f"snapshot {record.snapshot_name} of {record.filesystem_name}{origin} in {bucket.name}"
         what = f"Filesystem {fs.name} is being created from {source}"
         store.emit("FilesystemDownloadStarted", "ObjectStorage", what, fs.name)
         store.evaluate_alerts(store.now())

@@ -423,6 +423,8 @@ class LocatorRecord:
     snapshot_uid: str
     used_bytes: float
     is_encrypted: bool
+    cluster_name: str = ""
+    """The WEKA cluster that uploaded it (`bucket_name` is that cluster's name for the bucket)."""
 
 
 @dataclass(slots=True)

@@ -20,6 +20,7 @@ from console.model import (
     WekaClusterStatus,
 )
 from console.sim.clock import Clock
+from console.sim.object_store import BucketAddress, ObjectStore
 from console.sim.weka_alerts import AlertBook, cluster_conditions, filesystem_conditions
 from console.sim.weka_drive_faults import DriveFailure, drive_conditions
 from console.sim.weka_events import EventLog
@@ -38,7 +39,6 @@ from console.sim.weka_rules import (
 from console.sim.weka_state import (
     DownloadJob,
     FsState,
-    LocatorRecord,
     ScheduleState,
     SnapState,
     UploadJob,
@@ -59,7 +59,7 @@ INITIAL_CONTENT_VERSION = 1_000_000
 class WekaStore:
     """The cluster's state; methods here change it consistently (indexes, counters, caches)."""
 
-    def __init__(self, clock: Clock, rng: random.Random) -> None:
+    def __init__(self, clock: Clock, rng: random.Random, object_store: ObjectStore | None = None) -> None:
         self.clock = clock
         self.rng = rng
         self.elapsed = 0.0  # seconds stepped so far: deadlines use it, so they fire however time is split
@@ -81,7 +81,8 @@ class WekaStore:
         self.snaps: dict[str, SnapState] = {}
         self.uploads: dict[str, UploadJob] = {}  # task uid -> job: only these are touched per tick
         self.downloads: dict[str, DownloadJob] = {}  # fs uid -> job
-        self.locators: dict[str, LocatorRecord] = {}
+        self.object_store = object_store if object_store is not None else ObjectStore()
+        """Uploaded snapshots, by the bucket they are in: shared with the other sites' clusters."""
         self.schedules: list[ScheduleState] = []
         self.due: list[tuple[float, int, str, str]] = []  # heap of (elapsed, seq, kind, uid)
         self.counters = {"fs": 0, "snap": 0, "task": 0, "seq": 0}
@@ -145,6 +146,11 @@ class WekaStore:
                 FIELD_BUCKET,
             )
         return bucket
+
+    def bucket_address(self, name: str) -> BucketAddress:
+        """Where bucket `name`'s objects really are (what another cluster attaching them would name)."""
+        bucket = self.buckets[name]
+        return BucketAddress(bucket.hostname, bucket.bucket)
 
     def check_name_free(self, name: str) -> None:
         if name in self.fs_by_name:
@@ -281,7 +287,7 @@ class WekaStore:
         local = snap.stow.get("LOCAL")
         if local is not None and local.locator:
             # Deleting an uploaded snapshot deletes its objects from the local bucket, not from a remote one.
-            self.locators.pop(local.locator, None)
+            self.object_store.remove(local.locator)
         if fs.last_uploaded_at == snap.created_at:
             uploaded = (self.snaps[other] for other in fs.snapshot_uids)
             fs.last_uploaded_at = max(

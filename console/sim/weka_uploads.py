@@ -131,9 +131,10 @@ def mark_synchronized(store: WekaStore, fs: FsState, snap: SnapState, site: str,
     locator = f"{store.guid[:8]}/d/s/{fs.number}/{snap.id[11:-1]}/spec/{store.rng.getrandbits(64):016x}"
     sent = snap.stow[site].total_bytes if site in snap.stow else None
     snap.stow[site] = StowInfo(StowStatus.SYNCHRONIZED, 100.0, locator, sent, sent)
-    store.locators[locator] = LocatorRecord(
-        locator, bucket_name, site, fs.name, snap.name, snap.uid, snap.used_bytes, fs.is_encrypted
+    record = LocatorRecord(
+        locator, bucket_name, site, fs.name, snap.name, snap.uid, snap.used_bytes, fs.is_encrypted, store.name
     )
+    store.object_store.put(store.bucket_address(bucket_name), record)
     if fs.last_uploaded_at is None or snap.created_at > fs.last_uploaded_at:
         fs.last_uploaded_at = snap.created_at
         fs.cache = None

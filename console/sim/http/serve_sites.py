@@ -91,15 +91,17 @@ def build_served_sites(
 ) -> ServedSites:
     """The demo's sites, served (not yet started): on-prem is `scenario`, cloud the cloud site."""
     from console.sim.clock import DEFAULT_START
+    from console.sim.object_store import ObjectStore
     from console.sim.scenarios import build_simulator, build_site_simulator
 
     start = start or DEFAULT_START
     own = workdir is None
     root = Path(tempfile.mkdtemp(prefix="rwc-sim-")) if workdir is None else Path(workdir)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shared = ObjectStore()  # the bucket on-prem uploads to is the one cloud creates filesystems from
     simulators = {
-        SITE_NAMES[0]: build_simulator(scenario, seed, start=start),
-        SITE_NAMES[1]: build_site_simulator(SITE_NAMES[1], seed, start=start),
+        SITE_NAMES[0]: build_simulator(scenario, seed, start=start, object_store=shared),
+        SITE_NAMES[1]: build_site_simulator(SITE_NAMES[1], seed, start=start, object_store=shared),
     }
     sites: dict[str, ServedSimulator] = {}
     for name, simulator in simulators.items():
