@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from console.model.events import Event, EventFilter
     from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
-    from console.model.storage import DataMount, WorkloadMount
+    from console.model.storage import ClaimSpec, DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
     from console.sim.simulator import Simulator
@@ -449,6 +449,9 @@ class DemoBackend(DemoSchedules):
 
     async def undrain_node(self, node_name: str) -> Node:
         return await self._node_action("undrain_node", node_name)
+
+    async def create_filesystem_claim(self, spec: ClaimSpec) -> None:
+        await self._run(lambda simulator: simulator.create_filesystem_claim(self.identity_now, spec))
 
     async def _node_action(self, action: str, node_name: str) -> Node:
         return await self._act_then(

@@ -55,6 +55,7 @@ class Action(StrEnum):
     UNCORDON_NODE = "uncordon_node"
     DRAIN_NODE = "drain_node"
     UNDRAIN_NODE = "undrain_node"
+    CREATE_FILESYSTEM_CLAIM = "create_filesystem_claim"
     CREATE_FILESYSTEM = "create_filesystem"
     RESIZE_FILESYSTEM = "resize_filesystem"
     SET_FILESYSTEM_TIERING = "set_filesystem_tiering"
@@ -104,6 +105,7 @@ INVALIDATES: Mapping[Action, frozenset[ResourceKind[Any, Any]]] = {
     Action.UNCORDON_NODE: _NODES,
     Action.DRAIN_NODE: _NODES,
     Action.UNDRAIN_NODE: _NODES,
+    Action.CREATE_FILESYSTEM_CLAIM: _kinds(DATA_MOUNTS, WORKLOAD_MOUNTS),  # a claim mounted unbound binds
     Action.CREATE_FILESYSTEM: _FILESYSTEMS,
     Action.RESIZE_FILESYSTEM: _FILESYSTEMS,
     Action.SET_FILESYSTEM_TIERING: _FILESYSTEMS,

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
     from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
-    from console.model.storage import DataMount, WorkloadMount
+    from console.model.storage import ClaimSpec, DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
 
@@ -223,6 +223,12 @@ class Backend(Protocol):
         ...
 
     async def undrain_node(self, node_name: str) -> Node: ...
+
+    async def create_filesystem_claim(self, spec: ClaimSpec) -> None:
+        """Make a WEKA filesystem (or a directory of it) mountable in a project: a static csi-wekafs
+        PersistentVolume and a claim bound to it in the project's namespace (admin only; PVs are
+        cluster-scoped). Workloads then mount it by claim name (`WorkloadSpec.volumes`)."""
+        ...
 
     # -- WEKA actions -----------------------------------------------------------------------------
     async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem: ...

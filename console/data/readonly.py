@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from console.model.feed import ClientReads
     from console.model.gpu_history import GpuHistory
     from console.model.schedules import SnapshotSchedule, SnapshotScheduleSpec
-    from console.model.storage import DataMount, WorkloadMount
+    from console.model.storage import ClaimSpec, DataMount, WorkloadMount
     from console.model.weka import WekaHealth
     from console.model.windows import WorkloadPlacement
 
@@ -249,6 +249,9 @@ class ForwardingBackend:
 
     async def undrain_node(self, node_name: str) -> Node:
         return await self._act(Action.UNDRAIN_NODE, self._inner.undrain_node, node_name)
+
+    async def create_filesystem_claim(self, spec: ClaimSpec) -> None:
+        await self._act(Action.CREATE_FILESYSTEM_CLAIM, self._inner.create_filesystem_claim, spec)
 
     # -- WEKA actions -----------------------------------------------------------------------------
     async def create_filesystem(self, spec: FilesystemSpec) -> Filesystem:

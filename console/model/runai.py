@@ -19,6 +19,7 @@ from console.model.enums import PhaseReason as PhaseReason
 from console.model.enums import ProjectPhase as ProjectPhase
 from console.model.enums import WorkloadPhase as WorkloadPhase
 from console.model.enums import WorkloadType as WorkloadType
+from console.model.storage import VolumeSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,3 +389,5 @@ class WorkloadSpec:
     preemptible: bool | None = None  # None: the type's default (training yes, workspace no)
     workers: int = 1
     duration_seconds: float | None = None  # simulator only: how long a training runs
+    volumes: tuple[VolumeSpec, ...] = ()
+    """Existing claims its containers mount (`spec.storage.pvc[]`); none: the cluster's usual ones."""

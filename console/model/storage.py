@@ -68,3 +68,26 @@ class WorkloadMount:
     project_name: str
     phase: WorkloadPhase
     mount: DataMount
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeSpec:
+    """A claim a submitted workload mounts (Run:ai `spec.storage.pvc[]`, an existing PVC)."""
+
+    claim: str
+    mount_path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSpec:
+    """A static csi-wekafs PersistentVolume for a WEKA filesystem (or a directory of it) and a claim bound
+    to it in a project's namespace: how a filesystem made by rwc becomes mountable by workloads."""
+
+    project_name: str
+    claim: str
+    filesystem: str
+    capacity_bytes: int
+    read_only: bool = False
+    path: str = ""
+    """A directory inside the filesystem; "" for the whole filesystem."""

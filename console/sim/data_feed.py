@@ -211,7 +211,7 @@ class DataFeed:
         workload = self._runai.state.workloads[workload_id]
         project = self._runai.state.projects.get(workload.project_id)
         found = None
-        for volume in volumes_of(workload, project.name if project else ""):
+        for volume in volumes_of(workload, project.name if project else "", self._runai.claims):
             location = parse_volume_handle(volume.handle)
             if volume.read_only and location is not None and location.filesystem == "datasets":
                 found = (location.filesystem, location.path)

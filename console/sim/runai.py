@@ -55,6 +55,7 @@ from console.sim.runai_access import (
     workload_state,
 )
 from console.sim.runai_builders import RunaiBuilders, gpu_request_of, quota_state
+from console.sim.runai_claims import ClaimRegistry, check_volumes
 from console.sim.runai_events import NodeEventLog
 from console.sim.runai_gpu_faults import GpuFaults
 from console.sim.runai_gpus import GpuViews
@@ -93,6 +94,8 @@ class RunaiSim(RunaiBuilders, RunaiReads):
         self._department_cache: tuple[int, tuple[Department, ...]] = (-1, ())
         self._node_cache: dict[str, tuple[int, Node]] = {}
         self.gpu_faults = GpuFaults(clock)
+        self.claims = ClaimRegistry(on_change=self._claims_changed)
+        """The volumes and claims someone made (`runai_claims`), which submitted workloads may mount."""
         self._gpus = GpuViews(self.state, clock, self.gpu_faults)
         self._logs = LogTails(self.state, clock, self.life)
         self.node_events = NodeEventLog()
@@ -210,6 +213,9 @@ class RunaiSim(RunaiBuilders, RunaiReads):
         self.life.submit(workload)
         return workload.id
 
+    def _claims_changed(self) -> None:
+        self.state.generation += 1
+
     def _check_spec(self, spec: WorkloadSpec) -> None:
         if not spec.image.strip():
             raise invalid("An image is required.", "image")
@@ -222,6 +228,7 @@ class RunaiSim(RunaiBuilders, RunaiReads):
         for pool in spec.node_pools:
             if pool not in self.state.pools:
                 raise invalid(f"Node pool {pool!r} does not exist.", "node_pools")
+        check_volumes(spec.volumes)
         request = spec.gpu_request
         if request.kind is GpuRequestKind.DEVICES and request.devices < 0:
             raise invalid("The number of GPUs cannot be negative.", "gpu")

@@ -451,6 +451,7 @@ class RunaiBuilders:
             duration=duration if spec.type in (WorkloadType.TRAINING, WorkloadType.DISTRIBUTED) else None,
             seed=bits & 0xFFFFFFFF,
             queued_at=self.life.elapsed(),
+            volumes=spec.volumes,
         )
         workload.pods = [
             PodState(index=index, name=_pod_name(spec.name, spec.type, index), created_at=created_at)

@@ -7,6 +7,10 @@ Derived from the workload (name, type, project, user, seed), never stored, so su
 restoring a workload needs no bookkeeping; the dataset is the one its log says it loads
 (`runai_logs.model_for`). Each volume comes as its PVC name, mount path, access and csi-wekafs handle, the
 chain a real cluster has (the handle is what the Kubernetes face serves on the PersistentVolume).
+
+A workload submitted with volumes (`WorkloadSpec.volumes`, Run:ai's `spec.storage.pvc[]`) mounts those
+instead, each followed through the claims someone made (`runai_claims`); a claim nobody made shows with no
+handle, so the data path says it is not bound rather than inventing a filesystem.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.model.enums import WorkloadType
+from console.sim.runai_claims import ClaimRegistry
 from console.sim.runai_logs import model_for
 from console.sim.runai_state import WorkloadState
 
@@ -24,15 +29,27 @@ class SimVolume:
     mount_path: str
     read_only: bool
     handle: str
-    """The csi-wekafs handle (console.wire.csi_wekafs) of the PersistentVolume the claim is bound to."""
+    """The csi-wekafs handle (console.wire.csi_wekafs) of the PersistentVolume the claim is bound to; ""
+    when the claim is bound to none (nobody made it)."""
 
 
 def _user(submitted_by: str) -> str:
     return submitted_by.split("@", 1)[0] or "user"
 
 
-def volumes_of(workload: WorkloadState, project_name: str) -> tuple[SimVolume, ...]:
-    """The workload's volumes, in the order its pod spec lists them."""
+def volumes_of(
+    workload: WorkloadState, project_name: str, claims: ClaimRegistry | None = None
+) -> tuple[SimVolume, ...]:
+    """The workload's volumes, in the order its pod spec lists them: those it was submitted with (bound
+    through `claims`), else the ones derived from it."""
+    if workload.volumes:
+        found = []
+        for volume in workload.volumes:
+            made = claims.project_claim(project_name, volume.claim) if claims is not None else None
+            handle = made.volume.handle if made is not None else ""
+            read_only = volume.read_only or (made is not None and made.volume.read_only)
+            found.append(SimVolume(volume.claim, volume.mount_path, read_only, handle))
+        return tuple(found)
     dataset = model_for(workload.name)[3].rsplit("/", 1)[-1]
     if workload.type in (WorkloadType.TRAINING, WorkloadType.DISTRIBUTED):
         volumes = [

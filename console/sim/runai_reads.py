@@ -47,6 +47,7 @@ from console.sim.runai_access import (
     visible_project_ids,
     workload_state,
 )
+from console.sim.runai_claims import ClaimRegistry
 from console.sim.runai_events import NodeEventLog, cluster_events
 from console.sim.runai_gpu_faults import GpuFaults
 from console.sim.runai_gpus import GpuViews
@@ -83,6 +84,7 @@ class RunaiReads:
     cluster: ClusterInfo
     node_events: NodeEventLog
     gpu_faults: GpuFaults
+    claims: ClaimRegistry
     _list_cache: dict[str, Workload]
     _list_items: tuple[Workload, ...]
     _project_cache: tuple[int, tuple[Project, ...]]
@@ -302,9 +304,10 @@ class RunaiReads:
         require_visible(self.state, actor, workload)
         if not workload.pods or workload.phase is WorkloadPhase.STOPPED:
             return []
+        project = self.state.projects[workload.project_id]
         return [
-            _data_mount(volume)
-            for volume in volumes_of(workload, self.state.projects[workload.project_id].name)
+            _data_mount(volume, project.namespace)
+            for volume in volumes_of(workload, project.name, self.claims)
         ]
 
     def data_mounts(self, actor: Identity) -> list[WorkloadMount]:
@@ -321,11 +324,10 @@ class RunaiReads:
                 or workload.phase in TERMINAL_PHASES
             ):
                 continue
-            project = self.state.projects[workload.project_id].name
-            for volume in volumes_of(workload, project):
-                mounts.append(
-                    WorkloadMount(workload.id, workload.name, project, workload.phase, _data_mount(volume))
-                )
+            project = self.state.projects[workload.project_id]
+            for volume in volumes_of(workload, project.name, self.claims):
+                mount = _data_mount(volume, project.namespace)
+                mounts.append(WorkloadMount(workload.id, workload.name, project.name, workload.phase, mount))
         return mounts
 
     def workload_logs(self, actor: Identity, workload_id: str) -> list[str]:
@@ -473,5 +475,8 @@ def _matches(item: Workload, visible: set[str] | None, workload_filter: Workload
     return workload_filter is None or workload_filter.matches(item)
 
 
-def _data_mount(volume: SimVolume) -> DataMount:
+def _data_mount(volume: SimVolume, namespace: str) -> DataMount:
+    if not volume.handle:  # a claim nobody made: bound to nothing, said as the live chain says it
+        note = f"claim {volume.claim} not found in {namespace}"
+        return DataMount(volume.claim, volume.mount_path, volume.read_only, None, note)
     return DataMount(volume.claim, volume.mount_path, volume.read_only, parse_volume_handle(volume.handle))

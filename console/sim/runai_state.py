@@ -22,6 +22,7 @@ from console.model.runai import (
     WorkloadPhase,
     WorkloadType,
 )
+from console.model.storage import VolumeSpec
 
 
 def uuid4_text(bits: int) -> str:
@@ -289,6 +290,8 @@ class WorkloadState:
     updated_at: datetime | None = None
     demand_pool: str | None = None
     demand_gpus: float = 0.0
+    volumes: tuple[VolumeSpec, ...] = ()
+    """The claims it was submitted with (`WorkloadSpec.volumes`); none: the ones `runai_mounts` derives."""
 
     @property
     def is_fractional(self) -> bool:

@@ -14,11 +14,14 @@ import random
 import threading
 from datetime import datetime
 
-from console.model import Role
+from console.data.errors import Invalid
+from console.model import Identity, Role
+from console.model.storage import ClaimSpec
 from console.sim.clock import DEFAULT_START, Clock
 from console.sim.data_feed import DataFeed
 from console.sim.object_store import ObjectStore
 from console.sim.runai import RunaiSim
+from console.sim.runai_claims import SimClaim
 from console.sim.weka import WekaSim
 
 TICK_SECONDS = 1.0
@@ -75,3 +78,29 @@ class Simulator:
         with self.lock:
             self.runai.schedule()
             self.feed.step()
+
+    # -- claims: a Run:ai project's view of a WEKA filesystem -------------------------------------
+    def create_filesystem_claim(self, actor: Identity, spec: ClaimSpec) -> SimClaim:
+        """A static csi-wekafs volume for a filesystem of this site's WEKA and a claim bound to it in the
+        project's namespace (`runai_claims`), which workloads then mount by name."""
+        with self.lock:
+            namespace = next(
+                (p.namespace for p in self.runai.project_records() if p.name == spec.project_name), None
+            )
+            if namespace is None:
+                raise Invalid(
+                    f"Project {spec.project_name!r} does not exist.", field="project_name", service="runai"
+                )
+            return self.runai.claims.create_filesystem_claim(
+                actor, spec, namespace, self.filesystem_names(), self.clock.now()
+            )
+
+    def filesystem_names(self) -> set[str]:
+        """The filesystems this site's WEKA has, which a claim may be bound to."""
+        with self.lock:
+            return {filesystem.name for filesystem in self.weka.filesystems()}
+
+    def project_namespaces(self) -> dict[str, str]:
+        """{namespace: project name} of every Run:ai project."""
+        with self.lock:
+            return {project.namespace: project.name for project in self.runai.project_records()}

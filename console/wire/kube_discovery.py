@@ -69,7 +69,7 @@ CORE_RESOURCES: tuple[dict[str, Any], ...] = (
         "singularName": "persistentvolumeclaim",
         "namespaced": True,
         "kind": "PersistentVolumeClaim",
-        "verbs": ["get", "list", "watch"],
+        "verbs": ["create", "get", "list", "watch"],
         "shortNames": ["pvc"],
     },
     {
@@ -77,7 +77,7 @@ CORE_RESOURCES: tuple[dict[str, Any], ...] = (
         "singularName": "persistentvolume",
         "namespaced": False,
         "kind": "PersistentVolume",
-        "verbs": ["get", "list", "watch"],
+        "verbs": ["create", "delete", "get", "list", "watch"],
         "shortNames": ["pv"],
     },
 )

@@ -24,6 +24,8 @@ from console.wire.common import format_rfc3339_seconds
 from console.wire.csi_wekafs import WEKA_CSI_DRIVER, parse_volume_handle
 
 SERVICE = "kubernetes"
+DYNAMIC_STORAGE_CLASS = "storageclass-wekafs-dir-api"
+"""csi-wekafs's example storage class, which the simulator's own claims were provisioned from."""
 MAX_VOLUMES_PER_POD = 256
 """More volumes than any real pod mounts; a pod listing more is cut here, not followed without bound."""
 
@@ -159,6 +161,11 @@ def resolve(
 
 
 # -- encoding (the simulator's Kubernetes face) ----------------------------------------------------------
+def access_modes(read_only: bool) -> list[str]:
+    """Many pods of many nodes mount a WEKA filesystem at once; read-only ones cannot write it."""
+    return ["ReadOnlyMany"] if read_only else ["ReadWriteMany"]
+
+
 def pod_volumes_json(volumes: Sequence[PodVolume]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(`spec.volumes`, the container's `volumeMounts`) of a pod that mounts `volumes`."""
     spec_volumes, mounts = [], []
@@ -173,9 +180,19 @@ def pod_volumes_json(volumes: Sequence[PodVolume]) -> tuple[list[dict[str, Any]]
 
 
 def claim_json(
-    namespace: str, name: str, volume_name: str, uid: str, created_at: datetime, capacity: str
+    namespace: str,
+    name: str,
+    volume_name: str,
+    uid: str,
+    created_at: datetime,
+    capacity: str,
+    *,
+    storage_class: str = DYNAMIC_STORAGE_CLASS,
+    read_only: bool = False,
 ) -> dict[str, Any]:
-    """A Bound claim on the WEKA storage class, as `kubectl get pvc -o json` shows one."""
+    """A Bound claim on the WEKA storage class (or a static one's, `storage_class` ""), as
+    `kubectl get pvc -o json` shows one."""
+    modes = access_modes(read_only)
     return {
         "apiVersion": "v1",
         "kind": "PersistentVolumeClaim",
@@ -187,13 +204,13 @@ def claim_json(
             "annotations": {"pv.kubernetes.io/bind-completed": "yes"},
         },
         "spec": {
-            "accessModes": ["ReadWriteMany"],
+            "accessModes": modes,
             "resources": {"requests": {"storage": capacity}},
-            "storageClassName": "storageclass-wekafs-dir-api",
+            "storageClassName": storage_class,
             "volumeMode": "Filesystem",
             "volumeName": volume_name,
         },
-        "status": {"phase": "Bound", "accessModes": ["ReadWriteMany"], "capacity": {"storage": capacity}},
+        "status": {"phase": "Bound", "accessModes": modes, "capacity": {"storage": capacity}},
     }
 
 
@@ -205,8 +222,13 @@ def volume_json(
     uid: str,
     created_at: datetime,
     capacity: str,
+    *,
+    storage_class: str = DYNAMIC_STORAGE_CLASS,
+    read_only: bool = False,
+    phase: str = "Bound",
 ) -> dict[str, Any]:
-    """The csi-wekafs PersistentVolume a claim is bound to (examples/static_volume in csi-wekafs)."""
+    """The csi-wekafs PersistentVolume a claim is bound to (examples/static_volume in csi-wekafs); one made
+    by hand has `storage_class` "" and is Available until its claim is made."""
     return {
         "apiVersion": "v1",
         "kind": "PersistentVolume",
@@ -217,13 +239,13 @@ def volume_json(
             "annotations": {"pv.kubernetes.io/provisioned-by": WEKA_CSI_DRIVER},
         },
         "spec": {
-            "accessModes": ["ReadWriteMany"],
+            "accessModes": access_modes(read_only),
             "capacity": {"storage": capacity},
             "claimRef": {"kind": "PersistentVolumeClaim", "namespace": claim_namespace, "name": claim_name},
             "csi": {"driver": WEKA_CSI_DRIVER, "volumeHandle": handle},
             "persistentVolumeReclaimPolicy": "Retain",
-            "storageClassName": "storageclass-wekafs-dir-api",
+            "storageClassName": storage_class,
             "volumeMode": "Filesystem",
         },
-        "status": {"phase": "Bound"},
+        "status": {"phase": phase},
     }

@@ -47,6 +47,7 @@ from console.backends.live.concurrency import Remembered, together
 from console.backends.live.events import merged_events
 from console.backends.live.first_seen import FirstSeen
 from console.backends.live.host_gpus import HostGpus
+from console.backends.live.kube_claims import LiveClaims
 from console.backends.live.merge import (
     UNNAMED_GPU,
     merge_node,
@@ -127,7 +128,7 @@ CLUSTER_CACHE_SECONDS = 60.0
 T = TypeVar("T")
 
 
-class LiveBackend(LiveSchedules):
+class LiveBackend(LiveSchedules, LiveClaims):
     """Everything the console asks or does, against one live profile (Run:ai + Kubernetes + WEKA + NVML)."""
 
     def __init__(

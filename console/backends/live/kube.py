@@ -40,6 +40,7 @@ from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
 from console.backends.live.kube_answers import map_kube_error, read_json
+from console.backends.live.kube_claims import create_static_claim
 from console.backends.live.kube_logs import LOG_FOLLOW_IDLE_SECONDS, LOG_LIMIT_BYTES, follow_log, read_log
 from console.config import ConfigError, Profile
 from console.data.errors import (
@@ -51,7 +52,7 @@ from console.data.errors import (
 )
 from console.model.events import Event
 from console.model.runai import GpuDevice, Node, NodePod, NodePool, Pod
-from console.model.storage import DataMount
+from console.model.storage import ClaimSpec, DataMount
 from console.wire import kube as wire
 from console.wire import kube_storage as storage
 from console.wire.kube_events import parse_kube_events
@@ -402,6 +403,10 @@ class KubeClient:
             await self._call(evict)
         except NotFound:
             return None
+
+    async def create_filesystem_claim(self, namespace: str, spec: ClaimSpec) -> None:
+        """A static csi-wekafs volume and a claim bound to it in `namespace` (`kube_claims`)."""
+        await self._call(create_static_claim, self._core, self._timeout, namespace, spec)
 
     async def aclose(self) -> None:
         """Close the connection pool (idempotent)."""

@@ -17,6 +17,10 @@ Table (console/wire/kube_tables.py); selectors, paging and watches are in consol
     GET   /api/v1/namespaces[/{name}]                  `default` and one `runai-<project>` per project
     GET   /api/v1[/namespaces/{ns}]/events[/{name}]    core/v1 Events from the workloads' history
     GET   /apis/events.k8s.io/v1[/namespaces/{ns}]/events[/{name}]   the same events, events.k8s.io/v1
+    GET   /api/v1[/namespaces/{ns}]/persistentvolumeclaims[/{name}], /api/v1/persistentvolumes[/{name}]
+    POST  /api/v1/namespaces/{ns}/persistentvolumeclaims, /api/v1/persistentvolumes   201, or a 409
+                                                       AlreadyExists / 403 / 422 Invalid Status (admins)
+    DELETE /api/v1/persistentvolumes/{name}            a volume no claim has taken
     POST  /apis/authorization.k8s.io/v1/selfsubjectaccessreviews    `kubectl auth can-i`
                                                        (console/sim/http/kube_access.py)
     GET   /version, /version/                          VersionInfo (no token needed, as on real servers)
@@ -24,7 +28,8 @@ Table (console/wire/kube_tables.py); selectors, paging and watches are in consol
 The JSON of every object is written by console/wire/kube_objects.py from plain records. This module holds
 the collections and the route table; the handlers are beside it: kube_node_patch.py (PATCH of a node),
 kube_pods.py (pods and eviction), kube_logs.py (pod logs), kube_claims.py (claims and volumes),
-kube_records.py (namespaces, events), kube_errors.py (Status bodies). Every one reads the simulator
+kube_records.py (namespaces, events), kube_errors.py (Status bodies); claims and static volumes are also
+made here (POST, and DELETE of a volume no claim took). Every one reads the simulator
 through `RunaiSim`'s queries and read API (`node_records`, `workload_records`, `project_of`, ...), never its
 mutable state.
 `rwc sim serve` serves this face over TLS (console/sim/http/tls.py): client-go sends no token over http.
@@ -61,7 +66,7 @@ from typing import Any
 from console.model.identity import Identity
 from console.sim.http.base import HttpError, Request, Response, Router, SimHttpServer, SimulatorHost
 from console.sim.http.kube_access import access_review
-from console.sim.http.kube_claims import claim_json, claims, volume_json, volume_name
+from console.sim.http.kube_claims import ClaimWrites, claim_json, claims, volume_json, volumes
 from console.sim.http.kube_errors import kube_status_body
 from console.sim.http.kube_lists import Collection, CollectionServer
 from console.sim.http.kube_logs import PodLogs
@@ -196,6 +201,7 @@ class _KubeFace:
         )
 
         name_fields = ("metadata.name", "metadata.namespace")
+        self.claim_writes = ClaimWrites(host)
         self.claims = Collection(
             resource="persistentvolumeclaims",
             kind="PersistentVolumeClaim",
@@ -203,14 +209,14 @@ class _KubeFace:
             table="persistentvolumeclaims",
             fields=frozenset(name_fields),
             entries=claims,
-            key=lambda entry: f"{entry[0].namespace}/{entry[1].claim}",
-            version=lambda entry: "1",  # claims are made once and never change in the simulator
+            key=lambda entry: f"{entry.namespace}/{entry.claim}",
+            version=lambda entry: "1",  # claims never change once made in the simulator
             labels=lambda sim, entry: {},
             field_values=lambda sim, entry: {
-                "metadata.name": entry[1].claim,
-                "metadata.namespace": entry[0].namespace,
+                "metadata.name": entry.claim,
+                "metadata.namespace": entry.namespace,
             },
-            encode=lambda sim, entry: claim_json(sim, *entry),
+            encode=claim_json,
         )
         self.volumes = Collection(
             resource="persistentvolumes",
@@ -218,14 +224,12 @@ class _KubeFace:
             api_version="v1",
             table="persistentvolumes",
             fields=frozenset({"metadata.name"}),
-            entries=lambda sim, namespace: claims(sim, None),
-            key=lambda entry: volume_name(entry[0].namespace, entry[1].claim),
-            version=lambda entry: "1",
+            entries=lambda sim, namespace: volumes(sim),
+            key=lambda entry: entry.volume,
+            version=lambda entry: "2" if entry.claim_bound else "1",  # Available, then Bound
             labels=lambda sim, entry: {},
-            field_values=lambda sim, entry: {
-                "metadata.name": volume_name(entry[0].namespace, entry[1].claim)
-            },
-            encode=lambda sim, entry: volume_json(sim, *entry),
+            field_values=lambda sim, entry: {"metadata.name": entry.volume},
+            encode=volume_json,
         )
 
     def router(self) -> Router:
@@ -257,6 +261,15 @@ class _KubeFace:
             router.add("GET", path, self._authed(functools.partial(self.lists.answer_list, collection)))
             router.add("GET", path + "/{name}", self._authed(functools.partial(self.lists.read, collection)))
         router.add("PATCH", "/api/v1/nodes/{name}", self._authed(self.node_patches.patch))
+        router.add("POST", "/api/v1/persistentvolumes", self._authed(self.claim_writes.create_volume))
+        router.add(
+            "DELETE", "/api/v1/persistentvolumes/{name}", self._authed(self.claim_writes.delete_volume)
+        )
+        router.add(
+            "POST",
+            "/api/v1/namespaces/{namespace}/persistentvolumeclaims",
+            self._authed(self.claim_writes.create_claim),
+        )
         router.add("GET", "/api/v1/namespaces/{namespace}/pods/{name}/log", self._authed(self.logs.pod_log))
         router.add(
             "POST", "/api/v1/namespaces/{namespace}/pods/{name}/eviction", self._authed(self.pod_set.evict)

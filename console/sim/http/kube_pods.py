@@ -146,7 +146,8 @@ class Pods:
             deleting_since=workload.phase_updated_at if workload.phase in GOING_AWAY else None,
             pending_message=workload.phase_message or "",
             volumes=tuple(
-                PodVolume(v.claim, v.mount_path, v.read_only) for v in volumes_of(workload, project.name)
+                PodVolume(v.claim, v.mount_path, v.read_only)
+                for v in volumes_of(workload, project.name, sim.runai.claims)
             ),
         )
         return kube_objects.encode_pod(record)

@@ -14,6 +14,7 @@ from typing import Any
 
 from console.model.enums import GpuRequestKind, WorkloadType
 from console.model.runai import GpuRequest, WorkloadSpec
+from console.model.storage import VolumeSpec
 from console.wire.runai.fields import _refused, expect, memory_mib
 from console.wire.runai.workloads import DISTRIBUTED_FRAMEWORK
 
@@ -41,8 +42,12 @@ FORM_FIELDS: tuple[tuple[str, str], ...] = (
     ("spec.command", "command"),
     ("spec.args", "arguments"),
     ("spec.preemptibility", "preemptible"),
+    ("spec.storage", "volumes"),
 )
 """A submission's `complianceIssues[].field` (a wire path, prefix-matched) as the form field it concerns."""
+
+MAX_CLAIM_NAME = 63
+"""`PvcFieldsNonUpdatable.claimName`'s `maxLength`."""
 
 SUBMISSION_FIELDS: dict[str, str] = {form: path for path, form in FORM_FIELDS} | {"duration_seconds": "spec"}
 """`FORM_FIELDS` the other way: a form field (`Invalid.field`) as the `complianceIssues[].field` path."""
@@ -74,6 +79,8 @@ def submission_body(spec: WorkloadSpec, project_id: str, cluster_id: str) -> dic
         body_spec["nodePools"] = list(spec.node_pools)
     if spec.preemptible is not None:
         body_spec["preemptibility"] = "preemptible" if spec.preemptible else "non-preemptible"
+    if spec.volumes:
+        body_spec["storage"] = {"pvc": [pvc_json(volume) for volume in spec.volumes]}
     body: dict[str, Any] = {"name": spec.name, "projectId": project_id, "clusterId": cluster_id}
     if spec.type is WorkloadType.DISTRIBUTED:
         # numWorkers counts the workers beside the master; `WorkloadSpec.workers` counts every pod.
@@ -82,6 +89,17 @@ def submission_body(spec: WorkloadSpec, project_id: str, cluster_id: str) -> dic
         body["masterSpecSameAsWorker"] = True
     body["spec"] = body_spec
     return body
+
+
+def pvc_json(volume: VolumeSpec) -> dict[str, Any]:
+    """One `spec.storage.pvc[]` entry (`Pvc`: `PvcFieldsUpdatable` + `PvcFieldsNonUpdatable`): an existing
+    claim, so Run:ai mounts it as it is and makes nothing (no `claimInfo`)."""
+    return {
+        "claimName": volume.claim,
+        "path": volume.mount_path,
+        "readOnly": volume.read_only,
+        "existingPvc": True,
+    }
 
 
 def form_field(wire_field: str | None) -> str | None:
@@ -162,6 +180,7 @@ def spec_from_body(body: Any, workload_type: WorkloadType, project_name: str) ->
         # numWorkers counts the workers beside the master; `WorkloadSpec.workers` counts every pod.
         num_workers = expect(spec, "numWorkers", int, "spec.numWorkers", required=False)
         workers = (1 if num_workers is None else num_workers) + 1
+    volumes = volumes_from_spec(spec)
     return WorkloadSpec(
         name=expect(body, "name", str, "name", required=True),
         project_name=project_name,
@@ -173,4 +192,32 @@ def spec_from_body(body: Any, workload_type: WorkloadType, project_name: str) ->
         node_pools=tuple(node_pools),
         preemptible=None if preemptibility is None else preemptibility == "preemptible",
         workers=workers,
+        volumes=volumes,
     )
+
+
+def volumes_from_spec(spec: Mapping[str, Any]) -> tuple[VolumeSpec, ...]:
+    """`spec.storage.pvc[]` as the claims the workload mounts (`pvc_json` the other way). Only existing
+    claims: an entry that asks Run:ai to make its claim (`existingPvc` not true) is refused, not dropped."""
+    storage = expect(spec, "storage", Mapping, "spec.storage", required=False) or {}
+    entries = expect(storage, "pvc", list, "spec.storage.pvc", required=False) or []
+    volumes: list[VolumeSpec] = []
+    for index, entry in enumerate(entries):
+        path = f"spec.storage.pvc[{index}]"
+        if not isinstance(entry, Mapping):
+            raise _refused(f"{path} must be an object.", path)
+        claim = expect(entry, "claimName", str, path + ".claimName", required=True)
+        mount_path = expect(entry, "path", str, path + ".path", required=True)
+        if not claim or len(claim) > MAX_CLAIM_NAME:
+            raise _refused(f"{path}.claimName must be 1 to {MAX_CLAIM_NAME} characters.", path + ".claimName")
+        if not mount_path.startswith("/"):
+            raise _refused(f"{path}.path must be an absolute path in the container.", path + ".path")
+        if expect(entry, "existingPvc", bool, path + ".existingPvc", required=False) is not True:
+            raise _refused(
+                f"{path}: the simulator mounts existing claims only (existingPvc: true); "
+                "it makes no new ones.",
+                path + ".existingPvc",
+            )
+        read_only = expect(entry, "readOnly", bool, path + ".readOnly", required=False) is True
+        volumes.append(VolumeSpec(claim, mount_path, read_only))
+    return tuple(volumes)
