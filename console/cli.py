@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from io import TextIOWrapper
@@ -267,14 +268,14 @@ def build_backend(
     *,
     long_lived: bool = False,
     site: str | None = None,
-    object_store: ObjectStore | None = None,
+    object_store: Callable[[], ObjectStore] | None = None,
 ) -> Backend:
     """The one place that picks a backend, then wraps it: read-only refusal inside, the audit outside.
 
     The audit is outermost so refused attempts are recorded too. Imports are local so `rwc --help`
     never loads the simulator, and the demo never loads httpx, kubernetes or pynvml. `site` names one of
     the demo's sites (`DEMO_SITES`: its simulator and the name the header and the audit give it), and
-    `object_store` the buckets the demo's sites share (what one uploads, the other can read).
+    `object_store` gives the buckets the demo's sites share (what one uploads, the other can read).
     """
     from console.data.audit import AuditedBackend
     from console.data.readonly import ReadOnlyBackend
@@ -302,10 +303,11 @@ def build_backend(
         # Imported here, in the worker thread that builds it, so the first frame does not wait for it.
         from console.sim.scenarios import build_simulator, build_site_simulator
 
+        shared = object_store() if object_store is not None else None
         if site is not None and site != DEMO_SITES[0]:
-            simulator = build_site_simulator(site, config.seed, start=start, object_store=object_store)
+            simulator = build_site_simulator(site, config.seed, start=start, object_store=shared)
         else:
-            simulator = build_simulator(config.scenario, config.seed, start=start, object_store=object_store)
+            simulator = build_simulator(config.scenario, config.seed, start=start, object_store=shared)
         simulator.warm_caches()  # here, off the event loop, rather than on the first fetches
         return simulator
 
@@ -428,7 +430,11 @@ def site_config(config: Config, profile: Profile) -> Config:
 
 
 def build_sites(
-    config: Config, first: Backend, *, long_lived: bool = False, object_store: ObjectStore | None = None
+    config: Config,
+    first: Backend,
+    *,
+    long_lived: bool = False,
+    object_store: Callable[[], ObjectStore] | None = None,
 ) -> Sites | None:
     """Every site of `config` (None with one cluster); `first` is the open site's backend, built already
     so that its problems stop rwc as before (exit 2), while another site's only mark its own row."""
@@ -457,14 +463,28 @@ def build_sites(
     return Sites(specs, current=current, state_file=SiteStateFile(scope))
 
 
+class SharedObjectStore:
+    """The object store the demo's sites share, made by whichever site's simulator is built first (in
+    its worker thread), so the first frame imports nothing of the simulator (`build_backend`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._store: ObjectStore | None = None
+
+    def __call__(self) -> ObjectStore:
+        with self._lock:
+            if self._store is None:
+                from console.sim.object_store import ObjectStore
+
+                self._store = ObjectStore()
+            return self._store
+
+
 def make_app(config: Config, *, long_lived: bool = False) -> RwcApp:
     """The app exactly as `rwc` runs it: the one factory for the CLI, the UI tests and the snapshot apps."""
     first_site = config.sites[0] if config.demo and config.several_sites else None
-    object_store = None
-    if first_site is not None:  # the demo's sites share the bucket on-prem uploads to and cloud reads
-        from console.sim.object_store import ObjectStore
-
-        object_store = ObjectStore()
+    # The demo's sites share the bucket on-prem uploads to and cloud reads.
+    object_store = SharedObjectStore() if first_site is not None else None
     backend = build_backend(config, long_lived=long_lived, site=first_site, object_store=object_store)
     sites = build_sites(config, backend, long_lived=long_lived, object_store=object_store)
     from console.app import RwcApp

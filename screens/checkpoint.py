@@ -12,7 +12,6 @@ and the toast says which step failed and why; nothing is retried behind the user
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from textual.screen import Screen
 from console.data.backend import Backend
 from console.data.errors import BackendError
 from console.model import BucketMode, Filesystem, SnapshotSpec, UploadSite, Workload, WorkloadPhase
+from console.ui.snapshot_names import stamped_snapshot_name
 from screens.context import ConsoleContext
 from screens.dialogs.choose import ChooseDialog
 
@@ -53,16 +53,9 @@ class CheckpointPlan:
         return None
 
 
-SNAPSHOT_NAME_LIMIT = 32
-"""WEKA refuses longer snapshot names (and access points)."""
-
-
 def snapshot_name(workload_name: str, at: datetime) -> str:
     """`ckpt-llama3-8b-sft-1123-0912`: the workload's name cut to fit WEKA's 32 characters with the time."""
-    when = f"-{at:%m%d-%H%M}"
-    room = SNAPSHOT_NAME_LIMIT - len("ckpt-") - len(when)
-    stem = re.sub(r"[^A-Za-z0-9_-]", "-", workload_name)[:room].strip("-") or "workload"
-    return f"ckpt-{stem}{when}"
+    return stamped_snapshot_name("ckpt", workload_name, at)
 
 
 async def plan_checkpoint(backend: Backend, workload: Workload) -> CheckpointPlan:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.css.query import NoMatches
@@ -26,6 +27,9 @@ from console.ui.site_overview import SITE_OVERVIEW, SiteFacts, SiteOverview
 from screens.base import ResourceScreen, RwcScreen
 from screens.context import ConsoleContext
 from screens.store_bridge import StoreBridge
+
+if TYPE_CHECKING:
+    from console.ui.burst_run import BurstRun
 
 MakeContext = Callable[[Backend, StoreBridge], ConsoleContext]
 
@@ -57,6 +61,8 @@ class SiteSwitchboard:
         self._switch = switch
         self._listeners: list[Callable[[], None]] = []
         self._watched_stores: set[int] = set()
+        self.bursts: list[BurstRun] = []
+        """This rwc run's bursts, oldest first: they outlive their screen and a switch of site."""
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -31,7 +31,14 @@ if TYPE_CHECKING:
     from screens.logs import LogsScreen
 
 CHANGING_ACTIONS = frozenset(
-    {"submit_workload", "suspend_workload", "resume_workload", "delete_workload", "checkpoint_workload"}
+    {
+        "submit_workload",
+        "suspend_workload",
+        "resume_workload",
+        "delete_workload",
+        "checkpoint_workload",
+        "burst_workload",
+    }
 )
 """Actions that change the cluster: dimmed in read-only mode."""
 WORKLOAD_ACTIONS = frozenset({*CHANGING_ACTIONS, "show_logs", "describe_workload"})
@@ -173,6 +180,30 @@ class WorkloadActions:
         if workload is not None:
             screen = self._screen()
             screen.open_after(ask_checkpoint(screen, self.context, workload))
+
+    def action_burst_workload(self) -> None:
+        """`b`: run it on another site, its data carried by snap-to-object (screens/burst.py)."""
+        from console.ui.refusals import READ_ONLY_REASON
+        from screens.burst import BurstScreen
+
+        workload = self._workload_or_say_so()
+        if workload is None:
+            return
+        screen = self._screen()
+        switchboard = self.context.sites
+        title = f"Burst {workload.name}"
+        if switchboard is None or len(switchboard.names) < 2:
+            screen.notify(
+                "Bursting needs a second site: list it in the config's sites = [...] (the demo has two).",
+                title=title,
+                timeout=6,
+            )
+            return
+        refusal = READ_ONLY_REASON if self.context.read_only else self.action_refusal("burst_workload")
+        if refusal is not None:
+            screen.notify(f"Cannot burst: {refusal}.", title=title, severity="warning", timeout=5)
+            return
+        screen.app.push_screen(BurstScreen(self.context, switchboard, workload))
 
     def action_show_logs(self) -> None:
         workload = self._workload_or_say_so()

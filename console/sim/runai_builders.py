@@ -23,6 +23,7 @@ from console.model.runai import (
     WorkloadSpec,
     WorkloadType,
 )
+from console.model.storage import VolumeSpec
 from console.sim.clock import Clock
 from console.sim.runai_access import (
     DEFAULT_ADMIN,
@@ -227,6 +228,7 @@ class RunaiBuilders:
         fail_after_s: float | None = None,
         recover_after_s: float | None = None,
         phase_message: str = "",
+        volumes: Sequence[VolumeSpec] = (),
     ) -> str:
         """Add a workload as if it had reached `phase` (with history: events, run time, placement).
 
@@ -251,6 +253,7 @@ class RunaiBuilders:
             preemptible=preemptible,
             workers=workers,
             duration_seconds=duration_seconds,
+            volumes=tuple(volumes),
         )
         user = submitted_by or (project_state.members[0] if project_state.members else DEFAULT_ADMIN)
         if phase is WorkloadPhase.COMPLETED and not run_seconds:

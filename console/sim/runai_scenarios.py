@@ -23,6 +23,7 @@ from console.model.runai import (
     WorkloadSpec,
     WorkloadType,
 )
+from console.sim.demo_claims import DISTILL_VOLUMES
 from console.sim.runai import RunaiSim
 from console.sim.runai_gpu_faults import add_demo_faults
 from console.sim.runai_placement import mig_profile_for
@@ -237,7 +238,8 @@ def _demo_workloads(sim: RunaiSim) -> None:
         command="torchrun --nproc-per-node 8 train_vit.py --model vit_huge_patch14_224")
     add("sandbox-llm-distill", "sandbox", gpu=2, phase=pending, submitted_by=ALICE, image=PYTORCH,
         node_pools=("a100",), duration_seconds=90 * MINUTE, created_ago_s=8 * MINUTE,
-        command="python distill.py --teacher llama3-8b --student llama3-1b")
+        command="python distill.py --teacher llama3-8b --student llama3-1b",
+        volumes=DISTILL_VOLUMES)  # the demo's burst candidate (`demo_claims`)
     add("whisper-distill", "speech", workload_type=workspace, gpu=2, phase=pending, submitted_by=DAVE,
         image=JUPYTER, node_pools=("h100",), created_ago_s=14 * MINUTE, command="start-notebook.sh")
     requeued = add("bert4rec-train", "sandbox", gpu=4, phase=pending, submitted_by=ERIN, image=PYTORCH,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from console.sim import feed_scenarios, runai_scenarios, weka_scenarios
+from console.sim import demo_claims, feed_scenarios, runai_scenarios, weka_scenarios
 from console.sim.clock import DEFAULT_START
 from console.sim.object_store import ObjectStore
 from console.sim.simulator import Simulator
@@ -30,6 +30,7 @@ def build_simulator(
         runai_scenarios.populate_demo(simulator.runai)
         weka_scenarios.populate_demo(simulator.weka)
         feed_scenarios.populate_demo(simulator.feed)
+        demo_claims.add_demo_claims(simulator)
     else:
         scale = runai_scenarios.HUGE if scenario == "huge" else runai_scenarios.LARGE
         runai_scenarios.populate_large(simulator.runai, scale)

@@ -67,7 +67,7 @@ class SiteReading:
     error: str | None = None
 
 
-async def _optional(call: Awaitable[T]) -> T | None:
+async def optional_part(call: Awaitable[T]) -> T | None:
     """An optional part of a reading: None when it fails (the plan says it is not known)."""
     try:
         return await call
@@ -83,9 +83,9 @@ async def read_site(site: str, backend: Backend, deadline: float = READ_DEADLINE
             filesystems = group.create_task(backend.filesystems())
             snapshots = group.create_task(backend.snapshots())
             buckets = group.create_task(backend.buckets())
-            groups = group.create_task(_optional(backend.filesystem_groups()))
-            schedules = group.create_task(_optional(backend.snapshot_schedules()))
-            mounts = group.create_task(_optional(backend.data_mounts()))
+            groups = group.create_task(optional_part(backend.filesystem_groups()))
+            schedules = group.create_task(optional_part(backend.snapshot_schedules()))
+            mounts = group.create_task(optional_part(backend.data_mounts()))
         return SiteInventory(
             backend.now(),
             filesystems.result(),

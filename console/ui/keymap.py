@@ -282,6 +282,7 @@ def workload_action_keys(scope: str) -> tuple[KeyAction, ...]:
         key("R", "resume_workload", "Resume", key_display="⇧r", show=False),
         key("D", "delete_workload", "Delete", key_display="⇧d"),
         key("c", "checkpoint_workload", "Checkpoint (suspend, snapshot, resume)", show=False),
+        key("b", "burst_workload", "Burst to another site (data travels by snap-to-object)", show=False),
     )
 
 
@@ -314,6 +315,15 @@ LOGS_KEYS: tuple[KeyAction, ...] = (
     _logs("r", "cycle_rank", "Rank"),
     _logs("R", "pick_ranks", "Ranks…", key_display="⇧r", show=False),
 )
+
+_burst = scoped_keys("burst", "Burst")
+BURST_KEYS: tuple[KeyAction, ...] = (
+    _burst("enter", "start_burst", "Start", key_display="⏎", priority=True),
+    _burst("t", "next_target", "Target site"),
+    _burst("s", "toggle_suspend", "Suspend the original too"),
+    _burst("x", "stop_burst", "Stop waiting"),
+)
+"""`b` on a workload: the burst's plan, then its progress (a text view: search and save work as on logs)."""
 
 _ranks = scoped_keys("ranks", "Ranks", palette=False)
 RANKS_KEYS: tuple[KeyAction, ...] = (
@@ -538,6 +548,7 @@ ALL_KEYS: tuple[KeyAction, ...] = (
     *WORKLOAD_KEYS,
     *TEXT_VIEW_KEYS,
     *LOGS_KEYS,
+    *BURST_KEYS,
     *DESCRIBE_KEYS,
     *FILTER_KEYS,
     *COMMAND_LINE_KEYS,

@@ -64,7 +64,7 @@ async def test_dr_lists_each_restorable_copy_and_enter_shows_the_dry_run() -> No
         assert "2. on cloud: create filesystem home-restore from the locator" in text
         assert "POST /fileSystems/download" in text and '"object_storage": "obs-cloud"' in text
         assert "weka fs download home-restore default 20TiB 20TiB obs-cloud " in text
-        assert "3. on cloud: mount home-restore for the 7 workloads that used home" in text
+        assert "3. on cloud: mount home-restore for the 8 workloads that used home" in text
         assert "vision/jupyter-alice: claim home-alice at /home/jovyan (rw)" in text
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, DrScreen), "back to the DR view")

@@ -1,0 +1,228 @@
+"""Burst a workload to another site (`b` on a workload): its plan, then its progress, step by step.
+
+The screen reads both sites (`console.ui.burst_read`), shows the plan (`console.ui.burst_plan`): which
+filesystems travel through which shared bucket, under which names, with which claims, and what is
+submitted where — or what stops it. Enter asks once (a key pressed after the question is visible), then the
+run (`console.ui.burst_run`) goes step by step on each site's own backend, so each action is audited with
+its site and refused in `--read-only`. The run belongs to the app, not the screen: esc leaves it running, a
+toast says how it ended, and `b` on the same workload shows it again. Keys: t another target site, s
+suspend the original once the copy is submitted (or not), x stop waiting (what WEKA started goes on).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.worker import Worker, WorkerState
+
+from console.data.backend import Backend
+from console.ui.burst_plan import BurstPlan, BurstReading, burst_plan
+from console.ui.burst_read import BurstReadError, read_burst
+from console.ui.burst_run import BurstRun
+from console.ui.burst_text import plan_lines, run_lines
+from console.ui.keymap import BURST_KEYS
+from screens.dialogs.confirm import ConfirmDialog
+from screens.text_view import TextViewScreen, safe_file_part
+
+if TYPE_CHECKING:
+    from console.model import Workload
+    from screens.context import ConsoleContext
+    from screens.site_session import SiteSwitchboard
+
+READ_GROUP = "burst-read"
+
+
+class BurstScreen(TextViewScreen):
+    """One workload's burst: the plan until it starts, its steps afterwards."""
+
+    SCREEN_NAME = "burst"
+    KEYS = BURST_KEYS
+    SAVE_SUFFIX: ClassVar[str] = "txt"
+
+    def __init__(self, context: ConsoleContext, switchboard: SiteSwitchboard, workload: Workload) -> None:
+        super().__init__(context)
+        self.switchboard = switchboard
+        self.workload = workload
+        self.source_site = switchboard.current_name
+        self.targets = [name for name in switchboard.names if name != self.source_site]
+        self.target_index = 0
+        self.suspend_original = False
+        self.reading: BurstReading | None = None
+        self.plan: BurstPlan | None = None
+        self.read_error: str | None = None
+        self.run: BurstRun | None = next(
+            (
+                run
+                for run in reversed(switchboard.bursts)
+                if run.plan.source_site == self.source_site and run.plan.workload.id == workload.id
+            ),
+            None,
+        )
+
+    @property
+    def screen_title(self) -> str:
+        return f"Burst {self.workload.name} → {self.target_site}"
+
+    @property
+    def target_site(self) -> str:
+        if self.run is not None:
+            return self.run.plan.target_site
+        return self.targets[self.target_index] if self.targets else "?"
+
+    def save_file_name(self, now: Any) -> str:
+        name = safe_file_part(f"burst-{self.workload.name}-{self.target_site}")
+        return f"rwc-{name}-{now:%Y%m%d-%H%M%S}.{self.SAVE_SUFFIX}"
+
+    def on_mount(self) -> None:
+        self.view.follow = False
+        if self.run is None:
+            self.read_sites()
+        self.redraw()
+
+    # -- reading and planning ------------------------------------------------------------------------
+    def _target_backend(self) -> Backend | None:
+        site = self.switchboard.sites[self.target_site]
+        if site.backend is None:
+            site.open()  # builds its backend (None, with `open_error`, when it cannot be built)
+        return site.backend
+
+    @work(exclusive=True, group=READ_GROUP, exit_on_error=False)
+    async def read_sites(self) -> BurstReading | str:
+        target = self._target_backend()
+        if target is None:
+            site = self.switchboard.sites[self.target_site]
+            return f"{self.target_site} is not open: {site.open_error or 'not opened yet'}"
+        try:
+            return await read_burst(
+                self.source_site, self.context.backend, self.target_site, target, self.workload.id
+            )
+        except BurstReadError as error:
+            return str(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != READ_GROUP or event.state is not WorkerState.SUCCESS:
+            return
+        result = event.worker.result
+        if isinstance(result, BurstReading):
+            self.reading, self.read_error = result, None
+            self.plan = burst_plan(result)
+        elif isinstance(result, str):
+            self.reading, self.plan, self.read_error = None, None, result
+        self.redraw()
+
+    # -- drawing -----------------------------------------------------------------------------------------
+    def lines(self) -> list[str]:
+        if self.run is not None:
+            return run_lines(self.run)
+        if self.read_error is not None:
+            return [f"Cannot plan the burst: {self.read_error}", "", "^r reads both sites again."]
+        if self.plan is None or self.reading is None:
+            return [f"Reading {self.source_site} and {self.target_site}…"]
+        return plan_lines(
+            self.plan,
+            suspend_original=self.suspend_original,
+            target_gpus=self.reading.target_gpus,
+            other_targets=len(self.targets) - 1,
+        )
+
+    def redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        view = self.view
+        top = view.scroll_y
+        view.clear()
+        view.append_lines(self.lines())
+        view.scroll_to(y=top, animate=False, immediate=True)
+        self.show_status()
+
+    def status_parts(self) -> list[Text]:
+        state = "running" if self.run is not None and not self.run.finished else ""
+        parts = [Text(f"{self.source_site} → {self.target_site}")]
+        if state:
+            parts.append(Text(state))
+        return parts + super().status_parts()[1:]
+
+    # -- keys --------------------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        if self.run is None:
+            self.read_sites()
+
+    def action_next_target(self) -> None:
+        if self.run is not None or len(self.targets) < 2:
+            self.notify("There is no other site to burst to.", timeout=3)
+            return
+        self.target_index = (self.target_index + 1) % len(self.targets)
+        self.plan = self.reading = None
+        self.redraw()
+        self.read_sites()
+
+    def action_toggle_suspend(self) -> None:
+        if self.run is not None:
+            return
+        self.suspend_original = not self.suspend_original
+        self.redraw()
+
+    def action_stop_burst(self) -> None:
+        if self.run is None or self.run.finished:
+            self.notify("No burst is running here.", timeout=3)
+            return
+        self.run.cancel()
+        self.notify("Stopping after the current step; what WEKA started goes on.", timeout=5)
+
+    def action_start_burst(self) -> None:
+        plan = self.plan
+        if self.run is not None:
+            self.notify("This burst has run; esc, then b again plans a new one.", timeout=4)
+            return
+        if plan is None or not plan.can_start:
+            self.notify("The plan cannot start: see why above.", severity="warning", timeout=4)
+            return
+        target = self._target_backend()
+        if target is None:
+            self.notify(f"{self.target_site} is not open.", severity="error")
+            return
+        spec = plan.spec
+        assert spec is not None
+        created = ", ".join(c.target_name for c in plan.filesystems) or "no filesystem"
+        then = "suspend" if self.suspend_original else "leave"
+        body = [
+            f"On {plan.source_site}: snapshot {len(plan.filesystems)} filesystem(s), upload the snapshots.",
+            f"On {plan.target_site}: create {created}, bind {len(plan.mounts)} claim(s),"
+            f" submit {spec.name} to {spec.project_name}.",
+            f"Then {then} {plan.workload.name} on {plan.source_site}.",
+        ]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start(plan, target)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Burst {plan.workload.name} to {plan.target_site}?", body, "Burst"), answered
+        )
+
+    def _start(self, plan: BurstPlan, target: Backend) -> None:
+        app = self.app
+        screen = self
+
+        def changed() -> None:
+            if screen.is_mounted:
+                screen.redraw()
+
+        run = BurstRun(
+            plan, self.context.backend, target, suspend_original=self.suspend_original, on_change=changed
+        )
+        self.run = run
+        self.switchboard.bursts.append(run)
+
+        async def go() -> None:
+            await run.run()
+            title = f"Burst {plan.workload.name} → {plan.target_site}"
+            if run.failed:
+                app.notify(run.outcome, title=title, severity="error", timeout=15)
+            else:
+                app.notify(run.outcome, title=title, timeout=8)
+
+        app.run_worker(go(), group="burst", exit_on_error=False)
+        self.redraw()
