@@ -79,7 +79,7 @@ class BurstScreen(TextViewScreen):
         self.view.follow = False
         if self.run is None:
             self.read_sites()
-        self.redraw()
+        self._draw()  # `is_mounted` is not yet true while on_mount runs
 
     # -- reading and planning ------------------------------------------------------------------------
     def _target_backend(self) -> Backend | None:
@@ -128,8 +128,10 @@ class BurstScreen(TextViewScreen):
         )
 
     def redraw(self) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
         view = self.view
         top = view.scroll_y
         view.clear()

@@ -84,7 +84,7 @@ class BurstRun:
         target: Backend,
         *,
         suspend_original: bool = False,
-        poll_seconds: float = POLL_SECONDS,
+        poll_seconds: float | None = None,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
         if not plan.can_start:
@@ -92,7 +92,7 @@ class BurstRun:
         self.plan = plan
         self.source, self.target = source, target
         self.suspend_original = suspend_original
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
         self.on_change = on_change
         self.snapshot_name = snapshot_name(plan.workload.name, source.now())
         self.ledger: list[str] = []

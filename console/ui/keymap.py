@@ -318,7 +318,7 @@ LOGS_KEYS: tuple[KeyAction, ...] = (
 
 _burst = scoped_keys("burst", "Burst")
 BURST_KEYS: tuple[KeyAction, ...] = (
-    _burst("enter", "start_burst", "Start", key_display="⏎", priority=True),
+    _burst("enter", "start_burst", "Start", key_display="⏎"),
     _burst("t", "next_target", "Target site"),
     _burst("s", "toggle_suspend", "Suspend the original too"),
     _burst("x", "stop_burst", "Stop waiting"),
