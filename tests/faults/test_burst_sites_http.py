@@ -1,0 +1,104 @@
+"""A burst over real HTTP: the demo's two sites served on 127.0.0.1 (`rwc sim serve`'s `ServedSites`: each
+site's Run:ai, WEKA and Kubernetes faces, the two WEKAs sharing the `weka-prod-dr` bucket), the real app on
+the config it writes, its live backends talking to them. `b` on on-prem's `sandbox-llm-distill` plans from
+both sites' answers (the workload's claims followed through the Kubernetes face to csi-wekafs handles),
+then every step goes over the wire: the snapshot and its upload on on-prem's WEKA, the filesystem from the
+locator on cloud's WEKA, the claims on cloud's Kubernetes, the submit on cloud's Run:ai, the suspend on
+on-prem's. Both served simulators are then asked what happened.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from console.cli import make_app, parse_args
+from console.data import paths
+from console.data.audit import read_audit_records
+from console.model import Role
+from console.sim.http.serve_sites import ServedSites, build_served_sites
+from console.ui import burst_run
+from screens.burst import BurstScreen
+from screens.dialogs.confirm import ConfirmDialog
+from widgets.resource_table import ResourceTable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+from pilot_waits import wait_for_screen, wait_until  # noqa: E402
+
+SIZE = (120, 32)
+CANDIDATE = "sandbox-llm-distill"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[ServedSites]:
+    # Started at the wall clock: a live backend measures ages against it (`LiveBackend.now`).
+    start = datetime.now(UTC).replace(microsecond=0)
+    with build_served_sites("demo", 7, clock_speed=0, start=start, workdir=tmp_path / "sim") as running:
+        yield running
+
+
+@pytest.mark.slow
+async def test_a_burst_goes_over_the_wire_to_both_served_sites(
+    served: ServedSites, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(burst_run, "POLL_SECONDS", 0.05)
+    config = parse_args(["--config", str(served.write_profile(tmp_path / "rwc-sites.toml"))])
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current_mode == "sites", "the sites overview", timeout=30)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.current_mode == "workloads", "on-prem's workloads", timeout=30)
+        table = app.screen.query_one(ResourceTable)
+        with served["on-prem"].locked() as on_prem:
+            [original] = [
+                w for w in on_prem.runai.workloads(on_prem.runai.identity_for(None, Role.ADMIN), None)
+                if w.name == CANDIDATE
+            ]  # fmt: skip
+        await wait_until(pilot, lambda: table.get_row(original.id) is not None, "the candidate's row", 30)
+        table.move_cursor_to_key(original.id)
+        await pilot.press("b")
+        await wait_for_screen(pilot, BurstScreen)
+        screen = app.screen
+        assert isinstance(screen, BurstScreen)
+        await wait_until(pilot, lambda: screen.plan is not None or screen.read_error, "the plan", timeout=30)
+        text = screen.view.text()
+        assert screen.plan is not None and screen.plan.can_start, text
+        assert "becomes filesystem home on cloud" in text
+        assert "distill-runs-on-prem → home:/alice/distill/runs at /runs (rw)" in text
+
+        await pilot.press("s", "enter")
+        await wait_for_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.run is not None, "the burst to start")
+        run = screen.run
+        assert run is not None
+        for _ in range(2000):
+            if run.finished:
+                break
+            for name in ("on-prem", "cloud"):
+                with served[name].locked() as simulator:
+                    simulator.advance(2)
+            await pilot.pause(0.02)
+        assert run.finished and not run.failed, "\n".join(screen.lines())
+
+    with served["cloud"].locked() as cloud:
+        admin = cloud.runai.identity_for(None, Role.ADMIN)
+        home = next(fs for fs in cloud.weka.filesystems() if fs.name == "home")
+        assert home.is_ready
+        [copy] = [w for w in cloud.runai.workloads(admin, None) if w.name == CANDIDATE]
+        assert copy.project_name == "sandbox"
+        claims = {c.claim.name for c in cloud.runai.claims.claims()}
+        assert {"distill-corpus-on-prem", "distill-runs-on-prem"} <= claims
+    with served["on-prem"].locked() as on_prem:
+        admin = on_prem.runai.identity_for(None, Role.ADMIN)
+        [snapshot] = [s for s in on_prem.weka.snapshots(None) if s.name == run.snapshot_name]
+        assert snapshot.locator
+        suspended = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original.id)
+        assert suspended.phase.value in ("Stopping", "Stopped")
+    records = [(r["profile"], r["action"]) for r in read_audit_records(paths.audit_log_path())]
+    assert ("on-prem", "upload_snapshot") in records and ("cloud", "submit_workload") in records
+    assert ("cloud", "create_filesystem_claim") in records
