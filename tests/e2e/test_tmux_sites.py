@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,9 @@ __all__ = ["pytestmark"]  # tmux's e2e marks, shared
 STEP_TIMEOUT_SECONDS = 15.0
 
 
-@pytest.fixture
-def served_sites(tmp_path: Path) -> Iterator[Path]:
-    """`rwc sim serve --config-out PATH --clock-speed 0` running; yields the config it wrote."""
+@contextmanager
+def serving(tmp_path: Path, clock_speed: str) -> Iterator[Path]:
+    """`rwc sim serve --config-out PATH --clock-speed N` running; yields the config it wrote."""
     config_out = tmp_path / "rwc-sites.toml"
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "serve-state")}
     process = subprocess.Popen(
@@ -43,7 +44,7 @@ def served_sites(tmp_path: Path) -> Iterator[Path]:
             "sim",
             "serve",
             "--clock-speed",
-            "0",
+            clock_speed,
             "--config-out",
             str(config_out),
         ],
@@ -71,7 +72,15 @@ def served_sites(tmp_path: Path) -> Iterator[Path]:
             process.wait(timeout=10)
 
 
-def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def served_sites(tmp_path: Path) -> Iterator[Path]:
+    """The two sites with their clocks stopped."""
+    with serving(tmp_path, "0") as config:
+        yield config
+
+
+def start_rwc(config: Path, tmp_path: Path) -> tuple[TmuxSession, str, Path]:
+    """The real `rwc --config CONFIG` in an 80x24 tmux pane: (session, its name, its exit-status file)."""
     unique = f"rwc-sites-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     status_file = tmp_path / "exit-status"
     session = TmuxSession(unique, unique, status_file, tmp_path / "xdg-state" / "rwc" / "rwc.log")
@@ -82,13 +91,18 @@ def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) ->
         "TEXTUAL_ANIMATIONS": "none",
     }
     assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    rwc = f"{rwc_command()} --config {shlex.quote(str(served_sites))}"
+    rwc = f"{rwc_command()} --config {shlex.quote(str(config))}"
     command = (
         f"cd {shlex.quote(str(REPO_ROOT))} && env -u NO_COLOR {assignments} {rwc}; "
         f"status=$?; echo $status > {shlex.quote(str(status_file))}; "
         f'[ "$status" -eq 0 ] || sleep 30'
     )
     session.tmux("new-session", "-d", "-s", unique, "-x", "80", "-y", "24", command)
+    return session, unique, status_file
+
+
+def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) -> None:
+    session, _name, status_file = start_rwc(served_sites, tmp_path)
     try:
         session.wait_for(
             lambda screen: "Sites [2]" in screen and "on-prem" in screen and "cloud" in screen,
@@ -115,3 +129,57 @@ def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) ->
         assert not session.tracebacks
     finally:
         session.tmux("kill-server", check=False)
+
+
+def test_a_burst_from_on_prem_to_cloud_in_one_terminal(tmp_path: Path) -> None:
+    """`b` on on-prem's `sandbox-llm-distill`, served at 60 simulated seconds a second: the plan, the
+    question, and every step over real HTTP to both sites until the copy is submitted on cloud."""
+    with serving(tmp_path, "60") as config:
+        session, _name, status_file = start_rwc(config, tmp_path)
+        try:
+            session.wait_for(
+                lambda screen: "connected" in screen and " open" in screen,
+                "both sites",
+                START_TIMEOUT_SECONDS,
+            )
+            session.send_keys("2")
+            session.wait_for(
+                lambda screen: "Workloads [" in screen, "on-prem's workloads", STEP_TIMEOUT_SECONDS
+            )
+            session.type_text("/llm-distill")
+            session.send_keys("Enter")
+            session.wait_for(
+                lambda screen: "Workloads [1/" in screen, "the candidate alone", STEP_TIMEOUT_SECONDS
+            )
+            session.send_keys("b")
+            session.wait_for(
+                lambda screen: "Burst sandbox/sandbox-llm-distill from on-prem to cloud" in screen,
+                "the plan",
+                STEP_TIMEOUT_SECONDS,
+            )
+            session.send_keys("Enter")
+            session.wait_for(
+                lambda screen: "Burst sandbox-llm-distill to cloud?" in screen,
+                "the question",
+                STEP_TIMEOUT_SECONDS,
+            )
+            session.send_keys("y")
+            session.wait_for(
+                lambda screen: "✓ Done: sandbox-llm-distill is submitted on cloud" in screen,
+                "the burst to end",
+                120,
+            )
+            session.send_keys("Escape")
+            session.type_text(":ctx cloud")
+            session.send_keys("Enter")
+            session.wait_for(
+                lambda screen: "site cloud" in screen and "sandbox-llm-distill" in screen,
+                "the copy in cloud's workloads",
+                STEP_TIMEOUT_SECONDS,
+            )
+            session.send_keys("q")
+            assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), f"rwc did not quit; {session.capture()}"
+            assert status_file.read_text().strip() == "0"
+            assert not session.tracebacks
+        finally:
+            session.tmux("kill-server", check=False)
