@@ -49,6 +49,7 @@ class BurstScreen(TextViewScreen):
         self.targets = [name for name in switchboard.names if name != self.source_site]
         self.target_index = 0
         self.suspend_original = False
+        self.data_only = False
         self.reading: BurstReading | None = None
         self.plan: BurstPlan | None = None
         self.read_error: str | None = None
@@ -107,7 +108,7 @@ class BurstScreen(TextViewScreen):
         result = event.worker.result
         if isinstance(result, BurstReading):
             self.reading, self.read_error = result, None
-            self.plan = burst_plan(result)
+            self.plan = burst_plan(result, data_only=self.data_only)
         elif isinstance(result, str):
             self.reading, self.plan, self.read_error = None, None, result
         self.redraw()
@@ -161,9 +162,18 @@ class BurstScreen(TextViewScreen):
         self.read_sites()
 
     def action_toggle_suspend(self) -> None:
-        if self.run is not None:
+        if self.run is not None or self.data_only:
             return
         self.suspend_original = not self.suspend_original
+        self.redraw()
+
+    def action_toggle_data_only(self) -> None:
+        """Carry the data only (bringing a copy's results back) or the whole burst."""
+        if self.run is not None:
+            return
+        self.data_only = not self.data_only
+        if self.reading is not None:
+            self.plan = burst_plan(self.reading, data_only=self.data_only)
         self.redraw()
 
     def action_stop_burst(self) -> None:
@@ -185,24 +195,30 @@ class BurstScreen(TextViewScreen):
         if target is None:
             self.notify(f"{self.target_site} is not open.", severity="error")
             return
-        spec = plan.spec
-        assert spec is not None
         created = ", ".join(c.target_name for c in plan.filesystems) or "no filesystem"
-        then = "suspend" if self.suspend_original else "leave"
         body = [
             f"On {plan.source_site}: snapshot {len(plan.filesystems)} filesystem(s), upload the snapshots.",
-            f"On {plan.target_site}: create {created}, bind {len(plan.mounts)} claim(s),"
-            f" submit {spec.name} to {spec.project_name}.",
-            f"Then {then} {plan.workload.name} on {plan.source_site}.",
+            f"On {plan.target_site}: create {created} from the uploads.",
         ]
+        if plan.spec is not None and not plan.data_only:
+            then = "suspend" if self.suspend_original else "leave"
+            body.append(
+                f"Then on {plan.target_site}: bind {len(plan.mounts)} claim(s), submit {plan.spec.name} to"
+                f" {plan.spec.project_name}; {then} {plan.workload.name} on {plan.source_site}."
+            )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._start(plan, target)
 
         self.app.push_screen(
-            ConfirmDialog(f"Burst {plan.workload.name} to {plan.target_site}?", body, "Burst"), answered
+            ConfirmDialog(f"{self._verb(plan)} {plan.workload.name} to {plan.target_site}?", body, "Burst"),
+            answered,
         )
+
+    @staticmethod
+    def _verb(plan: BurstPlan) -> str:
+        return "Carry the data of" if plan.data_only else "Burst"
 
     def _start(self, plan: BurstPlan, target: Backend) -> None:
         app = self.app
@@ -213,7 +229,11 @@ class BurstScreen(TextViewScreen):
                 screen.redraw()
 
         run = BurstRun(
-            plan, self.context.backend, target, suspend_original=self.suspend_original, on_change=changed
+            plan,
+            self.context.backend,
+            target,
+            suspend_original=self.suspend_original and not plan.data_only,
+            on_change=changed,
         )
         self.run = run
         self.switchboard.bursts.append(run)

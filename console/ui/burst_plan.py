@@ -121,10 +121,14 @@ class BurstPlan:
     mounts: tuple[CarriedMount, ...] = ()
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    data_only: bool = False
+    """Carry the filesystems and stop (bring results back): no claims, no submit, no suspend."""
 
     @property
     def can_start(self) -> bool:
-        return not self.problems and self.spec is not None
+        if self.problems:
+            return False
+        return bool(self.filesystems) if self.data_only else self.spec is not None
 
 
 def kube_slug(text: str) -> str:
@@ -167,6 +171,18 @@ def _route(
             f"{filesystem.name} is not attached to any object-store bucket on {reading.source.site}: "
             f"nothing can carry it to {reading.target.site}"
         )
+    target_remote = {store_key(b): b for b in reading.target.buckets if b.obs_site != "local"}
+    for attachment in attached:
+        bucket = source_buckets.get(attachment.bucket_name)
+        if bucket is not None and store_key(bucket) in target_remote:
+            there = target_remote[store_key(bucket)]
+            # As the DR plan's first step says (console.ui.dr_steps.bucket_step): it needs the bucket's keys.
+            return (
+                f"{filesystem.name} uploads to {bucket_words(bucket)}, which {reading.target.site} attaches"
+                f" only as a remote bucket ({there.name}); WEKA creates a filesystem from a local bucket"
+                f" only, so add it there as a local one first (weka fs tier s3 add {there.name}-local"
+                f" --site local --hostname {bucket.hostname} --bucket {bucket.bucket} …, with its keys)"
+            )
     words = ", ".join(
         bucket_words(source_buckets[a.bucket_name]) if a.bucket_name in source_buckets else a.bucket_name
         for a in attached
@@ -205,24 +221,28 @@ def _spec(reading: BurstReading, project: Project, mounts: Sequence[CarriedMount
     )
 
 
-def burst_plan(reading: BurstReading) -> BurstPlan:
-    """Decide everything before anything runs; see the module docstring."""
+def burst_plan(reading: BurstReading, *, data_only: bool = False) -> BurstPlan:
+    """Decide everything before anything runs; see the module docstring. `data_only`: carry the
+    workload's filesystems and stop there (bringing a copy's results back), submitting nothing."""
     workload = reading.workload
     source, target = reading.source.site, reading.target.site
     problems: list[str] = []
     notes: list[str] = []
     project = next((p for p in reading.target_projects if p.name == workload.project_name), None)
-    if project is None:
+    if data_only:
+        project = None
+    elif project is None:
         problems.append(
             f"{target} has no project {workload.project_name}: create it there (with a quota) first"
         )
-    if workload.is_terminal:
+    if workload.is_terminal and not data_only:
         notes.append(f"{workload.name} is {workload.phase.value} on {source}: the copy starts it afresh")
 
     by_name = {fs.name: fs for fs in reading.source.filesystems}
     target_names = [fs.name for fs in reading.target.filesystems]
     carried: dict[str, CarriedFilesystem] = {}
     mounts: list[CarriedMount] = []
+    stuck: set[str] = set()  # filesystems that cannot travel (said once, however many volumes are on them)
     for mount in reading.mounts:
         location = mount.location
         if location is None:
@@ -240,10 +260,13 @@ def burst_plan(reading: BurstReading) -> BurstPlan:
         if filesystem is None:
             problems.append(f"claim {mount.claim} is on {location.filesystem}, which {source} does not list")
             continue
+        if filesystem.name in stuck:
+            continue
         if filesystem.name not in carried:
             route = _route(filesystem, reading)
             if isinstance(route, str):
                 problems.append(route)
+                stuck.add(filesystem.name)
                 continue
             upload_site, bucket, target_bucket = route
             name = free_name(filesystem.name, target_names, kube_slug(source))
@@ -271,6 +294,23 @@ def burst_plan(reading: BurstReading) -> BurstPlan:
                 mount.read_only,
                 filesystem.total_budget_bytes,
             )
+        )
+    if data_only:
+        if not carried and not problems:
+            problems.append(
+                f"{workload.name} mounts no WEKA filesystem rwc can see: there is no data to carry"
+            )
+        return BurstPlan(
+            source,
+            target,
+            workload,
+            None,
+            "",
+            tuple(carried.values()),
+            (),
+            tuple(problems),
+            tuple(notes),
+            data_only=True,
         )
     if not reading.mounts:
         notes.append(f"{workload.name} mounts no volumes that rwc can see: only the workload is submitted")

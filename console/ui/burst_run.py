@@ -103,33 +103,50 @@ class BurstRun:
         self._cancelled = False
         self._snapshots: dict[str, Snapshot] = {}
         self._locators: dict[str, str] = {}
-        self.steps = self._steps()
+        self._steps = self._plan_steps()
+        self.steps = [step for step, _action in self._steps]
 
-    # -- the steps, as the user sees them before they run ------------------------------------------------
-    def _steps(self) -> list[BurstStep]:
+    # -- the steps, as the user sees them before they run, each with what runs it -------------------------
+    def _plan_steps(self) -> list[tuple[BurstStep, Callable[[BurstStep], Awaitable[str]]]]:
         plan = self.plan
         source, target = plan.source_site, plan.target_site
-        steps = [
-            BurstStep(source, f"snapshot {c.source.name} as {self.snapshot_name}") for c in plan.filesystems
-        ]
+        name = self.snapshot_name
+        steps: list[tuple[BurstStep, Callable[[BurstStep], Awaitable[str]]]] = []
         steps += [
-            BurstStep(source, f"upload it to {c.bucket.name} ({c.upload_site.value.lower()})")
+            (BurstStep(source, f"snapshot {c.source.name} as {name}"), self._snapshot_action(c))
             for c in plan.filesystems
         ]
         steps += [
-            BurstStep(target, f"create filesystem {c.target_name} from the upload in {c.target_bucket.name}")
-            for c in plan.filesystems
-        ]
-        steps += [
-            BurstStep(
-                target, f"bind claim {m.claim} to {m.filesystem}:/{m.path} ({'ro' if m.read_only else 'rw'})"
+            (
+                BurstStep(source, f"upload it to {c.bucket.name} ({c.upload_site.value.lower()})"),
+                self._upload_action(c),
             )
-            for m in plan.mounts
+            for c in plan.filesystems
         ]
-        assert plan.spec is not None
-        steps.append(BurstStep(target, f"submit {plan.spec.name} to project {plan.spec.project_name}"))
+        steps += [
+            (
+                BurstStep(
+                    target, f"create filesystem {c.target_name} from the upload in {c.target_bucket.name}"
+                ),
+                self._create_action(c),
+            )
+            for c in plan.filesystems
+        ]
+        if plan.data_only or plan.spec is None:
+            return steps
+        steps += [
+            (
+                BurstStep(
+                    target, f"bind claim {m.claim} to {m.filesystem}:/{m.path} ({_access(m.read_only)})"
+                ),
+                self._claim_action(number),
+            )
+            for number, m in enumerate(plan.mounts)
+        ]
+        spec = plan.spec
+        steps.append((BurstStep(target, f"submit {spec.name} to project {spec.project_name}"), self._submit))
         if self.suspend_original:
-            steps.append(BurstStep(source, f"suspend {plan.workload.name}"))
+            steps.append((BurstStep(source, f"suspend {plan.workload.name}"), self._suspend))
         return steps
 
     def cancel(self) -> None:
@@ -138,20 +155,9 @@ class BurstRun:
     # -- running ----------------------------------------------------------------------------------------
     async def run(self) -> None:
         """Every step in order; never raises (a failure is the failed step's detail and the outcome)."""
-        plan = self.plan
-        assert plan.spec is not None
-        index = 0
-        actions: list[Callable[[BurstStep], Awaitable[str]]] = []
-        actions += [self._snapshot_action(c) for c in plan.filesystems]
-        actions += [self._upload_action(c) for c in plan.filesystems]
-        actions += [self._create_action(c) for c in plan.filesystems]
-        actions += [self._claim_action(i) for i in range(len(plan.mounts))]
-        actions.append(self._submit)
-        if self.suspend_original:
-            actions.append(self._suspend)
+        step = self.steps[0]
         try:
-            for index, action in enumerate(actions):
-                step = self.steps[index]
+            for step, action in self._steps:
                 if self._cancelled:
                     raise BurstCancelled()
                 step.state = StepState.RUNNING
@@ -160,21 +166,29 @@ class BurstRun:
                 step.state = StepState.DONE
                 self.on_change()
         except BurstCancelled:
-            self._stop(index, "stopped by you")
+            self._stop(step, "stopped by you")
         except (BackendError, OSError, ValueError) as error:
-            self._stop(index, error_words(error))
+            self._stop(step, error_words(error))
         except Exception as error:  # noqa: BLE001 - any failure is the step's, said, never a traceback
-            self._stop(index, f"{type(error).__name__}: {error_words(error)}")
+            self._stop(step, f"{type(error).__name__}: {error_words(error)}")
         else:
-            self.outcome = f"{plan.spec.name} is submitted on {plan.target_site}" + (
-                f"; {plan.workload.name} is suspended on {plan.source_site}" if self.suspend_original else ""
-            )
+            self.outcome = self._done_words()
         self.finished = True
         self.on_change()
 
-    def _stop(self, index: int, why: str) -> None:
+    def _done_words(self) -> str:
+        plan = self.plan
+        if plan.data_only or plan.spec is None:
+            made = ", ".join(c.target_name for c in plan.filesystems)
+            return f"{made} ready on {plan.target_site}, from {plan.source_site}'s {plan.workload.name} data"
+        suspended = (
+            f"; {plan.workload.name} is suspended on {plan.source_site}" if self.suspend_original else ""
+        )
+        return f"{plan.spec.name} is submitted on {plan.target_site}{suspended}"
+
+    def _stop(self, failed: BurstStep, why: str) -> None:
         self.failed = True
-        failed = self.steps[index]
+        index = self.steps.index(failed)
         failed.state = StepState.FAILED
         failed.detail = why
         for later in self.steps[index + 1 :]:
@@ -355,6 +369,10 @@ class BurstRun:
                     raise BackendError(f"{error_words(error)}; {still_going}") from error
             self.on_change()
             await asyncio.sleep(self.poll_seconds)
+
+
+def _access(read_only: bool) -> str:
+    return "ro" if read_only else "rw"
 
 
 def _locator(snapshot: Snapshot, carried: CarriedFilesystem) -> str:

@@ -59,6 +59,11 @@ def plan_lines(
             )
             lines.append(f"    becomes filesystem {carried.target_name} on {plan.target_site}")
             lines.append(f"    upload: {size}, at up to {_rate(carried.bucket.bandwidth_bytes_per_second)}")
+    if plan.data_only:
+        lines.append(
+            f"Data only: the filesystems become new ones on {plan.target_site}; nothing is submitted,"
+            f" {workload.name} is left as it is  (d: the whole burst)"
+        )
     if plan.mounts:
         lines.append("Volumes of the copy (claims bound to the new filesystems):")
         for mount in plan.mounts:
@@ -73,10 +78,11 @@ def plan_lines(
             f"Submitted on {plan.target_site}: {plan.spec.name} in project {plan.spec.project_name}"
             f" (namespace {plan.target_namespace}), node pools {pools}"
         )
-    lines.append(
-        f"Then: {'suspend' if suspend_original else 'leave'} {workload.name} on {plan.source_site}"
-        f"  (s: {'leave it' if suspend_original else 'suspend it'} instead)"
-    )
+    if not plan.data_only:
+        lines.append(
+            f"Then: {'suspend' if suspend_original else 'leave'} {workload.name} on {plan.source_site}"
+            f"  (s: {'leave it' if suspend_original else 'suspend it'} instead; d: data only)"
+        )
     if plan.notes:
         lines.append("")
         lines.append("Notes:")

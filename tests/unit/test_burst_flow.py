@@ -63,7 +63,7 @@ async def run_while_time_passes(run: BurstRun, *simulators: Simulator, step_seco
     clock does this in real time); the simulated seconds it took."""
     task = asyncio.create_task(run.run())
     passed = 0.0
-    while not task.done() and passed < 6 * 3600:
+    while not task.done() and passed < 8 * 3600:
         await asyncio.sleep(run.poll_seconds)
         for simulator in simulators:
             simulator.advance(step_seconds)
@@ -156,3 +156,54 @@ async def test_a_step_that_fails_stops_there_and_says_what_each_site_holds(sites
     admin_prem = on_prem_sim.runai.identity_for(None, Role.ADMIN)
     original = next(w for w in on_prem_sim.runai.workloads(admin_prem, None) if w.name == WORKLOAD)
     assert original.phase.value == "Pending"  # the original is untouched
+
+
+async def test_the_results_come_back_the_same_way_once_on_prem_reads_the_bucket_as_a_local_one(sites) -> None:
+    on_prem, cloud = sites
+    on_prem_sim, cloud_sim = simulator_of(on_prem), simulator_of(cloud)
+    forward = BurstRun(await plan_for(on_prem, cloud), on_prem, cloud, poll_seconds=0.002)
+    await run_while_time_passes(forward, on_prem_sim, cloud_sim)
+    assert not forward.failed, forward.outcome
+    admin = cloud_sim.runai.identity_for(None, Role.ADMIN)
+    found = [w for w in cloud_sim.runai.workloads(admin, None) if w.name == WORKLOAD]
+    [copy] = found
+
+    async def bring_back() -> BurstPlan:
+        reading = await read_burst("cloud", cloud, "on-prem", on_prem, copy.id)
+        return burst_plan(reading, data_only=True)
+
+    blocked = await bring_back()
+    assert not blocked.can_start
+    [why] = blocked.problems
+    assert "which on-prem attaches only as a remote bucket (obs-dr)" in why
+    assert "weka fs tier s3 add obs-dr-local --site local" in why
+
+    # An admin adds the shared bucket on-prem as a local one too (`weka fs tier s3 add … --site local`).
+    with on_prem_sim.lock:
+        on_prem_sim.weka.add_bucket(
+            "obs-dr-local", obs_site="local", bucket="weka-prod-dr", hostname="s3.eu-west-1.amazonaws.com"
+        )
+    plan = await bring_back()
+    assert plan.can_start, plan.problems
+    [home] = plan.filesystems
+    assert (home.source.name, home.upload_site, home.target_bucket.name, home.target_name) == (
+        "home",
+        UploadSite.LOCAL,
+        "obs-dr-local",
+        "home-cloud",
+    )
+    text = "\n".join(plan_lines(plan, suspend_original=False, target_gpus=None, other_targets=0))
+    assert "Data only: the filesystems become new ones on on-prem; nothing is submitted" in text
+    back = BurstRun(plan, cloud, on_prem, poll_seconds=0.002)
+    assert [s.title.split(" ")[0] for s in back.steps] == ["snapshot", "upload", "create"]
+
+    # Cloud's home was made from a download: its first upload sends all 12.4 TiB, at obs-cloud's 1 GB/s.
+    took = await run_while_time_passes(back, on_prem_sim, cloud_sim, step_seconds=60)
+
+    assert not back.failed, back.outcome
+    assert 3 * 3600 < took < 5 * 3600
+    assert back.outcome == "home-cloud ready on on-prem, from cloud's sandbox-llm-distill data"
+    returned = next(fs for fs in on_prem_sim.weka.filesystems() if fs.name == "home-cloud")
+    assert returned.is_ready
+    actions = [r["action"] for r in read_audit_records(paths.audit_log_path())]
+    assert actions.count("submit_workload") == 1 and "create_filesystem_claim" in actions  # the forward's only
