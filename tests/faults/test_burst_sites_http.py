@@ -20,6 +20,7 @@ from console.cli import make_app, parse_args
 from console.data import paths
 from console.data.audit import read_audit_records
 from console.model import Role
+from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve_sites import ServedSites, build_served_sites
 from console.ui import burst_run
 from screens.burst import BurstScreen
@@ -102,3 +103,62 @@ async def test_a_burst_goes_over_the_wire_to_both_served_sites(
     records = [(r["profile"], r["action"]) for r in read_audit_records(paths.audit_log_path())]
     assert ("on-prem", "upload_snapshot") in records and ("cloud", "submit_workload") in records
     assert ("cloud", "create_filesystem_claim") in records
+
+
+@pytest.mark.slow
+async def test_cloud_refusing_the_filesystem_stops_the_burst_and_says_what_each_site_holds(
+    served: ServedSites, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cloud's WEKA answers 503 to `POST /fileSystems/download`: the burst stops at that step in WEKA's
+    words; on-prem keeps the uploaded snapshot (said), cloud has no filesystem, no claim, no copy, and the
+    original still waits on on-prem. Both sites keep answering."""
+    monkeypatch.setattr(burst_run, "POLL_SECONDS", 0.05)
+    served["cloud"].weka.faults.add(
+        Fault(FaultKind.STATUS, path_pattern="/fileSystems/download", method="POST", status=503)
+    )
+    config = parse_args(["--config", str(served.write_profile(tmp_path / "rwc-sites.toml"))])
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current_mode == "sites", "the sites overview", timeout=30)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.current_mode == "workloads", "on-prem's workloads", timeout=30)
+        table = app.screen.query_one(ResourceTable)
+        with served["on-prem"].locked() as on_prem:
+            admin = on_prem.runai.identity_for(None, Role.ADMIN)
+            [original] = [w for w in on_prem.runai.workloads(admin, None) if w.name == CANDIDATE]
+        await wait_until(pilot, lambda: table.get_row(original.id) is not None, "the candidate's row", 30)
+        table.move_cursor_to_key(original.id)
+        await pilot.press("b")
+        await wait_for_screen(pilot, BurstScreen)
+        screen = app.screen
+        assert isinstance(screen, BurstScreen)
+        await wait_until(pilot, lambda: screen.plan is not None, "the plan", timeout=30)
+        await pilot.press("s", "enter")
+        await wait_for_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.run is not None, "the burst to start")
+        run = screen.run
+        assert run is not None
+        for _ in range(2000):
+            if run.finished:
+                break
+            for name in ("on-prem", "cloud"):
+                with served[name].locked() as simulator:
+                    simulator.advance(2)
+            await pilot.pause(0.02)
+        assert run.failed
+        text = screen.view.text()
+        assert "✗ 3. on cloud: create filesystem home from the upload in obs-cloud:" in text
+        assert "(weka 503)" in text
+        assert "– 6. on cloud: submit sandbox-llm-distill" in text
+        assert f"on on-prem: snapshot {run.snapshot_name} uploaded to obs-dr" in text
+
+    with served["cloud"].locked() as cloud:
+        admin = cloud.runai.identity_for(None, Role.ADMIN)
+        assert not [fs for fs in cloud.weka.filesystems() if fs.name == "home"]
+        assert not cloud.runai.claims.claims()
+        assert not [w for w in cloud.runai.workloads(admin, None) if w.name == CANDIDATE]
+    with served["on-prem"].locked() as on_prem:
+        admin = on_prem.runai.identity_for(None, Role.ADMIN)
+        still = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original.id)
+        assert still.phase.value == "Pending"  # the suspend after the submit never ran
