@@ -18,16 +18,22 @@ from textual import work
 from textual.worker import Worker, WorkerState
 
 from console.data.backend import Backend
+from console.data.errors import BackendError
+from console.model.runai import WorkloadFilter, WorkloadPhase
 from console.ui.burst_plan import BurstPlan, BurstReading, burst_plan
 from console.ui.burst_read import BurstReadError, read_burst
 from console.ui.burst_run import BurstRun
 from console.ui.burst_text import plan_lines, run_lines
+from console.ui.format import format_gpu_request
 from console.ui.keymap import BURST_KEYS
+from console.ui.refusals import READ_ONLY_REASON, admin_only
+from screens.base import RwcScreen
+from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.confirm import ConfirmDialog
 from screens.text_view import TextViewScreen, safe_file_part
 
 if TYPE_CHECKING:
-    from console.model import Workload
+    from console.model import Identity, Workload
     from screens.context import ConsoleContext
     from screens.site_session import SiteSwitchboard
 
@@ -248,3 +254,56 @@ class BurstScreen(TextViewScreen):
 
         app.run_worker(go(), group="burst", exit_on_error=False)
         self.redraw()
+
+
+def burst_refusal(context: ConsoleContext, identity: Identity | None) -> str | None:
+    """Why `b` cannot burst here, before anything is read: one site, read-only, or a researcher."""
+    if context.sites is None or len(context.sites.names) < 2:
+        return "bursting needs a second site: list it in the config's sites = [...] (the demo has two)"
+    if context.read_only:
+        return READ_ONLY_REASON
+    return admin_only(identity, "burst workloads (it snapshots and creates filesystems)")
+
+
+async def ask_burst_from_queue(screen: RwcScreen, project_name: str) -> None:
+    """`b` on a project: its pending workloads, one to pick (straight to the plan when only one waits)."""
+    context = screen.context
+    title = f"Burst from {project_name}'s queue"
+    switchboard = context.sites
+    try:
+        waiting = [
+            w
+            for w in await context.backend.workloads(
+                WorkloadFilter(project_name=project_name, phase=WorkloadPhase.PENDING)
+            )
+            if w.project_name == project_name and w.phase is WorkloadPhase.PENDING
+        ]
+    except BackendError as error:
+        screen.notify(f"Cannot read its pending workloads: {error}", title=title, severity="error")
+        return
+    if switchboard is None:
+        return
+    if not waiting:
+        screen.notify(
+            f"Nothing of {project_name} is pending: there is no queue to burst.", title=title, timeout=4
+        )
+        return
+    by_id = {w.id: w for w in waiting}
+    if len(waiting) == 1:
+        screen.app.push_screen(BurstScreen(context, switchboard, waiting[0]))
+        return
+    waiting.sort(key=lambda w: (-w.requested_gpus, w.created_at))
+    options = [(w.id, Text(f"{w.name}  ({_gpus(w)} GPUs, {w.type.value})", end="")) for w in waiting]
+
+    def chosen(workload_id: str | None) -> None:
+        if workload_id is not None and workload_id in by_id:
+            screen.app.push_screen(BurstScreen(context, switchboard, by_id[workload_id]))
+
+    question = (
+        f"{len(waiting)} workloads of {project_name} are pending on {switchboard.current_name}; burst which?"
+    )
+    screen.app.push_screen(ChooseDialog(title, question, options), chosen)
+
+
+def _gpus(workload: Workload) -> str:
+    return format_gpu_request(workload.gpu_request, max(1, workload.requested_pods))

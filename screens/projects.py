@@ -243,6 +243,20 @@ class ProjectsScreen(UsageWindowScreen):
         scope = EventFilter(project=selected.name)
         self.app.push_screen(EventsScreen(self.context, scope=scope, scope_name=f"project {selected.name}"))
 
+    def action_burst_queue(self) -> None:
+        """`b`: one of the project's pending workloads to another site (screens/burst.py)."""
+        from screens.burst import ask_burst_from_queue, burst_refusal
+
+        selected = self._selected()
+        if not isinstance(selected, Project):
+            self.notify("Choose a project first (b on a project row).", severity="warning", timeout=3)
+            return
+        refusal = burst_refusal(self.context, self.identity)
+        if refusal is not None:
+            self.notify(f"Cannot burst: {refusal}.", title=f"Burst from {selected.name}", severity="warning")
+            return
+        self.open_after(ask_burst_from_queue(self, selected.name))
+
     def action_toggle_department(self) -> None:
         """Space: fold or unfold the department under the cursor (on a project, its department)."""
         selected = self._selected()

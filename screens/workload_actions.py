@@ -37,7 +37,6 @@ CHANGING_ACTIONS = frozenset(
         "resume_workload",
         "delete_workload",
         "checkpoint_workload",
-        "burst_workload",
     }
 )
 """Actions that change the cluster: dimmed in read-only mode."""
@@ -183,27 +182,19 @@ class WorkloadActions:
 
     def action_burst_workload(self) -> None:
         """`b`: run it on another site, its data carried by snap-to-object (screens/burst.py)."""
-        from console.ui.refusals import READ_ONLY_REASON
-        from screens.burst import BurstScreen
+        from screens.burst import BurstScreen, burst_refusal
 
         workload = self._workload_or_say_so()
         if workload is None:
             return
         screen = self._screen()
-        switchboard = self.context.sites
-        title = f"Burst {workload.name}"
-        if switchboard is None or len(switchboard.names) < 2:
+        refusal = burst_refusal(self.context, getattr(screen, "identity", None))
+        if refusal is not None or self.context.sites is None:
             screen.notify(
-                "Bursting needs a second site: list it in the config's sites = [...] (the demo has two).",
-                title=title,
-                timeout=6,
+                f"Cannot burst: {refusal}.", title=f"Burst {workload.name}", severity="warning", timeout=6
             )
             return
-        refusal = READ_ONLY_REASON if self.context.read_only else self.action_refusal("burst_workload")
-        if refusal is not None:
-            screen.notify(f"Cannot burst: {refusal}.", title=title, severity="warning", timeout=5)
-            return
-        screen.app.push_screen(BurstScreen(self.context, switchboard, workload))
+        screen.app.push_screen(BurstScreen(self.context, self.context.sites, workload))
 
     def action_show_logs(self) -> None:
         workload = self._workload_or_say_so()

@@ -427,6 +427,7 @@ PROJECT_KEYS: tuple[KeyAction, ...] = (
     _projects("v", "show_events", "Events", show=False),
     _projects("space", "toggle_department", "Collapse / expand department", key_display="space", show=False),
     _projects("w", "next_usage_window", "GPU use window (5m, 1h, 24h)", show=False),
+    _projects("b", "burst_queue", "Burst a pending workload to another site", show=False),
 )
 """Project and department actions; `e` on a department row edits the department's quota; space (and
 enter) on a department row folds its projects away or back."""

@@ -49,8 +49,6 @@ def workload_refusal(action: str, workload: Workload | None, identity: Identity 
         if workload.phase not in SUSPENDABLE_PHASES:
             return f"{workload.name} is {workload.phase.value}: only a running workload is checkpointed"
         return None
-    if action == "burst_workload" and workload is not None:
-        return admin_only(identity, "burst workloads (it snapshots and creates filesystems)")
     if workload is None or action not in {"suspend_workload", "resume_workload", "delete_workload"}:
         return None
     verb = action.removesuffix("_workload")

@@ -19,6 +19,7 @@ from console.data.audit import read_audit_records
 from console.sim.simulator import Simulator
 from console.ui import burst_run
 from screens.burst import BurstScreen
+from screens.dialogs.choose import ChooseDialog
 from screens.dialogs.confirm import ConfirmDialog
 from widgets.resource_table import ResourceTable
 
@@ -177,3 +178,27 @@ async def test_one_cluster_or_read_only_has_no_burst() -> None:
         await pilot.pause(0.1)
         assert not isinstance(single.screen, BurstScreen)
         assert any("second site" in n.message for n in single._notifications)
+
+
+async def test_b_on_a_project_offers_its_pending_queue() -> None:
+    app = demo_app(sites=DEMO_SITES)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current_mode == "sites", "the sites overview")
+        await pilot.press("1")
+        await wait_until(pilot, lambda: app.current_mode == "projects", "projects")
+        table = app.screen.query_one(ResourceTable)
+        sim = simulator(app)
+        [sandbox] = [p for p in sim.runai.projects(admin(sim)) if p.name == "sandbox"]
+        await wait_until(pilot, lambda: table.get_row(sandbox.id) is not None, "the sandbox row")
+        table.move_cursor_to_key(sandbox.id)
+        await pilot.press("b")
+        await wait_for_screen(pilot, ChooseDialog)
+        dialog = app.screen
+        assert isinstance(dialog, ChooseDialog)
+        assert "2 workloads of sandbox are pending on on-prem; burst which?" in dialog.question
+        names = [prompt.plain.split()[0] for _key, prompt in dialog.options]
+        assert names == ["bert4rec-train", "sandbox-llm-distill"]  # most GPUs first
+        await pilot.press("down", "enter")
+        await wait_for_screen(pilot, BurstScreen)
+        screen = app.screen
+        assert isinstance(screen, BurstScreen) and screen.workload.name == "sandbox-llm-distill"
