@@ -84,6 +84,7 @@ class BurstScreen(TextViewScreen):
 
     def on_mount(self) -> None:
         self.view.follow = False
+        self.view.wrap = True  # prose, not a log: at 80 columns every line is read whole (w unwraps)
         if self.run is None:
             self.read_sites()
         self._draw()  # `is_mounted` is not yet true while on_mount runs
@@ -137,6 +138,7 @@ class BurstScreen(TextViewScreen):
     def redraw(self) -> None:
         if self.is_mounted:
             self._draw()
+            self.refresh_bindings()
 
     def _draw(self) -> None:
         view = self.view
@@ -154,6 +156,18 @@ class BurstScreen(TextViewScreen):
         return parts + super().status_parts()[1:]
 
     # -- keys --------------------------------------------------------------------------------------------
+    PLANNING_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"start_burst", "next_target", "toggle_suspend", "toggle_data_only"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once the burst runs, its plan's keys leave the footer; x shows only while it runs."""
+        if action in self.PLANNING_ACTIONS and self.run is not None:
+            return False
+        if action == "stop_burst" and (self.run is None or self.run.finished):
+            return False
+        return super().check_action(action, parameters)
+
     def action_refresh(self) -> None:
         if self.run is None:
             self.read_sites()

@@ -320,9 +320,9 @@ _burst = scoped_keys("burst", "Burst")
 BURST_KEYS: tuple[KeyAction, ...] = (
     _burst("enter", "start_burst", "Start", key_display="⏎"),
     _burst("t", "next_target", "Target site"),
-    _burst("s", "toggle_suspend", "Suspend the original too"),
-    _burst("d", "toggle_data_only", "Data only (bring results back)"),
-    _burst("x", "stop_burst", "Stop waiting"),
+    _burst("s", "toggle_suspend", "Suspend original"),
+    _burst("d", "toggle_data_only", "Data only (bring results back)", show=False),
+    _burst("x", "stop_burst", "Stop waiting", show=False),
 )
 """`b` on a workload: the burst's plan, then its progress (a text view: search and save work as on logs)."""
 
