@@ -101,6 +101,14 @@ def start_rwc(config: Path, tmp_path: Path) -> tuple[TmuxSession, str, Path]:
     return session, unique, status_file
 
 
+def quit_cleanly(session: TmuxSession, status_file: Path) -> None:
+    """`q`: rwc exits 0 and no screen showed a traceback."""
+    session.send_keys("q")
+    assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), f"rwc did not quit; {session.capture()}"
+    assert status_file.read_text().strip() == "0"
+    assert not session.tracebacks
+
+
 def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) -> None:
     session, _name, status_file = start_rwc(served_sites, tmp_path)
     try:
@@ -123,10 +131,7 @@ def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) ->
             "the cloud's workloads",
             STEP_TIMEOUT_SECONDS,
         )
-        session.send_keys("q")
-        assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), f"rwc did not quit; {session.capture()}"
-        assert status_file.read_text().strip() == "0"
-        assert not session.tracebacks
+        quit_cleanly(session, status_file)
     finally:
         session.tmux("kill-server", check=False)
 
@@ -177,9 +182,6 @@ def test_a_burst_from_on_prem_to_cloud_in_one_terminal(tmp_path: Path) -> None:
                 "the copy in cloud's workloads",
                 STEP_TIMEOUT_SECONDS,
             )
-            session.send_keys("q")
-            assert session.wait_until_gone(QUIT_TIMEOUT_SECONDS), f"rwc did not quit; {session.capture()}"
-            assert status_file.read_text().strip() == "0"
-            assert not session.tracebacks
+            quit_cleanly(session, status_file)
         finally:
             session.tmux("kill-server", check=False)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from console.cli import make_app, parse_args
 from console.data import paths
@@ -23,6 +24,7 @@ from console.model import Role
 from console.sim.http.base import Fault, FaultKind
 from console.sim.http.serve_sites import ServedSites, build_served_sites
 from console.ui import burst_run
+from console.ui.burst_run import BurstRun
 from screens.burst import BurstScreen
 from screens.dialogs.confirm import ConfirmDialog
 from widgets.resource_table import ResourceTable
@@ -42,6 +44,46 @@ def served(tmp_path: Path) -> Iterator[ServedSites]:
         yield running
 
 
+async def open_the_plan(pilot: Pilot, served: ServedSites) -> tuple[BurstScreen, str]:
+    """From the sites overview: on-prem's workloads, the candidate's row, `b`, and its plan read from both
+    served sites; (the burst screen, the candidate's id)."""
+    app = pilot.app
+    await wait_until(pilot, lambda: app.current_mode == "sites", "the sites overview", timeout=30)
+    await pilot.press("2")
+    await wait_until(pilot, lambda: app.current_mode == "workloads", "on-prem's workloads", timeout=30)
+    table = app.screen.query_one(ResourceTable)
+    with served["on-prem"].locked() as on_prem:
+        admin = on_prem.runai.identity_for(None, Role.ADMIN)
+        [original] = [w for w in on_prem.runai.workloads(admin, None) if w.name == CANDIDATE]
+    await wait_until(pilot, lambda: table.get_row(original.id) is not None, "the candidate's row", 30)
+    table.move_cursor_to_key(original.id)
+    await pilot.press("b")
+    await wait_for_screen(pilot, BurstScreen)
+    screen = app.screen
+    assert isinstance(screen, BurstScreen)
+    await wait_until(pilot, lambda: screen.plan is not None or screen.read_error, "the plan", timeout=30)
+    return screen, original.id
+
+
+async def burst_with_suspend(pilot: Pilot, screen: BurstScreen, served: ServedSites) -> BurstRun:
+    """`s`, enter, `y` once asked; then both served clocks move on until the burst ends."""
+    await pilot.press("s", "enter")
+    await wait_for_screen(pilot, ConfirmDialog)
+    await pilot.press("y")
+    await wait_until(pilot, lambda: screen.run is not None, "the burst to start")
+    run = screen.run
+    assert run is not None
+    for _ in range(2000):
+        if run.finished:
+            break
+        for name in ("on-prem", "cloud"):
+            with served[name].locked() as simulator:
+                simulator.advance(2)
+        await pilot.pause(0.02)
+    assert run.finished, "\n".join(screen.lines())
+    return run
+
+
 @pytest.mark.slow
 async def test_a_burst_goes_over_the_wire_to_both_served_sites(
     served: ServedSites, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -50,41 +92,13 @@ async def test_a_burst_goes_over_the_wire_to_both_served_sites(
     config = parse_args(["--config", str(served.write_profile(tmp_path / "rwc-sites.toml"))])
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.current_mode == "sites", "the sites overview", timeout=30)
-        await pilot.press("2")
-        await wait_until(pilot, lambda: app.current_mode == "workloads", "on-prem's workloads", timeout=30)
-        table = app.screen.query_one(ResourceTable)
-        with served["on-prem"].locked() as on_prem:
-            [original] = [
-                w for w in on_prem.runai.workloads(on_prem.runai.identity_for(None, Role.ADMIN), None)
-                if w.name == CANDIDATE
-            ]  # fmt: skip
-        await wait_until(pilot, lambda: table.get_row(original.id) is not None, "the candidate's row", 30)
-        table.move_cursor_to_key(original.id)
-        await pilot.press("b")
-        await wait_for_screen(pilot, BurstScreen)
-        screen = app.screen
-        assert isinstance(screen, BurstScreen)
-        await wait_until(pilot, lambda: screen.plan is not None or screen.read_error, "the plan", timeout=30)
+        screen, original_id = await open_the_plan(pilot, served)
         text = screen.view.text()
         assert screen.plan is not None and screen.plan.can_start, text
         assert "becomes filesystem home on cloud" in text
         assert "distill-runs-on-prem → home:/alice/distill/runs at /runs (rw)" in text
-
-        await pilot.press("s", "enter")
-        await wait_for_screen(pilot, ConfirmDialog)
-        await pilot.press("y")
-        await wait_until(pilot, lambda: screen.run is not None, "the burst to start")
-        run = screen.run
-        assert run is not None
-        for _ in range(2000):
-            if run.finished:
-                break
-            for name in ("on-prem", "cloud"):
-                with served[name].locked() as simulator:
-                    simulator.advance(2)
-            await pilot.pause(0.02)
-        assert run.finished and not run.failed, "\n".join(screen.lines())
+        run = await burst_with_suspend(pilot, screen, served)
+        assert not run.failed, "\n".join(screen.lines())
 
     with served["cloud"].locked() as cloud:
         admin = cloud.runai.identity_for(None, Role.ADMIN)
@@ -98,7 +112,7 @@ async def test_a_burst_goes_over_the_wire_to_both_served_sites(
         admin = on_prem.runai.identity_for(None, Role.ADMIN)
         [snapshot] = [s for s in on_prem.weka.snapshots(None) if s.name == run.snapshot_name]
         assert snapshot.locator
-        suspended = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original.id)
+        suspended = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original_id)
         assert suspended.phase.value in ("Stopping", "Stopped")
     records = [(r["profile"], r["action"]) for r in read_audit_records(paths.audit_log_path())]
     assert ("on-prem", "upload_snapshot") in records and ("cloud", "submit_workload") in records
@@ -119,33 +133,8 @@ async def test_cloud_refusing_the_filesystem_stops_the_burst_and_says_what_each_
     config = parse_args(["--config", str(served.write_profile(tmp_path / "rwc-sites.toml"))])
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.current_mode == "sites", "the sites overview", timeout=30)
-        await pilot.press("2")
-        await wait_until(pilot, lambda: app.current_mode == "workloads", "on-prem's workloads", timeout=30)
-        table = app.screen.query_one(ResourceTable)
-        with served["on-prem"].locked() as on_prem:
-            admin = on_prem.runai.identity_for(None, Role.ADMIN)
-            [original] = [w for w in on_prem.runai.workloads(admin, None) if w.name == CANDIDATE]
-        await wait_until(pilot, lambda: table.get_row(original.id) is not None, "the candidate's row", 30)
-        table.move_cursor_to_key(original.id)
-        await pilot.press("b")
-        await wait_for_screen(pilot, BurstScreen)
-        screen = app.screen
-        assert isinstance(screen, BurstScreen)
-        await wait_until(pilot, lambda: screen.plan is not None, "the plan", timeout=30)
-        await pilot.press("s", "enter")
-        await wait_for_screen(pilot, ConfirmDialog)
-        await pilot.press("y")
-        await wait_until(pilot, lambda: screen.run is not None, "the burst to start")
-        run = screen.run
-        assert run is not None
-        for _ in range(2000):
-            if run.finished:
-                break
-            for name in ("on-prem", "cloud"):
-                with served[name].locked() as simulator:
-                    simulator.advance(2)
-            await pilot.pause(0.02)
+        screen, original_id = await open_the_plan(pilot, served)
+        run = await burst_with_suspend(pilot, screen, served)
         assert run.failed
         text = screen.view.text()
         assert "✗ 3. on cloud: create filesystem home from the upload in obs-cloud:" in text
@@ -160,5 +149,5 @@ async def test_cloud_refusing_the_filesystem_stops_the_burst_and_says_what_each_
         assert not [w for w in cloud.runai.workloads(admin, None) if w.name == CANDIDATE]
     with served["on-prem"].locked() as on_prem:
         admin = on_prem.runai.identity_for(None, Role.ADMIN)
-        still = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original.id)
+        still = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original_id)
         assert still.phase.value == "Pending"  # the suspend after the submit never ran
