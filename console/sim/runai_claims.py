@@ -18,9 +18,9 @@ from datetime import datetime
 from console.data.errors import Conflict, Forbidden, Invalid, NotFound
 from console.model.identity import Identity
 from console.model.names import is_dns1123_label
-from console.model.storage import ClaimSpec, VolumeSpec, WekaLocation, WekaVolumeKind
-from console.wire.csi_wekafs import WEKA_CSI_DRIVER, parse_volume_handle, volume_handle
-from console.wire.kube_static_volumes import StaticClaim, StaticVolume, static_volume_name
+from console.model.storage import ClaimSpec, VolumeSpec
+from console.wire.csi_wekafs import WEKA_CSI_DRIVER, parse_volume_handle
+from console.wire.kube_static_volumes import StaticClaim, StaticVolume, static_pair
 
 SERVICE = "kubernetes"
 
@@ -157,19 +157,8 @@ class ClaimRegistry:
         if (namespace, spec.claim) in self._claims:
             raise _exists(spec.claim, namespace)
         _require_filesystem(spec.filesystem, filesystems)
-        path = spec.path.strip("/")
-        kind = WekaVolumeKind.DIRECTORY if path else WekaVolumeKind.FILESYSTEM
-        volume = StaticVolume(
-            name=static_volume_name(namespace, spec.claim),
-            driver=WEKA_CSI_DRIVER,
-            handle=volume_handle(WekaLocation(kind, spec.filesystem, path)),
-            capacity_bytes=spec.capacity_bytes,
-            read_only=spec.read_only,
-            claim_namespace=namespace,
-            claim=spec.claim,
-        )
+        volume, claim = static_pair(namespace, spec)
         self.create_volume(actor, volume, filesystems, now)
-        claim = StaticClaim(namespace, spec.claim, volume.name, spec.capacity_bytes, spec.read_only)
         self.create_claim(actor, claim, {namespace: spec.project_name}, now)
         return self._claims[(namespace, spec.claim)]
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.data.errors import Invalid
+from console.model.storage import ClaimSpec, WekaLocation, WekaVolumeKind
 from console.wire.common import parse_quantity
+from console.wire.csi_wekafs import WEKA_CSI_DRIVER, volume_handle
 from console.wire.kube_objects import pod_memory_quantity
 from console.wire.kube_storage import access_modes
 
@@ -51,6 +53,22 @@ class StaticClaim:
 def static_volume_name(namespace: str, claim: str) -> str:
     """The PV rwc makes for `claim` in `namespace`: one per claim, named after both (PVs are cluster-wide)."""
     return f"{namespace}-{claim}"
+
+
+def static_pair(namespace: str, spec: ClaimSpec) -> tuple[StaticVolume, StaticClaim]:
+    """The volume and claim that make `spec.filesystem` (or its `path`) mountable in `namespace`."""
+    path = spec.path.strip("/")
+    kind = WekaVolumeKind.DIRECTORY if path else WekaVolumeKind.FILESYSTEM
+    volume = StaticVolume(
+        name=static_volume_name(namespace, spec.claim),
+        driver=WEKA_CSI_DRIVER,
+        handle=volume_handle(WekaLocation(kind, spec.filesystem, path)),
+        capacity_bytes=spec.capacity_bytes,
+        read_only=spec.read_only,
+        claim_namespace=namespace,
+        claim=spec.claim,
+    )
+    return volume, StaticClaim(namespace, spec.claim, volume.name, spec.capacity_bytes, spec.read_only)
 
 
 def static_volume_json(volume: StaticVolume) -> dict[str, Any]:

@@ -8,14 +8,18 @@ makes is one rwc shows. The clock is frozen; tests that need time to pass move i
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+import yaml
 from kubectl_env import Kubectl, rows
 
 from console.backends.live.kube import KubeClient
 from console.model.runai import DRAIN_TAINT, WorkloadPhase, WorkloadType
+from console.model.storage import ClaimSpec
 from console.sim.http.kubeconfig import DEFAULT_CONTEXT
 from console.sim.runai_views import pod_views
+from console.wire.kube_static_volumes import static_claim_json, static_pair, static_volume_json
 
 
 @pytest.fixture
@@ -250,3 +254,22 @@ async def test_get_pods_watch_shows_a_pod_rwc_evicts_end_and_its_successor(
         ), lines
     finally:
         watch.stop()
+
+
+def test_a_filesystem_bound_as_a_claim_shows_bound_in_kubectl(kubectl: Kubectl, tmp_path: Path) -> None:
+    """The static volume and claim rwc makes for a filesystem (the same JSON, from the same codec), created
+    with `kubectl create -f`: `kubectl get pvc -n runai-vision` shows the claim Bound to its volume, and a
+    second create is kubectl's AlreadyExists. (`--validate=false`: the simulator serves no OpenAPI schema
+    for kubectl to check the manifest against.)"""
+    volume, claim = static_pair("runai-vision", ClaimSpec("vision", "burst-data", "scratch", 100 * 2**30))
+    manifest = tmp_path / "claim.yaml"
+    manifest.write_text(yaml.safe_dump_all([static_volume_json(volume), static_claim_json(claim)]))
+    done = kubectl.run("create", "--validate=false", "-f", str(manifest))
+    assert "persistentvolume/runai-vision-burst-data created" in done.stdout
+    assert "persistentvolumeclaim/burst-data created" in done.stdout
+    claims = rows(kubectl.run("get", "pvc", "-n", "runai-vision").stdout)
+    row = next(row for row in claims[1:] if row[0] == "burst-data")
+    assert row[1:4] == ["Bound", "runai-vision-burst-data", "100Gi"]
+    again = kubectl.run("create", "--validate=false", "-f", str(manifest), check=False)
+    assert again.returncode == 1
+    assert "AlreadyExists" in again.stderr or "already exists" in again.stderr

@@ -42,12 +42,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.backends.live.accepted import read_back
+from console.backends.live.claims import LiveClaims
 from console.backends.live.clients import open_clients
 from console.backends.live.concurrency import Remembered, together
 from console.backends.live.events import merged_events
 from console.backends.live.first_seen import FirstSeen
 from console.backends.live.host_gpus import HostGpus
-from console.backends.live.kube_claims import LiveClaims
 from console.backends.live.merge import (
     UNNAMED_GPU,
     merge_node,

@@ -15,40 +15,14 @@ from typing import TYPE_CHECKING, Any
 from kubernetes.client.exceptions import ApiException
 
 from console.backends.live.kube_answers import map_kube_error, read_json
-from console.data.errors import BackendError, Conflict, Invalid
-from console.model.storage import ClaimSpec, WekaLocation, WekaVolumeKind
-from console.wire.csi_wekafs import WEKA_CSI_DRIVER, volume_handle
-from console.wire.kube_static_volumes import (
-    StaticClaim,
-    StaticVolume,
-    static_claim_json,
-    static_volume_json,
-    static_volume_name,
-)
+from console.data.errors import BackendError, Conflict
+from console.model.storage import ClaimSpec
+from console.wire.kube_static_volumes import static_claim_json, static_pair, static_volume_json
 
 if TYPE_CHECKING:
     from kubernetes import client as k8s_client
 
-    from console.backends.live.kube import KubeClient
-    from console.backends.live.runai import RunaiClient
-
 SERVICE = "kubernetes"
-
-
-def static_pair(namespace: str, spec: ClaimSpec) -> tuple[StaticVolume, StaticClaim]:
-    """The volume and claim that make `spec.filesystem` (or its `path`) mountable in `namespace`."""
-    path = spec.path.strip("/")
-    kind = WekaVolumeKind.DIRECTORY if path else WekaVolumeKind.FILESYSTEM
-    volume = StaticVolume(
-        name=static_volume_name(namespace, spec.claim),
-        driver=WEKA_CSI_DRIVER,
-        handle=volume_handle(WekaLocation(kind, spec.filesystem, path)),
-        capacity_bytes=spec.capacity_bytes,
-        read_only=spec.read_only,
-        claim_namespace=namespace,
-        claim=spec.claim,
-    )
-    return volume, StaticClaim(namespace, spec.claim, volume.name, spec.capacity_bytes, spec.read_only)
 
 
 def create_static_claim(core: k8s_client.CoreV1Api, timeout: Any, namespace: str, spec: ClaimSpec) -> None:
@@ -104,28 +78,3 @@ def _undo_volume(core: k8s_client.CoreV1Api, timeout: Any, name: str, failed: Ba
     else:
         note = f" PersistentVolume {name} was deleted again; nothing is left."
     return type(failed)(failed.message + note, status=failed.status, service=failed.service)
-
-
-class LiveClaims:
-    """`create_filesystem_claim` of `LiveBackend`: the project's namespace from Run:ai, the pair over
-    Kubernetes."""
-
-    if TYPE_CHECKING:
-        runai: RunaiClient
-
-        def _require_kube(self) -> KubeClient: ...
-
-    async def create_filesystem_claim(self, spec: ClaimSpec) -> None:
-        kube = self._require_kube()
-        project = next((p for p in await self.runai.projects() if p.name == spec.project_name), None)
-        if project is None:
-            raise Invalid(
-                f"Project {spec.project_name!r} does not exist.", field="project_name", service="runai"
-            )
-        if not project.namespace:
-            raise Invalid(
-                f"Project {spec.project_name} has no namespace yet; try again once Run:ai has made it.",
-                field="project_name",
-                service="runai",
-            )
-        await kube.create_filesystem_claim(project.namespace, spec)

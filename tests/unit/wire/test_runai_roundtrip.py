@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from console.data.errors import Invalid
 from console.model import GpuRequest, PoolQuota, Role, WorkloadSpec, WorkloadType
+from console.model.storage import VolumeSpec
 from console.sim.scenarios import build_simulator
 from console.sim.simulator import Simulator
 from console.wire import runai as wire
@@ -196,6 +197,9 @@ _text = st.text(st.characters(codec="ascii", categories=["L", "N"]), min_size=1,
     pools=st.lists(_text, max_size=2).map(tuple),
     preemptible=st.sampled_from([None, True, False]),
     workers=st.integers(1, 8),
+    volumes=st.lists(
+        st.builds(VolumeSpec, _text, _text.map(lambda name: f"/mnt/{name}"), st.booleans()), max_size=3
+    ).map(tuple),
 )
 def test_submission_round_trips(
     name: str,
@@ -206,6 +210,7 @@ def test_submission_round_trips(
     pools: tuple[str, ...],
     preemptible: bool | None,
     workers: int,
+    volumes: tuple[VolumeSpec, ...],
 ) -> None:
     spec = WorkloadSpec(
         name=name,
@@ -217,6 +222,7 @@ def test_submission_round_trips(
         node_pools=pools,
         preemptible=preemptible,
         workers=workers if kind is WorkloadType.DISTRIBUTED else 1,
+        volumes=volumes,
     )
     body = wire.submission_body(spec, "7", "cluster-uuid")
     assert wire.spec_from_body(body, wire.KIND_SEGMENTS[wire.SEGMENTS[kind]], "team-a") == spec
@@ -228,3 +234,46 @@ def test_refused_compute_names_its_path() -> None:
     assert refused.value.field == "spec.compute.gpuMemoryRequest"
     assert wire.form_field(refused.value.field) == "gpu"
     assert wire.SUBMISSION_FIELDS["gpu"] == "spec.compute"
+
+
+def test_claims_a_workload_mounts_go_as_existing_pvcs() -> None:
+    """`spec.storage.pvc[]` (schemas `Pvc`, `PvcFieldsNonUpdatable`): an existing claim, where, and whether
+    read-only; no `claimInfo`, so Run:ai makes nothing."""
+    spec = WorkloadSpec(
+        "burst-resume",
+        "team-a",
+        WorkloadType.TRAINING,
+        "img",
+        GpuRequest.whole(1),
+        volumes=(VolumeSpec("burst-data", "/data"), VolumeSpec("datasets", "/datasets", read_only=True)),
+    )
+    body = wire.submission_body(spec, "7", "cluster-uuid")
+    assert body["spec"]["storage"] == {
+        "pvc": [
+            {"claimName": "burst-data", "path": "/data", "readOnly": False, "existingPvc": True},
+            {"claimName": "datasets", "path": "/datasets", "readOnly": True, "existingPvc": True},
+        ]
+    }
+    assert "storage" not in wire.submission_body(dataclasses.replace(spec, volumes=()), "7", "c")["spec"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ({"path": "/data", "existingPvc": True}, "spec.storage.pvc[0].claimName"),
+        ({"claimName": "c", "existingPvc": True}, "spec.storage.pvc[0].path"),
+        ({"claimName": "c", "path": "data", "existingPvc": True}, "spec.storage.pvc[0].path"),
+        ({"claimName": "c", "path": "/data"}, "spec.storage.pvc[0].existingPvc"),
+        (
+            {"claimName": "c", "path": "/data", "existingPvc": True, "readOnly": "yes"},
+            "spec.storage.pvc[0].readOnly",
+        ),
+        ("c", "spec.storage.pvc[0]"),
+    ],
+)
+def test_a_refused_pvc_names_its_path(entry: object, field: str) -> None:
+    body = {"name": "w", "spec": {"image": "img", "storage": {"pvc": [entry]}}}
+    with pytest.raises(Invalid) as refused:
+        wire.spec_from_body(body, WorkloadType.TRAINING, "team-a")
+    assert refused.value.field == field
+    assert wire.form_field(field) == "volumes"

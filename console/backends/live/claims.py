@@ -1,0 +1,38 @@
+"""`LiveClaims`: `create_filesystem_claim` of `LiveBackend`, mixed in (its module stays under its size), and
+without importing the kubernetes client, which loads only when a `KubeClient` is built."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.data.errors import Invalid
+
+if TYPE_CHECKING:
+    from console.backends.live.kube import KubeClient
+    from console.backends.live.runai import RunaiClient
+    from console.model.storage import ClaimSpec
+
+
+class LiveClaims:
+    """`create_filesystem_claim` of `LiveBackend`: the project's namespace from Run:ai, the pair over
+    Kubernetes."""
+
+    if TYPE_CHECKING:
+        runai: RunaiClient
+
+        def _require_kube(self) -> KubeClient: ...
+
+    async def create_filesystem_claim(self, spec: ClaimSpec) -> None:
+        kube = self._require_kube()
+        project = next((p for p in await self.runai.projects() if p.name == spec.project_name), None)
+        if project is None:
+            raise Invalid(
+                f"Project {spec.project_name!r} does not exist.", field="project_name", service="runai"
+            )
+        if not project.namespace:
+            raise Invalid(
+                f"Project {spec.project_name} has no namespace yet; try again once Run:ai has made it.",
+                field="project_name",
+                service="runai",
+            )
+        await kube.create_filesystem_claim(project.namespace, spec)
