@@ -2,8 +2,8 @@
 that client-go's typed clients send as protobuf.
 
 RBAC, simplified (the same rules the handlers in console/sim/http/kube.py apply): every known token may read
-nodes, pods, namespaces and events (a cluster-wide "view" role); patching nodes and evicting pods need an
-admin; logs follow the simulator's project membership.
+nodes, pods, namespaces and events (a cluster-wide "view" role); patching nodes, evicting pods and making
+volumes and claims need an admin; logs follow the simulator's project membership.
 """
 
 from __future__ import annotations
