@@ -88,7 +88,7 @@ class ClaimRegistry:
             )
         _require_filesystem(location.filesystem, filesystems)
         if volume.name in self._volumes:
-            raise Conflict(f"persistentvolumes {volume.name!r} already exists", status=409, service=SERVICE)
+            raise Conflict(f'persistentvolumes "{volume.name}" already exists', status=409, service=SERVICE)
         self._volumes[volume.name] = (volume, now)
         self._on_change()
 

@@ -154,7 +154,7 @@ class ClaimWrites:
             try:
                 sim.runai.claims.delete_volume(identity, name)
             except BackendError as error:
-                raise _status(error, "persistentvolumes", name) from None
+                raise _status(error, "persistentvolumes", name, conflict="Conflict") from None
             assert entry is not None  # the registry had it, so the list did
             return Response.json(200, volume_json(sim, entry))
 
@@ -166,10 +166,11 @@ class ClaimWrites:
             raise HttpError(422, error.message, extra={"reason": "Invalid"}) from None
 
 
-def _status(error: BackendError, resource: str, name: str) -> HttpError:
-    """A registry refusal as the apiserver's Status: 409 AlreadyExists, 403 Forbidden, 404, 422 Invalid."""
+def _status(error: BackendError, resource: str, name: str, *, conflict: str = "AlreadyExists") -> HttpError:
+    """A registry refusal as the apiserver's Status: 409 AlreadyExists (a create) or Conflict, 403 Forbidden,
+    404 NotFound, 422 Invalid."""
     found = from_sim(error)
-    reason = {403: "Forbidden", 404: "NotFound", 409: "AlreadyExists", 422: "Invalid"}.get(found.status)
+    reason = {403: "Forbidden", 404: "NotFound", 409: conflict, 422: "Invalid"}.get(found.status)
     return HttpError(
         found.status,
         found.message,

@@ -49,7 +49,7 @@ def test_a_volume_then_its_claim_are_made_and_served_bound(kube_env: KubeEnv) ->
         body = _status(http.post(PVCS, json=static_claim_json(CLAIM)), 409, "AlreadyExists")
         assert body["message"] == "claim burst-data already exists in namespace runai-vision"
         _status(http.post(PVS, json=static_volume_json(VOLUME)), 409, "AlreadyExists")
-        _status(http.delete(f"{PVS}/{VOLUME.name}"), 409, "AlreadyExists")  # bound: kept
+        _status(http.delete(f"{PVS}/{VOLUME.name}"), 409, "Conflict")  # bound: kept
 
 
 def test_refusals_are_status_bodies(kube_env: KubeEnv) -> None:
