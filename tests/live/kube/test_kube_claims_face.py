@@ -12,8 +12,9 @@ import pytest
 from kube_fixtures import ADMIN_TOKEN, RESEARCHER_TOKEN, KubeEnv
 
 from console.backends.live.kube import KubeClient
-from console.data.errors import Forbidden
+from console.data.errors import Forbidden, Unavailable
 from console.model.storage import ClaimSpec
+from console.sim.http.base import Fault, FaultKind
 from console.wire.kube_static_volumes import static_claim_json, static_pair, static_volume_json
 
 NS = "runai-vision"
@@ -86,3 +87,23 @@ async def test_the_client_makes_the_pair_and_a_researcher_is_refused(
             await researcher.create_filesystem_claim(NS, ClaimSpec("vision", "mine", "scratch", 2**30))
     finally:
         await researcher.aclose()
+
+
+async def test_a_failed_claim_undoes_its_volume_or_says_it_is_left(
+    kube_env: KubeEnv, client: KubeClient
+) -> None:
+    faults = kube_env.server.faults
+    faults.add(Fault(FaultKind.STATUS, r"/persistentvolumeclaims$", "POST", 503, times=1))
+    with pytest.raises(
+        Unavailable, match="PersistentVolume runai-vision-first was deleted again; nothing is left"
+    ):
+        await client.create_filesystem_claim(NS, ClaimSpec("vision", "first", "scratch", 2**30))
+    faults.add(Fault(FaultKind.STATUS, r"/persistentvolumeclaims$", "POST", 503, times=1))
+    faults.add(Fault(FaultKind.STATUS, r"^/api/v1/persistentvolumes/", "DELETE", 503, times=1))
+    with pytest.raises(
+        Unavailable, match=r"it is left: remove it with `kubectl delete pv runai-vision-second`"
+    ):
+        await client.create_filesystem_claim(NS, ClaimSpec("vision", "second", "scratch", 2**30))
+    with kube_env.host.lock:
+        left = [volume.name for volume, _at in kube_env.sim.runai.claims.unclaimed_volumes()]
+    assert left == ["runai-vision-second"]
