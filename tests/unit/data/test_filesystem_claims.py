@@ -109,5 +109,5 @@ async def test_refusals_say_why(simulator: Simulator, backend: DemoBackend) -> N
     with pytest.raises(ReadOnlyError, match="'create filesystem claim' is disabled"):
         await ReadOnlyBackend(backend).create_filesystem_claim(ClaimSpec(PROJECT, "ro", "models", 2**30))
     with simulator.lock:
-        assert [c.claim.name for c in simulator.runai.claims.claims()] == ["burst-models"]
+        assert [c.claim.name for c in simulator.runai.claims.claims("runai-vision")] == ["burst-models"]
         assert simulator.runai.claims.unclaimed_volumes() == []
