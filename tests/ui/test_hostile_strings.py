@@ -57,6 +57,8 @@ def poison_demo(app: RwcApp) -> tuple[str, str]:
 
 
 async def refreshed_row(pilot: Pilot, key: str) -> ResourceTable:
+    # Under load the list can still be composing when the previous step returns: wait for its table.
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query(ResourceTable)), "the list's table")
     table = pilot.app.screen.query_one(ResourceTable)
     await pilot.press("ctrl+r")
     await wait_until(
