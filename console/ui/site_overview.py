@@ -241,7 +241,9 @@ def _weka_cells(overview: SiteOverview, palette: CellPalette, now: datetime) -> 
     else:
         age = format_age(now, weka.worst_upload_at)
         rpo = Text(f"{age}/{format_age_target(weka.worst_target_seconds)}", end="")
-        if weka.past_rpo or weka.never_uploaded:
+        # Past as of now, not only as of the last reading: the age ticks between readings.
+        past_now = (now - weka.worst_upload_at).total_seconds() > weka.worst_target_seconds
+        if weka.past_rpo or weka.never_uploaded or past_now:
             rpo.stylize(palette.error)
     return status, capacity, rpo
 
@@ -307,3 +309,13 @@ def site_row(facts: SiteFacts, palette: CellPalette, now: datetime) -> Row:
         state.plain,
     )
     return Row(facts.name, cells, sort_values, filter_terms=(f"@{facts.where}",) if facts.where else ())
+
+
+def worst_uploads(facts: Sequence[SiteFacts]) -> list[datetime | None]:
+    """Each site's worst filesystem's newest upload (the RPO cell's age), for redrawing as it ages."""
+    moments: list[datetime | None] = []
+    for one in facts:
+        overview = one.overview.value if one.overview is not None else None
+        if overview is not None and overview.weka is not None:
+            moments.append(overview.weka.worst_upload_at)
+    return moments
