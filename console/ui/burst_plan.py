@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from console.model import BucketMode, StowStatus, UploadSite
+from console.model import BucketMode, StowStatus, UploadSite, WorkloadPhase
 from console.model.runai import WorkloadSpec
 from console.model.storage import VolumeSpec, WekaVolumeKind
 from console.ui.dr_plan import bucket_words, newest_uploads, store_key
@@ -313,7 +313,15 @@ def burst_plan(reading: BurstReading, *, data_only: bool = False) -> BurstPlan:
             data_only=True,
         )
     if not reading.mounts:
-        notes.append(f"{workload.name} mounts no volumes that rwc can see: only the workload is submitted")
+        why = (
+            " (rwc follows volumes through pods, and a suspended or finished workload has none)"
+            if workload.running_pods == 0
+            and (workload.is_terminal or workload.phase is WorkloadPhase.STOPPED)
+            else ""
+        )
+        notes.append(
+            f"{workload.name} mounts no volumes that rwc can see{why}: only the workload is submitted"
+        )
     if any(not m.read_only for m in mounts):
         notes.append(
             "what the copy writes stays on "
