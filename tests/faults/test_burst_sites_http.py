@@ -151,3 +151,27 @@ async def test_cloud_refusing_the_filesystem_stops_the_burst_and_says_what_each_
         admin = on_prem.runai.identity_for(None, Role.ADMIN)
         still = next(w for w in on_prem.runai.workloads(admin, None) if w.id == original_id)
         assert still.phase.value == "Pending"  # the suspend after the submit never ran
+
+
+@pytest.mark.slow
+async def test_a_target_site_that_does_not_answer_is_named_and_on_prem_stays_usable(
+    served: ServedSites, tmp_path: Path
+) -> None:
+    """Cloud's Run:ai answers 503 to everything: the plan says cloud cannot be read, and why; nothing is
+    asked or sent; esc goes back to on-prem's workloads, which keep answering."""
+    served["cloud"].runai.faults.add(Fault(FaultKind.STATUS, status=503, message="Service Unavailable"))
+    config = parse_args(["--config", str(served.write_profile(tmp_path / "rwc-sites.toml"))])
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _original_id = await open_the_plan(pilot, served)
+        assert screen.plan is None and screen.read_error is not None
+        text = screen.view.text()
+        assert text.startswith("Cannot plan the burst: cloud") and "503" in text
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is screen and screen.run is None
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.current_mode == "workloads" and app.screen is not screen, "back")
+        table = app.screen.query_one(ResourceTable)
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: table.row_count > 0, "on-prem's workloads, still answering")
