@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from console.model import BucketMode, StowStatus, UploadSite, WorkloadPhase
+from console.model import BucketMode, StowStatus, UploadSite
 from console.model.runai import WorkloadSpec
 from console.model.storage import VolumeSpec, WekaVolumeKind
 from console.ui.dr_plan import bucket_words, newest_uploads, store_key
@@ -313,14 +313,9 @@ def burst_plan(reading: BurstReading, *, data_only: bool = False) -> BurstPlan:
             data_only=True,
         )
     if not reading.mounts:
-        why = (
-            " (rwc follows volumes through pods, and a suspended or finished workload has none)"
-            if workload.running_pods == 0
-            and (workload.is_terminal or workload.phase is WorkloadPhase.STOPPED)
-            else ""
-        )
         notes.append(
-            f"{workload.name} mounts no volumes that rwc can see{why}: only the workload is submitted"
+            f"{workload.name} mounts no claims rwc can see (neither its pods nor its spec name one; Run:ai"
+            " data-source assets are not followed): only the workload is submitted"
         )
     if any(not m.read_only for m in mounts):
         notes.append(

@@ -179,6 +179,8 @@ async def _scenario(url: str, host: SimulatorHost) -> None:
         for workload in workloads:
             await admin.workload(workload.id)
             await admin.describe_workload(workload.id)
+        for kind in WorkloadType:  # the typed GET (a workload's spec), once per type
+            await admin.specs.volumes(next(w for w in workloads if w.type is kind))
         await alice.identity()
         await alice.projects()
         await alice.departments()

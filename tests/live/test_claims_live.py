@@ -75,3 +75,22 @@ async def test_a_second_create_is_a_clear_conflict_and_leaves_nothing_half_made(
             await backend.create_filesystem_claim(ClaimSpec(PROJECT, "other", "nofs", 2**30))
         with simulator.lock:
             assert simulator.runai.claims.unclaimed_volumes() == []
+
+
+async def test_a_suspended_workload_still_shows_the_claims_its_spec_names() -> None:
+    """No pods to follow: the claims come from Run:ai's typed route (`spec.storage.pvc[]`), then claim ->
+    volume -> csi handle over Kubernetes, as for a running one. The demo's burst candidate, suspended."""
+    simulator = build_simulator("demo", 7)
+    async with live_backend_over(simulator) as (backend, _served):
+        with simulator.lock:
+            admin = simulator.runai.identity_for(None, Role.ADMIN)
+            [distill] = [w for w in simulator.runai.workloads(admin, None) if w.name == "sandbox-llm-distill"]
+            simulator.runai.suspend_workload(admin, distill.id)
+        simulator.advance(60)
+        assert not (await backend.workload(distill.id)).pods
+        mounts = {mount.claim: mount for mount in await backend.workload_mounts(distill.id)}
+    assert mounts["distill-runs"].mount_path == "/runs" and not mounts["distill-runs"].read_only
+    assert mounts["distill-runs"].location == WekaLocation(
+        WekaVolumeKind.DIRECTORY, "home", "alice/distill/runs"
+    )
+    assert mounts["distill-corpus"].read_only

@@ -410,12 +410,12 @@ class LiveBackend(LiveSchedules, LiveClaims):
     # -- where data lives ------------------------------------------------------------------------
     async def workload_mounts(self, workload_id: str) -> Sequence[DataMount]:
         """Through Kubernetes: the workload's pods' claims, their volumes, and the csi-wekafs handles. A
-        workload without pods (suspended, or not created yet) mounts nothing."""
+        workload without pods (suspended, not created yet): the claims its spec names (`claims.py`)."""
         kube = self._require_kube()
         workload = await self.runai.workload(workload_id)
-        if not workload.pods:
-            return []
         namespace = await self._namespace_of(workload.project_id)
+        if not workload.pods:
+            return await self.mounts_without_pods(workload, namespace)
         found = await kube.data_mounts(namespace, workload_id, finished_too=True)
         return [mount for *_, mount in found]
 

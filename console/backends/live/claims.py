@@ -1,5 +1,6 @@
-"""`LiveClaims`: `create_filesystem_claim` of `LiveBackend`, mixed in (its module stays under its size), and
-without importing the kubernetes client, which loads only when a `KubeClient` is built."""
+"""`LiveClaims`: `create_filesystem_claim` of `LiveBackend`, and the mounts of a workload without pods, mixed
+in (its module stays under its size), without importing the kubernetes client, which loads only when a
+`KubeClient` is built."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from console.data.errors import Invalid
 if TYPE_CHECKING:
     from console.backends.live.kube import KubeClient
     from console.backends.live.runai import RunaiClient
-    from console.model.storage import ClaimSpec
+    from console.model.runai import Workload
+    from console.model.storage import ClaimSpec, DataMount
 
 
 class LiveClaims:
@@ -36,3 +38,11 @@ class LiveClaims:
                 service="runai",
             )
         await kube.create_filesystem_claim(project.namespace, spec)
+
+    async def mounts_without_pods(self, workload: Workload, namespace: str) -> list[DataMount]:
+        """A workload with no pods (suspended, or not created yet): the claims its spec names (Run:ai's
+        typed route), followed to WEKA; none when its spec names none."""
+        volumes = await self.runai.specs.volumes(workload)
+        if not volumes:
+            return []
+        return await self._require_kube().claim_mounts(namespace, volumes)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,7 +52,7 @@ from console.data.errors import (
 )
 from console.model.events import Event
 from console.model.runai import GpuDevice, Node, NodePod, NodePool, Pod
-from console.model.storage import ClaimSpec, DataMount
+from console.model.storage import ClaimSpec, DataMount, VolumeSpec
 from console.wire import kube as wire
 from console.wire import kube_storage as storage
 from console.wire.kube_events import parse_kube_events
@@ -319,6 +319,42 @@ class KubeClient:
                     mount = storage.resolve(volume, pod_namespace, claims, volumes, volumes_hidden=hidden)
                     found.setdefault((owner, volume.claim, volume.mount_path), (owner, name, project, mount))
             return list(found.values())
+
+        return await self._call(fetch)
+
+    async def claim_mounts(self, namespace: str, volumes: Sequence[VolumeSpec]) -> list[DataMount]:
+        """`volumes` (claims in `namespace`, as a workload's spec names them) followed claim -> volume ->
+        csi-wekafs handle, as `data_mounts` follows a pod's: for a workload that has no pods to follow."""
+
+        def fetch() -> list[DataMount]:
+            claims = storage.parse_claims(
+                self._paged(
+                    self._core.list_namespaced_persistent_volume_claim,
+                    "PersistentVolumeClaim",
+                    namespace=namespace,
+                )
+            )
+            hidden = ""
+            found_volumes: dict[str, storage.VolumeRow] | None
+            try:
+                found_volumes = storage.parse_volumes(
+                    self._paged(self._core.list_persistent_volume, "PersistentVolume")
+                )
+            except ApiException as error:
+                if error.status != 403:
+                    raise
+                found_volumes = None
+                hidden = "its volume is not visible to you (PersistentVolumes are cluster-scoped)"
+            return [
+                storage.resolve(
+                    storage.PodVolume(v.claim, v.mount_path, v.read_only),
+                    namespace,
+                    claims,
+                    found_volumes,
+                    volumes_hidden=hidden,
+                )
+                for v in volumes
+            ]
 
         return await self._call(fetch)
 

@@ -58,6 +58,7 @@ from console.backends.live.runai_api import (
 )
 from console.backends.live.runai_gpu_history import RunaiGpuHistory
 from console.backends.live.runai_nodes import RunaiNodes
+from console.backends.live.runai_workload_specs import RunaiWorkloadSpecs
 from console.backends.live.session import ApiSession, tls_verify
 from console.config import Profile
 from console.data.errors import BadResponse, Forbidden, Invalid, NotFound
@@ -139,6 +140,7 @@ class RunaiClient:
         )
         self._nodes = RunaiNodes(self._api)
         self.gpu_history = RunaiGpuHistory(self._api)
+        self.specs = RunaiWorkloadSpecs(self._api)
         """Each GPU's history on a node (node metrics per GPU)."""
         self._alert_count = RunaiAlertCount(
             self._api.page_size,

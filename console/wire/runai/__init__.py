@@ -107,6 +107,7 @@ from console.wire.runai.submissions import (
     gpu_request_from_compute,
     spec_from_body,
     submission_body,
+    volumes_in_answer,
 )
 from console.wire.runai.telemetry import (
     DEFAULT_METRIC_SAMPLES,
@@ -253,4 +254,5 @@ __all__ = [
     "workload_filter_terms",
     "workload_json",
     "workload_type",
+    "volumes_in_answer",
 ]

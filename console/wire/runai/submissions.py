@@ -47,6 +47,8 @@ FORM_FIELDS: tuple[tuple[str, str], ...] = (
 """A submission's `complianceIssues[].field` (a wire path, prefix-matched) as the form field it concerns."""
 
 MAX_CLAIM_NAME = 63
+MAX_ANSWER_VOLUMES = 256
+"""More volumes than this in one answer are not a workload's; the rest are not read."""
 """`PvcFieldsNonUpdatable.claimName`'s `maxLength`."""
 
 SUBMISSION_FIELDS: dict[str, str] = {form: path for path, form in FORM_FIELDS} | {"duration_seconds": "spec"}
@@ -220,4 +222,28 @@ def volumes_from_spec(spec: Mapping[str, Any]) -> tuple[VolumeSpec, ...]:
             )
         read_only = expect(entry, "readOnly", bool, path + ".readOnly", required=False) is True
         volumes.append(VolumeSpec(claim, mount_path, read_only))
+    return tuple(volumes)
+
+
+def volumes_in_answer(body: Any) -> tuple[VolumeSpec, ...]:
+    """The claims a workload mounts, from a typed GET's answer (`Training`, `Workspace`, ...: its
+    `spec.storage.pvc[]`). Read leniently, as an answer is not a request: an entry without a claim name or
+    an absolute path (Run:ai makes such claims itself) is left out, never a reason to drop the rest."""
+    if not isinstance(body, Mapping):
+        return ()
+    spec = body.get("spec")
+    storage = spec.get("storage") if isinstance(spec, Mapping) else None
+    entries = storage.get("pvc") if isinstance(storage, Mapping) else None
+    if not isinstance(entries, list):
+        return ()
+    volumes: list[VolumeSpec] = []
+    for entry in entries[:MAX_ANSWER_VOLUMES]:
+        if not isinstance(entry, Mapping):
+            continue
+        claim, mount_path = entry.get("claimName"), entry.get("path")
+        if not isinstance(claim, str) or not 0 < len(claim) <= MAX_CLAIM_NAME:
+            continue
+        if not isinstance(mount_path, str) or not mount_path.startswith("/") or len(mount_path) > 4096:
+            continue
+        volumes.append(VolumeSpec(claim, mount_path, entry.get("readOnly") is True))
     return tuple(volumes)

@@ -277,3 +277,22 @@ def test_a_refused_pvc_names_its_path(entry: object, field: str) -> None:
         wire.spec_from_body(body, WorkloadType.TRAINING, "team-a")
     assert refused.value.field == field
     assert wire.form_field(field) == "volumes"
+
+
+def test_an_answers_claims_are_read_leniently_and_bounded() -> None:
+    """A typed GET's `spec.storage.pvc[]`: good entries kept, odd ones (no name, relative path, not an
+    object, a name too long) left out without dropping the rest; junk around them is no claims."""
+    from console.wire.runai import volumes_in_answer
+    from console.wire.runai.submissions import MAX_ANSWER_VOLUMES
+
+    good = {"claimName": "data", "path": "/data", "readOnly": True, "existingPvc": True}
+    odd = [{"path": "/x"}, {"claimName": "rel", "path": "x"}, "pvc", {"claimName": "n" * 64, "path": "/y"}]
+    answer = {"spec": {"storage": {"pvc": [good, *odd, {"claimName": "out", "path": "/out"}]}}}
+    assert [(v.claim, v.mount_path, v.read_only) for v in volumes_in_answer(answer)] == [
+        ("data", "/data", True),
+        ("out", "/out", False),
+    ]
+    for junk in (None, [], {"spec": []}, {"spec": {"storage": {"pvc": {}}}}, {"spec": {"storage": None}}):
+        assert volumes_in_answer(junk) == ()
+    many = {"spec": {"storage": {"pvc": [good] * (MAX_ANSWER_VOLUMES * 4)}}}
+    assert len(volumes_in_answer(many)) == MAX_ANSWER_VOLUMES

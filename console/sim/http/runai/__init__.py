@@ -193,6 +193,7 @@ class RunaiFace:
         for segment in KIND_SEGMENTS:
             base = f"/api/v1/workloads/{segment}"
             routes.append(("POST", base, workloads.submitter(segment)))
+            routes.append(("GET", base + "/{workload_id}", workloads.getter(segment)))
             routes.append(("DELETE", base + "/{workload_id}", workloads.action(segment, "delete")))
             if segment == "distributed" and self.version == V2_18:
                 continue  # 2.18 has no suspend/resume of distributed workloads

@@ -284,23 +284,39 @@ class Workloads:
             workload_id = sim.runai.submit_workload(actor, spec)
             settled(sim)
             workload = sim.runai.workload(actor, workload_id)
-            answer = {
-                "name": workload.name,
-                "requestedName": spec.name,
-                "workloadId": workload.id,
-                "projectId": workload.project_id,
-                "departmentId": _project(sim, workload.project_id).department_id,
-                "clusterId": sim.runai.cluster.uuid,
-                "createdBy": actor.user,
-                "createdAt": iso(workload.created_at),
-                "deletedAt": None,
-                "desiredPhase": "Running",
-                "actualPhase": workload.phase.value,
-                "spec": body.get("spec") or {},
-            }
-            return Response.json(202, answer)
+            return Response.json(202, _typed_answer(sim, workload, actor.user, body.get("spec") or {}))
 
         return submit
+
+    def getter(self, segment: str) -> Handler:
+        """`GET /api/v1/workloads/{trainings,...}/{workloadId}`: the workload with its `spec` as submitted
+        (image, compute, storage.pvc, ...), which the generic `/workloads/{id}` does not carry: where a
+        suspended workload's volumes are read from, as it has no pods to follow."""
+        workload_type = KIND_SEGMENTS[segment]
+
+        def get(request: Request, sim: Simulator, actor: Identity) -> Response:
+            workload_id = request.path_params["workload_id"]
+            if sim.runai.workload_type(workload_id) is not workload_type:
+                raise HttpError(404, f"Workload {workload_id} not found.")
+            workload = sim.runai.workload(actor, workload_id)
+            state = sim.runai.state.workloads[workload_id]
+            spec = WorkloadSpec(
+                name=state.name,
+                project_name=workload.project_name,
+                type=state.type,
+                image=state.image,
+                gpu_request=state.gpu_request,
+                command=state.command,
+                arguments=state.arguments,
+                node_pools=state.node_pools,
+                preemptible=state.preemptible,
+                workers=max(1, state.workers),
+                volumes=state.volumes,
+            )
+            body = wire.submission_body(spec, workload.project_id, sim.runai.cluster.uuid)
+            return Response.json(200, _typed_answer(sim, workload, state.submitted_by, body["spec"]))
+
+        return get
 
     def _spec_from_body(self, sim: Simulator, body: Any, workload_type: WorkloadType) -> WorkloadSpec:
         if not isinstance(body, Mapping):
@@ -349,3 +365,21 @@ def _project(sim: Simulator, project_id: str) -> ProjectState:
 def _department_id(sim: Simulator, project_id: str) -> str | None:
     project = sim.runai.project_record(project_id)
     return project.department_id if project is not None else None
+
+
+def _typed_answer(sim: Simulator, workload: Workload, created_by: str, spec: Any) -> dict[str, Any]:
+    """`Training` / `Workspace` / ... as the typed routes answer (a submit's 202, a GET's 200)."""
+    return {
+        "name": workload.name,
+        "requestedName": workload.name,
+        "workloadId": workload.id,
+        "projectId": workload.project_id,
+        "departmentId": _project(sim, workload.project_id).department_id,
+        "clusterId": sim.runai.cluster.uuid,
+        "createdBy": created_by,
+        "createdAt": iso(workload.created_at),
+        "deletedAt": None,
+        "desiredPhase": "Stopped" if workload.phase.value in ("Stopping", "Stopped") else "Running",
+        "actualPhase": workload.phase.value,
+        "spec": spec,
+    }
