@@ -30,6 +30,7 @@ from console.model.runai import (
     WorkloadEvent,
     WorkloadFilter,
     WorkloadPhase,
+    WorkloadSpec,
     WorkloadType,
     WorkloadUtilisation,
 )
@@ -297,14 +298,33 @@ class RunaiReads:
         require_visible(self.state, actor, workload)
         return list(event_views(workload))
 
-    def workload_mounts(self, actor: Identity, workload_id: str) -> list[DataMount]:
-        """The volumes the workload's pods mount, each resolved to what it is on WEKA; none while it has no
-        pods (suspended), as on a real cluster, where only pods mount claims."""
+    def workload_spec(self, actor: Identity, workload_id: str) -> WorkloadSpec:
+        """The workload as submitted (what Run:ai's typed `GET /workloads/trainings/{id}` has as `spec`)."""
         workload = workload_state(self.state, workload_id)
         require_visible(self.state, actor, workload)
-        if not workload.pods or workload.phase is WorkloadPhase.STOPPED:
-            return []
+        return WorkloadSpec(
+            name=workload.name,
+            project_name=self.state.projects[workload.project_id].name,
+            type=workload.type,
+            image=workload.image,
+            gpu_request=workload.gpu_request,
+            command=workload.command,
+            arguments=workload.arguments,
+            node_pools=workload.node_pools,
+            preemptible=workload.preemptible,
+            workers=max(1, workload.workers),
+            volumes=workload.volumes,
+        )
+
+    def workload_mounts(self, actor: Identity, workload_id: str) -> list[DataMount]:
+        """The volumes the workload's pods mount, each resolved to what it is on WEKA. While it has no pods
+        (suspended), the claims its spec names (submitted with `volumes`), as live rwc reads them from
+        Run:ai's typed route; a workload whose volumes come only with its pods has none then."""
+        workload = workload_state(self.state, workload_id)
+        require_visible(self.state, actor, workload)
         project = self.state.projects[workload.project_id]
+        if (not workload.pods or workload.phase is WorkloadPhase.STOPPED) and not workload.volumes:
+            return []
         return [
             _data_mount(volume, project.namespace)
             for volume in volumes_of(workload, project.name, self.claims)

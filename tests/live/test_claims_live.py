@@ -88,7 +88,10 @@ async def test_a_suspended_workload_still_shows_the_claims_its_spec_names() -> N
             simulator.runai.suspend_workload(admin, distill.id)
         simulator.advance(60)
         assert not (await backend.workload(distill.id)).pods
-        mounts = {mount.claim: mount for mount in await backend.workload_mounts(distill.id)}
+        live = await backend.workload_mounts(distill.id)
+        with simulator.lock:
+            assert list(live) == simulator.runai.workload_mounts(admin, distill.id)  # as the demo says it
+        mounts = {mount.claim: mount for mount in live}
     assert mounts["distill-runs"].mount_path == "/runs" and not mounts["distill-runs"].read_only
     assert mounts["distill-runs"].location == WekaLocation(
         WekaVolumeKind.DIRECTORY, "home", "alice/distill/runs"

@@ -299,22 +299,9 @@ class Workloads:
             if sim.runai.workload_type(workload_id) is not workload_type:
                 raise HttpError(404, f"Workload {workload_id} not found.")
             workload = sim.runai.workload(actor, workload_id)
-            state = sim.runai.state.workloads[workload_id]
-            spec = WorkloadSpec(
-                name=state.name,
-                project_name=workload.project_name,
-                type=state.type,
-                image=state.image,
-                gpu_request=state.gpu_request,
-                command=state.command,
-                arguments=state.arguments,
-                node_pools=state.node_pools,
-                preemptible=state.preemptible,
-                workers=max(1, state.workers),
-                volumes=state.volumes,
-            )
+            spec = sim.runai.workload_spec(actor, workload_id)
             body = wire.submission_body(spec, workload.project_id, sim.runai.cluster.uuid)
-            return Response.json(200, _typed_answer(sim, workload, state.submitted_by, body["spec"]))
+            return Response.json(200, _typed_answer(sim, workload, workload.submitted_by, body["spec"]))
 
         return get
 
