@@ -291,19 +291,7 @@ class KubeClient:
                     namespace=namespace,
                 )
             claims = storage.parse_claims(claim_items)
-            volumes: dict[str, storage.VolumeRow] | None
-            hidden = ""
-            try:
-                volumes = storage.parse_volumes(
-                    self._paged(self._core.list_persistent_volume, "PersistentVolume")
-                )
-            except ApiException as error:
-                if error.status != 403:
-                    raise
-                volumes, hidden = (
-                    None,
-                    "its volume is not visible to you (PersistentVolumes are cluster-scoped)",
-                )
+            volumes, hidden = self._volumes_or_why()
             found: dict[tuple[str, str, str], tuple[str, str, str, DataMount]] = {}
             for pod in pods:
                 if not finished_too and _pod_phase(pod) in wire.TERMINAL_POD_PHASES:  # volumes let go
@@ -322,6 +310,18 @@ class KubeClient:
 
         return await self._call(fetch)
 
+    def _volumes_or_why(self) -> tuple[dict[str, storage.VolumeRow] | None, str]:
+        """Every PersistentVolume (in a worker thread), or None and why when this user may not list them (a
+        researcher, often): volumes are cluster-scoped, and each claim then says so."""
+        try:
+            return storage.parse_volumes(
+                self._paged(self._core.list_persistent_volume, "PersistentVolume")
+            ), ""
+        except ApiException as error:
+            if error.status != 403:
+                raise
+            return None, "its volume is not visible to you (PersistentVolumes are cluster-scoped)"
+
     async def claim_mounts(self, namespace: str, volumes: Sequence[VolumeSpec]) -> list[DataMount]:
         """`volumes` (claims in `namespace`, as a workload's spec names them) followed claim -> volume ->
         csi-wekafs handle, as `data_mounts` follows a pod's: for a workload that has no pods to follow."""
@@ -334,17 +334,7 @@ class KubeClient:
                     namespace=namespace,
                 )
             )
-            hidden = ""
-            found_volumes: dict[str, storage.VolumeRow] | None
-            try:
-                found_volumes = storage.parse_volumes(
-                    self._paged(self._core.list_persistent_volume, "PersistentVolume")
-                )
-            except ApiException as error:
-                if error.status != 403:
-                    raise
-                found_volumes = None
-                hidden = "its volume is not visible to you (PersistentVolumes are cluster-scoped)"
+            found_volumes, hidden = self._volumes_or_why()
             return [
                 storage.resolve(
                     storage.PodVolume(v.claim, v.mount_path, v.read_only),
