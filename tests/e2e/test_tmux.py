@@ -109,13 +109,13 @@ def rwc_command() -> str:
     return f"{shlex.quote(sys.executable)} -m console"
 
 
-@pytest.fixture
-def rwc_in_tmux(tmp_path: Path) -> Iterator[TmuxSession]:
-    """`rwc --demo --clock-speed 0` in an 80x24 tmux pane with private XDG dirs.
+def start_in_tmux(tmp_path: Path, arguments: str, prefix: str = "rwc-e2e") -> TmuxSession:
+    """`rwc ARGUMENTS` in an 80x24 tmux pane with private XDG dirs (under `tmp_path`).
 
-    The wrapper shell writes rwc's exit status to `session.status_file`.
+    The wrapper shell writes rwc's exit status to `session.status_file`; after a failure it keeps the pane
+    (and rwc's one-line error) on screen so the test can show it, while a clean exit ends the session.
     """
-    unique = f"rwc-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    unique = f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     status_file = tmp_path / "exit-status"
     session = TmuxSession(unique, unique, status_file, tmp_path / "xdg-state" / "rwc" / "rwc.log")
     env = {
@@ -125,15 +125,19 @@ def rwc_in_tmux(tmp_path: Path) -> Iterator[TmuxSession]:
         "TEXTUAL_ANIMATIONS": "none",
     }
     assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    rwc = f"{rwc_command()} --demo --clock-speed 0"
-    # The wrapper records the exit status; after a failure it keeps the pane (and rwc's one-line error)
-    # on screen so the test can show it, while a clean exit ends the session at once.
     command = (
-        f"cd {shlex.quote(str(REPO_ROOT))} && env -u NO_COLOR {assignments} {rwc}; "
+        f"cd {shlex.quote(str(REPO_ROOT))} && env -u NO_COLOR {assignments} {rwc_command()} {arguments}; "
         f"status=$?; echo $status > {shlex.quote(str(status_file))}; "
         f'[ "$status" -eq 0 ] || sleep 30'
     )
     session.tmux("new-session", "-d", "-s", unique, "-x", "80", "-y", "24", command)
+    return session
+
+
+@pytest.fixture
+def rwc_in_tmux(tmp_path: Path) -> Iterator[TmuxSession]:
+    """`rwc --demo --clock-speed 0` in an 80x24 tmux pane (`start_in_tmux`)."""
+    session = start_in_tmux(tmp_path, "--demo --clock-speed 0")
     try:
         yield session
     finally:

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +22,7 @@ from test_tmux import (
     START_TIMEOUT_SECONDS,
     TmuxSession,
     pytestmark,
-    rwc_command,
+    start_in_tmux,
 )
 
 __all__ = ["pytestmark"]  # tmux's e2e marks, shared
@@ -81,24 +80,8 @@ def served_sites(tmp_path: Path) -> Iterator[Path]:
 
 def start_rwc(config: Path, tmp_path: Path) -> tuple[TmuxSession, str, Path]:
     """The real `rwc --config CONFIG` in an 80x24 tmux pane: (session, its name, its exit-status file)."""
-    unique = f"rwc-sites-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    status_file = tmp_path / "exit-status"
-    session = TmuxSession(unique, unique, status_file, tmp_path / "xdg-state" / "rwc" / "rwc.log")
-    env = {
-        "TERM": "xterm-256color",
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
-        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
-        "TEXTUAL_ANIMATIONS": "none",
-    }
-    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    rwc = f"{rwc_command()} --config {shlex.quote(str(config))}"
-    command = (
-        f"cd {shlex.quote(str(REPO_ROOT))} && env -u NO_COLOR {assignments} {rwc}; "
-        f"status=$?; echo $status > {shlex.quote(str(status_file))}; "
-        f'[ "$status" -eq 0 ] || sleep 30'
-    )
-    session.tmux("new-session", "-d", "-s", unique, "-x", "80", "-y", "24", command)
-    return session, unique, status_file
+    session = start_in_tmux(tmp_path, f"--config {shlex.quote(str(config))}", prefix="rwc-sites")
+    return session, session.session_name, session.status_file
 
 
 def quit_cleanly(session: TmuxSession, status_file: Path) -> None:
