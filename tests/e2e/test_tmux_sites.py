@@ -119,6 +119,9 @@ def test_two_served_sites_in_one_terminal(served_sites: Path, tmp_path: Path) ->
         session.tmux("kill-server", check=False)
 
 
+# Two processes start (the served sites, then rwc) and the burst polls each site every 2 s: on a loaded
+# 2-core machine the whole takes longer than the suite's 120 s default, though the burst itself is seconds.
+@pytest.mark.timeout(300)
 def test_a_burst_from_on_prem_to_cloud_in_one_terminal(tmp_path: Path) -> None:
     """`b` on on-prem's `sandbox-llm-distill`, served at 60 simulated seconds a second: the plan, the
     question, and every step over real HTTP to both sites until the copy is submitted on cloud."""
@@ -152,11 +155,10 @@ def test_a_burst_from_on_prem_to_cloud_in_one_terminal(tmp_path: Path) -> None:
                 STEP_TIMEOUT_SECONDS,
             )
             session.send_keys("y")
-            session.wait_for(
-                lambda screen: "✓ Done: sandbox-llm-distill is submitted on cloud" in screen,
-                "the burst to end",
-                120,
+            ended = session.wait_for(
+                lambda screen: "✓ Done:" in screen or "✗ Stopped." in screen, "the burst to end", 150
             )
+            assert "✓ Done: sandbox-llm-distill is submitted on cloud" in ended, ended
             session.send_keys("Escape")
             session.type_text(":ctx cloud")
             session.send_keys("Enter")
